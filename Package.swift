@@ -1,0 +1,86 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+  name: "ColdTrace",
+  products: [
+    .executable(name: "coldtrace", targets: ["coldtrace"]),
+    .executable(name: "coldtrace-agent", targets: ["coldtrace-agent"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+  ],
+  targets: [
+    // libmosquitto from Debian's libmosquitto-dev.
+    .systemLibrary(
+      name: "CMosquitto",
+      pkgConfig: "libmosquitto",
+      providers: [.apt(["libmosquitto-dev"])]
+    ),
+    // Swift 6-safe MQTT client over libmosquitto: supervised network thread, QoS 1 completions.
+    .target(name: "ColdTraceMQTT", dependencies: ["CMosquitto"]),
+    // Pure domain: identities, timestamps, payload codec, product profiles, rules, alert engine. No I/O, no clock.
+    .target(name: "ColdTraceCore"),
+    // The imperative shell's contact with the OS: wall clock, termination signals, durable small files.
+    .target(
+      name: "ColdTraceSystem",
+      dependencies: [
+        "ColdTraceCore",
+        .product(name: "TOMLKit", package: "TOMLKit"),
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    // SQLite storage behind narrow protocols (GRDB).
+    .target(
+      name: "ColdTraceStorage",
+      dependencies: ["ColdTraceCore", .product(name: "GRDB", package: "GRDB.swift")]
+    ),
+    // The collector service: MQTT in, durable store, engine, alert journal and alert topic out.
+    .target(
+      name: "ColdTraceCollector",
+      dependencies: [
+        "ColdTraceCore", "ColdTraceStorage", "ColdTraceMQTT", "ColdTraceSystem",
+        .product(name: "Logging", package: "swift-log"),
+      ]
+    ),
+    // A simple cold-room model used by the agent's simulated sensor and the demo.
+    .target(name: "ColdRoomSimulation", dependencies: ["ColdTraceCore"], path: "Simulators/ColdRoomSimulation"),
+    // The edge agent: sensors, per-sensor sequence numbers, publishing.
+    .target(
+      name: "ColdTraceAgent",
+      dependencies: [
+        "ColdTraceCore", "ColdTraceMQTT", "ColdTraceSystem", "ColdRoomSimulation",
+        .product(name: "Logging", package: "swift-log"),
+      ]
+    ),
+    .executableTarget(
+      name: "coldtrace",
+      dependencies: [
+        "ColdTraceCore", "ColdTraceStorage", "ColdTraceCollector", "ColdTraceMQTT", "ColdTraceSystem",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
+      ]
+    ),
+    .executableTarget(
+      name: "coldtrace-agent",
+      dependencies: [
+        "ColdTraceAgent", "ColdTraceCore", "ColdTraceSystem",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
+      ]
+    ),
+    .testTarget(name: "ColdTraceCoreTests", dependencies: ["ColdTraceCore"]),
+    .testTarget(name: "ColdTraceMQTTTests", dependencies: ["ColdTraceMQTT", "TestSupport"]),
+    .testTarget(name: "ColdTraceStorageTests", dependencies: ["ColdTraceStorage", "ColdTraceCore"]),
+    .testTarget(
+      name: "ColdTraceIntegrationTests",
+      dependencies: ["ColdTraceCore", "ColdTraceStorage", "ColdTraceMQTT", "TestSupport"]
+    ),
+    // Shared test helpers: a real mosquitto broker on a free loopback port, temp dirs, process control.
+    .target(name: "TestSupport", dependencies: ["ColdTraceSystem"], path: "Tests/TestSupport"),
+  ],
+  swiftLanguageModes: [.v6]
+)

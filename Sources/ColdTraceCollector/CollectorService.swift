@@ -1,0 +1,173 @@
+import ColdTraceCore
+import ColdTraceMQTT
+import ColdTraceStorage
+import Logging
+import ColdTraceSystem
+import Synchronization
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// `coldtrace collect`: subscribes to every site's readings with a persistent QoS 1 session, commits each message
+/// before its PUBACK leaves, journals and publishes the alert events it causes.
+///
+/// No loss on SIGKILL: the message handler runs on the MQTT network thread and returns only after the SQLite commit;
+/// libmosquitto writes the PUBACK after it returns, so a message the collector did not commit is redelivered by the
+/// broker from the persistent session. Duplicates are expected and stored once.
+public final class CollectorService: Sendable {
+  public struct Settings: Sendable {
+    public var collectorID: String
+    public var broker: BrokerAddress
+    public var tls: ClientOptions.TLS?
+    public var protocolVersion: ClientOptions.ProtocolVersion = .v5
+    public init(collectorID: String, broker: BrokerAddress) {
+      self.collectorID = collectorID
+      self.broker = broker
+    }
+  }
+
+  public static let version = "0.1.0"
+
+  let settings: Settings
+  let pipeline: IngestPipeline
+  let journal: AlertJournal
+  let logger: Logger
+  let clock: @Sendable () -> Timestamp
+  private let client = Mutex<MosquittoClient?>(nil)
+  private let stopping = Atomic<Bool>(false)
+  private let tally = Mutex(Tally())
+
+  /// Running totals since start, for logs and tests.
+  public struct Tally: Sendable, Equatable {
+    public var messages = 0
+    public var freshSamples = 0
+    public var duplicateSamples = 0
+    public var quarantined = 0
+    public var alertEvents = 0
+  }
+
+  public init(
+    settings: Settings, pipeline: IngestPipeline, journal: AlertJournal, logger: Logger,
+    clock: @escaping @Sendable () -> Timestamp = WallClock.now
+  ) {
+    self.settings = settings
+    self.pipeline = pipeline
+    self.journal = journal
+    self.logger = logger
+    self.clock = clock
+  }
+
+  public var totals: Tally { tally.withLock { $0 } }
+
+  /// Writes journal lines a previous run committed but did not append, then connects and starts consuming.
+  public func start() throws {
+    let appended = try journal.catchUp(from: pipeline.store)
+    if !appended.isEmpty {
+      logger.notice("alert journal caught up", metadata: ["lines": "\(appended.count)", "path": "\(journal.path)"])
+    }
+    let statusTopic = Topics.collectorStatus(id: settings.collectorID)
+    var options = ClientOptions(clientID: "coldtrace-collector-\(settings.collectorID)", broker: settings.broker)
+    options.protocolVersion = settings.protocolVersion
+    options.cleanSession = false
+    options.sessionExpirySeconds = UInt32.max
+    options.tls = settings.tls
+    options.will = .init(topic: statusTopic, payload: Array(statusLine("offline").utf8))
+    let logger = self.logger
+    let client = try MosquittoClient(
+      options: options,
+      onMessage: { [weak self] message in self?.handle(message) },
+      onEvent: { [weak self] event in
+        switch event {
+        case .connected(let sessionPresent):
+          logger.info("connected to broker", metadata: ["session_present": "\(sessionPresent)"])
+          guard let self else { return }
+          _ = try? self.client.withLock { client in
+            try client?.publish(topic: statusTopic, payload: Array(self.statusLine("online").utf8), retain: true)
+          }
+        case .refused(let reason): logger.error("broker refused the connection: \(reason)")
+        case .disconnected(let reason): logger.warning("disconnected from broker: \(reason)")
+        case .failed(let reason, let retryIn): logger.warning("\(reason); retrying in \(retryIn) s")
+        }
+      })
+    try client.subscribe(Topics.readingFilter, qos: .atLeastOnce)
+    self.client.withLock { $0 = client }
+    client.start()
+    logger.info(
+      "collector started",
+      metadata: ["broker": "\(settings.broker)", "db": "\(pipeline.store.path)", "journal": "\(journal.path)"])
+  }
+
+  /// Publishes `offline`, disconnects cleanly and stops.
+  public func stop() {
+    stopping.store(true, ordering: .sequentiallyConsistent)
+    guard let client = client.withLock({ $0 }) else { return }
+    let topic = Topics.collectorStatus(id: settings.collectorID)
+    _ = try? client.publish(topic: topic, payload: Array(statusLine("offline").utf8), retain: true)
+    client.stop()
+    self.client.withLock { $0 = nil }
+    let totals = self.totals
+    logger.info(
+      "collector stopped",
+      metadata: [
+        "messages": "\(totals.messages)", "stored": "\(totals.freshSamples)",
+        "duplicates": "\(totals.duplicateSamples)", "quarantined": "\(totals.quarantined)",
+      ])
+  }
+
+  /// Runs on the MQTT network thread; returns only once the message is committed (or the process must die).
+  func handle(_ message: ReceivedMessage) {
+    var attempt = 0
+    while true {
+      do {
+        let outcome = try pipeline.ingest(topic: message.topic, payload: message.payload, receivedAt: clock())
+        record(outcome, topic: message.topic)
+        return
+      } catch {
+        attempt += 1
+        if stopping.load(ordering: .sequentiallyConsistent) {
+          // Returning would acknowledge a message we did not keep; the broker redelivers it to our session instead.
+          logger.critical("cannot store message while stopping; exiting without acknowledging it: \(error)")
+          exit(1)
+        }
+        let wait = min(0.1 * Double(1 << min(attempt, 8)), 10)
+        logger.error("cannot store reading from \(message.topic): \(error); not acknowledging, retrying in \(wait) s")
+        usleep(UInt32(wait * 1_000_000))
+      }
+    }
+  }
+
+  private func record(_ outcome: IngestOutcome, topic: String) {
+    switch outcome {
+    case .quarantined(let rejection):
+      tally.withLock {
+        $0.messages += 1
+        $0.quarantined += 1
+      }
+      logger.warning("quarantined payload on \(topic): \(rejection.reason.rawValue): \(rejection.detail)")
+    case .stored(let fresh, let duplicates, let alertLines):
+      tally.withLock {
+        $0.messages += 1
+        $0.freshSamples += fresh
+        $0.duplicateSamples += duplicates
+        $0.alertEvents += alertLines.count
+      }
+      guard !alertLines.isEmpty else { return }
+      do {
+        try journal.catchUp(from: pipeline.store)
+      } catch {
+        logger.error("alert journal: \(error) (the database has the events; the next start writes them)")
+      }
+      let client = self.client.withLock { $0 }
+      for alert in alertLines {
+        logger.notice("alert: \(alert.line)")
+        _ = try? client?.publish(topic: alert.topic, payload: Array(alert.line.utf8))
+      }
+    }
+  }
+
+  private func statusLine(_ state: String) -> String {
+    "{\"state\":\(JSONText.quoted(state)),\"collector\":\(JSONText.quoted(settings.collectorID)),"
+      + "\"version\":\"\(Self.version)\",\"ts\":\(JSONText.quoted(clock().rfc3339))}"
+  }
+}

@@ -1,0 +1,60 @@
+/// The alert engine: a pure state machine from (state, sample) to (state, alert events), in event time.
+///
+/// It knows nothing of storage, MQTT or clocks. The collector feeds it each stored sample with the product profile in
+/// force for the sensor's room, persists `sensors[key]` with the reading, and restores the engine with
+/// `init(sensors:)` after a restart; replaying the same samples always yields the same events.
+public struct AlertEngine: Sendable {
+  /// Per-sensor rule state, keyed by sensor.
+  public private(set) var sensors: [SensorKey: SensorRuleState]
+
+  public init() { sensors = [:] }
+
+  /// An engine that continues from saved per-sensor state.
+  public init(sensors: [SensorKey: SensorRuleState]) { self.sensors = sensors }
+
+  /// Applies one sample of `key` judged against `profile`; returns the alert events it causes, oldest rule first
+  /// (temperature before humidity, high before low).
+  public mutating func process(key: SensorKey, sample: Sample, profile: ProductProfile) -> [AlertEvent] {
+    var state = sensors[key] ?? SensorRuleState()
+    let events = Self.process(sample, key: key, profile: profile, state: &state)
+    sensors[key] = state
+    return events
+  }
+
+  /// The same step on one sensor's state alone, for callers that load and store state per sensor.
+  ///
+  /// A sample whose `ts` is not after `state.lastTs` is ignored: it returns no events and leaves `state` as it was,
+  /// so replayed or out-of-order data cannot corrupt the runs. A fault sample (`error` set) advances `lastTs` but
+  /// changes no band state. A sample carrying one metric only updates that metric's bands.
+  public static func process(
+    _ sample: Sample, key: SensorKey, profile: ProductProfile, state: inout SensorRuleState
+  ) -> [AlertEvent] {
+    if let last = state.lastTs, sample.ts <= last { return [] }
+    state.lastTs = sample.ts
+    guard sample.error == nil else { return [] }
+    var events: [AlertEvent] = []
+    for metric in Metric.allCases {
+      guard let value = metric.value(in: sample), value.isFinite else { continue }
+      for direction in BandDirection.allCases {
+        let rule = BandRule(metric: metric, direction: direction, bands: profile.bands(for: metric))
+        if let event = rule.evaluate(
+          value, at: sample.ts, state: &state[metric, direction], key: key, productID: profile.id)
+        {
+          events.append(event)
+        }
+      }
+    }
+    return events
+  }
+
+  /// Runs `samples` in order through a fresh engine and returns every event; for tests and for re-evaluating
+  /// stored readings.
+  public static func replay(_ samples: [(SensorKey, Sample)], profile: ProductProfile) -> [AlertEvent] {
+    var engine = AlertEngine()
+    var events: [AlertEvent] = []
+    for (key, sample) in samples {
+      events += engine.process(key: key, sample: sample, profile: profile)
+    }
+    return events
+  }
+}

@@ -1,0 +1,38 @@
+/// What an alert is about (SPEC "Alerts"); the raw values are the contract's `kind` strings.
+///
+/// One alert per sensor and kind is open at a time.
+public enum AlertKind: String, Sendable, Codable, CaseIterable {
+  case tempHigh = "temp_high"
+  case tempLow = "temp_low"
+  case rhHigh = "rh_high"
+  case rhLow = "rh_low"
+  /// A lot used up its excursion budget.
+  case budget
+  /// A cold-treatment clock restarted or failed.
+  case treatment
+  /// A sensor stopped reporting.
+  case offline
+  case agentOffline = "agent_offline"
+  case sensorFault = "sensor_fault"
+
+  /// The kind raised when `metric` stays past a limit in `direction`.
+  public init(metric: Metric, direction: BandDirection) {
+    switch (metric, direction) {
+    case (.temperature, .high): self = .tempHigh
+    case (.temperature, .low): self = .tempLow
+    case (.humidity, .high): self = .rhHigh
+    case (.humidity, .low): self = .rhLow
+    }
+  }
+
+  /// The metric and direction of a band kind (`temp_high` …); `nil` for the other kinds.
+  public var band: (metric: Metric, direction: BandDirection)? {
+    switch self {
+    case .tempHigh: (.temperature, .high)
+    case .tempLow: (.temperature, .low)
+    case .rhHigh: (.humidity, .high)
+    case .rhLow: (.humidity, .low)
+    case .budget, .treatment, .offline, .agentOffline, .sensorFault: nil
+    }
+  }
+}

@@ -1,0 +1,64 @@
+/// Why a reading payload was refused; the raw value is the quarantine table's and the metrics' reason label.
+public enum RejectionReason: String, Sendable, CaseIterable {
+  case malformedJSON = "malformed_json"
+  case wrongType = "wrong_type"
+  case missingField = "missing_field"
+  case unknownVersion = "unknown_version"
+  case nonFinite = "non_finite"
+  case tempOutOfRange = "temp_out_of_range"
+  case rhOutOfRange = "rh_out_of_range"
+  case futureTimestamp = "future_timestamp"
+  case badTimestamp = "bad_timestamp"
+  case invalidID = "invalid_id"
+  case tooLarge = "too_large"
+  case noValues = "no_values"
+  case badTopic = "bad_topic"
+  case duplicateKey = "duplicate_key"
+  case tooDeep = "too_deep"
+  case invalidUTF8 = "invalid_utf8"
+  case badSequence = "bad_sequence"
+}
+
+/// A refused reading payload: the reason to count it under and one human line saying what was wrong, e.g.
+/// `temp_c 91.5 is outside -80..85 °C (samples[3])`. The whole payload goes to quarantine with it.
+public struct PayloadRejection: Error, Equatable, Sendable, CustomStringConvertible {
+  public var reason: RejectionReason
+  public var detail: String
+
+  public init(_ reason: RejectionReason, _ detail: String) {
+    self.reason = reason
+    self.detail = detail
+  }
+
+  /// The rejection for a payload that is not acceptable JSON.
+  public init(_ error: JSONParseError) {
+    let reason: RejectionReason
+    switch error.kind {
+    case .malformed: reason = .malformedJSON
+    case .tooDeep: reason = .tooDeep
+    case .duplicateKey: reason = .duplicateKey
+    case .nonFinite: reason = .nonFinite
+    case .invalidUTF8: reason = .invalidUTF8
+    }
+    self.init(reason, error.description)
+  }
+
+  /// The rejection for a topic level that is not a valid id.
+  public init(_ error: InvalidIdentifier) {
+    self.init(.invalidID, error.description)
+  }
+
+  /// `temp_out_of_range: temp_c 91.5 is outside -80..85 °C (samples[3])`.
+  public var description: String { "\(reason.rawValue): \(detail)" }
+}
+
+/// Untrusted text quoted for a one-line message: control characters escaped, cut after `limit` characters.
+enum Excerpt {
+  static func quoted(_ text: some StringProtocol, limit: Int = 80) -> String {
+    let scalars = text.unicodeScalars
+    if scalars.count <= limit { return String(text).debugDescription }
+    var short = String.UnicodeScalarView()
+    short.append(contentsOf: scalars.prefix(limit))
+    return String(short).debugDescription + "…"
+  }
+}

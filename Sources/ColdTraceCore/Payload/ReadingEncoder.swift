@@ -1,0 +1,59 @@
+/// Writes reading payloads (SPEC "Reading payload") as the agent publishes them, e.g.
+/// `{"v":1,"agent":"hx-edge-1","seq":1842,"ts":"2026-11-29T03:40:00.000Z","temp_c":3.42,"rh_pct":91.8}`.
+///
+/// Absent fields are left out; `ts` is always RFC 3339 UTC with milliseconds. `ReadingDecoder` reads back exactly
+/// the samples that were encoded (timestamps at millisecond precision).
+public enum ReadingEncoder {
+  /// One sample.
+  public static func encode(agent: String, sample: Sample) -> String {
+    var out = envelope(agent: agent)
+    out.append(",")
+    appendFields(of: sample, to: &out)
+    out.append("}")
+    return out
+  }
+
+  /// Several samples of one sensor, oldest first, in the `samples` array form (a backfill).
+  public static func encodeBatch(agent: String, samples: [Sample]) -> String {
+    var out = envelope(agent: agent)
+    out.reserveCapacity(out.utf8.count + samples.count * 72)
+    out.append(",\"samples\":[")
+    for (position, sample) in samples.enumerated() {
+      out.append(position == 0 ? "{" : ",{")
+      appendFields(of: sample, to: &out)
+      out.append("}")
+    }
+    out.append("]}")
+    return out
+  }
+
+  private static func envelope(agent: String) -> String {
+    var out = "{\"v\":1,\"agent\":"
+    out.reserveCapacity(128)
+    JSONText.appendQuoted(agent, to: &out)
+    return out
+  }
+
+  /// `"seq":…,"ts":…,"temp_c":…,"rh_pct":…,"error":…`, skipping absent fields (`ts` is always present).
+  private static func appendFields(of sample: Sample, to out: inout String) {
+    if let seq = sample.seq {
+      out.append("\"seq\":")
+      out.append(String(seq))
+      out.append(",")
+    }
+    out.append("\"ts\":")
+    JSONText.appendQuoted(sample.ts.rfc3339, to: &out)
+    if let tempC = sample.tempC {
+      out.append(",\"temp_c\":")
+      out.append(JSONText.number(tempC))
+    }
+    if let rhPct = sample.rhPct {
+      out.append(",\"rh_pct\":")
+      out.append(JSONText.number(rhPct))
+    }
+    if let error = sample.error {
+      out.append(",\"error\":")
+      JSONText.appendQuoted(error, to: &out)
+    }
+  }
+}

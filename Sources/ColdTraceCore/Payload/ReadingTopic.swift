@@ -1,0 +1,67 @@
+/// The reading topic `coldtrace/v1/reading/<site>/<room>/<sensor>` and the `SensorKey` it names.
+public enum ReadingTopic {
+  static let shape = "coldtrace/v1/reading/<site>/<room>/<sensor>"
+
+  /// The sensor a reading topic names. Refuses (`bad_topic`) anything but exactly six levels
+  /// `coldtrace/v1/reading/<site>/<room>/<sensor>`, and (`invalid_id`) a site, room or sensor that breaks the id rule.
+  public static func sensorKey(from topic: String) throws(PayloadRejection) -> SensorKey {
+    let levels = topic.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+    guard levels.count == 6 else {
+      throw PayloadRejection(
+        .badTopic, "topic \(Excerpt.quoted(topic)) has \(levels.count) levels; expected 6: \(shape)")
+    }
+    guard levels[0].elementsEqual("coldtrace".utf8), levels[1].elementsEqual("v1".utf8),
+      levels[2].elementsEqual("reading".utf8)
+    else {
+      throw PayloadRejection(.badTopic, "topic \(Excerpt.quoted(topic)) is not a reading topic; expected \(shape)")
+    }
+    let site = Substring(levels[3])
+    let room = Substring(levels[4])
+    let sensor = Substring(levels[5])
+    do throws(InvalidIdentifier) {
+      try Identifier.validate(site, as: .site)
+      try Identifier.validate(room, as: .room)
+      try Identifier.validate(sensor, as: .sensor)
+    } catch {
+      throw PayloadRejection(.invalidID, "topic \(Excerpt.quoted(topic)): \(error)")
+    }
+    return SensorKey(site: String(site), room: String(room), sensor: String(sensor))
+  }
+
+  /// The topic a sensor's readings are published on.
+  public static func topic(for key: SensorKey) -> String { Topics.reading(key) }
+}
+
+/// Every MQTT topic and subscription filter of the SPEC ("Topics"), built in one place.
+///
+/// Builders do not validate: pass ids that already passed `Identifier.validate` (configuration loading does that).
+public enum Topics {
+  /// The root of every ColdTrace topic.
+  public static let root = "coldtrace/v1"
+
+  /// The collector's subscription to every reading.
+  public static let readingFilter = "coldtrace/v1/reading/+/+/+"
+  /// Every agent's retained status (and the collector's own, under the reserved site `collector`).
+  public static let statusFilter = "coldtrace/v1/status/+/+"
+  /// Every alert event, for dashboards and bridges.
+  public static let alertFilter = "coldtrace/v1/alert/+/+"
+
+  /// `coldtrace/v1/reading/<site>/<room>/<sensor>`: agent → collector, one reading payload.
+  public static func reading(_ key: SensorKey) -> String {
+    "\(root)/reading/\(key.site)/\(key.room)/\(key.sensor)"
+  }
+
+  /// `coldtrace/v1/status/<site>/<agent>`: an agent's retained online/offline state (offline is its will).
+  public static func status(site: String, agent: String) -> String { "\(root)/status/\(site)/\(agent)" }
+
+  /// `coldtrace/v1/ack/<site>/<agent>`: collector → agent, committed per-sensor watermarks.
+  public static func ack(site: String, agent: String) -> String { "\(root)/ack/\(site)/\(agent)" }
+
+  /// `coldtrace/v1/alert/<site>/<room>`: collector → all, one alert event.
+  public static func alert(site: String, room: String) -> String { "\(root)/alert/\(site)/\(room)" }
+
+  /// `coldtrace/v1/status/collector/<id>`: the collector's retained online/offline state.
+  public static func collectorStatus(id: String) -> String {
+    "\(root)/status/\(Identifier.reservedSiteID)/\(id)"
+  }
+}

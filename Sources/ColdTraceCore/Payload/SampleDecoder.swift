@@ -1,0 +1,129 @@
+/// Reads one sample's fields (`seq`, `ts`, `temp_c`, `rh_pct`, `error`) from a JSON object, for `ReadingDecoder`.
+///
+/// Checks run in a fixed order whatever the order of the fields in the document, so the same payload is always
+/// refused for the same reason.
+struct SampleDecoder {
+  /// The sample's index in a batch's `samples`, or `nil` for a single-sample payload.
+  let position: Int?
+  let limit: FutureLimit
+
+  /// Unix seconds that `Timestamp.rfc3339` can print: 0000-01-01T00:00:00Z through 9999-12-31T23:59:59.999Z.
+  static let unixSecondsRange: ClosedRange<Double> = -62_167_219_200...253_402_300_799.999
+
+  func decode(_ object: JSONObject) throws(PayloadRejection) -> Sample {
+    var seqValue: JSONValue? = nil
+    var tsValue: JSONValue? = nil
+    var tempValue: JSONValue? = nil
+    var rhValue: JSONValue? = nil
+    var errorValue: JSONValue? = nil
+    for member in object.members {
+      if case .null = member.value { continue }
+      switch member.key {
+      case "seq": seqValue = member.value
+      case "ts": tsValue = member.value
+      case "temp_c": tempValue = member.value
+      case "rh_pct": rhValue = member.value
+      case "error": errorValue = member.value
+      default: break
+      }
+    }
+    let seq = try decodeSeq(seqValue)
+    let ts = try decodeTimestamp(tsValue)
+    let tempC = try decodeMeasurement(tempValue, field: "temp_c", range: ReadingDecoder.temperatureRange, unit: "°C")
+    let rhPct = try decodeMeasurement(rhValue, field: "rh_pct", range: ReadingDecoder.humidityRange, unit: "%")
+    let error = try decodeError(errorValue)
+    guard tempC != nil || rhPct != nil || error != nil else {
+      throw rejection(.noValues, "the sample has none of temp_c, rh_pct or error")
+    }
+    guard ts.milliseconds <= limit.latest else {
+      let ahead = Int64(((Double(ts.milliseconds) - Double(limit.now.milliseconds)) / 1000).rounded(.down))
+      throw rejection(
+        .futureTimestamp,
+        "ts \(ts.rfc3339) is \(ahead) s ahead of the collector clock (\(limit.now.rfc3339)); "
+          + "the limit is \(ReadingDecoder.maxFutureSkewSeconds) s; check the agent's clock")
+    }
+    return Sample(seq: seq, ts: ts, tempC: tempC, rhPct: rhPct, error: error)
+  }
+
+  private func decodeSeq(_ value: JSONValue?) throws(PayloadRejection) -> Int64? {
+    guard let value else { return nil }
+    let number = try finiteNumber(value, field: "seq")
+    guard number >= 0, number.rounded(.towardZero) == number else {
+      throw rejection(.badSequence, "seq \(JSONText.number(number)) is not a whole number ≥ 0")
+    }
+    guard number <= Double(ReadingDecoder.maxSequence) else {
+      throw rejection(
+        .badSequence, "seq \(JSONText.number(number)) is above \(ReadingDecoder.maxSequence) (2^53 − 1)")
+    }
+    return Int64(number)
+  }
+
+  private func decodeTimestamp(_ value: JSONValue?) throws(PayloadRejection) -> Timestamp {
+    switch value {
+    case nil:
+      throw rejection(.missingField, "ts is missing; every sample needs its event time")
+    case .string(let text)?:
+      guard let ts = Timestamp.parseRFC3339(text) else {
+        throw rejection(
+          .badTimestamp,
+          "ts \(Excerpt.quoted(text)) is not an RFC 3339 time with a zone, like 2026-11-29T03:40:00Z")
+      }
+      return ts
+    case .number(let seconds)?:
+      guard seconds.isFinite else { throw rejection(.nonFinite, "ts is not a finite number") }
+      guard Self.unixSecondsRange.contains(seconds) else {
+        throw rejection(
+          .badTimestamp,
+          "ts \(JSONText.number(seconds)) as Unix seconds is outside the years 0000–9999 (milliseconds, perhaps?)")
+      }
+      return Timestamp(milliseconds: Int64((seconds * 1000).rounded()))
+    case let other?:
+      throw rejection(.wrongType, "ts must be an RFC 3339 string or a number of Unix seconds, got \(other.typeName)")
+    }
+  }
+
+  private func decodeMeasurement(
+    _ value: JSONValue?, field: String, range: ClosedRange<Double>, unit: String
+  ) throws(PayloadRejection) -> Double? {
+    guard let value else { return nil }
+    let number = try finiteNumber(value, field: field)
+    guard range.contains(number) else {
+      let reason: RejectionReason = field == "temp_c" ? .tempOutOfRange : .rhOutOfRange
+      throw rejection(
+        reason,
+        "\(field) \(JSONText.number(number)) is outside "
+          + "\(JSONText.number(range.lowerBound))..\(JSONText.number(range.upperBound)) \(unit)")
+    }
+    return number
+  }
+
+  private func decodeError(_ value: JSONValue?) throws(PayloadRejection) -> String? {
+    guard let value else { return nil }
+    guard case .string(let text) = value else {
+      throw rejection(.wrongType, "error must be a string describing the sensor fault, got \(value.typeName)")
+    }
+    guard !text.isEmpty else {
+      throw rejection(.wrongType, "error must not be empty; leave it out when there is no fault")
+    }
+    let length = text.unicodeScalars.count
+    guard length <= ReadingDecoder.maxErrorLength else {
+      throw rejection(
+        .wrongType, "error has \(length) characters; the limit is \(ReadingDecoder.maxErrorLength)")
+    }
+    return text
+  }
+
+  private func finiteNumber(_ value: JSONValue, field: String) throws(PayloadRejection) -> Double {
+    guard case .number(let number) = value else {
+      throw rejection(.wrongType, "\(field) must be a number, got \(value.typeName)")
+    }
+    guard number.isFinite else { throw rejection(.nonFinite, "\(field) is not a finite number") }
+    return number
+  }
+
+  /// A rejection whose detail ends with the sample's place in a batch, e.g. `(samples[3])`.
+  private func rejection(_ reason: RejectionReason, _ detail: String) -> PayloadRejection {
+    guard let position else { return PayloadRejection(reason, detail) }
+    return PayloadRejection(reason, "\(detail) (samples[\(position)])")
+  }
+}

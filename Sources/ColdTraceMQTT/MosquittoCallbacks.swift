@@ -1,0 +1,47 @@
+import CMosquitto
+
+/// libmosquitto's callbacks, as plain C functions with no actor isolation.
+///
+/// MQTT-NOTES: a `@convention(c)` closure written in an actor-isolated context inherits that isolation and traps
+/// (SIGILL) when libmosquitto calls it from its thread. These are static members of a nonisolated type in a file of
+/// their own; the client comes back through `userdata`, which the client keeps valid until `mosquitto_destroy`.
+enum MosquittoCallbacks {
+  static func install(on handle: OpaquePointer) {
+    mosquitto_connect_v5_callback_set(handle, onConnect)
+    mosquitto_disconnect_v5_callback_set(handle, onDisconnect)
+    mosquitto_publish_v5_callback_set(handle, onPublish)
+    mosquitto_message_v5_callback_set(handle, onMessage)
+  }
+
+  private static func client(_ userdata: UnsafeMutableRawPointer?) -> MosquittoClient? {
+    guard let userdata else { return nil }
+    return Unmanaged<MosquittoClient>.fromOpaque(userdata).takeUnretainedValue()
+  }
+
+  private static let onConnect:
+    @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?, Int32, Int32, OpaquePointer?) -> Void = {
+      _, userdata, code, flags, _ in
+      client(userdata)?.didConnect(code: code, sessionPresent: flags & 1 == 1)
+    }
+
+  private static let onDisconnect:
+    @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?, Int32, OpaquePointer?) -> Void = {
+      _, userdata, code, _ in
+      client(userdata)?.didDisconnect(code: code)
+    }
+
+  private static let onPublish:
+    @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?, Int32, Int32, OpaquePointer?) -> Void = {
+      _, userdata, messageID, reasonCode, _ in
+      client(userdata)?.didPublish(messageID: messageID, reasonCode: reasonCode)
+    }
+
+  private static let onMessage:
+    @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?, UnsafePointer<mosquitto_message>?, OpaquePointer?) ->
+      Void = { _, userdata, message, _ in
+        guard let client = client(userdata), let message = message?.pointee, let topic = message.topic else { return }
+        let payload = UnsafeRawBufferPointer(start: message.payload, count: Int(message.payloadlen))
+        client.didReceive(
+          ReceivedMessage(topic: String(cString: topic), payload: payload, qos: message.qos, retain: message.retain))
+      }
+}

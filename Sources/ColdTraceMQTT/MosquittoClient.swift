@@ -1,0 +1,193 @@
+import CMosquitto
+import Synchronization
+
+/// An MQTT client over libmosquitto, safe to use from any thread under Swift 6.
+///
+/// - One network thread of our own runs libmosquitto's loop (`NetworkLoop`). It is supervised: when a connect fails or
+///   the loop stops on an error (auth refused, TLS failure, protocol error, lost link), the reason is reported as a
+///   `ConnectionEvent` and the client tries again with exponential back-off.
+/// - `onMessage` runs synchronously on that thread. For QoS 1, libmosquitto writes the PUBACK only after the handler
+///   returns (the handle is in threaded mode), so a handler that commits a message durably before returning never
+///   acknowledges a message it has not kept.
+/// - `publish` may be called from any thread; a QoS 1 publish reports its PUBACK through its completion.
+public final class MosquittoClient: @unchecked Sendable {
+  public typealias MessageHandler = @Sendable (ReceivedMessage) -> Void
+  public typealias EventHandler = @Sendable (ConnectionEvent) -> Void
+  public typealias PublishCompletion = @Sendable (PublishOutcome) -> Void
+
+  let options: ClientOptions
+  let handle: OpaquePointer
+  let onMessage: MessageHandler?
+  let onEvent: EventHandler?
+  private let state = Mutex(SharedState())
+  private var loop: NetworkLoop?
+
+  struct SharedState {
+    var subscriptions: [(filter: String, qos: QoS)] = []
+    var pendingPublishes: [Int32: PublishCompletion] = [:]
+    var connected = false
+  }
+
+  /// Creates the client; nothing touches the network until `start()`.
+  public init(options: ClientOptions, onMessage: MessageHandler? = nil, onEvent: EventHandler? = nil) throws(MQTTError) {
+    MosquittoLibrary.ensureInitialised()
+    self.options = options
+    self.onMessage = onMessage
+    self.onEvent = onEvent
+    guard let handle = mosquitto_new(options.clientID, options.cleanSession, nil) else {
+      throw MQTTError(code: MOSQ_ERR_NOMEM.rawValue, operation: "mosquitto_new")
+    }
+    self.handle = handle
+    mosquitto_user_data_set(handle, Unmanaged.passUnretained(self).toOpaque())
+    do {
+      try configure()
+    } catch {
+      mosquitto_destroy(handle)
+      throw error
+    }
+  }
+
+  deinit {
+    loop?.stop()
+    mosquitto_destroy(handle)
+  }
+
+  /// Starts the supervised network thread; it connects, and keeps reconnecting until `stop()`.
+  public func start() {
+    guard loop == nil else { return }
+    let loop = NetworkLoop(client: self)
+    self.loop = loop
+    loop.start()
+  }
+
+  /// Disconnects cleanly (so the broker does not publish the will) and waits for the network thread to end.
+  /// Publishes still waiting for an acknowledgement complete with `.abandoned`.
+  public func stop() {
+    loop?.stop()
+    loop = nil
+    let abandoned = state.withLock { state in
+      defer { state.pendingPublishes.removeAll() }
+      return Array(state.pendingPublishes.values)
+    }
+    for completion in abandoned { completion(.abandoned) }
+  }
+
+  public var isConnected: Bool { state.withLock { $0.connected } }
+
+  /// Subscribes now if connected, and again after every reconnect.
+  public func subscribe(_ filter: String, qos: QoS = .atLeastOnce) throws(MQTTError) {
+    let connected = state.withLock { state in
+      state.subscriptions.append((filter, qos))
+      return state.connected
+    }
+    if connected {
+      let rc = mosquitto_subscribe(handle, nil, filter, qos.rawValue)
+      if rc != MOSQ_ERR_SUCCESS.rawValue && rc != MOSQ_ERR_NO_CONN.rawValue {
+        throw MQTTError(code: rc, operation: "subscribe \(filter)")
+      }
+    }
+  }
+
+  /// Publishes a message and returns its message id.
+  ///
+  /// While disconnected, libmosquitto queues the message in memory and sends it after reconnecting (MQTT-NOTES): that
+  /// is reported as success here, never as an error to retry, which would create duplicates. The completion of a QoS 1
+  /// message runs on the network thread when its PUBACK arrives.
+  @discardableResult
+  public func publish(
+    topic: String, payload: [UInt8], qos: QoS = .atLeastOnce, retain: Bool = false,
+    completion: PublishCompletion? = nil
+  ) throws(MQTTError) -> Int32 {
+    var messageID: Int32 = 0
+    // The lock is held across mosquitto_publish so the PUBACK callback cannot look up the id before it is registered.
+    let rc: Int32 = state.withLock { state in
+      let rc = payload.withUnsafeBytes { bytes in
+        mosquitto_publish(handle, &messageID, topic, Int32(bytes.count), bytes.baseAddress, qos.rawValue, retain)
+      }
+      if let completion, qos == .atLeastOnce,
+        rc == MOSQ_ERR_SUCCESS.rawValue || rc == MOSQ_ERR_NO_CONN.rawValue
+      {
+        state.pendingPublishes[messageID] = completion
+      }
+      return rc
+    }
+    guard rc == MOSQ_ERR_SUCCESS.rawValue || rc == MOSQ_ERR_NO_CONN.rawValue else {
+      throw MQTTError(code: rc, operation: "publish to \(topic)")
+    }
+    return messageID
+  }
+
+  /// Number of QoS 1 publishes not yet acknowledged by the broker.
+  public var unacknowledgedCount: Int { state.withLock { $0.pendingPublishes.count } }
+
+  // MARK: - Called from the network thread
+
+  func didConnect(code: Int32, sessionPresent: Bool) {
+    guard code == 0 else {
+      onEvent?(.refused(reason: MosquittoLibrary.describeConnack(code, v5: options.protocolVersion == .v5)))
+      return
+    }
+    let subscriptions = state.withLock { state in
+      state.connected = true
+      return state.subscriptions
+    }
+    for subscription in subscriptions {
+      mosquitto_subscribe(handle, nil, subscription.filter, subscription.qos.rawValue)
+    }
+    onEvent?(.connected(sessionPresent: sessionPresent))
+  }
+
+  func didDisconnect(code: Int32) {
+    state.withLock { $0.connected = false }
+    if code != 0 {
+      onEvent?(.disconnected(reason: MosquittoLibrary.describe(code)))
+    }
+  }
+
+  func didPublish(messageID: Int32, reasonCode: Int32) {
+    guard let completion = state.withLock({ $0.pendingPublishes.removeValue(forKey: messageID) }) else { return }
+    if reasonCode >= 0x80 {
+      completion(.refused(reasonCode: reasonCode, reason: String(cString: mosquitto_reason_string(reasonCode))))
+    } else {
+      completion(.accepted)
+    }
+  }
+
+  func didReceive(_ message: ReceivedMessage) {
+    onMessage?(message)
+  }
+
+  func report(_ event: ConnectionEvent) {
+    onEvent?(event)
+  }
+
+  // MARK: - Set-up
+
+  private func configure() throws(MQTTError) {
+    func check(_ rc: Int32, _ operation: String) throws(MQTTError) {
+      if rc != MOSQ_ERR_SUCCESS.rawValue { throw MQTTError(code: rc, operation: operation) }
+    }
+    let version = options.protocolVersion == .v5 ? MQTT_PROTOCOL_V5 : MQTT_PROTOCOL_V311
+    try check(mosquitto_int_option(handle, MOSQ_OPT_PROTOCOL_VERSION, Int32(version)), "protocol version")
+    // Our own thread drives the loop: threaded mode makes libmosquitto queue packets (the PUBACK among them)
+    // instead of writing them from inside callbacks.
+    try check(mosquitto_threaded_set(handle, true), "threaded mode")
+    try check(mosquitto_max_inflight_messages_set(handle, UInt32(options.maxInflightMessages)), "max inflight")
+    if let username = options.broker.username {
+      try check(mosquitto_username_pw_set(handle, username, options.broker.password), "username/password")
+    }
+    if options.broker.usesTLS {
+      let tls = options.tls ?? ClientOptions.TLS()
+      try check(
+        mosquitto_tls_set(handle, tls.caFile, tls.caPath, tls.certFile, tls.keyFile, nil),
+        "TLS set-up (CA \(tls.caFile ?? tls.caPath ?? "none"))")
+    }
+    if let will = options.will {
+      let rc = will.payload.withUnsafeBytes { bytes in
+        mosquitto_will_set(handle, will.topic, Int32(bytes.count), bytes.baseAddress, will.qos.rawValue, will.retain)
+      }
+      try check(rc, "will on \(will.topic)")
+    }
+    MosquittoCallbacks.install(on: handle)
+  }
+}

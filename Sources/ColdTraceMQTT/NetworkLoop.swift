@@ -1,0 +1,107 @@
+import CMosquitto
+import Synchronization
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The client's network thread: connects, runs libmosquitto's loop, and supervises it.
+///
+/// This replaces `mosquitto_loop_start`, whose thread ends silently on some errors (auth refusal under v5, TLS errors,
+/// protocol errors) and never connects when the broker is down at start (MQTT-NOTES). Here every failure is reported
+/// with its reason and followed by a reconnect after an exponential, jittered back-off, until `stop()`.
+final class NetworkLoop: @unchecked Sendable {
+  private unowned let client: MosquittoClient
+  private let stopping = Atomic<Bool>(false)
+  private var thread = pthread_t()
+  private var running = false
+
+  init(client: MosquittoClient) { self.client = client }
+
+  func start() {
+    let context = Unmanaged.passRetained(self).toOpaque()
+    let rc = pthread_create(&thread, nil, { context in
+      let loop = Unmanaged<NetworkLoop>.fromOpaque(context!).takeRetainedValue()
+      loop.run()
+      return nil
+    }, context)
+    if rc != 0 {
+      Unmanaged<NetworkLoop>.fromOpaque(context).release()
+      client.report(.failed(reason: "cannot start the MQTT network thread: \(String(cString: strerror(rc)))", retryIn: 0))
+      return
+    }
+    running = true
+  }
+
+  func stop() {
+    guard running else { return }
+    stopping.store(true, ordering: .sequentiallyConsistent)
+    mosquitto_disconnect(client.handle)  // queues DISCONNECT and wakes the loop's select()
+    pthread_join(thread, nil)
+    running = false
+  }
+
+  private var isStopping: Bool { stopping.load(ordering: .sequentiallyConsistent) }
+
+  private func run() {
+    let options = client.options
+    let handle = client.handle
+    var delay = options.reconnectDelayMin
+    var needsConnect = true
+    while !isStopping {
+      if needsConnect {
+        let rc = connect()
+        if rc != MOSQ_ERR_SUCCESS.rawValue {
+          client.report(
+            .failed(reason: "connect to \(options.broker): \(MosquittoLibrary.describe(rc))", retryIn: delay))
+          pause(seconds: delay)
+          delay = nextDelay(after: delay)
+          continue
+        }
+        needsConnect = false
+      }
+      let rc = mosquitto_loop(handle, 500, 1)
+      if rc == MOSQ_ERR_SUCCESS.rawValue {
+        if client.isConnected { delay = options.reconnectDelayMin }
+        continue
+      }
+      if isStopping { break }
+      client.report(.failed(reason: "connection to \(options.broker): \(MosquittoLibrary.describe(rc))", retryIn: delay))
+      pause(seconds: delay)
+      delay = nextDelay(after: delay)
+      needsConnect = true
+    }
+    // Let the DISCONNECT queued by stop() reach the broker, so it does not publish our will.
+    var rounds = 20
+    while mosquitto_socket(handle) >= 0 && rounds > 0 {
+      if mosquitto_loop(handle, 100, 1) != MOSQ_ERR_SUCCESS.rawValue { break }
+      rounds -= 1
+    }
+  }
+
+  private func connect() -> Int32 {
+    let options = client.options
+    var properties: OpaquePointer? = nil
+    defer { mosquitto_property_free_all(&properties) }
+    if options.protocolVersion == .v5 && !options.cleanSession {
+      mosquitto_property_add_int32(&properties, Int32(MQTT_PROP_SESSION_EXPIRY_INTERVAL.rawValue),
+        options.sessionExpirySeconds)
+    }
+    return mosquitto_connect_bind_v5(
+      client.handle, options.broker.host, Int32(options.broker.port), options.keepAliveSeconds, nil, properties)
+  }
+
+  private func nextDelay(after delay: Double) -> Double {
+    min(delay * 2, client.options.reconnectDelayMax)
+  }
+
+  /// Sleeps about `seconds` (±20 % jitter), waking early when stopped.
+  private func pause(seconds: Double) {
+    var remaining = seconds * Double.random(in: 0.8...1.2)
+    while remaining > 0 && !isStopping {
+      let step = min(remaining, 0.05)
+      usleep(UInt32(step * 1_000_000))
+      remaining -= step
+    }
+  }
+}

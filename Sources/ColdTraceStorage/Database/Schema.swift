@@ -1,0 +1,84 @@
+import GRDB
+
+/// The SQLite schema, as ordered migrations. Times are integer milliseconds since the epoch (UTC).
+enum Schema {
+  static var migrator: DatabaseMigrator {
+    var migrator = DatabaseMigrator()
+    migrator.registerMigration("v1") { db in
+      // One row per probe; readings refer to it by integer id to keep them small.
+      try db.execute(
+        sql: """
+          CREATE TABLE sources (
+            id INTEGER PRIMARY KEY,
+            site TEXT NOT NULL,
+            sensor TEXT NOT NULL,
+            room TEXT NOT NULL,
+            agent TEXT,
+            UNIQUE (site, sensor)
+          );
+          CREATE TABLE readings (
+            source_id INTEGER NOT NULL REFERENCES sources(id),
+            seq INTEGER,
+            ts_ms INTEGER NOT NULL,
+            temp_c REAL,
+            rh_pct REAL,
+            error TEXT,
+            received_ms INTEGER NOT NULL
+          );
+          -- SPEC: a (site, sensor, seq) is stored once; without seq the key is (site, sensor, ts).
+          CREATE UNIQUE INDEX readings_once_by_seq ON readings(source_id, seq) WHERE seq IS NOT NULL;
+          CREATE UNIQUE INDEX readings_once_by_ts ON readings(source_id, ts_ms) WHERE seq IS NULL;
+          CREATE INDEX readings_by_time ON readings(source_id, ts_ms);
+
+          CREATE TABLE quarantine (
+            id INTEGER PRIMARY KEY,
+            received_ms INTEGER NOT NULL,
+            topic TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            detail TEXT NOT NULL,
+            payload BLOB NOT NULL
+          );
+          CREATE INDEX quarantine_by_reason ON quarantine(reason);
+
+          CREATE TABLE alerts (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            severity TEXT NOT NULL,
+            state TEXT NOT NULL,
+            site TEXT NOT NULL,
+            room TEXT NOT NULL,
+            sensor TEXT NOT NULL,
+            product TEXT,
+            lots TEXT NOT NULL DEFAULT '[]',
+            opened_ms INTEGER NOT NULL,
+            resolved_ms INTEGER,
+            acked_ms INTEGER,
+            acked_by TEXT,
+            note TEXT,
+            limit_value REAL,
+            peak REAL,
+            message TEXT NOT NULL
+          );
+          -- SPEC: one alert per (site, room, sensor, kind) is open at a time.
+          CREATE UNIQUE INDEX alerts_one_open ON alerts(site, room, sensor, kind) WHERE state != 'resolved';
+          CREATE INDEX alerts_by_opened ON alerts(opened_ms);
+
+          -- Every change of every alert, as the JSON line the journal file carries.
+          CREATE TABLE alert_events (
+            id INTEGER PRIMARY KEY,
+            alert_id INTEGER NOT NULL REFERENCES alerts(id),
+            event TEXT NOT NULL,
+            at_ms INTEGER NOT NULL,
+            line TEXT NOT NULL
+          );
+
+          -- The alert engine's state per probe, committed with the reading that changed it.
+          CREATE TABLE engine_state (
+            source_id INTEGER PRIMARY KEY REFERENCES sources(id),
+            state BLOB NOT NULL
+          );
+          """)
+    }
+    return migrator
+  }
+}

@@ -1,0 +1,134 @@
+import ColdTraceCore
+import Foundation
+import GRDB
+
+/// The writes the collector makes for one incoming message, inside one transaction.
+public struct IngestTransaction {
+  let db: Database
+
+  /// The integer id of a probe, created on first sight; its room and agent follow the latest message.
+  public func sourceID(for key: SensorKey, agent: String?) throws -> Int64 {
+    let find = try db.cachedStatement(sql: "SELECT id, room, agent FROM sources WHERE site = ? AND sensor = ?")
+    if let row = try Row.fetchOne(find, arguments: [key.site, key.sensor]) {
+      let id: Int64 = row["id"]
+      let room: String = row["room"]
+      let knownAgent: String? = row["agent"]
+      if room != key.room || (agent != nil && agent != knownAgent) {
+        try db.cachedStatement(sql: "UPDATE sources SET room = ?, agent = COALESCE(?, agent) WHERE id = ?")
+          .execute(arguments: [key.room, agent, id])
+      }
+      return id
+    }
+    try db.cachedStatement(sql: "INSERT INTO sources (site, sensor, room, agent) VALUES (?, ?, ?, ?)")
+      .execute(arguments: [key.site, key.sensor, key.room, agent])
+    return db.lastInsertedRowID
+  }
+
+  /// Stores the samples that are not stored yet and returns exactly those, in order.
+  public func insertNew(_ samples: [Sample], source: Int64, receivedAt: Timestamp) throws -> [Sample] {
+    let insert = try db.cachedStatement(
+      sql: """
+        INSERT OR IGNORE INTO readings (source_id, seq, ts_ms, temp_c, rh_pct, error, received_ms)
+        VALUES (?, ?, ?, ?, ?, ?, ?)
+        """)
+    var fresh: [Sample] = []
+    fresh.reserveCapacity(samples.count)
+    for sample in samples {
+      try insert.execute(arguments: [
+        source, sample.seq, sample.ts.milliseconds, sample.tempC, sample.rhPct, sample.error, receivedAt.milliseconds,
+      ])
+      if db.changesCount > 0 { fresh.append(sample) }
+    }
+    return fresh
+  }
+
+  /// Keeps a rejected payload, whole, with the reason it was rejected.
+  public func quarantine(topic: String, payload: UnsafeRawBufferPointer, rejection: PayloadRejection, at: Timestamp)
+    throws
+  {
+    try db.cachedStatement(
+      sql: "INSERT INTO quarantine (received_ms, topic, reason, detail, payload) VALUES (?, ?, ?, ?, ?)"
+    ).execute(arguments: [at.milliseconds, topic, rejection.reason.rawValue, rejection.detail, Data(payload)])
+  }
+
+  public func saveEngineState(_ state: SensorRuleState, source: Int64) throws {
+    let blob = try JSONEncoder().encode(state)
+    try db.cachedStatement(sql: "INSERT OR REPLACE INTO engine_state (source_id, state) VALUES (?, ?)")
+      .execute(arguments: [source, blob])
+  }
+
+  /// Applies one engine event to the alerts table (a new alert, an escalation, a resolution) and records it as an
+  /// alert event; returns the alert as it now stands and the event's id.
+  public func apply(_ event: AlertEvent, lots: [String] = []) throws -> (alert: AlertRecord, eventID: Int64) {
+    let key = event.key
+    var alert: AlertRecord
+    switch event.type {
+    case .opened:
+      alert = AlertRecord(
+        id: 0, kind: event.kind, severity: event.severity, state: .open, site: key.site, room: key.room,
+        sensor: key.sensor, lots: lots, product: event.productID, openedAt: event.at, limit: event.limit,
+        peak: event.peak, message: event.message)
+      try db.cachedStatement(
+        sql: """
+          INSERT INTO alerts (kind, severity, state, site, room, sensor, product, lots, opened_ms, limit_value, peak,
+            message)
+          VALUES (?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          """
+      ).execute(arguments: [
+        event.kind.rawValue, event.severity.rawValue, key.site, key.room, key.sensor, event.productID,
+        AlertRows.encodeLots(lots), event.at.milliseconds, event.limit, event.peak, event.message,
+      ])
+      alert.id = db.lastInsertedRowID
+    case .escalated, .resolved:
+      guard let open = try AlertRows.openAlert(db, key: key, kind: event.kind) else {
+        throw StoreError("no open \(event.kind.rawValue) alert for \(key) to \(event.type.rawValue)")
+      }
+      alert = open
+      alert.severity = max(alert.severity, event.severity)
+      alert.peak = event.peak ?? alert.peak
+      alert.message = event.message
+      if event.type == .escalated {
+        alert.limit = event.limit
+      } else {
+        alert.state = .resolved
+        alert.resolvedAt = event.at
+      }
+      try db.cachedStatement(
+        sql: """
+          UPDATE alerts SET severity = ?, state = ?, resolved_ms = ?, limit_value = ?, peak = ?, message = ?
+          WHERE id = ?
+          """
+      ).execute(arguments: [
+        alert.severity.rawValue, alert.state.rawValue, alert.resolvedAt?.milliseconds, alert.limit, alert.peak,
+        alert.message, alert.id,
+      ])
+    }
+    let eventID = try recordEvent(event.type.rawValue, alert: alert, at: event.at)
+    return (alert, eventID)
+  }
+
+  /// Acknowledges an alert. An alert already resolved keeps its state and gains the acknowledgement.
+  public func acknowledge(alertID: Int64, by person: String, note: String?, at: Timestamp) throws -> (
+    alert: AlertRecord, eventID: Int64
+  ) {
+    guard var alert = try AlertRows.alert(db, id: alertID) else {
+      throw StoreError("no alert with id \(alertID)")
+    }
+    if alert.state == .open { alert.state = .acked }
+    alert.ackedAt = at
+    alert.ackedBy = person
+    alert.note = note ?? alert.note
+    try db.cachedStatement(sql: "UPDATE alerts SET state = ?, acked_ms = ?, acked_by = ?, note = ? WHERE id = ?")
+      .execute(arguments: [alert.state.rawValue, at.milliseconds, person, alert.note, alertID])
+    let eventID = try recordEvent("acked", alert: alert, at: at)
+    return (alert, eventID)
+  }
+
+  private func recordEvent(_ name: String, alert: AlertRecord, at: Timestamp) throws -> Int64 {
+    let nextID = (try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) + 1 FROM alert_events")) ?? 1
+    let line = alert.jsonLine(event: name, eventID: nextID, at: at)
+    try db.cachedStatement(sql: "INSERT INTO alert_events (id, alert_id, event, at_ms, line) VALUES (?, ?, ?, ?, ?)")
+      .execute(arguments: [nextID, alert.id, name, at.milliseconds, line])
+    return nextID
+  }
+}

@@ -1,0 +1,79 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The alert journal: a text file with one JSON line per alert event, for `tail -f` and `grep`.
+///
+/// The database is the source of truth; the journal follows it. `catchUp` appends every stored event the file does not
+/// have yet (it reads the last line's `event_id`), under an exclusive `flock`, so the collector and a shell `ack`
+/// writing at the same time never duplicate or interleave lines, and a collector killed between its commit and its
+/// append writes the missing lines on its next start.
+public struct AlertJournal: Sendable {
+  public let path: String
+
+  public init(path: String) { self.path = path }
+
+  /// The conventional journal next to a database: `coldtrace.db` → `coldtrace.alerts.jsonl`.
+  public static func defaultPath(forDatabase database: String) -> String {
+    let url = URL(fileURLWithPath: database)
+    let base = url.deletingPathExtension().lastPathComponent
+    return url.deletingLastPathComponent().appendingPathComponent("\(base).alerts.jsonl").path
+  }
+
+  /// Appends the events the file is missing and returns the lines appended.
+  @discardableResult
+  public func catchUp(from store: SQLiteStore) throws -> [String] {
+    let fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+    guard fd >= 0 else { throw StoreError("cannot open alert journal \(path): \(String(cString: strerror(errno)))") }
+    defer { close(fd) }
+    guard flock(fd, LOCK_EX) == 0 else {
+      throw StoreError("cannot lock alert journal \(path): \(String(cString: strerror(errno)))")
+    }
+    defer { flock(fd, LOCK_UN) }
+    let (lastID, endsWithNewline) = Self.lastEventID(fd: fd)
+    let events = try store.alertEventLines(after: lastID)
+    guard !events.isEmpty else { return [] }
+    var text = endsWithNewline ? "" : "\n"
+    for event in events { text += event.line + "\n" }
+    try Self.writeAll(fd: fd, text: text, path: path)
+    return events.map(\.line)
+  }
+
+  private static func writeAll(fd: Int32, text: String, path: String) throws {
+    var bytes = Array(text.utf8)[...]
+    while !bytes.isEmpty {
+      let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+      if written < 0 {
+        if errno == EINTR { continue }
+        throw StoreError("cannot write alert journal \(path): \(String(cString: strerror(errno)))")
+      }
+      bytes = bytes.dropFirst(written)
+    }
+  }
+
+  /// The `event_id` of the last complete line, and whether the file ends with a newline (a crash mid-line does not).
+  static func lastEventID(fd: Int32) -> (Int64, endsWithNewline: Bool) {
+    let size = lseek(fd, 0, SEEK_END)
+    guard size > 0 else { return (0, true) }
+    let length = min(Int(size), 65_536)
+    var buffer = [UInt8](repeating: 0, count: length)
+    let got = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, length, off_t(Int(size) - length)) }
+    guard got == length else { return (0, true) }
+    let endsWithNewline = buffer.last == UInt8(ascii: "\n")
+    let marker = Array("\"event_id\":".utf8)
+    // Scan backwards through complete lines for the newest event_id.
+    var end = endsWithNewline ? length - 1 : (buffer.lastIndex(of: UInt8(ascii: "\n")) ?? -1)
+    while end > 0 {
+      let start = (buffer[..<end].lastIndex(of: UInt8(ascii: "\n")) ?? -1) + 1
+      let line = buffer[start..<end]
+      if let found = line.firstRange(of: marker) {
+        let digits = line[found.upperBound...].prefix { $0 >= 0x30 && $0 <= 0x39 }
+        if let id = Int64(String(decoding: digits, as: UTF8.self)) { return (id, endsWithNewline) }
+      }
+      end = start - 1
+    }
+    return (0, endsWithNewline)
+  }
+}

@@ -1,0 +1,73 @@
+import ColdTraceCore
+import GRDB
+
+/// Which alerts `coldtrace alerts` shows.
+public struct AlertFilter: Sendable {
+  public var since: Timestamp?
+  public var until: Timestamp?
+  public var site: String?
+  public var room: String?
+  public var sensor: String?
+  public var lot: String?
+  public var severity: Severity?
+  public var state: AlertState?
+  public var afterID: Int64?
+  public init() {}
+}
+
+extension SQLiteStore {
+  /// Alerts matching the filter, oldest first. An alert matches a time window if it was open at any moment in it.
+  public func alerts(_ filter: AlertFilter) throws -> [AlertRecord] {
+    var clauses: [String] = []
+    var arguments: [any DatabaseValueConvertible] = []
+    if let since = filter.since {
+      clauses.append("(resolved_ms IS NULL OR resolved_ms >= ?)")
+      arguments.append(since.milliseconds)
+    }
+    if let until = filter.until {
+      clauses.append("opened_ms <= ?")
+      arguments.append(until.milliseconds)
+    }
+    for (column, value) in [("site", filter.site), ("room", filter.room), ("sensor", filter.sensor)] {
+      if let value {
+        clauses.append("\(column) = ?")
+        arguments.append(value)
+      }
+    }
+    if let lot = filter.lot {
+      clauses.append("EXISTS (SELECT 1 FROM json_each(alerts.lots) WHERE value = ?)")
+      arguments.append(lot)
+    }
+    if let severity = filter.severity {
+      clauses.append("severity = ?")
+      arguments.append(severity.rawValue)
+    }
+    if let state = filter.state {
+      clauses.append("state = ?")
+      arguments.append(state.rawValue)
+    }
+    if let afterID = filter.afterID {
+      clauses.append("id > ?")
+      arguments.append(afterID)
+    }
+    let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
+    return try read { db in
+      try Row.fetchAll(
+        db, sql: "SELECT \(AlertRows.columns) FROM alerts \(whereClause) ORDER BY opened_ms, id",
+        arguments: StatementArguments(arguments)
+      ).map(AlertRows.record)
+    }
+  }
+
+  public func alert(id: Int64) throws -> AlertRecord? {
+    try read { db in try AlertRows.alert(db, id: id) }
+  }
+
+  /// Journal lines of alert events with an id above `afterID`, in order.
+  public func alertEventLines(after afterID: Int64) throws -> [(id: Int64, line: String)] {
+    try read { db in
+      try Row.fetchAll(db, sql: "SELECT id, line FROM alert_events WHERE id > ? ORDER BY id", arguments: [afterID])
+        .map { ($0["id"], $0["line"]) }
+    }
+  }
+}

@@ -1,0 +1,101 @@
+import TOMLKit
+
+/// A TOML configuration file read with errors an operator can act on: the file, the key, and what was expected.
+public struct ConfigTable {
+  public let path: String
+  let table: TOMLTable
+  let prefix: String
+
+  /// Parses `text` (the content of `path`). A syntax error names the line and column.
+  public init(path: String, text: String) throws(ConfigError) {
+    do {
+      self.init(path: path, table: try TOMLTable(string: text), prefix: "")
+    } catch let error as TOMLParseError {
+      throw ConfigError(
+        "\(path):\(error.source.begin.line):\(error.source.begin.column): \(error.description)")
+    } catch {
+      throw ConfigError("\(path): \(error)")
+    }
+  }
+
+  /// Reads and parses the file at `path`.
+  public init(contentsOf path: String) throws(ConfigError) {
+    let text: String?
+    do {
+      text = try DurableFile.read(path)
+    } catch {
+      throw ConfigError("\(error)")
+    }
+    guard let text else { throw ConfigError("config file \(path) does not exist") }
+    try self.init(path: path, text: text)
+  }
+
+  init(path: String, table: TOMLTable, prefix: String) {
+    self.path = path
+    self.table = table
+    self.prefix = prefix
+  }
+
+  public var keys: [String] { table.keys }
+
+  public func string(_ key: String) throws(ConfigError) -> String? {
+    guard let value = table[key] else { return nil }
+    guard let text = value.string else { throw mistyped(key, "a string") }
+    return text
+  }
+
+  public func double(_ key: String) throws(ConfigError) -> Double? {
+    guard let value = table[key] else { return nil }
+    if let number = value.double { return number }
+    if let number = value.int { return Double(number) }
+    throw mistyped(key, "a number")
+  }
+
+  public func int(_ key: String) throws(ConfigError) -> Int? {
+    guard let value = table[key] else { return nil }
+    guard let number = value.int else { throw mistyped(key, "an integer") }
+    return number
+  }
+
+  public func table(_ key: String) throws(ConfigError) -> ConfigTable? {
+    guard let value = table[key] else { return nil }
+    guard let inner = value.table else { throw mistyped(key, "a table") }
+    return ConfigTable(path: path, table: inner, prefix: qualified(key) + ".")
+  }
+
+  /// An array of tables (`[[sensor]]`).
+  public func tables(_ key: String) throws(ConfigError) -> [ConfigTable] {
+    guard let value = table[key] else { return [] }
+    guard let array = value.array else { throw mistyped(key, "an array of tables ([[\(key)]])") }
+    var result: [ConfigTable] = []
+    for (index, element) in array.enumerated() {
+      guard let inner = element.table else { throw mistyped("\(key)[\(index)]", "a table") }
+      result.append(ConfigTable(path: path, table: inner, prefix: "\(qualified(key))[\(index + 1)]."))
+    }
+    return result
+  }
+
+  /// Rejects keys this program does not know, so a typo is not silently ignored.
+  public func rejectUnknownKeys(allowed: Set<String>) throws(ConfigError) {
+    for key in keys where !allowed.contains(key) {
+      throw ConfigError("\(path): unknown key `\(qualified(key))` (known: \(allowed.sorted().joined(separator: ", ")))")
+    }
+  }
+
+  /// An error about `key` in this file.
+  public func invalid(_ key: String, _ reason: String) -> ConfigError {
+    ConfigError("\(path): `\(qualified(key))` \(reason)")
+  }
+
+  private func qualified(_ key: String) -> String { prefix + key }
+
+  private func mistyped(_ key: String, _ expected: String) -> ConfigError {
+    invalid(key, "must be \(expected)")
+  }
+}
+
+/// A configuration that cannot be used; one line naming the file and the key.
+public struct ConfigError: Error, CustomStringConvertible {
+  public let description: String
+  public init(_ description: String) { self.description = description }
+}

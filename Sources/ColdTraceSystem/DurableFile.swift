@@ -1,0 +1,72 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Small files replaced atomically and durably: write a temporary file, fsync it, rename it over the old one, fsync
+/// the directory. After a crash or a power cut the file holds the old content or the new, never a torn mix.
+public enum DurableFile {
+  public static func replace(_ path: String, with text: String) throws(DurableFileError) {
+    let temporary = path + ".tmp"
+    let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard fd >= 0 else { throw .init(path: temporary, operation: "open") }
+    var bytes = Array(text.utf8)[...]
+    while !bytes.isEmpty {
+      let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+      if written < 0 {
+        if errno == EINTR { continue }
+        close(fd)
+        throw .init(path: temporary, operation: "write")
+      }
+      bytes = bytes.dropFirst(written)
+    }
+    guard fsync(fd) == 0 else {
+      close(fd)
+      throw .init(path: temporary, operation: "fsync")
+    }
+    close(fd)
+    guard rename(temporary, path) == 0 else { throw .init(path: path, operation: "rename") }
+    let directory = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
+    let directoryFD = open(directory.isEmpty ? "/" : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    if directoryFD >= 0 {
+      fsync(directoryFD)
+      close(directoryFD)
+    }
+  }
+
+  /// The whole file as text, or `nil` if it does not exist.
+  public static func read(_ path: String) throws(DurableFileError) -> String? {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    if fd < 0 {
+      if errno == ENOENT { return nil }
+      throw .init(path: path, operation: "open")
+    }
+    defer { close(fd) }
+    var result: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    while true {
+      let got = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+      if got < 0 {
+        if errno == EINTR { continue }
+        throw .init(path: path, operation: "read")
+      }
+      if got == 0 { break }
+      result += buffer[..<got]
+    }
+    return String(decoding: result, as: UTF8.self)
+  }
+}
+
+/// A file operation that failed, with the system's reason.
+public struct DurableFileError: Error, CustomStringConvertible {
+  public let path: String
+  public let operation: String
+  public let reason: String
+
+  init(path: String, operation: String) {
+    self.path = path
+    self.operation = operation
+    self.reason = String(cString: strerror(errno))
+  }
+
+  public var description: String { "cannot \(operation) \(path): \(reason)" }
+}

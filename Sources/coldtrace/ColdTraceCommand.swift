@@ -1,0 +1,28 @@
+import ArgumentParser
+import ColdTraceCollector
+import ColdTraceSystem
+
+@main
+struct ColdTraceCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "coldtrace",
+    abstract: "ColdTrace: cold-chain monitoring for fruit, vegetables and meat, from probe to importer.",
+    discussion: """
+      `coldtrace collect` runs the collector service; the other commands are the operator's shell tools.
+      The database is --db, else $COLDTRACE_DB, else the config's `db`, else ./coldtrace.db.
+
+      Examples:
+        coldtrace demo
+        coldtrace collect --broker mqtt://collector:secret@127.0.0.1:1883
+        coldtrace alerts --since 24h --state open
+        coldtrace ack 42 --by lan --note "door closed, fruit checked"
+      """,
+    version: CollectorService.version,
+    subcommands: [
+      CollectCommand.self, AlertsCommand.self, AckCommand.self, ReadingsCommand.self, StatusCommand.self,
+      ProductsCommand.self, DemoCommand.self,
+    ]
+  )
+
+  static func main() { CommandMain.run(ColdTraceCommand.self, programName: "coldtrace") }
+}

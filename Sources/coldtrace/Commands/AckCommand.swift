@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import ColdTraceStorage
+import ColdTraceSystem
+
+struct AckCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "ack",
+    abstract: "Acknowledge an alert: who saw it, and what they did.",
+    discussion: "Example: coldtrace ack 42 --by lan --note \"door closed, fruit checked\""
+  )
+
+  @OptionGroup var global: GlobalOptions
+  @Argument(help: "The alert's id, from `coldtrace alerts`.") var alertID: Int64
+  @Option(help: "Who acknowledges it.") var by: String
+  @Option(help: "What was done.") var note: String?
+  @Option(help: ArgumentHelp("Alert journal file (else the config's, else <db>.alerts.jsonl).", valueName: "path"))
+  var journal: String?
+
+  func run() throws {
+    guard !by.trimmingCharacters(in: .whitespaces).isEmpty, by.count <= 128 else {
+      throw UsageError("--by must name a person (1–128 characters)")
+    }
+    if let note, note.count > 2000 { throw UsageError("--note is longer than 2000 characters") }
+    let store = try global.openStore()
+    guard try store.alert(id: alertID) != nil else { throw UsageError("no alert with id \(alertID)") }
+    let result = try store.write { tx in
+      try tx.acknowledge(alertID: alertID, by: by, note: note, at: WallClock.now())
+    }
+    let settings = try global.settings()
+    let journalPath = journal ?? settings.journal ?? AlertJournal.defaultPath(forDatabase: store.path)
+    try AlertJournal(path: journalPath).catchUp(from: store)
+    print("alert \(alertID) acknowledged by \(by) (\(result.alert.state.rawValue))")
+  }
+}

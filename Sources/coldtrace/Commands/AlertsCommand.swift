@@ -1,0 +1,96 @@
+import ArgumentParser
+import ColdTraceCore
+import ColdTraceStorage
+import ColdTraceSystem
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+struct AlertsCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "alerts",
+    abstract: "Show the alert log, newest last.",
+    discussion: """
+      An alert matches --since/--until if it was open at any moment in that window.
+      Example: coldtrace alerts --since 7d --site hongxuan --severity critical --json
+      """
+  )
+
+  @OptionGroup var global: GlobalOptions
+  @Option(help: ArgumentHelp("Only alerts open at or after this time.", valueName: "24h|7d|RFC3339"))
+  var since: String?
+  @Option(help: ArgumentHelp("Only alerts opened at or before this time.", valueName: "24h|7d|RFC3339"))
+  var until: String?
+  @Option var site: String?
+  @Option var room: String?
+  @Option var sensor: String?
+  @Option var lot: String?
+  @Option(help: ArgumentHelp("warning or critical.")) var severity: String?
+  @Option(help: ArgumentHelp("open, acked or resolved.")) var state: String?
+  @Flag(help: "One JSON object per line (SPEC fields).") var json = false
+  @Flag(help: "Keep printing alert events as they happen (JSON lines with --json).") var follow = false
+
+  func run() throws {
+    var filter = AlertFilter()
+    filter.since = try parseTime(since, option: "--since")
+    filter.until = try parseTime(until, option: "--until")
+    filter.site = try validated(site, as: .site, option: "--site")
+    filter.room = try validated(room, as: .room, option: "--room")
+    filter.sensor = try validated(sensor, as: .sensor, option: "--sensor")
+    filter.lot = try validated(lot, as: .lot, option: "--lot")
+    if let severity {
+      guard let value = Severity(rawValue: severity) else {
+        throw UsageError("--severity must be warning or critical, not \"\(severity)\"")
+      }
+      filter.severity = value
+    }
+    if let state {
+      guard let value = AlertState(rawValue: state) else {
+        throw UsageError("--state must be open, acked or resolved, not \"\(state)\"")
+      }
+      filter.state = value
+    }
+    let store = try global.openStore()
+    let alerts = try store.alerts(filter)
+    if json {
+      for alert in alerts { print(alert.jsonLine()) }
+    } else if alerts.isEmpty {
+      print("no alerts match")
+    } else {
+      print(Self.table(alerts))
+    }
+    if follow { try followEvents(store) }
+  }
+
+  static func table(_ alerts: [AlertRecord]) -> String {
+    var table = TextTable("ID", "OPENED (UTC)", "STATE", "SEVERITY", "KIND", "WHERE", "PEAK", "MESSAGE")
+    for alert in alerts {
+      table.add(
+        String(alert.id), String(alert.openedAt.rfc3339.prefix(16)).replacingOccurrences("T", " "),
+        alert.state.rawValue, alert.severity.rawValue, alert.kind.rawValue,
+        "\(alert.site)/\(alert.room)/\(alert.sensor)", formatted(alert.peak), alert.message)
+    }
+    return table.render()
+  }
+
+  /// Prints every new alert event (journal lines) until interrupted.
+  private func followEvents(_ store: SQLiteStore) throws {
+    var last = try store.alertEventLines(after: 0).last?.id ?? 0
+    fflush(nil)
+    while true {
+      for event in try store.alertEventLines(after: last) {
+        print(event.line)
+        last = event.id
+      }
+      fflush(nil)
+      usleep(500_000)
+    }
+  }
+}
+
+extension String {
+  func replacingOccurrences(_ target: Character, _ replacement: Character) -> String {
+    String(map { $0 == target ? replacement : $0 })
+  }
+}

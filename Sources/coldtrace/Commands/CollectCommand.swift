@@ -1,0 +1,56 @@
+import ArgumentParser
+import ColdTraceCollector
+import ColdTraceMQTT
+import ColdTraceStorage
+import ColdTraceSystem
+import Logging
+
+struct CollectCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "collect",
+    abstract: "Run the collector service until SIGTERM or SIGINT.",
+    discussion: """
+      Subscribes to every site's readings (persistent session, QoS 1), stores each one in the database before
+      acknowledging it, evaluates the product limits, and journals and publishes alerts.
+
+      Example: coldtrace collect --broker mqtt://collector:secret@127.0.0.1:1883 --db /var/lib/coldtrace/coldtrace.db
+      """
+  )
+
+  @OptionGroup var global: GlobalOptions
+  @Option(help: ArgumentHelp("Broker URL, overriding the config.", valueName: "mqtt://[user[:password]@]host[:port]"))
+  var broker: String?
+  @Option(help: ArgumentHelp("Alert journal file (else the config's, else <db>.alerts.jsonl).", valueName: "path"))
+  var journal: String?
+  @Option(help: ArgumentHelp("Collector id: its MQTT client id is coldtrace-collector-<id>.", valueName: "id"))
+  var id: String?
+
+  func run() throws {
+    SignalWaiter.blockTerminationSignals()
+    let settings = try global.settings()
+    let brokerURL = broker ?? settings.broker ?? "mqtt://127.0.0.1:1883"
+    let address: BrokerAddress
+    do {
+      address = try BrokerAddress(url: brokerURL)
+    } catch {
+      throw UsageError("\(error)")
+    }
+    let collectorID = try validated(id, as: .agent, option: "--id") ?? settings.collectorID
+    let databasePath = global.databasePath(settings)
+    LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+    let logger = Logger(label: "coldtrace.collect")
+
+    let store = try SQLiteStore(path: databasePath)
+    let pipeline = try IngestPipeline(store: store, products: settings.products)
+    let journal = AlertJournal(
+      path: journal ?? settings.journal ?? AlertJournal.defaultPath(forDatabase: databasePath))
+    var serviceSettings = CollectorService.Settings(collectorID: collectorID, broker: address)
+    serviceSettings.protocolVersion = settings.protocolVersion
+    serviceSettings.tls = settings.tls
+    let service = CollectorService(settings: serviceSettings, pipeline: pipeline, journal: journal, logger: logger)
+    try service.start()
+    let signal = SignalWaiter.waitForTermination()
+    logger.info("signal \(signal) received, stopping")
+    service.stop()
+  }
+}

@@ -1,0 +1,65 @@
+import ArgumentParser
+import ColdTraceCore
+import ColdTraceStorage
+import ColdTraceSystem
+
+struct ReadingsCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "readings",
+    abstract: "Print the stored samples, oldest first.",
+    discussion: "Example: coldtrace readings --site hongxuan --room cold2 --since 24h --format csv > cold2.csv"
+  )
+
+  enum Format: String, ExpressibleByArgument, CaseIterable { case json, csv }
+
+  @OptionGroup var global: GlobalOptions
+  @Option var site: String?
+  @Option var room: String?
+  @Option var sensor: String?
+  @Option(help: ArgumentHelp("From this time.", valueName: "24h|7d|RFC3339")) var since: String?
+  @Option(help: ArgumentHelp("Up to this time.", valueName: "24h|7d|RFC3339")) var until: String?
+  @Option(help: "json (one object per line) or csv.") var format: Format = .json
+
+  func run() throws {
+    var filter = ReadingFilter()
+    filter.site = try validated(site, as: .site, option: "--site")
+    filter.room = try validated(room, as: .room, option: "--room")
+    filter.sensor = try validated(sensor, as: .sensor, option: "--sensor")
+    filter.since = try parseTime(since, option: "--since")
+    filter.until = try parseTime(until, option: "--until")
+    let readings = try global.openStore().readings(filter)
+    if format == .csv { print("site,room,sensor,agent,seq,ts,temp_c,rh_pct,error") }
+    for reading in readings {
+      print(format == .json ? Self.json(reading) : Self.csv(reading))
+    }
+  }
+
+  static func json(_ reading: StoredReading) -> String {
+    let sample = reading.sample
+    let fields: [(String, String)] = [
+      ("site", JSONText.quoted(reading.key.site)),
+      ("room", JSONText.quoted(reading.key.room)),
+      ("sensor", JSONText.quoted(reading.key.sensor)),
+      ("agent", reading.agent.map(JSONText.quoted) ?? "null"),
+      ("seq", sample.seq.map { String($0) } ?? "null"),
+      ("ts", JSONText.quoted(sample.ts.rfc3339)),
+      ("temp_c", sample.tempC.map(JSONText.number) ?? "null"),
+      ("rh_pct", sample.rhPct.map(JSONText.number) ?? "null"),
+    ] + (sample.error.map { [("error", JSONText.quoted($0))] } ?? [])
+    return "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
+  }
+
+  static func csv(_ reading: StoredReading) -> String {
+    let sample = reading.sample
+    let cells = [
+      reading.key.site, reading.key.room, reading.key.sensor, reading.agent ?? "", sample.seq.map { String($0) } ?? "",
+      sample.ts.rfc3339, sample.tempC.map(JSONText.number) ?? "", sample.rhPct.map(JSONText.number) ?? "",
+      sample.error.map(csvQuoted) ?? "",
+    ]
+    return cells.joined(separator: ",")
+  }
+
+  private static func csvQuoted(_ text: String) -> String {
+    "\"" + text.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
+  }
+}

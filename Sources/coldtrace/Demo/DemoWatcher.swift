@@ -1,0 +1,81 @@
+import ColdTraceCore
+import ColdTraceMQTT
+import Foundation
+import Synchronization
+
+/// Watches the demo broker like an operator's screen: one line every 5 minutes of room time, and every alert event
+/// the collector publishes, as it happens.
+final class DemoWatcher: Sendable {
+  private let client: MosquittoClient
+  private let heartbeat = Heartbeat()
+
+  init(port: Int) throws {
+    let heartbeat = self.heartbeat
+    var options = ClientOptions(clientID: "coldtrace-demo-watch", broker: BrokerAddress(host: "127.0.0.1", port: port))
+    options.reconnectDelayMin = 0.1
+    client = try MosquittoClient(options: options, onMessage: { message in
+      heartbeat.beat()
+      Self.show(message)
+    })
+    try client.subscribe(Topics.readingFilter, qos: .atMostOnce)
+    try client.subscribe(Topics.alertFilter, qos: .atLeastOnce)
+    client.start()
+  }
+
+  func waitUntilConnected(seconds: Double) -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while !client.isConnected && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+    return client.isConnected
+  }
+
+  /// Waits until nothing has arrived for half a second (the collector's last alert events are out).
+  func waitForQuiet() {
+    for _ in 0..<100 {
+      if heartbeat.secondsSinceLast > 0.5 { return }
+      Thread.sleep(forTimeInterval: 0.05)
+    }
+  }
+
+  func stop() { client.stop() }
+
+  private static func show(_ message: ReceivedMessage) {
+    let bytes = Array(message.payload)
+    if message.topic.hasPrefix(Topics.root + "/alert/") {
+      guard let line = try? JSONParser.parse(bytes), case .object(let fields) = line else { return }
+      func text(_ key: String) -> String {
+        if case .string(let value)? = fields[key] { return value }
+        return "?"
+      }
+      let at = text("at")
+      say(
+        "  \(clock(at))  ALERT \(text("event").uppercased()) #\(idText(fields))  [\(text("severity"))] "
+          + "\(text("kind")) \(text("sensor")): \(text("message"))")
+      return
+    }
+    guard case .success(let reading) = bytes.withUnsafeBytes({
+      ReadingDecoder.decode(topic: message.topic, payload: $0, now: Timestamp(milliseconds: Int64.max / 2))
+    }), let sample = reading.samples.first else { return }
+    // One line per 5 minutes of room time.
+    guard sample.ts.milliseconds % 300_000 < 30_000 else { return }
+    let temp = sample.tempC.map { String(format: "%5.2f °C", $0) } ?? "   -   "
+    let rh = sample.rhPct.map { String(format: "%4.1f %% RH", $0) } ?? ""
+    say("  \(clock(sample.ts.rfc3339))  \(reading.key.sensor)  \(temp)  \(rh)")
+  }
+
+  private static func clock(_ rfc3339: String) -> String {
+    guard let t = rfc3339.firstIndex(of: "T") else { return rfc3339 }
+    return String(rfc3339[rfc3339.index(after: t)...].prefix(5))
+  }
+
+  private static func idText(_ fields: JSONObject) -> String {
+    if case .number(let id)? = fields["id"] { return String(Int(id)) }
+    return "?"
+  }
+}
+
+/// When the last message arrived.
+private final class Heartbeat: Sendable {
+  private let last = Mutex<Date>(Date())
+  func beat() { last.withLock { $0 = Date() } }
+  var secondsSinceLast: Double { last.withLock { Date().timeIntervalSince($0) } }
+}

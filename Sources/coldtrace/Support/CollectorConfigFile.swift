@@ -1,0 +1,63 @@
+import ColdTraceCollector
+import ColdTraceCore
+import ColdTraceMQTT
+import ColdTraceSystem
+
+/// The collector's optional TOML configuration (see `deploy/collector.toml`).
+struct CollectorConfigFile {
+  var db: String?
+  var journal: String?
+  var broker: String?
+  var collectorID = "main"
+  var protocolVersion: ClientOptions.ProtocolVersion = .v5
+  var tls: ClientOptions.TLS?
+  var products = ProductAssignment()
+
+  static func load(_ config: ConfigTable) throws(ConfigError) -> CollectorConfigFile {
+    try config.rejectUnknownKeys(allowed: [
+      "db", "journal", "broker", "collector_id", "mqtt_version", "default_product", "rooms", "tls",
+    ])
+    var file = CollectorConfigFile()
+    file.db = try config.string("db")
+    file.journal = try config.string("journal")
+    file.broker = try config.string("broker")
+    if let id = try config.string("collector_id") {
+      guard Identifier.isValid(id, as: .agent) else { throw config.invalid("collector_id", "is not a valid id") }
+      file.collectorID = id
+    }
+    switch try config.int("mqtt_version") ?? 5 {
+    case 5: file.protocolVersion = .v5
+    case 4, 311: file.protocolVersion = .v311
+    default: throw config.invalid("mqtt_version", "must be 5 or 311")
+    }
+    if let name = try config.string("default_product") {
+      file.products.defaultProduct = try profile(named: name, config, "default_product")
+    }
+    if let rooms = try config.table("rooms") {
+      for key in rooms.keys {
+        let parts = key.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, Identifier.isValid(parts[0], as: .site), Identifier.isValid(parts[1], as: .room) else {
+          throw rooms.invalid(key, "must be written \"<site>/<room>\"")
+        }
+        guard let name = try rooms.string(key) else { continue }
+        file.products.rooms[key] = try profile(named: name, rooms, key)
+      }
+    }
+    if let tls = try config.table("tls") {
+      try tls.rejectUnknownKeys(allowed: ["ca_file", "cert_file", "key_file"])
+      file.tls = ClientOptions.TLS(
+        caFile: try tls.string("ca_file"), certFile: try tls.string("cert_file"), keyFile: try tls.string("key_file"))
+    }
+    return file
+  }
+
+  private static func profile(named name: String, _ config: ConfigTable, _ key: String) throws(ConfigError)
+    -> ProductProfile
+  {
+    guard let profile = BuiltInProfiles.named(name) else {
+      let known = BuiltInProfiles.all.map(\.id).joined(separator: ", ")
+      throw config.invalid(key, "names unknown product \"\(name)\" (known: \(known))")
+    }
+    return profile
+  }
+}

@@ -1,0 +1,59 @@
+import ArgumentParser
+import ColdTraceCore
+import ColdTraceStorage
+import ColdTraceSystem
+import Foundation
+
+/// `--db` and `--config`, shared by every subcommand.
+struct GlobalOptions: ParsableArguments {
+  @Option(help: ArgumentHelp("SQLite database (else $COLDTRACE_DB, else the config's, else ./coldtrace.db).",
+    valueName: "path"))
+  var db: String?
+
+  @Option(help: ArgumentHelp("Collector configuration file (TOML); optional.", valueName: "path"))
+  var config: String?
+
+  /// The configuration file's settings, or the defaults when there is none.
+  func settings() throws -> CollectorConfigFile {
+    guard let config else { return CollectorConfigFile() }
+    return try CollectorConfigFile.load(try ConfigTable(contentsOf: config))
+  }
+
+  func databasePath(_ settings: CollectorConfigFile) -> String {
+    if let db { return db }
+    if let fromEnvironment = ProcessInfo.processInfo.environment["COLDTRACE_DB"], !fromEnvironment.isEmpty {
+      return fromEnvironment
+    }
+    return settings.db ?? "./coldtrace.db"
+  }
+
+  /// Opens an existing database for the shell commands.
+  func openStore() throws -> SQLiteStore {
+    let path = databasePath(try settings())
+    do {
+      return try SQLiteStore(path: path, create: false)
+    } catch let error as StoreError {
+      throw UsageError(error.description)
+    }
+  }
+}
+
+/// Parses `--since`/`--until` values.
+func parseTime(_ text: String?, option: String) throws -> Timestamp? {
+  guard let text else { return nil }
+  guard let time = TimeSpec.parse(text, now: WallClock.now()) else {
+    throw UsageError("\(option) \"\(text)\" is not a time: use 30m, 24h, 7d, an RFC 3339 time or Unix seconds")
+  }
+  return time
+}
+
+/// Validates an id given on the command line.
+func validated(_ text: String?, as kind: IdentifierKind, option: String) throws -> String? {
+  guard let text else { return nil }
+  do {
+    try Identifier.validate(text, as: kind)
+  } catch {
+    throw UsageError("\(option): \(error)")
+  }
+  return text
+}

@@ -1,0 +1,171 @@
+import ColdTraceMQTT
+import Foundation
+import Synchronization
+import TestSupport
+import Testing
+
+/// The libmosquitto wrapper against a real broker on a loopback port.
+@Suite(.serialized, .timeLimit(.minutes(2)))
+struct MosquittoClientTests {
+  @Test func publishesWithCompletionAndDelivers() throws {
+    let broker = try MosquittoBroker()
+    defer { broker.stop() }
+    let inbox = Inbox()
+    let subscriber = try client("sub", broker, onMessage: inbox.receive)
+    try subscriber.subscribe("t/#")
+    subscriber.start()
+    defer { subscriber.stop() }
+    #expect(eventually { subscriber.isConnected })
+
+    let publisher = try client("pub", broker)
+    publisher.start()
+    defer { publisher.stop() }
+    let outcomes = Inbox()
+    for index in 0..<50 {
+      try publisher.publish(topic: "t/\(index)", payload: Array("m\(index)".utf8)) { outcome in
+        outcomes.append(topic: "\(index)", text: "\(outcome)")
+      }
+    }
+    #expect(eventually { outcomes.count == 50 })
+    #expect(outcomes.texts.allSatisfy { $0 == "accepted" })
+    #expect(eventually { inbox.count == 50 })
+    #expect(Set(inbox.texts) == Set((0..<50).map { "m\($0)" }))
+    #expect(publisher.unacknowledgedCount == 0)
+  }
+
+  @Test func connectsOnceTheBrokerComesUpAndReportsWhyItWaited() throws {
+    let broker = try MosquittoBroker()
+    broker.stop()
+    let events = Inbox()
+    var options = ClientOptions(clientID: "late", broker: try BrokerAddress(url: broker.url))
+    options.reconnectDelayMin = 0.1
+    options.reconnectDelayMax = 0.4
+    let client = try MosquittoClient(options: options, onEvent: { events.append(topic: "", text: "\($0)") })
+    client.start()
+    defer { client.stop() }
+    #expect(eventually { events.texts.contains { $0.hasPrefix("failed(reason: \"connect to mqtt://127.0.0.1") } })
+    #expect(!client.isConnected)
+    try broker.launch()
+    defer { broker.stop() }
+    #expect(eventually { client.isConnected })
+
+    // And again after the broker restarts under it.
+    try broker.restart()
+    #expect(eventually { !client.isConnected || events.texts.filter { $0.hasPrefix("connected") }.count >= 2 })
+    #expect(eventually { client.isConnected && events.texts.filter { $0.hasPrefix("connected") }.count >= 2 })
+  }
+
+  @Test(arguments: [ClientOptions.ProtocolVersion.v311, .v5])
+  func persistentSessionReceivesWhatWasPublishedWhileAway(version: ClientOptions.ProtocolVersion) throws {
+    let broker = try MosquittoBroker()
+    defer { broker.stop() }
+    let inbox = Inbox()
+    func collector() throws -> MosquittoClient {
+      var options = ClientOptions(clientID: "collector-\(version)", broker: try BrokerAddress(url: broker.url))
+      options.protocolVersion = version
+      options.cleanSession = false
+      options.sessionExpirySeconds = 3600
+      let client = try MosquittoClient(options: options, onMessage: inbox.receive)
+      try client.subscribe("r/#")
+      return client
+    }
+    let first = try collector()
+    first.start()
+    #expect(eventually { first.isConnected })
+    first.stop()
+
+    let publisher = try client("pub", broker)
+    publisher.start()
+    defer { publisher.stop() }
+    let acked = Inbox()
+    for index in 0..<20 {
+      try publisher.publish(topic: "r/x", payload: Array("away\(index)".utf8)) { _ in acked.append(topic: "", text: "") }
+    }
+    #expect(eventually { acked.count == 20 })
+
+    let second = try collector()
+    second.start()
+    defer { second.stop() }
+    #expect(eventually { inbox.count == 20 })
+    #expect(inbox.texts == (0..<20).map { "away\($0)" })
+  }
+
+  @Test func pubackLeavesOnlyAfterTheHandlerReturns() throws {
+    let broker = try MosquittoBroker(extraConfig: "log_type debug\n")
+    defer { broker.stop() }
+    let handlerBusy = Atomic<Bool>(false)
+    let subscriber = try client("slow-sub", broker) { message in
+      handlerBusy.store(true, ordering: .sequentiallyConsistent)
+      Thread.sleep(forTimeInterval: 1.5)  // stands in for a durable commit
+      handlerBusy.store(false, ordering: .sequentiallyConsistent)
+    }
+    try subscriber.subscribe("slow")
+    subscriber.start()
+    defer { subscriber.stop() }
+    #expect(eventually { subscriber.isConnected })
+    let publisher = try client("pub", broker)
+    publisher.start()
+    defer { publisher.stop() }
+    try publisher.publish(topic: "slow", payload: [1])
+
+    #expect(eventually { handlerBusy.load(ordering: .sequentiallyConsistent) })
+    Thread.sleep(forTimeInterval: 0.5)
+    let log = { (try? String(contentsOf: broker.logFile, encoding: .utf8)) ?? "" }
+    #expect(log().contains("Sending PUBLISH to slow-sub"))
+    #expect(!log().contains("Received PUBACK from slow-sub"), "PUBACK sent while the handler was still running")
+    #expect(eventually { log().contains("Received PUBACK from slow-sub") })
+  }
+
+  @Test func mqtt5ReportsAnACLRefusal() throws {
+    let directory = try TemporaryDirectory.make(prefix: "acl")
+    let acl = directory.appendingPathComponent("acl")
+    try "topic readwrite allowed/#\n".write(to: acl, atomically: true, encoding: .utf8)
+    chmod(acl.path, 0o644)
+    chmod(directory.path, 0o755)
+    let broker = try MosquittoBroker(extraConfig: "acl_file \(acl.path)\n")
+    defer { broker.stop() }
+    let publisher = try client("pub", broker)
+    publisher.start()
+    defer { publisher.stop() }
+    let outcomes = Inbox()
+    try publisher.publish(topic: "allowed/a", payload: [1]) { outcomes.append(topic: "allowed", text: "\($0)") }
+    try publisher.publish(topic: "denied/a", payload: [1]) { outcomes.append(topic: "denied", text: "\($0)") }
+    #expect(eventually { outcomes.count == 2 })
+    #expect(outcomes.text(for: "allowed") == "accepted")
+    #expect(outcomes.text(for: "denied")?.contains("refused(reasonCode: 135") == true)
+  }
+
+  @Test func parsesBrokerURLs() throws {
+    let full = try BrokerAddress(url: "mqtts://site%40a:p%3Ass@broker.example:8884")
+    #expect(full == BrokerAddress(host: "broker.example", port: 8884, username: "site@a", password: "p:ss", usesTLS: true))
+    #expect(full.description == "mqtts://site@a@broker.example:8884")
+    #expect(try BrokerAddress(url: "mqtt://localhost").port == 1883)
+    #expect(try BrokerAddress(url: "mqtts://localhost").port == 8883)
+    #expect(try BrokerAddress(url: "mqtt://[::1]:1884").host == "::1")
+    for bad in ["http://x", "mqtt://", "mqtt://host:0", "mqtt://host:99999", "mqtt://host:abc", "mqtt://host/path"] {
+      #expect(throws: BrokerAddressError.self) { try BrokerAddress(url: bad) }
+    }
+  }
+
+  private func client(
+    _ id: String, _ broker: MosquittoBroker, onMessage: MosquittoClient.MessageHandler? = nil
+  ) throws -> MosquittoClient {
+    var options = ClientOptions(clientID: id, broker: try BrokerAddress(url: broker.url))
+    options.reconnectDelayMin = 0.1
+    return try MosquittoClient(options: options, onMessage: onMessage)
+  }
+}
+
+/// Collects what arrives on the network thread, for assertions on the test's thread.
+final class Inbox: Sendable {
+  private let items = Mutex<[(topic: String, text: String)]>([])
+
+  func receive(_ message: ReceivedMessage) {
+    append(topic: message.topic, text: String(decoding: message.payload, as: UTF8.self))
+  }
+
+  func append(topic: String, text: String) { items.withLock { $0.append((topic, text)) } }
+  var count: Int { items.withLock { $0.count } }
+  var texts: [String] { items.withLock { $0.map(\.text) } }
+  func text(for topic: String) -> String? { items.withLock { $0.first { $0.topic == topic }?.text } }
+}

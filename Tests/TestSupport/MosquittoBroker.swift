@@ -1,0 +1,85 @@
+import ColdTraceSystem
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// A real `mosquitto` broker on a free loopback port, for one test. Every test stops it (`stop()` in a `defer`, or
+/// when the value is released).
+public final class MosquittoBroker: @unchecked Sendable {
+  public let port: Int
+  public let directory: URL
+  public let configFile: URL
+  private var process: Process?
+
+  public var url: String { "mqtt://127.0.0.1:\(port)" }
+  public var logFile: URL { directory.appendingPathComponent("mosquitto.log") }
+
+  /// Starts a broker. `persistence` keeps queued messages on disk across restarts; `extraConfig` is appended.
+  public init(persistence: Bool = false, extraConfig: String = "") throws {
+    directory = try TemporaryDirectory.make(prefix: "broker")
+    guard let port = FreePort.find() else { throw TestSupportError("no free loopback port") }
+    self.port = port
+    configFile = directory.appendingPathComponent("mosquitto.conf")
+    var config = """
+      listener \(port) 127.0.0.1
+      allow_anonymous true
+      max_queued_messages 0
+      persistence \(persistence ? "true" : "false")
+      persistence_location \(directory.path)/
+      autosave_interval 1
+      log_dest file \(directory.path)/mosquitto.log
+      log_type error
+      log_type warning
+      log_type notice
+      log_type information
+
+      """
+    if getuid() == 0 { config += "user root\n" }
+    config += extraConfig
+    try config.write(to: configFile, atomically: true, encoding: .utf8)
+    try launch()
+  }
+
+  deinit { stop() }
+
+  public func launch() throws {
+    let process = Process()
+    process.executableURL = try Executables.find("mosquitto", hint: "/usr/sbin/mosquitto")
+    process.arguments = ["-c", configFile.path]
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    self.process = process
+    guard FreePort.waitUntilListening(port: port, timeout: 10) else {
+      throw TestSupportError("mosquitto is not listening on 127.0.0.1:\(port) after 10 s; see \(logFile.path)")
+    }
+  }
+
+  /// Stops the broker with SIGTERM (it saves its persistence file) and waits for it.
+  public func stop() {
+    guard let process, process.isRunning else { return }
+    process.terminate()
+    process.waitUntilExit()
+    self.process = nil
+  }
+
+  /// Kills the broker with SIGKILL: whatever it queued since its last autosave is gone.
+  public func kill() {
+    guard let process, process.isRunning else { return }
+    Glibc.kill(process.processIdentifier, SIGKILL)
+    process.waitUntilExit()
+    self.process = nil
+  }
+
+  public func restart() throws {
+    stop()
+    try launch()
+  }
+}
+
+public struct TestSupportError: Error, CustomStringConvertible {
+  public let description: String
+  public init(_ description: String) { self.description = description }
+}

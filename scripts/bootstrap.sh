@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs what ColdTrace needs on Debian 12 besides the Swift toolchain: libmosquitto (build), mosquitto and its
+# clients (demo and tests), SQLite headers. Safe to run again.
+set -euo pipefail
+packages=(libmosquitto-dev mosquitto mosquitto-clients libsqlite3-dev pkg-config)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "bootstrap: all packages present"
+  exit 0
+fi
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "bootstrap: installing ${missing[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# Debian starts the packaged broker on port 1883; ColdTrace's demo and tests start their own on free ports.
