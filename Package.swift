@@ -77,7 +77,7 @@ let package = Package(
     .testTarget(name: "ColdTraceStorageTests", dependencies: ["ColdTraceStorage", "ColdTraceCore"]),
     .testTarget(
       name: "ColdTraceIntegrationTests",
-      dependencies: ["ColdTraceCore", "ColdTraceStorage", "ColdTraceMQTT", "TestSupport"]
+      dependencies: ["ColdTraceCore", "ColdTraceStorage", "ColdTraceMQTT", "ColdTraceSystem", "TestSupport"]
     ),
     // Shared test helpers: a real mosquitto broker on a free loopback port, temp dirs, process control.
     .target(name: "TestSupport", dependencies: ["ColdTraceSystem"], path: "Tests/TestSupport"),

@@ -1,8 +1,8 @@
 import ColdTraceCore
 import ColdTraceMQTT
 import ColdTraceStorage
-import Logging
 import ColdTraceSystem
+import Logging
 import Synchronization
 
 #if canImport(Glibc)
@@ -86,6 +86,9 @@ public final class CollectorService: Sendable {
             try client?.publish(topic: statusTopic, payload: Array(self.statusLine("online").utf8), retain: true)
           }
         case .refused(let reason): logger.error("broker refused the connection: \(reason)")
+        case .subscribed(let filter): logger.info("subscribed to \(filter)")
+        case .subscriptionRefused(let filter, let reason):
+          logger.critical("broker refused the subscription to \(filter): \(reason); no readings will arrive")
         case .disconnected(let reason): logger.warning("disconnected from broker: \(reason)")
         case .failed(let reason, let retryIn): logger.warning("\(reason); retrying in \(retryIn) s")
         }

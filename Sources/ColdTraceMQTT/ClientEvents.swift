@@ -3,6 +3,10 @@ public enum ConnectionEvent: Sendable, Equatable {
   case connected(sessionPresent: Bool)
   /// The broker answered CONNECT with a refusal (bad credentials, not authorised, ...).
   case refused(reason: String)
+  /// The broker granted a subscription (after every connect).
+  case subscribed(filter: String)
+  /// The broker refused a subscription (e.g. the ACL does not allow reading it).
+  case subscriptionRefused(filter: String, reason: String)
   case disconnected(reason: String)
   /// A connect attempt or the network loop failed; the client tries again after `retryIn` seconds.
   case failed(reason: String, retryIn: Double)

@@ -8,7 +8,9 @@ public struct ClientOptions: Sendable {
     public var caPath: String?
     public var certFile: String?
     public var keyFile: String?
-    public init(caFile: String? = nil, caPath: String? = "/etc/ssl/certs", certFile: String? = nil, keyFile: String? = nil) {
+    public init(
+      caFile: String? = nil, caPath: String? = "/etc/ssl/certs", certFile: String? = nil, keyFile: String? = nil
+    ) {
       self.caFile = caFile
       self.caPath = caFile == nil ? caPath : nil
       self.certFile = certFile

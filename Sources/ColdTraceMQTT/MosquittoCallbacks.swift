@@ -11,6 +11,7 @@ enum MosquittoCallbacks {
     mosquitto_disconnect_v5_callback_set(handle, onDisconnect)
     mosquitto_publish_v5_callback_set(handle, onPublish)
     mosquitto_message_v5_callback_set(handle, onMessage)
+    mosquitto_subscribe_v5_callback_set(handle, onSubscribe)
   }
 
   private static func client(_ userdata: UnsafeMutableRawPointer?) -> MosquittoClient? {
@@ -35,6 +36,13 @@ enum MosquittoCallbacks {
       _, userdata, messageID, reasonCode, _ in
       client(userdata)?.didPublish(messageID: messageID, reasonCode: reasonCode)
     }
+
+  private static let onSubscribe:
+    @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?, Int32, Int32, UnsafePointer<Int32>?, OpaquePointer?) ->
+      Void = { _, userdata, messageID, count, granted, _ in
+        let grantedQoS = granted.map { Array(UnsafeBufferPointer(start: $0, count: Int(count))) } ?? []
+        client(userdata)?.didSubscribe(messageID: messageID, grantedQoS: grantedQoS)
+      }
 
   private static let onMessage:
     @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?, UnsafePointer<mosquitto_message>?, OpaquePointer?) ->

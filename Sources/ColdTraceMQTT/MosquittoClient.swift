@@ -25,11 +25,14 @@ public final class MosquittoClient: @unchecked Sendable {
   struct SharedState {
     var subscriptions: [(filter: String, qos: QoS)] = []
     var pendingPublishes: [Int32: PublishCompletion] = [:]
+    /// SUBSCRIBEs sent since the last connect and not yet answered, by message id.
+    var pendingSubscriptions: [Int32: String] = [:]
     var connected = false
   }
 
   /// Creates the client; nothing touches the network until `start()`.
-  public init(options: ClientOptions, onMessage: MessageHandler? = nil, onEvent: EventHandler? = nil) throws(MQTTError) {
+  public init(options: ClientOptions, onMessage: MessageHandler? = nil, onEvent: EventHandler? = nil) throws(MQTTError)
+  {
     MosquittoLibrary.ensureInitialised()
     self.options = options
     self.onMessage = onMessage
@@ -74,6 +77,9 @@ public final class MosquittoClient: @unchecked Sendable {
 
   public var isConnected: Bool { state.withLock { $0.connected } }
 
+  /// Connected, and the broker has granted every subscription: messages on them now reach `onMessage`.
+  public var isSubscribed: Bool { state.withLock { $0.connected && $0.pendingSubscriptions.isEmpty } }
+
   /// Subscribes now if connected, and again after every reconnect.
   public func subscribe(_ filter: String, qos: QoS = .atLeastOnce) throws(MQTTError) {
     let connected = state.withLock { state in
@@ -81,7 +87,7 @@ public final class MosquittoClient: @unchecked Sendable {
       return state.connected
     }
     if connected {
-      let rc = mosquitto_subscribe(handle, nil, filter, qos.rawValue)
+      let rc = sendSubscribe(filter, qos)
       if rc != MOSQ_ERR_SUCCESS.rawValue && rc != MOSQ_ERR_NO_CONN.rawValue {
         throw MQTTError(code: rc, operation: "subscribe \(filter)")
       }
@@ -131,14 +137,37 @@ public final class MosquittoClient: @unchecked Sendable {
       state.connected = true
       return state.subscriptions
     }
-    for subscription in subscriptions {
-      mosquitto_subscribe(handle, nil, subscription.filter, subscription.qos.rawValue)
-    }
     onEvent?(.connected(sessionPresent: sessionPresent))
+    for subscription in subscriptions {
+      sendSubscribe(subscription.filter, subscription.qos)
+    }
+  }
+
+  /// Sends SUBSCRIBE; the lock is held across the call so the SUBACK cannot be handled before the id is recorded.
+  @discardableResult
+  private func sendSubscribe(_ filter: String, _ qos: QoS) -> Int32 {
+    state.withLock { state in
+      var messageID: Int32 = 0
+      let rc = mosquitto_subscribe(handle, &messageID, filter, qos.rawValue)
+      if rc == MOSQ_ERR_SUCCESS.rawValue { state.pendingSubscriptions[messageID] = filter }
+      return rc
+    }
+  }
+
+  func didSubscribe(messageID: Int32, grantedQoS: [Int32]) {
+    guard let filter = state.withLock({ $0.pendingSubscriptions.removeValue(forKey: messageID) }) else { return }
+    if let refused = grantedQoS.first(where: { $0 >= 0x80 }) {
+      onEvent?(.subscriptionRefused(filter: filter, reason: String(cString: mosquitto_reason_string(refused))))
+    } else {
+      onEvent?(.subscribed(filter: filter))
+    }
   }
 
   func didDisconnect(code: Int32) {
-    state.withLock { $0.connected = false }
+    state.withLock { state in
+      state.connected = false
+      state.pendingSubscriptions.removeAll()
+    }
     if code != 0 {
       onEvent?(.disconnected(reason: MosquittoLibrary.describe(code)))
     }

@@ -20,14 +20,17 @@ final class NetworkLoop: @unchecked Sendable {
 
   func start() {
     let context = Unmanaged.passRetained(self).toOpaque()
-    let rc = pthread_create(&thread, nil, { context in
-      let loop = Unmanaged<NetworkLoop>.fromOpaque(context!).takeRetainedValue()
-      loop.run()
-      return nil
-    }, context)
+    let rc = pthread_create(
+      &thread, nil,
+      { context in
+        let loop = Unmanaged<NetworkLoop>.fromOpaque(context!).takeRetainedValue()
+        loop.run()
+        return nil
+      }, context)
     if rc != 0 {
       Unmanaged<NetworkLoop>.fromOpaque(context).release()
-      client.report(.failed(reason: "cannot start the MQTT network thread: \(String(cString: strerror(rc)))", retryIn: 0))
+      client.report(
+        .failed(reason: "cannot start the MQTT network thread: \(String(cString: strerror(rc)))", retryIn: 0))
       return
     }
     running = true
@@ -66,7 +69,8 @@ final class NetworkLoop: @unchecked Sendable {
         continue
       }
       if isStopping { break }
-      client.report(.failed(reason: "connection to \(options.broker): \(MosquittoLibrary.describe(rc))", retryIn: delay))
+      client.report(
+        .failed(reason: "connection to \(options.broker): \(MosquittoLibrary.describe(rc))", retryIn: delay))
       pause(seconds: delay)
       delay = nextDelay(after: delay)
       needsConnect = true
@@ -84,7 +88,8 @@ final class NetworkLoop: @unchecked Sendable {
     var properties: OpaquePointer? = nil
     defer { mosquitto_property_free_all(&properties) }
     if options.protocolVersion == .v5 && !options.cleanSession {
-      mosquitto_property_add_int32(&properties, Int32(MQTT_PROP_SESSION_EXPIRY_INTERVAL.rawValue),
+      mosquitto_property_add_int32(
+        &properties, Int32(MQTT_PROP_SESSION_EXPIRY_INTERVAL.rawValue),
         options.sessionExpirySeconds)
     }
     return mosquitto_connect_bind_v5(

@@ -1,7 +1,8 @@
+import ColdTraceCore
+
 #if canImport(Glibc)
   import Glibc
 #endif
-import ColdTraceCore
 
 /// The real clock, for the imperative shell only; the domain core never reads it.
 public enum WallClock {

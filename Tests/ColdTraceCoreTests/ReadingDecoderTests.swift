@@ -2,22 +2,25 @@ import Testing
 
 @testable import ColdTraceCore
 
-private let defaultTopic = "coldtrace/v1/reading/hongxuan/cold2/cold2-door"
-private let key = SensorKey(site: "hongxuan", room: "cold2", sensor: "cold2-door")
-/// 2026-11-29T03:40:00Z, the collector's clock in these tests.
-private let now = Timestamp(milliseconds: 1_795_923_600_000)
+/// The topic, clock and helpers the reading decoder tests share.
+enum ReadingFixture {
+  static let topic = "coldtrace/v1/reading/hongxuan/cold2/cold2-door"
+  static let key = SensorKey(site: "hongxuan", room: "cold2", sensor: "cold2-door")
+  /// 2026-11-29T03:40:00Z, the collector's clock in these tests.
+  static let now = Timestamp(milliseconds: 1_795_923_600_000)
 
-private func decode(_ payload: [UInt8], topic: String = defaultTopic) -> Result<DecodedReading, PayloadRejection> {
-  ReadingDecoder.decode(topic: topic, payload: payload, now: now)
-}
+  static func decode(_ payload: [UInt8], topic: String = topic) -> Result<DecodedReading, PayloadRejection> {
+    ReadingDecoder.decode(topic: topic, payload: payload, now: now)
+  }
 
-private func decode(_ json: String, topic: String = defaultTopic) -> Result<DecodedReading, PayloadRejection> {
-  decode(Array(json.utf8), topic: topic)
-}
+  static func decode(_ json: String, topic: String = topic) -> Result<DecodedReading, PayloadRejection> {
+    decode(Array(json.utf8), topic: topic)
+  }
 
-private func rejection(_ json: String, topic: String = defaultTopic) -> PayloadRejection? {
-  if case .failure(let rejection) = decode(json, topic: topic) { return rejection }
-  return nil
+  static func rejection(_ json: String, topic: String = topic) -> PayloadRejection? {
+    if case .failure(let rejection) = decode(json, topic: topic) { return rejection }
+    return nil
+  }
 }
 
 /// One payload that must be refused for exactly one reason, with the exact detail line where it matters.
@@ -29,11 +32,11 @@ struct RejectionCase: Sendable, CustomTestStringConvertible {
 
   var testDescription: String { reason.rawValue }
 
-  init(_ reason: RejectionReason, _ json: String, topic: String = defaultTopic, detail: String? = nil) {
+  init(_ reason: RejectionReason, _ json: String, topic: String = ReadingFixture.topic, detail: String? = nil) {
     self.init(reason, Array(json.utf8), topic: topic, detail: detail)
   }
 
-  init(_ reason: RejectionReason, _ payload: [UInt8], topic: String = defaultTopic, detail: String? = nil) {
+  init(_ reason: RejectionReason, _ payload: [UInt8], topic: String = ReadingFixture.topic, detail: String? = nil) {
     self.reason = reason
     self.payload = payload
     self.topic = topic
@@ -52,7 +55,7 @@ struct RejectionCase: Sendable, CustomTestStringConvertible {
       detail: "v 2 is not supported; this collector reads v 1"),
     RejectionCase(
       .nonFinite, #"{"v":1,"ts":"2026-11-29T03:40:00Z","temp_c":1e999}"#,
-      detail: "number 1e999 is too large for a 64-bit float (at byte 45)"),
+      detail: "number 1e999 is too large for a 64-bit float (at byte 44)"),
     RejectionCase(
       .tempOutOfRange,
       #"{"v":1,"samples":[{"ts":1795923500,"temp_c":4},{"ts":1795923540,"temp_c":5},{"ts":1795923580,"temp_c":91.5}]}"#,
@@ -69,7 +72,8 @@ struct RejectionCase: Sendable, CustomTestStringConvertible {
       detail: #"ts "2026-11-29 03:40" is not an RFC 3339 time with a zone, like 2026-11-29T03:40:00Z"#),
     RejectionCase(
       .invalidID, #"{"v":1,"agent":"hx edge","ts":"2026-11-29T03:40:00Z","temp_c":4}"#,
-      detail: #"invalid agent id "hx edge": a space is not allowed; only letters, digits, '.', '_' and '-' are allowed"#),
+      detail: #"invalid agent id "hx edge": a space is not allowed; only letters, digits, '.', '_' and '-' are allowed"#
+    ),
     RejectionCase(
       .tooLarge, [UInt8](repeating: UInt8(ascii: " "), count: 256 * 1024 + 1),
       detail: "payload is 262145 bytes; the limit is 262144 (256 KiB)"),
@@ -82,9 +86,10 @@ struct RejectionCase: Sendable, CustomTestStringConvertible {
         + "coldtrace/v1/reading/<site>/<room>/<sensor>"),
     RejectionCase(
       .duplicateKey, #"{"v":1,"ts":"2026-11-29T03:40:00Z","temp_c":4,"temp_c":40}"#,
-      detail: #"duplicate key "temp_c" (at byte 45)"#),
+      detail: #"duplicate key "temp_c" (at byte 46)"#),
     RejectionCase(
-      .tooDeep, #"{"v":1,"ts":1795923600,"temp_c":4,"x":"# + String(repeating: "[", count: 32)
+      .tooDeep,
+      #"{"v":1,"ts":1795923600,"temp_c":4,"x":"# + String(repeating: "[", count: 32)
         + String(repeating: "]", count: 32) + "}"),
     RejectionCase(
       .invalidUTF8, Array(#"{"v":1,"ts":1795923600,"error":"probe "#.utf8) + [0xC3, 0x28] + Array(#""}"#.utf8)),
@@ -103,7 +108,7 @@ struct ReadingDecoderTests {
 
   @Test("refuses each kind of bad payload for its own reason", arguments: RejectionCase.all)
   func refuses(_ example: RejectionCase) {
-    let result = decode(example.payload, topic: example.topic)
+    let result = ReadingFixture.decode(example.payload, topic: example.topic)
     guard case .failure(let rejection) = result else {
       Issue.record("accepted: \(result)")
       return
@@ -118,8 +123,8 @@ struct ReadingDecoderTests {
   func singleRoundTrip() throws {
     let sample = Sample(seq: 1842, ts: Timestamp(milliseconds: 1_795_923_599_123), tempC: 3.42, rhPct: 91.8)
     let payload = ReadingEncoder.encode(agent: "hx-edge-1", sample: sample)
-    let decoded = try decode(payload).get()
-    #expect(decoded == DecodedReading(key: key, agent: "hx-edge-1", samples: [sample], isBatch: false))
+    let decoded = try ReadingFixture.decode(payload).get()
+    #expect(decoded == DecodedReading(key: ReadingFixture.key, agent: "hx-edge-1", samples: [sample], isBatch: false))
   }
 
   @Test("round-trips a batch with faults and partial values through the encoder")
@@ -132,25 +137,27 @@ struct ReadingDecoderTests {
       Sample(seq: 1900, ts: start.adding(seconds: 180), tempC: -80, rhPct: 100, error: "humidity probe \"stuck\""),
     ]
     let payload = ReadingEncoder.encodeBatch(agent: "hx-edge-1", samples: samples)
-    let decoded = try decode(payload).get()
-    #expect(decoded == DecodedReading(key: key, agent: "hx-edge-1", samples: samples, isBatch: true))
+    let decoded = try ReadingFixture.decode(payload).get()
+    #expect(decoded == DecodedReading(key: ReadingFixture.key, agent: "hx-edge-1", samples: samples, isBatch: true))
   }
 
   @Test("accepts a hand-typed mosquitto_pub payload without seq or agent")
   func thirdPartyPayload() throws {
-    let decoded = try decode(#"{"v":1,"ts":"2026-11-29T10:40:00+07:00","temp_c":4}"#).get()
+    let decoded = try ReadingFixture.decode(#"{"v":1,"ts":"2026-11-29T10:40:00+07:00","temp_c":4}"#).get()
     #expect(
       decoded
-        == DecodedReading(key: key, agent: nil, samples: [Sample(seq: nil, ts: now, tempC: 4)], isBatch: false))
+        == DecodedReading(
+          key: ReadingFixture.key, agent: nil, samples: [Sample(seq: nil, ts: ReadingFixture.now, tempC: 4)],
+          isBatch: false))
   }
 
   @Test("reads ts as Unix seconds, to the millisecond")
   func unixSeconds() throws {
-    let whole = try decode(#"{"v":1,"ts":1795923600,"temp_c":4}"#).get()
-    #expect(whole.samples.map(\.ts) == [now])
-    let fractional = try decode(#"{"v":1,"ts":1795923599.123,"rh_pct":55.5}"#).get()
+    let whole = try ReadingFixture.decode(#"{"v":1,"ts":1795923600,"temp_c":4}"#).get()
+    #expect(whole.samples.map(\.ts) == [ReadingFixture.now])
+    let fractional = try ReadingFixture.decode(#"{"v":1,"ts":1795923599.123,"rh_pct":55.5}"#).get()
     #expect(fractional.samples.map(\.ts) == [Timestamp(milliseconds: 1_795_923_599_123)])
-    let early = try decode(#"{"v":1,"ts":-1.5,"rh_pct":55.5}"#).get()
+    let early = try ReadingFixture.decode(#"{"v":1,"ts":-1.5,"rh_pct":55.5}"#).get()
     #expect(early.samples.map(\.ts) == [Timestamp(milliseconds: -1500)])
   }
 
@@ -160,117 +167,18 @@ struct ReadingDecoderTests {
       {"v":1,"agent":null,"firmware":"2.1.0","seq":null,"ts":"2026-11-29T03:40:00Z","temp_c":null,"rh_pct":55,
        "error":null,"samples":null,"probe":{"bus":"w1","id":[40,3,22]}}
       """#
-    let decoded = try decode(payload).get()
+    let decoded = try ReadingFixture.decode(payload).get()
     #expect(
-      decoded == DecodedReading(key: key, agent: nil, samples: [Sample(seq: nil, ts: now, rhPct: 55)], isBatch: false))
+      decoded
+        == DecodedReading(
+          key: ReadingFixture.key, agent: nil, samples: [Sample(seq: nil, ts: ReadingFixture.now, rhPct: 55)],
+          isBatch: false))
   }
 
   @Test("accepts a version written as 1.0 and a seq written as 1842.0")
   func integralNumbers() throws {
-    let decoded = try decode(#"{"v":1.0,"seq":1842.0,"ts":1795923600,"temp_c":4}"#).get()
+    let decoded = try ReadingFixture.decode(#"{"v":1.0,"seq":1842.0,"ts":1795923600,"temp_c":4}"#).get()
     #expect(decoded.samples.map(\.seq) == [1842])
-  }
-
-  // MARK: - Limits
-
-  @Test(
-    "keeps temperature and humidity within their ranges, edges included",
-    arguments: [
-      ("temp_c", 85.0, nil), ("temp_c", 85.01, RejectionReason.tempOutOfRange), ("temp_c", -80.0, nil),
-      ("temp_c", -80.01, .tempOutOfRange), ("rh_pct", 0.0, nil), ("rh_pct", -0.1, .rhOutOfRange),
-      ("rh_pct", 100.0, nil), ("rh_pct", 100.01, .rhOutOfRange),
-    ])
-  func valueRanges(_ field: String, _ value: Double, _ reason: RejectionReason?) {
-    let result = decode(#"{"v":1,"ts":1795923600,"\#(field)":\#(JSONText.number(value))}"#)
-    switch (result, reason) {
-    case (.success(let decoded), nil):
-      let sample = decoded.samples[0]
-      #expect((field == "temp_c" ? sample.tempC : sample.rhPct) == value)
-    case (.failure(let rejection), let reason?):
-      #expect(rejection.reason == reason)
-      #expect(rejection.detail.hasPrefix("\(field) \(JSONText.number(value)) is outside"))
-    default:
-      Issue.record("\(field) \(value): \(result)")
-    }
-  }
-
-  @Test("accepts exactly 256 KiB and refuses one byte more before parsing")
-  func payloadSize() throws {
-    let head = #"{"v":1,"ts":"2026-11-29T03:40:00Z","temp_c":4,"pad":""#
-    let tail = #""}"#
-    let padding = ReadingDecoder.maxPayloadBytes - head.utf8.count - tail.utf8.count
-    let exact = head + String(repeating: "x", count: padding) + tail
-    #expect(exact.utf8.count == 262_144)
-    #expect(try decode(exact).get().samples.map(\.tempC) == [4])
-    let over = head + String(repeating: "x", count: padding + 1) + tail
-    #expect(rejection(over)?.reason == .tooLarge)
-    // Size is checked first: oversized garbage on a bad topic is still too_large.
-    #expect(rejection(String(repeating: "{", count: 262_145), topic: "x")?.reason == .tooLarge)
-  }
-
-  @Test("allows ts up to 300 s ahead of the collector clock, not a millisecond more")
-  func futureSkew() throws {
-    #expect(try decode(#"{"v":1,"ts":"2026-11-29T03:45:00Z","temp_c":4}"#).get().samples.count == 1)
-    #expect(rejection(#"{"v":1,"ts":"2026-11-29T03:45:00.001Z","temp_c":4}"#)?.reason == .futureTimestamp)
-    #expect(rejection(#"{"v":1,"ts":1795923900.001,"temp_c":4}"#)?.reason == .futureTimestamp)
-  }
-
-  @Test("takes up to 10 000 samples in one batch")
-  func batchSize() throws {
-    func batch(_ count: Int) -> String {
-      #"{"v":1,"samples":["# + Array(repeating: #"{"ts":1,"temp_c":4}"#, count: count).joined(separator: ",") + "]}"
-    }
-    #expect(try decode(batch(10_000)).get().samples.count == 10_000)
-    let refused = rejection(batch(10_001))
-    #expect(refused?.reason == .tooLarge)
-    #expect(refused?.detail == "samples has 10001 entries; the limit is 10000 per payload")
-  }
-
-  @Test("limits error text to 1…256 characters")
-  func errorLength() throws {
-    let longest = String(repeating: "é", count: 256)
-    #expect(try decode(#"{"v":1,"ts":1,"error":"\#(longest)"}"#).get().samples[0].error == longest)
-    #expect(
-      rejection(#"{"v":1,"ts":1,"error":"\#(longest)x"}"#)
-        == PayloadRejection(.wrongType, "error has 257 characters; the limit is 256"))
-    #expect(
-      rejection(#"{"v":1,"ts":1,"error":""}"#)
-        == PayloadRejection(.wrongType, "error must not be empty; leave it out when there is no fault"))
-  }
-
-  // MARK: - Sequence numbers
-
-  @Test(
-    "refuses sequence numbers that are not whole, not ≥ 0, too large, or out of order",
-    arguments: [
-      (#"{"v":1,"seq":-1,"ts":1,"temp_c":4}"#, "seq -1 is not a whole number ≥ 0"),
-      (#"{"v":1,"seq":9007199254740992,"ts":1,"temp_c":4}"#, "seq 9007199254740992 is above 9007199254740991 (2^53 − 1)"),
-      (
-        #"{"v":1,"samples":[{"seq":5,"ts":1,"temp_c":4},{"seq":5,"ts":2,"temp_c":4}]}"#,
-        "seq 5 does not increase after 5 (samples[1]); a batch lists samples oldest first"
-      ),
-      (
-        #"{"v":1,"samples":[{"seq":6,"ts":1,"temp_c":4},{"seq":5,"ts":2,"temp_c":4}]}"#,
-        "seq 5 does not increase after 6 (samples[1]); a batch lists samples oldest first"
-      ),
-      (
-        #"{"v":1,"samples":[{"ts":1,"temp_c":4},{"seq":5,"ts":2,"temp_c":4}]}"#,
-        "samples[1] has a seq but the samples before it have none; number all or none"
-      ),
-      (
-        #"{"v":1,"samples":[{"seq":4,"ts":1,"temp_c":4},{"ts":2,"temp_c":4}]}"#,
-        "samples[1] has no seq but the samples before it have one; number all or none"
-      ),
-    ])
-  func badSequences(_ json: String, _ detail: String) {
-    #expect(rejection(json) == PayloadRejection(.badSequence, detail))
-  }
-
-  @Test("accepts the largest exact seq and gaps in a batch")
-  func goodSequences() throws {
-    #expect(try decode(#"{"v":1,"seq":9007199254740991,"ts":1,"temp_c":4}"#).get().samples[0].seq == 9_007_199_254_740_991)
-    let gaps = try decode(#"{"v":1,"samples":[{"seq":0,"ts":1,"temp_c":4},{"seq":9,"ts":1,"temp_c":4}]}"#).get()
-    #expect(gaps.samples.map(\.seq) == [0, 9])
   }
 
   // MARK: - Shape and types
@@ -294,48 +202,57 @@ struct ReadingDecoderTests {
       (#"{"v":1,"samples":[{"ts":1,"temp_c":"4"}]}"#, "temp_c must be a number, got string (samples[0])"),
     ])
   func wrongTypes(_ json: String, _ detail: String) {
-    #expect(rejection(json) == PayloadRejection(.wrongType, detail))
+    #expect(ReadingFixture.rejection(json) == PayloadRejection(.wrongType, detail))
   }
 
   @Test("requires v and refuses empty batches")
   func requiredParts() {
     let missing = PayloadRejection(.missingField, #"v is missing; a reading payload starts with "v":1"#)
-    #expect(rejection(#"{"ts":1,"temp_c":4}"#) == missing)
-    #expect(rejection(#"{"v":null,"ts":1,"temp_c":4}"#) == missing)
+    #expect(ReadingFixture.rejection(#"{"ts":1,"temp_c":4}"#) == missing)
+    #expect(ReadingFixture.rejection(#"{"v":null,"ts":1,"temp_c":4}"#) == missing)
     #expect(
-      rejection(#"{"v":1,"samples":[]}"#)
+      ReadingFixture.rejection(#"{"v":1,"samples":[]}"#)
         == PayloadRejection(.noValues, "samples is empty; a batch carries at least one sample"))
-    #expect(rejection(#"{"v":1,"samples":[{"ts":1}]}"#)?.detail == "the sample has none of temp_c, rh_pct or error (samples[0])")
+    #expect(
+      ReadingFixture.rejection(#"{"v":1,"samples":[{"ts":1}]}"#)?.detail
+        == "the sample has none of temp_c, rh_pct or error (samples[0])")
   }
 
   @Test("reports ts mistakes precisely")
   func timestampDetails() {
     #expect(
-      rejection(#"{"v":1,"ts":1795923600000,"temp_c":4}"#)
+      ReadingFixture.rejection(#"{"v":1,"ts":1795923600000,"temp_c":4}"#)
         == PayloadRejection(
           .badTimestamp, "ts 1795923600000 as Unix seconds is outside the years 0000–9999 (milliseconds, perhaps?)"))
-    #expect(rejection(#"{"v":1,"ts":"2026-11-29T03:40:00","temp_c":4}"#)?.reason == .badTimestamp)
-    #expect(rejection(#"{"v":1,"samples":[{"ts":1,"temp_c":4},{"temp_c":4}]}"#)?.detail == "ts is missing; every sample needs its event time (samples[1])")
+    #expect(ReadingFixture.rejection(#"{"v":1,"ts":"2026-11-29T03:40:00","temp_c":4}"#)?.reason == .badTimestamp)
+    #expect(
+      ReadingFixture.rejection(#"{"v":1,"samples":[{"ts":1,"temp_c":4},{"temp_c":4}]}"#)?.detail
+        == "ts is missing; every sample needs its event time (samples[1])")
   }
 
   @Test("refuses a whole batch when one sample is bad")
   func wholeBatchRefused() {
-    let json = #"{"v":1,"samples":[{"seq":1,"ts":1,"temp_c":4},{"seq":2,"ts":2,"temp_c":4},{"seq":3,"ts":3,"temp_c":99}]}"#
-    #expect(rejection(json) == PayloadRejection(.tempOutOfRange, "temp_c 99 is outside -80..85 °C (samples[2])"))
+    let json =
+      #"{"v":1,"samples":[{"seq":1,"ts":1,"temp_c":4},{"seq":2,"ts":2,"temp_c":4},{"seq":3,"ts":3,"temp_c":99}]}"#
+    #expect(
+      ReadingFixture.rejection(json)
+        == PayloadRejection(.tempOutOfRange, "temp_c 99 is outside -80..85 °C (samples[2])"))
   }
 
   @Test("maps each JSON failure to its own reason")
   func jsonFailureMapping() {
-    #expect(rejection("")?.reason == .malformedJSON)
-    #expect(rejection(#"{"v":1,"ts":NaN,"temp_c":4}"#)?.reason == .nonFinite)
-    #expect(rejection(#"{"v":1,"ts":1,"temp_c":-Infinity}"#)?.reason == .nonFinite)
-    #expect(rejection(#"{"v":1,"ts":1,"error":"\uDEAD"}"#)?.reason == .invalidUTF8)
+    #expect(ReadingFixture.rejection("")?.reason == .malformedJSON)
+    #expect(ReadingFixture.rejection(#"{"v":1,"ts":NaN,"temp_c":4}"#)?.reason == .nonFinite)
+    #expect(ReadingFixture.rejection(#"{"v":1,"ts":1,"temp_c":-Infinity}"#)?.reason == .nonFinite)
+    #expect(ReadingFixture.rejection(#"{"v":1,"ts":1,"error":"\uDEAD"}"#)?.reason == .invalidUTF8)
   }
 
   @Test("decodes straight from a raw buffer")
   func rawBuffer() throws {
     let bytes = Array(#"{"v":1,"ts":1795923600,"temp_c":4}"#.utf8)
-    let result = bytes.withUnsafeBytes { ReadingDecoder.decode(topic: defaultTopic, payload: $0, now: now) }
-    #expect(try result.get().samples == [Sample(seq: nil, ts: now, tempC: 4)])
+    let result = bytes.withUnsafeBytes {
+      ReadingDecoder.decode(topic: ReadingFixture.topic, payload: $0, now: ReadingFixture.now)
+    }
+    #expect(try result.get().samples == [Sample(seq: nil, ts: ReadingFixture.now, tempC: 4)])
   }
 }

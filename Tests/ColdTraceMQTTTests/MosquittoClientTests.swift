@@ -15,7 +15,7 @@ struct MosquittoClientTests {
     try subscriber.subscribe("t/#")
     subscriber.start()
     defer { subscriber.stop() }
-    #expect(eventually { subscriber.isConnected })
+    #expect(eventually { subscriber.isSubscribed })
 
     let publisher = try client("pub", broker)
     publisher.start()
@@ -71,7 +71,7 @@ struct MosquittoClientTests {
     }
     let first = try collector()
     first.start()
-    #expect(eventually { first.isConnected })
+    #expect(eventually { first.isSubscribed })
     first.stop()
 
     let publisher = try client("pub", broker)
@@ -79,7 +79,8 @@ struct MosquittoClientTests {
     defer { publisher.stop() }
     let acked = Inbox()
     for index in 0..<20 {
-      try publisher.publish(topic: "r/x", payload: Array("away\(index)".utf8)) { _ in acked.append(topic: "", text: "") }
+      try publisher.publish(topic: "r/x", payload: Array("away\(index)".utf8)) { _ in acked.append(topic: "", text: "")
+      }
     }
     #expect(eventually { acked.count == 20 })
 
@@ -102,7 +103,7 @@ struct MosquittoClientTests {
     try subscriber.subscribe("slow")
     subscriber.start()
     defer { subscriber.stop() }
-    #expect(eventually { subscriber.isConnected })
+    #expect(eventually { subscriber.isSubscribed })
     let publisher = try client("pub", broker)
     publisher.start()
     defer { publisher.stop() }
@@ -137,7 +138,8 @@ struct MosquittoClientTests {
 
   @Test func parsesBrokerURLs() throws {
     let full = try BrokerAddress(url: "mqtts://site%40a:p%3Ass@broker.example:8884")
-    #expect(full == BrokerAddress(host: "broker.example", port: 8884, username: "site@a", password: "p:ss", usesTLS: true))
+    #expect(
+      full == BrokerAddress(host: "broker.example", port: 8884, username: "site@a", password: "p:ss", usesTLS: true))
     #expect(full.description == "mqtts://site@a@broker.example:8884")
     #expect(try BrokerAddress(url: "mqtt://localhost").port == 1883)
     #expect(try BrokerAddress(url: "mqtts://localhost").port == 8883)

@@ -18,16 +18,6 @@ public enum Executables {
 
   public static func product(_ name: String) -> URL { buildProducts.appendingPathComponent(name) }
 
-  public static func find(_ name: String, hint: String? = nil) throws -> URL {
-    if let hint, FileManager.default.isExecutableFile(atPath: hint) { return URL(fileURLWithPath: hint) }
-    let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-    for directory in path.split(separator: ":") + ["/usr/sbin", "/sbin"] {
-      let candidate = "\(directory)/\(name)"
-      if FileManager.default.isExecutableFile(atPath: candidate) { return URL(fileURLWithPath: candidate) }
-    }
-    throw TestSupportError("\(name) is not installed (apt-get install mosquitto mosquitto-clients)")
-  }
-
   /// Runs a program to completion and returns its exit status, standard output and standard error.
   @discardableResult
   public static func run(_ executable: URL, _ arguments: [String], environment: [String: String]? = nil) throws
@@ -45,6 +35,8 @@ public enum Executables {
     let outData = out.fileHandleForReading.readDataToEndOfFile()
     let errData = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    return (
+      process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self)
+    )
   }
 }

@@ -11,7 +11,7 @@ public final class MosquittoBroker: @unchecked Sendable {
   public let port: Int
   public let directory: URL
   public let configFile: URL
-  private var process: Process?
+  private var process: ChildProcess?
 
   public var url: String { "mqtt://127.0.0.1:\(port)" }
   public var logFile: URL { directory.appendingPathComponent("mosquitto.log") }
@@ -45,13 +45,12 @@ public final class MosquittoBroker: @unchecked Sendable {
   deinit { stop() }
 
   public func launch() throws {
-    let process = Process()
-    process.executableURL = try Executables.find("mosquitto", hint: "/usr/sbin/mosquitto")
-    process.arguments = ["-c", configFile.path]
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    self.process = process
+    guard let mosquitto = ChildProcess.system("mosquitto") else {
+      throw TestSupportError("mosquitto is not installed (scripts/bootstrap.sh installs it)")
+    }
+    process = try ChildProcess(
+      name: "mosquitto", executable: mosquitto, arguments: ["-c", configFile.path],
+      log: directory.appendingPathComponent("mosquitto.out"))
     guard FreePort.waitUntilListening(port: port, timeout: 10) else {
       throw TestSupportError("mosquitto is not listening on 127.0.0.1:\(port) after 10 s; see \(logFile.path)")
     }
@@ -59,18 +58,14 @@ public final class MosquittoBroker: @unchecked Sendable {
 
   /// Stops the broker with SIGTERM (it saves its persistence file) and waits for it.
   public func stop() {
-    guard let process, process.isRunning else { return }
-    process.terminate()
-    process.waitUntilExit()
-    self.process = nil
+    process?.stop()
+    process = nil
   }
 
   /// Kills the broker with SIGKILL: whatever it queued since its last autosave is gone.
   public func kill() {
-    guard let process, process.isRunning else { return }
-    Glibc.kill(process.processIdentifier, SIGKILL)
-    process.waitUntilExit()
-    self.process = nil
+    process?.kill()
+    process = nil
   }
 
   public func restart() throws {

@@ -123,7 +123,8 @@ public struct SensorConfiguration: Sendable {
       }
       let seed = try table.int("seed") ?? 1
       return SensorConfiguration(
-        id: id, room: room, driver: .simulated(parameters: parameters, doors: doors, seed: UInt64(truncatingIfNeeded: seed)))
+        id: id, room: room,
+        driver: .simulated(parameters: parameters, doors: doors, seed: UInt64(truncatingIfNeeded: seed)))
     default:
       throw table.invalid("driver", "\"\(driver)\" is not a known driver (known: simulated)")
     }

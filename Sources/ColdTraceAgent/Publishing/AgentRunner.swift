@@ -48,6 +48,7 @@ public final class AgentRunner {
           logger.info("connected to \(config.broker)")
           _ = try? clientBox.client?.publish(topic: statusTopic, payload: statusPayload, retain: true)
         case .refused(let reason): logger.error("broker refused the connection: \(reason)")
+        case .subscribed, .subscriptionRefused: break
         case .disconnected(let reason): logger.warning("disconnected: \(reason)")
         case .failed(let reason, let retryIn): logger.warning("\(reason); retrying in \(retryIn) s")
         }

@@ -45,7 +45,9 @@ public enum ReadingDecoder {
   }
 
   /// Decodes one reading message held in an array.
-  public static func decode(topic: String, payload: [UInt8], now: Timestamp) -> Result<DecodedReading, PayloadRejection> {
+  public static func decode(
+    topic: String, payload: [UInt8], now: Timestamp
+  ) -> Result<DecodedReading, PayloadRejection> {
     payload.withUnsafeBytes { decode(topic: topic, payload: $0, now: now) }
   }
 

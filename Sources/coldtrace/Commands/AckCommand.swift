@@ -1,7 +1,7 @@
 import ArgumentParser
-import Foundation
 import ColdTraceStorage
 import ColdTraceSystem
+import Foundation
 
 struct AckCommand: ParsableCommand {
   static let configuration = CommandConfiguration(

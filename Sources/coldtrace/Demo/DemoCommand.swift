@@ -36,7 +36,8 @@ struct DemoCommand: ParsableCommand {
 
     say("ColdTrace demo: litchi cold room \(DemoFacility.site)/\(DemoFacility.room), files in \(workspace.path)/")
     let brokerConfig = workspace.appendingPathComponent("mosquitto.conf")
-    try DemoFacility.brokerConfig(port: port, directory: workspace).write(to: brokerConfig, atomically: true, encoding: .utf8)
+    try DemoFacility.brokerConfig(port: port, directory: workspace).write(
+      to: brokerConfig, atomically: true, encoding: .utf8)
     let broker = try ChildProcess(
       name: "mosquitto", executable: mosquitto, arguments: ["-c", brokerConfig.path],
       log: workspace.appendingPathComponent("mosquitto.out"))
@@ -62,7 +63,9 @@ struct DemoCommand: ParsableCommand {
       to: agentConfig, atomically: true, encoding: .utf8)
     say("  agent      coldtrace-agent: probe \(DemoFacility.sensor), a reading every 30 s of room time")
     say("")
-    say("Door left open at minute 10 for 30 minutes. Playing \(Int(DemoFacility.minutes)) minutes at \(Int(DemoFacility.speed))×:")
+    say(
+      "Door left open at minute 10 for 30 minutes. Playing \(Int(DemoFacility.minutes)) minutes at \(Int(DemoFacility.speed))×:"
+    )
     let agent = try ChildProcess(
       name: "agent", executable: agentBinary,
       arguments: ["run", "--config", agentConfig.path, "--samples", String(DemoFacility.samples)],

@@ -13,10 +13,12 @@ final class DemoWatcher: Sendable {
     let heartbeat = self.heartbeat
     var options = ClientOptions(clientID: "coldtrace-demo-watch", broker: BrokerAddress(host: "127.0.0.1", port: port))
     options.reconnectDelayMin = 0.1
-    client = try MosquittoClient(options: options, onMessage: { message in
-      heartbeat.beat()
-      Self.show(message)
-    })
+    client = try MosquittoClient(
+      options: options,
+      onMessage: { message in
+        heartbeat.beat()
+        Self.show(message)
+      })
     try client.subscribe(Topics.readingFilter, qos: .atMostOnce)
     try client.subscribe(Topics.alertFilter, qos: .atLeastOnce)
     client.start()
@@ -52,9 +54,11 @@ final class DemoWatcher: Sendable {
           + "\(text("kind")) \(text("sensor")): \(text("message"))")
       return
     }
-    guard case .success(let reading) = bytes.withUnsafeBytes({
-      ReadingDecoder.decode(topic: message.topic, payload: $0, now: Timestamp(milliseconds: Int64.max / 2))
-    }), let sample = reading.samples.first else { return }
+    guard
+      case .success(let reading) = bytes.withUnsafeBytes({
+        ReadingDecoder.decode(topic: message.topic, payload: $0, now: Timestamp(milliseconds: Int64.max / 2))
+      }), let sample = reading.samples.first
+    else { return }
     // One line per 5 minutes of room time.
     guard sample.ts.milliseconds % 300_000 < 30_000 else { return }
     let temp = sample.tempC.map { String(format: "%5.2f °C", $0) } ?? "   -   "

@@ -6,8 +6,10 @@ import Foundation
 
 /// `--db` and `--config`, shared by every subcommand.
 struct GlobalOptions: ParsableArguments {
-  @Option(help: ArgumentHelp("SQLite database (else $COLDTRACE_DB, else the config's, else ./coldtrace.db).",
-    valueName: "path"))
+  @Option(
+    help: ArgumentHelp(
+      "SQLite database (else $COLDTRACE_DB, else the config's, else ./coldtrace.db).",
+      valueName: "path"))
   var db: String?
 
   @Option(help: ArgumentHelp("Collector configuration file (TOML); optional.", valueName: "path"))

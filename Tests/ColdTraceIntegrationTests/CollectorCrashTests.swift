@@ -1,0 +1,74 @@
+import ColdTraceCore
+import ColdTraceMQTT
+import ColdTraceStorage
+import Foundation
+import Synchronization
+import TestSupport
+import Testing
+
+/// The collector killed with SIGKILL mid-stream, twice, and restarted: every reading the broker accepted is stored,
+/// and none twice.
+@Suite(.serialized, .timeLimit(.minutes(4)))
+struct CollectorCrashTests {
+  @Test func sigkillMidStreamLosesNothingAndStoresNothingTwice() throws {
+    let total = 3000
+    let broker = try MosquittoBroker()
+    defer { broker.stop() }
+    let facility = try Facility(broker: broker)
+    try facility.startCollector()
+    defer { facility.stopCollector() }
+    #expect(eventually { facility.collectorLog.contains("subscribed to coldtrace/v1/reading/+/+/+") })
+    let store = try SQLiteStore(path: facility.database, create: false)
+
+    // Two probes, seq 1...1500 each, published at about 500 a second from another thread while the collector is
+    // killed twice; every one is PUBACKed by the broker.
+    let publisher = try MosquittoClient(
+      options: ClientOptions(clientID: "load", broker: try BrokerAddress(url: broker.url)))
+    publisher.start()
+    defer { publisher.stop() }
+    #expect(eventually { publisher.isConnected })
+    let accepted = Atomic<Int>(0)
+    let start = Timestamp(milliseconds: Int64(Date().timeIntervalSince1970 * 1000) - 3_600_000)
+    let feeder = Thread {
+      for index in 0..<total {
+        let sensor = index % 2 == 0 ? "probe-a" : "probe-b"
+        let seq = Int64(index / 2 + 1)
+        let sample = Sample(seq: seq, ts: start.adding(seconds: Double(seq)), tempC: 3 + Double(index % 7) / 10)
+        let key = SensorKey(site: "hongxuan", room: "cold2", sensor: sensor)
+        let payload = Array(ReadingEncoder.encode(agent: "load-1", sample: sample).utf8)
+        _ = try? publisher.publish(topic: Topics.reading(key), payload: payload) { outcome in
+          if outcome == .accepted { accepted.add(1, ordering: .relaxed) }
+        }
+        usleep(2000)
+      }
+    }
+    feeder.start()
+
+    for killAt in [total / 5, total / 2] {
+      #expect(eventually(timeout: 60) { ((try? store.counts().readings) ?? 0) >= killAt })
+      facility.killCollector()
+      let storedAtKill = try store.counts().readings
+      try facility.startCollector()
+      #expect(storedAtKill < total, "the collector finished before it could be killed mid-stream")
+    }
+    #expect(eventually(timeout: 60) { accepted.load(ordering: .relaxed) == total })
+    #expect(eventually(timeout: 60) { ((try? store.counts().readings) ?? 0) >= total })
+    // Let any redelivery still in flight arrive, then stop cleanly and count.
+    Thread.sleep(forTimeInterval: 0.5)
+    facility.stopCollector()
+
+    let readings = try store.readings(ReadingFilter())
+    #expect(readings.count == total)
+    for sensor in ["probe-a", "probe-b"] {
+      let seqs = readings.filter { $0.key.sensor == sensor }.compactMap(\.sample.seq)
+      #expect(seqs.sorted() == (1...Int64(total / 2)).map { $0 }, "\(sensor) is missing or repeating readings")
+    }
+    let log = facility.collectorLog
+    #expect(log.contains("collector stopped"))
+    print("crash test: \(total) readings published, \(readings.count) stored; final run: \(lastTotals(log))")
+  }
+
+  private func lastTotals(_ log: String) -> String {
+    log.split(separator: "\n").last { $0.contains("collector stopped") }.map(String.init) ?? "no totals"
+  }
+}

@@ -1,0 +1,95 @@
+import ColdTraceSystem
+import Foundation
+
+/// A collector and agents run as real processes (the built `coldtrace` and `coldtrace-agent`) against one broker,
+/// with their database, journal, configs and logs in one temporary directory.
+public final class Facility {
+  public let broker: MosquittoBroker
+  public let directory: URL
+  public var database: String { directory.appendingPathComponent("coldtrace.db").path }
+  public var journal: String { directory.appendingPathComponent("coldtrace.alerts.jsonl").path }
+  private var collector: ChildProcess?
+  private var collectorRuns = 0
+
+  public init(broker: MosquittoBroker) throws {
+    self.broker = broker
+    directory = try TemporaryDirectory.make(prefix: "facility")
+  }
+
+  deinit { stopCollector() }
+
+  /// Starts `coldtrace collect`; with `waitUntilSubscribed`, returns once the broker has granted its subscription
+  /// (so nothing published afterwards can miss its session).
+  public func startCollector(waitUntilSubscribed: Bool = true) throws {
+    collectorRuns += 1
+    let log = directory.appendingPathComponent("collector-\(collectorRuns).log")
+    collector = try ChildProcess(
+      name: "collector", executable: Executables.product("coldtrace").path,
+      arguments: ["collect", "--db", database, "--journal", journal, "--broker", broker.url], log: log)
+    guard waitUntilSubscribed else { return }
+    let subscribed = eventually(timeout: 20) {
+      ((try? String(contentsOf: log, encoding: .utf8)) ?? "").contains("subscribed to coldtrace/v1/reading/+/+/+")
+    }
+    if !subscribed { throw TestSupportError("the collector did not subscribe within 20 s; see \(log.path)") }
+  }
+
+  public func stopCollector() {
+    collector?.stop()
+    collector = nil
+  }
+
+  /// SIGKILL, mid-whatever-it-was-doing.
+  public func killCollector() {
+    collector?.kill()
+    collector = nil
+  }
+
+  public var collectorLog: String {
+    (1...max(collectorRuns, 1)).map {
+      (try? String(contentsOf: directory.appendingPathComponent("collector-\($0).log"), encoding: .utf8)) ?? ""
+    }.joined(separator: "\n")
+  }
+
+  /// Writes an agent config with one simulated probe and starts `coldtrace-agent run`.
+  public func startAgent(
+    agent: String = "hx-edge-1", site: String = "hongxuan", room: String = "cold2", sensor: String = "cold2-air",
+    samples: Int? = nil, interval: Double = 30, catchUpMinutes: Double = 0, speed: Double = 1,
+    doorOpenAtMinute: Double? = nil, doorOpenMinutes: Double = 30
+  ) throws -> ChildProcess {
+    let state = directory.appendingPathComponent("agent-\(agent)")
+    try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
+    var config = """
+      site = "\(site)"
+      agent = "\(agent)"
+      broker = "\(broker.url)"
+      state_dir = "\(state.path)"
+      interval_seconds = \(interval)
+
+      [simulation]
+      catch_up_minutes = \(catchUpMinutes)
+      speed = \(speed)
+
+      [[sensor]]
+      id = "\(sensor)"
+      room = "\(room)"
+      driver = "simulated"
+      seed = 3
+
+      """
+    if let doorOpenAtMinute {
+      config += "door_open_at_minute = \(doorOpenAtMinute)\ndoor_open_minutes = \(doorOpenMinutes)\n"
+    }
+    let file = state.appendingPathComponent("agent.toml")
+    try config.write(to: file, atomically: true, encoding: .utf8)
+    var arguments = ["run", "--config", file.path]
+    if let samples { arguments += ["--samples", String(samples)] }
+    return try ChildProcess(
+      name: "agent", executable: Executables.product("coldtrace-agent").path, arguments: arguments,
+      log: state.appendingPathComponent("agent.log"))
+  }
+
+  /// Runs a `coldtrace` shell command against this facility's database.
+  public func shell(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+    try Executables.run(Executables.product("coldtrace"), arguments + ["--db", database])
+  }
+}
