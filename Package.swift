@@ -73,7 +73,7 @@ let package = Package(
       ]
     ),
     .testTarget(name: "ColdTraceCoreTests", dependencies: ["ColdTraceCore"]),
-    .testTarget(name: "ColdTraceMQTTTests", dependencies: ["ColdTraceMQTT", "TestSupport"]),
+    .testTarget(name: "ColdTraceMQTTTests", dependencies: ["ColdTraceMQTT", "ColdTraceSystem", "TestSupport"]),
     .testTarget(name: "ColdTraceStorageTests", dependencies: ["ColdTraceStorage", "ColdTraceCore"]),
     .testTarget(
       name: "ColdTraceIntegrationTests",

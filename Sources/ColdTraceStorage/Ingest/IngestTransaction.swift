@@ -42,13 +42,17 @@ public struct IngestTransaction {
     return fresh
   }
 
-  /// Keeps a rejected payload, whole, with the reason it was rejected.
+  /// Keeps a rejected payload with the reason it was rejected: whole up to the largest payload SPEC accepts, and only
+  /// its first 256 KiB beyond that (the detail says how large it was), so oversized junk cannot fill the disk.
   public func quarantine(topic: String, payload: UnsafeRawBufferPointer, rejection: PayloadRejection, at: Timestamp)
     throws
   {
+    let kept = UnsafeRawBufferPointer(rebasing: payload.prefix(ReadingDecoder.maxPayloadBytes))
+    var detail = rejection.detail
+    if kept.count < payload.count { detail += " (first \(kept.count) of \(payload.count) bytes kept)" }
     try db.cachedStatement(
       sql: "INSERT INTO quarantine (received_ms, topic, reason, detail, payload) VALUES (?, ?, ?, ?, ?)"
-    ).execute(arguments: [at.milliseconds, topic, rejection.reason.rawValue, rejection.detail, Data(payload)])
+    ).execute(arguments: [at.milliseconds, String(topic.prefix(1024)), rejection.reason.rawValue, detail, Data(kept)])
   }
 
   public func saveEngineState(_ state: SensorRuleState, source: Int64) throws {
