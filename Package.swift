@@ -20,6 +20,12 @@ let package = Package(
       pkgConfig: "libmosquitto",
       providers: [.apt(["libmosquitto-dev"])]
     ),
+    // libmodbus from Debian's libmodbus-dev (Modbus RTU and TCP sensors).
+    .systemLibrary(
+      name: "CModbus",
+      pkgConfig: "libmodbus",
+      providers: [.apt(["libmodbus-dev"])]
+    ),
     // Swift 6-safe MQTT client over libmosquitto: supervised network thread, QoS 1 completions.
     .target(name: "ColdTraceMQTT", dependencies: ["CMosquitto"]),
     // Pure domain: identities, timestamps, payload codec, product profiles, rules, alert engine. No I/O, no clock.
@@ -52,7 +58,7 @@ let package = Package(
     .target(
       name: "ColdTraceAgent",
       dependencies: [
-        "ColdTraceCore", "ColdTraceMQTT", "ColdTraceSystem", "ColdRoomSimulation",
+        "ColdTraceCore", "ColdTraceMQTT", "ColdTraceSystem", "ColdRoomSimulation", "CModbus",
         .product(name: "Logging", package: "swift-log"),
       ]
     ),
@@ -74,10 +80,18 @@ let package = Package(
     ),
     .testTarget(name: "ColdTraceCoreTests", dependencies: ["ColdTraceCore"]),
     .testTarget(name: "ColdTraceMQTTTests", dependencies: ["ColdTraceMQTT", "ColdTraceSystem", "TestSupport"]),
+    .testTarget(
+      name: "ColdTraceAgentTests",
+      dependencies: [
+        "ColdTraceAgent", "ColdTraceCore", "ColdTraceSystem", "ColdRoomSimulation", "TestSupport", "CModbus",
+      ]
+    ),
     .testTarget(name: "ColdTraceStorageTests", dependencies: ["ColdTraceStorage", "ColdTraceCore"]),
     .testTarget(
       name: "ColdTraceIntegrationTests",
-      dependencies: ["ColdTraceCore", "ColdTraceStorage", "ColdTraceMQTT", "ColdTraceSystem", "TestSupport"]
+      dependencies: [
+        "ColdTraceCore", "ColdTraceStorage", "ColdTraceMQTT", "ColdTraceSystem", "ColdTraceAgent", "TestSupport",
+      ]
     ),
     // Shared test helpers: a real mosquitto broker on a free loopback port, temp dirs, process control.
     .target(name: "TestSupport", dependencies: ["ColdTraceSystem"], path: "Tests/TestSupport"),

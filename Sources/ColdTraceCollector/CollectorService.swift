@@ -2,6 +2,7 @@ import ColdTraceCore
 import ColdTraceMQTT
 import ColdTraceStorage
 import ColdTraceSystem
+import Foundation
 import Logging
 import Synchronization
 
@@ -37,6 +38,8 @@ public final class CollectorService: Sendable {
   private let client = Mutex<MosquittoClient?>(nil)
   private let stopping = Atomic<Bool>(false)
   private let tally = Mutex(Tally())
+  private let acknowledgements = AcknowledgementPublisher()
+  private let reportedGaps = Mutex<[String: Int64]>([:])
 
   /// Running totals since start, for logs and tests.
   public struct Tally: Sendable, Equatable {
@@ -96,6 +99,7 @@ public final class CollectorService: Sendable {
     try client.subscribe(Topics.readingFilter, qos: .atLeastOnce)
     self.client.withLock { $0 = client }
     client.start()
+    startAcknowledging()
     logger.info(
       "collector started",
       metadata: ["broker": "\(settings.broker)", "db": "\(pipeline.store.path)", "journal": "\(journal.path)"])
@@ -119,22 +123,37 @@ public final class CollectorService: Sendable {
   }
 
   /// Runs on the MQTT network thread; returns only once the message is committed (or the process must die).
+  ///
+  /// A failure that can pass (the disk is full, the database is locked or unreadable for a moment) is retried with
+  /// back-off, without acknowledging: the broker holds everything behind it. Any other failure belongs to this message
+  /// alone; it is kept whole in quarantine (reason `ingest_failed`) so it cannot block every message after it.
   func handle(_ message: ReceivedMessage) {
     var attempt = 0
     while true {
       do {
-        let outcome = try pipeline.ingest(topic: message.topic, payload: message.payload, receivedAt: clock())
-        record(outcome, topic: message.topic)
+        do {
+          let outcome = try pipeline.ingest(topic: message.topic, payload: message.payload, receivedAt: clock())
+          record(outcome, topic: message.topic)
+        } catch  where !SQLiteStore.isTransient(error) {
+          logger.error("cannot ingest the message on \(message.topic): \(error); keeping it in quarantine")
+          try pipeline.quarantineUnstorable(
+            topic: message.topic, payload: message.payload, error: error, receivedAt: clock())
+          tally.withLock {
+            $0.messages += 1
+            $0.quarantined += 1
+          }
+        }
         return
       } catch {
         attempt += 1
         if stopping.load(ordering: .sequentiallyConsistent) {
           // Returning would acknowledge a message we did not keep; the broker redelivers it to our session instead.
           logger.critical("cannot store message while stopping; exiting without acknowledging it: \(error)")
-          exit(1)
+          _exit(1)
         }
         let wait = min(0.1 * Double(1 << min(attempt, 8)), 10)
-        logger.error("cannot store reading from \(message.topic): \(error); not acknowledging, retrying in \(wait) s")
+        logger.error(
+          "cannot store reading from \(message.topic): \(error); not acknowledging, retrying in \(wait) s")
         usleep(UInt32(wait * 1_000_000))
       }
     }
@@ -148,16 +167,20 @@ public final class CollectorService: Sendable {
         $0.quarantined += 1
       }
       logger.warning("quarantined payload on \(topic): \(rejection.reason.rawValue): \(rejection.detail)")
-    case .stored(let fresh, let duplicates, let alertLines):
+    case .stored(let fresh, let duplicates, let alertLines, let acknowledgement):
       tally.withLock {
         $0.messages += 1
         $0.freshSamples += fresh
         $0.duplicateSamples += duplicates
         $0.alertEvents += alertLines.count
       }
+      if let acknowledgement {
+        acknowledgements.note(acknowledgement)
+        reportGap(acknowledgement)
+      }
       guard !alertLines.isEmpty else { return }
       do {
-        try journal.catchUp(from: pipeline.store)
+        try journal.catchUp(from: pipeline.store, wait: false)
       } catch {
         logger.error("alert journal: \(error) (the database has the events; the next start writes them)")
       }
@@ -167,6 +190,45 @@ public final class CollectorService: Sendable {
         _ = try? client?.publish(topic: alert.topic, payload: Array(alert.line.utf8))
       }
     }
+  }
+
+  /// Logs a sequence gap once per missing range start: samples above it are stored but not acknowledged until the
+  /// agent re-sends what is missing.
+  private func reportGap(_ acknowledgement: Acknowledgement) {
+    let probe = "\(acknowledgement.site)/\(acknowledgement.sensor)"
+    guard let gap = acknowledgement.gap else {
+      reportedGaps.withLock { _ = $0.removeValue(forKey: probe) }
+      return
+    }
+    let isNew = reportedGaps.withLock { reported in
+      defer { reported[probe] = gap.lowerBound }
+      return reported[probe] != gap.lowerBound
+    }
+    if isNew {
+      let message =
+        "gap in \(probe) from agent \(acknowledgement.agent): seq \(gap.lowerBound) missing, stored up to "
+        + "\(gap.upperBound); acknowledging \(acknowledgement.watermark) until the agent re-sends"
+      logger.info("\(message)")
+    }
+  }
+
+  /// Sends due acknowledgements every quarter second until stopped.
+  private func startAcknowledging() {
+    let thread = Thread { [self] in
+      while !stopping.load(ordering: .sequentiallyConsistent) {
+        usleep(250_000)
+        let client = self.client.withLock { $0 }
+        do {
+          try acknowledgements.flush(makeDurable: pipeline.store.syncWriteAheadLog) { topic, payload in
+            _ = try? client?.publish(topic: topic, payload: payload)
+          }
+        } catch {
+          logger.error("cannot make readings durable, so not acknowledging them yet: \(error)")
+        }
+      }
+    }
+    thread.name = "coldtrace-acks"
+    thread.start()
   }
 
   private func statusLine(_ state: String) -> String {

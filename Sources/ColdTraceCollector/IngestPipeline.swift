@@ -5,10 +5,21 @@ import Synchronization
 /// What became of one incoming message.
 public enum IngestOutcome: Sendable, Equatable {
   /// Stored: `fresh` samples were new, `duplicates` were already stored (a redelivery), `alertLines` are the alert
-  /// events the fresh samples caused, as journal lines.
-  case stored(fresh: Int, duplicates: Int, alertLines: [AlertLine])
+  /// events the fresh samples caused, as journal lines; `acknowledgement` is the sensor's committed watermark to send
+  /// back to the agent (absent for sources that name no agent or number no samples).
+  case stored(fresh: Int, duplicates: Int, alertLines: [AlertLine], acknowledgement: Acknowledgement?)
   /// Rejected and kept in the quarantine table with its raw bytes.
   case quarantined(PayloadRejection)
+}
+
+/// A committed watermark for one agent's sensor (SPEC `coldtrace/v1/ack/<site>/<agent>`).
+public struct Acknowledgement: Sendable, Equatable {
+  public var site: String
+  public var agent: String
+  public var sensor: String
+  public var watermark: Int64
+  /// Set when stored numbers wait above a gap: the first missing one and the highest stored.
+  public var gap: ClosedRange<Int64>?
 }
 
 /// An alert event ready to leave the collector: its topic and its JSON line.
@@ -23,12 +34,15 @@ public struct AlertLine: Sendable, Equatable {
 public final class IngestPipeline: Sendable {
   public let store: SQLiteStore
   let products: ProductAssignment
-  private let engineStates: Mutex<[SensorKey: SensorRuleState]>
+  /// Per probe, not per room: a probe that moves takes its open alerts and runs with it.
+  private let engineStates: Mutex<[ProbeKey: SensorRuleState]>
+  private let watermarks: Mutex<[ProbeKey: WatermarkTracker]>
 
   public init(store: SQLiteStore, products: ProductAssignment) throws {
     self.store = store
     self.products = products
     self.engineStates = Mutex(try store.engineStates())
+    self.watermarks = Mutex(try store.watermarkTrackers())
   }
 
   /// Decodes and commits one message. Throws only when the database cannot commit; then nothing of the message is
@@ -43,14 +57,32 @@ public final class IngestPipeline: Sendable {
     }
   }
 
+  /// Keeps a message that decoded but could not be stored (a bug or a state no rule expected) in quarantine, so it
+  /// is acknowledged and cannot block the messages behind it.
+  public func quarantineUnstorable(
+    topic: String, payload: UnsafeRawBufferPointer, error: any Error, receivedAt: Timestamp
+  )
+    throws
+  {
+    try store.write { tx in
+      try tx.quarantine(topic: topic, payload: payload, reason: "ingest_failed", detail: "\(error)", at: receivedAt)
+    }
+  }
+
   private func commit(_ reading: DecodedReading, receivedAt: Timestamp) throws -> IngestOutcome {
     let key = reading.key
+    let probe = ProbeKey(site: key.site, sensor: key.sensor)
     let profile = products.profile(for: key)
-    // The engine's state changes only once the transaction that records its consequences has committed.
-    var state = engineStates.withLock { $0[key] } ?? SensorRuleState()
+    let acknowledges = reading.agent != nil && reading.samples.allSatisfy { $0.seq != nil }
+    // Engine state and watermark change only once the transaction recording their consequences has committed.
+    var state = engineStates.withLock { $0[probe] } ?? SensorRuleState()
+    var tracker = watermarks.withLock { $0[probe] } ?? WatermarkTracker()
     let (fresh, lines) = try store.write { tx -> (Int, [AlertLine]) in
       let source = try tx.sourceID(for: key, agent: reading.agent)
       let fresh = try tx.insertNew(reading.samples, source: source, receivedAt: receivedAt)
+      if acknowledges, tracker.record(stored: fresh.compactMap(\.seq), floor: reading.floor) {
+        try tx.saveWatermark(tracker.watermark, source: source)
+      }
       guard !fresh.isEmpty else { return (0, []) }
       var lines: [AlertLine] = []
       let before = state
@@ -66,7 +98,15 @@ public final class IngestPipeline: Sendable {
       if state != before { try tx.saveEngineState(state, source: source) }
       return (fresh.count, lines)
     }
-    if fresh > 0 { engineStates.withLock { $0[key] = state } }
-    return .stored(fresh: fresh, duplicates: reading.samples.count - fresh, alertLines: lines)
+    if fresh > 0 { engineStates.withLock { $0[probe] = state } }
+    var acknowledgement: Acknowledgement?
+    if acknowledges, let agent = reading.agent {
+      watermarks.withLock { $0[probe] = tracker }
+      acknowledgement = Acknowledgement(
+        site: key.site, agent: agent, sensor: key.sensor, watermark: tracker.watermark,
+        gap: tracker.gap.map { $0.firstMissing...$0.highestStored })
+    }
+    return .stored(
+      fresh: fresh, duplicates: reading.samples.count - fresh, alertLines: lines, acknowledgement: acknowledgement)
   }
 }

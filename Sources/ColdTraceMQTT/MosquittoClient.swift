@@ -20,7 +20,8 @@ public final class MosquittoClient: @unchecked Sendable {
   let onMessage: MessageHandler?
   let onEvent: EventHandler?
   private let state = Mutex(SharedState())
-  private var loop: NetworkLoop?
+  /// The running network thread, if any; start and stop serialise on this lock (never taken by callbacks).
+  private let lifecycle = Mutex<NetworkLoop?>(nil)
 
   struct SharedState {
     var subscriptions: [(filter: String, qos: QoS)] = []
@@ -42,32 +43,35 @@ public final class MosquittoClient: @unchecked Sendable {
     }
     self.handle = handle
     mosquitto_user_data_set(handle, Unmanaged.passUnretained(self).toOpaque())
-    do {
-      try configure()
-    } catch {
-      mosquitto_destroy(handle)
-      throw error
-    }
+    // A throwing init still runs deinit once every stored property is set: deinit owns mosquitto_destroy.
+    try configure()
   }
 
+  /// A running network thread holds the client strongly, so deinit only runs once `stop()` has ended it.
   deinit {
-    loop?.stop()
     mosquitto_destroy(handle)
   }
 
-  /// Starts the supervised network thread; it connects, and keeps reconnecting until `stop()`.
+  /// Starts the supervised network thread; it connects, and keeps reconnecting until `stop()`. Call `stop()` before
+  /// letting go of the client: the thread keeps it alive.
   public func start() {
-    guard loop == nil else { return }
-    let loop = NetworkLoop(client: self)
-    self.loop = loop
-    loop.start()
+    lifecycle.withLock { loop in
+      guard loop == nil else { return }
+      let started = NetworkLoop(client: self)
+      started.start()
+      loop = started
+    }
   }
 
   /// Disconnects cleanly (so the broker does not publish the will) and waits for the network thread to end.
-  /// Publishes still waiting for an acknowledgement complete with `.abandoned`.
+  /// Publishes still waiting for an acknowledgement complete with `.abandoned`. Safe to call from any thread but the
+  /// network thread itself (a callback), and more than once.
   public func stop() {
-    loop?.stop()
-    loop = nil
+    let running = lifecycle.withLock { loop in
+      defer { loop = nil }
+      return loop
+    }
+    running?.stop()
     let abandoned = state.withLock { state in
       defer { state.pendingPublishes.removeAll() }
       return Array(state.pendingPublishes.values)

@@ -10,8 +10,11 @@ import Synchronization
 /// This replaces `mosquitto_loop_start`, whose thread ends silently on some errors (auth refusal under v5, TLS errors,
 /// protocol errors) and never connects when the broker is down at start (MQTT-NOTES). Here every failure is reported
 /// with its reason and followed by a reconnect after an exponential, jittered back-off, until `stop()`.
+///
+/// The loop holds its client strongly while it runs (the client's deinit can never race the thread); `stop()` is the
+/// only way to end it. `start()` and `stop()` are called once each, serialised by the client's lifecycle lock.
 final class NetworkLoop: @unchecked Sendable {
-  private unowned let client: MosquittoClient
+  private let client: MosquittoClient
   private let stopping = Atomic<Bool>(false)
   private var thread = pthread_t()
   private var running = false
@@ -36,10 +39,12 @@ final class NetworkLoop: @unchecked Sendable {
     running = true
   }
 
+  /// Asks the thread to disconnect and end, and waits for it. The thread itself sends DISCONNECT, so a stop that
+  /// arrives mid-connect cannot leave a connection open behind it.
   func stop() {
     guard running else { return }
+    precondition(pthread_equal(pthread_self(), thread) == 0, "MosquittoClient.stop() called from its own callback")
     stopping.store(true, ordering: .sequentiallyConsistent)
-    mosquitto_disconnect(client.handle)  // queues DISCONNECT and wakes the loop's select()
     pthread_join(thread, nil)
     running = false
   }
@@ -75,7 +80,8 @@ final class NetworkLoop: @unchecked Sendable {
       delay = nextDelay(after: delay)
       needsConnect = true
     }
-    // Let the DISCONNECT queued by stop() reach the broker, so it does not publish our will.
+    // Say goodbye properly, so the broker does not publish our will; the select() timeout bounds how long this takes.
+    mosquitto_disconnect(handle)
     var rounds = 20
     while mosquitto_socket(handle) >= 0 && rounds > 0 {
       if mosquitto_loop(handle, 100, 1) != MOSQ_ERR_SUCCESS.rawValue { break }

@@ -5,11 +5,12 @@ public struct ConfigTable {
   public let path: String
   let table: TOMLTable
   let prefix: String
+  let locator: ConfigLineLocator?
 
   /// Parses `text` (the content of `path`). A syntax error names the line and column.
   public init(path: String, text: String) throws(ConfigError) {
     do {
-      self.init(path: path, table: try TOMLTable(string: text), prefix: "")
+      self.init(path: path, table: try TOMLTable(string: text), prefix: "", locator: ConfigLineLocator(text: text))
     } catch let error as TOMLParseError {
       throw ConfigError(
         "\(path):\(error.source.begin.line):\(error.source.begin.column): \(error.description)")
@@ -30,10 +31,11 @@ public struct ConfigTable {
     try self.init(path: path, text: text)
   }
 
-  init(path: String, table: TOMLTable, prefix: String) {
+  init(path: String, table: TOMLTable, prefix: String, locator: ConfigLineLocator?) {
     self.path = path
     self.table = table
     self.prefix = prefix
+    self.locator = locator
   }
 
   public var keys: [String] { table.keys }
@@ -57,10 +59,41 @@ public struct ConfigTable {
     return number
   }
 
+  /// An array of strings (`command = ["/usr/local/bin/read-probe", "--bus", "1"]`).
+  public func strings(_ key: String) throws(ConfigError) -> [String]? {
+    guard let value = table[key] else { return nil }
+    guard let array = value.array else { throw mistyped(key, "an array of strings") }
+    var result: [String] = []
+    for element in array {
+      guard let text = element.string else { throw mistyped(key, "an array of strings") }
+      result.append(text)
+    }
+    return result
+  }
+
+  /// An array of arrays of numbers (`calibration_c = [[0.4, 0.0], [40.3, 40.0]]`).
+  public func numberArrays(_ key: String) throws(ConfigError) -> [[Double]]? {
+    guard let value = table[key] else { return nil }
+    guard let outer = value.array else { throw mistyped(key, "an array of arrays of numbers") }
+    var result: [[Double]] = []
+    for element in outer {
+      guard let inner = element.array else { throw mistyped(key, "an array of arrays of numbers") }
+      var row: [Double] = []
+      for number in inner {
+        guard let double = number.double ?? number.int.map(Double.init) else {
+          throw mistyped(key, "an array of arrays of numbers")
+        }
+        row.append(double)
+      }
+      result.append(row)
+    }
+    return result
+  }
+
   public func table(_ key: String) throws(ConfigError) -> ConfigTable? {
     guard let value = table[key] else { return nil }
     guard let inner = value.table else { throw mistyped(key, "a table") }
-    return ConfigTable(path: path, table: inner, prefix: qualified(key) + ".")
+    return ConfigTable(path: path, table: inner, prefix: qualified(key) + ".", locator: locator)
   }
 
   /// An array of tables (`[[sensor]]`).
@@ -70,7 +103,8 @@ public struct ConfigTable {
     var result: [ConfigTable] = []
     for (index, element) in array.enumerated() {
       guard let inner = element.table else { throw mistyped("\(key)[\(index)]", "a table") }
-      result.append(ConfigTable(path: path, table: inner, prefix: "\(qualified(key))[\(index + 1)]."))
+      result.append(
+        ConfigTable(path: path, table: inner, prefix: "\(qualified(key))[\(index + 1)].", locator: locator))
     }
     return result
   }
@@ -78,13 +112,20 @@ public struct ConfigTable {
   /// Rejects keys this program does not know, so a typo is not silently ignored.
   public func rejectUnknownKeys(allowed: Set<String>) throws(ConfigError) {
     for key in keys where !allowed.contains(key) {
-      throw ConfigError("\(path): unknown key `\(qualified(key))` (known: \(allowed.sorted().joined(separator: ", ")))")
+      throw ConfigError(
+        "\(location(of: key)): unknown key `\(qualified(key))` (known: \(allowed.sorted().joined(separator: ", ")))")
     }
   }
 
   /// An error about `key` in this file.
   public func invalid(_ key: String, _ reason: String) -> ConfigError {
-    ConfigError("\(path): `\(qualified(key))` \(reason)")
+    ConfigError("\(location(of: key)): `\(qualified(key))` \(reason)")
+  }
+
+  /// `path:line` of the key when it can be found in the file, else `path`.
+  private func location(of key: String) -> String {
+    guard let line = locator?.line(ofKey: key, inTable: prefix) else { return path }
+    return "\(path):\(line)"
   }
 
   private func qualified(_ key: String) -> String { prefix + key }

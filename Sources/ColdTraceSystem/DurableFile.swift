@@ -35,6 +35,11 @@ public enum DurableFile {
 
   /// The whole file as text, or `nil` if it does not exist.
   public static func read(_ path: String) throws(DurableFileError) -> String? {
+    try readBytes(path).map { String(decoding: $0, as: UTF8.self) }
+  }
+
+  /// The whole file's bytes, or `nil` if it does not exist.
+  public static func readBytes(_ path: String) throws(DurableFileError) -> [UInt8]? {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     if fd < 0 {
       if errno == ENOENT { return nil }
@@ -42,7 +47,7 @@ public enum DurableFile {
     }
     defer { close(fd) }
     var result: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 4096)
+    var buffer = [UInt8](repeating: 0, count: 65_536)
     while true {
       let got = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
       if got < 0 {
@@ -52,7 +57,7 @@ public enum DurableFile {
       if got == 0 { break }
       result += buffer[..<got]
     }
-    return String(decoding: result, as: UTF8.self)
+    return result
   }
 }
 

@@ -14,9 +14,10 @@ struct AgentCommand: ParsableCommand {
       Example:
         coldtrace-agent run --config /etc/coldtrace/agent.toml
         coldtrace-agent check-config --config agent.toml
+        coldtrace-agent probe
       """,
     version: AgentRunner.version,
-    subcommands: [RunCommand.self, CheckConfigCommand.self]
+    subcommands: [RunCommand.self, CheckConfigCommand.self, ProbeCommand.self]
   )
 
   static func main() { CommandMain.run(AgentCommand.self, programName: "coldtrace-agent") }
@@ -51,16 +52,23 @@ struct RunCommand: ParsableCommand {
   var broker: String?
   @Option(help: "Stop after this many sampling rounds (for tests and demos).")
   var samples: Int?
+  @Option(help: "With --samples: how long to wait at the end for the collector to confirm everything.")
+  var drainSeconds: Double = 10
+  @OptionGroup var sysfs: SysfsRootOption
 
   func run() throws {
     SignalWaiter.blockTerminationSignals()
-    let configuration = try config.load(broker: broker)
+    var configuration = try config.load(broker: broker)
+    configuration.sysfsRoot = sysfs.sysfsRoot
     if let samples, samples < 1 { throw UsageError("--samples must be at least 1") }
+    guard drainSeconds >= 0, drainSeconds <= 86_400 else { throw UsageError("--drain-seconds must be 0…86400") }
     LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
     let logger = Logger(label: "coldtrace-agent")
     let stop = StopFlag()
     stop.stopOnTerminationSignal()
-    try AgentRunner(configuration: configuration, logger: logger).run(maxSamples: samples) { stop.isSet }
+    try AgentRunner(configuration: configuration, logger: logger).run(maxSamples: samples, drainSeconds: drainSeconds) {
+      stop.isSet
+    }
   }
 }
 

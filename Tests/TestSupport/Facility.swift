@@ -54,9 +54,11 @@ public final class Facility {
   public func startAgent(
     agent: String = "hx-edge-1", site: String = "hongxuan", room: String = "cold2", sensor: String = "cold2-air",
     samples: Int? = nil, interval: Double = 30, catchUpMinutes: Double = 0, speed: Double = 1,
-    doorOpenAtMinute: Double? = nil, doorOpenMinutes: Double = 30
+    doorOpenAtMinute: Double? = nil, doorOpenMinutes: Double = 30, extraSensors: [String] = [],
+    outboxMaxMB: Double? = nil, outboxSegmentKB: Int? = nil, acknowledgementTimeout: Double = 5,
+    sensorTables: String? = nil, arguments extraArguments: [String] = []
   ) throws -> ChildProcess {
-    let state = directory.appendingPathComponent("agent-\(agent)")
+    let state = agentStateDirectory(agent)
     try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
     var config = """
       site = "\(site)"
@@ -64,28 +66,42 @@ public final class Facility {
       broker = "\(broker.url)"
       state_dir = "\(state.path)"
       interval_seconds = \(interval)
+      reconnect_max_seconds = 2
 
       [simulation]
       catch_up_minutes = \(catchUpMinutes)
       speed = \(speed)
 
-      [[sensor]]
-      id = "\(sensor)"
-      room = "\(room)"
-      driver = "simulated"
-      seed = 3
+      [outbox]
+      ack_timeout_seconds = \(acknowledgementTimeout)
+      \(outboxMaxMB.map { "max_mb = \($0)" } ?? "")
+      \(outboxSegmentKB.map { "segment_kb = \($0)" } ?? "")
+
+      \(sensorTables ?? "[[sensor]]\nid = \"\(sensor)\"\nroom = \"\(room)\"\ndriver = \"simulated\"\nseed = 3")
 
       """
     if let doorOpenAtMinute {
       config += "door_open_at_minute = \(doorOpenAtMinute)\ndoor_open_minutes = \(doorOpenMinutes)\n"
     }
+    for extra in extraSensors {
+      config += "\n[[sensor]]\nid = \"\(extra)\"\nroom = \"\(room)\"\ndriver = \"simulated\"\nseed = 4\n"
+    }
     let file = state.appendingPathComponent("agent.toml")
     try config.write(to: file, atomically: true, encoding: .utf8)
-    var arguments = ["run", "--config", file.path]
+    var arguments = ["run", "--config", file.path] + extraArguments
     if let samples { arguments += ["--samples", String(samples)] }
     return try ChildProcess(
       name: "agent", executable: Executables.product("coldtrace-agent").path, arguments: arguments,
       log: state.appendingPathComponent("agent.log"))
+  }
+
+  /// Where an agent keeps its config, log and outbox.
+  public func agentStateDirectory(_ agent: String = "hx-edge-1") -> URL {
+    directory.appendingPathComponent("agent-\(agent)")
+  }
+
+  public func agentLog(_ agent: String = "hx-edge-1") -> URL {
+    agentStateDirectory(agent).appendingPathComponent("agent.log")
   }
 
   /// Runs a `coldtrace` shell command against this facility's database.

@@ -14,12 +14,18 @@ public struct TestCertificates {
     try "subjectAltName = IP:127.0.0.1, DNS:localhost\n".write(
       toFile: extensions, atomically: true, encoding: .utf8)
     let steps: [[String]] = [
-      ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=ColdTrace test CA",
-        "-keyout", path("ca.key"), "-out", path("ca.crt")],
-      ["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-keyout", path("server.key"),
-        "-out", path("server.csr")],
-      ["x509", "-req", "-in", path("server.csr"), "-CA", path("ca.crt"), "-CAkey", path("ca.key"),
-        "-CAcreateserial", "-days", "2", "-extfile", extensions, "-out", path("server.crt")],
+      [
+        "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=ColdTrace test CA",
+        "-keyout", path("ca.key"), "-out", path("ca.crt"),
+      ],
+      [
+        "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-keyout", path("server.key"),
+        "-out", path("server.csr"),
+      ],
+      [
+        "x509", "-req", "-in", path("server.csr"), "-CA", path("ca.crt"), "-CAkey", path("ca.key"),
+        "-CAcreateserial", "-days", "2", "-extfile", extensions, "-out", path("server.crt"),
+      ],
     ]
     for arguments in steps {
       let result = try Executables.run(URL(fileURLWithPath: openssl), arguments)

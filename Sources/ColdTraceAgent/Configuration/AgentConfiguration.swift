@@ -1,4 +1,3 @@
-import ColdRoomSimulation
 import ColdTraceCore
 import ColdTraceMQTT
 import ColdTraceSystem
@@ -18,6 +17,14 @@ public struct AgentConfiguration: Sendable {
   /// until caught up with the clock (the demo shows an hour in seconds); 0 and 1 mean live.
   public var catchUpFromSecondsAgo: Double = 0
   public var speed: Double = 1
+  /// Where sysfs is mounted; `--sysfs-root` points drivers at a fixture tree.
+  public var sysfsRoot: String = "/"
+  public var outboxLimits = Outbox.Limits()
+  /// Re-send samples the collector has not confirmed after this long without progress.
+  public var acknowledgementTimeoutSeconds: Double = 30
+  public var protocolVersion: ClientOptions.ProtocolVersion = .v5
+  /// The longest wait between reconnect attempts (the back-off doubles from 0.5 s up to it).
+  public var reconnectMaxSeconds: Double = 30
 
   public init(
     site: String, agent: String, broker: BrokerAddress, stateDirectory: String, intervalSeconds: Double,
@@ -34,7 +41,8 @@ public struct AgentConfiguration: Sendable {
   /// Reads and validates an agent config file; errors name the file and the key.
   public static func load(_ config: ConfigTable) throws(ConfigError) -> AgentConfiguration {
     try config.rejectUnknownKeys(allowed: [
-      "site", "agent", "broker", "state_dir", "interval_seconds", "sensor", "tls", "simulation",
+      "site", "agent", "broker", "state_dir", "interval_seconds", "sensor", "tls", "simulation", "outbox",
+      "mqtt_version", "reconnect_max_seconds",
     ])
     let site = try identifier(config, "site", as: .site)
     let agent = try identifier(config, "agent", as: .agent)
@@ -46,7 +54,7 @@ public struct AgentConfiguration: Sendable {
       throw config.invalid("broker", "is not usable: \(error)")
     }
     let interval = try config.double("interval_seconds") ?? 60
-    guard interval >= 0.01, interval <= 86_400 else { throw config.invalid("interval_seconds", "must be 0.01…86400") }
+    guard interval >= 0.001, interval <= 86_400 else { throw config.invalid("interval_seconds", "must be 0.001…86400") }
     var sensors: [SensorConfiguration] = []
     for table in try config.tables("sensor") {
       let sensor = try SensorConfiguration.load(table)
@@ -64,9 +72,46 @@ public struct AgentConfiguration: Sendable {
       configuration.tls = ClientOptions.TLS(
         caFile: try tls.string("ca_file"), certFile: try tls.string("cert_file"), keyFile: try tls.string("key_file"))
     }
+    if let outbox = try config.table("outbox") {
+      try outbox.rejectUnknownKeys(allowed: ["max_mb", "max_age_hours", "segment_kb", "ack_timeout_seconds"])
+      if let megabytes = try outbox.double("max_mb") {
+        guard megabytes >= 0.01, megabytes <= 1_000_000 else { throw outbox.invalid("max_mb", "must be 0.01…1000000") }
+        configuration.outboxLimits.maxBytes = Int(megabytes * 1_048_576)
+      }
+      if let hours = try outbox.double("max_age_hours") {
+        guard hours > 0 else { throw outbox.invalid("max_age_hours", "must be positive") }
+        configuration.outboxLimits.maxAgeSeconds = hours * 3600
+      }
+      if let kilobytes = try outbox.int("segment_kb") {
+        guard (1...65_536).contains(kilobytes) else { throw outbox.invalid("segment_kb", "must be 1…65536") }
+        configuration.outboxLimits.segmentBytes = kilobytes * 1024
+      }
+      if let timeout = try outbox.double("ack_timeout_seconds") {
+        guard timeout >= 0.5, timeout <= 86_400 else {
+          throw outbox.invalid("ack_timeout_seconds", "must be 0.5…86400")
+        }
+        configuration.acknowledgementTimeoutSeconds = timeout
+      }
+    }
+    if let reconnect = try config.double("reconnect_max_seconds") {
+      guard reconnect >= 0.5, reconnect <= 3600 else {
+        throw config.invalid("reconnect_max_seconds", "must be 0.5…3600")
+      }
+      configuration.reconnectMaxSeconds = reconnect
+    }
+    switch try config.int("mqtt_version") ?? 5 {
+    case 5: configuration.protocolVersion = .v5
+    case 4, 311: configuration.protocolVersion = .v311
+    default: throw config.invalid("mqtt_version", "must be 5 or 311")
+    }
     if let simulation = try config.table("simulation") {
       try simulation.rejectUnknownKeys(allowed: ["catch_up_minutes", "speed"])
-      configuration.catchUpFromSecondsAgo = (try simulation.double("catch_up_minutes") ?? 0) * 60
+      let catchUpMinutes = try simulation.double("catch_up_minutes") ?? 0
+      // Finite and bounded: the sampling clock turns it into integer milliseconds (inf or NaN would trap there).
+      guard catchUpMinutes >= 0, catchUpMinutes <= 43_200 else {
+        throw simulation.invalid("catch_up_minutes", "must be 0…43200 (30 days)")
+      }
+      configuration.catchUpFromSecondsAgo = catchUpMinutes * 60
       configuration.speed = try simulation.double("speed") ?? 1
       guard configuration.speed >= 1, configuration.speed <= 100_000 else {
         throw simulation.invalid("speed", "must be 1…100000")
@@ -86,47 +131,37 @@ public struct AgentConfiguration: Sendable {
   }
 }
 
-/// One probe: its id within the site, its room, and how to read it.
+/// One probe: its id within the site, its room, and how to build its driver.
 public struct SensorConfiguration: Sendable {
-  public enum Driver: Sendable {
-    /// The simple cold-room model; `doors` are scripted openings, in minutes after the agent starts sampling.
-    case simulated(parameters: SimpleColdRoom.Parameters, doors: [SimpleColdRoom.DoorOpening], seed: UInt64)
-  }
-
   public var id: String
   public var room: String
-  public var driver: Driver
+  public var driver: String
+  /// Builds the sensor when the agent starts (drivers validate their keys when the config is loaded).
+  public var make: @Sendable (SensorContext) -> any Sensor
 
-  public init(id: String, room: String, driver: Driver) {
+  public init(id: String, room: String, driver: String, make: @escaping @Sendable (SensorContext) -> any Sensor) {
     self.id = id
     self.room = room
     self.driver = driver
+    self.make = make
   }
+
+  /// Keys every `[[sensor]]` table may have, whatever its driver (`SensorOptions` lists its own).
+  static let commonKeys: Set<String> = Set(["id", "room", "driver"]).union(SensorOptions.keys)
 
   static func load(_ table: ConfigTable) throws(ConfigError) -> SensorConfiguration {
     let id = try AgentConfiguration.identifier(table, "id", as: .sensor)
     let room = try AgentConfiguration.identifier(table, "room", as: .room)
-    let driver = try table.string("driver") ?? "simulated"
-    switch driver {
-    case "simulated":
-      try table.rejectUnknownKeys(allowed: [
-        "id", "room", "driver", "setpoint_c", "ambient_c", "seed", "door_open_at_minute", "door_open_minutes",
-      ])
-      var parameters = SimpleColdRoom.Parameters()
-      parameters.setpointC = try table.double("setpoint_c") ?? parameters.setpointC
-      parameters.ambientC = try table.double("ambient_c") ?? parameters.ambientC
-      var doors: [SimpleColdRoom.DoorOpening] = []
-      if let at = try table.double("door_open_at_minute") {
-        let minutes = try table.double("door_open_minutes") ?? 10
-        guard minutes > 0 else { throw table.invalid("door_open_minutes", "must be positive") }
-        doors.append(.init(atMinute: at, minutes: minutes))
-      }
-      let seed = try table.int("seed") ?? 1
-      return SensorConfiguration(
-        id: id, room: room,
-        driver: .simulated(parameters: parameters, doors: doors, seed: UInt64(truncatingIfNeeded: seed)))
-    default:
-      throw table.invalid("driver", "\"\(driver)\" is not a known driver (known: simulated)")
+    let name = try table.string("driver") ?? SimulatedDriver.name
+    guard let driver = SensorDrivers.named(name) else {
+      let known = SensorDrivers.all.map { $0.name }.joined(separator: ", ")
+      throw table.invalid("driver", "\"\(name)\" is not a known driver (known: \(known))")
+    }
+    try table.rejectUnknownKeys(allowed: commonKeys.union(driver.keys))
+    let options = try SensorOptions(table)
+    let makeDriver = try driver.factory(id: id, room: room, table: table)
+    return SensorConfiguration(id: id, room: room, driver: name) { context in
+      CalibratedSensor(wrapping: makeDriver(context), options: options)
     }
   }
 }

@@ -11,8 +11,8 @@ import Synchronization
 /// `coldtrace-agent run`: samples every sensor on schedule, numbers each sample durably, publishes it at QoS 1 on its
 /// SPEC topic, and keeps a retained `online` status (with `offline` as the MQTT will).
 ///
-/// Not yet here (the edge-agent issue): the durable outbox and the collector's end-to-end acknowledgement. Until then a
-/// sample published while the broker is unreachable waits in libmosquitto's memory and is lost if the agent dies.
+/// Nothing is lost on the way: each sample is in the durable `Outbox` before it is published, and stays there until the
+/// collector's acknowledgement watermark covers it (`OutboxSender` re-sends what is not confirmed in time).
 public final class AgentRunner {
   let configuration: AgentConfiguration
   let logger: Logger
@@ -26,77 +26,113 @@ public final class AgentRunner {
     self.clock = clock
   }
 
-  /// Samples until `shouldStop` says so or `maxSamples` rounds are published; then waits (up to `drainSeconds`) for
-  /// the broker to acknowledge what was sent, publishes `offline` and disconnects.
+  /// Samples until `shouldStop` says so or `maxSamples` rounds are taken; every sample goes to the durable outbox first
+  /// and leaves it only when the collector confirms it. With `maxSamples`, waits up to `drainSeconds` for the collector
+  /// to confirm everything before publishing `offline` and disconnecting.
   public func run(maxSamples: Int? = nil, drainSeconds: Double = 10, shouldStop: @Sendable () -> Bool) throws {
     let config = configuration
     let statusTopic = Topics.status(site: config.site, agent: config.agent)
-    let sequences = try SequenceStore(directory: config.stateDirectory)
+    let outbox = try Outbox(directory: config.stateDirectory, limits: config.outboxLimits)
+    if outbox.repairedBytes > 0 {
+      logger.warning("outbox: cut off \(outbox.repairedBytes) bytes of a record torn by a crash or power cut")
+    }
+    let inbox = AgentInbox()
     var options = ClientOptions(clientID: config.agent, broker: config.broker)
     options.tls = config.tls
+    options.protocolVersion = config.protocolVersion
+    options.reconnectDelayMax = config.reconnectMaxSeconds
     options.cleanSession = false
     options.sessionExpirySeconds = 86_400
-    options.will = .init(topic: statusTopic, payload: Array(statusLine("offline").utf8))
+    options.will = .init(topic: statusTopic, payload: Array(statusLine("offline", outbox: nil).utf8))
     let logger = self.logger
-    let statusPayload = Array(statusLine("online").utf8)
-    let clientBox = ClientReference()
     let client = try MosquittoClient(
       options: options,
+      onMessage: { message in
+        if !inbox.receiveAcknowledgement(message.payload) {
+          logger.warning("ignored a malformed acknowledgement on \(message.topic)")
+        }
+      },
       onEvent: { event in
         switch event {
         case .connected:
           logger.info("connected to \(config.broker)")
-          _ = try? clientBox.client?.publish(topic: statusTopic, payload: statusPayload, retain: true)
+          inbox.noteConnected()
         case .refused(let reason): logger.error("broker refused the connection: \(reason)")
-        case .subscribed, .subscriptionRefused: break
+        case .subscribed: break
+        case .subscriptionRefused(let filter, let reason):
+          logger.error("broker refused the subscription to \(filter): \(reason); the outbox cannot be confirmed")
         case .disconnected(let reason): logger.warning("disconnected: \(reason)")
         case .failed(let reason, let retryIn): logger.warning("\(reason); retrying in \(retryIn) s")
         }
       })
-    clientBox.client = client
+    try client.subscribe(Topics.ack(site: config.site, agent: config.agent), qos: .atLeastOnce)
     client.start()
-    defer {
-      clientBox.client = nil
-      client.stop()
-    }
+    defer { client.stop() }
 
+    let sender = OutboxSender(
+      outbox: outbox, site: config.site, agent: config.agent,
+      acknowledgementTimeout: config.acknowledgementTimeoutSeconds, logger: logger)
+    let publish: OutboxSender.Publish = { topic, payload in
+      try client.publish(topic: topic, payload: payload) { outcome in
+        if case .refused(_, let reason) = outcome { logger.error("broker refused a reading on \(topic): \(reason)") }
+      }
+    }
     let schedule = SamplingClock(
       realStart: clock(), catchUpFromSecondsAgo: config.catchUpFromSecondsAgo, interval: config.intervalSeconds,
       speed: config.speed)
-    let sensors = config.sensors.map { SensorFactory.make($0, start: schedule.eventStart) }
-    let sensorIDs = sensors.map(\.id)
+    let context = SensorContext(sysfsRoot: config.sysfsRoot, start: schedule.eventStart)
+    let sensors = config.sensors.map { $0.make(context) }
     logger.info(
       "sampling",
       metadata: [
-        "site": "\(config.site)", "agent": "\(config.agent)", "sensors": "\(sensorIDs.joined(separator: ","))",
-        "interval_s": "\(config.intervalSeconds)",
+        "site": "\(config.site)", "agent": "\(config.agent)",
+        "sensors": "\(sensors.map(\.id).joined(separator: ","))", "interval_s": "\(config.intervalSeconds)",
+        "outbox_pending": "\(outbox.pendingCount)", "outbox_dropped": "\(outbox.dropped)",
       ])
     var index = 0
-    while !shouldStop() && index < (maxSamples ?? Int.max) {
-      guard sleep(until: schedule.realTime(ofSample: index), shouldStop: shouldStop) else { break }
-      let eventTime = schedule.eventTime(ofSample: index)
-      let values = sensors.map { $0.read(at: eventTime) }
-      let numbers = try sequences.next(for: sensorIDs)
-      for (position, sensor) in sensors.enumerated() {
-        let sample: Sample
-        switch values[position] {
-        case .values(let tempC, let rhPct):
-          sample = Sample(seq: numbers[position], ts: eventTime, tempC: tempC, rhPct: rhPct)
-        case .fault(let reason):
-          sample = Sample(seq: numbers[position], ts: eventTime, error: reason)
-        }
-        let key = SensorKey(site: config.site, room: sensor.room, sensor: sensor.id)
-        let payload = ReadingEncoder.encode(agent: config.agent, sample: sample)
-        try client.publish(topic: Topics.reading(key), payload: Array(payload.utf8)) { outcome in
-          if case .refused(_, let reason) = outcome {
-            logger.error("broker refused reading \(key) seq \(sample.seq ?? 0): \(reason)")
-          }
-        }
+    var announcedDropped = -1
+    var drainDeadline: Timestamp?
+    while !shouldStop() {
+      let now = clock()
+      let (connections, watermarks) = inbox.take()
+      if connections > 0 {
+        sender.restart()
+        announcedDropped = -1
       }
-      index += 1
+      if !watermarks.isEmpty { try sender.acknowledge(watermarks, now: now) }
+      if announcedDropped != outbox.dropped && client.isConnected {
+        announcedDropped = outbox.dropped
+        let status = Array(statusLine("online", outbox: outbox).utf8)
+        _ = try? client.publish(topic: statusTopic, payload: status, retain: true)
+      }
+      if index < (maxSamples ?? Int.max) {
+        if now >= schedule.realTime(ofSample: index) {
+          let eventTime = schedule.eventTime(ofSample: index)
+          let values = ConcurrentSampler(sensors).readAll(at: eventTime)
+          let records = zip(sensors, values).map { sensor, value in
+            OutboxRecord(
+              sensor: sensor.id, room: sensor.room,
+              sample: value.sample(seq: outbox.nextSequence(for: sensor.id), at: eventTime))
+          }
+          try sender.record(records, connected: client.isConnected, publish: publish)
+          index += 1
+          continue
+        }
+      } else {
+        // Done sampling: wait for the collector to confirm everything, within the drain time.
+        let deadline = drainDeadline ?? now.adding(seconds: drainSeconds)
+        drainDeadline = deadline
+        if outbox.pendingCount == 0 || now >= deadline { break }
+      }
+      try sender.pump(
+        now: now, connected: client.isConnected, inFlight: { client.unacknowledgedCount }, publish: publish)
+      usleep(10_000)
     }
-    drain(client, seconds: drainSeconds)
-    _ = try? client.publish(topic: statusTopic, payload: Array(statusLine("offline").utf8), retain: true)
+    if outbox.pendingCount > 0 {
+      logger.notice("\(outbox.pendingCount) samples wait in the outbox for the collector's confirmation")
+    }
+    _ = try? client.publish(
+      topic: statusTopic, payload: Array(statusLine("offline", outbox: outbox).utf8), retain: true)
     drain(client, seconds: 2)
     logger.info("stopped after \(index) sampling rounds")
   }
@@ -112,29 +148,24 @@ public final class AgentRunner {
     }
   }
 
-  /// Sleeps until `time`; returns false if asked to stop first.
-  private func sleep(until time: Timestamp, shouldStop: () -> Bool) -> Bool {
-    while true {
-      if shouldStop() { return false }
-      let remaining = time.seconds(since: clock())
-      if remaining <= 0 { return true }
-      usleep(UInt32(min(remaining, 0.1) * 1_000_000))
-    }
-  }
-
-  private func statusLine(_ state: String) -> String {
-    "{\"state\":\(JSONText.quoted(state)),\"agent\":\(JSONText.quoted(configuration.agent)),"
-      + "\"version\":\"\(Self.version)\",\"ts\":\(JSONText.quoted(clock().rfc3339))}"
+  /// SPEC status payload, plus the outbox's backlog and the samples it dropped for space.
+  private func statusLine(_ state: String, outbox: Outbox?) -> String {
+    var line =
+      "{\"state\":\(JSONText.quoted(state)),\"agent\":\(JSONText.quoted(configuration.agent)),"
+      + "\"version\":\"\(Self.version)\",\"ts\":\(JSONText.quoted(clock().rfc3339))"
+    if let outbox { line += ",\"outbox\":{\"pending\":\(outbox.pendingCount),\"dropped\":\(outbox.dropped)}" }
+    return line + "}"
   }
 
   public static let version = "0.1.0"
 }
 
-/// Lets the connection callback reach the client it belongs to (set after the client exists).
-private final class ClientReference: Sendable {
-  private let value = Mutex<MosquittoClient?>(nil)
-  var client: MosquittoClient? {
-    get { value.withLock { $0 } }
-    set { value.withLock { $0 = newValue } }
+extension SensorValue {
+  /// The sample this read makes: values, or an `error` sample reporting the fault.
+  func sample(seq: Int64, at time: Timestamp) -> Sample {
+    switch self {
+    case .values(let tempC, let rhPct): return Sample(seq: seq, ts: time, tempC: tempC, rhPct: rhPct)
+    case .fault(let reason): return Sample(seq: seq, ts: time, error: reason)
+    }
   }
 }

@@ -1,5 +1,5 @@
-import ColdRoomSimulation
 import ColdTraceCore
+import ColdTraceSystem
 
 /// What one read of a probe gives: values, or a fault to report as an `error` sample.
 public enum SensorValue: Sendable, Equatable {
@@ -7,8 +7,7 @@ public enum SensorValue: Sendable, Equatable {
   case fault(String)
 }
 
-/// One probe the agent samples. Drivers are one file each behind this protocol; a read never blocks the others for
-/// long (drivers with slow hardware enforce their own timeout).
+/// One probe the agent samples. Drivers are one file each behind this protocol and `SensorDriver`.
 public protocol Sensor: AnyObject {
   var id: String { get }
   var room: String { get }
@@ -16,14 +15,36 @@ public protocol Sensor: AnyObject {
   func read(at time: Timestamp) -> SensorValue
 }
 
-/// Builds the driver for each configured sensor.
-public enum SensorFactory {
-  public static func make(_ configuration: SensorConfiguration, start: Timestamp) -> any Sensor {
-    switch configuration.driver {
-    case .simulated(let parameters, let doors, let seed):
-      return SimulatedSensor(
-        id: configuration.id, room: configuration.room,
-        model: SimpleColdRoom(start: start, parameters: parameters, doors: doors, seed: seed))
-    }
+/// What a driver needs besides its own `[[sensor]]` table: where the sysfs tree is (tests point it at fixtures), and
+/// when the agent's clock starts (simulations).
+public struct SensorContext: Sendable {
+  public var sysfsRoot: String
+  public var start: Timestamp
+
+  public init(sysfsRoot: String = "/", start: Timestamp) {
+    self.sysfsRoot = sysfsRoot
+    self.start = start
+  }
+}
+
+/// A kind of probe (`driver = "..."` in a `[[sensor]]` table): validates its keys when the config is loaded and
+/// builds the sensor when the agent starts.
+public protocol SensorDriver: Sendable {
+  /// The `driver` value that selects it.
+  static var name: String { get }
+  /// The keys it reads, besides `id`, `room`, `driver` and the options every sensor takes (`SensorOptions.keys`).
+  static var keys: Set<String> { get }
+  static func factory(id: String, room: String, table: ConfigTable) throws(ConfigError)
+    -> @Sendable (SensorContext) -> any Sensor
+}
+
+/// Every driver the agent knows. Adding a driver is one file and one entry here.
+public enum SensorDrivers {
+  public static let all: [any SensorDriver.Type] = [
+    SimulatedDriver.self, ModbusDriver.self, W1Driver.self, IIODriver.self, HwmonDriver.self, CommandDriver.self,
+  ]
+
+  public static func named(_ name: String) -> (any SensorDriver.Type)? {
+    all.first { $0.name == name }
   }
 }

@@ -1,5 +1,6 @@
 import ColdRoomSimulation
 import ColdTraceCore
+import ColdTraceSystem
 
 /// A probe in a simulated cold room (`driver = "simulated"`).
 public final class SimulatedSensor: Sensor {
@@ -16,5 +17,35 @@ public final class SimulatedSensor: Sensor {
   public func read(at time: Timestamp) -> SensorValue {
     let reading = model.read(at: time)
     return .values(tempC: reading.tempC, rhPct: reading.rhPct)
+  }
+}
+
+/// `driver = "simulated"`: keys `setpoint_c`, `ambient_c`, `seed`, and one scripted door opening
+/// (`door_open_at_minute`, `door_open_minutes`, minutes after the agent's clock starts).
+public enum SimulatedDriver: SensorDriver {
+  public static let name = "simulated"
+  public static let keys: Set<String> = [
+    "setpoint_c", "ambient_c", "seed", "door_open_at_minute", "door_open_minutes",
+  ]
+
+  public static func factory(id: String, room: String, table: ConfigTable) throws(ConfigError)
+    -> @Sendable (SensorContext) -> any Sensor
+  {
+    var parameters = SimpleColdRoom.Parameters()
+    parameters.setpointC = try table.double("setpoint_c") ?? parameters.setpointC
+    parameters.ambientC = try table.double("ambient_c") ?? parameters.ambientC
+    var doors: [SimpleColdRoom.DoorOpening] = []
+    if let at = try table.double("door_open_at_minute") {
+      let minutes = try table.double("door_open_minutes") ?? 10
+      guard minutes > 0 else { throw table.invalid("door_open_minutes", "must be positive") }
+      doors.append(.init(atMinute: at, minutes: minutes))
+    }
+    let seed = UInt64(truncatingIfNeeded: try table.int("seed") ?? 1)
+    let room = room
+    return { [parameters, doors] context in
+      SimulatedSensor(
+        id: id, room: room,
+        model: SimpleColdRoom(start: context.start, parameters: parameters, doors: doors, seed: seed))
+    }
   }
 }

@@ -7,12 +7,16 @@ public struct DecodedReading: Sendable, Equatable {
   public var samples: [Sample]
   /// Whether the payload used the `samples` array form (a backfill), even with a single entry.
   public var isBatch: Bool
+  /// ColdTrace extension: the lowest `seq` of this sensor the agent can still send. Numbers below it that the collector
+  /// never received are gone for good (the agent's outbox overflowed), so the acknowledgement watermark may pass them.
+  public var floor: Int64?
 
-  public init(key: SensorKey, agent: String?, samples: [Sample], isBatch: Bool) {
+  public init(key: SensorKey, agent: String?, samples: [Sample], isBatch: Bool, floor: Int64? = nil) {
     self.key = key
     self.agent = agent
     self.samples = samples
     self.isBatch = isBatch
+    self.floor = floor
   }
 }
 
@@ -77,6 +81,7 @@ public enum ReadingDecoder {
     var version: JSONValue? = nil
     var agentValue: JSONValue? = nil
     var samplesValue: JSONValue? = nil
+    var floorValue: JSONValue? = nil
     var topLevelSampleField: String? = nil
     for member in object.members {
       if case .null = member.value { continue }
@@ -84,6 +89,7 @@ public enum ReadingDecoder {
       case "v": version = member.value
       case "agent": agentValue = member.value
       case "samples": samplesValue = member.value
+      case "floor": floorValue = member.value
       case "seq", "ts", "temp_c", "rh_pct", "error": topLevelSampleField = topLevelSampleField ?? member.key
       default: break
       }
@@ -91,10 +97,11 @@ public enum ReadingDecoder {
     try checkVersion(version)
     let agent = try decodeAgent(agentValue)
     let limit = FutureLimit(now: now)
+    let floor = try SampleDecoder(position: nil, limit: limit).decodeSeq(floorValue, field: "floor")
 
     guard let samplesValue else {
       let sample = try SampleDecoder(position: nil, limit: limit).decode(object)
-      return DecodedReading(key: key, agent: agent, samples: [sample], isBatch: false)
+      return DecodedReading(key: key, agent: agent, samples: [sample], isBatch: false, floor: floor)
     }
     guard case .array(let elements) = samplesValue else {
       throw PayloadRejection(.wrongType, "samples must be an array, got \(samplesValue.typeName)")
@@ -103,7 +110,8 @@ public enum ReadingDecoder {
       throw PayloadRejection(
         .wrongType, "\(field) is outside samples; a payload carries either one sample or a samples array, not both")
     }
-    return DecodedReading(key: key, agent: agent, samples: try decodeBatch(elements, limit: limit), isBatch: true)
+    return DecodedReading(
+      key: key, agent: agent, samples: try decodeBatch(elements, limit: limit), isBatch: true, floor: floor)
   }
 
   private static func checkVersion(_ version: JSONValue?) throws(PayloadRejection) {

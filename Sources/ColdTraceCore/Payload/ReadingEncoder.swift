@@ -5,8 +5,9 @@
 /// the samples that were encoded (timestamps at millisecond precision).
 public enum ReadingEncoder {
   /// One sample.
-  public static func encode(agent: String, sample: Sample) -> String {
+  public static func encode(agent: String, sample: Sample, floor: Int64? = nil) -> String {
     var out = envelope(agent: agent)
+    if let floor { out.append(",\"floor\":\(floor)") }
     out.append(",")
     appendFields(of: sample, to: &out)
     out.append("}")
@@ -14,9 +15,10 @@ public enum ReadingEncoder {
   }
 
   /// Several samples of one sensor, oldest first, in the `samples` array form (a backfill).
-  public static func encodeBatch(agent: String, samples: [Sample]) -> String {
+  public static func encodeBatch(agent: String, samples: [Sample], floor: Int64? = nil) -> String {
     var out = envelope(agent: agent)
     out.reserveCapacity(out.utf8.count + samples.count * 72)
+    if let floor { out.append(",\"floor\":\(floor)") }
     out.append(",\"samples\":[")
     for (position, sample) in samples.enumerated() {
       out.append(position == 0 ? "{" : ",{")

@@ -45,15 +45,16 @@ struct SampleDecoder {
     return Sample(seq: seq, ts: ts, tempC: tempC, rhPct: rhPct, error: error)
   }
 
-  private func decodeSeq(_ value: JSONValue?) throws(PayloadRejection) -> Int64? {
+  /// A sequence number (`seq`, or the envelope's `floor`): a whole number in 0...2^53 − 1.
+  func decodeSeq(_ value: JSONValue?, field: String = "seq") throws(PayloadRejection) -> Int64? {
     guard let value else { return nil }
-    let number = try finiteNumber(value, field: "seq")
+    let number = try finiteNumber(value, field: field)
     guard number >= 0, number.rounded(.towardZero) == number else {
-      throw rejection(.badSequence, "seq \(JSONText.number(number)) is not a whole number ≥ 0")
+      throw rejection(.badSequence, "\(field) \(JSONText.number(number)) is not a whole number ≥ 0")
     }
     guard number <= Double(ReadingDecoder.maxSequence) else {
       throw rejection(
-        .badSequence, "seq \(JSONText.number(number)) is above \(ReadingDecoder.maxSequence) (2^53 − 1)")
+        .badSequence, "\(field) \(JSONText.number(number)) is above \(ReadingDecoder.maxSequence) (2^53 − 1)")
     }
     return Int64(number)
   }

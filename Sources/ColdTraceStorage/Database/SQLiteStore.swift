@@ -2,17 +2,28 @@ import ColdTraceCore
 import Foundation
 import GRDB
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// ColdTrace's SQLite database (WAL mode), used by the collector to write and by the shell commands to read.
 ///
-/// Durability: every write transaction commits with `synchronous=FULL`, so a committed reading survives a killed
-/// process and a power cut. A writer that cannot commit throws and changes nothing (SQLite's transactions).
+/// Durability: a committed transaction always survives a killed process (it is in the WAL). Against a power cut,
+/// `.everyCommit` fsyncs each commit (`synchronous=FULL`); `.onDemand` (`synchronous=NORMAL`) leaves it to
+/// `syncWriteAheadLog()`, which the collector calls before it acknowledges anything to an agent, so one fsync covers
+/// every commit since the last (group commit). A writer that cannot commit throws and changes nothing.
 public final class SQLiteStore: Sendable {
+  public enum Durability: Sendable {
+    case everyCommit
+    case onDemand
+  }
+
   public let path: String
   let queue: DatabaseQueue
 
   /// Opens and migrates the database at `path`; creates it only when `create` is true (the collector), so a shell
   /// command pointed at a wrong path says so instead of showing an empty database.
-  public init(path: String, create: Bool = true) throws {
+  public init(path: String, create: Bool = true, durability: Durability = .everyCommit) throws {
     self.path = path
     if !create && !FileManager.default.fileExists(atPath: path) {
       throw StoreError("no database at \(path) (run `coldtrace collect` or `coldtrace demo` first, or pass --db)")
@@ -21,7 +32,7 @@ public final class SQLiteStore: Sendable {
     configuration.busyMode = .timeout(10)
     configuration.prepareDatabase { db in
       try db.execute(sql: "PRAGMA journal_mode = WAL")
-      try db.execute(sql: "PRAGMA synchronous = FULL")
+      try db.execute(sql: durability == .everyCommit ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
     }
     do {
       queue = try DatabaseQueue(path: path, configuration: configuration)
@@ -34,6 +45,33 @@ public final class SQLiteStore: Sendable {
   /// Runs `body` in one write transaction: all of it is committed, or none of it.
   public func write<T>(_ body: (IngestTransaction) throws -> T) throws -> T {
     try queue.write { db in try body(IngestTransaction(db: db)) }
+  }
+
+  /// Makes every transaction committed so far durable against a power cut: one `fdatasync` of the write-ahead log
+  /// (fsync flushes the file, whichever descriptor asks). Checkpointed pages are already synced by SQLite.
+  public func syncWriteAheadLog() throws {
+    let fd = open(path + "-wal", O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else {
+      if errno == ENOENT { return }
+      throw StoreError("cannot open \(path)-wal to sync it: \(String(cString: strerror(errno)))")
+    }
+    defer { close(fd) }
+    guard fdatasync(fd) == 0 else {
+      throw StoreError("cannot sync \(path)-wal: \(String(cString: strerror(errno)))")
+    }
+  }
+
+  /// Whether an error may pass by itself (disk full, database busy or locked, I/O trouble), so the same write is worth
+  /// retrying; any other error would fail the same way every time.
+  public static func isTransient(_ error: any Error) -> Bool {
+    guard let error = error as? DatabaseError else { return false }
+    switch error.resultCode {
+    case .SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_IOERR, .SQLITE_FULL, .SQLITE_CANTOPEN, .SQLITE_NOMEM, .SQLITE_READONLY,
+      .SQLITE_PROTOCOL, .SQLITE_INTERRUPT:
+      return true
+    default:
+      return false
+    }
   }
 
   /// Runs `body` with a consistent read-only view of the database.

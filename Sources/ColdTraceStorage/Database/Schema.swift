@@ -79,6 +79,13 @@ enum Schema {
           );
           """)
     }
+    migrator.registerMigration("v2-acknowledgement") { db in
+      // The acknowledgement watermark per probe (see WatermarkTracker), committed with the readings that move it.
+      try db.execute(sql: "ALTER TABLE sources ADD COLUMN acked_seq INTEGER NOT NULL DEFAULT 0")
+      // A probe's open alert is found by (site, sensor, kind), whatever room it moved to.
+      try db.execute(
+        sql: "CREATE INDEX alerts_open_by_probe ON alerts(site, sensor, kind) WHERE state != 'resolved'")
+    }
     return migrator
   }
 }

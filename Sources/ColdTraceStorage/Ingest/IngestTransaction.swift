@@ -47,12 +47,23 @@ public struct IngestTransaction {
   public func quarantine(topic: String, payload: UnsafeRawBufferPointer, rejection: PayloadRejection, at: Timestamp)
     throws
   {
+    try quarantine(topic: topic, payload: payload, reason: rejection.reason.rawValue, detail: rejection.detail, at: at)
+  }
+
+  /// Keeps a message under any reason label (`ingest_failed` for one that decoded but could not be stored).
+  public func quarantine(
+    topic: String, payload: UnsafeRawBufferPointer, reason: String, detail: String, at: Timestamp
+  ) throws {
     let kept = UnsafeRawBufferPointer(rebasing: payload.prefix(ReadingDecoder.maxPayloadBytes))
-    var detail = rejection.detail
+    var detail = detail
     if kept.count < payload.count { detail += " (first \(kept.count) of \(payload.count) bytes kept)" }
     try db.cachedStatement(
       sql: "INSERT INTO quarantine (received_ms, topic, reason, detail, payload) VALUES (?, ?, ?, ?, ?)"
-    ).execute(arguments: [at.milliseconds, String(topic.prefix(1024)), rejection.reason.rawValue, detail, Data(kept)])
+    ).execute(arguments: [at.milliseconds, String(topic.prefix(1024)), reason, detail, Data(kept)])
+  }
+
+  public func saveWatermark(_ watermark: Int64, source: Int64) throws {
+    try db.cachedStatement(sql: "UPDATE sources SET acked_seq = ? WHERE id = ?").execute(arguments: [watermark, source])
   }
 
   public func saveEngineState(_ state: SensorRuleState, source: Int64) throws {

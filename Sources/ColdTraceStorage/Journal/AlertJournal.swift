@@ -22,13 +22,15 @@ public struct AlertJournal: Sendable {
     return url.deletingLastPathComponent().appendingPathComponent("\(base).alerts.jsonl").path
   }
 
-  /// Appends the events the file is missing and returns the lines appended.
+  /// Appends the events the file is missing and returns the lines appended. With `wait` false (the collector's
+  /// network thread) a journal locked by another writer is left to the next catch-up instead of blocking.
   @discardableResult
-  public func catchUp(from store: SQLiteStore) throws -> [String] {
+  public func catchUp(from store: SQLiteStore, wait: Bool = true) throws -> [String] {
     let fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
     guard fd >= 0 else { throw StoreError("cannot open alert journal \(path): \(String(cString: strerror(errno)))") }
     defer { close(fd) }
-    guard flock(fd, LOCK_EX) == 0 else {
+    guard flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) == 0 else {
+      if !wait && errno == EWOULDBLOCK { return [] }
       throw StoreError("cannot lock alert journal \(path): \(String(cString: strerror(errno)))")
     }
     defer { flock(fd, LOCK_UN) }

@@ -46,15 +46,15 @@ extension SQLiteStore {
   }
 
   /// The alert engine's saved state for every probe, to resume exactly where the collector stopped.
-  public func engineStates() throws -> [SensorKey: SensorRuleState] {
+  public func engineStates() throws -> [ProbeKey: SensorRuleState] {
     try read { db in
-      var states: [SensorKey: SensorRuleState] = [:]
+      var states: [ProbeKey: SensorRuleState] = [:]
       let decoder = JSONDecoder()
       for row in try Row.fetchAll(
         db,
-        sql: "SELECT s.site, s.room, s.sensor, e.state FROM engine_state e JOIN sources s ON s.id = e.source_id")
+        sql: "SELECT s.site, s.sensor, e.state FROM engine_state e JOIN sources s ON s.id = e.source_id")
       {
-        let key = SensorKey(site: row["site"], room: row["room"], sensor: row["sensor"])
+        let key = ProbeKey(site: row["site"], sensor: row["sensor"])
         let blob: Data = row["state"]
         states[key] = try decoder.decode(SensorRuleState.self, from: blob)
       }

@@ -29,7 +29,12 @@ struct AckCommand: ParsableCommand {
     }
     let settings = try global.settings()
     let journalPath = journal ?? settings.journal ?? AlertJournal.defaultPath(forDatabase: store.path)
-    try AlertJournal(path: journalPath).catchUp(from: store)
+    do {
+      try AlertJournal(path: journalPath).catchUp(from: store)
+    } catch {
+      // The acknowledgement is stored; the collector writes the journal line at its next catch-up.
+      StandardError.write("coldtrace: warning: \(error); the journal will catch up later\n")
+    }
     print("alert \(alertID) acknowledged by \(by) (\(result.alert.state.rawValue))")
   }
 }

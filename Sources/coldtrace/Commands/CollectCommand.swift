@@ -40,7 +40,8 @@ struct CollectCommand: ParsableCommand {
     LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
     let logger = Logger(label: "coldtrace.collect")
 
-    let store = try SQLiteStore(path: databasePath)
+    // Group commit: one fsync before each round of acknowledgements instead of one per message (see SQLiteStore).
+    let store = try SQLiteStore(path: databasePath, durability: .onDemand)
     let pipeline = try IngestPipeline(store: store, products: settings.products)
     let journal = AlertJournal(
       path: journal ?? settings.journal ?? AlertJournal.defaultPath(forDatabase: databasePath))

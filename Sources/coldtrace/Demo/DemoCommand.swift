@@ -88,7 +88,7 @@ struct DemoCommand: ParsableCommand {
     let files = FileManager.default
     try files.createDirectory(at: workspace, withIntermediateDirectories: true)
     for name in [
-      "coldtrace.db", "coldtrace.db-wal", "coldtrace.db-shm", "coldtrace.alerts.jsonl", "sequence.state",
+      "coldtrace.db", "coldtrace.db-wal", "coldtrace.db-shm", "coldtrace.alerts.jsonl", "outbox",
       "mosquitto.log", "collector.log", "agent.log",
     ] {
       try? files.removeItem(at: workspace.appendingPathComponent(name))

@@ -1,0 +1,265 @@
+import ColdTraceCore
+import ColdTraceSystem
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The agent's durable outbox: every sample is on disk before it is published, and leaves only when the collector's
+/// acknowledgement watermark covers it (a broker PUBACK is not enough: MQTT-NOTES).
+///
+/// Layout, under `<state_dir>/outbox/`: append-only segment files `seg-<n>.log` of CRC-framed records
+/// (`OutboxRecord`), and `acknowledged.state` with each sensor's watermark and the count of samples dropped for space.
+///
+/// fsync policy: a sampling round's records are written with one `write` and made durable with one `fdatasync`
+/// before any of them is published; a new segment's directory entry is fsynced when it is created; the
+/// acknowledgement file is replaced atomically (write, fsync, rename, fsync directory) before the segments it covers
+/// are deleted. Why the format cannot be left corrupt: nothing is ever rewritten in place. A power cut can only leave
+/// a torn record at the end of the newest segment, which fails its length or CRC check and is cut off on the next
+/// start; everything before it is intact, and the acknowledgement file is either the old or the new version.
+public final class Outbox {
+  /// How big and how old the outbox may grow; beyond either, the oldest samples go first, and are counted.
+  public struct Limits: Sendable {
+    public var maxBytes: Int
+    public var maxAgeSeconds: Double
+    public var segmentBytes: Int
+    public init(maxBytes: Int = 64 << 20, maxAgeSeconds: Double = 30 * 86_400, segmentBytes: Int = 256 << 10) {
+      self.maxBytes = maxBytes
+      self.maxAgeSeconds = maxAgeSeconds
+      self.segmentBytes = segmentBytes
+    }
+  }
+
+  /// A place in the outbox: a segment and a byte offset in it.
+  public struct Cursor: Comparable, Sendable {
+    var segment: Int64
+    var offset: Int
+    public static func < (lhs: Cursor, rhs: Cursor) -> Bool {
+      (lhs.segment, lhs.offset) < (rhs.segment, rhs.offset)
+    }
+  }
+
+  public let directory: String
+  public let limits: Limits
+  private(set) var segments: [OutboxSegment] = []
+  private var activeFD: Int32 = -1
+  /// Highest `seq` per sensor that the collector has confirmed.
+  public private(set) var acknowledged: [String: Int64] = [:]
+  /// Samples dropped (oldest first) because the outbox was full or too old, since the agent was installed.
+  public private(set) var dropped: Int = 0
+  /// Records cut off when opening (a torn tail after a crash), for the log.
+  public private(set) var repairedBytes: Int = 0
+
+  public init(directory: String, limits: Limits = Limits()) throws {
+    self.directory = directory + "/outbox"
+    self.limits = limits
+    mkdir(directory, 0o755)
+    mkdir(self.directory, 0o755)
+    try loadAcknowledged()
+    try loadSegments()
+  }
+
+  deinit { if activeFD >= 0 { close(activeFD) } }
+
+  // MARK: - Writing
+
+  /// The next `seq` for `sensor`: one above anything it ever stored or had acknowledged.
+  public func nextSequence(for sensor: String) -> Int64 {
+    let stored = segments.compactMap { $0.ranges[sensor]?.upperBound }.max() ?? 0
+    return max(stored, acknowledged[sensor, default: 0]) + 1
+  }
+
+  /// Appends records durably (one write, one fdatasync) and returns the cursor just past them.
+  @discardableResult
+  public func append(_ records: [OutboxRecord]) throws -> Cursor {
+    guard !records.isEmpty else { return end }
+    if segments.isEmpty || segments[segments.count - 1].bytes >= limits.segmentBytes { try startSegment() }
+    var bytes: [UInt8] = []
+    var sizes: [Int] = []
+    for record in records {
+      let before = bytes.count
+      record.encode(into: &bytes)
+      sizes.append(bytes.count - before)
+    }
+    try writeAll(bytes)
+    guard fdatasync(activeFD) == 0 else { throw OutboxError("cannot fsync \(segments.last!.path): \(errnoText())") }
+    for (record, size) in zip(records, sizes) { segments[segments.count - 1].account(record, bytes: size) }
+    try enforceLimits(now: records.map(\.sample.ts).max()!)
+    return end
+  }
+
+  // MARK: - Acknowledgement
+
+  /// Applies the collector's watermarks; deletes segments they fully cover. Returns whether anything moved.
+  @discardableResult
+  public func acknowledge(_ watermarks: [String: Int64]) throws -> Bool {
+    var moved = false
+    for (sensor, watermark) in watermarks where watermark > acknowledged[sensor, default: 0] {
+      acknowledged[sensor] = watermark
+      moved = true
+    }
+    guard moved else { return false }
+    try saveAcknowledged()
+    // Never delete the newest segment: it holds the highest sequence numbers.
+    while segments.count > 1, segments[0].isAcknowledged(by: acknowledged) {
+      unlink(segments.removeFirst().path)
+    }
+    return true
+  }
+
+  /// Samples not yet confirmed by the collector.
+  public var pendingCount: Int { segments.reduce(0) { $0 + $1.unacknowledgedCount(acknowledged) } }
+
+  public var totalBytes: Int { segments.reduce(0) { $0 + $1.bytes } }
+
+  /// The lowest `seq` of `sensor` the outbox can still send (anything below it is acknowledged or was dropped).
+  public func floor(for sensor: String) -> Int64 {
+    let held = segments.compactMap { $0.ranges[sensor]?.lowerBound }.min()
+    let next = acknowledged[sensor, default: 0] + 1
+    return max(next, held ?? next)
+  }
+
+  // MARK: - Reading
+
+  public var start: Cursor { Cursor(segment: segments.first?.number ?? 0, offset: 0) }
+  public var end: Cursor { Cursor(segment: segments.last?.number ?? 0, offset: segments.last?.bytes ?? 0) }
+
+  /// Up to `limit` records from `cursor` on, and the cursor after them. A cursor into a deleted segment resumes at
+  /// the oldest remaining one.
+  public func read(from cursor: Cursor, limit: Int) throws -> (records: [OutboxRecord], next: Cursor) {
+    var records: [OutboxRecord] = []
+    var position = max(cursor, start)
+    for segment in segments where segment.number >= position.segment {
+      if segment.number > position.segment { position = Cursor(segment: segment.number, offset: 0) }
+      guard position.offset < segment.bytes else { continue }
+      let entries = try entries(of: segment)
+      // The first record that starts at or after the cursor.
+      var index = entries.firstIndex { $0.end > position.offset } ?? entries.count
+      while index < entries.count && entries[index].end <= segment.bytes && records.count < limit {
+        records.append(entries[index].record)
+        position.offset = entries[index].end
+        index += 1
+      }
+      if records.count >= limit { break }
+    }
+    return (records, position)
+  }
+
+  /// The decoded records of one segment; the last segment read is kept, since replay reads it in slices.
+  private var cachedEntries: (segment: Int64, bytes: Int, entries: [OutboxSegment.Entry])?
+
+  private func entries(of segment: OutboxSegment) throws -> [OutboxSegment.Entry] {
+    if let cached = cachedEntries, cached.segment == segment.number, cached.bytes == segment.bytes {
+      return cached.entries
+    }
+    let entries = try segment.load(repair: false).entries
+    cachedEntries = (segment.number, segment.bytes, entries)
+    return entries
+  }
+
+  // MARK: - Private
+
+  private func startSegment() throws {
+    if activeFD >= 0 { close(activeFD) }
+    let number = (segments.last?.number ?? 0) + 1
+    let segment = OutboxSegment(number: number, directory: directory)
+    activeFD = open(segment.path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+    guard activeFD >= 0 else { throw OutboxError("cannot create \(segment.path): \(errnoText())") }
+    syncDirectory()
+    segments.append(segment)
+  }
+
+  private func writeAll(_ bytes: [UInt8]) throws {
+    var remaining = bytes[...]
+    while !remaining.isEmpty {
+      let written = remaining.withUnsafeBytes { write(activeFD, $0.baseAddress, $0.count) }
+      if written < 0 {
+        if errno == EINTR { continue }
+        throw OutboxError("cannot write \(segments.last!.path): \(errnoText())")
+      }
+      remaining = remaining.dropFirst(written)
+    }
+  }
+
+  /// Drops the oldest segments (never the newest) while the outbox is over its size or age limit.
+  private func enforceLimits(now: Timestamp) throws {
+    while segments.count > 1 {
+      let oldest = segments[0]
+      let tooBig = totalBytes > limits.maxBytes
+      let tooOld = oldest.newest.map { now.seconds(since: $0) > limits.maxAgeSeconds } ?? false
+      guard tooBig || tooOld else { break }
+      dropped += oldest.unacknowledgedCount(acknowledged)
+      // Everything in it counts as settled from now on: raise the watermarks past it.
+      for (sensor, range) in oldest.ranges where range.upperBound > acknowledged[sensor, default: 0] {
+        acknowledged[sensor] = range.upperBound
+      }
+      segments.removeFirst()
+      try saveAcknowledged()
+      unlink(oldest.path)
+    }
+  }
+
+  private var acknowledgedPath: String { directory + "/acknowledged.state" }
+
+  private func loadAcknowledged() throws {
+    guard let text = try DurableFile.read(acknowledgedPath) else { return }
+    for (number, line) in text.split(separator: "\n").enumerated() {
+      let fields = line.split(separator: " ")
+      if fields.count == 2, fields[0] == "#dropped", let count = Int(fields[1]) {
+        dropped = count
+      } else if fields.count == 2, let seq = Int64(fields[1]) {
+        acknowledged[String(fields[0])] = seq
+      } else {
+        throw OutboxError("\(acknowledgedPath):\(number + 1): expected `<sensor> <seq>`, found \"\(line)\"")
+      }
+    }
+  }
+
+  private func saveAcknowledged() throws {
+    var text = "#dropped \(dropped)\n"
+    for sensor in acknowledged.keys.sorted() { text += "\(sensor) \(acknowledged[sensor]!)\n" }
+    try DurableFile.replace(acknowledgedPath, with: text)
+  }
+
+  private func loadSegments() throws {
+    guard let handle = opendir(directory) else { throw OutboxError("cannot read \(directory): \(errnoText())") }
+    var numbers: [Int64] = []
+    while let entry = readdir(handle) {
+      let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+      if let number = OutboxSegment.number(fromFileName: name) { numbers.append(number) }
+    }
+    closedir(handle)
+    for (index, number) in numbers.sorted().enumerated() {
+      var segment = OutboxSegment(number: number, directory: directory)
+      let isNewest = index == numbers.count - 1
+      let (entries, validBytes, fileBytes) = try segment.load(repair: isNewest)
+      repairedBytes += fileBytes - validBytes
+      var offset = 0
+      for entry in entries {
+        segment.account(entry.record, bytes: entry.end - offset)
+        offset = entry.end
+      }
+      segments.append(segment)
+    }
+    if let newest = segments.last {
+      activeFD = open(newest.path, O_WRONLY | O_APPEND | O_CLOEXEC)
+      guard activeFD >= 0 else { throw OutboxError("cannot open \(newest.path): \(errnoText())") }
+    }
+  }
+
+  private func syncDirectory() {
+    let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    if fd >= 0 {
+      fsync(fd)
+      close(fd)
+    }
+  }
+}
+
+/// An outbox file that cannot be written or read back.
+public struct OutboxError: Error, CustomStringConvertible {
+  public let description: String
+  init(_ description: String) { self.description = description }
+}
+
+func errnoText() -> String { String(cString: strerror(errno)) }

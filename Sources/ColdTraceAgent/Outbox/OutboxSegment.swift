@@ -1,0 +1,79 @@
+import ColdTraceCore
+import ColdTraceSystem
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// One append-only file of the outbox (`seg-<number>.log`) and what it holds, kept in memory so acknowledgement and
+/// limits never need to read it back.
+struct OutboxSegment {
+  let number: Int64
+  let path: String
+  var bytes: Int = 0
+  var count: Int = 0
+  /// Lowest and highest `seq` per sensor in this segment.
+  var ranges: [String: ClosedRange<Int64>] = [:]
+  var newest: Timestamp?
+
+  init(number: Int64, directory: String) {
+    self.number = number
+    self.path = directory + "/" + Self.fileName(number)
+  }
+
+  static func fileName(_ number: Int64) -> String {
+    let digits = String(number)
+    return "seg-" + String(repeating: "0", count: max(0, 12 - digits.count)) + digits + ".log"
+  }
+
+  static func number(fromFileName name: String) -> Int64? {
+    guard name.hasPrefix("seg-"), name.hasSuffix(".log") else { return nil }
+    return Int64(name.dropFirst(4).dropLast(4))
+  }
+
+  mutating func account(_ record: OutboxRecord, bytes recordBytes: Int) {
+    bytes += recordBytes
+    count += 1
+    let seq = record.seq
+    if let range = ranges[record.sensor] {
+      ranges[record.sensor] = min(range.lowerBound, seq)...max(range.upperBound, seq)
+    } else {
+      ranges[record.sensor] = seq...seq
+    }
+    if newest.map({ record.sample.ts > $0 }) ?? true { newest = record.sample.ts }
+  }
+
+  /// Whether every record in it is covered by the acknowledged watermarks.
+  func isAcknowledged(by acknowledged: [String: Int64]) -> Bool {
+    ranges.allSatisfy { sensor, range in range.upperBound <= acknowledged[sensor, default: 0] }
+  }
+
+  /// Records in it not covered by the watermarks (sequence numbers are contiguous per sensor within the outbox).
+  func unacknowledgedCount(_ acknowledged: [String: Int64]) -> Int {
+    ranges.reduce(0) { total, entry in
+      let (sensor, range) = entry
+      let covered = acknowledged[sensor, default: 0]
+      return total + Int(max(0, range.upperBound - max(covered, range.lowerBound - 1)))
+    }
+  }
+
+  /// A record and the offset just past it.
+  typealias Entry = (record: OutboxRecord, end: Int)
+
+  /// Reads the whole file; with `repair`, cuts off a torn tail (the last write of a crashed process).
+  func load(repair: Bool) throws -> (entries: [Entry], validBytes: Int, fileBytes: Int) {
+    guard let data = try DurableFile.readBytes(path) else { return ([], 0, 0) }
+    var entries: [Entry] = []
+    var offset = 0
+    data.withUnsafeBytes { bytes in
+      while let (record, next) = OutboxRecord.decode(bytes, at: offset) {
+        entries.append((record, next))
+        offset = next
+      }
+    }
+    if repair && offset < data.count {
+      truncate(path, off_t(offset))
+    }
+    return (entries, offset, data.count)
+  }
+}

@@ -1,0 +1,127 @@
+import ColdTraceCore
+import ColdTraceMQTT
+import Logging
+
+/// Decides what leaves the outbox, and when: live samples at once, the backlog oldest first in `samples` batches
+/// behind them, and everything again if the collector stops confirming.
+///
+/// Fairness: a new round's samples are published as soon as they are durable, ahead of any backlog, so an alarm is
+/// never stuck behind a day of replay; the backlog fills the rest of a bounded in-flight window. Samples already sent
+/// live are skipped when the replay reaches them. Everything runs on the agent's sampling thread.
+final class OutboxSender {
+  typealias Publish = (_ topic: String, _ payload: [UInt8]) throws -> Void
+
+  let outbox: Outbox
+  let site: String
+  let agent: String
+  let logger: Logger
+  /// Re-send what the collector has not confirmed after this many seconds without progress.
+  let acknowledgementTimeout: Double
+  /// Backlog messages (batches) waiting for a PUBACK at once.
+  let window = 32
+  let batchSize = 100
+  let readChunk = 1000
+
+  private var cursor: Outbox.Cursor
+  private var sentLive: [String: Set<Int64>] = [:]
+  private var highestSent: [String: Int64] = [:]
+  private var waitingSince: Timestamp?
+  public private(set) var batchesSent = 0
+
+  init(outbox: Outbox, site: String, agent: String, acknowledgementTimeout: Double, logger: Logger) {
+    self.outbox = outbox
+    self.site = site
+    self.agent = agent
+    self.acknowledgementTimeout = acknowledgementTimeout
+    self.logger = logger
+    self.cursor = outbox.start
+  }
+
+  /// After every (re)connect: replay everything the collector has not confirmed, oldest first.
+  func restart() {
+    cursor = outbox.start
+    sentLive.removeAll()
+  }
+
+  /// Makes a round's samples durable, then publishes them as single samples if connected.
+  func record(_ records: [OutboxRecord], connected: Bool, publish: Publish) throws {
+    let caughtUp = cursor >= outbox.end
+    try outbox.append(records)
+    guard connected else { return }
+    for record in records {
+      let key = SensorKey(site: site, room: record.room, sensor: record.sensor)
+      let payload = ReadingEncoder.encode(
+        agent: agent, sample: record.sample, floor: outbox.floor(for: record.sensor))
+      try publish(Topics.reading(key), Array(payload.utf8))
+      noteSent(record)
+      if !caughtUp { sentLive[record.sensor, default: []].insert(record.seq) }
+    }
+    if caughtUp { cursor = outbox.end }
+  }
+
+  /// Applies an acknowledgement from the collector.
+  func acknowledge(_ watermarks: [String: Int64], now: Timestamp) throws {
+    if try outbox.acknowledge(watermarks) {
+      waitingSince = hasUnconfirmed ? now : nil
+    }
+  }
+
+  /// Publishes backlog while connected and the in-flight window has room; re-sends after the acknowledgement timeout.
+  /// Nothing is published while disconnected: libmosquitto would queue it in memory, without bound.
+  func pump(now: Timestamp, connected: Bool, inFlight: () -> Int, publish: Publish) throws {
+    guard connected else { return }
+    if hasUnconfirmed {
+      let since = waitingSince ?? now
+      waitingSince = since
+      if now.seconds(since: since) > acknowledgementTimeout {
+        let missing = highestSent.filter { $0.value > outbox.acknowledged[$0.key, default: 0] }
+          .map { "\($0.key) after \(outbox.acknowledged[$0.key, default: 0])" }.sorted().joined(separator: ", ")
+        logger.warning(
+          "collector has not confirmed \(missing) for \(Int(acknowledgementTimeout)) s; re-sending from the outbox")
+        restart()
+        waitingSince = now
+      }
+    } else {
+      waitingSince = nil
+    }
+    while inFlight() < window && cursor < outbox.end {
+      let (records, next) = try outbox.read(from: cursor, limit: readChunk)
+      cursor = next
+      guard !records.isEmpty else { break }
+      var batches: [String: [OutboxRecord]] = [:]
+      var order: [String] = []
+      for record in records {
+        if record.seq <= outbox.acknowledged[record.sensor, default: 0] { continue }
+        if sentLive[record.sensor]?.remove(record.seq) != nil { continue }
+        if batches[record.sensor] == nil { order.append(record.sensor) }
+        batches[record.sensor, default: []].append(record)
+      }
+      for sensor in order {
+        let pending = batches[sensor]!
+        for start in stride(from: 0, to: pending.count, by: batchSize) {
+          let slice = pending[start..<min(start + batchSize, pending.count)]
+          try publishBatch(Array(slice), publish: publish)
+        }
+      }
+    }
+  }
+
+  /// Whether samples were sent that the collector has not confirmed yet.
+  var hasUnconfirmed: Bool {
+    highestSent.contains { $0.value > outbox.acknowledged[$0.key, default: 0] }
+  }
+
+  private func publishBatch(_ records: [OutboxRecord], publish: Publish) throws {
+    guard let first = records.first else { return }
+    let key = SensorKey(site: site, room: first.room, sensor: first.sensor)
+    let payload = ReadingEncoder.encodeBatch(
+      agent: agent, samples: records.map(\.sample), floor: outbox.floor(for: first.sensor))
+    try publish(Topics.reading(key), Array(payload.utf8))
+    batchesSent += 1
+    for record in records { noteSent(record) }
+  }
+
+  private func noteSent(_ record: OutboxRecord) {
+    if record.seq > highestSent[record.sensor, default: 0] { highestSent[record.sensor] = record.seq }
+  }
+}

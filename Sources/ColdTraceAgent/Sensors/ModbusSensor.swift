@@ -1,0 +1,371 @@
+import CModbus
+import ColdTraceCore
+import ColdTraceSystem
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// How to reach a Modbus device: TCP (a transmitter or an RS-485 gateway on the network) or RTU (a serial line).
+public enum ModbusEndpoint: Sendable, Equatable, CustomStringConvertible {
+  /// Serial parity.
+  public enum Parity: String, Sendable, CaseIterable {
+    case none = "N"
+    case even = "E"
+    case odd = "O"
+  }
+
+  case tcp(host: String, port: Int)
+  case rtu(device: String, baud: Int, parity: Parity, dataBits: Int, stopBits: Int)
+
+  /// `host:port` or the serial device, as fault messages name it.
+  public var description: String {
+    switch self {
+    case .tcp(let host, let port): host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+    case .rtu(let device, _, _, _, _): device
+    }
+  }
+}
+
+/// A validated `driver = "modbus"` sensor table.
+public struct ModbusSettings: Sendable, Equatable {
+  public var endpoint: ModbusEndpoint
+  /// The unit (slave) id the requests address.
+  public var unit: Int
+  /// How long to wait for a connection and for each response (the libmodbus response timeout).
+  public var timeoutSeconds: Double
+  public var temp: ModbusRegisterMap?
+  public var rh: ModbusRegisterMap?
+
+  public init(
+    endpoint: ModbusEndpoint, unit: Int = 1, timeoutSeconds: Double = 0.5, temp: ModbusRegisterMap?,
+    rh: ModbusRegisterMap?
+  ) {
+    self.endpoint = endpoint
+    self.unit = unit
+    self.timeoutSeconds = timeoutSeconds
+    self.temp = temp
+    self.rh = rh
+  }
+}
+
+/// A temperature/humidity transmitter read over Modbus TCP or RTU through libmodbus (`driver = "modbus"`).
+///
+/// Connects on the first read, keeps the connection between reads, and drops it after any error other than a Modbus
+/// exception response, so the next read reconnects. A kept connection the peer has since closed (gateways close idle
+/// ones) is retried once on a fresh connection within the same read. Errors become faults carrying libmodbus's
+/// message, e.g. `modbus 127.0.0.1:1502 unit 1: Connection refused`.
+///
+/// A read blocks for at most about (1 + number of requests) × `timeoutSeconds`, twice that when a stale connection is
+/// retried. libmodbus contexts are not thread-safe: each sensor owns one, and the agent reads a sensor from one thread
+/// at a time (this class is not `Sendable`).
+public final class ModbusSensor: Sensor {
+  public let id: String
+  public let room: String
+  public let settings: ModbusSettings
+  private let requests: [ModbusReadRequest]
+  private var context: OpaquePointer?
+  private var connected = false
+
+  public init(id: String, room: String, settings: ModbusSettings) {
+    self.id = id
+    self.room = room
+    self.settings = settings
+    requests = ModbusReadRequest.covering([settings.temp, settings.rh].compactMap { $0 })
+  }
+
+  deinit {
+    if let context {
+      modbus_close(context)
+      modbus_free(context)
+    }
+  }
+
+  public func read(at time: Timestamp) -> SensorValue {
+    do throws(Failure) {
+      var words: [ModbusRegisterMap.Function: [Int: UInt16]] = [:]
+      for request in requests {
+        let values = try perform(request)
+        for (offset, word) in values.enumerated() {
+          words[request.function, default: [:]][request.start + offset] = word
+        }
+      }
+      let tempC = try settings.temp.map { map throws(Failure) in try value("temp", map, words) }
+      let rhPct = try settings.rh.map { map throws(Failure) in try value("rh", map, words) }
+      return .values(tempC: tempC, rhPct: rhPct)
+    } catch {
+      return .fault("modbus \(settings.endpoint) unit \(settings.unit): \(error.message)")
+    }
+  }
+
+  /// Why a read failed, without the endpoint prefix.
+  private struct Failure: Error {
+    let message: String
+  }
+
+  private func value(
+    _ metric: String, _ map: ModbusRegisterMap, _ words: [ModbusRegisterMap.Function: [Int: UInt16]]
+  ) throws(Failure) -> Double {
+    let registers = map.addresses.compactMap { words[map.function]?[$0] }
+    guard let value = map.decode(registers) else {
+      throw Failure(
+        message: "\(metric) (\(map.format.rawValue) at \(map.function.label) \(map.register)) is not a number")
+    }
+    return value
+  }
+
+  /// Reads one request, connecting first if needed; a kept connection that turns out dead is replaced once.
+  private func perform(_ request: ModbusReadRequest) throws(Failure) -> [UInt16] {
+    let reused = connected
+    let context = try connect()
+    var registers = [UInt16](repeating: 0, count: request.count)
+    var result = call(request, context, &registers)
+    if result.read < 0, reused, Self.peerClosed(result.error) {
+      disconnect()
+      result = call(request, try connect(), &registers)
+    }
+    guard result.read >= 0 else {
+      if !Self.isException(result.error) { disconnect() }
+      throw Failure(message: "reading \(Self.describe(request)): \(Self.message(result.error))")
+    }
+    guard result.read == request.count else {
+      disconnect()
+      throw Failure(message: "reading \(Self.describe(request)): got \(result.read) registers")
+    }
+    return registers
+  }
+
+  private func call(
+    _ request: ModbusReadRequest, _ context: OpaquePointer, _ registers: inout [UInt16]
+  ) -> (read: Int, error: Int32) {
+    errno = 0
+    let read = registers.withUnsafeMutableBufferPointer { buffer in
+      switch request.function {
+      case .holding: modbus_read_registers(context, Int32(request.start), Int32(request.count), buffer.baseAddress)
+      case .input:
+        modbus_read_input_registers(context, Int32(request.start), Int32(request.count), buffer.baseAddress)
+      }
+    }
+    return (Int(read), errno)
+  }
+
+  /// The context, connected; created on first use.
+  private func connect() throws(Failure) -> OpaquePointer {
+    let context: OpaquePointer
+    if let existing = self.context {
+      context = existing
+    } else {
+      context = try makeContext()
+      self.context = context
+    }
+    if !connected {
+      errno = 0
+      guard modbus_connect(context) == 0 else {
+        let error = errno
+        modbus_close(context)
+        throw Failure(message: Self.message(error))
+      }
+      connected = true
+    }
+    return context
+  }
+
+  private func disconnect() {
+    if let context, connected { modbus_close(context) }
+    connected = false
+  }
+
+  private func makeContext() throws(Failure) -> OpaquePointer {
+    errno = 0
+    let created: OpaquePointer?
+    switch settings.endpoint {
+    case .tcp(let host, let port):
+      created = modbus_new_tcp_pi(host, String(port))
+    case .rtu(let device, let baud, let parity, let dataBits, let stopBits):
+      let parityCode = CChar(UInt8(ascii: parity.rawValue.unicodeScalars.first ?? "N"))
+      created = modbus_new_rtu(device, Int32(baud), parityCode, Int32(dataBits), Int32(stopBits))
+    }
+    guard let created else { throw Failure(message: Self.message(errno)) }
+    let timeout = settings.timeoutSeconds
+    let seconds = UInt32(timeout.rounded(.down))
+    let microseconds = UInt32(((timeout - timeout.rounded(.down)) * 1_000_000).rounded())
+    guard modbus_set_slave(created, Int32(settings.unit)) == 0,
+      modbus_set_response_timeout(created, seconds, min(microseconds, 999_999)) == 0
+    else {
+      let error = errno
+      modbus_free(created)
+      throw Failure(message: Self.message(error))
+    }
+    return created
+  }
+
+  private static func describe(_ request: ModbusReadRequest) -> String {
+    request.count == 1
+      ? "\(request.function.label) \(request.start)"
+      : "\(request.function.label)s \(request.start)-\(request.start + request.count - 1)"
+  }
+
+  private static func message(_ error: Int32) -> String {
+    guard error != 0, let text = modbus_strerror(error) else { return "unknown error" }
+    return String(cString: text)
+  }
+
+  /// A Modbus exception response (illegal address, device busy, ...): the link is fine, the request was refused.
+  private static func isException(_ error: Int32) -> Bool {
+    let base = Int32(MODBUS_ENOBASE)
+    return error > base && error <= base + Int32(MODBUS_EXCEPTION_GATEWAY_TARGET)
+  }
+
+  /// The peer closed a connection that was kept from an earlier read.
+  private static func peerClosed(_ error: Int32) -> Bool {
+    [ECONNRESET, EPIPE, ENOTCONN, ECONNABORTED].contains(error)
+  }
+}
+
+/// `driver = "modbus"`: a Modbus TCP or RTU transmitter (see `deploy/agent.toml` for an example).
+///
+/// - `transport`: `"tcp"` or `"rtu"` (required).
+/// - TCP: `host` (required), `port` (502).
+/// - RTU: `device` (required, e.g. `"/dev/ttyUSB0"`), `baud` (9600), `parity` (`"N"`, `"E"`, `"O"`; `"N"`),
+///   `data_bits` (8), `stop_bits` (1).
+/// - `unit`: the unit (slave) id, 1 by default; `timeout_seconds`: connection and per-response timeout, 0.5 by
+///   default. One attempt takes at most about (1 + requests) × `timeout_seconds`; keep that times (`retries` + 1)
+///   within the sensor's `read_timeout_seconds`.
+/// - `temp` and `rh` (at least one): register maps, as sub-tables (`[sensor.temp]` after the `[[sensor]]` line) or
+///   inline tables (`temp = { function = 4, register = 1, scale = 0.1 }`), with keys `function` (3 = holding
+///   registers, 4 = input registers; required), `register` (the 0-based protocol address; required), `format`
+///   (`"int16"` by default, `"uint16"`, `"int32"`, `"uint32"`, `"float32"`), `count` (1 or 2; optional, must agree
+///   with `format`; `count = 2` without `format` means `"int32"`), `scale` (multiplier, 1 by default) and
+///   `word_order` (`"high_first"` by default, or `"low_first"`; 32-bit formats only). Signedness is part of `format`
+///   (`int16` is signed, `uint16` is not).
+public enum ModbusDriver: SensorDriver {
+  public static let name = "modbus"
+  public static let keys: Set<String> = tcpKeys.union(rtuKeys).union(["transport", "unit", "timeout_seconds"])
+    .union(metrics)
+  static let tcpKeys: Set<String> = ["host", "port"]
+  static let rtuKeys: Set<String> = ["device", "baud", "parity", "data_bits", "stop_bits"]
+  static let metrics: Set<String> = ["temp", "rh"]
+  static let mapKeys: Set<String> = ["function", "register", "format", "count", "scale", "word_order"]
+  /// Rates Linux serial drivers accept (libmodbus silently falls back to 9600 for any other).
+  static let baudRates: Set<Int> = [1200, 2400, 4800, 9600, 19_200, 38_400, 57_600, 115_200, 230_400]
+
+  public static func factory(id: String, room: String, table: ConfigTable) throws(ConfigError)
+    -> @Sendable (SensorContext) -> any Sensor
+  {
+    let settings = try settings(table)
+    return { _ in ModbusSensor(id: id, room: room, settings: settings) }
+  }
+
+  /// Validates a `[[sensor]]` table with `driver = "modbus"`; errors name the key.
+  public static func settings(_ table: ConfigTable) throws(ConfigError) -> ModbusSettings {
+    let endpoint: ModbusEndpoint
+    switch try table.string("transport") {
+    case "tcp":
+      try reject(rtuKeys, in: table, transport: "rtu")
+      guard let host = try table.string("host"), !host.isEmpty else {
+        throw table.invalid("host", "is required with transport = \"tcp\"")
+      }
+      let port = try table.int("port") ?? 502
+      guard (1...65_535).contains(port) else { throw table.invalid("port", "must be 1…65535") }
+      endpoint = .tcp(host: host, port: port)
+    case "rtu":
+      try reject(tcpKeys, in: table, transport: "tcp")
+      guard let device = try table.string("device"), !device.isEmpty else {
+        throw table.invalid("device", "is required with transport = \"rtu\" (e.g. \"/dev/ttyUSB0\")")
+      }
+      let baud = try table.int("baud") ?? 9600
+      guard baudRates.contains(baud) else {
+        throw table.invalid("baud", "must be one of \(baudRates.sorted().map(String.init).joined(separator: ", "))")
+      }
+      let parityText = try table.string("parity") ?? "N"
+      guard let parity = ModbusEndpoint.Parity(rawValue: parityText.uppercased()) else {
+        throw table.invalid("parity", "must be \"N\", \"E\" or \"O\"")
+      }
+      let dataBits = try table.int("data_bits") ?? 8
+      guard (5...8).contains(dataBits) else { throw table.invalid("data_bits", "must be 5…8") }
+      let stopBits = try table.int("stop_bits") ?? 1
+      guard (1...2).contains(stopBits) else { throw table.invalid("stop_bits", "must be 1 or 2") }
+      endpoint = .rtu(device: device, baud: baud, parity: parity, dataBits: dataBits, stopBits: stopBits)
+    case nil:
+      throw table.invalid("transport", "is required: \"tcp\" or \"rtu\"")
+    case let other?:
+      throw table.invalid("transport", "must be \"tcp\" or \"rtu\", not \"\(other)\"")
+    }
+    let unit = try table.int("unit") ?? 1
+    // On a serial line 0 is broadcast (never answered); TCP devices may answer on 0, and 255 means "the device
+    // itself" (MODBUS_TCP_SLAVE). 248…254 are reserved.
+    if endpoint.isSerial {
+      guard (1...247).contains(unit) else { throw table.invalid("unit", "must be 1…247") }
+    } else {
+      guard (0...247).contains(unit) || unit == 255 else { throw table.invalid("unit", "must be 0…247 or 255") }
+    }
+    let timeout = try table.double("timeout_seconds") ?? 0.5
+    guard timeout >= 0.01, timeout <= 60 else { throw table.invalid("timeout_seconds", "must be 0.01…60") }
+    let temp = try registerMap(table, "temp")
+    let rh = try registerMap(table, "rh")
+    guard temp != nil || rh != nil else {
+      throw table.invalid("temp", "or `rh` is required: a register map such as { function = 4, register = 1 }")
+    }
+    return ModbusSettings(endpoint: endpoint, unit: unit, timeoutSeconds: timeout, temp: temp, rh: rh)
+  }
+
+  private static func reject(_ keys: Set<String>, in table: ConfigTable, transport: String) throws(ConfigError) {
+    for key in table.keys where keys.contains(key) {
+      throw table.invalid(key, "applies only to transport = \"\(transport)\"")
+    }
+  }
+
+  private static func registerMap(_ sensor: ConfigTable, _ key: String) throws(ConfigError) -> ModbusRegisterMap? {
+    guard let table = try sensor.table(key) else { return nil }
+    try table.rejectUnknownKeys(allowed: mapKeys)
+    guard let functionCode = try table.int("function") else {
+      throw table.invalid("function", "is required: 3 (holding registers) or 4 (input registers)")
+    }
+    guard let function = ModbusRegisterMap.Function(rawValue: functionCode) else {
+      throw table.invalid("function", "must be 3 (holding registers) or 4 (input registers), not \(functionCode)")
+    }
+    guard let register = try table.int("register") else {
+      throw table.invalid("register", "is required (the 0-based register address)")
+    }
+    let count = try table.int("count")
+    if let count, count != 1, count != 2 {
+      throw table.invalid("count", "must be 1 or 2 (registers per value), not \(count)")
+    }
+    let format: ModbusRegisterMap.Format
+    if let name = try table.string("format") {
+      guard let known = ModbusRegisterMap.Format(rawValue: name) else {
+        let names = ModbusRegisterMap.Format.allCases.map(\.rawValue).joined(separator: ", ")
+        throw table.invalid("format", "\"\(name)\" is not a known format (known: \(names))")
+      }
+      format = known
+    } else {
+      format = count == 2 ? .int32 : .int16
+    }
+    if let count, count != format.registerCount {
+      throw table.invalid("count", "is \(count) but format \"\(format.rawValue)\" spans \(format.registerCount)")
+    }
+    guard register >= 0, register + format.registerCount <= 65_536 else {
+      throw table.invalid("register", "must be 0…\(65_536 - format.registerCount)")
+    }
+    var wordOrder = ModbusRegisterMap.WordOrder.highFirst
+    if let name = try table.string("word_order") {
+      guard let known = ModbusRegisterMap.WordOrder(rawValue: name) else {
+        throw table.invalid("word_order", "must be \"high_first\" or \"low_first\", not \"\(name)\"")
+      }
+      guard format.registerCount == 2 else {
+        throw table.invalid("word_order", "applies only to 32-bit formats (int32, uint32, float32)")
+      }
+      wordOrder = known
+    }
+    let scale = try table.double("scale") ?? 1
+    guard scale.isFinite, scale != 0 else { throw table.invalid("scale", "must be a non-zero number") }
+    return ModbusRegisterMap(function: function, register: register, format: format, wordOrder: wordOrder, scale: scale)
+  }
+}
+
+extension ModbusEndpoint {
+  fileprivate var isSerial: Bool {
+    if case .rtu = self { return true }
+    return false
+  }
+}

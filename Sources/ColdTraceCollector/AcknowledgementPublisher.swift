@@ -1,0 +1,44 @@
+import ColdTraceCore
+import Synchronization
+
+/// Coalesces committed watermarks and sends them to each agent on `coldtrace/v1/ack/<site>/<agent>` a few times a
+/// second, instead of one ack message per reading.
+///
+/// Every message from an agent marks its sensor for acknowledgement, duplicates included: an agent that re-sends
+/// because an ack was lost gets the watermark again.
+final class AcknowledgementPublisher: Sendable {
+  private struct AgentKey: Hashable {
+    var site: String
+    var agent: String
+  }
+
+  private let due = Mutex<[AgentKey: [String: Int64]]>([:])
+
+  func note(_ acknowledgement: Acknowledgement) {
+    let key = AgentKey(site: acknowledgement.site, agent: acknowledgement.agent)
+    due.withLock { due in
+      due[key, default: [:]][acknowledgement.sensor] = acknowledgement.watermark
+    }
+  }
+
+  /// Makes the commits behind every due acknowledgement durable (`makeDurable`, one fsync for all of them), then
+  /// hands each to `send` as (topic, payload) and forgets it. If they cannot be made durable, they stay due.
+  func flush(makeDurable: () throws -> Void, _ send: (String, [UInt8]) -> Void) throws {
+    let batch = due.withLock { due in
+      defer { due.removeAll(keepingCapacity: true) }
+      return due
+    }
+    guard !batch.isEmpty else { return }
+    do {
+      try makeDurable()
+    } catch {
+      due.withLock { due in due.merge(batch) { current, _ in current } }
+      throw error
+    }
+    for (key, sensors) in batch {
+      let fields = sensors.sorted { $0.key < $1.key }.map { "\(JSONText.quoted($0.key)):\($0.value)" }
+      let payload = "{\"sensors\":{" + fields.joined(separator: ",") + "}}"
+      send(Topics.ack(site: key.site, agent: key.agent), Array(payload.utf8))
+    }
+  }
+}

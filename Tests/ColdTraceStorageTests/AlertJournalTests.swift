@@ -1,0 +1,139 @@
+import ColdTraceCore
+import Foundation
+import Synchronization
+import Testing
+
+@testable import ColdTraceStorage
+
+@Suite("Alert journal")
+struct AlertJournalTests {
+  typealias F = StoreFixtures
+  let scratch: ScratchDatabase
+  let journal: AlertJournal
+
+  init() throws {
+    scratch = try ScratchDatabase()
+    journal = AlertJournal(path: scratch.directory.appendingPathComponent("coldtrace.alerts.jsonl").path)
+  }
+
+  /// Opens an alert on `count` probes of cold2, one event each, starting at `first` minutes.
+  private func openAlerts(_ count: Int, from first: Int = 0, in store: SQLiteStore) throws {
+    for index in first..<(first + count) {
+      let key = SensorKey(site: "hongxuan", room: "cold2", sensor: "probe-\(index)")
+      try F.apply(F.event(.opened, key, at: index, peak: 6), to: store)
+    }
+  }
+
+  private func text() throws -> String { try String(contentsOfFile: journal.path, encoding: .utf8) }
+
+  /// The file's newline-terminated lines (an unterminated tail is not a line yet).
+  private func completeLines() throws -> [String] {
+    let lines = try text().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    return Array(lines.dropLast())
+  }
+
+  private func eventIDs(_ lines: [String]) -> [Int] { lines.compactMap { F.object($0)?["event_id"] as? Int } }
+
+  @Test("catchUp appends exactly the missing events; a second call appends nothing")
+  func catchUpAppendsEachEventOnce() throws {
+    let store = try scratch.open()
+    try openAlerts(3, in: store)
+    let stored = try store.alertEventLines(after: 0).map(\.line)
+
+    #expect(!FileManager.default.fileExists(atPath: journal.path))
+    #expect(try journal.catchUp(from: store) == stored)
+    #expect(try text() == stored.map { $0 + "\n" }.joined())
+    #expect(try journal.catchUp(from: store) == [])
+    #expect(try text() == stored.map { $0 + "\n" }.joined(), "nothing duplicated")
+
+    try openAlerts(2, from: 3, in: store)
+    let appended = try journal.catchUp(from: store)
+    #expect(eventIDs(appended) == [4, 5])
+    #expect(eventIDs(try completeLines()) == [1, 2, 3, 4, 5])
+  }
+
+  @Test("catchUp resumes after the event_id of the file's last line")
+  func catchUpResumesAfterTheLastLine() throws {
+    let store = try scratch.open()
+    try openAlerts(5, in: store)
+    let stored = try store.alertEventLines(after: 0)
+    // A journal written by an earlier run that stopped after event 2.
+    try Data(stored.prefix(2).map { $0.line + "\n" }.joined().utf8).write(to: URL(fileURLWithPath: journal.path))
+
+    let appended = try journal.catchUp(from: store)
+    #expect(appended == stored.dropFirst(2).map(\.line))
+    #expect(try completeLines() == stored.map(\.line))
+    #expect(try text().hasSuffix("\n"))
+  }
+
+  /// A collector killed mid-append leaves a partial last line. The fragments: cut right after the key, and cut after
+  /// the digits of the very event that is missing.
+  @Test(
+    "a torn last line: catchUp starts a new line and appends every missing event",
+    arguments: [#"{"event":"opened","event_id":"#, #"{"event":"opened","event_id":3,"at":"2026-06-"#])
+  func catchUpAfterATornLine(fragment: String) throws {
+    let store = try scratch.open()
+    try openAlerts(2, in: store)
+    try journal.catchUp(from: store)
+    try openAlerts(2, from: 2, in: store)
+    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: journal.path))
+    try handle.seekToEnd()
+    try handle.write(contentsOf: Data(fragment.utf8))
+    try handle.close()
+
+    let appended = try journal.catchUp(from: store)
+    #expect(eventIDs(appended) == [3, 4])
+    let lines = try completeLines()
+    #expect(try text().hasSuffix("\n"))
+    #expect(lines.count == 5)
+    #expect(lines[2] == fragment, "the fragment is left alone on its own line")
+    let parsed = lines.enumerated().filter { $0.offset != 2 }.map(\.element)
+    #expect(parsed.allSatisfy { F.object($0) != nil }, "every line but the fragment is a JSON object")
+    #expect(eventIDs(parsed) == [1, 2, 3, 4])
+    #expect(parsed == (try store.alertEventLines(after: 0)).map(\.line))
+
+    // The fragment now ends a line of its own, and is not taken for the last event.
+    #expect(try journal.catchUp(from: store) == [])
+    try openAlerts(1, from: 4, in: store)
+    #expect(eventIDs(try journal.catchUp(from: store)) == [5])
+  }
+
+  @Test("catchUp from many threads at once writes each event exactly once, in order")
+  func concurrentCatchUpsNeverDuplicate() throws {
+    let store = try scratch.open()
+    try openAlerts(40, in: store)
+    let appended = Mutex<[Int]>([])
+    let failures = Mutex<[String]>([])
+    let journal = self.journal
+    DispatchQueue.concurrentPerform(iterations: 8) { _ in
+      do {
+        let lines = try journal.catchUp(from: store)
+        appended.withLock { $0 += lines.compactMap { F.object($0)?["event_id"] as? Int } }
+      } catch {
+        failures.withLock { $0.append("\(error)") }
+      }
+    }
+    #expect(failures.withLock { $0 } == [])
+    #expect(appended.withLock { $0 }.sorted() == Array(1...40), "the callers together appended each event once")
+    #expect(eventIDs(try completeLines()) == Array(1...40))
+  }
+
+  @Test(
+    "defaultPath(forDatabase:) puts <name>.alerts.jsonl next to the database",
+    arguments: [
+      ("/var/lib/coldtrace/coldtrace.db", "/var/lib/coldtrace/coldtrace.alerts.jsonl"),
+      ("/data/site.v2.db", "/data/site.v2.alerts.jsonl"),
+      ("/data/coldtrace", "/data/coldtrace.alerts.jsonl"),
+      ("/tmp/coldtrace-demo/coldtrace.db", "/tmp/coldtrace-demo/coldtrace.alerts.jsonl"),
+    ])
+  func defaultPathSitsNextToTheDatabase(database: String, expected: String) {
+    #expect(AlertJournal.defaultPath(forDatabase: database) == expected)
+  }
+
+  @Test("defaultPath(forDatabase:) of a relative database is in the working directory")
+  func defaultPathOfARelativeDatabase() {
+    let path = AlertJournal.defaultPath(forDatabase: "coldtrace.db")
+    let cwd = FileManager.default.currentDirectoryPath
+    #expect(URL(fileURLWithPath: path).standardizedFileURL.path == "\(cwd)/coldtrace.alerts.jsonl")
+  }
+}
