@@ -42,7 +42,7 @@ let package = Package(
     // SQLite storage behind narrow protocols (GRDB).
     .target(
       name: "ColdTraceStorage",
-      dependencies: ["ColdTraceCore", .product(name: "GRDB", package: "GRDB.swift")]
+      dependencies: ["ColdTraceCore", "ColdTraceSystem", .product(name: "GRDB", package: "GRDB.swift")]
     ),
     // The collector service: MQTT in, durable store, engine, alert journal and alert topic out.
     .target(

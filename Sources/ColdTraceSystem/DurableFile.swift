@@ -9,15 +9,11 @@ public enum DurableFile {
     let temporary = path + ".tmp"
     let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
     guard fd >= 0 else { throw .init(path: temporary, operation: "open") }
-    var bytes = Array(text.utf8)[...]
-    while !bytes.isEmpty {
-      let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-      if written < 0 {
-        if errno == EINTR { continue }
-        close(fd)
-        throw .init(path: temporary, operation: "write")
-      }
-      bytes = bytes.dropFirst(written)
+    do {
+      try writeAll(Array(text.utf8), to: fd, path: temporary)
+    } catch {
+      close(fd)
+      throw error
     }
     guard fsync(fd) == 0 else {
       close(fd)
@@ -30,6 +26,19 @@ public enum DurableFile {
     if directoryFD >= 0 {
       fsync(directoryFD)
       close(directoryFD)
+    }
+  }
+
+  /// Writes every byte to `fd`, resuming after short writes and interruptions; `path` names the file in the error.
+  public static func writeAll(_ bytes: [UInt8], to fd: Int32, path: String) throws(DurableFileError) {
+    var remaining = bytes[...]
+    while !remaining.isEmpty {
+      let written = remaining.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+      if written < 0 {
+        if errno == EINTR { continue }
+        throw .init(path: path, operation: "write")
+      }
+      remaining = remaining.dropFirst(written)
     }
   }
 

@@ -81,7 +81,7 @@ public final class Outbox {
       record.encode(into: &bytes)
       sizes.append(bytes.count - before)
     }
-    try writeAll(bytes)
+    try DurableFile.writeAll(bytes, to: activeFD, path: segments[segments.count - 1].path)
     guard fdatasync(activeFD) == 0 else { throw OutboxError("cannot fsync \(segments.last!.path): \(errnoText())") }
     for (record, size) in zip(records, sizes) { segments[segments.count - 1].account(record, bytes: size) }
     try enforceLimits(now: records.map(\.sample.ts).max()!)
@@ -169,17 +169,6 @@ public final class Outbox {
     segments.append(segment)
   }
 
-  private func writeAll(_ bytes: [UInt8]) throws {
-    var remaining = bytes[...]
-    while !remaining.isEmpty {
-      let written = remaining.withUnsafeBytes { write(activeFD, $0.baseAddress, $0.count) }
-      if written < 0 {
-        if errno == EINTR { continue }
-        throw OutboxError("cannot write \(segments.last!.path): \(errnoText())")
-      }
-      remaining = remaining.dropFirst(written)
-    }
-  }
 
   /// Drops the oldest segments (never the newest) while the outbox is over its size or age limit.
   private func enforceLimits(now: Timestamp) throws {

@@ -1,3 +1,4 @@
+import ColdTraceSystem
 import Foundation
 
 #if canImport(Glibc)
@@ -39,20 +40,12 @@ public struct AlertJournal: Sendable {
     guard !events.isEmpty else { return [] }
     var text = endsWithNewline ? "" : "\n"
     for event in events { text += event.line + "\n" }
-    try Self.writeAll(fd: fd, text: text, path: path)
-    return events.map(\.line)
-  }
-
-  private static func writeAll(fd: Int32, text: String, path: String) throws {
-    var bytes = Array(text.utf8)[...]
-    while !bytes.isEmpty {
-      let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-      if written < 0 {
-        if errno == EINTR { continue }
-        throw StoreError("cannot write alert journal \(path): \(String(cString: strerror(errno)))")
-      }
-      bytes = bytes.dropFirst(written)
+    do {
+      try DurableFile.writeAll(Array(text.utf8), to: fd, path: path)
+    } catch {
+      throw StoreError("cannot write alert journal: \(error)")
     }
+    return events.map(\.line)
   }
 
   /// The `event_id` of the last complete line, and whether the file ends with a newline (a crash mid-line does not).
