@@ -169,7 +169,6 @@ public final class Outbox {
     segments.append(segment)
   }
 
-
   /// Drops the oldest segments (never the newest) while the outbox is over its size or age limit.
   private func enforceLimits(now: Timestamp) throws {
     while segments.count > 1 {
