@@ -72,7 +72,6 @@ public final class IngestPipeline: Sendable {
   private func commit(_ reading: DecodedReading, receivedAt: Timestamp) throws -> IngestOutcome {
     let key = reading.key
     let probe = ProbeKey(site: key.site, sensor: key.sensor)
-    let profile = products.profile(for: key)
     let acknowledges = reading.agent != nil && reading.samples.allSatisfy { $0.seq != nil }
     // Engine state and watermark change only once the transaction recording their consequences has committed.
     var state = engineStates.withLock { $0[probe] } ?? SensorRuleState()
@@ -87,8 +86,11 @@ public final class IngestPipeline: Sendable {
       var lines: [AlertLine] = []
       let before = state
       for sample in fresh {
+        // The lots in the room at the sample's time decide the product it is judged against, and are named by alerts.
+        let lots = try tx.lots(inRoom: key.site, key.room, at: sample.ts)
+        let profile = products.profile(for: key, lotProducts: lots.map(\.product))
         for event in AlertEngine.process(sample, key: key, profile: profile, state: &state) {
-          let (alert, eventID) = try tx.apply(event)
+          let (alert, eventID) = try tx.apply(event, lots: lots.map(\.id))
           lines.append(
             AlertLine(
               topic: Topics.alert(site: key.site, room: key.room),

@@ -19,8 +19,8 @@ struct ColdTraceCommand: ParsableCommand {
       """,
     version: CollectorService.version,
     subcommands: [
-      CollectCommand.self, AlertsCommand.self, AckCommand.self, ReadingsCommand.self, StatusCommand.self,
-      ProductsCommand.self, DemoCommand.self,
+      CollectCommand.self, AlertsCommand.self, AckCommand.self, LotCommand.self, ReadingsCommand.self,
+      StatusCommand.self, ProductsCommand.self, DemoCommand.self,
     ]
   )
 

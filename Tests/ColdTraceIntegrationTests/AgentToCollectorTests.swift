@@ -19,6 +19,12 @@ struct AgentToCollectorTests {
     let watcher = try alertTopic.connect(to: broker)
     defer { watcher.stop() }
 
+    // A litchi lot in the room since before the played hour and a half: the alert must name it.
+    let lot = try facility.shell([
+      "lot", "add", "LT-2026-0612", "--product", "litchi", "--room", "hongxuan/cold2",
+      "--at", "2h",
+    ])
+    #expect(lot.status == 0, "\(lot.stderr)")
     // 90 minutes of room time at 30 s, played 1200× faster: the door stays open from minute 10 to minute 40.
     let agent = try facility.startAgent(
       samples: 180, catchUpMinutes: 90, speed: 1200, doorOpenAtMinute: 10, doorOpenMinutes: 30)
@@ -36,6 +42,8 @@ struct AgentToCollectorTests {
     #expect(alerts.count == 1)
     let alert = try #require(alerts.first)
     #expect(alert.kind == .tempHigh)
+    #expect(alert.lots == ["LT-2026-0612"])
+    #expect(alert.product == "litchi")
     #expect(alert.state == .resolved)
     #expect(alert.severity == .critical)
     #expect((alert.peak ?? 0) > 8)

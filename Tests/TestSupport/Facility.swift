@@ -19,13 +19,18 @@ public final class Facility {
   deinit { stopCollector() }
 
   /// Starts `coldtrace collect`; with `waitUntilSubscribed`, returns once the broker has granted its subscription
-  /// (so nothing published afterwards can miss its session).
-  public func startCollector(waitUntilSubscribed: Bool = true) throws {
+  /// (so nothing published afterwards can miss its session). `brokerURL` replaces the broker's own URL (e.g. an
+  /// `mqtts://user:password@...` one); `arguments` are appended (e.g. `--config` with a `[tls]` table).
+  public func startCollector(
+    waitUntilSubscribed: Bool = true, brokerURL: String? = nil, arguments extraArguments: [String] = []
+  ) throws {
     collectorRuns += 1
     let log = directory.appendingPathComponent("collector-\(collectorRuns).log")
     collector = try ChildProcess(
       name: "collector", executable: Executables.product("coldtrace").path,
-      arguments: ["collect", "--db", database, "--journal", journal, "--broker", broker.url], log: log)
+      arguments: ["collect", "--db", database, "--journal", journal, "--broker", brokerURL ?? broker.url]
+        + extraArguments,
+      log: log)
     guard waitUntilSubscribed else { return }
     let subscribed = eventually(timeout: 20) {
       ((try? String(contentsOf: log, encoding: .utf8)) ?? "").contains("subscribed to coldtrace/v1/reading/+/+/+")

@@ -17,14 +17,18 @@ public final class MosquittoBroker: @unchecked Sendable {
   public var logFile: URL { directory.appendingPathComponent("mosquitto.log") }
 
   /// Starts a broker. `persistence` keeps queued messages on disk across restarts; `extraConfig` is appended.
-  public init(persistence: Bool = false, extraConfig: String = "") throws {
+  ///
+  /// With `anonymousListener: false` the broker gets no default listener: `extraConfig` brings every listener (a
+  /// production-like configuration, e.g. deploy/mosquitto/coldtrace.conf), and `port` names the one to wait for.
+  public init(
+    persistence: Bool = false, extraConfig: String = "", anonymousListener: Bool = true, port chosenPort: Int? = nil
+  ) throws {
     directory = try TemporaryDirectory.make(prefix: "broker")
-    guard let port = FreePort.find() else { throw TestSupportError("no free loopback port") }
+    guard let port = chosenPort ?? FreePort.find() else { throw TestSupportError("no free loopback port") }
     self.port = port
     configFile = directory.appendingPathComponent("mosquitto.conf")
-    var config = """
-      listener \(port) 127.0.0.1
-      allow_anonymous true
+    var config = anonymousListener ? "listener \(port) 127.0.0.1\nallow_anonymous true\n" : ""
+    config += """
       max_queued_messages 0
       persistence \(persistence ? "true" : "false")
       persistence_location \(directory.path)/

@@ -86,6 +86,28 @@ enum Schema {
       try db.execute(
         sql: "CREATE INDEX alerts_open_by_probe ON alerts(site, sensor, kind) WHERE state != 'resolved'")
     }
+    migrator.registerMigration("v3-lots") { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE lots (
+            id TEXT PRIMARY KEY,
+            product TEXT NOT NULL,
+            market TEXT,
+            created_ms INTEGER NOT NULL,
+            closed_ms INTEGER
+          );
+          -- Where each lot was, and when: a reading applies to every lot in its room at its timestamp.
+          CREATE TABLE lot_placements (
+            lot_id TEXT NOT NULL REFERENCES lots(id),
+            site TEXT NOT NULL,
+            room TEXT NOT NULL,
+            from_ms INTEGER NOT NULL,
+            to_ms INTEGER
+          );
+          CREATE INDEX lot_placements_by_room ON lot_placements(site, room, from_ms);
+          CREATE INDEX lot_placements_by_lot ON lot_placements(lot_id, from_ms);
+          """)
+    }
     return migrator
   }
 }

@@ -100,6 +100,7 @@ public struct IngestTransaction {
       }
       alert = open
       alert.severity = max(alert.severity, event.severity)
+      alert.lots += lots.filter { !alert.lots.contains($0) }
       alert.peak = event.peak ?? alert.peak
       alert.message = event.message
       if event.type == .escalated {
@@ -110,12 +111,12 @@ public struct IngestTransaction {
       }
       try db.cachedStatement(
         sql: """
-          UPDATE alerts SET severity = ?, state = ?, resolved_ms = ?, limit_value = ?, peak = ?, message = ?
+          UPDATE alerts SET severity = ?, state = ?, resolved_ms = ?, limit_value = ?, peak = ?, message = ?, lots = ?
           WHERE id = ?
           """
       ).execute(arguments: [
         alert.severity.rawValue, alert.state.rawValue, alert.resolvedAt?.milliseconds, alert.limit, alert.peak,
-        alert.message, alert.id,
+        alert.message, AlertRows.encodeLots(alert.lots), alert.id,
       ])
     }
     let eventID = try recordEvent(event.type.rawValue, alert: alert, at: event.at)

@@ -64,12 +64,13 @@ struct AlertsCommand: ParsableCommand {
   }
 
   static func table(_ alerts: [AlertRecord]) -> String {
-    var table = TextTable("ID", "OPENED (UTC)", "STATE", "SEVERITY", "KIND", "WHERE", "PEAK", "MESSAGE")
+    var table = TextTable("ID", "OPENED (UTC)", "STATE", "SEVERITY", "KIND", "WHERE", "LOTS", "PEAK", "MESSAGE")
     for alert in alerts {
       table.add(
         String(alert.id), String(alert.openedAt.rfc3339.prefix(16)).replacingOccurrences("T", " "),
         alert.state.rawValue, alert.severity.rawValue, alert.kind.rawValue,
-        "\(alert.site)/\(alert.room)/\(alert.sensor)", formatted(alert.peak), alert.message)
+        "\(alert.site)/\(alert.room)/\(alert.sensor)", alert.lots.isEmpty ? "-" : alert.lots.joined(separator: ","),
+        formatted(alert.peak), alert.message)
     }
     return table.render()
   }

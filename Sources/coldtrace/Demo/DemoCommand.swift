@@ -47,6 +47,12 @@ struct DemoCommand: ParsableCommand {
     }
     say("  broker     mosquitto on 127.0.0.1:\(port)")
 
+    // The litchi lot in the room since before the played hour, as `coldtrace lot add` would register it.
+    let lotStart = WallClock.now().adding(seconds: -(DemoFacility.minutes + 5) * 60)
+    _ = try SQLiteStore(path: database).addLot(
+      DemoFacility.lot, product: "litchi", market: "eu", site: DemoFacility.site, room: DemoFacility.room, at: lotStart)
+    say("  lot        \(DemoFacility.lot): litchi for the EU in \(DemoFacility.site)/\(DemoFacility.room)")
+
     let collector = try ChildProcess(
       name: "collector", executable: ChildProcess.sibling("coldtrace"),
       arguments: ["collect", "--db", database, "--journal", journal, "--broker", "mqtt://127.0.0.1:\(port)"],
@@ -116,13 +122,15 @@ struct DemoCommand: ParsableCommand {
     say("")
     say("Explore:")
     say("  coldtrace alerts --db \(store.path) --json")
+    say("  coldtrace lot show \(DemoFacility.lot) --db \(store.path)")
     say("  coldtrace status --db \(store.path)")
     say("  coldtrace readings --db \(store.path) --format csv")
     say("  tail \(journal)")
     guard stored == DemoFacility.samples else {
       throw DemoFailure("only \(stored) of \(DemoFacility.samples) readings were stored")
     }
-    guard alerts.contains(where: { $0.kind == .tempHigh && $0.state == .resolved }) else {
+    guard alerts.contains(where: { $0.kind == .tempHigh && $0.state == .resolved && $0.lots == [DemoFacility.lot] })
+    else {
       throw DemoFailure("the door-open excursion did not raise and resolve a temperature alert")
     }
   }

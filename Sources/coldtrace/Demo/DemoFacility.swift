@@ -6,6 +6,7 @@ enum DemoFacility {
   static let room = "cold2"
   static let sensor = "cold2-air"
   static let agent = "hx-edge-1"
+  static let lot = "LT-2026-DEMO"
   /// An hour and a quarter of event time, sampled every 30 s, played 600× faster (about 8 s).
   static let minutes = 75.0
   static let intervalSeconds = 30.0

@@ -29,11 +29,11 @@ struct GlobalOptions: ParsableArguments {
     return settings.db ?? "./coldtrace.db"
   }
 
-  /// Opens an existing database for the shell commands.
-  func openStore() throws -> SQLiteStore {
+  /// Opens the database for the shell commands; only `create` (lot add) may start a new one.
+  func openStore(create: Bool = false) throws -> SQLiteStore {
     let path = databasePath(try settings())
     do {
-      return try SQLiteStore(path: path, create: false)
+      return try SQLiteStore(path: path, create: create)
     } catch let error as StoreError {
       throw UsageError(error.description)
     }

@@ -1,0 +1,111 @@
+import ColdTraceCore
+import GRDB
+
+/// Lots and where they have been: `coldtrace lot add/move/close/list/show`, and the collector's question "which lots
+/// were in this room at this time?".
+extension SQLiteStore {
+  /// Registers a new lot in a room from `at`.
+  public func addLot(
+    _ id: String, product: String, market: String?, site: String, room: String, at: Timestamp
+  ) throws -> Lot {
+    try queue.write { db in
+      if try Int.fetchOne(db, sql: "SELECT 1 FROM lots WHERE id = ?", arguments: [id]) != nil {
+        throw LotError("lot \(id) already exists (use `coldtrace lot move` to change its room)")
+      }
+      try db.execute(
+        sql: "INSERT INTO lots (id, product, market, created_ms) VALUES (?, ?, ?, ?)",
+        arguments: [id, product, market, at.milliseconds])
+      try db.execute(
+        sql: "INSERT INTO lot_placements (lot_id, site, room, from_ms) VALUES (?, ?, ?, ?)",
+        arguments: [id, site, room, at.milliseconds])
+      return try LotRows.lot(db, id: id)!
+    }
+  }
+
+  /// Moves an open lot to another room at `at` (not before it entered its current room).
+  public func moveLot(_ id: String, site: String, room: String, at: Timestamp) throws -> Lot {
+    try queue.write { db in
+      let lot = try LotRows.openLot(db, id: id)
+      guard let current = lot.currentPlacement else { throw LotError("lot \(id) is in no room") }
+      guard at > current.from else {
+        throw LotError(
+          "lot \(id) entered \(current.site)/\(current.room) at \(current.from.rfc3339); a move must come after that")
+      }
+      if current.site == site && current.room == room {
+        throw LotError("lot \(id) is already in \(site)/\(room)")
+      }
+      try db.execute(
+        sql: "UPDATE lot_placements SET to_ms = ? WHERE lot_id = ? AND to_ms IS NULL", arguments: [at.milliseconds, id])
+      try db.execute(
+        sql: "INSERT INTO lot_placements (lot_id, site, room, from_ms) VALUES (?, ?, ?, ?)",
+        arguments: [id, site, room, at.milliseconds])
+      return try LotRows.lot(db, id: id)!
+    }
+  }
+
+  /// Closes a lot at `at` (it left the facility): its placement ends and no reading applies to it after that.
+  public func closeLot(_ id: String, at: Timestamp) throws -> Lot {
+    try queue.write { db in
+      let lot = try LotRows.openLot(db, id: id)
+      if let current = lot.currentPlacement, at < current.from {
+        throw LotError("lot \(id) entered its room at \(current.from.rfc3339); it cannot close before that")
+      }
+      try db.execute(
+        sql: "UPDATE lot_placements SET to_ms = ? WHERE lot_id = ? AND to_ms IS NULL", arguments: [at.milliseconds, id])
+      try db.execute(sql: "UPDATE lots SET closed_ms = ? WHERE id = ?", arguments: [at.milliseconds, id])
+      return try LotRows.lot(db, id: id)!
+    }
+  }
+
+  public func lots() throws -> [Lot] {
+    try read { db in
+      try String.fetchAll(db, sql: "SELECT id FROM lots ORDER BY created_ms, id").compactMap {
+        try LotRows.lot(db, id: $0)
+      }
+    }
+  }
+
+  public func lot(_ id: String) throws -> Lot? {
+    try read { db in try LotRows.lot(db, id: id) }
+  }
+}
+
+extension IngestTransaction {
+  /// The lots in a room at `time`, with their products, oldest placement first.
+  public func lots(inRoom site: String, _ room: String, at time: Timestamp) throws -> [(id: String, product: String)] {
+    try Row.fetchAll(
+      db.cachedStatement(
+        sql: """
+          SELECT l.id, l.product FROM lot_placements p JOIN lots l ON l.id = p.lot_id
+          WHERE p.site = ? AND p.room = ? AND p.from_ms <= ? AND (p.to_ms IS NULL OR p.to_ms > ?)
+          ORDER BY p.from_ms, l.id
+          """),
+      arguments: [site, room, time.milliseconds, time.milliseconds]
+    ).map { ($0["id"], $0["product"]) }
+  }
+}
+
+/// Reading lots back from their rows.
+enum LotRows {
+  static func lot(_ db: Database, id: String) throws -> Lot? {
+    guard let row = try Row.fetchOne(db, sql: "SELECT * FROM lots WHERE id = ?", arguments: [id]) else { return nil }
+    let placements = try Row.fetchAll(
+      db, sql: "SELECT site, room, from_ms, to_ms FROM lot_placements WHERE lot_id = ? ORDER BY from_ms, rowid",
+      arguments: [id]
+    ).map { placement in
+      Lot.Placement(
+        site: placement["site"], room: placement["room"], from: Timestamp(milliseconds: placement["from_ms"]),
+        to: (placement["to_ms"] as Int64?).map(Timestamp.init(milliseconds:)))
+    }
+    return Lot(
+      id: row["id"], product: row["product"], market: row["market"],
+      createdAt: Timestamp(milliseconds: row["created_ms"]),
+      closedAt: (row["closed_ms"] as Int64?).map(Timestamp.init(milliseconds:)), placements: placements)
+  }
+
+  static func openLot(_ db: Database, id: String) throws -> Lot {
+    guard let lot = try lot(db, id: id) else { throw LotError("no lot \(id) (see `coldtrace lot list`)") }
+    if let closed = lot.closedAt { throw LotError("lot \(id) was closed at \(closed.rfc3339)") }
+    return lot
+  }
+}

@@ -1,0 +1,88 @@
+import ArgumentParser
+import ColdTraceCore
+import ColdTraceStorage
+import ColdTraceSystem
+
+struct LotListCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "list", abstract: "Every lot, where it is and since when.", discussion: "Example: coldtrace lot list")
+
+  @OptionGroup var global: GlobalOptions
+  @Flag(help: "One JSON object per lot per line.") var json = false
+
+  func run() throws {
+    let lots = try global.openStore().lots()
+    if json {
+      for lot in lots { print(LotJSON.line(lot)) }
+      return
+    }
+    guard !lots.isEmpty else {
+      print("no lots (add one with `coldtrace lot add`)")
+      return
+    }
+    var table = TextTable("LOT", "PRODUCT", "MARKET", "WHERE", "SINCE (UTC)", "STATE")
+    for lot in lots {
+      let last = lot.placements.last
+      table.add(
+        lot.id, lot.product, lot.market ?? "-", last.map { "\($0.site)/\($0.room)" } ?? "-",
+        last.map { String($0.from.rfc3339.prefix(16)).replacingOccurrences("T", " ") } ?? "-",
+        lot.isClosed ? "closed" : "open")
+    }
+    print(table.render())
+  }
+}
+
+struct LotShowCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "show", abstract: "One lot: its rooms over time and the alerts that named it.",
+    discussion: "Example: coldtrace lot show LT-2026-0612 --json")
+
+  @OptionGroup var global: GlobalOptions
+  @Argument var lot: String
+  @Flag(help: "One JSON object.") var json = false
+
+  func run() throws {
+    let id = try validated(lot, as: .lot, option: "lot")!
+    let store = try global.openStore()
+    guard let found = try store.lot(id) else { throw UsageError("no lot \(id) (see `coldtrace lot list`)") }
+    var filter = AlertFilter()
+    filter.lot = id
+    let alerts = try store.alerts(filter)
+    if json {
+      print(LotJSON.line(found, alerts: alerts))
+      return
+    }
+    print(
+      "lot \(found.id): \(found.product)\(found.market.map { " for \($0)" } ?? ""), \(found.isClosed ? "closed" : "open")"
+    )
+    var rooms = TextTable("ROOM", "FROM (UTC)", "TO (UTC)")
+    for placement in found.placements {
+      rooms.add(
+        "\(placement.site)/\(placement.room)", placement.from.rfc3339, placement.to?.rfc3339 ?? "still there")
+    }
+    print(rooms.render())
+    print(alerts.isEmpty ? "\nno alerts named this lot" : "\n" + AlertsCommand.table(alerts))
+  }
+}
+
+/// Lots as JSON lines (SPEC `lot list --json`, `lot show --json`).
+enum LotJSON {
+  static func line(_ lot: Lot, alerts: [AlertRecord]? = nil) -> String {
+    let rooms = lot.placements.map { placement in
+      "{\"site\":\(JSONText.quoted(placement.site)),\"room\":\(JSONText.quoted(placement.room)),"
+        + "\"from\":\(JSONText.quoted(placement.from.rfc3339)),"
+        + "\"to\":\(placement.to.map { JSONText.quoted($0.rfc3339) } ?? "null")}"
+    }
+    var fields: [(String, String)] = [
+      ("lot", JSONText.quoted(lot.id)),
+      ("product", JSONText.quoted(lot.product)),
+      ("market", lot.market.map(JSONText.quoted) ?? "null"),
+      ("state", JSONText.quoted(lot.isClosed ? "closed" : "open")),
+      ("from", JSONText.quoted(lot.createdAt.rfc3339)),
+      ("to", lot.closedAt.map { JSONText.quoted($0.rfc3339) } ?? "null"),
+      ("rooms", "[" + rooms.joined(separator: ",") + "]"),
+    ]
+    if let alerts { fields.append(("alerts", "[" + alerts.map { $0.jsonLine() }.joined(separator: ",") + "]")) }
+    return "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
+  }
+}
