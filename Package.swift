@@ -54,6 +54,12 @@ let package = Package(
     ),
     // A simple cold-room model used by the agent's simulated sensor and the demo.
     .target(name: "ColdRoomSimulation", dependencies: ["ColdTraceCore"], path: "Simulators/ColdRoomSimulation"),
+    // Scenario files (TOML timelines) for the cold-room model, and running them into traces.
+    .target(
+      name: "ColdRoomScenarios",
+      dependencies: ["ColdRoomSimulation", "ColdTraceCore", "ColdTraceSystem"],
+      path: "Simulators/ColdRoomScenarios"
+    ),
     // The edge agent: sensors, per-sensor sequence numbers, publishing.
     .target(
       name: "ColdTraceAgent",
@@ -88,10 +94,17 @@ let package = Package(
     ),
     .testTarget(name: "ColdTraceStorageTests", dependencies: ["ColdTraceStorage", "ColdTraceCore"]),
     .testTarget(
+      name: "ColdTraceCollectorTests", dependencies: ["ColdTraceCollector", "ColdTraceStorage", "ColdTraceCore"]
+    ),
+    .testTarget(
       name: "ColdTraceIntegrationTests",
       dependencies: [
         "ColdTraceCore", "ColdTraceStorage", "ColdTraceMQTT", "ColdTraceSystem", "ColdTraceAgent", "TestSupport",
       ]
+    ),
+    .testTarget(
+      name: "ColdRoomSimulationTests",
+      dependencies: ["ColdRoomSimulation", "ColdRoomScenarios", "ColdTraceCore", "ColdTraceSystem", "TestSupport"]
     ),
     // Shared test helpers: a real mosquitto broker on a free loopback port, temp dirs, process control.
     .target(name: "TestSupport", dependencies: ["ColdTraceSystem"], path: "Tests/TestSupport"),

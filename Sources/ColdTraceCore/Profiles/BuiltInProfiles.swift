@@ -4,7 +4,10 @@
 /// thresholds outside it and all delays are ColdTrace's engineering choices, and the notes say so.
 public enum BuiltInProfiles {
   /// Every built-in profile, in the order `coldtrace products` lists them.
-  public static let all: [ProductProfile] = [litchi]
+  public static let all: [ProductProfile] = [
+    litchi, litchiColdTreatment, longan, leafyVegetables, frozenVegetables, driedHerbs, chilledPork, chilledPorkEU,
+    chilledChicken, chilledChickenEU, frozenMeat,
+  ]
 
   /// The built-in profile with this id (ASCII case ignored), or `nil`.
   public static func named(_ id: String) -> ProductProfile? {
