@@ -25,7 +25,7 @@ site=""
 broker_hosts=()
 
 usage() {
-  sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 while [ $# -gt 0 ]; do
@@ -118,7 +118,8 @@ fi
 if [ "$role" = collector ]; then
   # 4. The broker: PKI, passwords, ACL, settings; every file readable by the mosquitto user it drops to.
   if [ ${#broker_hosts[@]} -eq 0 ]; then
-    read -r -a broker_hosts <<< "$(hostname -f 2> /dev/null || hostname) $(hostname) localhost 127.0.0.1"
+    read -r -a broker_hosts <<< "$(printf '%s\n' "$(hostname -f 2> /dev/null || hostname)" "$(hostname)" localhost \
+      127.0.0.1 | awk '!seen[$0]++' | tr '\n' ' ')"
   fi
   pki=/etc/coldtrace/pki
   run env KEY_BITS="${KEY_BITS:-3072}" "$repo/deploy/mosquitto/make-certs.sh" "$pki" "${broker_hosts[@]}"

@@ -22,6 +22,9 @@ public final class CollectorService: Sendable {
     public var broker: BrokerAddress
     public var tls: ClientOptions.TLS?
     public var protocolVersion: ClientOptions.ProtocolVersion = .v5
+    /// A sensor silent this long raises `offline`; checked every `silenceCheckSeconds` against the collector's clock.
+    public var silence = SilenceRule(silentAfterSeconds: 600)
+    public var silenceCheckSeconds: Double = 15
     public init(collectorID: String, broker: BrokerAddress) {
       self.collectorID = collectorID
       self.broker = broker
@@ -100,6 +103,7 @@ public final class CollectorService: Sendable {
     self.client.withLock { $0 = client }
     client.start()
     startAcknowledging()
+    startSilenceChecks()
     logger.info(
       "collector started",
       metadata: ["broker": "\(settings.broker)", "db": "\(pipeline.store.path)", "journal": "\(journal.path)"])
@@ -178,18 +182,45 @@ public final class CollectorService: Sendable {
         acknowledgements.note(acknowledgement)
         reportGap(acknowledgement)
       }
-      guard !alertLines.isEmpty else { return }
-      do {
-        try journal.catchUp(from: pipeline.store, wait: false)
-      } catch {
-        logger.error("alert journal: \(error) (the database has the events; the next start writes them)")
-      }
-      let client = self.client.withLock { $0 }
-      for alert in alertLines {
-        logger.notice("alert: \(alert.line)")
-        _ = try? client?.publish(topic: alert.topic, payload: Array(alert.line.utf8))
+      emit(alertLines)
+    }
+  }
+
+  /// Journals and publishes committed alert events.
+  private func emit(_ alertLines: [AlertLine]) {
+    guard !alertLines.isEmpty else { return }
+    do {
+      try journal.catchUp(from: pipeline.store, wait: false)
+    } catch {
+      logger.error("alert journal: \(error) (the database has the events; the next start writes them)")
+    }
+    let client = self.client.withLock { $0 }
+    for alert in alertLines {
+      logger.notice("alert: \(alert.line)")
+      _ = try? client?.publish(topic: alert.topic, payload: Array(alert.line.utf8))
+    }
+  }
+
+  /// Checks for silent sensors on a timer, so a dead probe or agent alarms without waiting for a next reading.
+  private func startSilenceChecks() {
+    let thread = Thread { [self] in
+      var waited = 0.0
+      while !stopping.load(ordering: .sequentiallyConsistent) {
+        usleep(100_000)
+        waited += 0.1
+        guard waited >= settings.silenceCheckSeconds else { continue }
+        waited = 0
+        do {
+          let lines = try pipeline.checkSilence(now: clock(), rule: settings.silence)
+          tally.withLock { $0.alertEvents += lines.count }
+          emit(lines)
+        } catch {
+          logger.error("silence check failed: \(error); retrying in \(settings.silenceCheckSeconds) s")
+        }
       }
     }
+    thread.name = "coldtrace-silence"
+    thread.start()
   }
 
   /// Logs a sequence gap once per missing range start: samples above it are stored but not acknowledged until the

@@ -37,6 +37,8 @@ public final class IngestPipeline: Sendable {
   /// Per probe, not per room: a probe that moves takes its open alerts and runs with it.
   private let engineStates: Mutex<[ProbeKey: SensorRuleState]>
   private let watermarks: Mutex<[ProbeKey: WatermarkTracker]>
+  /// Held across read-state → transaction → keep-state, so the silence check and ingestion never interleave.
+  private let commitLock = Mutex(())
 
   public init(store: SQLiteStore, products: ProductAssignment) throws {
     self.store = store
@@ -70,6 +72,37 @@ public final class IngestPipeline: Sendable {
   }
 
   private func commit(_ reading: DecodedReading, receivedAt: Timestamp) throws -> IngestOutcome {
+    try commitLock.withLock { _ in try commitLocked(reading, receivedAt: receivedAt) }
+  }
+
+  /// Opens `offline` for every probe silent for longer than the rule allows, judged by the collector's clock `now`.
+  public func checkSilence(now: Timestamp, rule: SilenceRule) throws -> [AlertLine] {
+    try commitLock.withLock { _ in
+      var lines: [AlertLine] = []
+      for (probe, before) in engineStates.withLock({ $0 }) {
+        var state = before
+        guard state.offlineSince == nil, let last = state.lastTs, now.seconds(since: last) > rule.silentAfterSeconds
+        else { continue }
+        try store.write { tx in
+          guard let source = try tx.source(site: probe.site, sensor: probe.sensor) else { return }
+          let key = SensorKey(site: probe.site, room: source.room, sensor: probe.sensor)
+          let lots = try tx.lots(inRoom: key.site, key.room, at: now)
+          let profile = products.profile(for: key, lotProducts: lots.map(\.product))
+          guard let event = rule.check(now: now, key: key, productID: profile.id, state: &state) else { return }
+          let (alert, eventID) = try tx.apply(event, lots: lots.map(\.id))
+          try tx.saveEngineState(state, source: source.id)
+          lines.append(
+            AlertLine(
+              topic: Topics.alert(site: key.site, room: key.room),
+              line: alert.jsonLine(event: event.type.rawValue, eventID: eventID, at: event.at)))
+        }
+        engineStates.withLock { $0[probe] = state }
+      }
+      return lines
+    }
+  }
+
+  private func commitLocked(_ reading: DecodedReading, receivedAt: Timestamp) throws -> IngestOutcome {
     let key = reading.key
     let probe = ProbeKey(site: key.site, sensor: key.sensor)
     let acknowledges = reading.agent != nil && reading.samples.allSatisfy { $0.seq != nil }

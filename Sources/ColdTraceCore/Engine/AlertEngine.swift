@@ -31,8 +31,11 @@ public struct AlertEngine: Sendable {
   ) -> [AlertEvent] {
     if let last = state.lastTs, sample.ts <= last { return [] }
     state.lastTs = sample.ts
-    guard sample.error == nil else { return [] }
     var events: [AlertEvent] = []
+    if let resumed = SilenceRule.resolveOnReading(sample, key: key, productID: profile.id, state: &state) {
+      events.append(resumed)
+    }
+    guard sample.error == nil else { return events }
     for metric in Metric.allCases {
       guard let value = metric.value(in: sample), value.isFinite else { continue }
       for direction in BandDirection.allCases {

@@ -10,6 +10,8 @@ public struct SensorRuleState: Sendable, Codable, Equatable {
   public var temperatureLow: BandState
   public var humidityHigh: BandState
   public var humidityLow: BandState
+  /// When the open `offline` alert was raised (the sensor fell silent), `nil` while it reports.
+  public var offlineSince: Timestamp?
 
   public init(
     lastTs: Timestamp? = nil, temperatureHigh: BandState = BandState(), temperatureLow: BandState = BandState(),
@@ -54,7 +56,7 @@ public struct SensorRuleState: Sendable, Codable, Equatable {
   }
 
   private enum CodingKeys: String, CodingKey {
-    case lastTs, temperatureHigh, temperatureLow, humidityHigh, humidityLow
+    case lastTs, temperatureHigh, temperatureLow, humidityHigh, humidityLow, offlineSince
   }
 
   public init(from decoder: any Decoder) throws {
@@ -64,6 +66,7 @@ public struct SensorRuleState: Sendable, Codable, Equatable {
     temperatureLow = try container.decodeIfPresent(BandState.self, forKey: .temperatureLow) ?? BandState()
     humidityHigh = try container.decodeIfPresent(BandState.self, forKey: .humidityHigh) ?? BandState()
     humidityLow = try container.decodeIfPresent(BandState.self, forKey: .humidityLow) ?? BandState()
+    offlineSince = try container.decodeIfPresent(Timestamp.self, forKey: .offlineSince)
   }
 }
 

@@ -24,6 +24,13 @@ public struct IngestTransaction {
     return db.lastInsertedRowID
   }
 
+  /// A known probe's id and current room.
+  public func source(site: String, sensor: String) throws -> (id: Int64, room: String)? {
+    try Row.fetchOne(
+      db.cachedStatement(sql: "SELECT id, room FROM sources WHERE site = ? AND sensor = ?"), arguments: [site, sensor]
+    ).map { ($0["id"], $0["room"]) }
+  }
+
   /// Stores the samples that are not stored yet and returns exactly those, in order.
   public func insertNew(_ samples: [Sample], source: Int64, receivedAt: Timestamp) throws -> [Sample] {
     let insert = try db.cachedStatement(

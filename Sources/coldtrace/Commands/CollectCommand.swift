@@ -1,5 +1,6 @@
 import ArgumentParser
 import ColdTraceCollector
+import ColdTraceCore
 import ColdTraceMQTT
 import ColdTraceStorage
 import ColdTraceSystem
@@ -48,6 +49,8 @@ struct CollectCommand: ParsableCommand {
     var serviceSettings = CollectorService.Settings(collectorID: collectorID, broker: address)
     serviceSettings.protocolVersion = settings.protocolVersion
     serviceSettings.tls = settings.tls
+    serviceSettings.silence = SilenceRule(silentAfterSeconds: settings.offlineAfterMinutes * 60)
+    serviceSettings.silenceCheckSeconds = min(15, max(1, settings.offlineAfterMinutes * 60 / 4))
     let service = CollectorService(settings: serviceSettings, pipeline: pipeline, journal: journal, logger: logger)
     try service.start()
     let signal = SignalWaiter.waitForTermination()

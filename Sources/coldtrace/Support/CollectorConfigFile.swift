@@ -12,10 +12,12 @@ struct CollectorConfigFile {
   var protocolVersion: ClientOptions.ProtocolVersion = .v5
   var tls: ClientOptions.TLS?
   var products = ProductAssignment()
+  var offlineAfterMinutes: Double = 10
 
   static func load(_ config: ConfigTable) throws(ConfigError) -> CollectorConfigFile {
     try config.rejectUnknownKeys(allowed: [
       "db", "journal", "broker", "collector_id", "mqtt_version", "default_product", "rooms", "tls",
+      "offline_after_minutes",
     ])
     var file = CollectorConfigFile()
     file.db = try config.string("db")
@@ -29,6 +31,12 @@ struct CollectorConfigFile {
     case 5: file.protocolVersion = .v5
     case 4, 311: file.protocolVersion = .v311
     default: throw config.invalid("mqtt_version", "must be 5 or 311")
+    }
+    if let minutes = try config.double("offline_after_minutes") {
+      guard minutes >= 0.05, minutes <= 10_080 else {
+        throw config.invalid("offline_after_minutes", "must be 0.05…10080 (a week)")
+      }
+      file.offlineAfterMinutes = minutes
     }
     if let name = try config.string("default_product") {
       file.products.defaultProduct = try profile(named: name, config, "default_product")
