@@ -53,7 +53,7 @@ struct RoomPhysicsTests {
     let states = RoomTrace.states(room, minutes: 300)
     let setpoint = configuration.compressor.setpointC
     let defrost = RoomTrace.window(states, minutes: 120...145)
-    #expect(defrost.dropLast().allSatisfy(\.defrosting))
+    #expect(defrost.dropLast().allSatisfy { $0.defrosting })
     let peak = defrost.map(\.airC).max()!
     #expect(peak > setpoint + 2)
     #expect(peak < setpoint + 8)

@@ -35,6 +35,9 @@ public struct AlertEngine: Sendable {
     if let resumed = SilenceRule.resolveOnReading(sample, key: key, productID: profile.id, state: &state) {
       events.append(resumed)
     }
+    if let fault = FaultRule().evaluate(sample, key: key, productID: profile.id, state: &state.fault) {
+      events.append(fault)
+    }
     guard sample.error == nil else { return events }
     for metric in Metric.allCases {
       guard let value = metric.value(in: sample), value.isFinite else { continue }

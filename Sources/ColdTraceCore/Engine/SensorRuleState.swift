@@ -12,6 +12,8 @@ public struct SensorRuleState: Sendable, Codable, Equatable {
   public var humidityLow: BandState
   /// When the open `offline` alert was raised (the sensor fell silent), `nil` while it reports.
   public var offlineSince: Timestamp?
+  /// The sensor-fault rule's memory (errors in a row, a stuck value, the previous reading).
+  public var fault = FaultState()
 
   public init(
     lastTs: Timestamp? = nil, temperatureHigh: BandState = BandState(), temperatureLow: BandState = BandState(),
@@ -56,7 +58,7 @@ public struct SensorRuleState: Sendable, Codable, Equatable {
   }
 
   private enum CodingKeys: String, CodingKey {
-    case lastTs, temperatureHigh, temperatureLow, humidityHigh, humidityLow, offlineSince
+    case lastTs, temperatureHigh, temperatureLow, humidityHigh, humidityLow, offlineSince, fault
   }
 
   public init(from decoder: any Decoder) throws {
@@ -67,6 +69,7 @@ public struct SensorRuleState: Sendable, Codable, Equatable {
     humidityHigh = try container.decodeIfPresent(BandState.self, forKey: .humidityHigh) ?? BandState()
     humidityLow = try container.decodeIfPresent(BandState.self, forKey: .humidityLow) ?? BandState()
     offlineSince = try container.decodeIfPresent(Timestamp.self, forKey: .offlineSince)
+    fault = try container.decodeIfPresent(FaultState.self, forKey: .fault) ?? FaultState()
   }
 }
 

@@ -30,7 +30,8 @@ public struct SilenceRule: Sendable, Equatable {
     return AlertEvent(
       type: .resolved, key: key, kind: .offline, severity: .critical, productID: productID, at: at, limit: nil,
       value: nil, peak: nil,
-      message: "\(key.sensor) reports again (reading at \(sample.ts.rfc3339)) after \(Int(at.seconds(since: since) / 60)) "
+      message:
+        "\(key.sensor) reports again (reading at \(sample.ts.rfc3339)) after \(Int(at.seconds(since: since) / 60)) "
         + "min of silence")
   }
 }
