@@ -6,6 +6,7 @@ let package = Package(
   products: [
     .executable(name: "coldtrace", targets: ["coldtrace"]),
     .executable(name: "coldtrace-agent", targets: ["coldtrace-agent"]),
+    .executable(name: "coldtrace-sim", targets: ["coldtrace-sim"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -26,6 +27,8 @@ let package = Package(
       pkgConfig: "libmodbus",
       providers: [.apt(["libmodbus-dev"])]
     ),
+    // OpenSSL's libcrypto from Debian's libssl-dev (SHA-256 for the journal's hash chain).
+    .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
     // Swift 6-safe MQTT client over libmosquitto: supervised network thread, QoS 1 completions.
     .target(name: "ColdTraceMQTT", dependencies: ["CMosquitto"]),
     // Pure domain: identities, timestamps, payload codec, product profiles, rules, alert engine. No I/O, no clock.
@@ -42,7 +45,7 @@ let package = Package(
     // SQLite storage behind narrow protocols (GRDB).
     .target(
       name: "ColdTraceStorage",
-      dependencies: ["ColdTraceCore", "ColdTraceSystem", .product(name: "GRDB", package: "GRDB.swift")]
+      dependencies: ["ColdTraceCore", "ColdTraceSystem", "CCrypto", .product(name: "GRDB", package: "GRDB.swift")]
     ),
     // The collector service: MQTT in, durable store, engine, alert journal and alert topic out.
     .target(
@@ -84,6 +87,15 @@ let package = Package(
         .product(name: "Logging", package: "swift-log"),
       ]
     ),
+    // The simulator's command line: scenarios to traces, fake sysfs trees, MQTT load.
+    .executableTarget(
+      name: "coldtrace-sim",
+      dependencies: [
+        "ColdRoomScenarios", "ColdRoomSimulation", "ColdTraceCore", "ColdTraceMQTT", "ColdTraceSystem",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      path: "Simulators/coldtrace-sim"
+    ),
     .testTarget(name: "ColdTraceCoreTests", dependencies: ["ColdTraceCore"]),
     .testTarget(name: "ColdTraceMQTTTests", dependencies: ["ColdTraceMQTT", "ColdTraceSystem", "TestSupport"]),
     .testTarget(
@@ -104,7 +116,10 @@ let package = Package(
     ),
     .testTarget(
       name: "ColdRoomSimulationTests",
-      dependencies: ["ColdRoomSimulation", "ColdRoomScenarios", "ColdTraceCore", "ColdTraceSystem", "TestSupport"]
+      dependencies: [
+        "ColdRoomSimulation", "ColdRoomScenarios", "ColdTraceCore", "ColdTraceSystem", "ColdTraceAgent", "ColdTraceMQTT",
+        "TestSupport",
+      ]
     ),
     // Shared test helpers: a real mosquitto broker on a free loopback port, temp dirs, process control.
     .target(name: "TestSupport", dependencies: ["ColdTraceSystem"], path: "Tests/TestSupport"),

@@ -89,12 +89,9 @@ public final class IngestPipeline: Sendable {
           let lots = try tx.lots(inRoom: key.site, key.room, at: now)
           let profile = products.profile(for: key, lotProducts: lots.map(\.product))
           guard let event = rule.check(now: now, key: key, productID: profile.id, state: &state) else { return }
-          let (alert, eventID) = try tx.apply(event, lots: lots.map(\.id))
+          let recorded = try tx.apply(event, lots: lots.map(\.id))
           try tx.saveEngineState(state, source: source.id)
-          lines.append(
-            AlertLine(
-              topic: Topics.alert(site: key.site, room: key.room),
-              line: alert.jsonLine(event: event.type.rawValue, eventID: eventID, at: event.at)))
+          lines.append(AlertLine(topic: Topics.alert(site: key.site, room: key.room), line: recorded.line))
         }
         engineStates.withLock { $0[probe] = state }
       }
@@ -123,11 +120,8 @@ public final class IngestPipeline: Sendable {
         let lots = try tx.lots(inRoom: key.site, key.room, at: sample.ts)
         let profile = products.profile(for: key, lotProducts: lots.map(\.product))
         for event in AlertEngine.process(sample, key: key, profile: profile, state: &state) {
-          let (alert, eventID) = try tx.apply(event, lots: lots.map(\.id))
-          lines.append(
-            AlertLine(
-              topic: Topics.alert(site: key.site, room: key.room),
-              line: alert.jsonLine(event: event.type.rawValue, eventID: eventID, at: event.at)))
+          let recorded = try tx.apply(event, lots: lots.map(\.id))
+          lines.append(AlertLine(topic: Topics.alert(site: key.site, room: key.room), line: recorded.line))
         }
       }
       if state != before { try tx.saveEngineState(state, source: source) }

@@ -9,7 +9,8 @@ struct ProbeTests {
     _ probe: Probe, events: [RoomEvent] = [], minutes: Int, seed: UInt64 = 1
   ) -> [ProbeOutput] {
     var room = ColdRoom(
-      start: RoomTrace.start, configuration: RoomTrace.quietConfiguration(), probes: [probe], events: events, seed: seed)
+      start: RoomTrace.start, configuration: RoomTrace.quietConfiguration(), probes: [probe], events: events, seed: seed
+    )
     return (0...minutes).map { minute in
       room.advance(to: RoomTrace.start.adding(seconds: Double(minute) * 60))
       return room.read(probe: 0)

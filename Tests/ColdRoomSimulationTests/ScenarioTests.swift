@@ -87,14 +87,20 @@ struct ScenarioTests {
     #expect(pulp.min()! > -0.5)
   }
 
-  @Test("an error names the file, the line and the key", arguments: [
-    ("name = \"x\"\nhours = 1\n[[probe]]\nid = \"p\"\n[[event]]\nat_minutes = 5\nkind = \"door_opened\"\n",
-     "bad.toml:7", "event[1].kind"),
-    ("name = \"x\"\nhours = 1\n[[probe]]\nid = \"p\"\nplacement = \"ceiling\"\n", "bad.toml:5", "probe[1].placement"),
-    ("name = \"x\"\nhours = 1\n[room]\nsetpoint = 2\n[[probe]]\nid = \"p\"\n", "bad.toml:4", "room.setpoint"),
-    ("name = \"x\"\nhours = 1\n[[probe]]\nid = \"p\"\n[[event]]\nat_hours = 1\nkind = \"probe_fault\"\n"
-      + "probe = \"q\"\nfault = \"stuck\"\n", "bad.toml:8", "event[1].probe"),
-  ])
+  @Test(
+    "an error names the file, the line and the key",
+    arguments: [
+      (
+        "name = \"x\"\nhours = 1\n[[probe]]\nid = \"p\"\n[[event]]\nat_minutes = 5\nkind = \"door_opened\"\n",
+        "bad.toml:7", "event[1].kind"
+      ),
+      ("name = \"x\"\nhours = 1\n[[probe]]\nid = \"p\"\nplacement = \"ceiling\"\n", "bad.toml:5", "probe[1].placement"),
+      ("name = \"x\"\nhours = 1\n[room]\nsetpoint = 2\n[[probe]]\nid = \"p\"\n", "bad.toml:4", "room.setpoint"),
+      (
+        "name = \"x\"\nhours = 1\n[[probe]]\nid = \"p\"\n[[event]]\nat_hours = 1\nkind = \"probe_fault\"\n"
+          + "probe = \"q\"\nfault = \"stuck\"\n", "bad.toml:8", "event[1].probe"
+      ),
+    ])
   func errorsPointAtTheLine(text: String, location: String, key: String) {
     #expect {
       _ = try ScenarioFile.parse(text: text, path: "bad.toml")

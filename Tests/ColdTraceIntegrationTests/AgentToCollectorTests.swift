@@ -61,6 +61,8 @@ struct AgentToCollectorTests {
     #expect(journal.map { eventName($0) } == ["opened", "escalated", "resolved"])
     #expect(eventually { alertTopic.lines.count == 3 })
     #expect(alertTopic.lines == journal.map(String.init))
+    let verified = try facility.shell(["journal", "verify"])
+    #expect(verified.status == 0 && verified.stdout.hasPrefix("ok: 3 lines chained"), "\(verified.stderr)")
 
     // The shell shows it.
     let shell = try facility.shell(["alerts", "--json", "--state", "resolved"])

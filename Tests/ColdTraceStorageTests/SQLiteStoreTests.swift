@@ -55,9 +55,7 @@ enum StoreFixtures {
 
   /// Applies one event in its own transaction, as the collector does.
   @discardableResult
-  static func apply(_ event: AlertEvent, lots: [String] = [], to store: SQLiteStore) throws -> (
-    alert: AlertRecord, eventID: Int64
-  ) {
+  static func apply(_ event: AlertEvent, lots: [String] = [], to store: SQLiteStore) throws -> RecordedEvent {
     try store.write { tx in try tx.apply(event, lots: lots) }
   }
 

@@ -81,7 +81,7 @@ public struct IngestTransaction {
 
   /// Applies one engine event to the alerts table (a new alert, an escalation, a resolution) and records it as an
   /// alert event; returns the alert as it now stands and the event's id.
-  public func apply(_ event: AlertEvent, lots: [String] = []) throws -> (alert: AlertRecord, eventID: Int64) {
+  public func apply(_ event: AlertEvent, lots: [String] = []) throws -> RecordedEvent {
     let key = event.key
     var alert: AlertRecord
     switch event.type {
@@ -126,14 +126,11 @@ public struct IngestTransaction {
         alert.message, AlertRows.encodeLots(alert.lots), alert.id,
       ])
     }
-    let eventID = try recordEvent(event.type.rawValue, alert: alert, at: event.at)
-    return (alert, eventID)
+    return try recordEvent(event.type.rawValue, alert: alert, at: event.at)
   }
 
   /// Acknowledges an alert. An alert already resolved keeps its state and gains the acknowledgement.
-  public func acknowledge(alertID: Int64, by person: String, note: String?, at: Timestamp) throws -> (
-    alert: AlertRecord, eventID: Int64
-  ) {
+  public func acknowledge(alertID: Int64, by person: String, note: String?, at: Timestamp) throws -> RecordedEvent {
     guard var alert = try AlertRows.alert(db, id: alertID) else {
       throw StoreError("no alert with id \(alertID)")
     }
@@ -143,15 +140,24 @@ public struct IngestTransaction {
     alert.note = note ?? alert.note
     try db.cachedStatement(sql: "UPDATE alerts SET state = ?, acked_ms = ?, acked_by = ?, note = ? WHERE id = ?")
       .execute(arguments: [alert.state.rawValue, at.milliseconds, person, alert.note, alertID])
-    let eventID = try recordEvent("acked", alert: alert, at: at)
-    return (alert, eventID)
+    return try recordEvent("acked", alert: alert, at: at)
   }
 
-  private func recordEvent(_ name: String, alert: AlertRecord, at: Timestamp) throws -> Int64 {
-    let nextID = (try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) + 1 FROM alert_events")) ?? 1
-    let line = alert.jsonLine(event: name, eventID: nextID, at: at)
+  private func recordEvent(_ name: String, alert: AlertRecord, at: Timestamp) throws -> RecordedEvent {
+    let previous = try Row.fetchOne(
+      db.cachedStatement(sql: "SELECT id, line FROM alert_events ORDER BY id DESC LIMIT 1"))
+    let nextID = (previous?["id"] as Int64? ?? 0) + 1
+    let chained = previous.map { JournalChain.hash($0["line"]) } ?? JournalChain.genesis
+    let line = "{\"prev\":\"\(chained)\"," + alert.jsonLine(event: name, eventID: nextID, at: at).dropFirst()
     try db.cachedStatement(sql: "INSERT INTO alert_events (id, alert_id, event, at_ms, line) VALUES (?, ?, ?, ?, ?)")
       .execute(arguments: [nextID, alert.id, name, at.milliseconds, line])
-    return nextID
+    return RecordedEvent(alert: alert, eventID: nextID, line: line)
   }
+}
+
+/// An alert event as committed: the alert as it now stands, the event's id, and its journal line (hash-chained).
+public struct RecordedEvent: Sendable {
+  public let alert: AlertRecord
+  public let eventID: Int64
+  public let line: String
 }

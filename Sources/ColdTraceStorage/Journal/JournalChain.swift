@@ -1,0 +1,64 @@
+import CCrypto
+
+/// The journal's hash chain: every line carries, as `"prev"`, the SHA-256 of the line before it, so no line can be
+/// changed, removed or inserted without breaking the chain from there on (an audit trail in the spirit of EN 12830
+/// and 21 CFR 11 §11.10(e)). The first line's `prev` is 64 zeros. Rotated files stay verifiable together, in order.
+public enum JournalChain {
+  public static let genesis = String(repeating: "0", count: 64)
+
+  /// Lowercase hex SHA-256 of a line's bytes (without its newline).
+  public static func hash(_ line: String) -> String {
+    var digest = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
+    var bytes = Array(line.utf8)
+    _ = bytes.withUnsafeMutableBufferPointer { input in
+      digest.withUnsafeMutableBufferPointer { output in
+        SHA256(input.baseAddress, input.count, output.baseAddress)
+      }
+    }
+    let hex: [Character] = Array("0123456789abcdef")
+    return String(digest.flatMap { [hex[Int($0 >> 4)], hex[Int($0 & 0xF)]] })
+  }
+
+  /// The `prev` a line declares, or `nil` if it has none.
+  public static func declaredPrevious(_ line: Substring) -> String? {
+    guard let range = line.range(of: "\"prev\":\"") else { return nil }
+    let start = range.upperBound
+    guard let end = line.index(start, offsetBy: 64, limitedBy: line.endIndex) else { return nil }
+    return String(line[start..<end])
+  }
+
+  /// Where a chain breaks: the file, the 1-based line, and why.
+  public struct Break: Error, CustomStringConvertible, Equatable {
+    public let file: String
+    public let line: Int
+    public let reason: String
+    public var description: String { "\(file):\(line): \(reason)" }
+  }
+
+  /// Checks journal files (oldest first, as rotated) line by line; returns the number of lines and the head hash. The
+  /// first line's `prev` is taken as given, so a set of files that starts after older ones were archived verifies.
+  public static func verify(files: [(name: String, text: String)]) -> Result<(lines: Int, head: String), Break> {
+    var expected: String? = nil
+    var count = 0
+    for (name, text) in files {
+      var number = 0
+      for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        number += 1
+        if line.isEmpty { continue }
+        guard let declared = declaredPrevious(line) else {
+          return .failure(Break(file: name, line: number, reason: "the line carries no \"prev\" hash"))
+        }
+        if let expected, declared != expected {
+          return .failure(
+            Break(
+              file: name, line: number,
+              reason: "\"prev\" is \(declared.prefix(12))… but the line before hashes to \(expected.prefix(12))…; "
+                + "this line or the one before was changed, removed or inserted"))
+        }
+        expected = hash(String(line))
+        count += 1
+      }
+    }
+    return .success((count, expected ?? genesis))
+  }
+}

@@ -1,0 +1,48 @@
+import ArgumentParser
+import ColdTraceStorage
+import ColdTraceSystem
+import Foundation
+
+struct JournalCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "journal",
+    abstract: "The alert journal's audit trail.",
+    subcommands: [JournalVerifyCommand.self]
+  )
+}
+
+struct JournalVerifyCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "verify",
+    abstract: "Check the journal's hash chain and name the first line that was changed, removed or inserted.",
+    discussion: """
+      Every line carries the SHA-256 of the line before it. Give rotated files oldest first.
+      Example: coldtrace journal verify /var/log/coldtrace/alerts.jsonl.1 /var/log/coldtrace/alerts.jsonl
+      """
+  )
+
+  @OptionGroup var global: GlobalOptions
+  @Argument(help: "Journal files, oldest first (default: the collector's journal).") var files: [String] = []
+
+  func run() throws {
+    var paths = files
+    if paths.isEmpty {
+      let settings = try global.settings()
+      paths = [settings.journal ?? AlertJournal.defaultPath(forDatabase: global.databasePath(settings))]
+    }
+    var contents: [(name: String, text: String)] = []
+    for path in paths {
+      guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+        throw UsageError("cannot read journal \(path)")
+      }
+      contents.append((path, text))
+    }
+    switch JournalChain.verify(files: contents) {
+    case .success(let result):
+      print("ok: \(result.lines) lines chained; head \(result.head)")
+    case .failure(let broken):
+      StandardError.write("coldtrace: journal chain broken at \(broken)\n")
+      throw ExitCode(1)
+    }
+  }
+}
