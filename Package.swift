@@ -91,7 +91,7 @@ let package = Package(
     .executableTarget(
       name: "coldtrace-sim",
       dependencies: [
-        "ColdRoomScenarios", "ColdRoomSimulation", "ColdTraceCore", "ColdTraceMQTT", "ColdTraceSystem",
+        "ColdRoomScenarios", "ColdRoomSimulation", "ColdTraceCore", "ColdTraceMQTT", "ColdTraceSystem", "CModbus",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       path: "Simulators/coldtrace-sim"
@@ -106,7 +106,10 @@ let package = Package(
     ),
     .testTarget(name: "ColdTraceStorageTests", dependencies: ["ColdTraceStorage", "ColdTraceCore"]),
     .testTarget(
-      name: "ColdTraceCollectorTests", dependencies: ["ColdTraceCollector", "ColdTraceStorage", "ColdTraceCore"]
+      name: "ColdTraceCollectorTests",
+      dependencies: [
+        "ColdTraceCollector", "ColdTraceStorage", "ColdTraceCore", .product(name: "Logging", package: "swift-log"),
+      ]
     ),
     .testTarget(
       name: "ColdTraceIntegrationTests",
@@ -117,7 +120,8 @@ let package = Package(
     .testTarget(
       name: "ColdRoomSimulationTests",
       dependencies: [
-        "ColdRoomSimulation", "ColdRoomScenarios", "ColdTraceCore", "ColdTraceSystem", "ColdTraceAgent", "ColdTraceMQTT",
+        "ColdRoomSimulation", "ColdRoomScenarios", "ColdTraceCore", "ColdTraceSystem", "ColdTraceAgent",
+        "ColdTraceMQTT",
         "TestSupport",
       ]
     ),

@@ -25,6 +25,8 @@ public final class CollectorService: Sendable {
     /// A sensor silent this long raises `offline`; checked every `silenceCheckSeconds` against the collector's clock.
     public var silence = SilenceRule(silentAfterSeconds: 600)
     public var silenceCheckSeconds: Double = 15
+    /// The operator's notification program, if any.
+    public var notification: NotificationHook.Settings?
     public init(collectorID: String, broker: BrokerAddress) {
       self.collectorID = collectorID
       self.broker = broker
@@ -43,6 +45,7 @@ public final class CollectorService: Sendable {
   private let tally = Mutex(Tally())
   private let acknowledgements = AcknowledgementPublisher()
   private let reportedGaps = Mutex<[String: Int64]>([:])
+  private let hook: NotificationHook?
 
   /// Running totals since start, for logs and tests.
   public struct Tally: Sendable, Equatable {
@@ -62,6 +65,7 @@ public final class CollectorService: Sendable {
     self.journal = journal
     self.logger = logger
     self.clock = clock
+    self.hook = settings.notification.map { NotificationHook(settings: $0, logger: logger) }
   }
 
   public var totals: Tally { tally.withLock { $0 } }
@@ -104,6 +108,7 @@ public final class CollectorService: Sendable {
     client.start()
     startAcknowledging()
     startSilenceChecks()
+    hook?.start()
     logger.info(
       "collector started",
       metadata: ["broker": "\(settings.broker)", "db": "\(pipeline.store.path)", "journal": "\(journal.path)"])
@@ -112,6 +117,7 @@ public final class CollectorService: Sendable {
   /// Publishes `offline`, disconnects cleanly and stops.
   public func stop() {
     stopping.store(true, ordering: .sequentiallyConsistent)
+    hook?.stop()
     guard let client = client.withLock({ $0 }) else { return }
     let topic = Topics.collectorStatus(id: settings.collectorID)
     _ = try? client.publish(topic: topic, payload: Array(statusLine("offline").utf8), retain: true)
@@ -198,6 +204,7 @@ public final class CollectorService: Sendable {
     for alert in alertLines {
       logger.notice("alert: \(alert.line)")
       _ = try? client?.publish(topic: alert.topic, payload: Array(alert.line.utf8))
+      hook?.notify(room: String(alert.topic.dropFirst(Topics.root.count + "/alert/".count)), line: alert.line)
     }
   }
 

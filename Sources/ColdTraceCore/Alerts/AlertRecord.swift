@@ -75,6 +75,8 @@ public struct AlertRecord: Sendable, Equatable {
       ("limit", optional(limit, JSONText.number)),
       ("peak", optional(peak, JSONText.number)),
       ("message", JSONText.quoted(message)),
+      // An alert that is over but nobody acknowledged stays flagged for review.
+      ("unacknowledged", ackedAt == nil ? "true" : "false"),
     ]
     return "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
   }

@@ -50,6 +50,7 @@ struct CollectCommand: ParsableCommand {
     serviceSettings.protocolVersion = settings.protocolVersion
     serviceSettings.tls = settings.tls
     serviceSettings.silence = SilenceRule(silentAfterSeconds: settings.offlineAfterMinutes * 60)
+    serviceSettings.notification = settings.notification
     serviceSettings.silenceCheckSeconds = min(15, max(1, settings.offlineAfterMinutes * 60 / 4))
     let service = CollectorService(settings: serviceSettings, pipeline: pipeline, journal: journal, logger: logger)
     try service.start()

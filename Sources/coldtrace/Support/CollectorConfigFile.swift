@@ -13,11 +13,12 @@ struct CollectorConfigFile {
   var tls: ClientOptions.TLS?
   var products = ProductAssignment()
   var offlineAfterMinutes: Double = 10
+  var notification: NotificationHook.Settings?
 
   static func load(_ config: ConfigTable) throws(ConfigError) -> CollectorConfigFile {
     try config.rejectUnknownKeys(allowed: [
       "db", "journal", "broker", "collector_id", "mqtt_version", "default_product", "rooms", "tls",
-      "offline_after_minutes",
+      "offline_after_minutes", "notify",
     ])
     var file = CollectorConfigFile()
     file.db = try config.string("db")
@@ -50,6 +51,23 @@ struct CollectorConfigFile {
         guard let name = try rooms.string(key) else { continue }
         file.products.rooms[key] = try profile(named: name, rooms, key)
       }
+    }
+    if let notify = try config.table("notify") {
+      try notify.rejectUnknownKeys(allowed: ["command", "group_seconds", "timeout_seconds", "retries"])
+      guard let command = try notify.strings("command"), command.first?.hasPrefix("/") == true else {
+        throw notify.invalid("command", "must be an array whose first element is the program's absolute path")
+      }
+      var settings = NotificationHook.Settings(command: command)
+      settings.groupingSeconds = try notify.double("group_seconds") ?? settings.groupingSeconds
+      settings.timeoutSeconds = try notify.double("timeout_seconds") ?? settings.timeoutSeconds
+      settings.retries = try notify.int("retries") ?? settings.retries
+      guard (0...3600).contains(settings.groupingSeconds), (0.1...3600).contains(settings.timeoutSeconds),
+        (0...100).contains(settings.retries)
+      else {
+        throw notify.invalid(
+          "command", "settings out of range: group_seconds 0…3600, timeout_seconds 0.1…3600, retries 0…100")
+      }
+      file.notification = settings
     }
     if let tls = try config.table("tls") {
       try tls.rejectUnknownKeys(allowed: ["ca_file", "cert_file", "key_file"])
