@@ -25,6 +25,8 @@ public final class CollectorService: Sendable {
     /// A sensor silent this long raises `offline`; checked every `silenceCheckSeconds` against the collector's clock.
     public var silence = SilenceRule(silentAfterSeconds: 600)
     public var silenceCheckSeconds: Double = 15
+    /// An agent whose status stays `offline` (its will) this long raises `agent_offline`.
+    public var agentPresence = AgentPresenceRule(graceSeconds: 120)
     /// The operator's notification program, if any.
     public var notification: NotificationHook.Settings?
     public init(collectorID: String, broker: BrokerAddress) {
@@ -46,6 +48,7 @@ public final class CollectorService: Sendable {
   private let acknowledgements = AcknowledgementPublisher()
   private let reportedGaps = Mutex<[String: Int64]>([:])
   private let hook: NotificationHook?
+  private let presence: AgentPresenceTracker
 
   /// Running totals since start, for logs and tests.
   public struct Tally: Sendable, Equatable {
@@ -59,13 +62,14 @@ public final class CollectorService: Sendable {
   public init(
     settings: Settings, pipeline: IngestPipeline, journal: AlertJournal, logger: Logger,
     clock: @escaping @Sendable () -> Timestamp = WallClock.now
-  ) {
+  ) throws {
     self.settings = settings
     self.pipeline = pipeline
     self.journal = journal
     self.logger = logger
     self.clock = clock
     self.hook = settings.notification.map { NotificationHook(settings: $0, logger: logger) }
+    self.presence = try AgentPresenceTracker(rule: settings.agentPresence, store: pipeline.store)
   }
 
   public var totals: Tally { tally.withLock { $0 } }
@@ -104,6 +108,7 @@ public final class CollectorService: Sendable {
         }
       })
     try client.subscribe(Topics.readingFilter, qos: .atLeastOnce)
+    try client.subscribe(Topics.statusFilter, qos: .atLeastOnce)
     self.client.withLock { $0 = client }
     client.start()
     startAcknowledging()
@@ -138,6 +143,12 @@ public final class CollectorService: Sendable {
   /// back-off, without acknowledging: the broker holds everything behind it. Any other failure belongs to this message
   /// alone; it is kept whole in quarantine (reason `ingest_failed`) so it cannot block every message after it.
   func handle(_ message: ReceivedMessage) {
+    if message.topic.hasPrefix(Topics.root + "/status/") {
+      if !presence.receive(topic: message.topic, payload: message.payload, now: clock()) {
+        logger.warning("ignored a malformed status message on \(message.topic)")
+      }
+      return
+    }
     var attempt = 0
     while true {
       do {
@@ -218,7 +229,8 @@ public final class CollectorService: Sendable {
         guard waited >= settings.silenceCheckSeconds else { continue }
         waited = 0
         do {
-          let lines = try pipeline.checkSilence(now: clock(), rule: settings.silence)
+          let lines =
+            try pipeline.checkSilence(now: clock(), rule: settings.silence) + presence.check(now: clock())
           tally.withLock { $0.alertEvents += lines.count }
           emit(lines)
         } catch {

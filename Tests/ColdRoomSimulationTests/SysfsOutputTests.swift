@@ -9,29 +9,33 @@ import Testing
 /// The fake sysfs tree, read back by the agent's real drivers.
 @Suite("Sysfs output")
 struct SysfsOutputTests {
-  @Test("the w1 and hwmon drivers read what the simulator wrote; a CRC failure and a dropout become faults")
+  @Test("the w1, hwmon and IIO drivers read what the simulator wrote; a CRC failure and a dropout become faults")
   func driversReadTheTree() throws {
     let root = try TemporaryDirectory.make(prefix: "sim-sysfs")
     defer { try? FileManager.default.removeItem(at: root) }
-    let probes = [Probe(id: "28-0316a2b4c5d6"), Probe(id: "sht31-door", kind: .sht31)]
+    let probes = [Probe(id: "28-0316a2b4c5d6"), Probe(id: "sht31-door", kind: .sht31), Probe(id: "d", kind: .dht22)]
     let writer = SysfsWriter(root: root.path, probes: probes)
     let w1 = W1Sensor(id: "a", room: "r", device: "28-0316a2b4c5d6", sysfsRoot: root.path)
     let hwmon = HwmonSensor(id: "b", room: "r", chip: "sht31-door", sysfsRoot: root.path)
+    let iio = IIOSensor(id: "c", room: "r", device: "iio:device0", sysfsRoot: root.path)
     let now = RoomTrace.start
 
-    try writer.write([.reading(tempC: -1.0625, rhPct: nil), .reading(tempC: 3.87, rhPct: 91.4)])
+    try writer.write([
+      .reading(tempC: -1.0625, rhPct: nil), .reading(tempC: 3.87, rhPct: 91.4), .reading(tempC: 4.1, rhPct: 88.0),
+    ])
     // Like the kernel's w1_therm (`(int)raw * 1000 / 16`), milli-degrees truncate toward zero: −1.0625 → t=-1062.
     #expect(w1.read(at: now) == .values(tempC: -1.062, rhPct: nil))
     #expect(hwmon.read(at: now) == .values(tempC: 3.87, rhPct: 91.4))
+    #expect(iio.read(at: now) == .values(tempC: 4.1, rhPct: 88.0))
 
-    try writer.write([.crcFailure(garbledC: 40), .reading(tempC: 3.9, rhPct: 91.0)])
+    try writer.write([.crcFailure(garbledC: 40), .reading(tempC: 3.9, rhPct: 91.0), .absent])
     guard case .fault = w1.read(at: now) else {
       Issue.record("a w1_slave with a bad CRC must be a fault")
       return
     }
-    try writer.write([.reading(tempC: 85, rhPct: nil), .absent])
-    guard case .fault = w1.read(at: now), case .fault = hwmon.read(at: now) else {
-      Issue.record("85 °C and a missing chip must be faults")
+    try writer.write([.reading(tempC: 85, rhPct: nil), .absent, .absent])
+    guard case .fault = w1.read(at: now), case .fault = hwmon.read(at: now), case .fault = iio.read(at: now) else {
+      Issue.record("85 °C and missing chips must be faults")
       return
     }
   }

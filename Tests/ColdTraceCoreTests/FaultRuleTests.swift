@@ -51,4 +51,12 @@ struct FaultRuleTests {
     }
     #expect(run(noisy).isEmpty)
   }
+
+  @Test func probeNoiseAtFastSamplingIsNoJump() {
+    let fast = (0..<100).map { (index: Int) -> Sample in
+      let noise = index % 2 == 0 ? 0.2 : -0.2
+      return Sample(seq: Int64(index + 1), ts: t0.adding(seconds: Double(index) * 0.5), tempC: 3.5 + noise)
+    }
+    #expect(run(fast).isEmpty)
+  }
 }

@@ -65,7 +65,7 @@ final class DeployedBroker {
   deinit { broker.stop() }
 
   /// The deployed configuration with its ports and paths swapped for the test's; every swap must find its text.
-  private static func testCopy(of config: String, replacing swaps: [String: String]) throws -> String {
+  static func testCopy(of config: String, replacing swaps: [String: String]) throws -> String {
     var copy = config
     for (original, replacement) in swaps {
       guard copy.contains(original) else { throw TestSupportError("coldtrace.conf no longer contains \(original)") }

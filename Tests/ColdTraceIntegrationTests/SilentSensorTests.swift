@@ -6,7 +6,7 @@ import TestSupport
 import Testing
 
 /// A sensor that stops reporting raises `offline` from the collector's timer, with no further reading; the next
-/// reading resolves it.
+/// reading resolves it. The agent's will raises `agent_offline` after the grace period; its return resolves it.
 @Suite(.serialized, .timeLimit(.minutes(2)))
 struct SilentSensorTests {
   @Test func aKilledAgentsSensorGoesOfflineWithoutAnotherReadingAndComesBack() throws {
@@ -14,7 +14,8 @@ struct SilentSensorTests {
     defer { broker.stop() }
     let facility = try Facility(broker: broker)
     let config = facility.directory.appendingPathComponent("collector.toml")
-    try "offline_after_minutes = 0.05\n".write(to: config, atomically: true, encoding: .utf8)
+    try "offline_after_minutes = 0.05\nagent_offline_after_minutes = 0.05\n".write(
+      to: config, atomically: true, encoding: .utf8)
     let log = facility.directory.appendingPathComponent("silent-collector.log")
     let collector = try ChildProcess(
       name: "collector", executable: Executables.product("coldtrace").path,
@@ -39,6 +40,10 @@ struct SilentSensorTests {
     #expect(try store.counts().readings == readingsAtKill, "the alert came from the timer, not from a reading")
     let offline = try #require(try store.alerts(filter).first { $0.kind == .offline })
     #expect(offline.state == .open && offline.severity == .critical)
+    // The agent's will said offline: after the grace period, one agent_offline alert for the box itself.
+    var agentFilter = AlertFilter()
+    agentFilter.sensor = "hx-edge-1"
+    #expect(eventually(timeout: 20) { (try? store.alerts(agentFilter))?.first?.kind == .agentOffline })
 
     let restarted = try facility.startAgent(interval: 0.5)
     defer { restarted.stop() }
@@ -47,5 +52,7 @@ struct SilentSensorTests {
         (try? store.alert(id: offline.id))?.state == .resolved
       })
     #expect(try store.alerts(filter).filter { $0.kind == .offline }.count == 1, "one alert, not one per check")
+    #expect(eventually(timeout: 20) { (try? store.alerts(agentFilter))?.first?.state == .resolved })
+    #expect(try store.alerts(agentFilter).count == 1)
   }
 }

@@ -7,7 +7,8 @@ public struct FaultRule: Sendable, Equatable {
   /// The same temperature for at least this many readings and this long is a stuck probe.
   public var stuckReadings = 30
   public var stuckSeconds: Double = 6 * 3600
-  /// A change faster than this (°C per minute) between consecutive readings is not physical for room air.
+  /// A change faster than this (°C per minute) between consecutive readings is not physical for room air; readings
+  /// less than a minute apart are held to the same change per reading, so probe noise at fast rates is no fault.
   public var maxStepPerMinute = 10.0
 
   public init() {}
@@ -24,8 +25,8 @@ public struct FaultRule: Sendable, Equatable {
     guard let value = sample.tempC else { return nil }
     defer { state.previous = (value, sample.ts) }
     if let previous = state.previous {
-      let minutes = max(sample.ts.seconds(since: previous.ts) / 60, 1.0 / 60)
-      let step = abs(value - previous.value) / minutes
+      let minutes = sample.ts.seconds(since: previous.ts) / 60
+      let step = abs(value - previous.value) / max(minutes, 1)
       if step > maxStepPerMinute {
         state.sameValueSince = nil
         return open(

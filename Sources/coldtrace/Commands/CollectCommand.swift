@@ -52,7 +52,8 @@ struct CollectCommand: ParsableCommand {
     serviceSettings.silence = SilenceRule(silentAfterSeconds: settings.offlineAfterMinutes * 60)
     serviceSettings.notification = settings.notification
     serviceSettings.silenceCheckSeconds = min(15, max(1, settings.offlineAfterMinutes * 60 / 4))
-    let service = CollectorService(settings: serviceSettings, pipeline: pipeline, journal: journal, logger: logger)
+    serviceSettings.agentPresence = AgentPresenceRule(graceSeconds: settings.agentOfflineAfterMinutes * 60)
+    let service = try CollectorService(settings: serviceSettings, pipeline: pipeline, journal: journal, logger: logger)
     try service.start()
     let signal = SignalWaiter.waitForTermination()
     logger.info("signal \(signal) received, stopping")

@@ -13,12 +13,13 @@ struct CollectorConfigFile {
   var tls: ClientOptions.TLS?
   var products = ProductAssignment()
   var offlineAfterMinutes: Double = 10
+  var agentOfflineAfterMinutes: Double = 2
   var notification: NotificationHook.Settings?
 
   static func load(_ config: ConfigTable) throws(ConfigError) -> CollectorConfigFile {
     try config.rejectUnknownKeys(allowed: [
       "db", "journal", "broker", "collector_id", "mqtt_version", "default_product", "rooms", "tls",
-      "offline_after_minutes", "notify",
+      "offline_after_minutes", "agent_offline_after_minutes", "notify",
     ])
     var file = CollectorConfigFile()
     file.db = try config.string("db")
@@ -38,6 +39,12 @@ struct CollectorConfigFile {
         throw config.invalid("offline_after_minutes", "must be 0.05…10080 (a week)")
       }
       file.offlineAfterMinutes = minutes
+    }
+    if let minutes = try config.double("agent_offline_after_minutes") {
+      guard minutes >= 0, minutes <= 10_080 else {
+        throw config.invalid("agent_offline_after_minutes", "must be 0…10080 (a week)")
+      }
+      file.agentOfflineAfterMinutes = minutes
     }
     if let name = try config.string("default_product") {
       file.products.defaultProduct = try profile(named: name, config, "default_product")

@@ -1,0 +1,76 @@
+import ColdTraceCore
+import ColdTraceStorage
+import Synchronization
+
+/// Follows agents' retained status messages (`coldtrace/v1/status/<site>/<agent>`) and raises `agent_offline` after
+/// the grace period, resolving it when the agent says `online` again.
+final class AgentPresenceTracker: Sendable {
+  private struct AgentID: Hashable {
+    var site: String
+    var agent: String
+  }
+
+  let rule: AgentPresenceRule
+  let store: SQLiteStore
+  private let agents = Mutex<[AgentID: AgentPresenceRule.Presence]>([:])
+
+  init(rule: AgentPresenceRule, store: SQLiteStore) throws {
+    self.rule = rule
+    self.store = store
+    // Alerts left open by a previous run stay open until the agent says online.
+    var open = AlertFilter()
+    open.state = .open
+    let acked = { () throws -> [AlertRecord] in
+      var filter = AlertFilter()
+      filter.state = .acked
+      return try store.alerts(filter)
+    }
+    for alert in try store.alerts(open) + acked() where alert.kind == .agentOffline {
+      agents.withLock {
+        $0[AgentID(site: alert.site, agent: alert.sensor)] = .init(online: false, since: alert.openedAt, alerting: true)
+      }
+    }
+  }
+
+  /// Records a status message; returns false if the topic or payload is not an agent status.
+  func receive(topic: String, payload: UnsafeRawBufferPointer, now: Timestamp) -> Bool {
+    let levels = topic.split(separator: "/", omittingEmptySubsequences: false)
+    guard levels.count == 5, levels[0] == "coldtrace", levels[1] == "v1", levels[2] == "status" else { return false }
+    let site = String(levels[3])
+    guard site != Identifier.reservedSiteID else { return true }  // collectors' own status
+    guard case .object(let object)? = try? JSONParser.parse(payload), case .string(let state)? = object["state"],
+      case .string(let agent)? = object["agent"], Identifier.isValid(agent, as: .agent),
+      Identifier.isValid(site, as: .site)
+    else { return false }
+    let id = AgentID(site: site, agent: agent)
+    let online = state == "online"
+    agents.withLock { agents in
+      var presence = agents[id] ?? .init(online: online, since: now)
+      if presence.online != online || agents[id] == nil {
+        presence.online = online
+        presence.since = now
+      }
+      agents[id] = presence
+    }
+    return true
+  }
+
+  /// Opens or resolves `agent_offline` alerts due at `now`; returns the committed journal lines.
+  func check(now: Timestamp) throws -> [AlertLine] {
+    var lines: [AlertLine] = []
+    let snapshot = agents.withLock { $0 }
+    for (id, before) in snapshot {
+      var presence = before
+      guard let event = rule.evaluate(site: id.site, agent: id.agent, presence: &presence, now: now) else { continue }
+      do {
+        let recorded = try store.write { tx in try tx.apply(event) }
+        lines.append(AlertLine(topic: Topics.alert(site: id.site, room: "-"), line: recorded.line))
+      } catch let error as StoreError where event.type == .resolved {
+        _ = error  // nothing open to resolve (resolved by hand or lost): the agent is simply back
+      }
+      // Only the alert flag is ours to write back: a status that arrived meanwhile stays.
+      agents.withLock { $0[id]?.alerting = presence.alerting }
+    }
+    return lines
+  }
+}
