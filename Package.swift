@@ -67,7 +67,7 @@ let package = Package(
     .target(
       name: "ColdTraceAgent",
       dependencies: [
-        "ColdTraceCore", "ColdTraceMQTT", "ColdTraceSystem", "ColdRoomSimulation", "CModbus",
+        "ColdTraceCore", "ColdTraceMQTT", "ColdTraceSystem", "ColdRoomSimulation", "ColdRoomScenarios", "CModbus",
         .product(name: "Logging", package: "swift-log"),
       ]
     ),

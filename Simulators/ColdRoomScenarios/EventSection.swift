@@ -48,7 +48,8 @@ enum EventSection {
     case "probe_fault":
       guard let probe = try table.string("probe") else { throw table.invalid("probe", "is required") }
       guard probeIDs.contains(probe) else {
-        throw table.invalid("probe", "names no [[probe]] of this scenario (known: \(probeIDs.sorted().joined(separator: ", ")))")
+        throw table.invalid(
+          "probe", "names no [[probe]] of this scenario (known: \(probeIDs.sorted().joined(separator: ", ")))")
       }
       return .probeFault(probeID: probe, fault: try fault(table), minutes: try duration(table, required: false))
     default:
@@ -86,7 +87,8 @@ enum EventSection {
       }
       return .moved(to: placement)
     default:
-      throw table.invalid("fault", "must be one of stuck, drift, dropout, power_on_reset, crc_failures, moved (got \(name))")
+      throw table.invalid(
+        "fault", "must be one of stuck, drift, dropout, power_on_reset, crc_failures, moved (got \(name))")
     }
   }
 }

@@ -14,24 +14,11 @@ enum ProbeSection {
       }
       placement = parsed
     }
-    var probe: Probe
-    switch try table.string("kind") ?? "ds18b20" {
-    case "ds18b20":
-      probe = Probe(id: id, placement: placement)
-    case "sht31":
-      probe = Probe(id: id, placement: placement, measuresHumidity: true)
-      probe.resolutionC = 0.01
-      probe.noiseC = 0.03
-      probe.lagSeconds = 30
-    case "dht22":
-      probe = Probe(id: id, placement: placement, measuresHumidity: true)
-      probe.resolutionC = 0.1
-      probe.noiseC = 0.1
-      probe.noiseRHPct = 1
-      probe.lagSeconds = 40
-    case let other:
-      throw table.invalid("kind", "must be one of ds18b20, sht31, dht22 (got \(other))")
+    let kindName = try table.string("kind") ?? "ds18b20"
+    guard let kind = ProbeKind(rawValue: kindName) else {
+      throw table.invalid("kind", "must be one of ds18b20, sht31, dht22 (got \(kindName))")
     }
+    var probe = Probe(id: id, kind: kind, placement: placement)
     probe.offsetC = try table.double("offset_c") ?? probe.offsetC
     probe.lagSeconds = try table.nonNegative("lag_seconds") ?? probe.lagSeconds
     probe.noiseC = try table.nonNegative("noise_c") ?? probe.noiseC

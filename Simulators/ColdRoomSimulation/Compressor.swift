@@ -16,7 +16,7 @@ public struct Compressor: Sendable, Equatable {
   /// Conductance between the room air and the evaporator coil, W/K. A smaller coil runs colder and dries the air more.
   public var coilUAWPerK = 500.0
   /// Mass flow of air that actually touches the coil fins, kg/s (fan flow times contact factor).
-  public var coilContactKgPerS = 0.25
+  public var coilContactKgPerS = 0.18
   /// Power of the evaporator fans, W; it ends up as heat in the room.
   public var fanW = 150.0
 

@@ -13,7 +13,7 @@ public struct Defrost: Sendable, Equatable {
   /// Heater power, W.
   public var heaterW = 2_500.0
   /// Share of the heater power that warms the room air rather than the coil and the frost.
-  public var shareToAir = 0.45
+  public var shareToAir = 0.3
   /// Share of the melted frost that evaporates back into the room instead of draining.
   public var reevaporatedShare = 0.15
 

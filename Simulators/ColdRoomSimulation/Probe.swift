@@ -1,34 +1,52 @@
 import Foundation
 
-/// A temperature probe (optionally with humidity) in the room: its placement, calibration offset, lag, noise and
-/// resolution, and the faults a scenario gives it.
-///
-/// Defaults are a DS18B20 in a stainless sleeve: 0.0625 °C steps, about 0.05 °C of noise, a 90 s time constant in
-/// moving air; the humidity part is an SHT-class sensor with 0.1 % steps.
+/// The sensor models a probe can be, each with its own resolution, noise and lag.
+public enum ProbeKind: String, Sendable, Equatable, CaseIterable {
+  /// Maxim DS18B20 on 1-wire: temperature only, 12-bit (0.0625 °C), ±0.5 °C, slow in its stainless sleeve.
+  case ds18b20
+  /// Sensirion SHT3x behind hwmon: temperature (0.01 °C) and humidity, fast.
+  case sht31
+  /// Aosong DHT22 (AM2302) behind IIO: temperature and humidity in 0.1 steps, noisy.
+  case dht22
+}
+
+/// A probe in the room: its model, placement, calibration offset, lag, noise and resolution. Faults come from the
+/// scenario's timeline (`RoomEvent.Kind.probeFault`).
 public struct Probe: Sendable, Equatable {
   /// Probe identity, e.g. a 1-wire id `28-0316a2b4c5d6`.
   public var id: String
+  public var kind: ProbeKind
   public var placement: ProbePlacement
-  /// Whether the probe also measures relative humidity (only meaningful in the air).
-  public var measuresHumidity: Bool
   /// Calibration error, K, added to every reading.
   public var offsetC = 0.0
   /// First-order time constant, seconds.
-  public var lagSeconds = 90.0
+  public var lagSeconds: Double
   /// Standard deviation of the temperature noise, K.
-  public var noiseC = 0.05
+  public var noiseC: Double
   /// Resolution of the temperature reading, K (DS18B20 at 12 bits: 0.0625).
-  public var resolutionC = 0.0625
+  public var resolutionC: Double
   /// Standard deviation of the humidity noise, %.
-  public var noiseRHPct = 0.4
+  public var noiseRHPct: Double
   /// Resolution of the humidity reading, %.
   public var resolutionRHPct = 0.1
 
-  public init(id: String, placement: ProbePlacement = .air, measuresHumidity: Bool = false) {
+  /// A probe with the model's usual resolution, noise and lag.
+  public init(id: String, kind: ProbeKind = .ds18b20, placement: ProbePlacement = .air) {
     self.id = id
+    self.kind = kind
     self.placement = placement
-    self.measuresHumidity = measuresHumidity
+    switch kind {
+    case .ds18b20:
+      (lagSeconds, noiseC, resolutionC, noiseRHPct) = (90, 0.05, 0.0625, 0)
+    case .sht31:
+      (lagSeconds, noiseC, resolutionC, noiseRHPct) = (30, 0.03, 0.01, 0.4)
+    case .dht22:
+      (lagSeconds, noiseC, resolutionC, noiseRHPct) = (40, 0.1, 0.1, 1.0)
+    }
   }
+
+  /// Whether the probe also measures relative humidity.
+  public var measuresHumidity: Bool { kind != .ds18b20 }
 }
 
 /// A probe's changing state: what its sensing element has caught up to, and the memory its faults need.

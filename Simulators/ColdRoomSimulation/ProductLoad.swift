@@ -17,7 +17,7 @@ public struct ProductLoad: Sendable, Equatable {
   /// Factor by which respiration rises per 10 K.
   public var respirationQ10 = 2.5
   /// Water lost per kilogram, per second, per pascal of vapour-pressure deficit, kg/(kg·s·Pa).
-  public var transpirationPerPa = 1.0e-10
+  public var transpirationPerPa = 2.0e-10
 
   public init() {}
 

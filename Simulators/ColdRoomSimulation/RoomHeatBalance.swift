@@ -13,7 +13,7 @@ public struct RoomEnvelope: Sendable, Equatable {
   /// Outside air leaking in through closed seals, kg/s.
   public var infiltrationKgPerS = 0.004
   /// Outside air exchanged through the open door, kg/s.
-  public var doorExchangeKgPerS = 0.35
+  public var doorExchangeKgPerS = 0.25
 
   public init() {}
 

@@ -1,3 +1,4 @@
+import ColdRoomScenarios
 import ColdRoomSimulation
 import ColdTraceCore
 import ColdTraceSystem
@@ -20,17 +21,27 @@ public final class SimulatedSensor: Sensor {
   }
 }
 
-/// `driver = "simulated"`: keys `setpoint_c`, `ambient_c`, `seed`, and one scripted door opening
-/// (`door_open_at_minute`, `door_open_minutes`, minutes after the agent's clock starts).
+/// `driver = "simulated"`: either a scenario of `Simulators/scenarios/` (`scenario = "path.toml"`, `probe = "<id in
+/// it>"`), played from the agent's clock start; or the small built-in room: keys `setpoint_c`, `ambient_c`, `seed`,
+/// and one scripted door opening (`door_open_at_minute`, `door_open_minutes`, minutes after the agent's clock starts).
 public enum SimulatedDriver: SensorDriver {
   public static let name = "simulated"
   public static let keys: Set<String> = [
-    "setpoint_c", "ambient_c", "seed", "door_open_at_minute", "door_open_minutes",
+    "setpoint_c", "ambient_c", "seed", "door_open_at_minute", "door_open_minutes", "scenario", "probe",
   ]
 
   public static func factory(id: String, room: String, table: ConfigTable) throws(ConfigError)
     -> @Sendable (SensorContext) -> any Sensor
   {
+    if let path = try table.string("scenario") {
+      let scenario = try ScenarioFile.load(path)
+      let probe = try table.string("probe") ?? scenario.probes.first?.id ?? ""
+      guard scenario.probes.contains(where: { $0.id == probe }) else {
+        let known = scenario.probes.map(\.id).joined(separator: ", ")
+        throw table.invalid("probe", "\"\(probe)\" is not a probe of \(path) (known: \(known))")
+      }
+      return { context in ScenarioSensor(id: id, room: room, scenario: scenario, probe: probe, start: context.start) }
+    }
     var parameters = SimpleColdRoom.Parameters()
     parameters.setpointC = try table.double("setpoint_c") ?? parameters.setpointC
     parameters.ambientC = try table.double("ambient_c") ?? parameters.ambientC

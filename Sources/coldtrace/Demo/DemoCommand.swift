@@ -64,8 +64,10 @@ struct DemoCommand: ParsableCommand {
     defer { watcher.stop() }
     guard watcher.waitUntilConnected(seconds: 10) else { throw DemoFailure("cannot reach the demo broker") }
 
+    let scenario = workspace.appendingPathComponent("room-scenario.toml")
+    try DemoFacility.scenario.write(to: scenario, atomically: true, encoding: .utf8)
     let agentConfig = workspace.appendingPathComponent("agent.toml")
-    try DemoFacility.agentConfig(port: port, stateDirectory: workspace).write(
+    try DemoFacility.agentConfig(port: port, stateDirectory: workspace, scenario: scenario).write(
       to: agentConfig, atomically: true, encoding: .utf8)
     say("  agent      coldtrace-agent: probe \(DemoFacility.sensor), a reading every 30 s of room time")
     say("")

@@ -27,7 +27,35 @@ enum DemoFacility {
     return text
   }
 
-  static func agentConfig(port: Int, stateDirectory: URL) -> String {
+  /// The room, as a `Simulators/` scenario: 2 t of litchi, its door left open 30 minutes from minute 10.
+  static let scenario = """
+    # ColdTrace demo room: a litchi cold room whose door is left open for 30 minutes (see Simulators/scenarios/).
+    name = "demo-door-open"
+    description = "Door of a 2 t litchi room left open 30 min"
+    start = "2026-06-12T01:00:00Z"
+    hours = 2
+    sample_seconds = 30
+    seed = 7
+
+    [product]
+    kind = "litchi"
+    mass_kg = 2000
+
+    [defrost]
+    per_day = 0
+
+    [[probe]]
+    id = "sht31-air"
+    kind = "sht31"
+    placement = "air"
+
+    [[event]]
+    at_minutes = 10
+    kind = "door_open"
+    minutes = 30
+    """
+
+  static func agentConfig(port: Int, stateDirectory: URL, scenario: URL) -> String {
     """
     # ColdTrace demo agent: one simulated litchi cold room whose door is left open for 30 minutes.
     site = "\(site)"
@@ -44,11 +72,8 @@ enum DemoFacility {
     id = "\(sensor)"
     room = "\(room)"
     driver = "simulated"
-    setpoint_c = 3.5
-    ambient_c = 30
-    door_open_at_minute = 10
-    door_open_minutes = 30
-    seed = 7
+    scenario = "\(scenario.path)"
+    probe = "sht31-air"
     """
   }
 }

@@ -10,8 +10,8 @@ import Testing
 
 /// Mosquitto started as root drops to the `mosquitto` user (no `user root` here, unlike every other test broker):
 /// the owners and modes deploy/install.sh gives the broker's files must let it read them.
-@Suite(.serialized, .timeLimit(.minutes(2)))
-struct BrokerFilePermissionTests {
+/// (Part of `BrokerSecurityTests`, so the suite's filter and serialisation cover it.)
+extension BrokerSecurityTests {
   private static var canDropPrivileges: Bool { getuid() == 0 && getpwnam("mosquitto") != nil }
 
   @Test(.enabled(if: canDropPrivileges, "needs root and the mosquitto user"))
