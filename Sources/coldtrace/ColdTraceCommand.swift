@@ -20,7 +20,7 @@ struct ColdTraceCommand: ParsableCommand {
     version: CollectorService.version,
     subcommands: [
       CollectCommand.self, AlertsCommand.self, AckCommand.self, LotCommand.self, ReadingsCommand.self,
-      StatusCommand.self, ProductsCommand.self, JournalCommand.self, DemoCommand.self,
+      StatusCommand.self, ProductsCommand.self, JournalCommand.self, BackupCommand.self, DemoCommand.self,
     ]
   )
 
