@@ -27,6 +27,8 @@ public final class CollectorService: Sendable {
     public var silenceCheckSeconds: Double = 15
     /// An agent whose status stays `offline` (its will) this long raises `agent_offline`.
     public var agentPresence = AgentPresenceRule(graceSeconds: 120)
+    /// An acknowledged alert still open this long is announced again (0: never).
+    public var renotifyAfterSeconds: Double = 3600
     /// The operator's notification program, if any.
     public var notification: NotificationHook.Settings?
     public init(collectorID: String, broker: BrokerAddress) {
@@ -229,8 +231,10 @@ public final class CollectorService: Sendable {
         guard waited >= settings.silenceCheckSeconds else { continue }
         waited = 0
         do {
-          let lines =
-            try pipeline.checkSilence(now: clock(), rule: settings.silence) + presence.check(now: clock())
+          var lines = try pipeline.checkSilence(now: clock(), rule: settings.silence) + presence.check(now: clock())
+          if settings.renotifyAfterSeconds > 0 {
+            lines += try pipeline.renotify(now: clock(), afterSeconds: settings.renotifyAfterSeconds)
+          }
           tally.withLock { $0.alertEvents += lines.count }
           emit(lines)
         } catch {

@@ -99,6 +99,13 @@ public final class IngestPipeline: Sendable {
     }
   }
 
+  /// Announces again the acknowledged alerts still open after `afterSeconds` (see `IngestTransaction.renotifyDue`).
+  public func renotify(now: Timestamp, afterSeconds: Double) throws -> [AlertLine] {
+    try store.write { tx in try tx.renotifyDue(now: now, afterSeconds: afterSeconds) }.map { recorded in
+      AlertLine(topic: Topics.alert(site: recorded.alert.site, room: recorded.alert.room), line: recorded.line)
+    }
+  }
+
   private func commitLocked(_ reading: DecodedReading, receivedAt: Timestamp) throws -> IngestOutcome {
     let key = reading.key
     let probe = ProbeKey(site: key.site, sensor: key.sensor)

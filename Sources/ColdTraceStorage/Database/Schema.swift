@@ -108,6 +108,10 @@ enum Schema {
           CREATE INDEX lot_placements_by_lot ON lot_placements(lot_id, from_ms);
           """)
     }
+    migrator.registerMigration("v4-renotification") { db in
+      // When an acknowledged alert that is still open was last announced again.
+      try db.execute(sql: "ALTER TABLE alerts ADD COLUMN renotified_ms INTEGER")
+    }
     return migrator
   }
 }

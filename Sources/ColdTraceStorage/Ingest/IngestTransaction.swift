@@ -143,6 +143,25 @@ public struct IngestTransaction {
     return try recordEvent("acked", alert: alert, at: at)
   }
 
+  /// Announces again every acknowledged alert still open `afterSeconds` after its acknowledgement or its last
+  /// announcement (event `renotified`), so an alarm someone acknowledged and then forgot is not forgotten.
+  public func renotifyDue(now: Timestamp, afterSeconds: Double) throws -> [RecordedEvent] {
+    let cutoff = now.milliseconds - Int64(afterSeconds * 1000)
+    let due = try Row.fetchAll(
+      db,
+      sql: """
+        SELECT \(AlertRows.columns) FROM alerts
+        WHERE state = 'acked' AND COALESCE(renotified_ms, acked_ms) <= ? ORDER BY id
+        """, arguments: [cutoff]
+    ).map(AlertRows.record)
+    var recorded: [RecordedEvent] = []
+    for alert in due {
+      try db.execute(sql: "UPDATE alerts SET renotified_ms = ? WHERE id = ?", arguments: [now.milliseconds, alert.id])
+      recorded.append(try recordEvent("renotified", alert: alert, at: now))
+    }
+    return recorded
+  }
+
   private func recordEvent(_ name: String, alert: AlertRecord, at: Timestamp) throws -> RecordedEvent {
     let previous = try Row.fetchOne(
       db.cachedStatement(sql: "SELECT id, line FROM alert_events ORDER BY id DESC LIMIT 1"))

@@ -51,6 +51,7 @@ struct CollectCommand: ParsableCommand {
     serviceSettings.tls = settings.tls
     serviceSettings.silence = SilenceRule(silentAfterSeconds: settings.offlineAfterMinutes * 60)
     serviceSettings.notification = settings.notification
+    serviceSettings.renotifyAfterSeconds = settings.renotifyAfterMinutes * 60
     serviceSettings.silenceCheckSeconds = min(15, max(1, settings.offlineAfterMinutes * 60 / 4))
     serviceSettings.agentPresence = AgentPresenceRule(graceSeconds: settings.agentOfflineAfterMinutes * 60)
     let service = try CollectorService(settings: serviceSettings, pipeline: pipeline, journal: journal, logger: logger)

@@ -14,12 +14,13 @@ struct CollectorConfigFile {
   var products = ProductAssignment()
   var offlineAfterMinutes: Double = 10
   var agentOfflineAfterMinutes: Double = 2
+  var renotifyAfterMinutes: Double = 60
   var notification: NotificationHook.Settings?
 
   static func load(_ config: ConfigTable) throws(ConfigError) -> CollectorConfigFile {
     try config.rejectUnknownKeys(allowed: [
       "db", "journal", "broker", "collector_id", "mqtt_version", "default_product", "rooms", "tls",
-      "offline_after_minutes", "agent_offline_after_minutes", "notify",
+      "offline_after_minutes", "agent_offline_after_minutes", "renotify_after_minutes", "notify",
     ])
     var file = CollectorConfigFile()
     file.db = try config.string("db")
@@ -45,6 +46,12 @@ struct CollectorConfigFile {
         throw config.invalid("agent_offline_after_minutes", "must be 0…10080 (a week)")
       }
       file.agentOfflineAfterMinutes = minutes
+    }
+    if let minutes = try config.double("renotify_after_minutes") {
+      guard minutes >= 0, minutes <= 10_080 else {
+        throw config.invalid("renotify_after_minutes", "must be 0 (never) to 10080 (a week)")
+      }
+      file.renotifyAfterMinutes = minutes
     }
     if let name = try config.string("default_product") {
       file.products.defaultProduct = try profile(named: name, config, "default_product")
