@@ -6,7 +6,7 @@ import TestSupport
 import Testing
 
 /// `coldtrace-sim load` against a real mosquitto: what it says it sent is what a subscriber receives.
-@Suite("Load generator", .serialized, .timeLimit(.minutes(2)))
+@Suite("Load generator", .serialized, .timeLimit(.minutes(10)))
 struct LoadGeneratorTests {
   /// Messages and samples a subscriber saw, with every (topic, seq).
   final class Tally: Sendable {

@@ -5,7 +5,7 @@ import TestSupport
 import Testing
 
 /// `coldtrace-sim run --modbus-port`, read by the agent's real Modbus driver.
-@Suite("Modbus output", .timeLimit(.minutes(1)))
+@Suite("Modbus output", .timeLimit(.minutes(10)))
 struct ModbusOutputTests {
   @Test("the modbus driver reads XY-MD02-style registers that match the printed trace")
   func driverReadsTheServer() throws {

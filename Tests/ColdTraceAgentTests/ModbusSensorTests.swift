@@ -81,7 +81,7 @@ struct ModbusRegisterMapTests {
 }
 
 /// The `modbus` driver end to end against a real libmodbus TCP server on loopback, and its config validation.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(10)))
 struct ModbusSensorTests {
   @Test func xyMD02InputRegisters() throws {
     let server = try ModbusServer()

@@ -7,7 +7,7 @@ import TestSupport
 import Testing
 
 /// agent → broker → collector → stored reading and alert, all real processes on a loopback broker.
-@Suite(.serialized, .timeLimit(.minutes(3)))
+@Suite(.serialized, .timeLimit(.minutes(10)))
 struct AgentToCollectorTests {
   @Test func aDoorLeftOpenRaisesEscalatesAndResolvesOneAlert() throws {
     let broker = try MosquittoBroker()

@@ -4,7 +4,7 @@ import TestSupport
 import Testing
 
 /// `coldtrace backup` while the collector is writing: a consistent, integrity-checked copy.
-@Suite(.serialized, .timeLimit(.minutes(2)))
+@Suite(.serialized, .timeLimit(.minutes(10)))
 struct BackupTests {
   @Test func anOnlineBackupIsConsistentAndNeverOverwrites() throws {
     let broker = try MosquittoBroker()

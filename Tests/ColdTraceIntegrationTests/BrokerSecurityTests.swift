@@ -7,7 +7,7 @@ import Testing
 
 /// deploy/mosquitto/ (configuration, ACL, certificate and account scripts) on a real broker: who gets in, who may
 /// write and read what, and agent and collector end to end over TLS.
-@Suite(.serialized, .timeLimit(.minutes(3)))
+@Suite(.serialized, .timeLimit(.minutes(10)))
 struct BrokerSecurityTests {
   @Test func anonymousClientsAndWrongPasswordsAreRefused() throws {
     let deployed = try DeployedBroker()

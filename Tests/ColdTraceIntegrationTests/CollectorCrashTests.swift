@@ -8,7 +8,7 @@ import Testing
 
 /// The collector killed with SIGKILL mid-stream, twice, and restarted: every reading the broker accepted is stored,
 /// and none twice.
-@Suite(.serialized, .timeLimit(.minutes(4)))
+@Suite(.serialized, .timeLimit(.minutes(10)))
 struct CollectorCrashTests {
   @Test func sigkillMidStreamLosesNothingAndStoresNothingTwice() throws {
     let total = 3000

@@ -5,7 +5,7 @@ import TestSupport
 import Testing
 
 /// Real drivers on a fixture sysfs tree, through the real broker and collector.
-@Suite(.serialized, .timeLimit(.minutes(2)))
+@Suite(.serialized, .timeLimit(.minutes(10)))
 struct FaultyProbeTests {
   private static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .deletingLastPathComponent().appendingPathComponent("Fixtures")

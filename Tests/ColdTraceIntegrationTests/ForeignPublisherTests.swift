@@ -6,7 +6,7 @@ import TestSupport
 import Testing
 
 /// Readings from `mosquitto_pub` (a client nobody here wrote), good and bad.
-@Suite(.serialized, .timeLimit(.minutes(2)))
+@Suite(.serialized, .timeLimit(.minutes(10)))
 struct ForeignPublisherTests {
   @Test func aReadingFromMosquittoPubIsStoredAndAMalformedOneIsQuarantinedWithoutBlockingTheNext() throws {
     let broker = try MosquittoBroker()

@@ -7,7 +7,7 @@ import Testing
 
 /// A corpus of hostile payloads through a real broker into the real collector: each is quarantined with its reason,
 /// the collector keeps running, and the next good reading is stored.
-@Suite(.serialized, .timeLimit(.minutes(3)))
+@Suite(.serialized, .timeLimit(.minutes(10)))
 struct HostilePayloadTests {
   private static let good = "coldtrace/v1/reading/hongxuan/cold2/probe-1"
 

@@ -5,7 +5,7 @@ import TestSupport
 import Testing
 
 /// `coldtrace lot ...` as an operator types it, against a real database file.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(10)))
 struct LotCommandTests {
   private func run(_ arguments: [String], db: String) throws -> (status: Int32, stdout: String, stderr: String) {
     try Executables.run(Executables.product("coldtrace"), arguments + ["--db", db])

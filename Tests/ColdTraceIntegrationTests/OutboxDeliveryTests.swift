@@ -7,7 +7,7 @@ import TestSupport
 import Testing
 
 /// The agent's outbox and the collector's acknowledgement, with real processes and a real broker that goes away.
-@Suite(.serialized, .timeLimit(.minutes(5)))
+@Suite(.serialized, .timeLimit(.minutes(10)))
 struct OutboxDeliveryTests {
   @Test func aBrokerDownForAMinuteLosesNothingAndStoresEverythingOnceInOrder() throws {
     let broker = try MosquittoBroker(persistence: true)

@@ -181,7 +181,7 @@ private func csvCells(_ line: Substring) -> [String] {
   return cells
 }
 
-@Suite("coldtrace shell commands", .serialized, .timeLimit(.minutes(5)))
+@Suite("coldtrace shell commands", .serialized, .timeLimit(.minutes(10)))
 struct ShellCommandTests {
   typealias Fixture = ShellFixture
 

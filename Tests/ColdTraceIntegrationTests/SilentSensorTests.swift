@@ -7,7 +7,7 @@ import Testing
 
 /// A sensor that stops reporting raises `offline` from the collector's timer, with no further reading; the next
 /// reading resolves it. The agent's will raises `agent_offline` after the grace period; its return resolves it.
-@Suite(.serialized, .timeLimit(.minutes(2)))
+@Suite(.serialized, .timeLimit(.minutes(10)))
 struct SilentSensorTests {
   @Test func aKilledAgentsSensorGoesOfflineWithoutAnotherReadingAndComesBack() throws {
     let broker = try MosquittoBroker()

@@ -5,7 +5,7 @@ import TestSupport
 import Testing
 
 /// The libmosquitto wrapper against a real broker on a loopback port.
-@Suite(.serialized, .timeLimit(.minutes(2)))
+@Suite(.serialized, .timeLimit(.minutes(10)))
 struct MosquittoClientTests {
   @Test func publishesWithCompletionAndDelivers() throws {
     let broker = try MosquittoBroker()

@@ -5,7 +5,7 @@ import TestSupport
 import Testing
 
 /// TLS and passwords against a real broker that requires them.
-@Suite(.serialized, .timeLimit(.minutes(2)))
+@Suite(.serialized, .timeLimit(.minutes(10)))
 struct SecureConnectionTests {
   @Test func connectsOverTLSWithAPasswordAndIsRefusedWithAWrongOne() throws {
     let directory = try TemporaryDirectory.make(prefix: "tls")
