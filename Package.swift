@@ -37,7 +37,7 @@ let package = Package(
     .target(
       name: "ColdTraceSystem",
       dependencies: [
-        "ColdTraceCore",
+        "ColdTraceCore", "ColdTraceMQTT",
         .product(name: "TOMLKit", package: "TOMLKit"),
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]

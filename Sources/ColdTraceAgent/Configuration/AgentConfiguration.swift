@@ -67,11 +67,7 @@ public struct AgentConfiguration: Sendable {
     var configuration = AgentConfiguration(
       site: site, agent: agent, broker: broker, stateDirectory: try config.string("state_dir") ?? ".",
       intervalSeconds: interval, sensors: sensors)
-    if let tls = try config.table("tls") {
-      try tls.rejectUnknownKeys(allowed: ["ca_file", "cert_file", "key_file"])
-      configuration.tls = ClientOptions.TLS(
-        caFile: try tls.string("ca_file"), certFile: try tls.string("cert_file"), keyFile: try tls.string("key_file"))
-    }
+    configuration.tls = try config.tlsOptions()
     if let outbox = try config.table("outbox") {
       try outbox.rejectUnknownKeys(allowed: ["max_mb", "max_age_hours", "segment_kb", "ack_timeout_seconds"])
       if let megabytes = try outbox.double("max_mb") {
@@ -99,11 +95,7 @@ public struct AgentConfiguration: Sendable {
       }
       configuration.reconnectMaxSeconds = reconnect
     }
-    switch try config.int("mqtt_version") ?? 5 {
-    case 5: configuration.protocolVersion = .v5
-    case 4, 311: configuration.protocolVersion = .v311
-    default: throw config.invalid("mqtt_version", "must be 5 or 311")
-    }
+    configuration.protocolVersion = try config.mqttVersion()
     if let simulation = try config.table("simulation") {
       try simulation.rejectUnknownKeys(allowed: ["catch_up_minutes", "speed"])
       let catchUpMinutes = try simulation.double("catch_up_minutes") ?? 0

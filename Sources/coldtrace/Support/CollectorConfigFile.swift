@@ -30,11 +30,7 @@ struct CollectorConfigFile {
       guard Identifier.isValid(id, as: .agent) else { throw config.invalid("collector_id", "is not a valid id") }
       file.collectorID = id
     }
-    switch try config.int("mqtt_version") ?? 5 {
-    case 5: file.protocolVersion = .v5
-    case 4, 311: file.protocolVersion = .v311
-    default: throw config.invalid("mqtt_version", "must be 5 or 311")
-    }
+    file.protocolVersion = try config.mqttVersion()
     if let minutes = try config.double("offline_after_minutes") {
       guard minutes >= 0.05, minutes <= 10_080 else {
         throw config.invalid("offline_after_minutes", "must be 0.05…10080 (a week)")
@@ -83,11 +79,7 @@ struct CollectorConfigFile {
       }
       file.notification = settings
     }
-    if let tls = try config.table("tls") {
-      try tls.rejectUnknownKeys(allowed: ["ca_file", "cert_file", "key_file"])
-      file.tls = ClientOptions.TLS(
-        caFile: try tls.string("ca_file"), certFile: try tls.string("cert_file"), keyFile: try tls.string("key_file"))
-    }
+    file.tls = try config.tlsOptions()
     return file
   }
 
