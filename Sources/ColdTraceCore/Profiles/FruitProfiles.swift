@@ -42,6 +42,7 @@ extension BuiltInProfiles {
       hysteresis: 0.2
     ),
     humidity: litchi.humidity,
+    coldTreatment: ColdTreatment(maxTempC: 0.99, days: 17),
     sources: [
       "Australian import conditions for fresh lychee from China (BICON): cold treatment, pulp ≤ 0.99 °C for 17 days "
         + "or ≤ 1.38 °C for 20 days; several pulp probes, hourly records to 0.1 °C.",

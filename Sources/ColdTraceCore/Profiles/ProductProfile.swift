@@ -12,6 +12,10 @@ public struct ProductProfile: Sendable, Codable, Equatable, Identifiable {
   public var market: String?
   public var temperature: MetricBands
   public var humidity: MetricBands
+  /// Cumulative time-outside-band allowance per lot, if the profile has one.
+  public var budget: ExcursionBudget?
+  /// The cold treatment the market requires, if any.
+  public var coldTreatment: ColdTreatment?
   /// Where the numbers come from, one citation per entry.
   public var sources: [String]
   /// Disagreements between sources, hazards, and the reasoning behind limits that are ColdTrace's own choice.
@@ -19,13 +23,15 @@ public struct ProductProfile: Sendable, Codable, Equatable, Identifiable {
 
   public init(
     id: String, name: String, market: String? = nil, temperature: MetricBands, humidity: MetricBands,
-    sources: [String], notes: [String] = []
+    budget: ExcursionBudget? = nil, coldTreatment: ColdTreatment? = nil, sources: [String], notes: [String] = []
   ) {
     self.id = id
     self.name = name
     self.market = market
     self.temperature = temperature
     self.humidity = humidity
+    self.budget = budget
+    self.coldTreatment = coldTreatment
     self.sources = sources
     self.notes = notes
   }
