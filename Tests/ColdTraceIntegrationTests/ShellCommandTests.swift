@@ -155,7 +155,7 @@ private func jsonObjects(_ text: String, sourceLocation: SourceLocation = #_sour
   }
 }
 
-private func isNull(_ value: Any?) -> Bool { value is NSNull }
+func isNull(_ value: Any?) -> Bool { value is NSNull }
 
 /// Splits one RFC 4180 CSV line (quoted cells may hold commas and doubled quotes).
 private func csvCells(_ line: Substring) -> [String] {
@@ -385,7 +385,7 @@ struct ShellCommandTests {
     #expect(jsonObjects(since.stdout).map { $0["ts"] as? String } == [3, 4, 5].map { fixture.minute($0).rfc3339 })
   }
 
-  @Test("status --json lists each sensor with its latest reading, count and open alerts")
+  @Test("status --json lists each sensor with its latest reading, day count and open alerts")
   func statusJSON() throws {
     let fixture = try Fixture()
     let result = try fixture.coldtrace("status", "--db", fixture.database, "--json")
@@ -399,14 +399,14 @@ struct ShellCommandTests {
     #expect(sensors.count == 3)
 
     let door = try #require(objects.first { $0["sensor"] as? String == "cold2-door" })
-    #expect(door["readings"] as? Int == 3)
+    #expect(door["readings_24h"] as? Int == 3)
     #expect(door["temp_c"] as? Double == 6.1)
     #expect(door["ts"] as? String == fixture.minute(5).rfc3339)
     let doorAlerts = door["open_alerts"] as? [[String: Any]]
     #expect(doorAlerts?.map { $0["id"] as? Int } == [Int(fixture.openAlertID)])
     let rack = try #require(objects.first { $0["sensor"] as? String == "cold3-rack" })
     #expect((rack["open_alerts"] as? [Any])?.isEmpty == true, "the rack's alert is resolved")
-    #expect(rack["readings"] as? Int == 2)
+    #expect(rack["readings_24h"] as? Int == 2)
   }
 
   @Test("products --json lists litchi with its temp_c and rh_pct limits")

@@ -433,7 +433,9 @@ struct SQLiteStoreTests {
     #expect(try store.alerts(AlertFilter()).isEmpty)
     #expect(try store.alertEventLines(after: 0).isEmpty)
     #expect(try store.engineStates().isEmpty)
-    #expect(try store.sensorStatus().map(\.key) == [F.door], "the rack's source row was rolled back too")
+    #expect(
+      try store.facilityStatus(now: F.minute(60)).sensors.map(\.key) == [F.door],
+      "the rack's source row was rolled back too")
     // The rolled-back samples were never recorded as stored: delivered again, they are fresh.
     #expect(try F.insert(lost, into: store) == lost)
   }

@@ -2,46 +2,100 @@ import ColdTraceCore
 import Foundation
 import GRDB
 
-/// One probe at a glance: its latest sample and the alerts open on it.
+/// One probe at a glance: its latest sample, its recent readings, and the alerts open on it.
 public struct SensorStatus: Sendable, Equatable {
   public var key: SensorKey
   public var agent: String?
   public var latest: Sample?
-  public var readingCount: Int
+  /// Readings with a `ts` in the day before `now` (bounded: counting a probe's whole history is too slow on a
+  /// large database).
+  public var readingsLastDay: Int
+  /// The probe's temperature readings of the trend window before its latest reading, oldest first.
+  public var recentTemperatures: [(ts: Timestamp, tempC: Double)]
   public var openAlerts: [AlertRecord]
+
+  public static func == (lhs: SensorStatus, rhs: SensorStatus) -> Bool {
+    lhs.key == rhs.key && lhs.agent == rhs.agent && lhs.latest == rhs.latest
+      && lhs.readingsLastDay == rhs.readingsLastDay && lhs.openAlerts == rhs.openAlerts
+      && lhs.recentTemperatures.elementsEqual(rhs.recentTemperatures) { $0.ts == $1.ts && $0.tempC == $1.tempC }
+  }
+}
+
+/// A lot in a room now, as `coldtrace status` lists it.
+public struct LotPresence: Sendable, Equatable {
+  public var lot: String
+  public var product: String
+  public var market: String?
+}
+
+/// The facility at a glance: every probe, and the open lots of every room that has a probe or a lot.
+public struct FacilityStatus: Sendable, Equatable {
+  public var sensors: [SensorStatus]
+  /// "site/room" → the open lots placed there now, in placement order.
+  public var lotsByRoom: [String: [LotPresence]]
+
+  public func lots(site: String, room: String) -> [LotPresence] { lotsByRoom["\(site)/\(room)"] ?? [] }
 }
 
 extension SQLiteStore {
-  /// Every known probe, grouped by site and room, with its latest reading and open alerts.
-  public func sensorStatus() throws -> [SensorStatus] {
+  /// Every known probe, ordered by site, room and sensor, with its latest reading, its temperatures over the last
+  /// `trendWindowSeconds` before that reading, and its open alerts; and the lots in each room at `now`.
+  ///
+  /// Each probe costs a few index range scans, whatever the size of its history.
+  public func facilityStatus(now: Timestamp, trendWindowSeconds: Double = 3600) throws -> FacilityStatus {
     try read { db in
       let open = try Row.fetchAll(
         db, sql: "SELECT \(AlertRows.columns) FROM alerts WHERE state != 'resolved' ORDER BY opened_ms"
       ).map(AlertRows.record)
-      let rows = try Row.fetchAll(
+      let sources = try Row.fetchAll(
+        db, sql: "SELECT id, site, room, sensor, agent FROM sources ORDER BY site, room, sensor")
+      let latestStatement = try db.cachedStatement(
+        sql: "SELECT seq, ts_ms, temp_c, rh_pct, error FROM readings WHERE source_id = ? ORDER BY ts_ms DESC LIMIT 1")
+      let countStatement = try db.cachedStatement(
+        sql: "SELECT COUNT(*) FROM readings WHERE source_id = ? AND ts_ms > ? AND ts_ms <= ?")
+      let recentStatement = try db.cachedStatement(
+        sql: """
+          SELECT ts_ms, temp_c FROM readings
+          WHERE source_id = ? AND ts_ms >= ? AND ts_ms <= ? AND temp_c IS NOT NULL ORDER BY ts_ms
+          """)
+      var sensors: [SensorStatus] = []
+      for source in sources {
+        let id: Int64 = source["id"]
+        let key = SensorKey(site: source["site"], room: source["room"], sensor: source["sensor"])
+        let latest = try Row.fetchOne(latestStatement, arguments: [id]).map { row in
+          Sample(
+            seq: row["seq"], ts: Timestamp(milliseconds: row["ts_ms"]), tempC: row["temp_c"], rhPct: row["rh_pct"],
+            error: row["error"])
+        }
+        let dayAgo = now.milliseconds - 86_400_000
+        let count = try Int.fetchOne(countStatement, arguments: [id, dayAgo, now.milliseconds]) ?? 0
+        var recent: [(ts: Timestamp, tempC: Double)] = []
+        if let latest {
+          let from = latest.ts.adding(seconds: -trendWindowSeconds).milliseconds
+          for row in try Row.fetchAll(recentStatement, arguments: [id, from, latest.ts.milliseconds]) {
+            recent.append((Timestamp(milliseconds: row["ts_ms"]), row["temp_c"]))
+          }
+        }
+        sensors.append(
+          SensorStatus(
+            key: key, agent: source["agent"], latest: latest, readingsLastDay: count, recentTemperatures: recent,
+            openAlerts: open.filter { $0.site == key.site && $0.room == key.room && $0.sensor == key.sensor }))
+      }
+      var lotsByRoom: [String: [LotPresence]] = [:]
+      for row in try Row.fetchAll(
         db,
         sql: """
-          SELECT s.id, s.site, s.room, s.sensor, s.agent,
-            (SELECT COUNT(*) FROM readings WHERE source_id = s.id) AS n,
-            r.seq, r.ts_ms, r.temp_c, r.rh_pct, r.error
-          FROM sources s
-          LEFT JOIN readings r ON r.rowid = (
-            SELECT rowid FROM readings WHERE source_id = s.id ORDER BY ts_ms DESC LIMIT 1)
-          ORDER BY s.site, s.room, s.sensor
-          """)
-      return rows.map { row in
-        let key = SensorKey(site: row["site"], room: row["room"], sensor: row["sensor"])
-        let ts: Int64? = row["ts_ms"]
-        return SensorStatus(
-          key: key, agent: row["agent"],
-          latest: ts.map {
-            Sample(
-              seq: row["seq"], ts: Timestamp(milliseconds: $0), tempC: row["temp_c"], rhPct: row["rh_pct"],
-              error: row["error"])
-          },
-          readingCount: row["n"],
-          openAlerts: open.filter { $0.site == key.site && $0.room == key.room && $0.sensor == key.sensor })
+          SELECT p.site, p.room, l.id, l.product, l.market FROM lot_placements p JOIN lots l ON l.id = p.lot_id
+          WHERE p.from_ms <= ?1 AND (p.to_ms IS NULL OR p.to_ms > ?1) AND (l.closed_ms IS NULL OR l.closed_ms > ?1)
+          ORDER BY p.from_ms, l.id
+          """, arguments: [now.milliseconds])
+      {
+        let site: String = row["site"]
+        let room: String = row["room"]
+        lotsByRoom["\(site)/\(room)", default: []].append(
+          LotPresence(lot: row["id"], product: row["product"], market: row["market"]))
       }
+      return FacilityStatus(sensors: sensors, lotsByRoom: lotsByRoom)
     }
   }
 

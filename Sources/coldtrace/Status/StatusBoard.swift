@@ -1,0 +1,107 @@
+import ColdTraceCore
+import ColdTraceStorage
+
+/// `coldtrace status` as rows: each probe with what an operator needs to judge it at a glance.
+struct StatusBoard {
+  struct Row {
+    var status: SensorStatus
+    var lots: [LotPresence]
+    var ageSeconds: Double?
+    var trend: TemperatureTrend?
+    var stale: Bool
+  }
+
+  let rows: [Row]
+
+  init(status: FacilityStatus, now: Timestamp, staleAfterSeconds: Double) {
+    rows = status.sensors.map { sensor in
+      let age = sensor.latest.map { now.seconds(since: $0.ts) }
+      return Row(
+        status: sensor, lots: status.lots(site: sensor.key.site, room: sensor.key.room), ageSeconds: age,
+        trend: TemperatureTrend(sensor.recentTemperatures),
+        stale: (age ?? .infinity) > staleAfterSeconds || sensor.openAlerts.contains { $0.kind == .offline })
+    }
+  }
+
+  /// Rooms as headed blocks, probes as aligned rows below, in `text`'s language; colour only if `terminal` has it.
+  func render(_ text: StatusText, terminal: Terminal, staleAfterMinutes: Double) -> String {
+    let language = text.language
+    let cells: [[String]] = rows.map { row in
+      let latest = row.status.latest
+      let alerts = row.status.openAlerts.map(text.alert)
+      return [
+        row.status.key.sensor,
+        latest?.error != nil ? text.fault : latest?.tempC.map { language.decimal($0, places: 1) } ?? "-",
+        latest?.rhPct.map { language.decimal($0, places: 1) } ?? "-",
+        row.trend.map { "\($0.arrow) \(signed($0.degreesPerHour, language))" } ?? "-",
+        (row.ageSeconds.map(text.age) ?? "-") + (row.stale ? " " + text.stale : ""),
+        language.integer(row.status.readingsLastDay),
+        alerts.isEmpty ? text.ok : alerts.joined(separator: ", "),
+      ]
+    }
+    let headers = text.headers
+    let widths = headers.indices.map { column in ([headers] + cells).map { $0[column].count }.max() ?? 0 }
+    func line(_ cells: [String], colours: [Terminal.Colour?]) -> String {
+      "  "
+        + cells.enumerated().map { index, cell in
+          let padded =
+            index == cells.count - 1 ? cell : cell + String(repeating: " ", count: widths[index] - cell.count)
+          return terminal.paint(padded, colours[index])
+        }.joined(separator: "  ")
+    }
+    var lines = [line(headers, colours: Array(repeating: .bold, count: headers.count))]
+    var room: String?
+    for (row, cells) in zip(rows, cells) {
+      let key = row.status.key
+      if room != "\(key.site)/\(key.room)" {
+        room = "\(key.site)/\(key.room)"
+        lines.append(terminal.paint(text.roomHeading(site: key.site, room: key.room, lots: row.lots), .bold))
+      }
+      lines.append(line(cells, colours: colours(for: row)))
+    }
+    if rows.contains(where: \.stale) { lines.append(text.footer(staleAfterMinutes: staleAfterMinutes)) }
+    return lines.joined(separator: "\n")
+  }
+
+  /// Stale probes and faults in red, alerts by severity, a healthy probe's alert cell in green.
+  private func colours(for row: Row) -> [Terminal.Colour?] {
+    let alertColour: Terminal.Colour =
+      row.status.openAlerts.contains { $0.severity == .critical }
+      ? .red : row.status.openAlerts.isEmpty ? .green : .yellow
+    let valueColour: Terminal.Colour? = row.stale ? .dim : row.status.latest?.error != nil ? .red : nil
+    return [nil, valueColour, valueColour, nil, row.stale ? .red : nil, nil, alertColour]
+  }
+
+  private func signed(_ value: Double, _ language: Language) -> String {
+    let text = language.decimal(value, places: 1)
+    return text.hasPrefix("−") || text == language.decimal(0, places: 1) ? text : "+" + text
+  }
+}
+
+extension StatusBoard.Row {
+  /// The probe as one JSON object: machine fields only, never translated.
+  func json() -> String {
+    let latest = status.latest
+    let lotObjects = lots.map { lot in
+      "{\"lot\":\(JSONText.quoted(lot.lot)),\"product\":\(JSONText.quoted(lot.product)),"
+        + "\"market\":\(lot.market.map(JSONText.quoted) ?? "null")}"
+    }
+    let fields: [(String, String)] = [
+      ("site", JSONText.quoted(status.key.site)),
+      ("room", JSONText.quoted(status.key.room)),
+      ("sensor", JSONText.quoted(status.key.sensor)),
+      ("agent", status.agent.map(JSONText.quoted) ?? "null"),
+      ("ts", latest.map { JSONText.quoted($0.ts.rfc3339) } ?? "null"),
+      ("age_s", ageSeconds.map { JSONText.number($0.rounded()) } ?? "null"),
+      ("stale", stale ? "true" : "false"),
+      ("temp_c", latest?.tempC.map(JSONText.number) ?? "null"),
+      ("rh_pct", latest?.rhPct.map(JSONText.number) ?? "null"),
+      ("error", latest?.error.map(JSONText.quoted) ?? "null"),
+      ("trend_c_per_h", trend.map { JSONText.number(($0.degreesPerHour * 100).rounded() / 100) } ?? "null"),
+      ("readings_24h", String(status.readingsLastDay)),
+      ("lots", "[" + lotObjects.joined(separator: ",") + "]"),
+      ("open_alerts", "[" + status.openAlerts.map { $0.jsonLine() }.joined(separator: ",") + "]"),
+    ]
+    return "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
+  }
+}

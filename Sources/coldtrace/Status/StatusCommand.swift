@@ -1,0 +1,59 @@
+import ArgumentParser
+import ColdTraceCore
+import ColdTraceStorage
+import ColdTraceSystem
+import Foundation
+
+struct StatusCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "status",
+    abstract: "Every probe at a glance, per room: latest value, trend, age, the lots in the room and open alerts.",
+    discussion: """
+      Colours on a terminal, plain text when piped (or with NO_COLOR set), one JSON object per probe with --json.
+      A probe with no reading for longer than --stale-after (default: the config's offline_after_minutes, else 10)
+      is marked stale.
+
+      Examples:
+        coldtrace status
+        coldtrace status --lang vi
+        coldtrace status --json | jq 'select(.stale)'
+      """
+  )
+
+  @OptionGroup var global: GlobalOptions
+  @Flag(help: "One JSON object per probe per line.") var json = false
+  @Option(help: ArgumentHelp("en or vi (default: from LC_ALL, LC_MESSAGES or LANG).", valueName: "language"))
+  var lang: String?
+  @Option(help: ArgumentHelp("Minutes without a reading after which a probe is stale.", valueName: "minutes"))
+  var staleAfter: Double?
+
+  func run() throws {
+    let settings = try global.settings()
+    let language = try chosenLanguage()
+    let staleMinutes = staleAfter ?? settings.offlineAfterMinutes
+    guard staleMinutes.isFinite, staleMinutes > 0, staleMinutes <= 10080 else {
+      throw UsageError("--stale-after must be more than 0 and at most 10080 minutes (a week)")
+    }
+    let now = WallClock.now()
+    let status = try global.openStore().facilityStatus(now: now)
+    let board = StatusBoard(status: status, now: now, staleAfterSeconds: staleMinutes * 60)
+    if json {
+      for row in board.rows { print(row.json()) }
+      return
+    }
+    let text = StatusText(language: language)
+    guard !board.rows.isEmpty else {
+      print(text.noSensors)
+      return
+    }
+    print(board.render(text, terminal: .standardOutput, staleAfterMinutes: staleMinutes))
+  }
+
+  private func chosenLanguage() throws -> Language {
+    guard let lang else { return Language.fromLocale(ProcessInfo.processInfo.environment) }
+    guard let language = Language(rawValue: lang) else {
+      throw UsageError("--lang \"\(lang)\" is not a language: use en or vi")
+    }
+    return language
+  }
+}

@@ -1,0 +1,88 @@
+import ColdTraceCore
+import ColdTraceStorage
+
+/// Every word `coldtrace status` shows a person, in English and Vietnamese.
+struct StatusText {
+  let language: Language
+
+  var noSensors: String {
+    switch language {
+    case .en: "no sensors have reported yet"
+    case .vi: "chưa có cảm biến nào gửi dữ liệu"
+    }
+  }
+
+  var headers: [String] {
+    switch language {
+    case .en: ["SENSOR", "TEMP °C", "RH %", "TREND °C/h", "AGE", "READINGS 24h", "ALERTS"]
+    case .vi: ["CẢM BIẾN", "NHIỆT ĐỘ °C", "ĐỘ ẨM %", "XU HƯỚNG °C/giờ", "CẬP NHẬT", "SỐ ĐO 24 giờ", "CẢNH BÁO"]
+    }
+  }
+
+  /// The line above a room's probes: where, and which lots are in it now.
+  func roomHeading(site: String, room: String, lots: [LotPresence]) -> String {
+    let place = "\(site)/\(room)"
+    guard !lots.isEmpty else {
+      return place + (language == .en ? " · no lot" : " · không có lô hàng")
+    }
+    let listed = lots.map { lot in
+      "\(lot.lot) (\(lot.product)\(lot.market.map { ", \($0)" } ?? ""))"
+    }.joined(separator: ", ")
+    return place + (language == .en ? " · lots: " : " · lô hàng: ") + listed
+  }
+
+  var fault: String { language == .en ? "fault" : "lỗi" }
+  var ok: String { language == .en ? "ok" : "bình thường" }
+  var stale: String { language == .en ? "STALE" : "MẤT TÍN HIỆU" }
+  var future: String { language == .en ? "in the future" : "ở tương lai" }
+
+  /// How long ago, in the largest unit that keeps it short.
+  func age(_ seconds: Double) -> String {
+    let (value, unit): (Int, String)
+    switch seconds {
+    case ..<0: return future
+    case ..<120: (value, unit) = (Int(seconds), language == .en ? "s" : "giây")
+    case ..<7200: (value, unit) = (Int(seconds / 60), language == .en ? "min" : "phút")
+    case ..<172_800: (value, unit) = (Int(seconds / 3600), language == .en ? "h" : "giờ")
+    default: (value, unit) = (Int(seconds / 86_400), language == .en ? "d" : "ngày")
+    }
+    return "\(language.integer(value)) \(unit)"
+  }
+
+  func severity(_ severity: Severity) -> String {
+    switch (language, severity) {
+    case (.en, _): severity.rawValue
+    case (.vi, .warning): "cảnh báo"
+    case (.vi, .critical): "nghiêm trọng"
+    }
+  }
+
+  func kind(_ kind: AlertKind) -> String {
+    guard language == .vi else { return kind.rawValue }
+    switch kind {
+    case .tempHigh: return "nhiệt độ cao"
+    case .tempLow: return "nhiệt độ thấp"
+    case .rhHigh: return "độ ẩm cao"
+    case .rhLow: return "độ ẩm thấp"
+    case .budget: return "hết thời gian lệch cho phép"
+    case .treatment: return "xử lý lạnh"
+    case .offline: return "cảm biến mất tín hiệu"
+    case .agentOffline: return "thiết bị biên mất kết nối"
+    case .sensorFault: return "cảm biến hỏng"
+    }
+  }
+
+  /// One open alert, e.g. `critical temp_high #12 (acked)`.
+  func alert(_ alert: AlertRecord) -> String {
+    let acked = alert.state == .acked ? (language == .en ? " (acked)" : " (đã xác nhận)") : ""
+    return "\(severity(alert.severity)) \(kind(alert.kind)) #\(alert.id)\(acked)"
+  }
+
+  func footer(staleAfterMinutes: Double) -> String {
+    let minutes = language.decimal(staleAfterMinutes, places: staleAfterMinutes.rounded() == staleAfterMinutes ? 0 : 1)
+    switch language {
+    case .en: return "\(stale): no reading for more than \(minutes) min."
+    case .vi: return "\(stale): không có số đo quá \(minutes) phút."
+    }
+  }
+}
