@@ -108,4 +108,40 @@ struct OutboxDeliveryTests {
     #expect(status.contains("\"dropped\":\(outbox.dropped)"), "status: \(status)")
     print("full outbox test: \(rounds) produced, \(outbox.dropped) dropped and announced, \(seqs.count) stored")
   }
+
+  @Test func anExcursionDuringAnOutageRaisesItsAlertWhenTheBacklogArrives() throws {
+    // Persistence keeps the collector's session across the restart, so nothing published before it resubscribes is
+    // lost and re-sent out of order.
+    let broker = try MosquittoBroker(persistence: true)
+    let facility = try Facility(broker: broker)
+    try facility.startCollector()
+    defer { facility.stopCollector() }
+    broker.stop()
+    // Three hours of 1-second readings played back while the broker is away, the door open for the last hour; then
+    // live readings every second, which must not overtake the backlog (the engine would skip the older door samples).
+    let agent = try facility.startAgent(
+      interval: 1, catchUpMinutes: 180, speed: 3000, doorOpenAtMinute: 120, doorOpenMinutes: 60)
+    defer { agent.stop() }
+    let outboxState = facility.agentStateDirectory()
+    #expect(
+      eventually(timeout: 60) {
+        ((try? Outbox(directory: outboxState.path).nextSequence(for: "cold2-air")) ?? 0) > 10_800
+      }, "the playback did not finish")
+    let reconnectedAt = WallClock.now()
+    try broker.launch()
+    defer { broker.stop() }
+    let store = try SQLiteStore(path: facility.database, create: false)
+    #expect(eventually(timeout: 60) { ((try? store.counts().readings) ?? 0) > 10_800 })
+    let alerts = try store.alerts(AlertFilter()).filter { $0.kind == .tempHigh }
+    let outageAlert = alerts.first { $0.openedAt < reconnectedAt.adding(seconds: -1200) }
+    let readings = try store.readings(ReadingFilter()).map(\.sample)
+    let warmest = readings.max { ($0.tempC ?? -99) < ($1.tempC ?? -99) }
+    #expect(
+      outageAlert != nil,
+      """
+      no temp_high opened during the outage; alerts: \(alerts.map { "\($0.openedAt) \($0.message)" }); \
+      \(readings.count) readings from \(readings.first?.ts.rfc3339 ?? "-"), warmest \(warmest?.tempC ?? 0) at \
+      \(warmest?.ts.rfc3339 ?? "-")
+      """)
+  }
 }

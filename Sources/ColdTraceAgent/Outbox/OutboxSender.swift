@@ -2,12 +2,15 @@ import ColdTraceCore
 import ColdTraceMQTT
 import Logging
 
-/// Decides what leaves the outbox, and when: live samples at once, the backlog oldest first in `samples` batches
-/// behind them, and everything again if the collector stops confirming.
+/// Decides what leaves the outbox, and when: every probe's samples in `seq` order, a caught-up probe's live samples at
+/// once, a backlog oldest first in `samples` batches within a bounded in-flight window, and everything again if the
+/// collector stops confirming.
 ///
-/// Fairness: a new round's samples are published as soon as they are durable, ahead of any backlog, so an alarm is
-/// never stuck behind a day of replay; the backlog fills the rest of a bounded in-flight window. Samples already sent
-/// live are skipped when the replay reaches them. Everything runs on the agent's sampling thread.
+/// Order over freshness: while a backlog drains, new samples queue behind it rather than overtake it. The collector's
+/// alert engine works in event time and skips a sample older than one it has already judged, so a live sample sent
+/// ahead of the backlog would hide every excursion of the outage from the alarms (the report would still show it). A
+/// day of 30-second readings is under 30 batches: the live sample waits for about a second of replay. Everything runs
+/// on the agent's sampling thread.
 final class OutboxSender {
   typealias Publish = (_ topic: String, _ payload: [UInt8]) throws -> Void
 
@@ -23,7 +26,6 @@ final class OutboxSender {
   let readChunk = 1000
 
   private var cursor: Outbox.Cursor
-  private var sentLive: [String: Set<Int64>] = [:]
   private var highestSent: [String: Int64] = [:]
   private var waitingSince: Timestamp?
   public private(set) var batchesSent = 0
@@ -40,23 +42,22 @@ final class OutboxSender {
   /// After every (re)connect: replay everything the collector has not confirmed, oldest first.
   func restart() {
     cursor = outbox.start
-    sentLive.removeAll()
   }
 
-  /// Makes a round's samples durable, then publishes them as single samples if connected.
+  /// Makes a round's samples durable, then publishes them as single samples if connected and nothing older waits to
+  /// be sent; otherwise `pump` sends them after the backlog, in order.
   func record(_ records: [OutboxRecord], connected: Bool, publish: Publish) throws {
     let caughtUp = cursor >= outbox.end
     try outbox.append(records)
-    guard connected else { return }
+    guard connected, caughtUp else { return }
     for record in records {
       let key = SensorKey(site: site, room: record.room, sensor: record.sensor)
       let payload = ReadingEncoder.encode(
         agent: agent, sample: record.sample, floor: outbox.floor(for: record.sensor))
       try publish(Topics.reading(key), Array(payload.utf8))
       noteSent(record)
-      if !caughtUp { sentLive[record.sensor, default: []].insert(record.seq) }
     }
-    if caughtUp { cursor = outbox.end }
+    cursor = outbox.end
   }
 
   /// Applies an acknowledgement from the collector.
@@ -92,7 +93,6 @@ final class OutboxSender {
       var order: [String] = []
       for record in records {
         if record.seq <= outbox.acknowledged[record.sensor, default: 0] { continue }
-        if sentLive[record.sensor]?.remove(record.seq) != nil { continue }
         if batches[record.sensor] == nil { order.append(record.sensor) }
         batches[record.sensor, default: []].append(record)
       }

@@ -105,6 +105,7 @@ public final class AgentRunner {
         let status = Array(statusLine("online", outbox: outbox).utf8)
         _ = try? client.publish(topic: statusTopic, payload: status, retain: true)
       }
+      var sampled = false
       if index < (maxSamples ?? Int.max) {
         if now >= schedule.realTime(ofSample: index) {
           let eventTime = schedule.eventTime(ofSample: index)
@@ -116,7 +117,7 @@ public final class AgentRunner {
           }
           try sender.record(records, connected: client.isConnected, publish: publish)
           index += 1
-          continue
+          sampled = true
         }
       } else {
         // Done sampling: wait for the collector to confirm everything, within the drain time.
@@ -124,9 +125,10 @@ public final class AgentRunner {
         drainDeadline = deadline
         if outbox.pendingCount == 0 || now >= deadline { break }
       }
+      // The backlog moves on every pass, even when sampling falls behind its schedule and a round is always due.
       try sender.pump(
         now: now, connected: client.isConnected, inFlight: { client.unacknowledgedCount }, publish: publish)
-      usleep(10_000)
+      if !sampled { usleep(10_000) }
     }
     if outbox.pendingCount > 0 {
       logger.notice("\(outbox.pendingCount) samples wait in the outbox for the collector's confirmation")
