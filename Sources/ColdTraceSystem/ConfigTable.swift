@@ -53,6 +53,12 @@ public struct ConfigTable {
     throw mistyped(key, "a number")
   }
 
+  public func bool(_ key: String) throws(ConfigError) -> Bool? {
+    guard let value = table[key] else { return nil }
+    guard let flag = value.bool else { throw mistyped(key, "true or false") }
+    return flag
+  }
+
   public func int(_ key: String) throws(ConfigError) -> Int? {
     guard let value = table[key] else { return nil }
     guard let number = value.int else { throw mistyped(key, "an integer") }
