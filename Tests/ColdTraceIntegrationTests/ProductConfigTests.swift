@@ -79,7 +79,10 @@ struct ProductConfigTests {
         + "critical_high = { value = 8 }",
       "unusable profile"
     ),
-    ("[[product]]\nid = \"litchi\"\nsources = [\"x\"]\n[product.cold_treatment]\nmax_temp_c = 1", "cold_treatment.days`"),
+    (
+      "[[product]]\nid = \"litchi\"\nsources = [\"x\"]\n[product.cold_treatment]\nmax_temp_c = 1",
+      "cold_treatment.days`"
+    ),
     ("[[product]]\nid = \"litchi\"\nsources = [\"x\"]\n[product.budget]\ntemp_c_minutes = -5", "0…525600"),
   ])
   func badTablesAreRefusedWithTheKeyNamed(text: String, expected: String) {
