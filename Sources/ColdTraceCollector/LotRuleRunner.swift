@@ -30,6 +30,14 @@ public struct LotRuleRunner {
           // A lot closed meanwhile had its alerts resolved then; a late reading has nothing left to resolve.
           if alert.type != .opened, try !tx.hasOpenAlert(alert.key, kind: alert.kind) { continue }
           recorded.append(try tx.apply(alert, lots: [occupant.lot]))
+          // A late reading of a lot that has left: the alert stays in its history, resolved at once, since closing
+          // the lot is what ends lot alerts.
+          if alert.type == .opened, let closed = try tx.lot(occupant.lot)?.closedAt {
+            var resolution = alert
+            resolution.type = .resolved
+            resolution.message = "lot \(occupant.lot) had already closed at \(closed.rfc3339); \(alert.message)"
+            recorded.append(try tx.apply(resolution, lots: [occupant.lot]))
+          }
         case .treatmentCompleted(let completion):
           _ = try tx.recordTreatmentCompletion(completion, site: key.site, room: key.room)
         }

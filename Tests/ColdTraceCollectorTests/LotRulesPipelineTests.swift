@@ -95,6 +95,21 @@ struct LotRulesPipelineTests {
     #expect(try store.lotJournalLines("LI-1").map(journalEvent) == ["lot_added", "lot_closed"])
   }
 
+  @Test func readingsThatArriveAfterTheLotClosedStillCountAndTheirAlertEndsAtOnce() throws {
+    let pipeline = try pipeline()
+    let store = pipeline.store
+    _ = try store.addLot("LI-1", product: "litchi", market: nil, site: "hongxuan", room: "cold2", at: start)
+    _ = try store.closeLot("LI-1", at: at(minutes: 200))
+    // The agent's outbox delivers the readings of the lot's last hours only now.
+    for minute in 0...130 { try ingest(pipeline, minute: Double(minute), tempC: 7) }
+    let budget = try alerts(store, kind: .budget)
+    #expect(budget.map(\.state) == [.resolved])
+    #expect(budget.first?.openedAt == at(minutes: 120))
+    #expect(budget.first?.resolvedAt == at(minutes: 120))
+    #expect(budget.first?.message.hasPrefix("lot LI-1 had already closed at ") == true)
+    #expect(try store.lotRuleState("LI-1")?.temperatureBudget.usedMs == 130 * 60_000)
+  }
+
   @Test func restartingTheCollectorMidExcursionNeitherDuplicatesNorForgetsLotAlerts() throws {
     _ = try SQLiteStore(path: database).addLot(
       "LI-1", product: "litchi", market: nil, site: "hongxuan", room: "cold2", at: start)

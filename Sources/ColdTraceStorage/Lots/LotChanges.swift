@@ -70,6 +70,11 @@ extension IngestTransaction {
     return (closed, resolved)
   }
 
+  /// A lot as it stands in this transaction, or `nil` if there is none with this id.
+  public func lot(_ id: String) throws -> Lot? {
+    try LotRows.lot(db, id: id)
+  }
+
   /// The lot alerts (`budget`, `treatment`) still open for `lot`, wherever they were raised.
   func openLotAlerts(_ lot: String) throws -> [AlertRecord] {
     let sensors = LotEngine.alertSensors(lot: lot)
