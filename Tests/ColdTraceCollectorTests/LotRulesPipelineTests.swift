@@ -152,6 +152,31 @@ struct LotRulesPipelineTests {
     #expect(try alerts(store, kind: .budget).count == 1)
   }
 
+  @Test func aLotMovedInThePastIsEvaluatedOverItsNewRoomsStoredReadings() throws {
+    let pipeline = try pipeline()
+    let store = pipeline.store
+    _ = try store.addLot("LI-1", product: "litchi", market: nil, site: "hongxuan", room: "cold2", at: start)
+    for minute in 0...60 {
+      try ingest(pipeline, probe: "probe-2", room: "cold2", minute: Double(minute), tempC: 4)
+      try ingest(pipeline, probe: "probe-3", room: "cold3", minute: Double(minute), tempC: 7)
+    }
+    #expect(try store.lotRuleState("LI-1")?.temperatureBudget.usedMs == 0)
+    // Recorded late: the lot went to cold3 at minute 30.
+    try store.write { tx in
+      _ = try tx.moveLot("LI-1", site: "hongxuan", room: "cold3", at: at(minutes: 30))
+      var runner = LotRuleRunner(products: ProductAssignment(), tx: tx)
+      _ = try runner.catchUp(lot: "LI-1", product: "litchi", site: "hongxuan", room: "cold3", from: at(minutes: 30))
+      try runner.save()
+    }
+    // cold3's readings 31…60 each stand for a minute (its first, at minute 30, for none).
+    #expect(try store.lotRuleState("LI-1")?.temperatureBudget.usedMs == 30 * 60_000)
+    try ingest(pipeline, probe: "probe-3", room: "cold3", minute: 61, tempC: 7)
+    try ingest(pipeline, probe: "probe-2", room: "cold2", minute: 61, tempC: 9)
+    #expect(
+      try store.lotRuleState("LI-1")?.temperatureBudget.usedMs == 31 * 60_000,
+      "the lot is no longer in cold2: its readings no longer apply")
+  }
+
   @Test func aColdTreatmentRestartAndCompletionThroughTheCollector() throws {
     let pipeline = try pipeline()
     let store = pipeline.store
