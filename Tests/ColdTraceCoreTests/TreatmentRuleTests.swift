@@ -67,6 +67,10 @@ struct TreatmentRuleTests {
       readings: hours(0, 23, 0.5) + [("p1", 24, 1)] + hours(25, 50, 0.5),
       expected: [.restarted(hour: 24), .running(hour: 25), .completed(hour: 49, clockStartHour: 25, restarts: 1)]),
     Case(
+      name: "a probe silent for more than 6 h after reading above the limit no longer holds the clock",
+      readings: [("p2", 0, 1.5)] + hours(0, 40, 0.5),
+      expected: [.completed(hour: 31, clockStartHour: 7, restarts: 0)]),
+    Case(
       name: "two restarts, each its own alert",
       readings: hours(0, 3, 0.5) + [("p1", 4, 1.5), ("p1", 5, 1.5)] + hours(6, 8, 0.5) + [("p1", 9, 2)]
         + hours(10, 40, 0.5),
@@ -107,6 +111,20 @@ struct TreatmentRuleTests {
       #expect(state.treatment.completedAt == LotFixtures.at(hours: hour))
       #expect(state.treatment.restarts == restarts)
     }
+  }
+
+  @Test func aLotMovedFromAWarmRoomIsNotHeldByTheProbesItLeftBehind() {
+    var state = LotRuleState()
+    let profile = LotFixtures.treatment(days: 1)
+    let warm = SensorKey(site: "hongxuan", room: "precool", sensor: "precool-air")
+    let cold = SensorKey(site: "hongxuan", room: "ct1", sensor: "ct1-pulp")
+    var events: [LotEvent] = []
+    for (key, hour, tempC) in [(warm, 0.0, 8.0), (warm, 1, 4), (cold, 2, 0.5), (cold, 3, 0.5), (cold, 26, 0.5)] {
+      events += LotEngine.process(
+        Sample(seq: nil, ts: LotFixtures.at(hours: hour), tempC: tempC), key: key, lot: LotFixtures.lot,
+        profile: profile, state: &state)
+    }
+    #expect(Self.reduce(events) == [.completed(hour: 26, clockStartHour: 2, restarts: 0)])
   }
 
   @Test func theMessagesSayWhenTheTreatmentCanFinish() {

@@ -13,6 +13,11 @@ public enum LotEngine {
   /// `offline` alert speaks for it.
   public static let maxReadingSpanMs: Int64 = 15 * 60_000
 
+  /// How long a probe's last reading above the cold-treatment limit keeps the clock from starting, 6 h (six missed
+  /// hourly records): only probes of the room the reading comes from count, so a lot that moved is not held by the
+  /// probes of its old room, nor by a probe that was taken away (its `offline` alert says so).
+  public static let probeHoldsClockForMs: Int64 = 6 * 3_600_000
+
   /// Applies `sample`, read by the probe `key`, to the lot `lot` judged by `profile`.
   public static func process(
     _ sample: Sample, key: SensorKey, lot: String, profile: ProductProfile, state: inout LotRuleState
@@ -24,7 +29,8 @@ public enum LotEngine {
       TimeSpan(
         start: max($0.lastTs.milliseconds, sample.ts.milliseconds - maxReadingSpanMs), end: sample.ts.milliseconds)
     }
-    var trace = LotProbeTrace(lastTs: sample.ts, aboveTreatmentLimit: previous?.aboveTreatmentLimit ?? false)
+    var trace = LotProbeTrace(
+      lastTs: sample.ts, aboveTreatmentLimit: previous?.aboveTreatmentLimit ?? false, room: key.room)
     defer { state.probes[probeID] = trace }
     guard sample.error == nil else { return [] }
     var events: [LotEvent] = []
@@ -39,10 +45,14 @@ public enum LotEngine {
     }
     if let treatment = profile.coldTreatment, let value = sample.tempC, value.isFinite {
       trace.aboveTreatmentLimit = value > treatment.maxTempC
-      var probes = state.probes
-      probes[probeID] = trace
+      let othersAbove = state.probes.contains { id, other in
+        id != probeID && other.aboveTreatmentLimit && other.room == key.room && id.hasPrefix("\(key.site)/")
+          && sample.ts.milliseconds - other.lastTs.milliseconds <= probeHoldsClockForMs
+      }
       let rule = TreatmentRule(treatment: treatment, lot: lot, productID: profile.id)
-      events += rule.evaluate(value, at: sample.ts, key: key, probes: probes, state: &state.treatment)
+      events += rule.evaluate(
+        value, at: sample.ts, key: key, anyProbeAbove: trace.aboveTreatmentLimit || othersAbove,
+        state: &state.treatment)
     }
     return events
   }

@@ -52,10 +52,13 @@ public struct LotProbeTrace: Sendable, Codable, Equatable {
   public var lastTs: Timestamp
   /// Whether its newest temperature was above the cold-treatment limit (always false without a treatment).
   public var aboveTreatmentLimit: Bool
+  /// The room it read from (`nil` in states saved before rooms were kept).
+  public var room: String?
 
-  public init(lastTs: Timestamp, aboveTreatmentLimit: Bool = false) {
+  public init(lastTs: Timestamp, aboveTreatmentLimit: Bool = false, room: String? = nil) {
     self.lastTs = lastTs
     self.aboveTreatmentLimit = aboveTreatmentLimit
+    self.room = room
   }
 }
 

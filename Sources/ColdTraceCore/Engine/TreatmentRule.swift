@@ -1,6 +1,7 @@
 /// The cold-treatment clock of one lot (DOMAIN "Export requirements"): product held at or below `maxTempC` for `days`
 /// consecutive days. All in event time, over every probe in the lot's room (conservative, as USDA practice):
-/// - the clock starts at the first reading at or below the limit while no probe's newest reading is above it;
+/// - the clock starts at the first reading at or below the limit while no probe's newest reading is above it (probes
+///   of the reading's room, heard from in the last 6 h);
 /// - any probe reading above the limit while the clock runs restarts it: a critical `treatment` alert opens and says
 ///   when the treatment can finish at the earliest (the restart plus the full duration);
 /// - the alert resolves at the reading that starts the clock again, with the new earliest finish;
@@ -13,10 +14,11 @@ struct TreatmentRule {
   let lot: String
   let productID: String
 
-  /// Applies a temperature `value` read at `ts` by a probe; `probes` holds every probe's newest reading, this one
-  /// included. Returns the events it causes.
+  /// Applies a temperature `value` read at `ts` by the probe `key`; `anyProbeAbove` says whether this reading or the
+  /// newest reading of another probe of the room is above the limit (see `LotEngine.probeHoldsClockForMs`).
+  /// Returns the events it causes.
   func evaluate(
-    _ value: Double, at ts: Timestamp, key: SensorKey, probes: [String: LotProbeTrace], state: inout TreatmentState
+    _ value: Double, at ts: Timestamp, key: SensorKey, anyProbeAbove: Bool, state: inout TreatmentState
   ) -> [LotEvent] {
     guard state.completedAt == nil else { return [] }
     let limit = OperatorText.number(treatment.maxTempC)
@@ -40,7 +42,7 @@ struct TreatmentRule {
               + "earliest at \(earliest.rfc3339) (restart \(state.restarts))"))
       ]
     }
-    guard !probes.values.contains(where: \.aboveTreatmentLimit) else { return [] }
+    guard !anyProbeAbove else { return [] }
     var events: [LotEvent] = []
     if state.clockStart == nil {
       let start = max(ts, state.notBefore ?? ts)
