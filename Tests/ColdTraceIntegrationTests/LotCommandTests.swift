@@ -113,6 +113,23 @@ struct LotRulesCommandTests {
     #expect(journal.contains("\"event\":\"lot_closed\""))
   }
 
+  @Test func productsShowEachProfilesBudgetAndColdTreatment() throws {
+    let db = try TemporaryDirectory.make(prefix: "lotrules").appendingPathComponent("coldtrace.db").path
+    let result = try run(["products", "--json"], db: db)
+    #expect(result.status == 0, "\(result.stderr)")
+    let profiles = try result.stdout.split(separator: "\n").map { try json(String($0)) }
+    #expect(profiles.count == BuiltInProfiles.all.count)
+    for (shown, profile) in zip(profiles, BuiltInProfiles.all) {
+      let budget = shown["budget"] as? [String: Any]
+      #expect(budget?["temp_c_minutes"] as? Double == profile.budget?.temperatureMinutes, "\(profile.id)")
+      #expect(budget?["rh_pct_minutes"] as? Double == profile.budget?.humidityMinutes, "\(profile.id)")
+      let treatment = shown["cold_treatment"] as? [String: Any]
+      #expect(treatment?["max_temp_c"] as? Double == profile.coldTreatment?.maxTempC, "\(profile.id)")
+      #expect(treatment?["days"] as? Double == profile.coldTreatment?.days, "\(profile.id)")
+    }
+    #expect(profiles.contains { $0["cold_treatment"] is [String: Any] }, "litchi-cold-treatment has one")
+  }
+
   @Test func lotShowTellsWhereTheColdTreatmentStands() throws {
     let db = try TemporaryDirectory.make(prefix: "lotrules").appendingPathComponent("coldtrace.db").path
     try storeReadings(db, room: "ct1", minutes: 90, tempC: 0.5)
