@@ -240,6 +240,12 @@ public final class CollectorService: Sendable {
         } catch {
           logger.error("silence check failed: \(error); retrying in \(settings.silenceCheckSeconds) s")
         }
+        do {
+          // Journal lines that are no alert event (a completed cold treatment) reach the file on this beat too.
+          try journal.catchUp(from: pipeline.store, wait: false)
+        } catch {
+          logger.error("alert journal: \(error) (the database has the lines; the next catch-up writes them)")
+        }
       }
     }
     thread.name = "coldtrace-silence"

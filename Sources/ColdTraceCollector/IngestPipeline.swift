@@ -86,10 +86,9 @@ public final class IngestPipeline: Sendable {
         try store.write { tx in
           guard let source = try tx.source(site: probe.site, sensor: probe.sensor) else { return }
           let key = SensorKey(site: probe.site, room: source.room, sensor: probe.sensor)
-          let lots = try tx.lots(inRoom: key.site, key.room, at: now)
-          let profile = products.profile(for: key, lotProducts: lots.map(\.product))
-          guard let event = rule.check(now: now, key: key, productID: profile.id, state: &state) else { return }
-          let recorded = try tx.apply(event, lots: lots.map(\.id))
+          let room = products.room(for: key, lots: try tx.lots(inRoom: key.site, key.room, at: now))
+          guard let event = rule.check(now: now, key: key, productID: room.profile.id, state: &state) else { return }
+          let recorded = try tx.apply(event, lots: room.lots(for: event))
           try tx.saveEngineState(state, source: source.id)
           lines.append(AlertLine(topic: Topics.alert(site: key.site, room: key.room), line: recorded.line))
         }
@@ -122,15 +121,21 @@ public final class IngestPipeline: Sendable {
       guard !fresh.isEmpty else { return (0, []) }
       var lines: [AlertLine] = []
       let before = state
+      var lotRules = LotRuleRunner(products: products, tx: tx)
       for sample in fresh {
-        // The lots in the room at the sample's time decide the product it is judged against, and are named by alerts.
-        let lots = try tx.lots(inRoom: key.site, key.room, at: sample.ts)
-        let profile = products.profile(for: key, lotProducts: lots.map(\.product))
-        for event in AlertEngine.process(sample, key: key, profile: profile, state: &state) {
-          let recorded = try tx.apply(event, lots: lots.map(\.id))
+        // The lots in the room at the sample's time decide the limits it is judged against: the probe's band alerts
+        // by the strictest of their profiles, naming the lots whose own limits it crossed; each lot's budget and
+        // treatment clock by its own profile.
+        let room = products.room(for: key, lots: try tx.lots(inRoom: key.site, key.room, at: sample.ts))
+        for event in AlertEngine.process(sample, key: key, profile: room.profile, state: &state) {
+          let recorded = try tx.apply(event, lots: room.lots(for: event))
+          lines.append(AlertLine(topic: Topics.alert(site: key.site, room: key.room), line: recorded.line))
+        }
+        for recorded in try lotRules.apply(sample, key: key, room: room) {
           lines.append(AlertLine(topic: Topics.alert(site: key.site, room: key.room), line: recorded.line))
         }
       }
+      try lotRules.save()
       if state != before { try tx.saveEngineState(state, source: source) }
       return (fresh.count, lines)
     }

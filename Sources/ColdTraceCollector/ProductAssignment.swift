@@ -1,10 +1,10 @@
 import ColdTraceCore
 
-/// Which product profile judges the readings of each room.
+/// Which product profiles judge the readings of each room.
 ///
-/// The lots in the room at the reading's time decide (the first lot placed there whose product is known); a room with
-/// no lot falls back to its product in the collector config, then to `defaultProduct`. Rooms holding lots of different
-/// products are judged by the first lot's product for now (per-product judgement in one room is still to come).
+/// The lots in the room at the reading's time decide: each lot by its own product's profile, the room's probes by
+/// the strictest combination of them (`SharedRoom`). A room with no lot of a known product falls back to its product
+/// in the collector config, then to `defaultProduct`.
 public struct ProductAssignment: Sendable {
   public var defaultProduct: ProductProfile
   /// "site/room" → profile.
@@ -15,10 +15,21 @@ public struct ProductAssignment: Sendable {
     self.rooms = rooms
   }
 
-  public func profile(for key: SensorKey, lotProducts: [String] = []) -> ProductProfile {
-    for product in lotProducts {
-      if let profile = BuiltInProfiles.named(product) { return profile }
+  /// The profile of a lot's product, or `nil` for a product ColdTrace does not know.
+  public func profile(forProduct product: String) -> ProductProfile? {
+    BuiltInProfiles.named(product)
+  }
+
+  /// The lots of the probe's room at one moment, with their profiles, and the profile its probes are judged by.
+  public func room(for key: SensorKey, lots: [(id: String, product: String)]) -> SharedRoom {
+    let occupants = lots.compactMap { lot in
+      profile(forProduct: lot.product).map { SharedRoom.Occupant(lot: lot.id, profile: $0) }
     }
-    return rooms["\(key.site)/\(key.room)"] ?? defaultProduct
+    return SharedRoom(occupants: occupants, fallback: rooms["\(key.site)/\(key.room)"] ?? defaultProduct)
+  }
+
+  /// The profile the probe `key` is judged by when lots of `lotProducts` are in its room.
+  public func profile(for key: SensorKey, lotProducts: [String] = []) -> ProductProfile {
+    room(for: key, lots: lotProducts.map { (id: $0, product: $0) }).profile
   }
 }

@@ -56,13 +56,14 @@ struct AgentToCollectorTests {
       readings.first { $0.sample.ts > alert.openedAt && ($0.sample.tempC ?? 99) <= 4.5 })
     #expect(resolvedAt == firstBack.sample.ts)
 
-    // The journal has opened, escalated, resolved, one line each, in order; the alert topic carried the same lines.
+    // The journal has the lot's arrival, then opened, escalated, resolved, one line each, in order; the alert topic
+    // carried the same alert lines.
     let journal = try String(contentsOfFile: facility.journal, encoding: .utf8).split(separator: "\n")
-    #expect(journal.map { eventName($0) } == ["opened", "escalated", "resolved"])
+    #expect(journal.map { eventName($0) } == ["lot_added", "opened", "escalated", "resolved"])
     #expect(eventually { alertTopic.lines.count == 3 })
-    #expect(alertTopic.lines == journal.map(String.init))
+    #expect(alertTopic.lines == journal.dropFirst().map(String.init))
     let verified = try facility.shell(["journal", "verify"])
-    #expect(verified.status == 0 && verified.stdout.hasPrefix("ok: 3 lines chained"), "\(verified.stderr)")
+    #expect(verified.status == 0 && verified.stdout.hasPrefix("ok: 4 lines chained"), "\(verified.stderr)")
 
     // The shell shows it.
     let shell = try facility.shell(["alerts", "--json", "--state", "resolved"])

@@ -32,6 +32,7 @@ public enum BuiltInProfiles {
       criticalLow: .past(80, afterMinutes: 60),
       hysteresis: 2
     ),
+    budget: ExcursionBudget(temperatureMinutes: 120, humidityMinutes: 720),
     sources: [
       "R. E. Paull, University of Hawaiʻi CTAHR: store at 2–5 °C and 90–95 % RH; storage life 3–5 weeks.",
       "FAO document AC681E, chapter 8 \"Harvesting and storage\" (www.fao.org/3/AC681E/ac681e0a.htm): water loss "
@@ -41,6 +42,10 @@ public enum BuiltInProfiles {
         + "2003: storage at 1–5 °C, about 30 days under refrigeration.",
     ],
     notes: [
+      "The excursion budget (120 min of temperature and 12 h of humidity outside the warning band over the lot's "
+        + "life) is a ColdTrace choice, not from a source: about two hours outside 1–5 °C costs litchi visible "
+        + "colour. It counts every probe in the room: a room whose defrosts lift the air past 5 °C spends it within "
+        + "days, so put a probe in the fruit or raise the budget.",
       "Sources disagree on temperature: 2–5 °C (Paull, CTAHR), 1–5 °C (Jiang et al.) and 1–2 °C in other storage "
         + "tables, while browning and chilling injury are reported below about 3 °C. The warning band spans 1–5 °C so "
         + "that rooms run to the colder tables do not alarm; a market or cooperative that wants 2–5 °C sets warning "

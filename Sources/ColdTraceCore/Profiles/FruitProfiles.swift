@@ -17,11 +17,14 @@ extension BuiltInProfiles {
       criticalLow: .past(80, afterMinutes: 60),
       hysteresis: 2
     ),
+    budget: ExcursionBudget(temperatureMinutes: 180, humidityMinutes: 720),
     sources: [
       "Y. Jiang et al., Postharvest biology and handling of longan fruit (IIR fridoc 120596, 2002): 1–5 °C, 90–95 % RH.",
       "R. E. Paull and S. Ketsa, Longan, USDA-ARS Agriculture Handbook 66 (2016 edition): 4–7 °C; about 30 days.",
     ],
     notes: [
+      "The excursion budget (3 h of temperature, 12 h of humidity outside the warning band over the lot's life) is "
+        + "a ColdTrace choice, not from a source; longan tolerates warmth a little better than litchi.",
       "Sources disagree (1–5 °C against 4–7 °C; some tables give 1–10 °C). The warning band spans 1–7 °C so rooms run "
         + "to either source do not alarm; a cooperative tightens it in configuration.",
       "Critical limits (10 °C high, −0.5 °C low) and every delay are ColdTrace choices, not from a source.",
@@ -42,6 +45,7 @@ extension BuiltInProfiles {
       hysteresis: 0.2
     ),
     humidity: litchi.humidity,
+    budget: ExcursionBudget(temperatureMinutes: 120, humidityMinutes: 720),
     coldTreatment: ColdTreatment(maxTempC: 0.99, days: 17),
     sources: [
       "Australian import conditions for fresh lychee from China (BICON): cold treatment, pulp ≤ 0.99 °C for 17 days "
@@ -49,6 +53,8 @@ extension BuiltInProfiles {
       "USDA APHIS Treatment Manual, T107 cold treatment schedules: a probe above the limit restarts the treatment.",
     ] + litchi.sources,
     notes: [
+      "The excursion budget (120 min of temperature, 12 h of humidity outside the warning band) is a ColdTrace "
+        + "choice, as for general litchi.",
       "Below the general litchi profile's 1 °C warning-low limit on purpose; freezing near −1 °C bounds the low side.",
       "The alarm limits are ColdTrace choices around the treatment temperature; the treatment clock itself (restart "
         + "above 0.99 °C, completion after 17 days) is a separate rule.",

@@ -12,13 +12,16 @@ extension BuiltInProfiles {
       hysteresis: 0.5
     ),
     humidity: MetricBands(warningLow: .past(80, afterMinutes: 120), hysteresis: 2),
+    budget: ExcursionBudget(temperatureMinutes: 120, humidityMinutes: 720),
     sources: [
       "ASHRAE Handbook, Refrigeration (2010), meat storage: pork −1.5–1 °C (0–1 °C in other tables), 85–90 % RH, "
         + "3–7 days."
     ],
     notes: [
+      "The excursion budget (2 h of temperature, 12 h of humidity outside the warning band) is a ColdTrace choice, "
+        + "not from a source.",
       "Pork freezes near −2 °C: the low limits guard against it. High limits and delays are ColdTrace choices; for "
-        + "the EU's legal maximum use chilled-pork-eu."
+        + "the EU's legal maximum use chilled-pork-eu.",
     ]
   )
 
@@ -35,6 +38,7 @@ extension BuiltInProfiles {
       hysteresis: 0.5
     ),
     humidity: chilledPork.humidity,
+    budget: chilledPork.budget,
     sources: ["Regulation (EC) No 853/2004, Annex III, Section I, Chapter VII: meat at ≤ 7 °C throughout."]
       + chilledPork.sources,
     notes: ["7 °C is the legal maximum: the critical alarm fires after 10 minutes above it (a ColdTrace choice)."]
@@ -52,9 +56,12 @@ extension BuiltInProfiles {
       hysteresis: 0.5
     ),
     humidity: MetricBands(warningLow: .past(80, afterMinutes: 120), hysteresis: 2),
+    budget: ExcursionBudget(temperatureMinutes: 120, humidityMinutes: 720),
     sources: ["ASHRAE Handbook, Refrigeration (2010), poultry storage: −2–0 °C, 85–100 % RH, 5–21 days."],
     notes: [
-      "Poultry freezes near −2.8 °C. High limits and delays are ColdTrace choices; for the EU use chilled-chicken-eu."
+      "The excursion budget (2 h of temperature, 12 h of humidity outside the warning band) is a ColdTrace choice, "
+        + "not from a source.",
+      "Poultry freezes near −2.8 °C. High limits and delays are ColdTrace choices; for the EU use chilled-chicken-eu.",
     ]
   )
 
@@ -71,6 +78,7 @@ extension BuiltInProfiles {
       hysteresis: 0.5
     ),
     humidity: chilledChicken.humidity,
+    budget: chilledChicken.budget,
     sources: ["Regulation (EC) No 543/2008, Article 2: fresh poultry meat kept at −2 °C to +4 °C."]
       + chilledChicken.sources,
     notes: ["−2 and +4 °C are the legal bounds: critical after 10 minutes past either (a ColdTrace choice)."]
@@ -86,10 +94,15 @@ extension BuiltInProfiles {
       hysteresis: 1
     ),
     humidity: .unwatched,
+    budget: ExcursionBudget(temperatureMinutes: 360),
     sources: [
       "ASHRAE Handbook, Refrigeration (2010), frozen meat: −23 to −18 °C, 90–95 % RH, 4–12 months.",
       "Regulation (EC) No 853/2004, Annex III, Section I, Chapter VII: frozen meat at ≤ −12 °C.",
     ],
-    notes: ["Warning above −18 °C (ASHRAE), critical above the EU's −12 °C legal limit; delays cover defrost cycles."]
+    notes: [
+      "The excursion budget (6 h above −18 °C over the lot's life) is a ColdTrace choice that leaves room for "
+        + "defrosts.",
+      "Warning above −18 °C (ASHRAE), critical above the EU's −12 °C legal limit; delays cover defrost cycles.",
+    ]
   )
 }

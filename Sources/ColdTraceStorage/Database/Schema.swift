@@ -112,6 +112,32 @@ enum Schema {
       // When an acknowledged alert that is still open was last announced again.
       try db.execute(sql: "ALTER TABLE alerts ADD COLUMN renotified_ms INTEGER")
     }
+    migrator.registerMigration("v5-lot-rules") { db in
+      try db.execute(
+        sql: """
+          -- The per-lot rules' state (excursion budgets, cold-treatment clock), committed with the reading that
+          -- changed it.
+          CREATE TABLE lot_rule_state (
+            lot_id TEXT PRIMARY KEY REFERENCES lots(id),
+            state BLOB NOT NULL
+          );
+          -- The journal gains lines that are no alert event (lot added, moved, closed; treatment completed): alert_id
+          -- becomes optional and lot_id names the lot of such a line. Same ids, same lines, same chain.
+          CREATE TABLE journal_v5 (
+            id INTEGER PRIMARY KEY,
+            alert_id INTEGER REFERENCES alerts(id),
+            lot_id TEXT,
+            event TEXT NOT NULL,
+            at_ms INTEGER NOT NULL,
+            line TEXT NOT NULL
+          );
+          INSERT INTO journal_v5 (id, alert_id, event, at_ms, line)
+            SELECT id, alert_id, event, at_ms, line FROM alert_events;
+          DROP TABLE alert_events;
+          ALTER TABLE journal_v5 RENAME TO alert_events;
+          CREATE INDEX alert_events_by_lot ON alert_events(lot_id) WHERE lot_id IS NOT NULL;
+          """)
+    }
     return migrator
   }
 }

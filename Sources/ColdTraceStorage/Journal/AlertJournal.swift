@@ -5,7 +5,8 @@ import Foundation
   import Glibc
 #endif
 
-/// The alert journal: a text file with one JSON line per alert event, for `tail -f` and `grep`.
+/// The alert journal: a text file with one JSON line per alert event, lot change and treatment completion, for
+/// `tail -f` and `grep`.
 ///
 /// The database is the source of truth; the journal follows it. `catchUp` appends every stored event the file does not
 /// have yet (it reads the last line's `event_id`), under an exclusive `flock`, so the collector and a shell `ack`
@@ -36,7 +37,7 @@ public struct AlertJournal: Sendable {
     }
     defer { flock(fd, LOCK_UN) }
     let (lastID, endsWithNewline) = Self.lastEventID(fd: fd)
-    let events = try store.alertEventLines(after: lastID)
+    let events = try store.journalLines(after: lastID)
     guard !events.isEmpty else { return [] }
     var text = endsWithNewline ? "" : "\n"
     for event in events { text += event.line + "\n" }

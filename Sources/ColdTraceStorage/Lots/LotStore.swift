@@ -4,57 +4,21 @@ import GRDB
 /// Lots and where they have been: `coldtrace lot add/move/close/list/show`, and the collector's question "which lots
 /// were in this room at this time?".
 extension SQLiteStore {
-  /// Registers a new lot in a room from `at`.
+  /// Registers a new lot in a room from `at` (see `IngestTransaction.addLot`).
   public func addLot(
     _ id: String, product: String, market: String?, site: String, room: String, at: Timestamp
   ) throws -> Lot {
-    try queue.write { db in
-      if try Int.fetchOne(db, sql: "SELECT 1 FROM lots WHERE id = ?", arguments: [id]) != nil {
-        throw LotError("lot \(id) already exists (use `coldtrace lot move` to change its room)")
-      }
-      try db.execute(
-        sql: "INSERT INTO lots (id, product, market, created_ms) VALUES (?, ?, ?, ?)",
-        arguments: [id, product, market, at.milliseconds])
-      try db.execute(
-        sql: "INSERT INTO lot_placements (lot_id, site, room, from_ms) VALUES (?, ?, ?, ?)",
-        arguments: [id, site, room, at.milliseconds])
-      return try LotRows.lot(db, id: id)!
-    }
+    try write { tx in try tx.addLot(id, product: product, market: market, site: site, room: room, at: at) }
   }
 
-  /// Moves an open lot to another room at `at` (not before it entered its current room).
+  /// Moves an open lot to another room at `at` (see `IngestTransaction.moveLot`).
   public func moveLot(_ id: String, site: String, room: String, at: Timestamp) throws -> Lot {
-    try queue.write { db in
-      let lot = try LotRows.openLot(db, id: id)
-      guard let current = lot.currentPlacement else { throw LotError("lot \(id) is in no room") }
-      guard at > current.from else {
-        throw LotError(
-          "lot \(id) entered \(current.site)/\(current.room) at \(current.from.rfc3339); a move must come after that")
-      }
-      if current.site == site && current.room == room {
-        throw LotError("lot \(id) is already in \(site)/\(room)")
-      }
-      try db.execute(
-        sql: "UPDATE lot_placements SET to_ms = ? WHERE lot_id = ? AND to_ms IS NULL", arguments: [at.milliseconds, id])
-      try db.execute(
-        sql: "INSERT INTO lot_placements (lot_id, site, room, from_ms) VALUES (?, ?, ?, ?)",
-        arguments: [id, site, room, at.milliseconds])
-      return try LotRows.lot(db, id: id)!
-    }
+    try write { tx in try tx.moveLot(id, site: site, room: room, at: at) }
   }
 
-  /// Closes a lot at `at` (it left the facility): its placement ends and no reading applies to it after that.
+  /// Closes a lot at `at` (see `IngestTransaction.closeLot`).
   public func closeLot(_ id: String, at: Timestamp) throws -> Lot {
-    try queue.write { db in
-      let lot = try LotRows.openLot(db, id: id)
-      if let current = lot.currentPlacement, at < current.from {
-        throw LotError("lot \(id) entered its room at \(current.from.rfc3339); it cannot close before that")
-      }
-      try db.execute(
-        sql: "UPDATE lot_placements SET to_ms = ? WHERE lot_id = ? AND to_ms IS NULL", arguments: [at.milliseconds, id])
-      try db.execute(sql: "UPDATE lots SET closed_ms = ? WHERE id = ?", arguments: [at.milliseconds, id])
-      return try LotRows.lot(db, id: id)!
-    }
+    try write { tx in try tx.closeLot(id, at: at).lot }
   }
 
   public func lots() throws -> [Lot] {

@@ -63,8 +63,20 @@ extension SQLiteStore {
     try read { db in try AlertRows.alert(db, id: id) }
   }
 
-  /// Journal lines of alert events with an id above `afterID`, in order.
+  /// Journal lines of alert events with an id above `afterID`, in order (what `coldtrace alerts --follow` prints;
+  /// lot changes and treatment completions are left out).
   public func alertEventLines(after afterID: Int64) throws -> [(id: Int64, line: String)] {
+    try read { db in
+      try Row.fetchAll(
+        db, sql: "SELECT id, line FROM alert_events WHERE id > ? AND alert_id IS NOT NULL ORDER BY id",
+        arguments: [afterID]
+      ).map { ($0["id"], $0["line"]) }
+    }
+  }
+
+  /// Every journal line with an id above `afterID`, in order: alert events, lot changes and treatment completions,
+  /// one hash chain (what the journal file carries).
+  public func journalLines(after afterID: Int64) throws -> [(id: Int64, line: String)] {
     try read { db in
       try Row.fetchAll(db, sql: "SELECT id, line FROM alert_events WHERE id > ? ORDER BY id", arguments: [afterID])
         .map { ($0["id"], $0["line"]) }

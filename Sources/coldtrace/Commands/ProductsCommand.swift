@@ -32,6 +32,18 @@ struct ProductsCommand: ParsableCommand {
       }
     }
     print(table.render())
+    var lotRules = TextTable("PRODUCT", "BUDGET temp_c", "BUDGET rh_pct", "COLD TREATMENT")
+    for profile in profiles {
+      func budget(_ metric: Metric) -> String {
+        profile.budget?.minutes(for: metric).map { "\(JSONText.number($0)) min" } ?? "-"
+      }
+      let treatment = profile.coldTreatment.map {
+        "≤ \(JSONText.number($0.maxTempC)) °C for \(JSONText.number($0.days)) d"
+      }
+      lotRules.add(profile.id, budget(.temperature), budget(.humidity), treatment ?? "-")
+    }
+    print("\nPer lot: time allowed outside the warning band over the lot's life, and cold treatments")
+    print(lotRules.render())
     print("\nDefault product for rooms without an assignment: \(settings.products.defaultProduct.id)")
     for profile in profiles {
       print("\n\(profile.id) (\(profile.name)) sources:")
@@ -50,9 +62,20 @@ struct ProductsCommand: ParsableCommand {
         + "\"warning_high\":\(limit(bands.warningHigh)),\"critical_high\":\(limit(bands.criticalHigh)),"
         + "\"hysteresis\":\(JSONText.number(bands.hysteresis))}"
     }
+    func budget(_ budget: ExcursionBudget?) -> String {
+      guard let budget else { return "null" }
+      let minutes = { (value: Double?) in value.map(JSONText.number) ?? "null" }
+      return "{\"temp_c_minutes\":\(minutes(budget.temperatureMinutes)),"
+        + "\"rh_pct_minutes\":\(minutes(budget.humidityMinutes))}"
+    }
+    func treatment(_ treatment: ColdTreatment?) -> String {
+      treatment.map { "{\"max_temp_c\":\(JSONText.number($0.maxTempC)),\"days\":\(JSONText.number($0.days))}" }
+        ?? "null"
+    }
     return "{\"id\":\(JSONText.quoted(profile.id)),\"name\":\(JSONText.quoted(profile.name)),"
       + "\"market\":\(profile.market.map(JSONText.quoted) ?? "null"),"
       + "\"temp_c\":\(bands(profile.temperature)),\"rh_pct\":\(bands(profile.humidity)),"
+      + "\"budget\":\(budget(profile.budget)),\"cold_treatment\":\(treatment(profile.coldTreatment)),"
       + "\"sources\":[\(profile.sources.map(JSONText.quoted).joined(separator: ","))],"
       + "\"notes\":[\(profile.notes.map(JSONText.quoted).joined(separator: ","))]}"
   }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ColdTraceCollector
 import ColdTraceCore
 import ColdTraceStorage
 import ColdTraceSystem
@@ -9,7 +10,9 @@ struct LotCommand: ParsableCommand {
     abstract: "Track lots: which product is in which room, and since when.",
     discussion: """
       A reading applies to every lot in its room at its timestamp; the lot's product decides the limits, and alerts
-      name the lots affected.
+      name the lots affected. Each lot has its own excursion budget and cold-treatment clock; a lot added or moved
+      with a past --at is evaluated over the readings already stored (budget, treatment; band alerts of the past
+      are not raised again). Every lot change is a line of the alert journal.
 
       Examples:
         coldtrace lot add LT-2026-0612 --product litchi --room hongxuan/cold2 --market eu
@@ -37,12 +40,45 @@ struct RoomArgument {
   }
 }
 
-/// Runs a lot change, turning a forbidden one into a usage error (exit 2, nothing changed).
-func lotChange(_ body: () throws -> Lot) throws -> Lot {
+/// Runs a lot change in one transaction, turning a forbidden one into a usage error (exit 2, nothing changed), then
+/// brings the journal file up to date. `body` returns the lot, the room and time from which the stored readings are
+/// evaluated for it (a lot placed in the past), and the alert events the change itself caused.
+func lotChange(
+  _ global: GlobalOptions, create: Bool = false,
+  _ body: (IngestTransaction) throws -> (
+    lot: Lot, catchUp: (site: String, room: String, from: Timestamp)?, alerts: [RecordedEvent]
+  )
+) throws -> (lot: Lot, alerts: [RecordedEvent]) {
+  let store = try global.openStore(create: create)
+  let result: (Lot, [RecordedEvent])
   do {
-    return try body()
+    result = try store.write { tx in
+      let (lot, catchUp, caused) = try body(tx)
+      guard let catchUp else { return (lot, caused) }
+      var rules = LotRuleRunner(products: ProductAssignment(), tx: tx)
+      let alerts = try rules.catchUp(
+        lot: lot.id, product: lot.product, site: catchUp.site, room: catchUp.room, from: catchUp.from)
+      try rules.save()
+      return (lot, caused + alerts)
+    }
   } catch let error as LotError {
     throw UsageError(error.description)
+  }
+  let settings = try global.settings()
+  do {
+    try AlertJournal(path: settings.journal ?? AlertJournal.defaultPath(forDatabase: store.path)).catchUp(from: store)
+  } catch {
+    // The change is stored; the collector writes the journal lines at its next catch-up.
+    StandardError.write("coldtrace: warning: \(error); the journal will catch up later\n")
+  }
+  return result
+}
+
+/// Prints the alerts a lot change raised or resolved, one line each.
+func printLotAlerts(_ alerts: [RecordedEvent]) {
+  for recorded in alerts {
+    let alert = recorded.alert
+    print("alert \(alert.id) \(alert.kind.rawValue) \(alert.state.rawValue): \(alert.message)")
   }
 }
 
@@ -67,11 +103,12 @@ struct LotAddCommand: ParsableCommand {
     let place = try RoomArgument(room)
     if let market { _ = try validated(market, as: .lot, option: "--market") }
     let time = try parseTime(at, option: "--at") ?? WallClock.now()
-    let store = try global.openStore(create: true)
-    let added = try lotChange {
-      try store.addLot(id, product: profile.id, market: market, site: place.site, room: place.room, at: time)
+    let (added, alerts) = try lotChange(global, create: true) { tx in
+      let lot = try tx.addLot(id, product: profile.id, market: market, site: place.site, room: place.room, at: time)
+      return (lot, (place.site, place.room, time), [])
     }
     print("lot \(added.id) (\(added.product)) in \(place.site)/\(place.room) from \(time.rfc3339)")
+    printLotAlerts(alerts)
   }
 }
 
@@ -89,14 +126,17 @@ struct LotMoveCommand: ParsableCommand {
     let id = try validated(lot, as: .lot, option: "lot")!
     let place = try RoomArgument(room)
     let time = try parseTime(at, option: "--at") ?? WallClock.now()
-    let moved = try lotChange { try global.openStore().moveLot(id, site: place.site, room: place.room, at: time) }
+    let (moved, alerts) = try lotChange(global) { tx in
+      (try tx.moveLot(id, site: place.site, room: place.room, at: time), (place.site, place.room, time), [])
+    }
     print("lot \(moved.id) in \(place.site)/\(place.room) from \(time.rfc3339)")
+    printLotAlerts(alerts)
   }
 }
 
 struct LotCloseCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "close", abstract: "Close a lot: it has left the facility.",
+    commandName: "close", abstract: "Close a lot: it has left the facility; its budget and treatment alerts resolve.",
     discussion: "Example: coldtrace lot close LT-2026-0612")
 
   @OptionGroup var global: GlobalOptions
@@ -106,7 +146,11 @@ struct LotCloseCommand: ParsableCommand {
   func run() throws {
     let id = try validated(lot, as: .lot, option: "lot")!
     let time = try parseTime(at, option: "--at") ?? WallClock.now()
-    let closed = try lotChange { try global.openStore().closeLot(id, at: time) }
+    let (closed, alerts) = try lotChange(global) { tx in
+      let (lot, resolved) = try tx.closeLot(id, at: time)
+      return (lot, nil, resolved)
+    }
     print("lot \(closed.id) closed at \(time.rfc3339)")
+    printLotAlerts(alerts)
   }
 }

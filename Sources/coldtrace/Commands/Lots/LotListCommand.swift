@@ -34,7 +34,8 @@ struct LotListCommand: ParsableCommand {
 
 struct LotShowCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "show", abstract: "One lot: its rooms over time and the alerts that named it.",
+    commandName: "show",
+    abstract: "One lot: its rooms over time, excursion budgets, cold treatment and the alerts that named it.",
     discussion: "Example: coldtrace lot show LT-2026-0612 --json")
 
   @OptionGroup var global: GlobalOptions
@@ -48,8 +49,10 @@ struct LotShowCommand: ParsableCommand {
     var filter = AlertFilter()
     filter.lot = id
     let alerts = try store.alerts(filter)
+    let rules = LotRulesView(
+      profile: BuiltInProfiles.named(found.product), state: try store.lotRuleState(id) ?? LotRuleState())
     if json {
-      print(LotJSON.line(found, alerts: alerts))
+      print(LotJSON.line(found, alerts: alerts, rules: rules))
       return
     }
     print(
@@ -61,13 +64,15 @@ struct LotShowCommand: ParsableCommand {
         "\(placement.site)/\(placement.room)", placement.from.rfc3339, placement.to?.rfc3339 ?? "still there")
     }
     print(rooms.render())
+    print("")
+    for line in rules.text { print(line) }
     print(alerts.isEmpty ? "\nno alerts named this lot" : "\n" + AlertsCommand.table(alerts))
   }
 }
 
 /// Lots as JSON lines (SPEC `lot list --json`, `lot show --json`).
 enum LotJSON {
-  static func line(_ lot: Lot, alerts: [AlertRecord]? = nil) -> String {
+  static func line(_ lot: Lot, alerts: [AlertRecord]? = nil, rules: LotRulesView? = nil) -> String {
     let rooms = lot.placements.map { placement in
       "{\"site\":\(JSONText.quoted(placement.site)),\"room\":\(JSONText.quoted(placement.room)),"
         + "\"from\":\(JSONText.quoted(placement.from.rfc3339)),"
@@ -82,6 +87,7 @@ enum LotJSON {
       ("to", lot.closedAt.map { JSONText.quoted($0.rfc3339) } ?? "null"),
       ("rooms", "[" + rooms.joined(separator: ",") + "]"),
     ]
+    if let rules { fields += rules.jsonFields }
     if let alerts { fields.append(("alerts", "[" + alerts.map { $0.jsonLine() }.joined(separator: ",") + "]")) }
     return "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
   }

@@ -1,0 +1,22 @@
+import ColdTraceCore
+import GRDB
+
+extension IngestTransaction {
+  /// Appends one line to the journal table, chained to the line before it: `render` gets the line's `event_id` and
+  /// returns a JSON object starting with `{"event":…`; the stored line is that object with `"prev"` (the SHA-256 of
+  /// the previous line) first. Alert events carry `alertID`; lot changes and treatment completions carry `lotID`.
+  /// `AlertJournal` copies the lines to the journal file in id order.
+  func appendJournalLine(
+    event: String, alertID: Int64?, lotID: String?, at: Timestamp, render: (Int64) -> String
+  ) throws -> (eventID: Int64, line: String) {
+    let previous = try Row.fetchOne(
+      db.cachedStatement(sql: "SELECT id, line FROM alert_events ORDER BY id DESC LIMIT 1"))
+    let nextID = (previous?["id"] as Int64? ?? 0) + 1
+    let chained = previous.map { JournalChain.hash($0["line"]) } ?? JournalChain.genesis
+    let line = "{\"prev\":\"\(chained)\"," + render(nextID).dropFirst()
+    try db.cachedStatement(
+      sql: "INSERT INTO alert_events (id, alert_id, lot_id, event, at_ms, line) VALUES (?, ?, ?, ?, ?, ?)"
+    ).execute(arguments: [nextID, alertID, lotID, event, at.milliseconds, line])
+    return (nextID, line)
+  }
+}
