@@ -10,12 +10,15 @@ import Synchronization
   import Glibc
 #endif
 
-/// `coldtrace collect`: subscribes to every site's readings with a persistent QoS 1 session, commits each message
-/// before its PUBACK leaves, journals and publishes the alert events it causes.
+/// `coldtrace collect`: subscribes to every site's readings with a persistent QoS 1 session, commits them, journals
+/// and publishes the alert events they cause, and acknowledges what is committed to each agent.
 ///
-/// No loss on SIGKILL: the message handler runs on the MQTT network thread and returns only after the SQLite commit;
-/// libmosquitto writes the PUBACK after it returns, so a message the collector did not commit is redelivered by the
-/// broker from the persistent session. Duplicates are expected and stored once.
+/// No loss on SIGKILL. Agents' readings are committed in batches by a writer thread (group commit); their PUBACK may
+/// leave before the commit, because an agent keeps every sample until the collector's own acknowledgement
+/// (`coldtrace/v1/ack/...`, sent only for committed and fsynced readings) covers it, and sends it again otherwise.
+/// Other messages (third-party sources without `agent` and `seq`, payloads to quarantine) are committed on the MQTT
+/// network thread before its handler returns; libmosquitto writes the PUBACK after that, so a message not committed
+/// is redelivered by the broker from the persistent session. Duplicates are expected and stored once.
 public final class CollectorService: Sendable {
   public struct Settings: Sendable {
     public var collectorID: String
@@ -51,6 +54,11 @@ public final class CollectorService: Sendable {
   private let reportedGaps = Mutex<[String: Int64]>([:])
   private let hook: NotificationHook?
   private let presence: AgentPresenceTracker
+  /// Readings waiting for the writer thread, and whether it has finished after the queue closed.
+  private let queue = IngestQueue()
+  private let writerDone = Mutex(false)
+  /// The most readings committed in one transaction.
+  static let batchLimit = 512
 
   /// Running totals since start, for logs and tests.
   public struct Tally: Sendable, Equatable {
@@ -112,6 +120,7 @@ public final class CollectorService: Sendable {
     try client.subscribe(Topics.readingFilter, qos: .atLeastOnce)
     try client.subscribe(Topics.statusFilter, qos: .atLeastOnce)
     self.client.withLock { $0 = client }
+    startWriting()
     client.start()
     startAcknowledging()
     startSilenceChecks()
@@ -130,6 +139,9 @@ public final class CollectorService: Sendable {
     _ = try? client.publish(topic: topic, payload: Array(statusLine("offline").utf8), retain: true)
     client.stop()
     self.client.withLock { $0 = nil }
+    // Nothing arrives any more: let the writer commit what it accepted.
+    queue.close()
+    for _ in 0..<600 where !writerDone.withLock({ $0 }) { usleep(50_000) }
     let totals = self.totals
     logger.info(
       "collector stopped",
@@ -139,11 +151,12 @@ public final class CollectorService: Sendable {
       ])
   }
 
-  /// Runs on the MQTT network thread; returns only once the message is committed (or the process must die).
+  /// Runs on the MQTT network thread.
   ///
-  /// A failure that can pass (the disk is full, the database is locked or unreadable for a moment) is retried with
-  /// back-off, without acknowledging: the broker holds everything behind it. Any other failure belongs to this message
-  /// alone; it is kept whole in quarantine (reason `ingest_failed`) so it cannot block every message after it.
+  /// A reading the end-to-end acknowledgement covers (an agent and a `seq` on every sample) goes to the writer
+  /// thread, which commits readings in batches: its PUBACK may leave first, because the agent keeps it until the
+  /// collector's acknowledgement says it is committed. Anything else (a third-party source, a payload to quarantine)
+  /// is committed here before returning, so its PUBACK leaves only after the commit.
   func handle(_ message: ReceivedMessage) {
     if message.topic.hasPrefix(Topics.root + "/status/") {
       if !presence.receive(topic: message.topic, payload: message.payload, now: clock()) {
@@ -151,16 +164,78 @@ public final class CollectorService: Sendable {
       }
       return
     }
+    let receivedAt = clock()
+    let decoded = ReadingDecoder.decode(topic: message.topic, payload: message.payload, now: receivedAt)
+    if case .success(let reading) = decoded, reading.agent != nil, reading.samples.allSatisfy({ $0.seq != nil }) {
+      let item = IngestQueue.Item(
+        topic: message.topic, payload: Array(message.payload), reading: reading, receivedAt: receivedAt)
+      if queue.put(item) { return }
+    }
+    commitRetrying(topic: message.topic, payload: message.payload, what: "reading from \(message.topic)") {
+      record(
+        try pipeline.ingest(topic: message.topic, payload: message.payload, receivedAt: receivedAt),
+        topic: message.topic)
+    }
+  }
+
+  /// The writer thread: commits whatever readings wait, up to `batchLimit` a transaction, until the queue closes.
+  private func startWriting() {
+    let thread = Thread { [self] in
+      while true {
+        let items = queue.take(limit: Self.batchLimit)
+        guard !items.isEmpty else { break }
+        do {
+          let outcomes = try commitBatch(items)
+          for (item, outcome) in zip(items, outcomes) { record(outcome, topic: item.topic) }
+        } catch {
+          // Not transient: one of them is to blame. Commit them one at a time, so only that one is quarantined.
+          logger.error("a batch of \(items.count) readings failed (\(error)); committing them one at a time")
+          for item in items {
+            item.payload.withUnsafeBytes { payload in
+              commitRetrying(topic: item.topic, payload: payload, what: "reading from \(item.topic)") {
+                record(try pipeline.commit([(item.reading, item.receivedAt)])[0], topic: item.topic)
+              }
+            }
+          }
+        }
+      }
+      writerDone.withLock { $0 = true }
+    }
+    thread.name = "coldtrace-writer"
+    thread.start()
+  }
+
+  /// One transaction for `items`, retried with back-off while the failure can pass (disk full, database busy);
+  /// meanwhile the queue fills and the network thread waits, so the broker holds everything behind. Throws only a
+  /// failure that cannot pass.
+  private func commitBatch(_ items: [IngestQueue.Item]) throws -> [IngestOutcome] {
+    var attempt = 0
+    while true {
+      do {
+        return try pipeline.commit(items.map { ($0.reading, $0.receivedAt) })
+      } catch  where SQLiteStore.isTransient(error) {
+        attempt += 1
+        let wait = min(0.1 * Double(1 << min(attempt, 8)), 10)
+        logger.error("cannot store \(items.count) readings: \(error); not acknowledging them, retrying in \(wait) s")
+        usleep(UInt32(wait * 1_000_000))
+      }
+    }
+  }
+
+  /// Runs `body` (a commit) until it succeeds. A failure that can pass (the disk is full, the database is locked or
+  /// unreadable for a moment) is retried with back-off, without acknowledging. Any other failure belongs to this
+  /// message alone; it is kept whole in quarantine (reason `ingest_failed`) so it cannot block every message after it.
+  private func commitRetrying(
+    topic: String, payload: UnsafeRawBufferPointer, what: String, _ body: () throws -> Void
+  ) {
     var attempt = 0
     while true {
       do {
         do {
-          let outcome = try pipeline.ingest(topic: message.topic, payload: message.payload, receivedAt: clock())
-          record(outcome, topic: message.topic)
+          try body()
         } catch  where !SQLiteStore.isTransient(error) {
-          logger.error("cannot ingest the message on \(message.topic): \(error); keeping it in quarantine")
-          try pipeline.quarantineUnstorable(
-            topic: message.topic, payload: message.payload, error: error, receivedAt: clock())
+          logger.error("cannot ingest the \(what): \(error); keeping it in quarantine")
+          try pipeline.quarantineUnstorable(topic: topic, payload: payload, error: error, receivedAt: clock())
           tally.withLock {
             $0.messages += 1
             $0.quarantined += 1
@@ -175,8 +250,7 @@ public final class CollectorService: Sendable {
           _exit(1)
         }
         let wait = min(0.1 * Double(1 << min(attempt, 8)), 10)
-        logger.error(
-          "cannot store reading from \(message.topic): \(error); not acknowledging, retrying in \(wait) s")
+        logger.error("cannot store \(what): \(error); not acknowledging, retrying in \(wait) s")
         usleep(UInt32(wait * 1_000_000))
       }
     }

@@ -72,7 +72,24 @@ public final class IngestPipeline: Sendable {
   }
 
   private func commit(_ reading: DecodedReading, receivedAt: Timestamp) throws -> IngestOutcome {
-    try commitLock.withLock { _ in try commitLocked(reading, receivedAt: receivedAt) }
+    try commit([(reading, receivedAt)])[0]
+  }
+
+  /// Commits decoded readings in one transaction (group commit), in order; all or nothing: when it throws, nothing
+  /// of any of them is kept and no engine state or watermark moves. One outcome per reading.
+  public func commit(_ readings: [(reading: DecodedReading, receivedAt: Timestamp)]) throws -> [IngestOutcome] {
+    try commitLock.withLock { _ in
+      var batch = PendingBatch()
+      let outcomes = try store.write { tx in
+        let outcomes = try readings.map { try stage($0.reading, receivedAt: $0.receivedAt, tx: tx, batch: &batch) }
+        try batch.save(tx)
+        return outcomes
+      }
+      // Committed: the engine and the watermarks move on.
+      engineStates.withLock { states in for (probe, pending) in batch.states { states[probe] = pending.state } }
+      watermarks.withLock { trackers in for (probe, pending) in batch.trackers { trackers[probe] = pending.tracker } }
+      return outcomes
+    }
   }
 
   /// Opens `offline` for every probe silent for longer than the rule allows, judged by the collector's clock `now`.
@@ -105,29 +122,37 @@ public final class IngestPipeline: Sendable {
     }
   }
 
-  private func commitLocked(_ reading: DecodedReading, receivedAt: Timestamp) throws -> IngestOutcome {
+  /// Stores one reading and evaluates its fresh samples inside `tx`, against the state `batch` holds for its probe
+  /// (the committed state on first sight in this batch).
+  private func stage(_ reading: DecodedReading, receivedAt: Timestamp, tx: IngestTransaction, batch: inout PendingBatch)
+    throws -> IngestOutcome
+  {
     let key = reading.key
     let probe = ProbeKey(site: key.site, sensor: key.sensor)
     let acknowledges = reading.agent != nil && reading.samples.allSatisfy { $0.seq != nil }
-    // Engine state and watermark change only once the transaction recording their consequences has committed.
-    var state = engineStates.withLock { $0[probe] } ?? SensorRuleState()
-    var tracker = watermarks.withLock { $0[probe] } ?? WatermarkTracker()
-    let (fresh, lines) = try store.write { tx -> (Int, [AlertLine]) in
-      let source = try tx.sourceID(for: key, agent: reading.agent)
-      let fresh = try tx.insertNew(reading.samples, source: source, receivedAt: receivedAt)
-      if acknowledges, tracker.record(stored: fresh.compactMap(\.seq), floor: reading.floor) {
-        try tx.saveWatermark(tracker.watermark, source: source)
-      }
-      guard !fresh.isEmpty else { return (0, []) }
-      var lines: [AlertLine] = []
-      let before = state
+    let source = try tx.sourceID(for: key, agent: reading.agent)
+    let fresh = try tx.insertNew(reading.samples, source: source, receivedAt: receivedAt)
+    var acknowledgement: Acknowledgement?
+    if acknowledges, let agent = reading.agent {
+      var pending = batch.trackers[probe] ?? .init(tracker: watermarks.withLock { $0[probe] } ?? WatermarkTracker())
+      pending.source = source
+      if pending.tracker.record(stored: fresh.compactMap(\.seq), floor: reading.floor) { pending.changed = true }
+      batch.trackers[probe] = pending
+      acknowledgement = Acknowledgement(
+        site: key.site, agent: agent, sensor: key.sensor, watermark: pending.tracker.watermark,
+        gap: pending.tracker.gap.map { $0.firstMissing...$0.highestStored })
+    }
+    var lines: [AlertLine] = []
+    if !fresh.isEmpty {
+      var pending = batch.states[probe] ?? .init(state: engineStates.withLock { $0[probe] } ?? SensorRuleState())
+      let before = pending.state
       var lotRules = LotRuleRunner(products: products, tx: tx)
       for sample in fresh {
         // The lots in the room at the sample's time decide the limits it is judged against: the probe's band alerts
         // by the strictest of their profiles, naming the lots whose own limits it crossed; each lot's budget and
         // treatment clock by its own profile.
         let room = products.room(for: key, lots: try tx.lots(inRoom: key.site, key.room, at: sample.ts))
-        for event in AlertEngine.process(sample, key: key, profile: room.profile, state: &state) {
+        for event in AlertEngine.process(sample, key: key, profile: room.profile, state: &pending.state) {
           let recorded = try tx.apply(event, lots: room.lots(for: event))
           lines.append(AlertLine(topic: Topics.alert(site: key.site, room: key.room), line: recorded.line))
         }
@@ -136,18 +161,40 @@ public final class IngestPipeline: Sendable {
         }
       }
       try lotRules.save()
-      if state != before { try tx.saveEngineState(state, source: source) }
-      return (fresh.count, lines)
-    }
-    if fresh > 0 { engineStates.withLock { $0[probe] = state } }
-    var acknowledgement: Acknowledgement?
-    if acknowledges, let agent = reading.agent {
-      watermarks.withLock { $0[probe] = tracker }
-      acknowledgement = Acknowledgement(
-        site: key.site, agent: agent, sensor: key.sensor, watermark: tracker.watermark,
-        gap: tracker.gap.map { $0.firstMissing...$0.highestStored })
+      if pending.state != before {
+        pending.changed = true
+        pending.source = source
+      }
+      batch.states[probe] = pending
     }
     return .stored(
-      fresh: fresh, duplicates: reading.samples.count - fresh, alertLines: lines, acknowledgement: acknowledgement)
+      fresh: fresh.count, duplicates: reading.samples.count - fresh.count, alertLines: lines,
+      acknowledgement: acknowledgement)
+  }
+}
+
+/// What a batch changed, per probe, before it commits: saved once per probe at the end of the transaction, and
+/// handed to the pipeline's memory only after the commit.
+private struct PendingBatch {
+  struct EngineState {
+    var state: SensorRuleState
+    var changed = false
+    var source: Int64 = 0
+  }
+
+  struct Watermark {
+    var tracker: WatermarkTracker
+    var changed = false
+    var source: Int64 = 0
+  }
+
+  var states: [ProbeKey: EngineState] = [:]
+  var trackers: [ProbeKey: Watermark] = [:]
+
+  func save(_ tx: IngestTransaction) throws {
+    for pending in states.values where pending.changed { try tx.saveEngineState(pending.state, source: pending.source) }
+    for pending in trackers.values where pending.changed {
+      try tx.saveWatermark(pending.tracker.watermark, source: pending.source)
+    }
   }
 }

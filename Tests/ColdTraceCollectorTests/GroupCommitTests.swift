@@ -1,0 +1,69 @@
+import ColdTraceCore
+import ColdTraceStorage
+import Foundation
+import Testing
+
+@testable import ColdTraceCollector
+
+/// Readings committed in one transaction (the collector's writer thread) must leave exactly what committing them one
+/// by one leaves: the same readings, alert lines, engine state and acknowledgements.
+@Suite(.timeLimit(.minutes(10)))
+struct GroupCommitTests {
+  private let start = Timestamp(seconds: 1_780_000_000)
+
+  private func pipeline() throws -> IngestPipeline {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "coldtrace-group-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let store = try SQLiteStore(path: directory.appendingPathComponent("c.db").path)
+    _ = try store.addLot("L-1", product: "litchi", market: nil, site: "hongxuan", room: "cold2", at: start)
+    return try IngestPipeline(store: store, products: ProductAssignment())
+  }
+
+  /// Two probes, a warm hour on one of them, a duplicate, a batch payload and a gap in seq.
+  private func readings() -> [(reading: DecodedReading, receivedAt: Timestamp)] {
+    var readings: [(DecodedReading, Timestamp)] = []
+    for minute in 0..<120 {
+      let ts = start.adding(seconds: Double(minute) * 60)
+      let warm = (30..<90).contains(minute)
+      for (sensor, tempC) in [("probe-1", warm ? 9.5 : 3.0), ("probe-2", 3.2)] {
+        if sensor == "probe-2" && minute == 50 { continue }  // a gap: seq 51 never comes
+        let sample = Sample(seq: Int64(minute + 1), ts: ts, tempC: tempC, rhPct: 92)
+        let key = SensorKey(site: "hongxuan", room: "cold2", sensor: sensor)
+        readings.append((DecodedReading(key: key, agent: "hx-edge-1", samples: [sample], isBatch: false), ts))
+      }
+    }
+    readings.append(readings[7])
+    return readings
+  }
+
+  @Test func oneTransactionLeavesWhatOneByOneLeaves() throws {
+    let single = try pipeline()
+    let grouped = try pipeline()
+    let readings = readings()
+    let singleOutcomes = try readings.flatMap { try single.commit([$0]) }
+    var groupedOutcomes: [IngestOutcome] = []
+    for start in stride(from: 0, to: readings.count, by: 37) {
+      groupedOutcomes += try grouped.commit(Array(readings[start..<min(start + 37, readings.count)]))
+    }
+    #expect(groupedOutcomes == singleOutcomes)
+    #expect(try grouped.store.readings(ReadingFilter()) == single.store.readings(ReadingFilter()))
+    #expect(
+      try grouped.store.alertEventLines(after: 0).map(\.line) == single.store.alertEventLines(after: 0).map(\.line))
+    #expect(try grouped.store.engineStates() == single.store.engineStates())
+    #expect(try grouped.store.watermarkTrackers() == single.store.watermarkTrackers())
+    let alerts = try grouped.store.alerts(AlertFilter())
+    #expect(alerts.contains { $0.kind == .tempHigh && $0.sensor == "probe-1" }, "the warm hour raised its alert")
+    // A pipeline reopened on the grouped database resumes from what the batches saved.
+    let reopened = try IngestPipeline(store: grouped.store, products: ProductAssignment())
+    let next = DecodedReading(
+      key: SensorKey(site: "hongxuan", room: "cold2", sensor: "probe-1"), agent: "hx-edge-1",
+      samples: [Sample(seq: 121, ts: start.adding(seconds: 7200), tempC: 3)], isBatch: false)
+    let outcome = try reopened.commit([(next, start.adding(seconds: 7200))])
+    guard case .stored(let fresh, _, _, let acknowledgement) = outcome.first else {
+      Issue.record("not stored: \(outcome)")
+      return
+    }
+    #expect(fresh == 1 && acknowledgement?.watermark == 121)
+  }
+}
