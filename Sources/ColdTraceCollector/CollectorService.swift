@@ -142,8 +142,9 @@ public final class CollectorService: Sendable {
   /// Runs on the MQTT network thread; returns only once the message is committed (or the process must die).
   ///
   /// A failure that can pass (the disk is full, the database is locked or unreadable for a moment) is retried with
-  /// back-off, without acknowledging: the broker holds everything behind it. Any other failure belongs to this message
-  /// alone; it is kept whole in quarantine (reason `ingest_failed`) so it cannot block every message after it.
+  /// back-off, without acknowledging: the broker holds everything behind it. Such an incident is logged once when it
+  /// starts and once when storage works again, not on every retry. Any other failure belongs to this message alone; it
+  /// is kept whole in quarantine (reason `ingest_failed`) so it cannot block every message after it.
   func handle(_ message: ReceivedMessage) {
     if message.topic.hasPrefix(Topics.root + "/status/") {
       if !presence.receive(topic: message.topic, payload: message.payload, now: clock()) {
@@ -152,6 +153,7 @@ public final class CollectorService: Sendable {
       return
     }
     var attempt = 0
+    var failingSince: Timestamp?
     while true {
       do {
         do {
@@ -166,6 +168,11 @@ public final class CollectorService: Sendable {
             $0.quarantined += 1
           }
         }
+        if let failingSince {
+          let seconds = Int(clock().seconds(since: failingSince).rounded())
+          logger.notice(
+            "storage works again after \(seconds) s and \(attempt) retries; acknowledging readings again")
+        }
         return
       } catch {
         attempt += 1
@@ -174,10 +181,14 @@ public final class CollectorService: Sendable {
           logger.critical("cannot store message while stopping; exiting without acknowledging it: \(error)")
           _exit(1)
         }
-        let wait = min(0.1 * Double(1 << min(attempt, 8)), 10)
-        logger.error(
-          "cannot store reading from \(message.topic): \(error); not acknowledging, retrying in \(wait) s")
-        usleep(UInt32(wait * 1_000_000))
+        if failingSince == nil {
+          failingSince = clock()
+          let message =
+            "cannot store readings (\(SQLiteStore.summary(of: error))); not acknowledging anything until storage "
+            + "works: the broker and the agents keep the readings meanwhile; retrying every few seconds"
+          logger.critical("\(message)")
+        }
+        usleep(UInt32(min(0.1 * Double(1 << min(attempt, 8)), 5) * 1_000_000))
       }
     }
   }
