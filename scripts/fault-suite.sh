@@ -3,7 +3,7 @@
 # processes on loopback) with the real two-minute link outage, and prints one row per fault. A copy of the table goes
 # to benchmarks/results/fault-suite-<date>.txt. Exits non-zero when a case failed its checks.
 #
-#   scripts/fault-suite.sh                                   # about 5½ minutes on a 2-core machine
+#   scripts/fault-suite.sh                                        # about 5 minutes on a 2-core machine
 #   COLDTRACE_FAULT_LINK_DOWN_SECONDS=15 scripts/fault-suite.sh   # a shorter outage
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +18,9 @@ started=$(date +%s)
 status=0
 swift test --skip-build --filter FaultSuite >"$log" 2>&1 || status=$?
 elapsed=$(( $(date +%s) - started ))
+known=$(grep -ac "recorded a known issue" "$log" || true)
+verdict=$([ "$status" -eq 0 ] && echo passed || echo FAILED)
+[ "$known" -gt 0 ] && verdict="$verdict, $known known issues (see notes)"
 if [ "$status" -ne 0 ]; then
   echo "== failures"
   grep -E "✘|failed|error" "$log" | head -40 || true
@@ -25,10 +28,10 @@ fi
 
 table() {
   echo "Fault suite, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(uname -m); link outage ${COLDTRACE_FAULT_LINK_DOWN_SECONDS} s"
-  echo "Command: scripts/fault-suite.sh (swift test --filter FaultSuite); ${elapsed} s wall time; tests $([ "$status" -eq 0 ] && echo passed || echo FAILED)"
+  echo "Command: scripts/fault-suite.sh (swift test --filter FaultSuite); ${elapsed} s wall time; tests $verdict"
   echo
   {
-    printf 'fault\tproduced\tstored\tduplicates\tmissing\tquarantined\talerts exp/raised\tevents exp/raised\ts\n'
+    printf 'fault\tproduced\tstored\tduplicates\tmissing\tquarantined\talerts exp/raised\tevents exp/raised\ts\tnote\n'
     cat "$results"
   } | awk -F'\t' '
     { for (i = 1; i <= NF; i++) { cell[NR, i] = $i; if (length($i) > width[i]) width[i] = length($i) } n = NF; rows = NR }

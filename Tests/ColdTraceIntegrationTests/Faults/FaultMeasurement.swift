@@ -26,6 +26,8 @@ struct FaultMeasurement {
   let integrity: String
   let expected: FaultExpectation
   let seconds: Double
+  /// Anything the table should say about the case.
+  var note = ""
 
   init(
     fault: String, produced: Int64, dropped: Int, database: String, journal: String, expected: FaultExpectation,
@@ -102,6 +104,7 @@ struct FaultMeasurement {
       fault, String(produced), String(storedSeqs.count), String(duplicateReadings + duplicateEvents),
       String(missing.count), quarantine, "\(expected.alerts.count)/\(alertCount)",
       "\(expected.eventCount)/\(eventCount)", String(format: "%.0f", seconds),
+      alertEvents == expected.alerts ? note : ["ALERTS DIFFER", note].filter { !$0.isEmpty }.joined(separator: ": "),
     ]
     return fields.joined(separator: "\t")
   }
