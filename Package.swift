@@ -115,6 +115,7 @@ let package = Package(
       name: "ColdTraceIntegrationTests",
       dependencies: [
         "ColdTraceCore", "ColdTraceStorage", "ColdTraceMQTT", "ColdTraceSystem", "ColdTraceAgent", "TestSupport",
+        .product(name: "GRDB", package: "GRDB.swift"),
       ]
     ),
     .testTarget(

@@ -209,15 +209,15 @@ public final class CollectorService: Sendable {
   /// meanwhile the queue fills and the network thread waits, so the broker holds everything behind. Throws only a
   /// failure that cannot pass.
   private func commitBatch(_ items: [IngestQueue.Item]) throws -> [IngestOutcome] {
-    var attempt = 0
+    var outage = StorageOutage(logger: logger, clock: clock)
     while true {
       do {
-        return try pipeline.commit(items.map { ($0.reading, $0.receivedAt) })
+        let outcomes = try pipeline.commit(items.map { ($0.reading, $0.receivedAt) })
+        outage.ended()
+        return outcomes
       } catch  where SQLiteStore.isTransient(error) {
-        attempt += 1
-        let wait = min(0.1 * Double(1 << min(attempt, 8)), 10)
-        logger.error("cannot store \(items.count) readings: \(error); not acknowledging them, retrying in \(wait) s")
-        usleep(UInt32(wait * 1_000_000))
+        outage.failed(error)
+        usleep(outage.retryWaitMicroseconds)
       }
     }
   }
@@ -228,7 +228,7 @@ public final class CollectorService: Sendable {
   private func commitRetrying(
     topic: String, payload: UnsafeRawBufferPointer, what: String, _ body: () throws -> Void
   ) {
-    var attempt = 0
+    var outage = StorageOutage(logger: logger, clock: clock)
     while true {
       do {
         do {
@@ -241,17 +241,16 @@ public final class CollectorService: Sendable {
             $0.quarantined += 1
           }
         }
+        outage.ended()
         return
       } catch {
-        attempt += 1
         if stopping.load(ordering: .sequentiallyConsistent) {
           // Returning would acknowledge a message we did not keep; the broker redelivers it to our session instead.
           logger.critical("cannot store message while stopping; exiting without acknowledging it: \(error)")
           _exit(1)
         }
-        let wait = min(0.1 * Double(1 << min(attempt, 8)), 10)
-        logger.error("cannot store \(what): \(error); not acknowledging, retrying in \(wait) s")
-        usleep(UInt32(wait * 1_000_000))
+        outage.failed(error)
+        usleep(outage.retryWaitMicroseconds)
       }
     }
   }

@@ -55,13 +55,14 @@ public final class Facility {
     }.joined(separator: "\n")
   }
 
-  /// Writes an agent config with one simulated probe and starts `coldtrace-agent run`.
+  /// Writes an agent config with one simulated probe and starts `coldtrace-agent run`; `launcher` is a program and its
+  /// arguments that start the agent (e.g. `env LD_PRELOAD=… FAKETIME=…`, which `exec`s it under the same pid).
   public func startAgent(
     agent: String = "hx-edge-1", site: String = "hongxuan", room: String = "cold2", sensor: String = "cold2-air",
     samples: Int? = nil, interval: Double = 30, catchUpMinutes: Double = 0, speed: Double = 1,
     doorOpenAtMinute: Double? = nil, doorOpenMinutes: Double = 30, extraSensors: [String] = [],
     outboxMaxMB: Double? = nil, outboxSegmentKB: Int? = nil, acknowledgementTimeout: Double = 5,
-    sensorTables: String? = nil, arguments extraArguments: [String] = []
+    sensorTables: String? = nil, arguments extraArguments: [String] = [], launcher: [String] = []
   ) throws -> ChildProcess {
     let state = agentStateDirectory(agent)
     try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
@@ -95,8 +96,10 @@ public final class Facility {
     try config.write(to: file, atomically: true, encoding: .utf8)
     var arguments = ["run", "--config", file.path] + extraArguments
     if let samples { arguments += ["--samples", String(samples)] }
+    let agentPath = Executables.product("coldtrace-agent").path
     return try ChildProcess(
-      name: "agent", executable: Executables.product("coldtrace-agent").path, arguments: arguments,
+      name: "agent", executable: launcher.first ?? agentPath,
+      arguments: launcher.isEmpty ? arguments : Array(launcher.dropFirst()) + [agentPath] + arguments,
       log: state.appendingPathComponent("agent.log"))
   }
 

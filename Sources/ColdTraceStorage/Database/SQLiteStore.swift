@@ -1,6 +1,7 @@
 import ColdTraceCore
 import Foundation
 import GRDB
+import Synchronization
 
 #if canImport(Glibc)
   import Glibc
@@ -20,6 +21,7 @@ public final class SQLiteStore: Sendable {
 
   public let path: String
   let queue: DatabaseQueue
+  private let pageLimit = Mutex<PageLimitFile?>(nil)
 
   /// Opens and migrates the database at `path`; creates it only when `create` is true (the collector), so a shell
   /// command pointed at a wrong path says so instead of showing an empty database.
@@ -44,7 +46,14 @@ public final class SQLiteStore: Sendable {
 
   /// Runs `body` in one write transaction: all of it is committed, or none of it.
   public func write<T>(_ body: (IngestTransaction) throws -> T) throws -> T {
-    try queue.write { db in try body(IngestTransaction(db: db)) }
+    try pageLimit.withLock { limit in try limit?.apply(to: queue) }
+    return try queue.write { db in try body(IngestTransaction(db: db)) }
+  }
+
+  /// For fault tests only: while the file at `path` holds a number, the database cannot grow past that many pages,
+  /// so writes fail with `SQLITE_FULL` as on a full disk; removing the file gives the space back (`PageLimitFile`).
+  public func simulateFullDisk(whileFileHoldsPageLimit path: String) {
+    pageLimit.withLock { $0 = PageLimitFile(path: path) }
   }
 
   /// Makes every transaction committed so far durable against a power cut: one `fdatasync` of the write-ahead log
@@ -72,6 +81,13 @@ public final class SQLiteStore: Sendable {
     default:
       return false
     }
+  }
+
+  /// One line for a log: SQLite's code and message without the statement (`SQLite error 13: database or disk is
+  /// full`), or the error's own description.
+  public static func summary(of error: any Error) -> String {
+    guard let error = error as? DatabaseError else { return "\(error)".replacingOccurrences(of: "\n", with: " ") }
+    return "SQLite error \(error.resultCode.rawValue): \(error.message ?? "unknown")"
   }
 
   /// Runs `body` with a consistent read-only view of the database.

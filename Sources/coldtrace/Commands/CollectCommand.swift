@@ -25,6 +25,8 @@ struct CollectCommand: ParsableCommand {
   var journal: String?
   @Option(help: ArgumentHelp("Collector id: its MQTT client id is coldtrace-collector-<id>.", valueName: "id"))
   var id: String?
+  /// Fault tests only: a file whose number caps the database's pages, standing in for a full disk.
+  @Option(help: .hidden) var testPageLimitFile: String?
 
   func run() throws {
     SignalWaiter.blockTerminationSignals()
@@ -43,6 +45,7 @@ struct CollectCommand: ParsableCommand {
 
     // Group commit: one fsync before each round of acknowledgements instead of one per message (see SQLiteStore).
     let store = try SQLiteStore(path: databasePath, durability: .onDemand)
+    if let testPageLimitFile { store.simulateFullDisk(whileFileHoldsPageLimit: testPageLimitFile) }
     let pipeline = try IngestPipeline(store: store, products: settings.products)
     let journal = AlertJournal(
       path: journal ?? settings.journal ?? AlertJournal.defaultPath(forDatabase: databasePath))
