@@ -17,6 +17,7 @@ extension BuiltInProfiles {
       criticalLow: .past(80, afterMinutes: 60),
       hysteresis: 2
     ),
+    trend: .chilledRoom,
     sources: [
       "Y. Jiang et al., Postharvest biology and handling of longan fruit (IIR fridoc 120596, 2002): 1–5 °C, 90–95 % RH.",
       "R. E. Paull and S. Ketsa, Longan, USDA-ARS Agriculture Handbook 66 (2016 edition): 4–7 °C; about 30 days.",
@@ -43,6 +44,7 @@ extension BuiltInProfiles {
     ),
     humidity: litchi.humidity,
     coldTreatment: ColdTreatment(maxTempC: 0.99, days: 17),
+    trend: .chilledRoom,
     sources: [
       "Australian import conditions for fresh lychee from China (BICON): cold treatment, pulp ≤ 0.99 °C for 17 days "
         + "or ≤ 1.38 °C for 20 days; several pulp probes, hourly records to 0.1 °C.",

@@ -12,6 +12,7 @@ extension BuiltInProfiles {
       hysteresis: 0.5
     ),
     humidity: MetricBands(warningLow: .past(80, afterMinutes: 120), hysteresis: 2),
+    trend: .chilledRoom,
     sources: [
       "ASHRAE Handbook, Refrigeration (2010), meat storage: pork −1.5–1 °C (0–1 °C in other tables), 85–90 % RH, "
         + "3–7 days."
@@ -35,6 +36,7 @@ extension BuiltInProfiles {
       hysteresis: 0.5
     ),
     humidity: chilledPork.humidity,
+    trend: .chilledRoom,
     sources: ["Regulation (EC) No 853/2004, Annex III, Section I, Chapter VII: meat at ≤ 7 °C throughout."]
       + chilledPork.sources,
     notes: ["7 °C is the legal maximum: the critical alarm fires after 10 minutes above it (a ColdTrace choice)."]
@@ -52,6 +54,7 @@ extension BuiltInProfiles {
       hysteresis: 0.5
     ),
     humidity: MetricBands(warningLow: .past(80, afterMinutes: 120), hysteresis: 2),
+    trend: .chilledRoom,
     sources: ["ASHRAE Handbook, Refrigeration (2010), poultry storage: −2–0 °C, 85–100 % RH, 5–21 days."],
     notes: [
       "Poultry freezes near −2.8 °C. High limits and delays are ColdTrace choices; for the EU use chilled-chicken-eu."
@@ -71,6 +74,7 @@ extension BuiltInProfiles {
       hysteresis: 0.5
     ),
     humidity: chilledChicken.humidity,
+    trend: .chilledRoom,
     sources: ["Regulation (EC) No 543/2008, Article 2: fresh poultry meat kept at −2 °C to +4 °C."]
       + chilledChicken.sources,
     notes: ["−2 and +4 °C are the legal bounds: critical after 10 minutes past either (a ColdTrace choice)."]
@@ -90,6 +94,10 @@ extension BuiltInProfiles {
       "ASHRAE Handbook, Refrigeration (2010), frozen meat: −23 to −18 °C, 90–95 % RH, 4–12 months.",
       "Regulation (EC) No 853/2004, Annex III, Section I, Chapter VII: frozen meat at ≤ −12 °C.",
     ],
-    notes: ["Warning above −18 °C (ASHRAE), critical above the EU's −12 °C legal limit; delays cover defrost cycles."]
+    notes: [
+      "Warning above −18 °C (ASHRAE), critical above the EU's −12 °C legal limit; delays cover defrost cycles.",
+      "No temp_trend alarm: the trend settings are tuned on chilled rooms, and freezer defrosts lift the air further "
+        + "and for longer.",
+    ]
   )
 }

@@ -16,6 +16,7 @@ extension BuiltInProfiles {
       criticalLow: .past(85, afterMinutes: 60),
       hysteresis: 2
     ),
+    trend: .chilledRoom,
     sources: [
       "USDA Agriculture Handbook 66, The Commercial Storage of Fruits, Vegetables, and Florist and Nursery Stocks "
         + "(2016), storage tables: leafy greens 0–2 °C, 95–100 % RH, 1–3 weeks."
@@ -42,7 +43,9 @@ extension BuiltInProfiles {
     ],
     notes: [
       "Air temperature rises during defrost cycles, hence the 30-minute delays (a ColdTrace choice); product-core "
-        + "probes lag the air by hours."
+        + "probes lag the air by hours.",
+      "No temp_trend alarm: the trend settings are tuned on chilled rooms, and freezer defrosts lift the air further "
+        + "and for longer.",
     ]
   )
 
@@ -66,7 +69,8 @@ extension BuiltInProfiles {
     ],
     notes: [
       "A weak source: WHO GACP gives no numbers. The thresholds are the common reading of it, and the long delays "
-        + "reflect that moisture regain and mould take hours to days."
+        + "reflect that moisture regain and mould take hours to days.",
+      "No temp_trend alarm: a dry store warms and cools with the weather, harmlessly within the long delays.",
     ]
   )
 }

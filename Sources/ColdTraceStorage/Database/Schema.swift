@@ -112,6 +112,27 @@ enum Schema {
       // When an acknowledged alert that is still open was last announced again.
       try db.execute(sql: "ALTER TABLE alerts ADD COLUMN renotified_ms INTEGER")
     }
+    migrator.registerMigration("v5-journal-lines") { db in
+      // Journal lines about no alert (`config_changed`): alert_id becomes nullable. SQLite cannot drop NOT NULL in
+      // place, so the table is rebuilt, ids and lines unchanged (the hash chain depends on them); skipped when an
+      // earlier migration already made the column nullable.
+      let alertID = try Row.fetchAll(db, sql: "PRAGMA table_info(alert_events)").first { $0["name"] == "alert_id" }
+      guard alertID?["notnull"] as Int? == 1 else { return }
+      try db.execute(
+        sql: """
+          CREATE TABLE alert_events_v5 (
+            id INTEGER PRIMARY KEY,
+            alert_id INTEGER REFERENCES alerts(id),
+            event TEXT NOT NULL,
+            at_ms INTEGER NOT NULL,
+            line TEXT NOT NULL
+          );
+          INSERT INTO alert_events_v5 (id, alert_id, event, at_ms, line)
+            SELECT id, alert_id, event, at_ms, line FROM alert_events;
+          DROP TABLE alert_events;
+          ALTER TABLE alert_events_v5 RENAME TO alert_events;
+          """)
+    }
     return migrator
   }
 }

@@ -163,14 +163,10 @@ public struct IngestTransaction {
   }
 
   private func recordEvent(_ name: String, alert: AlertRecord, at: Timestamp) throws -> RecordedEvent {
-    let previous = try Row.fetchOne(
-      db.cachedStatement(sql: "SELECT id, line FROM alert_events ORDER BY id DESC LIMIT 1"))
-    let nextID = (previous?["id"] as Int64? ?? 0) + 1
-    let chained = previous.map { JournalChain.hash($0["line"]) } ?? JournalChain.genesis
-    let line = "{\"prev\":\"\(chained)\"," + alert.jsonLine(event: name, eventID: nextID, at: at).dropFirst()
-    try db.cachedStatement(sql: "INSERT INTO alert_events (id, alert_id, event, at_ms, line) VALUES (?, ?, ?, ?, ?)")
-      .execute(arguments: [nextID, alert.id, name, at.milliseconds, line])
-    return RecordedEvent(alert: alert, eventID: nextID, line: line)
+    let (id, line) = try appendChainedLine(event: name, alertID: alert.id, at: at) {
+      alert.jsonLine(event: name, eventID: $0, at: at)
+    }
+    return RecordedEvent(alert: alert, eventID: id, line: line)
   }
 }
 
