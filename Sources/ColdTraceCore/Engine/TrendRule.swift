@@ -64,8 +64,9 @@ public struct TrendRule: Sendable, Equatable {
         let after = OperatorText.duration(milliseconds: ts.milliseconds - openedAt.milliseconds)
         return event(
           .resolved, at: ts, key: key, productID: productID, rate: rate, peak: peak,
-          message: "temperature rise slowed to \(Self.format(rate)) (at or below \(Self.format(settings.clearCPerHour)))"
-            + " at \(OperatorText.number(value)) °C after \(after) (\(productID), peak \(Self.format(peak)))")
+          message: "temperature rise slowed to \(Self.format(rate)) (at or below "
+            + "\(Self.format(settings.clearCPerHour))) at \(OperatorText.number(value)) °C after \(after) "
+            + "(\(productID), peak \(Self.format(peak)))")
       }
       state.peakRate = max(state.peakRate ?? rate, rate)
       return nil
