@@ -50,9 +50,16 @@ struct ProductsCommand: ParsableCommand {
         + "\"warning_high\":\(limit(bands.warningHigh)),\"critical_high\":\(limit(bands.criticalHigh)),"
         + "\"hysteresis\":\(JSONText.number(bands.hysteresis))}"
     }
+    func trend(_ trend: TrendSettings?) -> String {
+      trend.map {
+        "{\"rise_c_per_h\":\(JSONText.number($0.riseCPerHour)),\"clear_c_per_h\":\(JSONText.number($0.clearCPerHour)),"
+          + "\"window_min\":\(JSONText.number($0.windowMinutes)),\"sustain_min\":\(JSONText.number($0.sustainMinutes))}"
+      } ?? "null"
+    }
     return "{\"id\":\(JSONText.quoted(profile.id)),\"name\":\(JSONText.quoted(profile.name)),"
       + "\"market\":\(profile.market.map(JSONText.quoted) ?? "null"),"
       + "\"temp_c\":\(bands(profile.temperature)),\"rh_pct\":\(bands(profile.humidity)),"
+      + "\"temp_trend\":\(trend(profile.trend)),"
       + "\"sources\":[\(profile.sources.map(JSONText.quoted).joined(separator: ","))],"
       + "\"notes\":[\(profile.notes.map(JSONText.quoted).joined(separator: ","))]}"
   }
