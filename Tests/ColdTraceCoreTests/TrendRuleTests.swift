@@ -77,6 +77,19 @@ struct TrendRuleTests {
     #expect(events.contains { $0.kind == .tempHigh })
   }
 
+  @Test("climbing back into the band from below it is a recovery, not a trend")
+  func recoveryFromBelowIsNoTrend() {
+    // 1 °C/h from −0.5 °C, levelling off at 1.5 °C at minute 120. The rise counts only from minute 90, where the
+    // air is back at litchi's 1 °C low limit; the fitted rate falls to 0.5 °C/h by minute 135, 45 minutes later,
+    // short of the 50-minute sustain. The temp_low alert opened at minute 30 resolves at 1.5 °C.
+    let events = AlertEngine.replay(Self.trace(0...200) { -0.5 + Double(min($0, 120)) / 60 }, profile: F.litchi)
+    #expect(events.map(\.kind) == [.tempLow, .tempLow])
+    #expect(events.map(\.at) == [F.minute(30), F.minute(120)])
+    // Had it kept climbing, it would be a trend: 50 minutes inside the band from minute 90.
+    let climbing = AlertEngine.replay(Self.trace(0...200) { -0.5 + Double($0) / 60 }, profile: F.litchi)
+    #expect(climbing.first { $0.kind == .tempTrend }?.at == F.minute(140))
+  }
+
   @Test("a gap longer than the window empties it: the rise run starts again after it")
   func gapRestartsTheRun() {
     // Two 40-minute stretches of the same 1 °C/h climb, 2 hours apart: each rise run lasts 25 minutes only.

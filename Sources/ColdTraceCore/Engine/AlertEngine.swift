@@ -53,7 +53,7 @@ public struct AlertEngine: Sendable {
     if let value = sample.tempC, value.isFinite {
       if let settings = profile.trend {
         if let event = TrendRule(settings: settings).evaluate(
-          value, at: sample.ts, highLimit: profile.temperature.clearingThreshold(.high), state: &state.trend,
+          value, at: sample.ts, band: profile.temperature, state: &state.trend,
           key: key, productID: profile.id)
         {
           events.append(event)

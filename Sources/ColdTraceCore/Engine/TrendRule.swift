@@ -4,10 +4,11 @@
 /// All in event time:
 /// - the rate is the least-squares slope of the readings of the last `windowMinutes`, in °C per hour; it exists only
 ///   once those readings span at least half the window (after a gap or at the start there is no rate);
-/// - a rise run starts at the first reading whose rate is above `riseCPerHour` and ends at the first reading whose rate
-///   is not (or cannot be computed);
-/// - with no trend alert open, a rise run that has lasted `sustainMinutes` opens one, provided the reading is still
-///   inside the high limit (past it, the band rule speaks);
+/// - a rise run starts at the first reading whose rate is above `riseCPerHour` and that is not below the band's low
+///   limit (climbing back from below the band is a recovery, not a failure); it ends at the first reading whose rate
+///   is not above it (or cannot be computed), or that is below the low limit;
+/// - with no trend alert open, a rise run that has lasted `sustainMinutes` opens one, provided the reading is not past
+///   the high limit either (past it, the band rule speaks);
 /// - an open trend alert resolves at the first reading whose rate is at or below `clearCPerHour` (the hysteresis).
 ///
 /// A trend event's `limit`, `value` and `peak` are rates in °C per hour (the threshold, the current rate, the
@@ -41,15 +42,17 @@ public struct TrendRule: Sendable, Equatable {
   }
 
   /// Advances `state` by the temperature `value` read at `ts`; returns the trend event it causes, if any.
-  /// `highLimit` is the threshold past which the band rule alarms (the warning high limit, else the critical one).
+  /// `band` holds the temperature limits; on each side the warning limit counts, else the critical one.
   func evaluate(
-    _ value: Double, at ts: Timestamp, highLimit: Double?, state: inout TrendState, key: SensorKey, productID: String
+    _ value: Double, at ts: Timestamp, band: MetricBands, state: inout TrendState, key: SensorKey, productID: String
   ) -> AlertEvent? {
+    let highLimit = band.clearingThreshold(.high)
+    let belowBand = band.clearingThreshold(.low).map { value < $0 } ?? false
     let windowMs = Int64(settings.windowMinutes * 60_000)
     state.record(ts: ts, value: value, windowMs: windowMs)
     let rate = state.span >= windowMs / 2 ? Self.slopePerHour(state.points) : nil
 
-    if let rate, rate > settings.riseCPerHour {
+    if let rate, rate > settings.riseCPerHour, !belowBand {
       if state.risingSince == nil { state.risingSince = ts }
     } else {
       state.risingSince = nil
