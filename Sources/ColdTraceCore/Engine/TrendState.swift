@@ -1,7 +1,8 @@
 /// What the trend rule remembers about one probe: the temperature readings inside the fitting window, the rise run
 /// in progress and the trend alert, if open.
 ///
-/// Readings closer together than a 120th of the window are thinned out, so the saved state stays small at any rate.
+/// Readings closer together than a 30th of the window (a minute for 30 minutes) are thinned out, so the state saved
+/// with every reading stays small (at most 31 readings) at any sampling rate.
 public struct TrendState: Sendable, Codable, Equatable {
   /// Event times (ms since the epoch) of the readings kept, oldest first.
   public var times: [Int64] = []
@@ -22,10 +23,10 @@ public struct TrendState: Sendable, Codable, Equatable {
   /// Milliseconds between the oldest and the newest kept reading.
   var span: Int64 { (times.last ?? 0) - (times.first ?? 0) }
 
-  /// Keeps the reading (unless it is within a 120th of the window of the last one kept) and forgets readings older
+  /// Keeps the reading (unless it is within a 30th of the window of the last one kept) and forgets readings older
   /// than the window.
   mutating func record(ts: Timestamp, value: Double, windowMs: Int64) {
-    if let last = times.last, ts.milliseconds - last < windowMs / 120 { return }
+    if let last = times.last, ts.milliseconds - last < windowMs / 30 { return }
     times.append(ts.milliseconds)
     values.append(value)
     let oldest = ts.milliseconds - windowMs
