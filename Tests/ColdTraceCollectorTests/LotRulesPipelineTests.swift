@@ -57,8 +57,9 @@ struct LotRulesPipelineTests {
     #expect(high.count == 1)
     #expect(high.first?.lots == ["PK-1"], "only the pork is outside its own band")
     #expect(high.first?.product == "litchi+chilled-pork-eu")
-    // The strictest combination: pork's 4 °C threshold with litchi's shorter 15-minute delay.
-    #expect(high.first?.openedAt == at(minutes: 15))
+    // The strictest combination: pork's 4 °C threshold with the shorter of the two warning delays (pork's 30 min;
+    // litchi waits 45 min so that defrosts do not warn).
+    #expect(high.first?.openedAt == at(minutes: 30))
     #expect(high.first?.limit == 4)
     #expect(try store.lotRuleState("PK-1")?.temperatureBudget.usedMs == 40 * 60_000)
     #expect(try store.lotRuleState("LI-1")?.temperatureBudget.usedMs == 0)

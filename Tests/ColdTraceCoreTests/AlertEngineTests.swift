@@ -33,7 +33,7 @@ enum EngineFixtures {
 struct AlertEngineTests {
   typealias F = EngineFixtures
 
-  @Test("a 3-minute blip to 7 °C opens nothing, while 15 minutes at 7 °C does")
+  @Test("a 3-minute blip to 7 °C opens nothing, while 45 minutes at 7 °C does")
   func shortBlipOpensNothing() {
     let blip = F.temperatures([(10, 4), (3, 7), (20, 4)])
     #expect(AlertEngine.replay(blip, profile: F.litchi).isEmpty)
@@ -42,20 +42,22 @@ struct AlertEngineTests {
     for (key, sample) in blip { _ = engine.process(key: key, sample: sample, profile: F.litchi) }
     #expect(engine.sensors[F.door]?.temperatureHigh == BandState(), "the blip's run ended when 4 °C came back")
 
-    let sustained = F.temperatures([(10, 4), (16, 7)])
+    let sustained = F.temperatures([(10, 4), (46, 7)])
     let events = AlertEngine.replay(sustained, profile: F.litchi)
     #expect(events.map(\.type) == [.opened])
-    #expect(events.first?.at == F.minute(25))
+    #expect(events.first?.at == F.minute(55))
   }
 
   /// 30 min at 12 °C from minute 5. With the built-in 10-minute critical delay the critical level holds first and
-  /// the alert opens critical; with a 20-minute critical delay it opens as a warning at 15 min and escalates at 20.
+  /// the alert opens critical; with a 20-minute critical delay and a market's 15-minute warning delay (the built-in
+  /// one is 45 min) it opens as a warning at 15 min and escalates at 20.
   @Test(
     "30 minutes at 12 °C: one alert, opened and escalated at the exact readings, resolved once at 4.5 °C not 4.8 °C",
     arguments: [10, 20])
   func sustainedHeat(criticalDelayMinutes: Int) throws {
     var profile = F.litchi
     profile.temperature.criticalHigh = .past(8, afterMinutes: criticalDelayMinutes)
+    if criticalDelayMinutes != 10 { profile.temperature.warningHigh = .past(5, afterMinutes: 15) }
     let trace = F.temperatures([(5, 4), (30, 12), (10, 4.8), (5, 4.5), (5, 4)])
     let events = AlertEngine.replay(trace, profile: profile)
 
@@ -94,23 +96,23 @@ struct AlertEngineTests {
 
   @Test("a warming room opens a warning, escalates in place when it passes 8 °C for 10 min, tracks the peak")
   func warmingRoomEscalates() throws {
-    // 4 °C, then 7 °C from minute 5, 12 °C from minute 25 with one 13.5 °C reading at 40, back to 4.8, then 4.5.
-    let trace = F.temperatures([(5, 4), (20, 7), (15, 12), (1, 13.5), (14, 12), (10, 4.8), (2, 4.5)])
+    // 4 °C, then 7 °C from minute 5, 12 °C from minute 55 with one 13.5 °C reading at 70, back to 4.8, then 4.5.
+    let trace = F.temperatures([(5, 4), (50, 7), (15, 12), (1, 13.5), (14, 12), (10, 4.8), (2, 4.5)])
     let events = AlertEngine.replay(trace, profile: F.litchi)
     try #require(events.count == 3)
 
     #expect(events[0].type == .opened)
     #expect(events[0].severity == .warning)
-    #expect(events[0].at == F.minute(20))
+    #expect(events[0].at == F.minute(50), "45 minutes after the first 7 °C reading")
     #expect(events[0].value == 7)
     #expect(events[0].peak == 7)
 
     #expect(events[1].type == .escalated)
-    #expect(events[1].at == F.minute(35), "critical run began at minute 25; 10 minutes later")
+    #expect(events[1].at == F.minute(65), "critical run began at minute 55; 10 minutes later")
     #expect(events[1].peak == 12)
 
     #expect(events[2].type == .resolved)
-    #expect(events[2].at == F.minute(65))
+    #expect(events[2].at == F.minute(95))
     #expect(events[2].severity == .critical)
     #expect(events[2].peak == 13.5, "the worst reading while open, not the latest")
     #expect(events.allSatisfy { $0.key == F.door && $0.productID == "litchi" && $0.kind == .tempHigh })
@@ -140,7 +142,7 @@ struct AlertEngineTests {
   func humidityIndependentOfTemperature() throws {
     // Even minutes carry humidity only, odd minutes temperature only.
     var trace: [(SensorKey, Sample)] = []
-    for minute in 0...75 {
+    for minute in 0...80 {
       let ts = F.minute(minute)
       if minute.isMultiple(of: 2) {
         trace.append((F.door, Sample(seq: Int64(minute), ts: ts, rhPct: minute < 70 ? 82 : 87)))
@@ -153,17 +155,17 @@ struct AlertEngineTests {
     for (key, sample) in trace { events += engine.process(key: key, sample: sample, profile: F.litchi) }
 
     try #require(events.count == 3)
-    #expect(events[0].kind == .tempHigh)
+    #expect(events[0].kind == .rhLow)
     #expect(events[0].type == .opened)
-    // The run began at minute 31; minute 46 carries humidity only, so the next temperature reading alarms.
-    #expect(events[0].at == F.minute(47), "temperature run from minute 31, unbroken by humidity-only samples")
+    #expect(events[0].at == F.minute(60), "humidity run from minute 0, unbroken by temperature-only samples")
+    #expect(events[0].message == "humidity 82 % below 85 % for 1 h (litchi, warning)")
     #expect(events[1].kind == .rhLow)
-    #expect(events[1].type == .opened)
-    #expect(events[1].at == F.minute(60), "humidity run from minute 0, unbroken by temperature-only samples")
-    #expect(events[1].message == "humidity 82 % below 85 % for 1 h (litchi, warning)")
-    #expect(events[2].kind == .rhLow)
-    #expect(events[2].type == .resolved)
-    #expect(events[2].at == F.minute(70))
+    #expect(events[1].type == .resolved)
+    #expect(events[1].at == F.minute(70))
+    #expect(events[2].kind == .tempHigh)
+    #expect(events[2].type == .opened)
+    // The run began at minute 31; minute 76 carries humidity only, so the next temperature reading alarms.
+    #expect(events[2].at == F.minute(77), "temperature run from minute 31, unbroken by humidity-only samples")
     #expect(engine.sensors[F.door]?.openAlerts.keys.sorted { $0.rawValue < $1.rawValue } == [.tempHigh])
   }
 
@@ -181,12 +183,12 @@ struct AlertEngineTests {
     #expect(engine.process(key: F.door, sample: replayed, profile: F.litchi).isEmpty)
     #expect(engine.sensors == before)
 
-    // Had the replayed 4 °C reading counted, the run would have restarted and nothing would open at minute 15.
+    // Had the replayed 4 °C reading counted, the run would have restarted and nothing would open at minute 45.
     var events: [AlertEvent] = []
-    for (key, sample) in F.temperatures([(6, 7)], from: 10) {
+    for (key, sample) in F.temperatures([(36, 7)], from: 10) {
       events += engine.process(key: key, sample: sample, profile: F.litchi)
     }
-    #expect(events.map(\.at) == [F.minute(15)])
+    #expect(events.map(\.at) == [F.minute(45)])
   }
 
   @Test("a sensor fault sample neither ends a run nor starts one")
@@ -211,10 +213,10 @@ struct AlertEngineTests {
     #expect(engine.sensors[F.door] == expected, "85 °C started no critical run")
 
     var events: [AlertEvent] = []
-    for (key, sample) in F.temperatures([(7, 7)], from: 9) {
+    for (key, sample) in F.temperatures([(37, 7)], from: 9) {
       events += engine.process(key: key, sample: sample, profile: F.litchi)
     }
-    #expect(events.map(\.at) == [F.minute(15)])
+    #expect(events.map(\.at) == [F.minute(45)])
   }
 
   @Test("5.2/4.9 °C flapping for six hours never opens: every 4.9 °C reading ends the run")
@@ -231,29 +233,29 @@ struct AlertEngineTests {
 
   @Test("two sensors keep separate runs and alerts")
   func twoSensorsIndependent() throws {
-    // The door sensor is at 7 °C from minute 0 until minute 30; the rack sensor at 7 °C from minute 10 on.
+    // The door sensor is at 7 °C from minute 0 until minute 50; the rack sensor at 7 °C from minute 10 on.
     var trace: [(SensorKey, Sample)] = []
-    for minute in 0..<40 {
-      trace.append((F.door, Sample(seq: Int64(minute), ts: F.minute(minute), tempC: minute < 30 ? 7 : 4)))
+    for minute in 0..<60 {
+      trace.append((F.door, Sample(seq: Int64(minute), ts: F.minute(minute), tempC: minute < 50 ? 7 : 4)))
       trace.append((F.rack, Sample(seq: Int64(minute), ts: F.minute(minute), tempC: minute < 10 ? 4 : 7)))
     }
     let events = AlertEngine.replay(trace, profile: F.litchi)
     try #require(events.count == 3)
     #expect(events[0].key == F.door)
     #expect(events[0].type == .opened)
-    #expect(events[0].at == F.minute(15))
-    #expect(events[1].key == F.rack)
-    #expect(events[1].type == .opened)
-    #expect(events[1].at == F.minute(25))
-    #expect(events[2].key == F.door)
-    #expect(events[2].type == .resolved)
-    #expect(events[2].at == F.minute(30))
+    #expect(events[0].at == F.minute(45))
+    #expect(events[1].key == F.door)
+    #expect(events[1].type == .resolved)
+    #expect(events[1].at == F.minute(50))
+    #expect(events[2].key == F.rack)
+    #expect(events[2].type == .opened)
+    #expect(events[2].at == F.minute(55))
   }
 
   /// The door sensor warms, escalates, recovers, then chills; the rack sensor dries out to a warning at minute 80
   /// that escalates at minute 110.
   static let mixedTrace: [(SensorKey, Sample)] = {
-    var trace = F.temperatures([(5, 4), (20, 7), (15, 12), (10, 4.8), (5, 4.2), (35, 0.5), (5, 3)])
+    var trace = F.temperatures([(5, 4), (50, 7), (15, 12), (10, 4.8), (5, 4.2), (35, 0.5), (5, 3)])
     for minute in 0..<125 {
       let rhPct: Double = minute < 20 ? 92 : minute < 50 ? 83 : 78
       trace.append((F.rack, Sample(seq: Int64(minute), ts: F.minute(minute), tempC: 3, rhPct: rhPct)))
@@ -291,13 +293,14 @@ struct AlertEngineTests {
   @Test("a mid-excursion state, saved per sensor as the collector does, holds the run and the open alert")
   func perSensorStateRoundTrip() throws {
     var engine = AlertEngine()
-    for (key, sample) in F.temperatures([(5, 4), (20, 7), (7, 12)]) {
+    for (key, sample) in F.temperatures([(5, 4), (50, 7), (7, 12)]) {
       _ = engine.process(key: key, sample: sample, profile: F.litchi)
     }
     let state = try #require(engine.sensors[F.door])
     #expect(state.temperatureHigh.warningRunStart == F.minute(5))
-    #expect(state.temperatureHigh.criticalRunStart == F.minute(25))
-    #expect(state.temperatureHigh.open == OpenAlert(severity: .warning, openedAt: F.minute(20), peak: 12))
+    #expect(state.temperatureHigh.criticalRunStart == F.minute(55))
+    #expect(state.temperatureHigh.open == OpenAlert(severity: .warning, openedAt: F.minute(50), peak: 12))
+    #expect(state.trend.times.count == 31, "the last 30 minutes of temperatures, both ends included")
     let decoded = try JSONDecoder().decode(SensorRuleState.self, from: JSONEncoder().encode(state))
     #expect(decoded == state)
 

@@ -7,7 +7,7 @@ struct BandRuleTests {
   static let key = EngineFixtures.door
   static let start = EngineFixtures.start
 
-  /// Temperature, high side: warning above 5 °C after 15 min, critical above 8 °C after 10 min, 0.5 °C hysteresis.
+  /// Temperature, high side: warning above 5 °C after 45 min, critical above 8 °C after 10 min, 0.5 °C hysteresis.
   static let high = BandRule(metric: .temperature, direction: .high, bands: BuiltInProfiles.litchi.temperature)
 
   /// Feeds `value` at `start + milliseconds` to `rule`.
@@ -27,11 +27,11 @@ struct BandRuleTests {
     #expect(Self.feed(Self.high, 6, atMs: 0, &state) == nil)
     #expect(state.warningRunStart == Self.start)
     #expect(state.criticalRunStart == nil, "6 °C is not past the 8 °C critical limit")
-    #expect(Self.feed(Self.high, 6, atMs: 15 * Self.minute - 1, &state) == nil)
-    let event = Self.feed(Self.high, 6, atMs: 15 * Self.minute, &state)
+    #expect(Self.feed(Self.high, 6, atMs: 45 * Self.minute - 1, &state) == nil)
+    let event = Self.feed(Self.high, 6, atMs: 45 * Self.minute, &state)
     #expect(event?.type == .opened)
     #expect(event?.severity == .warning)
-    #expect(event?.at == Timestamp(milliseconds: Self.start.milliseconds + 15 * Self.minute))
+    #expect(event?.at == Timestamp(milliseconds: Self.start.milliseconds + 45 * Self.minute))
   }
 
   @Test("a value equal to the threshold is inside; just past it starts a run")
@@ -50,8 +50,8 @@ struct BandRuleTests {
     _ = Self.feed(Self.high, 4.9, atMs: 10 * Self.minute, &state)
     #expect(state.warningRunStart == nil)
     #expect(Self.feed(Self.high, 6, atMs: 11 * Self.minute, &state) == nil)
-    #expect(Self.feed(Self.high, 6, atMs: 25 * Self.minute, &state) == nil, "15 min since minute 0, but not since 11")
-    #expect(Self.feed(Self.high, 6, atMs: 26 * Self.minute, &state)?.type == .opened)
+    #expect(Self.feed(Self.high, 6, atMs: 55 * Self.minute, &state) == nil, "45 min since minute 0, but not since 11")
+    #expect(Self.feed(Self.high, 6, atMs: 56 * Self.minute, &state)?.type == .opened)
   }
 
   @Test("the dead band keeps an alert open; the hysteresis line itself resolves")

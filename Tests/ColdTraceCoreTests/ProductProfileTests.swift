@@ -9,7 +9,8 @@ struct ProductProfileTests {
   func litchiLimits() throws {
     let litchi = try #require(BuiltInProfiles.named("litchi"))
     #expect(litchi.market == nil)
-    #expect(litchi.temperature.warningHigh == BandLimit(threshold: 5, delaySeconds: 900))
+    #expect(litchi.temperature.warningHigh == BandLimit(threshold: 5, delaySeconds: 2700), "defrosts last 15–30 min")
+    #expect(litchi.trend == .chilledRoom)
     #expect(litchi.temperature.criticalHigh == BandLimit(threshold: 8, delaySeconds: 600))
     #expect(litchi.temperature.warningLow == BandLimit(threshold: 1, delaySeconds: 1800))
     #expect(litchi.temperature.criticalLow == BandLimit(threshold: -0.5, delaySeconds: 600))
@@ -81,7 +82,7 @@ struct ProductProfileTests {
   func vocabulary() {
     #expect(
       AlertKind.allCases.map(\.rawValue) == [
-        "temp_high", "temp_low", "rh_high", "rh_low", "budget", "treatment", "offline", "agent_offline",
+        "temp_high", "temp_low", "rh_high", "rh_low", "temp_trend", "budget", "treatment", "offline", "agent_offline",
         "sensor_fault",
       ])
     #expect(Severity.warning < Severity.critical)

@@ -25,6 +25,34 @@ struct SilenceRuleTests {
     #expect(state.offlineSince == nil)
   }
 
+  @Test func aSensorThatNeverReportsAgainStaysOfflineWithItsOtherAlertsAsTheyWere() {
+    // 50 minutes at 7 °C open a temp_high warning; then the probe falls silent for good. The collector's timer checks
+    // every minute for a day: one offline alert, 10 minutes and a second after the last reading, and nothing else;
+    // without readings the engine neither resolves nor escalates anything.
+    let rule = SilenceRule(silentAfterSeconds: 600)
+    var state = SensorRuleState()
+    var events: [AlertEvent] = []
+    for minute in 0...50 {
+      let sample = Sample(seq: Int64(minute), ts: t0.adding(seconds: Double(minute * 60)), tempC: 7)
+      events += AlertEngine.process(sample, key: key, profile: BuiltInProfiles.litchi, state: &state)
+    }
+    #expect(events.map(\.kind) == [.tempHigh])
+    let last = t0.adding(seconds: 50 * 60)
+    let bandsBefore = state.temperatureHigh
+    for second in stride(from: 1, through: 86_400, by: 60) {
+      if let event = rule.check(now: last.adding(seconds: Double(second)), key: key, productID: "litchi", state: &state)
+      {
+        events.append(event)
+      }
+    }
+    #expect(events.map(\.kind) == [.tempHigh, .offline])
+    #expect(events.last?.at == last.adding(seconds: 601))
+    #expect(events.last?.type == .opened && events.last?.severity == .critical)
+    #expect(state.offlineSince == last.adding(seconds: 601))
+    #expect(state.temperatureHigh == bandsBefore, "the open temp_high alert is left as it was")
+    #expect(state.lastTs == last)
+  }
+
   @Test func aSensorThatNeverReportedIsNotJudged() {
     var state = SensorRuleState()
     #expect(

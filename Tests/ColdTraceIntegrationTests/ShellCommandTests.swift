@@ -436,6 +436,13 @@ struct ShellCommandTests {
     }
     #expect(
       (litchi["temp_c"] as? [String: Any]).flatMap { $0["warning_high"] as? [String: Any] }?["value"] as? Double == 5)
+    let trend = try #require(litchi["temp_trend"] as? [String: Any])
+    #expect(trend["rise_c_per_h"] as? Double == profile.trend?.riseCPerHour)
+    #expect(trend["clear_c_per_h"] as? Double == profile.trend?.clearCPerHour)
+    #expect(trend["window_min"] as? Double == profile.trend?.windowMinutes)
+    #expect(trend["sustain_min"] as? Double == profile.trend?.sustainMinutes)
+    let frozen = try #require(jsonObjects(result.stdout).first { $0["id"] as? String == "frozen-meat" })
+    #expect(isNull(frozen["temp_trend"]), "frozen meat sets no trend")
   }
 
   @Test("--help exits 0 with the usage on stdout", arguments: [["--help"], ["alerts", "--help"], ["ack", "--help"]])

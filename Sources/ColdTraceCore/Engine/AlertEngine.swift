@@ -13,7 +13,7 @@ public struct AlertEngine: Sendable {
   public init(sensors: [SensorKey: SensorRuleState]) { self.sensors = sensors }
 
   /// Applies one sample of `key` judged against `profile`; returns the alert events it causes, oldest rule first
-  /// (temperature before humidity, high before low).
+  /// (offline, fault, temperature before humidity, high before low, then the temperature trend).
   public mutating func process(key: SensorKey, sample: Sample, profile: ProductProfile) -> [AlertEvent] {
     var state = sensors[key] ?? SensorRuleState()
     let events = Self.process(sample, key: key, profile: profile, state: &state)
@@ -48,6 +48,18 @@ public struct AlertEngine: Sendable {
         {
           events.append(event)
         }
+      }
+    }
+    if let value = sample.tempC, value.isFinite {
+      if let settings = profile.trend {
+        if let event = TrendRule(settings: settings).evaluate(
+          value, at: sample.ts, band: profile.temperature, state: &state.trend,
+          key: key, productID: profile.id)
+        {
+          events.append(event)
+        }
+      } else if let event = TrendRule.forget(at: sample.ts, state: &state.trend, key: key, productID: profile.id) {
+        events.append(event)
       }
     }
     return events

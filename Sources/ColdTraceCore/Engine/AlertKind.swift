@@ -6,6 +6,8 @@ public enum AlertKind: String, Sendable, Codable, CaseIterable {
   case tempLow = "temp_low"
   case rhHigh = "rh_high"
   case rhLow = "rh_low"
+  /// The temperature is climbing fast, still inside the band (a failing compressor); a warning only.
+  case tempTrend = "temp_trend"
   /// A lot used up its excursion budget.
   case budget
   /// A cold-treatment clock restarted or failed.
@@ -32,7 +34,7 @@ public enum AlertKind: String, Sendable, Codable, CaseIterable {
     case .tempLow: (.temperature, .low)
     case .rhHigh: (.humidity, .high)
     case .rhLow: (.humidity, .low)
-    case .budget, .treatment, .offline, .agentOffline, .sensorFault: nil
+    case .tempTrend, .budget, .treatment, .offline, .agentOffline, .sensorFault: nil
     }
   }
 }

@@ -14,6 +14,8 @@ public struct SensorRuleState: Sendable, Codable, Equatable {
   public var offlineSince: Timestamp?
   /// The sensor-fault rule's memory (errors in a row, a stuck value, the previous reading).
   public var fault = FaultState()
+  /// The trend rule's memory (recent temperatures, the rise run, the open trend alert).
+  public var trend = TrendState()
 
   public init(
     lastTs: Timestamp? = nil, temperatureHigh: BandState = BandState(), temperatureLow: BandState = BandState(),
@@ -46,7 +48,7 @@ public struct SensorRuleState: Sendable, Codable, Equatable {
     }
   }
 
-  /// The band alerts open on this sensor, by kind (for `coldtrace status`).
+  /// The band and trend alerts open on this sensor, by kind (a trend alert's peak is its fastest rate, °C/h).
   public var openAlerts: [AlertKind: OpenAlert] {
     var open: [AlertKind: OpenAlert] = [:]
     for metric in Metric.allCases {
@@ -54,11 +56,14 @@ public struct SensorRuleState: Sendable, Codable, Equatable {
         if let alert = self[metric, direction].open { open[AlertKind(metric: metric, direction: direction)] = alert }
       }
     }
+    if let openedAt = trend.openedAt {
+      open[.tempTrend] = OpenAlert(severity: .warning, openedAt: openedAt, peak: trend.peakRate ?? 0)
+    }
     return open
   }
 
   private enum CodingKeys: String, CodingKey {
-    case lastTs, temperatureHigh, temperatureLow, humidityHigh, humidityLow, offlineSince, fault
+    case lastTs, temperatureHigh, temperatureLow, humidityHigh, humidityLow, offlineSince, fault, trend
   }
 
   public init(from decoder: any Decoder) throws {
@@ -70,6 +75,7 @@ public struct SensorRuleState: Sendable, Codable, Equatable {
     humidityLow = try container.decodeIfPresent(BandState.self, forKey: .humidityLow) ?? BandState()
     offlineSince = try container.decodeIfPresent(Timestamp.self, forKey: .offlineSince)
     fault = try container.decodeIfPresent(FaultState.self, forKey: .fault) ?? FaultState()
+    trend = try container.decodeIfPresent(TrendState.self, forKey: .trend) ?? TrendState()
   }
 }
 

@@ -20,7 +20,7 @@ public enum BuiltInProfiles {
     id: "litchi",
     name: "Litchi (lychee), fresh",
     temperature: MetricBands(
-      warningHigh: .past(5, afterMinutes: 15),
+      warningHigh: .past(5, afterMinutes: 45),
       criticalHigh: .past(8, afterMinutes: 10),
       warningLow: .past(1, afterMinutes: 30),
       criticalLow: .past(-0.5, afterMinutes: 10),
@@ -33,6 +33,7 @@ public enum BuiltInProfiles {
       hysteresis: 2
     ),
     budget: ExcursionBudget(temperatureMinutes: 120, humidityMinutes: 720),
+    trend: .chilledRoom,
     sources: [
       "R. E. Paull, University of Hawaiʻi CTAHR: store at 2–5 °C and 90–95 % RH; storage life 3–5 weeks.",
       "FAO document AC681E, chapter 8 \"Harvesting and storage\" (www.fao.org/3/AC681E/ac681e0a.htm): water loss "
@@ -53,6 +54,9 @@ public enum BuiltInProfiles {
       "Critical low −0.5 °C after 10 min keeps a margin above the freezing point of the fruit, near −1 °C.",
       "Critical high 8 °C after 10 min and all delays are ColdTrace choices, not from a source: litchi loses colour "
         + "within a day when warm, so a sustained rise well above the 5 °C ceiling needs action within the hour.",
+      "Warning high waits 45 min because defrost cycles lift the air above 5 °C for 15–30 min several times a day; a "
+        + "shorter delay warns on every defrost. A real excursion past 8 °C still alarms after 10 min, and a steady "
+        + "climb inside the band raises a temp_trend warning before 5 °C is reached.",
       "Humidity target 90–95 % RH (Paull): warning below 85 % and critical below 80 % after an hour (water loss "
         + "browns the pericarp, FAO); warning above 98 % after two hours (condensation favours rots). The alarm "
         + "thresholds are ColdTrace choices around the cited range.",

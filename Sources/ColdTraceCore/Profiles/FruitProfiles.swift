@@ -18,6 +18,7 @@ extension BuiltInProfiles {
       hysteresis: 2
     ),
     budget: ExcursionBudget(temperatureMinutes: 180, humidityMinutes: 720),
+    trend: .chilledRoom,
     sources: [
       "Y. Jiang et al., Postharvest biology and handling of longan fruit (IIR fridoc 120596, 2002): 1–5 °C, 90–95 % RH.",
       "R. E. Paull and S. Ketsa, Longan, USDA-ARS Agriculture Handbook 66 (2016 edition): 4–7 °C; about 30 days.",
@@ -47,6 +48,7 @@ extension BuiltInProfiles {
     humidity: litchi.humidity,
     budget: ExcursionBudget(temperatureMinutes: 120, humidityMinutes: 720),
     coldTreatment: ColdTreatment(maxTempC: 0.99, days: 17),
+    trend: .chilledRoom,
     sources: [
       "Australian import conditions for fresh lychee from China (BICON): cold treatment, pulp ≤ 0.99 °C for 17 days "
         + "or ≤ 1.38 °C for 20 days; several pulp probes, hourly records to 0.1 °C.",

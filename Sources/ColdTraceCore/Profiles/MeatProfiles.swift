@@ -13,6 +13,7 @@ extension BuiltInProfiles {
     ),
     humidity: MetricBands(warningLow: .past(80, afterMinutes: 120), hysteresis: 2),
     budget: ExcursionBudget(temperatureMinutes: 120, humidityMinutes: 720),
+    trend: .chilledRoom,
     sources: [
       "ASHRAE Handbook, Refrigeration (2010), meat storage: pork −1.5–1 °C (0–1 °C in other tables), 85–90 % RH, "
         + "3–7 days."
@@ -39,6 +40,7 @@ extension BuiltInProfiles {
     ),
     humidity: chilledPork.humidity,
     budget: chilledPork.budget,
+    trend: .chilledRoom,
     sources: ["Regulation (EC) No 853/2004, Annex III, Section I, Chapter VII: meat at ≤ 7 °C throughout."]
       + chilledPork.sources,
     notes: ["7 °C is the legal maximum: the critical alarm fires after 10 minutes above it (a ColdTrace choice)."]
@@ -57,6 +59,7 @@ extension BuiltInProfiles {
     ),
     humidity: MetricBands(warningLow: .past(80, afterMinutes: 120), hysteresis: 2),
     budget: ExcursionBudget(temperatureMinutes: 120, humidityMinutes: 720),
+    trend: .chilledRoom,
     sources: ["ASHRAE Handbook, Refrigeration (2010), poultry storage: −2–0 °C, 85–100 % RH, 5–21 days."],
     notes: [
       "The excursion budget (2 h of temperature, 12 h of humidity outside the warning band) is a ColdTrace choice, "
@@ -79,6 +82,7 @@ extension BuiltInProfiles {
     ),
     humidity: chilledChicken.humidity,
     budget: chilledChicken.budget,
+    trend: .chilledRoom,
     sources: ["Regulation (EC) No 543/2008, Article 2: fresh poultry meat kept at −2 °C to +4 °C."]
       + chilledChicken.sources,
     notes: ["−2 and +4 °C are the legal bounds: critical after 10 minutes past either (a ColdTrace choice)."]
@@ -103,6 +107,8 @@ extension BuiltInProfiles {
       "The excursion budget (6 h above −18 °C over the lot's life) is a ColdTrace choice that leaves room for "
         + "defrosts.",
       "Warning above −18 °C (ASHRAE), critical above the EU's −12 °C legal limit; delays cover defrost cycles.",
+      "No temp_trend alarm: the trend settings are tuned on chilled rooms, and freezer defrosts lift the air further "
+        + "and for longer.",
     ]
   )
 }

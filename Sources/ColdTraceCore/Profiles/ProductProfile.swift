@@ -16,6 +16,9 @@ public struct ProductProfile: Sendable, Codable, Equatable, Identifiable {
   public var budget: ExcursionBudget?
   /// The cold treatment the market requires, if any.
   public var coldTreatment: ColdTreatment?
+  /// When a temperature rise inside the band is fast and long enough to warn (`temp_trend`); `nil` for no trend
+  /// alarm (profiles saved before trends existed decode so).
+  public var trend: TrendSettings?
   /// Where the numbers come from, one citation per entry.
   public var sources: [String]
   /// Disagreements between sources, hazards, and the reasoning behind limits that are ColdTrace's own choice.
@@ -23,7 +26,8 @@ public struct ProductProfile: Sendable, Codable, Equatable, Identifiable {
 
   public init(
     id: String, name: String, market: String? = nil, temperature: MetricBands, humidity: MetricBands,
-    budget: ExcursionBudget? = nil, coldTreatment: ColdTreatment? = nil, sources: [String], notes: [String] = []
+    budget: ExcursionBudget? = nil, coldTreatment: ColdTreatment? = nil, trend: TrendSettings? = nil,
+    sources: [String], notes: [String] = []
   ) {
     self.id = id
     self.name = name
@@ -32,6 +36,7 @@ public struct ProductProfile: Sendable, Codable, Equatable, Identifiable {
     self.humidity = humidity
     self.budget = budget
     self.coldTreatment = coldTreatment
+    self.trend = trend
     self.sources = sources
     self.notes = notes
   }
@@ -52,6 +57,7 @@ public struct ProductProfile: Sendable, Codable, Equatable, Identifiable {
     for metric in Metric.allCases {
       found += bands(for: metric).problems(unit: metric.unit).map { "profile \(id), \(metric.label): \($0)" }
     }
+    found += (trend?.problems() ?? []).map { "profile \(id): \($0)" }
     return found
   }
 }

@@ -17,6 +17,7 @@ extension BuiltInProfiles {
       hysteresis: 2
     ),
     budget: ExcursionBudget(temperatureMinutes: 120, humidityMinutes: 720),
+    trend: .chilledRoom,
     sources: [
       "USDA Agriculture Handbook 66, The Commercial Storage of Fruits, Vegetables, and Florist and Nursery Stocks "
         + "(2016), storage tables: leafy greens 0–2 °C, 95–100 % RH, 1–3 weeks."
@@ -49,6 +50,8 @@ extension BuiltInProfiles {
         + "defrosts and loading, which Codex tolerates as brief rises.",
       "Air temperature rises during defrost cycles, hence the 30-minute delays (a ColdTrace choice); product-core "
         + "probes lag the air by hours.",
+      "No temp_trend alarm: the trend settings are tuned on chilled rooms, and freezer defrosts lift the air further "
+        + "and for longer.",
     ]
   )
 
@@ -76,6 +79,7 @@ extension BuiltInProfiles {
         + "moisture regain is cumulative.",
       "A weak source: WHO GACP gives no numbers. The thresholds are the common reading of it, and the long delays "
         + "reflect that moisture regain and mould take hours to days.",
+      "No temp_trend alarm: a dry store warms and cools with the weather, harmlessly within the long delays.",
     ]
   )
 }

@@ -47,6 +47,12 @@ struct CollectCommand: ParsableCommand {
     let store = try SQLiteStore(path: databasePath, durability: .onDemand)
     if let testPageLimitFile { store.simulateFullDisk(whileFileHoldsPageLimit: testPageLimitFile) }
     let pipeline = try IngestPipeline(store: store, products: settings.products)
+    // A configuration that judges alerts differently from the last recorded one is journalled (the service's start
+    // writes the line to the journal file).
+    let snapshot = try settings.configurationSnapshot()
+    if try store.write({ try $0.recordConfiguration(snapshot, at: WallClock.now()) }) != nil {
+      logger.notice("configuration change recorded in the alert journal")
+    }
     let journal = AlertJournal(
       path: journal ?? settings.journal ?? AlertJournal.defaultPath(forDatabase: databasePath))
     var serviceSettings = CollectorService.Settings(collectorID: collectorID, broker: address)

@@ -72,10 +72,17 @@ struct ProductsCommand: ParsableCommand {
       treatment.map { "{\"max_temp_c\":\(JSONText.number($0.maxTempC)),\"days\":\(JSONText.number($0.days))}" }
         ?? "null"
     }
+    func trend(_ trend: TrendSettings?) -> String {
+      trend.map {
+        "{\"rise_c_per_h\":\(JSONText.number($0.riseCPerHour)),\"clear_c_per_h\":\(JSONText.number($0.clearCPerHour)),"
+          + "\"window_min\":\(JSONText.number($0.windowMinutes)),\"sustain_min\":\(JSONText.number($0.sustainMinutes))}"
+      } ?? "null"
+    }
     return "{\"id\":\(JSONText.quoted(profile.id)),\"name\":\(JSONText.quoted(profile.name)),"
       + "\"market\":\(profile.market.map(JSONText.quoted) ?? "null"),"
       + "\"temp_c\":\(bands(profile.temperature)),\"rh_pct\":\(bands(profile.humidity)),"
       + "\"budget\":\(budget(profile.budget)),\"cold_treatment\":\(treatment(profile.coldTreatment)),"
+      + "\"temp_trend\":\(trend(profile.trend)),"
       + "\"sources\":[\(profile.sources.map(JSONText.quoted).joined(separator: ","))],"
       + "\"notes\":[\(profile.notes.map(JSONText.quoted).joined(separator: ","))]}"
   }

@@ -62,6 +62,7 @@ struct StatusText {
     switch kind {
     case .tempHigh: return "nhiệt độ cao"
     case .tempLow: return "nhiệt độ thấp"
+    case .tempTrend: return "nhiệt độ tăng nhanh"
     case .rhHigh: return "độ ẩm cao"
     case .rhLow: return "độ ẩm thấp"
     case .budget: return "hết thời gian lệch cho phép"
