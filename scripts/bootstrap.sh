@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what ColdTrace needs on Debian 12 besides the Swift toolchain: libmosquitto (build), mosquitto and its
-# clients (demo and tests), SQLite headers, libmodbus (Modbus sensors). Safe to run again.
+# clients (demo and tests), SQLite headers, libmodbus (Modbus sensors), chromium and zlib (HTML report render test),
+# the sqlite3 CLI (report benchmark). Safe to run again.
 set -euo pipefail
-packages=(libssl-dev libmosquitto-dev mosquitto mosquitto-clients libsqlite3-dev libmodbus-dev pkg-config)
+packages=(libssl-dev libmosquitto-dev mosquitto mosquitto-clients libsqlite3-dev libmodbus-dev pkg-config chromium zlib1g-dev sqlite3)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
