@@ -15,6 +15,13 @@ struct ReportCommand: ParsableCommand {
       once; JSON and CSV timestamps are RFC 3339 UTC. Every format but CSV carries an integrity seal: --verify checks
       it against the database.
 
+      How it judges: a reading stands for the time until its probe's next one (at most twice the probe's interval;
+      longer silences are data gaps); a moment is out of range when any probe is past a warning limit. Verdict:
+      FAILED when there is no reading, when a critical limit was passed for longer than its alarm delay, when time out
+      of range exceeds the product's excursion budget, or, for a product without a budget, when one excursion lasted
+      longer than its warning limit's alarm delay; EXCURSIONS WITHIN BUDGET when some time was out of range otherwise;
+      WITHIN LIMITS when none was. The report names the rule that decided.
+
       Examples:
         coldtrace report LT-2026-0612
         coldtrace report LT-2026-0612 --format html --lang vi --utc-offset +07:00 --out LT-2026-0612.html
