@@ -71,4 +71,33 @@ struct ReportVerifyTests {
     #expect(input.series.map(\.count) == [10, 10], "minutes 10 to 19 of each probe")
     #expect(try store.reportInput(lot: "LT-9", now: t0) == nil)
   }
+  @Test func theJournalHeadIsSealedAndAnEditedJournalOrSealIsNamed() throws {
+    let store = try filled()
+    let opened = AlertEvent(
+      type: .opened, key: SensorKey(site: "hx", room: "cold2", sensor: "p1"), kind: .tempHigh, severity: .warning,
+      productID: "litchi", at: t0.adding(seconds: 300), limit: 5, value: 6, peak: 6, message: "temperature above 5 °C")
+    let recorded = try store.write { tx in try tx.apply(opened, lots: ["LT-1"]) }
+    _ = try store.write { tx in
+      try tx.acknowledge(alertID: recorded.alert.id, by: "Lan", note: "cửa đã đóng", at: t0.adding(seconds: 400))
+    }
+    let input = try #require(try store.reportInput(lot: "LT-1", now: t0.adding(seconds: 7200)))
+    #expect(input.alerts.map(\.ackedBy) == ["Lan"])
+    let seal = input.seal
+    let event = try #require(seal.journalEventID)
+    let hash = try #require(seal.journalSHA256)
+    #expect(event == 2, "opened, then acked")
+    #expect(try store.journalDiscrepancy(eventID: event, sha256: hash) == nil)
+
+    try store.queue.write { db in
+      try db.execute(sql: "UPDATE alert_events SET line = replace(line, 'Lan', 'Binh') WHERE id = 2")
+    }
+    let problem = try store.journalDiscrepancy(eventID: event, sha256: hash)
+    #expect(problem?.contains("alert journal event 2 was changed") == true)
+
+    var edited = seal
+    edited.sha256 = String(repeating: "0", count: 64)
+    #expect(
+      SealComparison.differences(claimed: edited, recomputed: seal)
+        == ["the overall digest differs (the file's seal was edited)"])
+  }
 }
