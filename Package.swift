@@ -47,6 +47,9 @@ let package = Package(
       name: "ColdTraceStorage",
       dependencies: ["ColdTraceCore", "ColdTraceSystem", "CCrypto", .product(name: "GRDB", package: "GRDB.swift")]
     ),
+    // Lot reports: a pure builder from plain inputs to a LotReport, and one renderer per format (text, JSON, CSV,
+    // HTML) in English and Vietnamese.
+    .target(name: "ColdTraceReport", dependencies: ["ColdTraceCore"]),
     // The collector service: MQTT in, durable store, engine, alert journal and alert topic out.
     .target(
       name: "ColdTraceCollector",
@@ -75,6 +78,7 @@ let package = Package(
       name: "coldtrace",
       dependencies: [
         "ColdTraceCore", "ColdTraceStorage", "ColdTraceCollector", "ColdTraceMQTT", "ColdTraceSystem",
+        "ColdTraceReport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]
@@ -125,6 +129,13 @@ let package = Package(
         "ColdTraceMQTT",
         "TestSupport",
       ]
+    ),
+    // zlib from Debian's zlib1g-dev, only for the report tests' PNG decoding.
+    .systemLibrary(name: "CZlib", path: "Tests/CZlib", providers: [.apt(["zlib1g-dev"])]),
+    .testTarget(
+      name: "ColdTraceReportTests",
+      dependencies: ["ColdTraceReport", "ColdTraceStorage", "ColdTraceCore", "TestSupport", "CZlib"],
+      exclude: ["Golden"]
     ),
     // Shared test helpers: a real mosquitto broker on a free loopback port, temp dirs, process control.
     .target(name: "TestSupport", dependencies: ["ColdTraceSystem"], path: "Tests/TestSupport"),

@@ -75,7 +75,8 @@ struct FaultMeasurement {
     alertCount = try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM alerts") ?? 0 }
     integrity = try queue.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "?" }
     // Alert event lines only: the journal also starts with the collector's `config_changed` line.
-    journalLines = ((try? String(contentsOfFile: journal, encoding: .utf8)) ?? "").split(separator: "\n")
+    journalLines =
+      ((try? String(contentsOfFile: journal, encoding: .utf8)) ?? "").split(separator: "\n")
       .filter { !$0.contains("\"event\":\"config_changed\"") }.count
   }
 

@@ -1,0 +1,23 @@
+/// Everything a lot report is computed from, loaded in one go from storage: the lot, its probes' readings, the alerts
+/// that name it and the integrity seal over that data.
+public struct LotReportInput: Sendable {
+  public var lot: Lot
+  /// The report's period: the lot's creation to its close, or to the time the report was made while it is open.
+  public var from: Timestamp
+  public var to: Timestamp
+  /// One series per probe and placement, ordered by placement, then site and sensor.
+  public var series: [ProbeSeries]
+  public var alerts: [AlertRecord]
+  public var seal: ReportSeal
+
+  public init(
+    lot: Lot, from: Timestamp, to: Timestamp, series: [ProbeSeries], alerts: [AlertRecord], seal: ReportSeal
+  ) {
+    self.lot = lot
+    self.from = from
+    self.to = to
+    self.series = series
+    self.alerts = alerts
+    self.seal = seal
+  }
+}

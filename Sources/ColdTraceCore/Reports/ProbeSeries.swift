@@ -1,0 +1,41 @@
+/// The readings of one probe while a lot was in its room: one placement window, oldest first, stored column by column
+/// so a month of minute readings costs three flat arrays rather than one object per reading.
+public struct ProbeSeries: Sendable, Equatable {
+  public var site: String
+  public var room: String
+  public var sensor: String
+  /// The window the lot spent in the room (clipped to the report's period), in milliseconds since the epoch.
+  public var fromMilliseconds: Int64
+  public var toMilliseconds: Int64
+  /// Reading times in milliseconds, ascending.
+  public var times: [Int64] = []
+  /// Temperatures in °C, `.nan` where a reading carries none.
+  public var temperatures: [Double] = []
+  /// Relative humidities in %, `.nan` where a reading carries none.
+  public var humidities: [Double] = []
+
+  public init(site: String, room: String, sensor: String, fromMilliseconds: Int64, toMilliseconds: Int64) {
+    self.site = site
+    self.room = room
+    self.sensor = sensor
+    self.fromMilliseconds = fromMilliseconds
+    self.toMilliseconds = toMilliseconds
+  }
+
+  public var count: Int { times.count }
+
+  /// Adds a reading at the end (callers append in time order); `nil` values are stored as `.nan`.
+  public mutating func append(milliseconds: Int64, temperature: Double?, humidity: Double?) {
+    times.append(milliseconds)
+    temperatures.append(temperature ?? .nan)
+    humidities.append(humidity ?? .nan)
+  }
+
+  /// The values of `metric`, `.nan` where absent.
+  public func values(_ metric: Metric) -> [Double] {
+    switch metric {
+    case .temperature: temperatures
+    case .humidity: humidities
+    }
+  }
+}

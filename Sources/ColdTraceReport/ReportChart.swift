@@ -1,0 +1,182 @@
+import ColdTraceCore
+
+/// The report's SVG chart: temperature (top panel) and humidity (bottom panel) over the lot's life, one line per
+/// probe (min–max envelope per pixel column, so a month of minute readings stays a few kilobytes), the warning band
+/// shaded, excursions in red, data gaps as grey bars under the panels.
+enum ReportChart {
+  static let width = 960.0
+  static let left = 56.0
+  static let right = 900.0
+  static let columns = 420
+  static let colours = ["#1f5fa8", "#2a9d55", "#b8860b", "#7b3fa0", "#c0392b", "#148f9c"]
+
+  struct Panel {
+    let metric: Metric
+    let top: Double
+    let height: Double
+    let low: Double
+    let high: Double
+
+    func y(_ value: Double) -> Double { top + height - (value - low) / (high - low) * height }
+  }
+
+  static func svg(_ report: LotReport, _ format: ReportFormatter) -> String {
+    let start = Double(report.from.milliseconds)
+    let span = max(1, Double(report.to.milliseconds) - start)
+    func x(_ ms: Int64) -> Double { left + (Double(ms) - start) / span * (right - left) }
+    let panels = [
+      panel(report, .temperature, top: 20, height: 200), panel(report, .humidity, top: 250, height: 120),
+    ]
+    let s = format.strings
+    var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(n(width)) 440\" role=\"img\" "
+    out += "aria-label=\"\(HTML.escape(s(.chartTitle)))\" font-family=\"sans-serif\" font-size=\"11\">"
+    out += "<rect width=\"\(n(width))\" height=\"440\" fill=\"#ffffff\"/>"
+    for panel in panels {
+      let summary = report.summary(panel.metric)
+      let bandTop = panel.y(min(summary.high ?? panel.high, panel.high))
+      let bandBottom = panel.y(max(summary.low ?? panel.low, panel.low))
+      out += rect(left, panel.top, right - left, panel.height, fill: "#fbeaea")
+      out += rect(left, bandTop, right - left, bandBottom - bandTop, fill: "#e3f4e6")
+      for excursion in report.excursions where excursion.metric == panel.metric {
+        let from = x(excursion.start.milliseconds)
+        out += rect(
+          from, panel.top, max(1.5, x(excursion.end.milliseconds) - from), panel.height, fill: "#d62728",
+          opacity: 0.35)
+      }
+      for tick in ticks(panel.low, panel.high) {
+        let y = panel.y(tick)
+        out += "<line x1=\"\(n(left))\" x2=\"\(n(right))\" y1=\"\(n(y))\" y2=\"\(n(y))\" stroke=\"#cccccc\" "
+        out += "stroke-width=\"0.5\"/>"
+        out +=
+          "<text x=\"\(n(left - 4))\" y=\"\(n(y + 4))\" text-anchor=\"end\">\(format.number(tick, places: 0))</text>"
+      }
+      out += "<text x=\"\(n(left))\" y=\"\(n(panel.top - 6))\" font-weight=\"bold\">"
+      out += "\(HTML.escape(s.metric(panel.metric))) (\(panel.metric.unit))</text>"
+      for (index, series) in report.series.enumerated() {
+        out += lines(series, panel, colour: colours[index % colours.count], x: x, start: start, span: span)
+      }
+      out += "<rect x=\"\(n(left))\" y=\"\(n(panel.top))\" width=\"\(n(right - left))\" height=\"\(n(panel.height))\" "
+      out += "fill=\"none\" stroke=\"#555555\"/>"
+    }
+    for gap in report.gaps {
+      let from = x(gap.from.milliseconds)
+      out += rect(from, 380, max(1.5, x(gap.to.milliseconds) - from), 8, fill: "#7f7f7f")
+    }
+    let dayTicks = 6
+    for index in 0...dayTicks {
+      let ms = Int64(start + span * Double(index) / Double(dayTicks))
+      out += "<text x=\"\(n(x(ms)))\" y=\"402\" text-anchor=\"middle\">"
+      out += "\(HTML.escape(format.time(Timestamp(milliseconds: ms))))</text>"
+    }
+    out += legend(report, s)
+    return out + "</svg>"
+  }
+
+  private static func legend(_ report: LotReport, _ s: ReportStrings) -> String {
+    var out = ""
+    var x = left
+    let items: [(String, String)] =
+      [("#e3f4e6", s(.limitBand)), ("#d62728", s(.excursion)), ("#7f7f7f", s(.dataGap))]
+      + report.probes.enumerated().map { (colours[$0.offset % colours.count], $0.element) }
+    for (colour, label) in items {
+      out += rect(x, 418, 12, 10, fill: colour)
+      out += "<text x=\"\(n(x + 16))\" y=\"427\">\(HTML.escape(label))</text>"
+      x += 24 + Double(label.count) * 6.2
+    }
+    return out
+  }
+
+  private static func panel(_ report: LotReport, _ metric: Metric, top: Double, height: Double) -> Panel {
+    let summary = report.summary(metric)
+    let values = [summary.min, summary.max, summary.low, summary.high].compactMap { $0 }
+    var low = (values.min() ?? 0) - (metric == .temperature ? 1 : 5)
+    var high = (values.max() ?? 10) + (metric == .temperature ? 1 : 5)
+    if metric == .humidity {
+      low = max(0, low)
+      high = min(100, high)
+    }
+    if high - low < 1 { high = low + 1 }
+    return Panel(metric: metric, top: top, height: height, low: low.rounded(.down), high: high.rounded(.up))
+  }
+
+  /// Polylines of per-column minimum and maximum, broken where a column has no reading.
+  private static func lines(
+    _ series: ProbeSeries, _ panel: Panel, colour: String, x: (Int64) -> Double, start: Double, span: Double
+  ) -> String {
+    var lows = [Double](repeating: .infinity, count: columns)
+    var highs = [Double](repeating: -.infinity, count: columns)
+    let values = series.values(panel.metric)
+    for index in 0..<series.count {
+      let value = values[index]
+      if value.isNaN { continue }
+      let column = min(columns - 1, max(0, Int((Double(series.times[index]) - start) / span * Double(columns))))
+      lows[column] = min(lows[column], value)
+      highs[column] = max(highs[column], value)
+    }
+    var out = ""
+    var points: [String] = []
+    func flush() {
+      if points.count > 1 {
+        out +=
+          "<polyline fill=\"none\" stroke=\"\(colour)\" stroke-width=\"1.2\" points=\"\(points.joined(separator: " "))\"/>"
+      }
+      points.removeAll()
+    }
+    for column in 0..<columns {
+      guard lows[column].isFinite else {
+        flush()
+        continue
+      }
+      let columnX = left + (Double(column) + 0.5) / Double(columns) * (right - left)
+      points.append("\(n(columnX)),\(n(panel.y(highs[column])))")
+      if lows[column] != highs[column] { points.append("\(n(columnX)),\(n(panel.y(lows[column])))") }
+    }
+    flush()
+    return out
+  }
+
+  private static func ticks(_ low: Double, _ high: Double) -> [Double] {
+    let range = high - low
+    let step = [1.0, 2, 5, 10, 20, 25, 50].first { range / $0 <= 6 } ?? 100
+    var tick = (low / step).rounded(.up) * step
+    var found: [Double] = []
+    while tick <= high {
+      found.append(tick)
+      tick += step
+    }
+    return found
+  }
+
+  private static func rect(
+    _ x: Double, _ y: Double, _ width: Double, _ height: Double, fill: String, opacity: Double = 1
+  ) -> String {
+    "<rect x=\"\(n(x))\" y=\"\(n(y))\" width=\"\(n(max(0, width)))\" height=\"\(n(max(0, height)))\" fill=\"\(fill)\""
+      + (opacity < 1 ? " fill-opacity=\"\(n(opacity))\"/>" : "/>")
+  }
+
+  /// A coordinate with one decimal.
+  static func n(_ value: Double) -> String {
+    let tenths = Int((value * 10).rounded())
+    let sign = tenths < 0 ? "-" : ""
+    return "\(sign)\(abs(tenths) / 10).\(abs(tenths) % 10)"
+  }
+}
+
+/// HTML text escaping.
+enum HTML {
+  static func escape(_ text: String) -> String {
+    var out = ""
+    out.reserveCapacity(text.utf8.count)
+    for character in text {
+      switch character {
+      case "&": out += "&amp;"
+      case "<": out += "&lt;"
+      case ">": out += "&gt;"
+      case "\"": out += "&quot;"
+      case "'": out += "&#39;"
+      default: out.append(character)
+      }
+    }
+    return out
+  }
+}

@@ -1,0 +1,118 @@
+import ColdTraceCore
+
+/// The report for a terminal: sections of aligned lines.
+enum TextReportRenderer {
+  static func render(_ report: LotReport, _ format: ReportFormatter) -> String {
+    let s = format.strings
+    var out = ""
+    func line(_ text: String = "") { out += text + "\n" }
+    func field(_ name: String, _ value: String) { line("  " + pad(name + ":", 32) + value) }
+
+    line("\(s(.title)): \(s(.lot)) \(report.lot)")
+    line(String(repeating: "=", count: 60))
+    field(s(.product), "\(s.productName(report.profile)) (\(report.profile.id))")
+    field(s(.market), report.market ?? "–")
+    field(
+      s(.period),
+      "\(format.time(report.from)) → \(format.time(report.to))\(report.isOpen ? " (\(s(.openLot)))" : "")")
+    field(s(.timesIn), format.zone)
+    field(s(.readings), format.language.integer(report.readings))
+    field(s(.probes), "\(report.probes.count): \(report.probes.joined(separator: ", "))")
+    line()
+    line("\(s(.verdict)): \(s.outcome(report.verdict.outcome))")
+    line("  \(s(.rule)): \(s.rule(report.verdict.rule, format: format))")
+    line()
+    line(s(.limitsApplied))
+    for metric in Metric.allCases {
+      field(s.metric(metric), format.limits(report.profile.bands(for: metric), metric))
+    }
+    line()
+    line(s(.rooms))
+    for stay in report.rooms {
+      line(
+        "  \(pad("\(stay.site)/\(stay.room)", 22)) \(format.time(stay.from)) → \(format.time(stay.to))  "
+          + format.minutes(stay.minutes))
+    }
+    for metric in Metric.allCases { summary(report.summary(metric), format, into: &out) }
+    line()
+    line(s(.excursions))
+    if report.excursions.isEmpty { line("  \(s(.none))") }
+    for excursion in report.excursions {
+      line(
+        "  \(pad(s.metric(excursion.metric), 10)) \(pad(s.direction(excursion.direction), 5)) "
+          + "\(format.time(excursion.start)) → \(format.time(excursion.end))  \(format.minutes(excursion.minutes)), "
+          + "\(s(.peak).lowercased()) \(format.value(excursion.peak, excursion.metric))"
+          + (excursion.pastCritical ? " (\(s(.pastCritical)))" : ""))
+    }
+    line()
+    line(s(.gaps))
+    if report.gaps.isEmpty { line("  \(s(.none))") }
+    for gap in report.gaps {
+      line(
+        "  \(pad("\(gap.site)/\(gap.sensor)", 22)) \(format.time(gap.from)) → \(format.time(gap.to))  "
+          + format.minutes(gap.minutes))
+    }
+    if let treatment = report.treatment { treatmentLines(treatment, format, into: &out) }
+    line()
+    line(s(.alerts))
+    if report.alerts.isEmpty { line("  \(s(.none))") }
+    for alert in report.alerts {
+      line(
+        "  #\(alert.id) \(s.alertKind(alert.kind)), \(s.severity(alert.severity)), \(s.alertState(alert.state)): "
+          + "\(alert.site)/\(alert.room)/\(alert.sensor)")
+      line(
+        "      \(s(.opened)) \(format.time(alert.openedAt))"
+          + (alert.resolvedAt.map { "; \(s(.resolved)) \(format.time($0))" } ?? ""))
+      if let by = alert.ackedBy {
+        line("      \(s(.acknowledgedBy)) \(by)" + (alert.ackedAt.map { " (\(format.time($0)))" } ?? ""))
+      } else {
+        line("      \(s(.notAcknowledged))")
+      }
+      if let note = alert.note, !note.isEmpty { line("      \(s(.note)): \(note)") }
+    }
+    line()
+    line(s(.integrity))
+    field(s(.dataSHA256), report.seal.sha256)
+    field(
+      s(.journalHead),
+      report.seal.journalEventID.map { "#\($0) \(report.seal.journalSHA256 ?? "")" } ?? s(.noJournal))
+    line("  \(s(.verifyHint)): coldtrace report \(report.lot) --verify FILE")
+    line("  \(report.seal.token)")
+    return out
+  }
+
+  private static func summary(_ summary: MetricSummary, _ format: ReportFormatter, into out: inout String) {
+    let s = format.strings
+    let metric = summary.metric
+    out += "\n\(s.metric(metric))\n"
+    var rows: [(String, String)] = [
+      (s(.readings), format.language.integer(summary.readings)),
+      (s(.minimum), format.value(summary.min, metric)),
+      (s(.maximum), format.value(summary.max, metric)),
+      (s(.mean), format.value(summary.mean, metric)),
+    ]
+    if metric == .temperature { rows.append((s(.mkt), format.value(summary.meanKinetic, metric))) }
+    rows += [
+      (s(.inRange), format.percent(summary.inRangePercent)),
+      (s(.outOfRange), format.minutes(summary.minutesOutOfRange)),
+      (s(.budget), summary.budgetMinutes.map { format.minutes($0) } ?? s(.noBudget)),
+    ]
+    for (name, value) in rows { out += "  " + pad(name + ":", 32) + value + "\n" }
+  }
+
+  private static func treatmentLines(_ treatment: TreatmentStatus, _ format: ReportFormatter, into out: inout String) {
+    let s = format.strings
+    out += "\n\(s(.treatment)): ≤ \(format.number(treatment.requirement.maxTempC, places: 2)) °C, "
+    out += "\(format.number(treatment.requirement.days, places: 0)) \(s(.days))\n"
+    out += "  " + pad(s(.state) + ":", 32) + s.treatmentState(treatment.state) + "\n"
+    if let start = treatment.clockStart { out += "  " + pad(s(.clockStarted) + ":", 32) + format.time(start) + "\n" }
+    out += "  " + pad(s(.daysOnClock) + ":", 32) + format.number(treatment.elapsedDays, places: 1) + "\n"
+    out += "  " + pad(s(.restarts) + ":", 32) + String(treatment.restarts) + "\n"
+    if let done = treatment.completedAt { out += "  " + pad(s(.completedAt) + ":", 32) + format.time(done) + "\n" }
+  }
+
+  /// `text` padded with spaces to `width` characters.
+  static func pad(_ text: String, _ width: Int) -> String {
+    text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
+  }
+}

@@ -1,0 +1,102 @@
+import ColdTraceCore
+import GRDB
+
+extension SQLiteStore {
+  /// Everything `coldtrace report` needs for one lot over [its creation, `until`) — `until` defaults to its close, or
+  /// `now` while it is open — read in one transaction: every probe of the rooms it was placed in, during each
+  /// placement, the alerts that name it, and the integrity seal over that data. `nil` when there is no such lot.
+  ///
+  /// Readings stream from one prepared statement per probe and placement (the `readings_by_time` index) into flat
+  /// arrays; sensor-fault rows without values are left out.
+  public func reportInput(lot id: String, until: Timestamp? = nil, now: Timestamp) throws -> LotReportInput? {
+    try read { db in
+      guard let lot = try LotRows.lot(db, id: id) else { return nil }
+      let from = lot.placements.first?.from ?? lot.createdAt
+      let to = max(from, until ?? lot.closedAt ?? now)
+      var placementDigest = ReportDigest()
+      placementDigest.append(lot.id)
+      placementDigest.append(lot.product)
+      placementDigest.append(lot.market ?? "")
+      placementDigest.append(from.milliseconds)
+      placementDigest.append(to.milliseconds)
+      var readingDigest = ReportDigest()
+      var series: [ProbeSeries] = []
+      let probes = try db.cachedStatement(
+        sql: "SELECT id, sensor FROM sources WHERE site = ? AND room = ? ORDER BY sensor")
+      let readings = try db.cachedStatement(
+        sql: """
+          SELECT ts_ms, temp_c, rh_pct FROM readings
+          WHERE source_id = ? AND ts_ms >= ? AND ts_ms < ? AND (temp_c IS NOT NULL OR rh_pct IS NOT NULL)
+          ORDER BY ts_ms
+          """)
+      for placement in lot.placements {
+        let start = placement.from.milliseconds
+        let end = min(placement.to?.milliseconds ?? to.milliseconds, to.milliseconds)
+        guard end > start else { continue }
+        placementDigest.append(placement.site)
+        placementDigest.append(placement.room)
+        placementDigest.append(start)
+        placementDigest.append(end)
+        for probe in try Row.fetchAll(probes, arguments: [placement.site, placement.room]) {
+          var one = ProbeSeries(
+            site: placement.site, room: placement.room, sensor: probe[1], fromMilliseconds: start,
+            toMilliseconds: end)
+          readingDigest.append(one.site)
+          readingDigest.append(one.sensor)
+          readingDigest.append(start)
+          readingDigest.append(end)
+          let rows = try Row.fetchCursor(readings, arguments: [probe[0] as Int64, start, end])
+          while let row = try rows.next() {
+            let time: Int64 = row[0]
+            let temperature: Double? = row[1]
+            let humidity: Double? = row[2]
+            one.append(milliseconds: time, temperature: temperature, humidity: humidity)
+            readingDigest.append(time)
+            readingDigest.append(temperature)
+            readingDigest.append(humidity)
+          }
+          series.append(one)
+        }
+      }
+      let placementsHash = placementDigest.sha256
+      let readingsHash = readingDigest.sha256
+      var seal = ReportSeal(
+        lot: lot.id, from: from, to: to, readings: series.reduce(0) { $0 + $1.count },
+        placementsSHA256: placementsHash, readingsSHA256: readingsHash,
+        sha256: ReportDigest.sha256(Array((placementsHash + readingsHash).utf8)))
+      if let head = try Row.fetchOne(db, sql: "SELECT id, line FROM alert_events ORDER BY id DESC LIMIT 1") {
+        seal.journalEventID = head[0]
+        seal.journalSHA256 = JournalChain.hash(head[1])
+      }
+      let alerts = try Row.fetchAll(
+        db,
+        sql: """
+          SELECT \(AlertRows.columns) FROM alerts
+          WHERE EXISTS (SELECT 1 FROM json_each(alerts.lots) WHERE value = ?) AND opened_ms < ?
+          ORDER BY opened_ms, id
+          """,
+        arguments: [lot.id, to.milliseconds]
+      ).map(AlertRows.record)
+      return LotReportInput(lot: lot, from: from, to: to, series: series, alerts: alerts, seal: seal)
+    }
+  }
+
+  /// Whether the alert journal still holds event `eventID` with a line hashing to `sha256`, and the chain from the
+  /// first stored event up to it is unbroken: `nil` when it does, else the reason in words.
+  public func journalDiscrepancy(eventID: Int64, sha256: String) throws -> String? {
+    try read { db in
+      let lines = try String.fetchAll(
+        db, sql: "SELECT line FROM alert_events WHERE id <= ? ORDER BY id", arguments: [eventID])
+      guard
+        let stored = try String.fetchOne(db, sql: "SELECT line FROM alert_events WHERE id = ?", arguments: [eventID])
+      else { return "alert journal event \(eventID) is no longer in the database" }
+      if JournalChain.hash(stored) != sha256 {
+        return "alert journal event \(eventID) was changed since the report (its line hashes differently)"
+      }
+      if case .failure(let broken) = JournalChain.verify(files: [("database", lines.joined(separator: "\n"))]) {
+        return "alert journal chain is broken up to event \(eventID): \(broken.reason)"
+      }
+      return nil
+    }
+  }
+}

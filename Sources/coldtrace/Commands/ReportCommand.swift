@@ -1,0 +1,116 @@
+import ArgumentParser
+import ColdTraceCore
+import ColdTraceReport
+import ColdTraceStorage
+import ColdTraceSystem
+import Foundation
+
+struct ReportCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "report",
+    abstract: "How a lot was kept, for the importer: limits, rooms, statistics, excursions, alerts and a verdict.",
+    discussion: """
+      Text for the shell, JSON for scripts, CSV (one row per reading) for Excel, HTML (one self-contained file that
+      prints to A4) for the importer. Times are shown at one UTC offset (the machine's unless --utc-offset), stated
+      once; JSON and CSV timestamps are RFC 3339 UTC. Every format but CSV carries an integrity seal: --verify checks
+      it against the database.
+
+      How it judges: a reading stands for the time until its probe's next one (at most twice the probe's interval;
+      longer silences are data gaps); a moment is out of range when any probe is past a warning limit. Verdict:
+      FAILED when there is no reading, when a critical limit was passed for longer than its alarm delay, when time out
+      of range exceeds the product's excursion budget, or, for a product without a budget, when one excursion lasted
+      longer than its warning limit's alarm delay; EXCURSIONS WITHIN BUDGET when some time was out of range otherwise;
+      WITHIN LIMITS when none was. The report names the rule that decided.
+
+      Examples:
+        coldtrace report LT-2026-0612
+        coldtrace report LT-2026-0612 --format html --lang vi --utc-offset +07:00 --out LT-2026-0612.html
+        coldtrace report LT-2026-0612 --verify LT-2026-0612.html
+      """
+  )
+
+  @OptionGroup var global: GlobalOptions
+  @Argument(help: "The lot id.") var lot: String
+  @Option(help: ArgumentHelp("text, json, csv or html.", valueName: "format")) var format = "text"
+  @Option(help: ArgumentHelp("en or vi (default: from LC_ALL, LC_MESSAGES or LANG).", valueName: "lang"))
+  var lang: String?
+  @Option(help: ArgumentHelp("Write to this file (atomically) instead of standard output.", valueName: "file"))
+  var out: String?
+  @Option(help: ArgumentHelp("Show times at this offset, e.g. +07:00 (default: the machine's).", valueName: "±HH:MM"))
+  var utcOffset: String?
+  @Option(help: ArgumentHelp("Check a report file's integrity seal against the database.", valueName: "file"))
+  var verify: String?
+
+  func run() throws {
+    let id = try validated(lot, as: .lot, option: "lot")!
+    guard let reportFormat = ReportFormat(rawValue: format) else {
+      throw UsageError("--format must be text, json, csv or html, not \"\(format)\"")
+    }
+    let language =
+      try lang.map { text in
+        guard let value = Language(rawValue: text) else { throw UsageError("--lang must be en or vi, not \"\(text)\"") }
+        return value
+      } ?? Language.fromLocale(ProcessInfo.processInfo.environment)
+    let offset = try utcOffset.map(Self.parseOffset) ?? TimeZone.current.secondsFromGMT() / 60
+    let store = try global.openStore()
+    if let verify { return try check(verify, lot: id, store: store) }
+    guard let input = try store.reportInput(lot: id, now: WallClock.now()) else {
+      throw UsageError("no lot \(id) (see `coldtrace lot list`)")
+    }
+    guard let profile = BuiltInProfiles.named(input.lot.product) else {
+      throw UsageError("lot \(id) has product \"\(input.lot.product)\", which no profile describes")
+    }
+    let report = LotReportBuilder.build(input, profile: profile)
+    let text = reportFormat.render(report, ReportFormatter(language: language, utcOffsetMinutes: offset))
+    if let out {
+      do {
+        try DurableFile.replace(out, with: text)
+      } catch {
+        throw UsageError("cannot write \(out): \(error)")
+      }
+    } else {
+      FileHandle.standardOutput.write(Data(text.utf8))
+    }
+  }
+
+  private func check(_ path: String, lot id: String, store: SQLiteStore) throws {
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+      throw UsageError("cannot read \(path)")
+    }
+    guard let claimed = ReportSeal.find(in: text) else {
+      throw UsageError("\(path) carries no ColdTrace integrity seal (CSV reports have none)")
+    }
+    guard claimed.lot == id else { throw UsageError("\(path) is a report on lot \(claimed.lot), not \(id)") }
+    guard let input = try store.reportInput(lot: id, until: claimed.to, now: claimed.to) else {
+      throw UsageError("no lot \(id) in this database")
+    }
+    var differences = SealComparison.differences(claimed: claimed, recomputed: input.seal)
+    if let event = claimed.journalEventID, let hash = claimed.journalSHA256,
+      let problem = try store.journalDiscrepancy(eventID: event, sha256: hash)
+    {
+      differences.append(problem)
+    }
+    if differences.isEmpty {
+      print("match: lot \(id), \(claimed.readings) readings to \(claimed.to.rfc3339), sha256 \(claimed.sha256)")
+      return
+    }
+    print("mismatch: lot \(id): " + differences.joined(separator: "; "))
+    throw ExitCode(1)
+  }
+
+  /// `+07:00`, `-05:30`, `+7`, `Z` or `UTC` as minutes east of UTC.
+  static func parseOffset(_ text: String) throws -> Int {
+    if text == "Z" || text.uppercased() == "UTC" { return 0 }
+    let sign: Int
+    switch text.first {
+    case "+": sign = 1
+    case "-": sign = -1
+    default: throw UsageError("--utc-offset must look like +07:00 or -05:30, not \"\(text)\"")
+    }
+    let parts = text.dropFirst().split(separator: ":", omittingEmptySubsequences: false)
+    guard (1...2).contains(parts.count), let hours = Int(parts[0]), (0...14).contains(hours),
+      let minutes = parts.count == 2 ? Int(parts[1]) : 0, (0..<60).contains(minutes)
+    else { throw UsageError("--utc-offset must look like +07:00 or -05:30, not \"\(text)\"") }
+    return sign * (hours * 60 + minutes)
+  }
+}

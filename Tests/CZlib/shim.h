@@ -1,0 +1,4 @@
+#ifndef COLDTRACE_CZLIB_SHIM_H
+#define COLDTRACE_CZLIB_SHIM_H
+#include <zlib.h>
+#endif

@@ -1,0 +1,91 @@
+import ColdTraceCore
+import ColdTraceStorage
+import Foundation
+import TestSupport
+import Testing
+
+/// `coldtrace report` as an operator runs it, against a real database file.
+@Suite(.timeLimit(.minutes(10)))
+struct ReportCommandTests {
+  private let t0 = Timestamp(seconds: 1_781_226_000)
+
+  private func run(_ arguments: [String], db: String) throws -> (status: Int32, stdout: String, stderr: String) {
+    try Executables.run(Executables.product("coldtrace"), arguments + ["--db", db], environment: ["LANG": "C"])
+  }
+
+  /// A closed lot with two probes read every minute for an hour, one 20-minute excursion on probe p2.
+  private func database() throws -> (db: String, directory: URL) {
+    let directory = try TemporaryDirectory.make(prefix: "reportcli")
+    let path = directory.appendingPathComponent("coldtrace.db").path
+    let store = try SQLiteStore(path: path)
+    _ = try store.addLot("LT-7", product: "litchi", market: "jp", site: "hx", room: "cold2", at: t0)
+    try store.write { tx in
+      for sensor in ["p1", "p2"] {
+        let source = try tx.sourceID(for: SensorKey(site: "hx", room: "cold2", sensor: sensor), agent: "edge")
+        var samples: [Sample] = []
+        for minute in 0..<60 {
+          let warm = sensor == "p2" && (20..<40).contains(minute)
+          samples.append(
+            Sample(
+              seq: Int64(minute + 1), ts: t0.adding(seconds: Double(minute * 60)), tempC: warm ? 6 : 3, rhPct: 90))
+        }
+        _ = try tx.insertNew(samples, source: source, receivedAt: t0)
+      }
+    }
+    _ = try store.closeLot("LT-7", at: t0.adding(seconds: 3600))
+    return (path, directory)
+  }
+
+  @Test func jsonCarriesTheSpecFieldsAndTheVerdict() throws {
+    let (db, _) = try database()
+    let result = try run(["report", "LT-7", "--format", "json"], db: db)
+    #expect(result.status == 0, "\(result.stderr)")
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+    for key in [
+      "lot", "product", "market", "from", "to", "rooms", "readings", "temp_c", "rh_pct", "in_range_pct",
+      "minutes_out_of_range", "excursions", "gaps", "alerts",
+    ] {
+      #expect(object[key] != nil, "missing \(key)")
+    }
+    #expect(object["readings"] as? Int == 120)
+    let minutes = try #require(object["minutes_out_of_range"] as? [String: Any])
+    #expect(minutes["temp_c"] as? Double == 20)
+    let verdict = try #require(object["verdict"] as? [String: Any])
+    // 20 minutes past litchi's 5 °C warning limit, inside its 120-minute temperature budget.
+    #expect(verdict["outcome"] as? String == "excursions_within_budget")
+    #expect(verdict["rule"] as? String == "within_budget")
+  }
+
+  @Test func verifyMatchesThenNamesAChangedReading() throws {
+    let (db, directory) = try database()
+    let file = directory.appendingPathComponent("LT-7.html").path
+    let written = try run(["report", "LT-7", "--format", "html", "--lang", "vi", "--out", file], db: db)
+    #expect(written.status == 0 && written.stdout.isEmpty, "\(written.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: file + ".tmp"), "no temporary file left behind")
+    let matched = try run(["report", "LT-7", "--verify", file], db: db)
+    #expect(matched.status == 0, "\(matched.stderr)")
+    #expect(matched.stdout.hasPrefix("match"))
+
+    let sqlite = try Executables.run(
+      URL(fileURLWithPath: "/usr/bin/sqlite3"), [db, "UPDATE readings SET temp_c = 3.5 WHERE seq = 5"])
+    #expect(sqlite.status == 0, "sqlite3: \(sqlite.stderr)")
+    let mismatched = try run(["report", "LT-7", "--verify", file], db: db)
+    #expect(mismatched.status == 1)
+    #expect(mismatched.stdout.contains("mismatch") && mismatched.stdout.contains("a reading's time or value changed"))
+  }
+
+  @Test(arguments: [
+    ["report", "LT-404"],
+    ["report", "LT-7", "--format", "pdf"],
+    ["report", "LT-7", "--lang", "fr"],
+    ["report", "LT-7", "--utc-offset", "7"],
+    ["report", "LT/7"],
+  ])
+  func badInputIsOneLineAndExitTwo(arguments: [String]) throws {
+    let (db, _) = try database()
+    let result = try run(arguments, db: db)
+    #expect(result.status == 2)
+    #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+    #expect(result.stdout.isEmpty)
+  }
+}

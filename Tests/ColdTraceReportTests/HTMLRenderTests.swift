@@ -1,0 +1,62 @@
+import ColdTraceCore
+import Foundation
+import Testing
+
+@testable import ColdTraceReport
+
+/// The HTML report in a real headless Chromium (Debian `chromium`): the screenshot must have the window's size and
+/// show the chart (the shaded limit band, the excursion marks, many colours), not a blank page.
+@Suite(.timeLimit(.minutes(10)))
+struct HTMLRenderTests {
+  static let chromium = "/usr/bin/chromium"
+
+  @Test func theReportRendersInHeadlessChromium() throws {
+    guard FileManager.default.isExecutableFile(atPath: Self.chromium) else {
+      Issue.record("Debian's chromium is not installed at \(Self.chromium); run scripts/bootstrap.sh")
+      return
+    }
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("coldtrace-html-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let html = ReportFormat.html.render(
+      GoldenReportTests.report(), ReportFormatter(language: .vi, utcOffsetMinutes: 420))
+    #expect(!html.contains("http://") || !html.contains("src=\"http"), "no external asset")
+    #expect(!html.contains("<script"), "no script")
+    let page = directory.appendingPathComponent("report.html")
+    try html.write(to: page, atomically: true, encoding: .utf8)
+    let screenshot = directory.appendingPathComponent("report.png")
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
+    process.arguments = [
+      "-k", "5", "90", Self.chromium, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+      "--user-data-dir=\(directory.appendingPathComponent("profile").path)", "--screenshot=\(screenshot.path)",
+      "--window-size=1000,1400", page.absoluteString,
+    ]
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 0, "chromium exited with \(process.terminationStatus)")
+    let data = try Data(contentsOf: screenshot)
+    let image = try PNGImage(Array(data))
+    #expect(image.width == 1000 && image.height == 1400)
+    var colours = Set<Int>()
+    var nonWhite = 0
+    var band = 0
+    var excursion = 0
+    for y in 0..<image.height {
+      for x in 0..<image.width {
+        let colour = image.colour(x, y)
+        colours.insert(colour)
+        if colour != 0xFFFFFF { nonWhite += 1 }
+        if colour == 0xE3F4E6 { band += 1 }
+        let (r, g, b) = (colour >> 16, colour >> 8 & 0xFF, colour & 0xFF)
+        if r > 200 && g < 180 && b < 180 && r - g > 60 { excursion += 1 }
+      }
+    }
+    #expect(nonWhite > image.width * image.height / 20, "the page is nearly blank")
+    #expect(colours.count > 50, "only \(colours.count) colours: no chart or text drawn")
+    #expect(band > 5_000, "the shaded limit band is missing (\(band) pixels)")
+    #expect(excursion > 200, "the excursion marks are missing (\(excursion) pixels)")
+  }
+}
