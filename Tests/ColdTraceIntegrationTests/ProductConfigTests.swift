@@ -1,5 +1,7 @@
 import ColdTraceCore
 import ColdTraceSystem
+import Foundation
+import TestSupport
 import Testing
 
 /// `[[product]]` tables in the collector config: overriding a built-in profile and adding new ones.
@@ -94,5 +96,39 @@ struct ProductConfigTests {
       #expect(error.description.hasPrefix("collector.toml"), "\(error.description)")
       #expect(!error.description.contains("\n"))
     }
+  }
+
+  @Test func theShellUsesTheConfiguredProfiles() throws {
+    let directory = try TemporaryDirectory.make(prefix: "products")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let config = directory.appendingPathComponent("collector.toml")
+    let database = directory.appendingPathComponent("coldtrace.db").path
+    try """
+    default_product = "litchi-jp"
+    [[product]]
+    id = "litchi-jp"
+    base = "litchi"
+    market = "JP"
+    sources = ["Importer's specification 2026"]
+    [product.temp_c]
+    warning_high = { value = 4, after_minutes = 20 }
+    """.write(to: config, atomically: true, encoding: .utf8)
+    func coldtrace(_ arguments: String...) throws -> (status: Int32, stdout: String, stderr: String) {
+      try Executables.run(Executables.product("coldtrace"), arguments + ["--config", config.path, "--db", database])
+    }
+    let products = try coldtrace("products", "--json")
+    #expect(products.status == 0, "\(products.stderr)")
+    let added = try #require(products.stdout.split(separator: "\n").last { $0.contains("\"id\":\"litchi-jp\"") })
+    #expect(added.contains("\"warning_high\":{\"value\":4,\"delay_s\":1200}"), "\(added)")
+    let lot = try coldtrace("lot", "add", "JP-1", "--product", "litchi-jp", "--room", "hx/cold1")
+    #expect(lot.status == 0, "\(lot.stderr)")
+    let report = try coldtrace("report", "JP-1", "--format", "json")
+    #expect(report.status == 0, "\(report.stderr)")
+    #expect(report.stdout.contains("\"product\":\"litchi-jp\""))
+    // Without the config, the product is unknown: one line, exit 2.
+    let unknown = try Executables.run(
+      Executables.product("coldtrace"),
+      ["lot", "add", "JP-2", "--product", "litchi-jp", "--room", "hx/cold1", "--db", database])
+    #expect(unknown.status == 2 && unknown.stderr.contains("unknown product \"litchi-jp\""), "\(unknown.stderr)")
   }
 }

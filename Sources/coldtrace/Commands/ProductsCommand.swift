@@ -14,7 +14,7 @@ struct ProductsCommand: ParsableCommand {
 
   func run() throws {
     let settings = try global.settings()
-    let profiles = BuiltInProfiles.all
+    let profiles = settings.products.catalog.profiles
     if json {
       for profile in profiles { print(Self.json(profile)) }
       return

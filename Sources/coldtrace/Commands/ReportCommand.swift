@@ -57,7 +57,7 @@ struct ReportCommand: ParsableCommand {
     guard let input = try store.reportInput(lot: id, now: WallClock.now()) else {
       throw UsageError("no lot \(id) (see `coldtrace lot list`)")
     }
-    guard let profile = BuiltInProfiles.named(input.lot.product) else {
+    guard let profile = try global.settings().products.catalog.named(input.lot.product) else {
       throw UsageError("lot \(id) has product \"\(input.lot.product)\", which no profile describes")
     }
     let report = LotReportBuilder.build(input, profile: profile)

@@ -20,9 +20,13 @@ struct CollectorConfigFile {
   static func load(_ config: ConfigTable) throws(ConfigError) -> CollectorConfigFile {
     try config.rejectUnknownKeys(allowed: [
       "db", "journal", "broker", "collector_id", "mqtt_version", "default_product", "rooms", "tls",
-      "offline_after_minutes", "agent_offline_after_minutes", "renotify_after_minutes", "notify",
+      "offline_after_minutes", "agent_offline_after_minutes", "renotify_after_minutes", "notify", "product",
     ])
     var file = CollectorConfigFile()
+    let catalog = try ProfileCatalog.configured(config)
+    file.products.catalog = catalog
+    // A configured litchi replaces the built-in one as the default too.
+    file.products.defaultProduct = catalog.named(file.products.defaultProduct.id) ?? file.products.defaultProduct
     file.db = try config.string("db")
     file.journal = try config.string("journal")
     file.broker = try config.string("broker")
@@ -50,7 +54,7 @@ struct CollectorConfigFile {
       file.renotifyAfterMinutes = minutes
     }
     if let name = try config.string("default_product") {
-      file.products.defaultProduct = try profile(named: name, config, "default_product")
+      file.products.defaultProduct = try profile(named: name, in: catalog, config, "default_product")
     }
     if let rooms = try config.table("rooms") {
       for key in rooms.keys {
@@ -59,7 +63,7 @@ struct CollectorConfigFile {
           throw rooms.invalid(key, "must be written \"<site>/<room>\"")
         }
         guard let name = try rooms.string(key) else { continue }
-        file.products.rooms[key] = try profile(named: name, rooms, key)
+        file.products.rooms[key] = try profile(named: name, in: catalog, rooms, key)
       }
     }
     if let notify = try config.table("notify") {
@@ -83,11 +87,11 @@ struct CollectorConfigFile {
     return file
   }
 
-  private static func profile(named name: String, _ config: ConfigTable, _ key: String) throws(ConfigError)
-    -> ProductProfile
+  private static func profile(named name: String, in catalog: ProfileCatalog, _ config: ConfigTable, _ key: String)
+    throws(ConfigError) -> ProductProfile
   {
-    guard let profile = BuiltInProfiles.named(name) else {
-      let known = BuiltInProfiles.all.map(\.id).joined(separator: ", ")
+    guard let profile = catalog.named(name) else {
+      let known = catalog.ids.joined(separator: ", ")
       throw config.invalid(key, "names unknown product \"\(name)\" (known: \(known))")
     }
     return profile

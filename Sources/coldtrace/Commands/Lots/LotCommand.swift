@@ -49,13 +49,14 @@ func lotChange(
     lot: Lot, catchUp: (site: String, room: String, from: Timestamp)?, alerts: [RecordedEvent]
   )
 ) throws -> (lot: Lot, alerts: [RecordedEvent]) {
+  let settings = try global.settings()
   let store = try global.openStore(create: create)
   let result: (Lot, [RecordedEvent])
   do {
     result = try store.write { tx in
       let (lot, catchUp, caused) = try body(tx)
       guard let catchUp else { return (lot, caused) }
-      var rules = LotRuleRunner(products: ProductAssignment(), tx: tx)
+      var rules = LotRuleRunner(products: settings.products, tx: tx)
       let alerts = try rules.catchUp(
         lot: lot.id, product: lot.product, site: catchUp.site, room: catchUp.room, from: catchUp.from)
       try rules.save()
@@ -64,7 +65,6 @@ func lotChange(
   } catch let error as LotError {
     throw UsageError(error.description)
   }
-  let settings = try global.settings()
   do {
     try AlertJournal(path: settings.journal ?? AlertJournal.defaultPath(forDatabase: store.path)).catchUp(from: store)
   } catch {
@@ -96,8 +96,9 @@ struct LotAddCommand: ParsableCommand {
 
   func run() throws {
     let id = try validated(lot, as: .lot, option: "lot")!
-    guard let profile = BuiltInProfiles.named(product) else {
-      let known = BuiltInProfiles.all.map(\.id).joined(separator: ", ")
+    let catalog = try global.settings().products.catalog
+    guard let profile = catalog.named(product) else {
+      let known = catalog.ids.joined(separator: ", ")
       throw UsageError("unknown product \"\(product)\" (known: \(known))")
     }
     let place = try RoomArgument(room)

@@ -50,7 +50,8 @@ struct LotShowCommand: ParsableCommand {
     filter.lot = id
     let alerts = try store.alerts(filter)
     let rules = LotRulesView(
-      profile: BuiltInProfiles.named(found.product), state: try store.lotRuleState(id) ?? LotRuleState())
+      profile: try global.settings().products.catalog.named(found.product),
+      state: try store.lotRuleState(id) ?? LotRuleState())
     if json {
       print(LotJSON.line(found, alerts: alerts, rules: rules))
       return
