@@ -15,6 +15,7 @@ struct StatusCommandTests {
   let directory: URL
   let database: String
   let alertID: Int64
+  let budgetAlertID: Int64
 
   init() throws {
     directory = try TemporaryDirectory.make(prefix: "status")
@@ -40,6 +41,15 @@ struct StatusCommandTests {
         AlertEvent(
           type: .opened, key: Self.warming, kind: .tempHigh, severity: .critical, productID: "litchi",
           at: now.adding(seconds: -120), limit: 3.2, value: 3.4, peak: 3.45, message: "test alert"),
+        lots: ["L-001"]
+      ).alert.id
+    }
+    budgetAlertID = try store.write { tx in
+      try tx.apply(
+        AlertEvent(
+          type: .opened, key: SensorKey(site: "hongxuan", room: "cold2", sensor: "lot/L-001/temp_c"), kind: .budget,
+          severity: .critical, productID: "litchi", at: now.adding(seconds: -60), limit: 120, value: 121, peak: 121,
+          message: "budget used up"),
         lots: ["L-001"]
       ).alert.id
     }
@@ -75,6 +85,7 @@ struct StatusCommandTests {
     #expect(lots.map { $0["lot"] as? String } == ["L-001"], "the closed lot is not in the room any more")
     #expect(lots.first?["market"] as? String == "EU")
     #expect((warming["open_alerts"] as? [[String: Any]])?.map { $0["id"] as? Int } == [Int(alertID)])
+    #expect((warming["room_lot_alerts"] as? [[String: Any]])?.map { $0["id"] as? Int } == [Int(budgetAlertID)])
 
     let silent = try #require(objects.first { $0["sensor"] as? String == "cold3-air" })
     #expect(silent["stale"] as? Bool == true)
@@ -92,6 +103,7 @@ struct StatusCommandTests {
     #expect(lines.first?.contains("TREND °C/h") == true)
     #expect(lines.contains("hongxuan/cold2 · lots: L-001 (litchi, EU)"))
     #expect(lines.contains("hongxuan/cold3 · no lot"))
+    #expect(lines.contains("  ! critical budget #\(budgetAlertID): lot L-001"), "the lot's alert under its room")
     let warming = try #require(lines.first { $0.contains("cold2-air") })
     #expect(warming.contains("3.5") && warming.contains("91.3") && warming.contains("↑ +3.0"))
     #expect(warming.contains("critical temp_high #\(alertID)"))
@@ -113,6 +125,7 @@ struct StatusCommandTests {
       let lines = result.stdout.split(separator: "\n").map(String.init)
       #expect(lines.first?.contains("NHIỆT ĐỘ °C") == true)
       #expect(lines.contains("hongxuan/cold2 · lô hàng: L-001 (litchi, EU)"))
+      #expect(lines.contains("  ! nghiêm trọng hết thời gian lệch cho phép #\(budgetAlertID): lô L-001"))
       let warming = try #require(lines.first { $0.contains("cold2-air") })
       #expect(warming.contains("3,5") && warming.contains("91,3") && warming.contains("↑ +3,0"))
       #expect(warming.contains("nghiêm trọng nhiệt độ cao #\(alertID)"))

@@ -33,8 +33,11 @@ public struct FacilityStatus: Sendable, Equatable {
   public var sensors: [SensorStatus]
   /// "site/room" → the open lots placed there now, in placement order.
   public var lotsByRoom: [String: [LotPresence]]
+  /// "site/room" → the open alerts about a lot rather than a probe (`budget`, `treatment`), oldest first.
+  public var lotAlertsByRoom: [String: [AlertRecord]] = [:]
 
   public func lots(site: String, room: String) -> [LotPresence] { lotsByRoom["\(site)/\(room)"] ?? [] }
+  public func lotAlerts(site: String, room: String) -> [AlertRecord] { lotAlertsByRoom["\(site)/\(room)"] ?? [] }
 }
 
 extension SQLiteStore {
@@ -95,7 +98,11 @@ extension SQLiteStore {
         lotsByRoom["\(site)/\(room)", default: []].append(
           LotPresence(lot: row["id"], product: row["product"], market: row["market"]))
       }
-      return FacilityStatus(sensors: sensors, lotsByRoom: lotsByRoom)
+      var lotAlertsByRoom: [String: [AlertRecord]] = [:]
+      for alert in open where alert.sensor.hasPrefix("lot/") {
+        lotAlertsByRoom["\(alert.site)/\(alert.room)", default: []].append(alert)
+      }
+      return FacilityStatus(sensors: sensors, lotsByRoom: lotsByRoom, lotAlertsByRoom: lotAlertsByRoom)
     }
   }
 

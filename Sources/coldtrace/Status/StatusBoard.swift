@@ -6,6 +6,8 @@ struct StatusBoard {
   struct Row {
     var status: SensorStatus
     var lots: [LotPresence]
+    /// The room's open lot alerts (budget, treatment), shown under its heading.
+    var lotAlerts: [AlertRecord]
     var ageSeconds: Double?
     var trend: TemperatureTrend?
     var stale: Bool
@@ -17,7 +19,8 @@ struct StatusBoard {
     rows = status.sensors.map { sensor in
       let age = sensor.latest.map { now.seconds(since: $0.ts) }
       return Row(
-        status: sensor, lots: status.lots(site: sensor.key.site, room: sensor.key.room), ageSeconds: age,
+        status: sensor, lots: status.lots(site: sensor.key.site, room: sensor.key.room),
+        lotAlerts: status.lotAlerts(site: sensor.key.site, room: sensor.key.room), ageSeconds: age,
         trend: TemperatureTrend(sensor.recentTemperatures),
         stale: (age ?? .infinity) > staleAfterSeconds || sensor.openAlerts.contains { $0.kind == .offline })
     }
@@ -56,6 +59,10 @@ struct StatusBoard {
       if room != "\(key.site)/\(key.room)" {
         room = "\(key.site)/\(key.room)"
         lines.append(terminal.paint(text.roomHeading(site: key.site, room: key.room, lots: row.lots), .bold))
+        for alert in row.lotAlerts {
+          let colour: Terminal.Colour = alert.severity == .critical ? .red : .yellow
+          lines.append(terminal.paint("  ! " + text.lotAlert(alert), colour))
+        }
       }
       lines.append(line(cells, colours: colours(for: row)))
     }
@@ -101,6 +108,7 @@ extension StatusBoard.Row {
       ("readings_24h", String(status.readingsLastDay)),
       ("lots", "[" + lotObjects.joined(separator: ",") + "]"),
       ("open_alerts", "[" + status.openAlerts.map { $0.jsonLine() }.joined(separator: ",") + "]"),
+      ("room_lot_alerts", "[" + lotAlerts.map { $0.jsonLine() }.joined(separator: ",") + "]"),
     ]
     return "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
   }

@@ -79,6 +79,12 @@ struct StatusText {
     return "\(severity(alert.severity)) \(kind(alert.kind)) #\(alert.id)\(acked)"
   }
 
+  /// An open lot alert under its room's heading, e.g. `critical budget #12 (acked): lot L-1`.
+  func lotAlert(_ alert: AlertRecord) -> String {
+    let lots = alert.lots.joined(separator: ", ")
+    return self.alert(alert) + (language == .en ? ": lot " : ": lô ") + lots
+  }
+
   func footer(staleAfterMinutes: Double) -> String {
     let minutes = language.decimal(staleAfterMinutes, places: staleAfterMinutes.rounded() == staleAfterMinutes ? 0 : 1)
     switch language {
