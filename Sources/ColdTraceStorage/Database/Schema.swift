@@ -112,6 +112,10 @@ enum Schema {
       // When an acknowledged alert that is still open was last announced again.
       try db.execute(sql: "ALTER TABLE alerts ADD COLUMN renotified_ms INTEGER")
     }
+    migrator.registerMigration("v6-read-indexes") { db in
+      // `coldtrace alerts --since`: alerts still open or resolved since then, without reading the whole history.
+      try db.execute(sql: "CREATE INDEX alerts_by_resolved ON alerts(resolved_ms)")
+    }
     return migrator
   }
 }

@@ -1,5 +1,4 @@
 import ColdTraceCore
-import Foundation
 import GRDB
 
 /// Reading alerts back from their rows.
@@ -46,8 +45,13 @@ enum AlertRows {
     "[" + lots.map(JSONText.quoted).joined(separator: ",") + "]"
   }
 
+  /// The lot ids of a `lots` column (a JSON array of strings); most alerts name none. The package's own JSON parser,
+  /// not Foundation's decoder: listing thousands of alerts spent most of its time setting decoders up.
   static func decodeLots(_ text: String?) -> [String] {
-    guard let text, let data = text.data(using: .utf8) else { return [] }
-    return (try? JSONDecoder().decode([String].self, from: data)) ?? []
+    guard let text, text != "[]", case .array(let values)? = try? JSONParser.parse(text) else { return [] }
+    return values.compactMap { value in
+      if case .string(let lot) = value { return lot }
+      return nil
+    }
   }
 }

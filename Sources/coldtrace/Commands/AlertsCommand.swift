@@ -52,13 +52,11 @@ struct AlertsCommand: ParsableCommand {
       filter.state = value
     }
     let store = try global.openStore()
-    let alerts = try store.alerts(filter)
     if json {
-      for alert in alerts { print(alert.jsonLine()) }
-    } else if alerts.isEmpty {
-      print("no alerts match")
+      try store.forEachAlert(filter) { print($0.jsonLine()) }
     } else {
-      print(Self.table(alerts))
+      let alerts = try store.alerts(filter)
+      print(alerts.isEmpty ? "no alerts match" : Self.table(alerts))
     }
     if follow { try followEvents(store) }
   }
