@@ -6,22 +6,25 @@
 # /tmp/coldtrace-query-10m.db and kept). Each sub-script can run alone; their last outputs stay in
 # benchmarks/results/<name>.txt and every run of every item is kept in the log next to the table.
 # Writes benchmarks/results/all-<date>.txt (the table, the machine, the commit) and all-<date>.log (raw outputs).
+# RUN_ALL_TABLE_ONLY=1 benchmarks/run-all.sh [runs] rebuilds the table from the day's log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}
 day=$(date -u +%F)
 table=benchmarks/results/all-$day.txt
 log=benchmarks/results/all-$day.log
+export COLDTRACE_BENCH_BUILT=1
+# RUN_ALL_TABLE_ONLY=1 prints the table again from the day's log without running anything.
+if [ -z "${RUN_ALL_TABLE_ONLY:-}" ]; then
 scripts/bootstrap.sh >/dev/null
 swift build -c release --product coldtrace >/dev/null
 swift build -c release --product coldtrace-sim >/dev/null
 swift build -c release --static-swift-stdlib --product coldtrace-agent >/dev/null
-export COLDTRACE_BENCH_BUILT=1
 : > "$log"
 
 step() {  # name, command...: runs the command, appends its output to the log under a header
   local name=$1; shift
-  echo "## $name: $*" >> "$log"
+  echo "## $name: $* (load average $(cut -d' ' -f1-3 /proc/loadavg))" >> "$log"
   "$@" >> "$log" 2>&1 || echo "(exit status $?)" >> "$log"
 }
 for run in $(seq 1 "$runs"); do
@@ -32,6 +35,7 @@ for run in $(seq 1 "$runs"); do
 done
 echo "queries (the database is generated on the first run)" >&2
 step "queries" benchmarks/query-bench.sh /tmp/coldtrace-query-10m.db "$runs"
+fi
 
 python3 - "$log" "$runs" <<'PY' | tee "$table"
 import re, statistics, subprocess, sys
@@ -108,7 +112,11 @@ print(f"ColdTrace benchmarks, {sh('date -u +%FT%TZ')}, commit {sh('git rev-parse
       f"{' (uncommitted changes)' if sh('git status --porcelain --untracked-files=no') else ''}; medians of {runs} runs")
 cpu = sh("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2").strip()
 mem = sh("awk '/MemTotal/ {printf \"%.1f GiB\", $2/1048576}' /proc/meminfo")
-print(f"machine: {sh('nproc')} cores ({cpu}), {mem}, Linux {sh('uname -r')}, load average {sh('cut -d\" \" -f1-3 /proc/loadavg')}")
+load = " ".join(open("/proc/loadavg").read().split()[:3])
+during = [float(m) for m in re.findall(r"\(load average ([\d.]+) ", log)]
+during = f"{min(during):.1f}–{max(during):.1f} (1-minute, at each step)" if during else "not logged"
+print(f"machine: {sh('nproc')} cores ({cpu}), {mem}, Linux {sh('uname -r')}; load average during the runs {during},"
+      f" now {load}")
 print()
 print(line(("FIGURE", "VALUE", "TARGET", "RATIO / MET", "COMMAND")))
 for r in rows:
