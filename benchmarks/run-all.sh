@@ -109,7 +109,7 @@ widths = [max(len(r[i]) for r in rows + [("FIGURE", "VALUE", "TARGET", "RATIO / 
 def line(cells):
     return "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()
 print(f"ColdTrace benchmarks, {sh('date -u +%FT%TZ')}, commit {sh('git rev-parse --short HEAD')}"
-      f"{' (uncommitted changes)' if sh('git status --porcelain --untracked-files=no') else ''}; medians of {runs} runs")
+      f"{' (uncommitted changes)' if sh('git status --porcelain --untracked-files=no -- . :!benchmarks/results') else ''}; medians of {runs} runs")
 cpu = sh("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2").strip()
 mem = sh("awk '/MemTotal/ {printf \"%.1f GiB\", $2/1048576}' /proc/meminfo")
 load = " ".join(open("/proc/loadavg").read().split()[:3])
