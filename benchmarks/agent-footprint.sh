@@ -7,9 +7,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-30}
-scripts/bootstrap.sh >/dev/null
-swift build -c release --static-swift-stdlib --product coldtrace-agent >/dev/null
-swift build -c release --product coldtrace >/dev/null
+if [ -z "${COLDTRACE_BENCH_BUILT:-}" ]; then  # run-all.sh builds once
+  scripts/bootstrap.sh >/dev/null
+  swift build -c release --static-swift-stdlib --product coldtrace-agent >/dev/null
+  swift build -c release --product coldtrace >/dev/null
+fi
 bin=$(swift build -c release --show-bin-path)
 work=$(mktemp -d /tmp/coldtrace-bench-XXXXXX)
 pids=()

@@ -7,9 +7,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 total=${1:-20000}
-scripts/bootstrap.sh >/dev/null
-swift build -c release --product coldtrace --product coldtrace-sim >/dev/null 2>&1 || {
-  swift build -c release --product coldtrace >/dev/null; swift build -c release --product coldtrace-sim >/dev/null; }
+if [ -z "${COLDTRACE_BENCH_BUILT:-}" ]; then  # run-all.sh builds once
+  scripts/bootstrap.sh >/dev/null
+  swift build -c release --product coldtrace >/dev/null
+  swift build -c release --product coldtrace-sim >/dev/null
+fi
 bin=$(swift build -c release --show-bin-path)
 work=$(mktemp -d /tmp/coldtrace-ingest-XXXXXX)
 pids=()

@@ -18,8 +18,13 @@ struct LoadCommand: ParsableCommand {
       sensor; --batch K sends K consecutive samples of a sensor as one `samples` payload. Output lines are \
       key=value: one `sensor` line per sensor (its topic and seq range), then the totals. Exit status 1 when the \
       broker did not acknowledge every message.
-      Example:
+      For alert latency: --event-step S spaces samples S seconds apart in event time, ending now (fast-forwarded \
+      history); --excursion-every N makes the second half of every N samples of a sensor read 9 °C, so alerts open \
+      and resolve; --publish-log writes `topic seq ts_ms sent_us` for every sample (wall clock, microseconds).
+      Examples:
         coldtrace-sim load --broker mqtt://127.0.0.1:1883 --sites 2 --sensors 5 --rate 2 --duration 10 --batch 4
+        coldtrace-sim load --broker mqtt://127.0.0.1:1883 --sensors 20 --rate 100 --duration 20 --event-step 60 \
+          --excursion-every 40 --publish-log sent.txt
       """
   )
 
@@ -32,6 +37,12 @@ struct LoadCommand: ParsableCommand {
   @Option(help: ArgumentHelp("Seconds of load.", valueName: "s")) var duration = 10.0
   @Option(help: ArgumentHelp("Samples per payload (1: single-sample payloads).", valueName: "k")) var batch = 1
   @Option(help: "Seed for the values.") var seed: UInt64 = 1
+  @Option(help: ArgumentHelp("Event-time seconds between a sensor's samples (default 1/rate).", valueName: "s"))
+  var eventStep: Double?
+  @Option(help: ArgumentHelp("A warm excursion in the second half of every N samples.", valueName: "N"))
+  var excursionEvery: Int?
+  @Option(help: ArgumentHelp("Write each sample's topic, seq, ts and send time here.", valueName: "path"))
+  var publishLog: String?
 
   func validate() throws {
     guard (1...99).contains(sites) else { throw ValidationError("--sites must be within 1–99") }
@@ -39,6 +50,8 @@ struct LoadCommand: ParsableCommand {
     guard rate > 0, rate <= 10_000 else { throw ValidationError("--rate must be within (0, 10000]") }
     guard duration > 0 else { throw ValidationError("--duration must be positive") }
     guard (1...1000).contains(batch) else { throw ValidationError("--batch must be within 1–1000") }
+    if let eventStep, !(eventStep > 0) { throw ValidationError("--event-step must be positive") }
+    if let excursionEvery, excursionEvery < 2 { throw ValidationError("--excursion-every must be at least 2") }
   }
 
   func run() throws {
@@ -49,7 +62,12 @@ struct LoadCommand: ParsableCommand {
     defer { client.stop() }
     let plan = LoadPlan(sites: sites, sensors: sensors)
     let samplesPerSensor = max(1, Int((duration * rate).rounded()))
-    let start = WallClock.now()
+    let step = eventStep ?? 1 / rate
+    // Fast-forwarded history ends now, so no timestamp runs ahead of the collector's clock.
+    let start =
+      eventStep == nil ? WallClock.now() : WallClock.now().adding(seconds: -Double(samplesPerSensor - 1) * step)
+    let trace = LoadTrace(start: start, stepSeconds: step, excursionEvery: excursionEvery)
+    var sent: [String] = []
     let began = Date()
     var random = SplitMix64(seed: seed)
     var next = 0
@@ -59,11 +77,7 @@ struct LoadCommand: ParsableCommand {
       let wait = due - Date().timeIntervalSince(began)
       if wait > 0 { Thread.sleep(forTimeInterval: wait) }
       for (agent, key) in plan.sensors {
-        let samples = (next..<(next + count)).map { index in
-          Sample(
-            seq: Int64(index + 1), ts: start.adding(seconds: Double(index) / rate),
-            tempC: ((3.5 + random.nextGaussian() * 0.2) * 100).rounded() / 100)
-        }
+        let samples = (next..<(next + count)).map { trace.sample($0, random: &random) }
         let payload =
           count == 1 && batch == 1
           ? ReadingEncoder.encode(agent: agent, sample: samples[0])
@@ -72,13 +86,25 @@ struct LoadCommand: ParsableCommand {
           $0.messages += 1
           $0.samples += count
         }
-        try client.publish(topic: Topics.reading(key), payload: Array(payload.utf8)) { outcome in
+        let topic = Topics.reading(key)
+        if publishLog != nil {
+          let sentMicros = Int64(Date().timeIntervalSince1970 * 1_000_000)
+          for sample in samples { sent.append("\(topic) \(sample.seq ?? 0) \(sample.ts.milliseconds) \(sentMicros)") }
+        }
+        try client.publish(topic: topic, payload: Array(payload.utf8)) { outcome in
           counts.withLock { counts in
             if outcome == .accepted { counts.acknowledged += 1 } else { counts.failed += 1 }
           }
         }
       }
       next += count
+    }
+    if let publishLog {
+      do {
+        try (sent.joined(separator: "\n") + "\n").write(toFile: publishLog, atomically: true, encoding: .utf8)
+      } catch {
+        throw LoadError("cannot write --publish-log \(publishLog): \(error)")
+      }
     }
     let deadline = Date().addingTimeInterval(30)
     while client.unacknowledgedCount > 0, Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }

@@ -53,35 +53,62 @@ public struct AlertRecord: Sendable, Equatable {
   /// One JSON object on one line with the SPEC fields (`coldtrace alerts --json`); journal and alert-topic lines add
   /// `event` (opened, escalated, resolved, acked), `event_id` and the event's time `at`.
   public func jsonLine(event: String? = nil, eventID: Int64? = nil, at: Timestamp? = nil) -> String {
-    var fields: [(String, String)] = []
-    if let event { fields.append(("event", JSONText.quoted(event))) }
-    if let eventID { fields.append(("event_id", String(eventID))) }
-    if let at { fields.append(("at", JSONText.quoted(at.rfc3339))) }
-    fields += [
-      ("id", String(id)),
-      ("kind", JSONText.quoted(kind.rawValue)),
-      ("severity", JSONText.quoted(severity.rawValue)),
-      ("state", JSONText.quoted(state.rawValue)),
-      ("site", JSONText.quoted(site)),
-      ("room", JSONText.quoted(room)),
-      ("sensor", JSONText.quoted(sensor)),
-      ("lots", "[" + lots.map(JSONText.quoted).joined(separator: ",") + "]"),
-      ("product", optional(product, JSONText.quoted)),
-      ("opened_at", JSONText.quoted(openedAt.rfc3339)),
-      ("resolved_at", optional(resolvedAt) { JSONText.quoted($0.rfc3339) }),
-      ("acked_at", optional(ackedAt) { JSONText.quoted($0.rfc3339) }),
-      ("acked_by", optional(ackedBy, JSONText.quoted)),
-      ("note", optional(note, JSONText.quoted)),
-      ("limit", optional(limit, JSONText.number)),
-      ("peak", optional(peak, JSONText.number)),
-      ("message", JSONText.quoted(message)),
-      // An alert that is over but nobody acknowledged stays flagged for review.
-      ("unacknowledged", ackedAt == nil ? "true" : "false"),
-    ]
-    return "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
+    // Appended into one string: `coldtrace alerts --json` writes thousands of these, and the collector one per event.
+    var line = JSONLine()
+    if let event { line.field("event", quoting: event) }
+    if let eventID { line.field("event_id", raw: String(eventID)) }
+    if let at { line.field("at", quoting: at.rfc3339) }
+    line.field("id", raw: String(id))
+    line.field("kind", quoting: kind.rawValue)
+    line.field("severity", quoting: severity.rawValue)
+    line.field("state", quoting: state.rawValue)
+    line.field("site", quoting: site)
+    line.field("room", quoting: room)
+    line.field("sensor", quoting: sensor)
+    line.field("lots", raw: "[" + lots.map(JSONText.quoted).joined(separator: ",") + "]")
+    line.field("product", quoting: product)
+    line.field("opened_at", quoting: openedAt.rfc3339)
+    line.field("resolved_at", quoting: resolvedAt?.rfc3339)
+    line.field("acked_at", quoting: ackedAt?.rfc3339)
+    line.field("acked_by", quoting: ackedBy)
+    line.field("note", quoting: note)
+    line.field("limit", raw: limit.map(JSONText.number) ?? "null")
+    line.field("peak", raw: peak.map(JSONText.number) ?? "null")
+    line.field("message", quoting: message)
+    // An alert that is over but nobody acknowledged stays flagged for review.
+    line.field("unacknowledged", raw: ackedAt == nil ? "true" : "false")
+    return line.finished()
   }
 }
 
-private func optional<T>(_ value: T?, _ render: (T) -> String) -> String {
-  value.map(render) ?? "null"
+/// A one-line JSON object built by appending `"key":value` members as UTF-8 bytes, made a string once at the end
+/// (appending to a `String` piece by piece cost more than everything else in `coldtrace alerts --json`).
+private struct JSONLine {
+  var bytes: [UInt8] = [UInt8(ascii: "{")]
+
+  init() { bytes.reserveCapacity(512) }
+
+  /// A member whose value is already JSON (a number, `true`, an array).
+  mutating func field(_ key: String, raw value: String) {
+    start(key)
+    bytes.append(contentsOf: value.utf8)
+  }
+
+  /// A string member, or `null` when absent.
+  mutating func field(_ key: String, quoting value: String?) {
+    start(key)
+    if let value { JSONText.appendQuoted(value, to: &bytes) } else { bytes.append(contentsOf: "null".utf8) }
+  }
+
+  mutating func finished() -> String {
+    bytes.append(UInt8(ascii: "}"))
+    return String(decoding: bytes, as: UTF8.self)
+  }
+
+  private mutating func start(_ key: String) {
+    if bytes.count > 1 { bytes.append(UInt8(ascii: ",")) }
+    bytes.append(UInt8(ascii: "\""))
+    bytes.append(contentsOf: key.utf8)
+    bytes.append(contentsOf: "\":".utf8)
+  }
 }

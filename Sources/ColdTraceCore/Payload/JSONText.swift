@@ -40,6 +40,17 @@ public enum JSONText {
     out.append("\"")
   }
 
+  /// Appends `quoted(s)` as UTF-8 bytes (for lines built as bytes and made a string once).
+  static func appendQuoted(_ s: String, to out: inout [UInt8]) {
+    if s.utf8.contains(where: needsEscape) {
+      out.append(contentsOf: quoted(s).utf8)
+    } else {
+      out.append(UInt8(ascii: "\""))
+      out.append(contentsOf: s.utf8)
+      out.append(UInt8(ascii: "\""))
+    }
+  }
+
   /// `d` as a JSON number: the shortest text that reads back as the same `Double`, positional for magnitudes
   /// from 1e-6 up to (not including) 1e21 (`3.42`, `1842`, `0.000015`), exponent form beyond (`1e+21`, `5e-324`), as
   /// JavaScript prints numbers. JSON has no NaN or infinity, so a non-finite value is written as `null`.

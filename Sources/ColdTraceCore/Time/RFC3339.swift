@@ -8,8 +8,31 @@ extension Timestamp {
     let minute = msOfDay / 60_000 % 60
     let second = msOfDay / 1000 % 60
     let millis = msOfDay % 1000
-    return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2))."
-      + "\(pad(millis, 3))Z"
+    guard (0...9999).contains(year) else {
+      return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2))."
+        + "\(pad(millis, 3))Z"
+    }
+    // Digits written in place: listing thousands of alerts formats several times per alert.
+    return String(unsafeUninitializedCapacity: 24) { out in
+      var index = 0
+      func put(_ value: Int64, _ width: Int, then separator: UInt8) {
+        var rest = value
+        for position in stride(from: index + width - 1, through: index, by: -1) {
+          out[position] = UInt8(ascii: "0") + UInt8(rest % 10)
+          rest /= 10
+        }
+        out[index + width] = separator
+        index += width + 1
+      }
+      put(year, 4, then: UInt8(ascii: "-"))
+      put(month, 2, then: UInt8(ascii: "-"))
+      put(day, 2, then: UInt8(ascii: "T"))
+      put(hour, 2, then: UInt8(ascii: ":"))
+      put(minute, 2, then: UInt8(ascii: ":"))
+      put(second, 2, then: UInt8(ascii: "."))
+      put(millis, 3, then: UInt8(ascii: "Z"))
+      return index
+    }
   }
 
   /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`; `t`, `z` and a space separator are accepted as RFC 3339

@@ -138,6 +138,10 @@ enum Schema {
           CREATE INDEX alert_events_by_lot ON alert_events(lot_id) WHERE lot_id IS NOT NULL;
           """)
     }
+    migrator.registerMigration("v6-read-indexes") { db in
+      // `coldtrace alerts --since`: alerts still open or resolved since then, without reading the whole history.
+      try db.execute(sql: "CREATE INDEX alerts_by_resolved ON alerts(resolved_ms)")
+    }
     return migrator
   }
 }

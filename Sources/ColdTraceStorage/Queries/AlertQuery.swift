@@ -18,6 +18,28 @@ public struct AlertFilter: Sendable {
 extension SQLiteStore {
   /// Alerts matching the filter, oldest first. An alert matches a time window if it was open at any moment in it.
   public func alerts(_ filter: AlertFilter) throws -> [AlertRecord] {
+    var alerts: [AlertRecord] = []
+    try forEachAlert(filter) { alerts.append($0) }
+    return alerts
+  }
+
+  /// Calls `body` with each alert matching the filter, oldest first, as rows are read: output starts at once and
+  /// memory stays flat however many alerts match.
+  public func forEachAlert(_ filter: AlertFilter, _ body: (AlertRecord) throws -> Void) throws {
+    let (whereClause, arguments) = Self.whereClause(filter)
+    // With --since, `+opened_ms` keeps SQLite from walking the whole `alerts_by_opened` index just to skip a sort:
+    // it reads the window through `alerts_by_resolved` and sorts those few rows instead.
+    let order = filter.since == nil ? "opened_ms, id" : "+opened_ms, id"
+    try read { db in
+      let rows = try Row.fetchCursor(
+        db, sql: "SELECT \(AlertRows.columns) FROM alerts \(whereClause) ORDER BY \(order)", arguments: arguments)
+      while let row = try rows.next() { try body(AlertRows.record(row)) }
+    }
+  }
+
+  /// The filter as SQL. "Open at any moment since" is `resolved_ms IS NULL OR resolved_ms >= since`: two ranges of
+  /// the `alerts_by_resolved` index, so a recent window reads only the alerts in it, not the whole history.
+  static func whereClause(_ filter: AlertFilter) -> (String, StatementArguments) {
     var clauses: [String] = []
     var arguments: [any DatabaseValueConvertible] = []
     if let since = filter.since {
@@ -50,13 +72,8 @@ extension SQLiteStore {
       clauses.append("id > ?")
       arguments.append(afterID)
     }
-    let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
-    return try read { db in
-      try Row.fetchAll(
-        db, sql: "SELECT \(AlertRows.columns) FROM alerts \(whereClause) ORDER BY opened_ms, id",
-        arguments: StatementArguments(arguments)
-      ).map(AlertRows.record)
-    }
+    let sql = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
+    return (sql, StatementArguments(arguments))
   }
 
   public func alert(id: Int64) throws -> AlertRecord? {

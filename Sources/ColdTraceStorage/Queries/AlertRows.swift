@@ -1,5 +1,4 @@
 import ColdTraceCore
-import Foundation
 import GRDB
 
 /// Reading alerts back from their rows.
@@ -9,20 +8,22 @@ enum AlertRows {
     limit_value, peak, message
     """
 
+  /// An alert from a row of `columns`, read by position (in `columns`' order): by name, GRDB looks every column up
+  /// in a dictionary, which showed in listings of thousands of alerts.
   static func record(_ row: Row) -> AlertRecord {
     AlertRecord(
-      id: row["id"],
-      kind: AlertKind(rawValue: row["kind"]) ?? .sensorFault,
-      severity: Severity(rawValue: row["severity"]) ?? .critical,
-      state: AlertState(rawValue: row["state"]) ?? .open,
-      site: row["site"], room: row["room"], sensor: row["sensor"],
-      lots: decodeLots(row["lots"]),
-      product: row["product"],
-      openedAt: Timestamp(milliseconds: row["opened_ms"]),
-      resolvedAt: (row["resolved_ms"] as Int64?).map(Timestamp.init(milliseconds:)),
-      ackedAt: (row["acked_ms"] as Int64?).map(Timestamp.init(milliseconds:)),
-      ackedBy: row["acked_by"], note: row["note"],
-      limit: row["limit_value"], peak: row["peak"], message: row["message"])
+      id: row[0],
+      kind: AlertKind(rawValue: row[1]) ?? .sensorFault,
+      severity: Severity(rawValue: row[2]) ?? .critical,
+      state: AlertState(rawValue: row[3]) ?? .open,
+      site: row[4], room: row[5], sensor: row[6],
+      lots: decodeLots(row[8]),
+      product: row[7],
+      openedAt: Timestamp(milliseconds: row[9]),
+      resolvedAt: (row[10] as Int64?).map(Timestamp.init(milliseconds:)),
+      ackedAt: (row[11] as Int64?).map(Timestamp.init(milliseconds:)),
+      ackedBy: row[12], note: row[13],
+      limit: row[14], peak: row[15], message: row[16])
   }
 
   static func alert(_ db: Database, id: Int64) throws -> AlertRecord? {
@@ -46,8 +47,13 @@ enum AlertRows {
     "[" + lots.map(JSONText.quoted).joined(separator: ",") + "]"
   }
 
+  /// The lot ids of a `lots` column (a JSON array of strings); most alerts name none. The package's own JSON parser,
+  /// not Foundation's decoder: listing thousands of alerts spent most of its time setting decoders up.
   static func decodeLots(_ text: String?) -> [String] {
-    guard let text, let data = text.data(using: .utf8) else { return [] }
-    return (try? JSONDecoder().decode([String].self, from: data)) ?? []
+    guard let text, text != "[]", case .array(let values)? = try? JSONParser.parse(text) else { return [] }
+    return values.compactMap { value in
+      if case .string(let lot) = value { return lot }
+      return nil
+    }
   }
 }

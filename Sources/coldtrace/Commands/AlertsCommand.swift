@@ -52,13 +52,11 @@ struct AlertsCommand: ParsableCommand {
       filter.state = value
     }
     let store = try global.openStore()
-    let alerts = try store.alerts(filter)
     if json {
-      for alert in alerts { print(alert.jsonLine()) }
-    } else if alerts.isEmpty {
-      print("no alerts match")
+      try store.forEachAlert(filter) { print($0.jsonLine()) }
     } else {
-      print(Self.table(alerts))
+      let alerts = try store.alerts(filter)
+      print(alerts.isEmpty ? "no alerts match" : Self.table(alerts))
     }
     if follow { try followEvents(store) }
   }
@@ -67,12 +65,19 @@ struct AlertsCommand: ParsableCommand {
     var table = TextTable("ID", "OPENED (UTC)", "STATE", "SEVERITY", "KIND", "WHERE", "LOTS", "PEAK", "MESSAGE")
     for alert in alerts {
       table.add(
-        String(alert.id), String(alert.openedAt.rfc3339.prefix(16)).replacingOccurrences("T", " "),
+        String(alert.id), Self.minute(alert.openedAt),
         alert.state.rawValue, alert.severity.rawValue, alert.kind.rawValue,
         "\(alert.site)/\(alert.room)/\(alert.sensor)", alert.lots.isEmpty ? "-" : alert.lots.joined(separator: ","),
         formatted(alert.peak), alert.message)
     }
     return table.render()
+  }
+
+  /// `2026-11-29 03:40`: a time to the minute, UTC.
+  static func minute(_ time: Timestamp) -> String {
+    let text = time.rfc3339.utf8
+    return String(decoding: text.prefix(10), as: UTF8.self) + " "
+      + String(decoding: text.dropFirst(11).prefix(5), as: UTF8.self)
   }
 
   /// Prints every new alert event (journal lines) until interrupted.

@@ -8,15 +8,21 @@ struct TextTable {
   mutating func add(_ cells: String...) { rows.append(cells) }
 
   func render() -> String {
+    // Each cell's width (in characters) is counted once: counting is the costly part of long tables.
+    let counted = ([headers] + rows).map { cells in cells.map { ($0, $0.count) } }
     let widths = headers.indices.map { column in
-      ([headers] + rows).map { $0.indices.contains(column) ? $0[column].count : 0 }.max() ?? 0
+      counted.map { $0.indices.contains(column) ? $0[column].1 : 0 }.max() ?? 0
     }
-    func line(_ cells: [String]) -> String {
-      cells.enumerated().map { index, cell in
-        index == cells.count - 1 ? cell : cell + String(repeating: " ", count: widths[index] - cell.count)
-      }.joined(separator: "  ")
+    var text = ""
+    for (number, cells) in counted.enumerated() {
+      if number > 0 { text.append("\n") }
+      for (index, (cell, count)) in cells.enumerated() {
+        if index > 0 { text.append("  ") }
+        text.append(cell)
+        if index < cells.count - 1 { text.append(String(repeating: " ", count: widths[index] - count)) }
+      }
     }
-    return ([line(headers)] + rows.map(line)).joined(separator: "\n")
+    return text
   }
 }
 

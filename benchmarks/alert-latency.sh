@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Alert latency at a steady rate: the wall time from publishing a reading to its alert line in the journal file.
+#   benchmarks/alert-latency.sh [seconds] [readings-per-second]     (defaults: 20 s at 2,000 readings/s)
+# 20 sensors publish single-sample QoS 1 readings (`coldtrace-sim load`, 100 per second each at 2,000/s). Event time
+# is fast-forwarded (one minute per reading, history ending now) and the second half of every 40 readings of a
+# sensor reads 9 °C: litchi's critical-high (8 °C for 10 min) opens exactly at the 10th warm reading, and the next
+# cool reading resolves it. So each journal line's `at` is the `ts` of the reading that caused it; the load generator
+# logs when it published each reading, and `tail -F` of the journal stamps each line as it appears.
+# Prints p50, p99 and max over every opened and resolved line (and how many of the expected lines came); results in
+# benchmarks/results/alert-latency.txt.
+# The collector runs with offline_after_minutes = 10080 so the fast-forwarded history raises no offline alerts.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-20}
+per_second=${2:-2000}
+sensors=20
+if [ -z "${COLDTRACE_BENCH_BUILT:-}" ]; then
+  scripts/bootstrap.sh >/dev/null
+  swift build -c release --product coldtrace >/dev/null
+  swift build -c release --product coldtrace-sim >/dev/null
+fi
+bin=$(swift build -c release --show-bin-path)
+work=$(mktemp -d /tmp/coldtrace-latency-XXXXXX)
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+printf 'listener %s 127.0.0.1\nallow_anonymous true\nmax_queued_messages 0\npersistence false\n%s\n' \
+  "$port" "$( [ "$(id -u)" = 0 ] && echo 'user root')" > "$work/mosquitto.conf"
+mosquitto -c "$work/mosquitto.conf" >/dev/null 2>&1 & pids+=($!)
+sleep 0.5
+printf 'offline_after_minutes = 10080\n' > "$work/collector.toml"
+"$bin/coldtrace" collect --config "$work/collector.toml" --db "$work/latency.db" --journal "$work/journal.jsonl" \
+  --broker "mqtt://127.0.0.1:$port" 2>"$work/collector.log" & pids+=($!)
+until grep -q "subscribed to coldtrace/v1/reading" "$work/collector.log"; do sleep 0.05; done
+touch "$work/journal.jsonl"
+# Stamp each journal line the moment tail (inotify) sees it.
+tail -F -n 0 "$work/journal.jsonl" 2>/dev/null | python3 -u -c '
+import sys, time
+out = open(sys.argv[1], "w", buffering=1)
+for line in sys.stdin.buffer:
+    out.write(f"{time.time_ns() // 1000} {line.decode().strip()}\n")
+' "$work/seen.txt" & pids+=($!)
+sleep 0.3
+rate=$(python3 -c "print($per_second / $sensors)")
+"$bin/coldtrace-sim" load --broker "mqtt://127.0.0.1:$port" --sensors $sensors --rate "$rate" --duration "$seconds" \
+  --event-step 60 --excursion-every 40 --publish-log "$work/sent.txt" > "$work/load.txt"
+# A collector that fell behind is still working: wait until it stored every reading, then for its last lines.
+total=$(wc -l < "$work/sent.txt")
+deadline=$(( $(date +%s) + 300 ))
+while [ "$(sqlite3 "$work/latency.db" 'SELECT COUNT(*) FROM readings' 2>/dev/null || echo 0)" -lt "$total" ] \
+  && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.2; done
+sleep 1
+python3 - "$work/sent.txt" "$work/seen.txt" "$seconds" "$per_second" <<'PY' | tee benchmarks/results/alert-latency.txt
+import json, sys, datetime, statistics
+sent_path, seen_path, seconds, per_second = sys.argv[1:]
+sent = {}
+for line in open(sent_path):
+    topic, seq, ts, us = line.split()
+    parts = topic.split("/")
+    sent[(parts[3], parts[5], int(ts))] = int(us)
+latencies, unmatched, events = [], 0, {}
+for line in open(seen_path):
+    stamp, text = line.split(" ", 1)
+    event = json.loads(text)
+    at = datetime.datetime.fromisoformat(event["at"].replace("Z", "+00:00"))
+    key = (event["site"], event["sensor"], int(at.timestamp() * 1000 + 0.5))
+    events[event["event"]] = events.get(event["event"], 0) + 1
+    if key in sent:
+        latencies.append((int(stamp) - sent[key]) / 1000)
+    else:
+        unmatched += 1
+# Expected: per sensor, critical-high opens at index 30 of each 40 and resolves at index 0 of the next cycle.
+last_index = {}
+for site, sensor, _ in sent:
+    last_index[(site, sensor)] = last_index.get((site, sensor), 0) + 1
+expected = sum(len([i for i in range(n) if i % 40 == 30 or (i % 40 == 0 and i > 0)]) for n in last_index.values())
+latencies.sort()
+q = lambda p: latencies[min(len(latencies) - 1, int(p * len(latencies)))]
+print(f"steady {per_second} readings/s for {seconds} s, {len(sent)} readings; journal lines: "
+      + ", ".join(f"{k} {v}" for k, v in sorted(events.items())) + f" of {expected} expected; unmatched {unmatched}")
+print(f"alert latency publish → journal line: p50 {q(0.5):.2f} ms, p99 {q(0.99):.2f} ms, max {latencies[-1]:.2f} ms"
+      f" over {len(latencies)} lines")
+PY
