@@ -147,11 +147,13 @@ public final class IngestPipeline: Sendable {
       var pending = batch.states[probe] ?? .init(state: engineStates.withLock { $0[probe] } ?? SensorRuleState())
       let before = pending.state
       var lotRules = LotRuleRunner(products: products, tx: tx)
+      let occupancy = try tx.occupancy(
+        ofRoom: key.site, key.room, from: fresh.map(\.ts).min() ?? receivedAt, to: fresh.map(\.ts).max() ?? receivedAt)
       for sample in fresh {
         // The lots in the room at the sample's time decide the limits it is judged against: the probe's band alerts
         // by the strictest of their profiles, naming the lots whose own limits it crossed; each lot's budget and
         // treatment clock by its own profile.
-        let room = products.room(for: key, lots: try tx.lots(inRoom: key.site, key.room, at: sample.ts))
+        let room = products.room(for: key, lots: occupancy.lots(at: sample.ts))
         for event in AlertEngine.process(sample, key: key, profile: room.profile, state: &pending.state) {
           let recorded = try tx.apply(event, lots: room.lots(for: event))
           lines.append(AlertLine(topic: Topics.alert(site: key.site, room: key.room), line: recorded.line))

@@ -36,6 +36,21 @@ extension SQLiteStore {
 
 extension IngestTransaction {
   /// The lots in a room at `time`, with their products, oldest placement first.
+  /// The placements in a room that overlap `from...to`, to answer `lots(inRoom:at:)` for many samples with one
+  /// query (a `samples` batch).
+  public func occupancy(ofRoom site: String, _ room: String, from: Timestamp, to: Timestamp) throws -> RoomOccupancy {
+    RoomOccupancy(
+      placements: try Row.fetchAll(
+        db.cachedStatement(
+          sql: """
+            SELECT l.id, l.product, p.from_ms, p.to_ms FROM lot_placements p JOIN lots l ON l.id = p.lot_id
+            WHERE p.site = ? AND p.room = ? AND p.from_ms <= ? AND (p.to_ms IS NULL OR p.to_ms > ?)
+            ORDER BY p.from_ms, l.id
+            """),
+        arguments: [site, room, to.milliseconds, from.milliseconds]
+      ).map { RoomOccupancy.Placement(id: $0["id"], product: $0["product"], fromMs: $0["from_ms"], toMs: $0["to_ms"]) })
+  }
+
   public func lots(inRoom site: String, _ room: String, at time: Timestamp) throws -> [(id: String, product: String)] {
     try Row.fetchAll(
       db.cachedStatement(
@@ -71,5 +86,23 @@ enum LotRows {
     guard let lot = try lot(db, id: id) else { throw LotError("no lot \(id) (see `coldtrace lot list`)") }
     if let closed = lot.closedAt { throw LotError("lot \(id) was closed at \(closed.rfc3339)") }
     return lot
+  }
+}
+
+/// Which lots were in one room over a span of time, in placement order (as `lots(inRoom:at:)` orders them).
+public struct RoomOccupancy: Sendable {
+  struct Placement: Sendable {
+    var id: String
+    var product: String
+    var fromMs: Int64
+    var toMs: Int64?
+  }
+
+  let placements: [Placement]
+
+  /// The lots in the room at `time`, exactly as `IngestTransaction.lots(inRoom:at:)` lists them.
+  public func lots(at time: Timestamp) -> [(id: String, product: String)] {
+    let ms = time.milliseconds
+    return placements.filter { $0.fromMs <= ms && ($0.toMs.map { ms < $0 } ?? true) }.map { ($0.id, $0.product) }
   }
 }
