@@ -1,0 +1,127 @@
+/// Finds table headers TOMLKit's parser (toml++ 3) cannot survive: a `[` or `[[` at the start of a line followed by
+/// anything but a key (`[!x]`, `[+x]`, `[é]`, `[` alone). toml++ asserts there instead of reporting an error, which
+/// aborts a debug build and is undefined behaviour in a release build; found by `scripts/fuzz.sh`.
+///
+/// The scan follows just enough TOML to tell a header from a line of a multi-line array (`[+1, 2],`): strings
+/// (basic, literal, and their multi-line forms), comments, and the bracket depth of values.
+enum TOMLHeaderCheck {
+  /// The 1-based line and column of the first character after a header's brackets that cannot start a key.
+  static func firstBadHeader(in text: String) -> (line: Int, column: Int)? {
+    var scanner = Scanner(Array(text.unicodeScalars))
+    return scanner.run()
+  }
+
+  private struct Scanner {
+    let scalars: [Unicode.Scalar]
+    var index = 0
+    var line = 1
+    var lineStart = 0
+    /// Brackets opened by values (`a = [`) and not yet closed.
+    var depth = 0
+
+    init(_ scalars: [Unicode.Scalar]) { self.scalars = scalars }
+
+    mutating func run() -> (line: Int, column: Int)? {
+      while index < scalars.count {
+        skipBlanks()
+        if depth == 0, peek() == "[" {
+          if let bad = checkHeader() { return bad }
+          skipRestOfLine()
+          continue
+        }
+        scanLine()
+      }
+      return nil
+    }
+
+    /// At a header's `[`: the key must start after `[`, an optional second `[`, and blanks (or the header be `[]`).
+    mutating func checkHeader() -> (line: Int, column: Int)? {
+      index += 1
+      if peek() == "[" { index += 1 }
+      skipBlanks()
+      guard let next = peek() else { return position() }
+      if next == "]" || next == "\"" || next == "'" || isBareKeyCharacter(next) { return nil }
+      return position()
+    }
+
+    /// Scans a non-header line up to and including its newline (or further, through a multi-line string).
+    mutating func scanLine() {
+      while let scalar = peek() {
+        switch scalar {
+        case "\n":
+          newline()
+          return
+        case "#":
+          skipRestOfLine()
+          return
+        case "\"", "'":
+          skipString(quote: scalar)
+        case "[":
+          depth += 1
+          index += 1
+        case "]":
+          depth = max(0, depth - 1)
+          index += 1
+        default:
+          index += 1
+        }
+      }
+    }
+
+    /// Skips a basic or literal string, single- or multi-line, from its opening quote.
+    mutating func skipString(quote: Unicode.Scalar) {
+      let multiLine = peek(1) == quote && peek(2) == quote
+      index += multiLine ? 3 : 1
+      while let scalar = peek() {
+        if scalar == "\\" && quote == "\"" {
+          index += 2
+          continue
+        }
+        if scalar == "\n" {
+          guard multiLine else { return }
+          newline()
+          continue
+        }
+        if scalar == quote && (!multiLine || (peek(1) == quote && peek(2) == quote)) {
+          index += multiLine ? 3 : 1
+          while multiLine && peek() == quote { index += 1 }  // up to two quotes may end the content
+          return
+        }
+        index += 1
+      }
+    }
+
+    mutating func skipRestOfLine() {
+      while let scalar = peek() {
+        if scalar == "\n" {
+          newline()
+          return
+        }
+        index += 1
+      }
+    }
+
+    mutating func skipBlanks() {
+      while let scalar = peek(), scalar == " " || scalar == "\t" { index += 1 }
+    }
+
+    mutating func newline() {
+      index += 1
+      line += 1
+      lineStart = index
+    }
+
+    func peek(_ offset: Int = 0) -> Unicode.Scalar? {
+      index + offset < scalars.count ? scalars[index + offset] : nil
+    }
+
+    func position() -> (line: Int, column: Int) { (line, index - lineStart + 1) }
+
+    func isBareKeyCharacter(_ scalar: Unicode.Scalar) -> Bool {
+      switch scalar {
+      case "A"..."Z", "a"..."z", "0"..."9", "_", "-": return true
+      default: return false
+      }
+    }
+  }
+}
