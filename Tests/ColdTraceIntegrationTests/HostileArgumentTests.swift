@@ -251,6 +251,10 @@ private let agentConfigs: [HostileInput] = [
   agentConfig("negative retries", agentHeader + agentSensor + "retries = -1\n"),
   agentConfig("infinite read timeout", agentHeader + agentSensor + "read_timeout_seconds = inf\n"),
   agentConfig("NaN set-point", agentHeader + agentSensor + "setpoint_c = nan\n"),
+  agentConfig("infinite ambient", agentHeader + agentSensor + "ambient_c = inf\n"),
+  agentConfig("NaN door opening", agentHeader + agentSensor + "door_open_at_minute = nan\n"),
+  agentConfig(
+    "endless door opening", agentHeader + agentSensor + "door_open_at_minute = 1\ndoor_open_minutes = 1e308\n"),
   agentConfig("scenario is /dev/zero", agentHeader + agentSensor + "scenario = \"/dev/zero\"\n"),
   agentConfig("missing scenario", agentHeader + agentSensor + "scenario = \"/nonexistent/scenario.toml\"\n"),
   agentConfig("empty command", agentHeader + agentSensor + "driver = \"command\"\ncommand = []\n"),
