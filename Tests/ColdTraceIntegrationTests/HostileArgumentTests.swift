@@ -281,10 +281,9 @@ private let agentConfigs: [HostileInput] = [
     agentHeader + agentSensor
       + "driver = \"modbus\"\ntransport = \"tcp\"\nhost = \"127.0.0.1\"\ntemp = { function = 4, register = \"1\" }\n"),
   HostileInput(
-    name: "invalid UTF-8", program: "coldtrace-agent", arguments: { ["check-config", "--config", $0.config] }
-  ) { _ in
-    Array("site = \"hong".utf8) + [0xFF, 0xFE] + Array("xuan\"\nagent = \"a\"\n\(agentSensor)".utf8)
-  },
+    name: "invalid UTF-8", program: "coldtrace-agent", arguments: { ["check-config", "--config", $0.config] },
+    config: { _ in Array("site = \"hong".utf8) + [0xFF, 0xFE] + Array("xuan\"\nagent = \"a\"\n\(agentSensor)".utf8) }
+  ),
 ]
 
 private func collectorConfig(_ name: String, _ text: String) -> HostileInput { configCase("coldtrace", name, text) }
@@ -326,10 +325,9 @@ private let collectorConfigs: [HostileInput] = [
   collectorConfig("control character", "db = \"x\u{1B}.db\"\n"),
   collectorConfig("deeply nested arrays", "db = " + String(repeating: "[", count: 10_000) + "\n"),
   HostileInput(
-    name: "invalid UTF-8", program: "coldtrace", arguments: { ["status", "--db", $0.database, "--config", $0.config] }
-  ) { _ in
-    Array("journal = \"j".utf8) + [0xC3, 0x28] + Array(".jsonl\"\n".utf8)
-  },
+    name: "invalid UTF-8", program: "coldtrace", arguments: { ["status", "--db", $0.database, "--config", $0.config] },
+    config: { _ in Array("journal = \"j".utf8) + [0xC3, 0x28] + Array(".jsonl\"\n".utf8) }
+  ),
 ]
 
 /// Hostile command-line arguments and config values for the real `coldtrace` and `coldtrace-agent`: each gets one
