@@ -23,7 +23,7 @@ enum TOMLHeaderCheck {
 
     mutating func run() -> (line: Int, column: Int)? {
       while index < scalars.count {
-        skipBlanks()
+        skipBlanks(wide: true)
         if depth == 0, peek() == "[" {
           if let bad = checkHeader() { return bad }
           skipRestOfLine()
@@ -48,7 +48,7 @@ enum TOMLHeaderCheck {
     mutating func scanLine() {
       while let scalar = peek() {
         switch scalar {
-        case "\n":
+        case _ where isLineBreak(scalar):
           newline()
           return
         case "#":
@@ -93,7 +93,7 @@ enum TOMLHeaderCheck {
 
     mutating func skipRestOfLine() {
       while let scalar = peek() {
-        if scalar == "\n" {
+        if isLineBreak(scalar) {
           newline()
           return
         }
@@ -101,14 +101,30 @@ enum TOMLHeaderCheck {
       }
     }
 
-    mutating func skipBlanks() {
-      while let scalar = peek(), scalar == " " || scalar == "\t" { index += 1 }
+    /// Skips spaces and tabs; `wide` also skips what toml++ skips at the start of a line: any horizontal Unicode
+    /// space, and a byte order mark.
+    mutating func skipBlanks(wide: Bool = false) {
+      while let scalar = peek(),
+        scalar == " " || scalar == "\t"
+          || (wide && (scalar == "\u{FEFF}" || scalar == "\u{180E}" || scalar.properties.isWhitespace)
+            && !isLineBreak(scalar))
+      {
+        index += 1
+      }
+    }
+
+    /// What toml++ counts as vertical whitespace: LF, VT, FF, CR, NEL, LS, PS. Only LF counts as a new line in
+    /// positions; the others may still put toml++ at the start of a line, so the scan treats them as ends too.
+    func isLineBreak(_ scalar: Unicode.Scalar) -> Bool {
+      ("\n"..."\r").contains(scalar) || scalar == "\u{85}" || scalar == "\u{2028}" || scalar == "\u{2029}"
     }
 
     mutating func newline() {
+      if scalars[index] == "\n" {
+        line += 1
+        lineStart = index + 1
+      }
       index += 1
-      line += 1
-      lineStart = index
     }
 
     func peek(_ offset: Int = 0) -> Unicode.Scalar? {

@@ -11,7 +11,7 @@ struct ConfigTableFuzzTests {
     arguments: [
       ("site = \"hongxuan\"\n[\u{1}\u{0}\u{0}-[sensor]]\n", 2, 2), ("[tls]\n[\u{FFFD}\u{FFFD}]\n", 2, 2),
       ("[!x]", 1, 2), ("  [[ +sensor]]", 1, 6), ("[{a = 1}]", 1, 2), ("a = 1\n[", 2, 2), ("[\n", 1, 2),
-      ("a = [1]\n[=]", 2, 2),
+      ("a = [1]\n[=]", 2, 2), ("\u{FEFF}[\u{228}0", 1, 3), ("\u{A0}[!x]", 1, 3), ("a = 1\u{2028}[!x]", 1, 8),
     ])
   func headerWithoutAKey(_ text: String, _ line: Int, _ column: Int) {
     do {

@@ -22,4 +22,20 @@ struct FuzzRegressionTests {
       #expect(reading.samples.first?.ts.rfc3339 == "0000-01-01T00:00:00.000Z")
     }
   }
+
+  /// The `json` fuzzer: a key holding U+0085 (NEL) went into the error message as it was, and some log readers break
+  /// lines there.
+  @Test(
+    "quotes keys in errors with Unicode line breaks escaped",
+    arguments: [#"{"n\u0085\ud82d\ude00""#, #"{"a\u2028":1,"a\u2028":2}"#, #"{"\u2029"}"#])
+  func keyWithLineBreak(_ json: String) {
+    do {
+      _ = try JSONParser.parse(json)
+      Issue.record("accepted \(json)")
+    } catch {
+      let breaksLines = error.description.contains { $0.isNewline }
+      #expect(!breaksLines, "\(error.description.debugDescription)")
+      #expect(error.description.contains("\\u{"))
+    }
+  }
 }
