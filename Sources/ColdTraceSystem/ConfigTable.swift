@@ -9,8 +9,8 @@ public struct ConfigTable {
 
   /// Parses `text` (the content of `path`). A syntax error names the line and column.
   public init(path: String, text: String) throws(ConfigError) {
-    if let (line, column) = TOMLHeaderCheck.firstBadHeader(in: text) {
-      throw ConfigError("\(path):\(line):\(column): a table header needs a key inside its brackets, like [outbox]")
+    if let (line, column, problem) = TOMLHeaderCheck.firstProblem(in: text) {
+      throw ConfigError("\(path):\(line):\(column): \(problem)")
     }
     do {
       self.init(path: path, table: try TOMLTable(string: text), prefix: "", locator: ConfigLineLocator(text: text))

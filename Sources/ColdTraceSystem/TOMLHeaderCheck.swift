@@ -1,12 +1,16 @@
-/// Finds table headers TOMLKit's parser (toml++ 3) cannot survive: a `[` or `[[` at the start of a line followed by
-/// anything but a key (`[!x]`, `[+x]`, `[é]`, `[` alone). toml++ asserts there instead of reporting an error, which
-/// aborts a debug build and is undefined behaviour in a release build; found by `scripts/fuzz.sh`.
+/// Finds what TOMLKit's parser (toml++ 3) cannot survive: a table header (`[` or `[[` at the start of a line) followed
+/// by anything but a key (`[!x]`, `[+x]`, `[é]`, `[` alone), and a `}` where an array expects a value (`[1, }]`).
+/// toml++ asserts there instead of reporting an error, which aborts a debug build and is undefined behaviour in a
+/// release build; found by `scripts/fuzz.sh`.
 ///
 /// The scan follows just enough TOML to tell a header from a line of a multi-line array (`[+1, 2],`): strings
 /// (basic, literal, and their multi-line forms), comments, and the bracket depth of values.
 enum TOMLHeaderCheck {
-  /// The 1-based line and column of the first character after a header's brackets that cannot start a key.
-  static func firstBadHeader(in text: String) -> (line: Int, column: Int)? {
+  static let headerProblem = "a table header needs a key inside its brackets, like [outbox]"
+  static let braceProblem = "expected a value or ']' in the array, saw '}'"
+
+  /// The 1-based line and column of the first such character, and what is wrong there.
+  static func firstProblem(in text: String) -> (line: Int, column: Int, problem: String)? {
     var scanner = Scanner(Array(text.unicodeScalars))
     return scanner.run()
   }
@@ -18,18 +22,20 @@ enum TOMLHeaderCheck {
     var lineStart = 0
     /// Brackets opened by values (`a = [`) and not yet closed.
     var depth = 0
+    /// Inside a value array, right after `[` or `,`: a value (or `]`) must come next.
+    var expectingValue = false
 
     init(_ scalars: [Unicode.Scalar]) { self.scalars = scalars }
 
-    mutating func run() -> (line: Int, column: Int)? {
+    mutating func run() -> (line: Int, column: Int, problem: String)? {
       while index < scalars.count {
         skipBlanks(wide: true)
         if depth == 0, peek() == "[" {
-          if let bad = checkHeader() { return bad }
+          if let (line, column) = checkHeader() { return (line, column, TOMLHeaderCheck.headerProblem) }
           skipRestOfLine()
           continue
         }
-        scanLine()
+        if let (line, column) = scanLine() { return (line, column, TOMLHeaderCheck.braceProblem) }
       }
       return nil
     }
@@ -44,28 +50,41 @@ enum TOMLHeaderCheck {
       return position()
     }
 
-    /// Scans a non-header line up to and including its newline (or further, through a multi-line string).
-    mutating func scanLine() {
+    /// Scans a non-header line up to and including its newline (or further, through a multi-line string); returns
+    /// the position of a `}` where an array expects a value.
+    mutating func scanLine() -> (line: Int, column: Int)? {
       while let scalar = peek() {
         switch scalar {
         case _ where isLineBreak(scalar):
           newline()
-          return
+          return nil
         case "#":
           skipRestOfLine()
-          return
+          return nil
+        case " ", "\t":
+          index += 1
         case "\"", "'":
           skipString(quote: scalar)
+          expectingValue = false
         case "[":
           depth += 1
+          expectingValue = true
           index += 1
         case "]":
           depth = max(0, depth - 1)
+          expectingValue = false
           index += 1
+        case ",":
+          expectingValue = depth > 0
+          index += 1
+        case "}" where depth > 0 && expectingValue:
+          return position()
         default:
+          expectingValue = false
           index += 1
         }
       }
+      return nil
     }
 
     /// Skips a basic or literal string, single- or multi-line, from its opening quote.

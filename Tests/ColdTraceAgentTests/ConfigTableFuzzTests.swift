@@ -22,13 +22,26 @@ struct ConfigTableFuzzTests {
     }
   }
 
+  /// The `agent-config` fuzzer: `id = [[[…[[}}}` made toml++ fail `!is_value_terminator(*cp)` in `parse_value`.
+  @Test(
+    "refuses a '}' where an array expects a value",
+    arguments: [("a = [}]", 1, 6), ("a = [1, }]", 1, 9), ("a = [{}, }]", 1, 10), ("a = [\n # c\n  }\n]", 3, 3)])
+  func closingBraceInAnArray(_ text: String, _ line: Int, _ column: Int) {
+    do {
+      _ = try ConfigTable(path: "agent.toml", text: text)
+      Issue.record("accepted \(text.debugDescription)")
+    } catch {
+      #expect(error.description.hasPrefix("agent.toml:\(line):\(column): "), "\(error)")
+    }
+  }
+
   @Test("still reads lines of multi-line arrays, strings and comments that start with '['")
   func bracketsThatAreNotHeaders() throws {
     let text = """
       calibration = [
         [+1.0, 0.0],
         [{ x = 1 }],
-        [ -40.0, -39.5 ],
+        [ -40.0, -39.5 ], { y = [1, 2], z = {} },
       ]
       note = \"\"\"
       [!not a header]
