@@ -7,6 +7,10 @@ let package = Package(
     .executable(name: "coldtrace", targets: ["coldtrace"]),
     .executable(name: "coldtrace-agent", targets: ["coldtrace-agent"]),
     .executable(name: "coldtrace-sim", targets: ["coldtrace-sim"]),
+    // The libraries the fuzz targets in Fuzz/ exercise.
+    .library(
+      name: "ColdTraceModules",
+      targets: ["ColdTraceCore", "ColdTraceMQTT", "ColdTraceSystem", "ColdTraceAgent", "ColdTraceCollector"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

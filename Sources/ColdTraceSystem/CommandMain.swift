@@ -16,6 +16,7 @@ public enum CommandMain {
   public static func run<Command: ParsableCommand>(_ type: Command.Type, programName: String) -> Never {
     let status: Int32
     do {
+      try checkArgumentsAreUTF8()
       var command = try type.parseAsRoot()
       try command.run()
       status = 0
@@ -38,6 +39,18 @@ public enum CommandMain {
     }
     fflush(nil)
     exit(status)
+  }
+
+  /// Refuses an argument that is not UTF-8: Swift would read it with U+FFFD in place of the bad bytes, so an id, a
+  /// name or a path would silently become another one.
+  static func checkArgumentsAreUTF8() throws(UsageError) {
+    for index in 1..<Int(CommandLine.argc) {
+      guard let argument = CommandLine.unsafeArgv[index] else { continue }
+      let bytes = UnsafeRawBufferPointer(start: argument, count: strlen(argument))
+      if String(validating: bytes, as: UTF8.self) == nil {
+        throw UsageError("argument \(index) is not UTF-8 text")
+      }
+    }
   }
 
   private static func fail(_ program: String, _ message: String, _ status: Int32) -> Int32 {

@@ -9,6 +9,9 @@ public struct ConfigTable {
 
   /// Parses `text` (the content of `path`). A syntax error names the line and column.
   public init(path: String, text: String) throws(ConfigError) {
+    if let (line, column, problem) = TOMLHeaderCheck.firstProblem(in: text) {
+      throw ConfigError("\(path):\(line):\(column): \(problem)")
+    }
     do {
       self.init(path: path, table: try TOMLTable(string: text), prefix: "", locator: ConfigLineLocator(text: text))
     } catch let error as TOMLParseError {
@@ -19,16 +22,30 @@ public struct ConfigTable {
     }
   }
 
-  /// Reads and parses the file at `path`.
+  /// The longest configuration file read: a path to a device or a huge file is refused, not read into memory.
+  public static let maxFileBytes = 1 << 20
+
+  /// Reads and parses the file at `path`, which must be UTF-8 text (as TOML requires) of at most `maxFileBytes`.
   public init(contentsOf path: String) throws(ConfigError) {
-    let text: String?
+    let bytes: [UInt8]?
     do {
-      text = try DurableFile.read(path)
+      bytes = try DurableFile.readBytes(path, maxBytes: Self.maxFileBytes)
     } catch {
       throw ConfigError("\(error)")
     }
-    guard let text else { throw ConfigError("config file \(path) does not exist") }
-    try self.init(path: path, text: text)
+    guard let bytes else { throw ConfigError("config file \(path) does not exist") }
+    try self.init(path: path, text: try Self.utf8Text(bytes, path: path))
+  }
+
+  /// The file's text, or an error naming the first line that is not UTF-8 (decoding would silently replace it).
+  static func utf8Text(_ bytes: [UInt8], path: String) throws(ConfigError) -> String {
+    if let text = String(validating: bytes, as: UTF8.self) { return text }
+    var line = 1
+    for slice in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+      if String(validating: slice, as: UTF8.self) == nil { break }
+      line += 1
+    }
+    throw ConfigError("\(path):\(line): not UTF-8 text; TOML files must be UTF-8")
   }
 
   init(path: String, table: TOMLTable, prefix: String, locator: ConfigLineLocator?) {

@@ -47,8 +47,9 @@ public enum DurableFile {
     try readBytes(path).map { String(decoding: $0, as: UTF8.self) }
   }
 
-  /// The whole file's bytes, or `nil` if it does not exist.
-  public static func readBytes(_ path: String) throws(DurableFileError) -> [UInt8]? {
+  /// The whole file's bytes, or `nil` if it does not exist. A file (or device, like `/dev/zero`) longer than
+  /// `maxBytes` is refused rather than read into memory.
+  public static func readBytes(_ path: String, maxBytes: Int = .max) throws(DurableFileError) -> [UInt8]? {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     if fd < 0 {
       if errno == ENOENT { return nil }
@@ -64,6 +65,9 @@ public enum DurableFile {
         throw .init(path: path, operation: "read")
       }
       if got == 0 { break }
+      guard got <= maxBytes - result.count else {
+        throw .init(path: path, operation: "read", reason: "longer than \(maxBytes) bytes")
+      }
       result += buffer[..<got]
     }
     return result
@@ -80,6 +84,12 @@ public struct DurableFileError: Error, CustomStringConvertible {
     self.path = path
     self.operation = operation
     self.reason = String(cString: strerror(errno))
+  }
+
+  init(path: String, operation: String, reason: String) {
+    self.path = path
+    self.operation = operation
+    self.reason = reason
   }
 
   public var description: String { "cannot \(operation) \(path): \(reason)" }

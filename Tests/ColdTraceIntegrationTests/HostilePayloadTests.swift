@@ -37,6 +37,26 @@ struct HostilePayloadTests {
       text(#"{"v":1,"ts":\#(ts + 86_400),"temp_c":3}"#, "future_timestamp"),
       text("", "malformed_json"),
       text(#"{"v":1,"ts":\#(ts),"rh_pct":101}"#, "rh_out_of_range"),
+      // Nested objects, not only arrays; a number written out in 400 digits; the negative infinity literal.
+      text(String(repeating: #"{"a":"#, count: 5_000) + "1" + String(repeating: "}", count: 5_000), "too_deep"),
+      text(#"{"v":1,"ts":\#(ts),"temp_c":1\#(String(repeating: "0", count: 400))}"#, "non_finite"),
+      text(#"{"v":1,"ts":\#(ts),"temp_c":-Infinity}"#, "non_finite"),
+      // A 10 MB payload that is JSON all through (the spaces above are not).
+      text(#"{"v":1,"ts":\#(ts),"error":"\#(String(repeating: "x", count: 10 * 1024 * 1024))"}"#, "too_large"),
+      // A lone surrogate escape, and a duplicate key inside a batch's sample.
+      text(#"{"v":1,"ts":\#(ts),"error":"\ud800"}"#, "invalid_utf8"),
+      text(#"{"v":1,"samples":[{"ts":\#(ts),"temp_c":3,"ts":\#(ts)}]}"#, "duplicate_key"),
+      // Wrong types in the envelope and the sample.
+      text(#"{"v":1,"samples":{"ts":\#(ts),"temp_c":3}}"#, "wrong_type"),
+      text(#"{"v":1,"ts":true,"temp_c":3}"#, "wrong_type"),
+      // MQTT and SQL wildcards and SQL fragments as ids, in the payload and in a topic level (a topic may not carry
+      // `+` or `#`: the broker refuses to publish it).
+      text(#"{"v":1,"ts":\#(ts),"agent":"+","temp_c":3}"#, "invalid_id"),
+      text(##"{"v":1,"ts":\##(ts),"agent":"#","temp_c":3}"##, "invalid_id"),
+      text(#"{"v":1,"ts":\#(ts),"agent":"edge-%","temp_c":3}"#, "invalid_id"),
+      text(#"{"v":1,"ts":\#(ts),"temp_c":3}"#, "invalid_id", topic: "coldtrace/v1/reading/hongxuan/*/p1"),
+      text(#"{"v":1,"ts":\#(ts),"temp_c":3}"#, "invalid_id", topic: "coldtrace/v1/reading/x' OR '1'='1/cold2/p1"),
+      text(#"{"v":1,"ts":\#(ts),"temp_c":3}"#, "invalid_id", topic: "coldtrace/v1/reading/hongxuan/cold2/p1;DROP"),
     ]
   }
 

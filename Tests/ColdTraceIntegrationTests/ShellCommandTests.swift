@@ -100,10 +100,14 @@ final class ShellFixture {
     try run(arguments)
   }
 
-  /// Runs the built `coldtrace` with a deadline, so a command that wrongly starts serving cannot hang the suite.
-  func run(_ arguments: [String], timeout: Double = 60) throws -> (status: Int32, stdout: String, stderr: String) {
+  /// Runs the built `coldtrace` (or `program`: another built product, or an absolute path) with a deadline, so a
+  /// command that wrongly starts serving cannot hang the suite.
+  func run(_ arguments: [String], program: String = "coldtrace", timeout: Double = 60) throws -> (
+    status: Int32, stdout: String, stderr: String
+  ) {
     let process = Process()
-    process.executableURL = Executables.product("coldtrace")
+    process.executableURL =
+      program.hasPrefix("/") ? URL(fileURLWithPath: program) : Executables.product(program)
     process.arguments = arguments
     var environment = ProcessInfo.processInfo.environment
     environment["COLDTRACE_DB"] = nil
@@ -129,7 +133,7 @@ final class ShellFixture {
     if finished.wait(timeout: .now() + timeout) == .timedOut {
       process.terminate()
       finished.wait()
-      Issue.record("coldtrace \(arguments.joined(separator: " ")) still ran after \(timeout) s")
+      Issue.record("\(program) \(arguments.joined(separator: " ")) still ran after \(timeout) s")
     }
     return (
       process.terminationStatus, try String(contentsOf: outURL, encoding: .utf8),

@@ -75,7 +75,9 @@ public struct AgentConfiguration: Sendable {
         configuration.outboxLimits.maxBytes = Int(megabytes * 1_048_576)
       }
       if let hours = try outbox.double("max_age_hours") {
-        guard hours > 0 else { throw outbox.invalid("max_age_hours", "must be positive") }
+        guard hours > 0, hours <= 87_600 else {
+          throw outbox.invalid("max_age_hours", "must be positive, at most 87600 (ten years)")
+        }
         configuration.outboxLimits.maxAgeSeconds = hours * 3600
       }
       if let kilobytes = try outbox.int("segment_kb") {

@@ -105,13 +105,13 @@ public struct JSONParser {
       let key = try parseString()
       skipWhitespace()
       guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
-        throw try unexpectedByte(expected: "':' after the key \(key.debugDescription)")
+        throw try unexpectedByte(expected: "':' after the key \(Excerpt.quoted(key))")
       }
       index += 1
       skipWhitespace()
       let value = try parseValue(depth: depth)
       if isDuplicate(key, in: members, seenKeys: &seenKeys) {
-        throw JSONParseError(kind: .duplicateKey, offset: keyOffset, message: "duplicate key \(key.debugDescription)")
+        throw JSONParseError(kind: .duplicateKey, offset: keyOffset, message: "duplicate key \(Excerpt.quoted(key))")
       }
       members.append(JSONObject.Member(key: key, value: value))
       skipWhitespace()

@@ -52,13 +52,33 @@ public struct PayloadRejection: Error, Equatable, Sendable, CustomStringConverti
   public var description: String { "\(reason.rawValue): \(detail)" }
 }
 
-/// Untrusted text quoted for a one-line message: control characters escaped, cut after `limit` characters.
+/// Untrusted text quoted for a one-line message: control characters and Unicode line breaks escaped, cut after
+/// `limit` characters.
 enum Excerpt {
   static func quoted(_ text: some StringProtocol, limit: Int = 80) -> String {
     let scalars = text.unicodeScalars
-    if scalars.count <= limit { return String(text).debugDescription }
+    if scalars.count <= limit { return escapingLineBreaks(String(text).debugDescription) }
     var short = String.UnicodeScalarView()
     short.append(contentsOf: scalars.prefix(limit))
-    return String(short).debugDescription + "…"
+    return escapingLineBreaks(String(short).debugDescription) + "…"
+  }
+
+  /// `debugDescription` leaves NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR as they are, and some readers break lines
+  /// there; found by scripts/fuzz.sh.
+  private static func escapingLineBreaks(_ text: String) -> String {
+    guard text.unicodeScalars.contains(where: isLineBreak) else { return text }
+    var out = String.UnicodeScalarView()
+    for scalar in text.unicodeScalars {
+      if isLineBreak(scalar) {
+        out.append(contentsOf: "\\u{\(String(scalar.value, radix: 16, uppercase: true))}".unicodeScalars)
+      } else {
+        out.append(scalar)
+      }
+    }
+    return String(out)
+  }
+
+  private static func isLineBreak(_ scalar: Unicode.Scalar) -> Bool {
+    scalar == "\u{85}" || scalar == "\u{2028}" || scalar == "\u{2029}" || ("\n"..."\r").contains(scalar)
   }
 }

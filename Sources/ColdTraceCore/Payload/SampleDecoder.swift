@@ -69,6 +69,11 @@ struct SampleDecoder {
           .badTimestamp,
           "ts \(Excerpt.quoted(text)) is not an RFC 3339 time with a zone, like 2026-11-29T03:40:00Z")
       }
+      // A zone offset can carry 0000-01-01 back into year −1 (or 9999-12-31 on into 10000) in UTC, which no
+      // RFC 3339 text shows; found by scripts/fuzz.sh.
+      guard Self.unixSecondsRange.contains(Double(ts.milliseconds) / 1000) else {
+        throw rejection(.badTimestamp, "ts \(Excerpt.quoted(text)) is outside the years 0000–9999 in UTC")
+      }
       return ts
     case .number(let seconds)?:
       guard seconds.isFinite else { throw rejection(.nonFinite, "ts is not a finite number") }

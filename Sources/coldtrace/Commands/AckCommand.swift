@@ -18,17 +18,20 @@ struct AckCommand: ParsableCommand {
   var journal: String?
 
   func run() throws {
-    guard !by.trimmingCharacters(in: .whitespaces).isEmpty, by.count <= 128 else {
-      throw UsageError("--by must name a person (1–128 characters)")
+    guard !by.trimmingCharacters(in: .whitespaces).isEmpty, by.count <= 128,
+      !by.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+    else {
+      throw UsageError("--by must name a person (1–128 characters, no control characters)")
     }
     if let note, note.count > 2000 { throw UsageError("--note is longer than 2000 characters") }
     let store = try global.openStore()
     guard try store.alert(id: alertID) != nil else { throw UsageError("no alert with id \(alertID)") }
+    let settings = try global.settings()
+    let journalPath = journal ?? settings.journal ?? AlertJournal.defaultPath(forDatabase: store.path)
+    try Self.checkJournalPath(journalPath)
     let result = try store.write { tx in
       try tx.acknowledge(alertID: alertID, by: by, note: note, at: WallClock.now())
     }
-    let settings = try global.settings()
-    let journalPath = journal ?? settings.journal ?? AlertJournal.defaultPath(forDatabase: store.path)
     do {
       try AlertJournal(path: journalPath).catchUp(from: store)
     } catch {
@@ -36,5 +39,19 @@ struct AckCommand: ParsableCommand {
       StandardError.write("coldtrace: warning: \(error); the journal will catch up later\n")
     }
     print("alert \(alertID) acknowledged by \(by) (\(result.alert.state.rawValue))")
+  }
+
+  /// Refuses, before anything is stored, a journal path that can never be written: a directory, or a file in a
+  /// directory that does not exist. (A journal that fails later, e.g. a full disk, catches up at the next run.)
+  static func checkJournalPath(_ path: String) throws {
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+      guard !isDirectory.boolValue else { throw UsageError("journal \(path) is a directory, not a file") }
+      return
+    }
+    let parent = URL(fileURLWithPath: path).deletingLastPathComponent().path
+    guard FileManager.default.fileExists(atPath: parent, isDirectory: &isDirectory), isDirectory.boolValue else {
+      throw UsageError("journal \(path): directory \(parent) does not exist")
+    }
   }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ColdTraceStorage
 import ColdTraceSystem
+import Foundation
 
 struct BackupCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -18,6 +19,12 @@ struct BackupCommand: ParsableCommand {
   @Argument(help: "The new file to write (never overwritten).") var file: String
 
   func run() throws {
+    guard !file.isEmpty else { throw UsageError("the backup file name is empty") }
+    let directory = URL(fileURLWithPath: file).deletingLastPathComponent().path
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+      throw UsageError("cannot back up to \(file): directory \(directory) does not exist")
+    }
     let store = try global.openStore()
     do {
       let copy = try store.backup(to: file)

@@ -1,0 +1,1 @@
+../../../Sources/coldtrace/Support/CollectorConfigFile.swift
