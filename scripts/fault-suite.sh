@@ -46,7 +46,7 @@ table() {
   echo
   echo "produced: the agent's outbox (highest seq it numbered); stored/duplicates/missing: the collector's database"
   echo "(distinct seqs; duplicate reading rows + alert events recorded twice; produced seqs neither stored nor"
-  echo "quarantined); alerts: the door excursion's temp_high alert and its events (opened, escalated, resolved)."
+  echo "quarantined); alerts: the door excursion's temp_high alert and its events (opened, resolved)."
 }
 mkdir -p benchmarks/results
 table | tee "benchmarks/results/fault-suite-$(date -u +%Y-%m-%d).txt"
