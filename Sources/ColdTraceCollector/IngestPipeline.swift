@@ -80,6 +80,11 @@ public final class IngestPipeline: Sendable {
   public func commit(_ readings: [(reading: DecodedReading, receivedAt: Timestamp)]) throws -> [IngestOutcome] {
     try commitLock.withLock { _ in
       var batch = PendingBatch()
+      // Every sample time of the batch per room, so each room's lot placements are read once per batch.
+      for (reading, _) in readings {
+        let room = "\(reading.key.site)/\(reading.key.room)"
+        for sample in reading.samples { batch.span(room, covers: sample.ts) }
+      }
       let outcomes = try store.write { tx in
         let outcomes = try readings.map { try stage($0.reading, receivedAt: $0.receivedAt, tx: tx, batch: &batch) }
         try batch.save(tx)
@@ -130,7 +135,7 @@ public final class IngestPipeline: Sendable {
     let key = reading.key
     let probe = ProbeKey(site: key.site, sensor: key.sensor)
     let acknowledges = reading.agent != nil && reading.samples.allSatisfy { $0.seq != nil }
-    let source = try tx.sourceID(for: key, agent: reading.agent)
+    let source = try batch.sourceID(for: key, agent: reading.agent, tx)
     let fresh = try tx.insertNew(reading.samples, source: source, receivedAt: receivedAt)
     var acknowledgement: Acknowledgement?
     if acknowledges, let agent = reading.agent {
@@ -147,8 +152,7 @@ public final class IngestPipeline: Sendable {
       var pending = batch.states[probe] ?? .init(state: engineStates.withLock { $0[probe] } ?? SensorRuleState())
       let before = pending.state
       var lotRules = LotRuleRunner(products: products, tx: tx)
-      let occupancy = try tx.occupancy(
-        ofRoom: key.site, key.room, from: fresh.map(\.ts).min() ?? receivedAt, to: fresh.map(\.ts).max() ?? receivedAt)
+      let occupancy = try batch.occupancy(ofRoom: key, tx)
       for sample in fresh {
         // The lots in the room at the sample's time decide the limits it is judged against: the probe's band alerts
         // by the strictest of their profiles, naming the lots whose own limits it crossed; each lot's budget and
@@ -192,6 +196,38 @@ private struct PendingBatch {
 
   var states: [ProbeKey: EngineState] = [:]
   var trackers: [ProbeKey: Watermark] = [:]
+  /// Source ids already looked up (or created) in this transaction, by probe, with the room and agent last stored.
+  private var sources: [ProbeKey: (id: Int64, room: String, agent: String?)] = [:]
+  /// Per "site/room": the earliest and latest sample time of the batch, then the placements read for that span.
+  private var spans: [String: ClosedRange<Int64>] = [:]
+  private var occupancies: [String: RoomOccupancy] = [:]
+
+  mutating func span(_ room: String, covers time: Timestamp) {
+    let ms = time.milliseconds
+    spans[room] = spans[room].map { min($0.lowerBound, ms)...max($0.upperBound, ms) } ?? ms...ms
+  }
+
+  /// `tx.sourceID`, asked again only when the probe's room or agent differs from the last message of the batch
+  /// (so the source row always follows the latest message, as without the cache).
+  mutating func sourceID(for key: SensorKey, agent: String?, _ tx: IngestTransaction) throws -> Int64 {
+    let probe = ProbeKey(site: key.site, sensor: key.sensor)
+    if let known = sources[probe], known.room == key.room, agent == nil || agent == known.agent { return known.id }
+    let id = try tx.sourceID(for: key, agent: agent)
+    sources[probe] = (id, key.room, agent ?? sources[probe]?.agent)
+    return id
+  }
+
+  /// The lots placed in the probe's room over the batch's span of sample times, read once per room.
+  mutating func occupancy(ofRoom key: SensorKey, _ tx: IngestTransaction) throws -> RoomOccupancy {
+    let room = "\(key.site)/\(key.room)"
+    if let known = occupancies[room] { return known }
+    let span = spans[room] ?? 0...0
+    let occupancy = try tx.occupancy(
+      ofRoom: key.site, key.room, from: Timestamp(milliseconds: span.lowerBound),
+      to: Timestamp(milliseconds: span.upperBound))
+    occupancies[room] = occupancy
+    return occupancy
+  }
 
   func save(_ tx: IngestTransaction) throws {
     for pending in states.values where pending.changed { try tx.saveEngineState(pending.state, source: pending.source) }

@@ -31,7 +31,8 @@ final class IngestQueue: @unchecked Sendable {
     while items.count >= capacity && !closed { condition.wait() }
     guard !closed else { return false }
     items.append(item)
-    condition.broadcast()
+    // Only a writer waiting on an empty queue needs waking; a signal per message costs a context switch each.
+    if items.count == 1 { condition.broadcast() }
     return true
   }
 
@@ -42,9 +43,10 @@ final class IngestQueue: @unchecked Sendable {
     defer { condition.unlock() }
     while items.isEmpty && !closed { condition.wait() }
     let count = min(limit, items.count)
+    let wasFull = items.count >= capacity
     let taken = Array(items.prefix(count))
     items.removeFirst(count)
-    condition.broadcast()
+    if wasFull { condition.broadcast() }
     return taken
   }
 

@@ -20,7 +20,7 @@ struct GroupCommitTests {
     return try IngestPipeline(store: store, products: ProductAssignment())
   }
 
-  /// Two probes, a warm hour on one of them, a duplicate, a batch payload and a gap in seq.
+  /// Two probes, a warm hour on one of them, a duplicate, a gap in seq, and a probe moved to another room and back.
   private func readings() -> [(reading: DecodedReading, receivedAt: Timestamp)] {
     var readings: [(DecodedReading, Timestamp)] = []
     for minute in 0..<120 {
@@ -29,7 +29,9 @@ struct GroupCommitTests {
       for (sensor, tempC) in [("probe-1", warm ? 9.5 : 3.0), ("probe-2", 3.2)] {
         if sensor == "probe-2" && minute == 50 { continue }  // a gap: seq 51 never comes
         let sample = Sample(seq: Int64(minute + 1), ts: ts, tempC: tempC, rhPct: 92)
-        let key = SensorKey(site: "hongxuan", room: "cold2", sensor: sensor)
+        // probe-2 is carried to cold3 for five minutes and back: the source row follows the latest message.
+        let room = sensor == "probe-2" && (100..<105).contains(minute) ? "cold3" : "cold2"
+        let key = SensorKey(site: "hongxuan", room: room, sensor: sensor)
         readings.append((DecodedReading(key: key, agent: "hx-edge-1", samples: [sample], isBatch: false), ts))
       }
     }
@@ -52,6 +54,8 @@ struct GroupCommitTests {
       try grouped.store.alertEventLines(after: 0).map(\.line) == single.store.alertEventLines(after: 0).map(\.line))
     #expect(try grouped.store.engineStates() == single.store.engineStates())
     #expect(try grouped.store.watermarkTrackers() == single.store.watermarkTrackers())
+    let rooms = { (store: SQLiteStore) in try store.facilityStatus(now: start).sensors.map(\.key) }
+    #expect(try rooms(grouped.store) == rooms(single.store))
     let alerts = try grouped.store.alerts(AlertFilter())
     #expect(alerts.contains { $0.kind == .tempHigh && $0.sensor == "probe-1" }, "the warm hour raised its alert")
     // A pipeline reopened on the grouped database resumes from what the batches saved.
