@@ -57,6 +57,7 @@ public final class CollectorService: Sendable {
   /// Readings waiting for the writer thread, and whether it has finished after the queue closed.
   private let queue = IngestQueue()
   private let writerDone = Mutex(false)
+  private let quarantineLog = Mutex(QuarantineLogLimiter())
   /// The most readings committed in one transaction.
   static let batchLimit = 512
 
@@ -262,7 +263,12 @@ public final class CollectorService: Sendable {
         $0.messages += 1
         $0.quarantined += 1
       }
-      logger.warning("quarantined payload on \(topic): \(rejection.reason.rawValue): \(rejection.detail)")
+      let now = clock()
+      if let warning = quarantineLog.withLock({
+        $0.warning(topic: topic, reason: rejection.reason.rawValue, detail: rejection.detail, now: now)
+      }) {
+        logger.warning("\(warning)")
+      }
     case .stored(let fresh, let duplicates, let alertLines, let acknowledgement):
       tally.withLock {
         $0.messages += 1
