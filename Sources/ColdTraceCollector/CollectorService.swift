@@ -187,7 +187,7 @@ public final class CollectorService: Sendable {
         guard !items.isEmpty else { break }
         do {
           let outcomes = try commitBatch(items)
-          for (item, outcome) in zip(items, outcomes) { record(outcome, topic: item.topic) }
+          emit(zip(items, outcomes).flatMap { item, outcome in account(outcome, topic: item.topic) })
         } catch {
           // Not transient: one of them is to blame. Commit them one at a time, so only that one is quarantined.
           logger.error("a batch of \(items.count) readings failed (\(error)); committing them one at a time")
@@ -256,7 +256,12 @@ public final class CollectorService: Sendable {
     }
   }
 
-  private func record(_ outcome: IngestOutcome, topic: String) {
+  /// Counts, logs and acknowledges one committed outcome, then journals and publishes its alert events.
+  private func record(_ outcome: IngestOutcome, topic: String) { emit(account(outcome, topic: topic)) }
+
+  /// Counts and logs one committed outcome and notes its acknowledgement; returns its alert events, for the caller
+  /// to emit (the writer emits a whole batch's at once: one journal catch-up per batch).
+  private func account(_ outcome: IngestOutcome, topic: String) -> [AlertLine] {
     switch outcome {
     case .quarantined(let rejection):
       tally.withLock {
@@ -269,6 +274,7 @@ public final class CollectorService: Sendable {
       }) {
         logger.warning("\(warning)")
       }
+      return []
     case .stored(let fresh, let duplicates, let alertLines, let acknowledgement):
       tally.withLock {
         $0.messages += 1
@@ -280,7 +286,7 @@ public final class CollectorService: Sendable {
         acknowledgements.note(acknowledgement)
         reportGap(acknowledgement)
       }
-      emit(alertLines)
+      return alertLines
     }
   }
 

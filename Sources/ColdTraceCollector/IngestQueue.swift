@@ -50,13 +50,6 @@ final class IngestQueue: @unchecked Sendable {
     return taken
   }
 
-  /// Readings waiting to be committed.
-  var depth: Int {
-    condition.lock()
-    defer { condition.unlock() }
-    return items.count
-  }
-
   /// Stops accepting; `take` still hands out what was accepted.
   func close() {
     condition.lock()

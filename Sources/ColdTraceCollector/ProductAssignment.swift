@@ -33,9 +33,4 @@ public struct ProductAssignment: Sendable {
     }
     return SharedRoom(occupants: occupants, fallback: rooms["\(key.site)/\(key.room)"] ?? defaultProduct)
   }
-
-  /// The profile the probe `key` is judged by when lots of `lotProducts` are in its room.
-  public func profile(for key: SensorKey, lotProducts: [String] = []) -> ProductProfile {
-    room(for: key, lots: lotProducts.map { (id: $0, product: $0) }).profile
-  }
 }

@@ -5,14 +5,14 @@ struct ReportStrings {
   let language: Language
 
   enum Key: CaseIterable {
-    case title, lot, product, market, period, generated, timesIn, openLot, limitsApplied, temperature, humidity
-    case warning, critical, high, low, rooms, site, room, from, to, duration, readings, probes
+    case title, lot, product, market, period, timesIn, openLot, limitsApplied, temperature, humidity
+    case high, low, rooms, site, room, from, to, duration, readings, probes
     case minimum, maximum, mean, mkt, inRange, outOfRange, budget, noBudget, excursions, none
     case metric, direction, start, end, peak, pastCritical, gaps, sensor, treatment
     case treatmentComplete, treatmentInProgress, treatmentNotStarted, clockStarted, restarts, completedAt, daysOnClock
     case alerts, kind, severity, state, opened, resolved, acknowledgedBy, note, notAcknowledged
     case verdict, withinLimits, withinBudget, failed, rule, integrity, dataSHA256, journalHead, noJournal, verifyHint
-    case chartTitle, limitBand, excursion, dataGap, minutes, hours, days, stillOpen, noData
+    case chartTitle, limitBand, excursion, dataGap, minutes, hours, days
   }
 
   func callAsFunction(_ key: Key) -> String {
@@ -28,14 +28,11 @@ struct ReportStrings {
     case .product: ("Product", "Sản phẩm")
     case .market: ("Market", "Thị trường")
     case .period: ("Period", "Thời gian")
-    case .generated: ("Report sealed at", "Thời điểm lập báo cáo")
     case .timesIn: ("Times are in", "Giờ theo múi")
     case .openLot: ("lot still open", "lô hàng chưa đóng")
     case .limitsApplied: ("Limits applied", "Ngưỡng áp dụng")
     case .temperature: ("Temperature", "Nhiệt độ")
     case .humidity: ("Humidity", "Độ ẩm")
-    case .warning: ("warning", "cảnh báo")
-    case .critical: ("critical", "nguy cấp")
     case .high: ("high", "cao")
     case .low: ("low", "thấp")
     case .rooms: ("Rooms", "Các phòng")
@@ -98,8 +95,6 @@ struct ReportStrings {
     case .minutes: ("min", "phút")
     case .hours: ("h", "giờ")
     case .days: ("d", "ngày")
-    case .stillOpen: ("still open", "chưa kết thúc")
-    case .noData: ("no data", "không có dữ liệu")
     }
   }
 
@@ -123,7 +118,7 @@ struct ReportStrings {
     }
   }
 
-  func severity(_ severity: Severity) -> String { self(severity == .critical ? .critical : .warning) }
+  func severity(_ severity: Severity) -> String { severity.name(in: language) }
 
   func alertState(_ state: AlertState) -> String {
     switch state {
@@ -133,22 +128,7 @@ struct ReportStrings {
     }
   }
 
-  func alertKind(_ kind: AlertKind) -> String {
-    let (en, vi): (String, String) =
-      switch kind {
-      case .tempHigh: ("temperature high", "nhiệt độ cao")
-      case .tempLow: ("temperature low", "nhiệt độ thấp")
-      case .tempTrend: ("temperature rising fast", "nhiệt độ tăng nhanh")
-      case .rhHigh: ("humidity high", "độ ẩm cao")
-      case .rhLow: ("humidity low", "độ ẩm thấp")
-      case .budget: ("excursion budget used up", "hết hạn mức vượt ngưỡng")
-      case .treatment: ("cold treatment restarted", "xử lý lạnh phải tính lại")
-      case .offline: ("sensor offline", "cảm biến mất kết nối")
-      case .agentOffline: ("edge agent offline", "thiết bị biên mất kết nối")
-      case .sensorFault: ("sensor fault", "lỗi cảm biến")
-      }
-    return language == .vi ? vi : en
-  }
+  func alertKind(_ kind: AlertKind) -> String { kind.name(in: language) }
 
   /// The product's name for the reader (Vietnamese names for the built-in profiles).
   func productName(_ profile: ProductProfile) -> String {

@@ -125,10 +125,10 @@ struct StatusCommandTests {
       let lines = result.stdout.split(separator: "\n").map(String.init)
       #expect(lines.first?.contains("NHIỆT ĐỘ °C") == true)
       #expect(lines.contains("hongxuan/cold2 · lô hàng: L-001 (litchi, EU)"))
-      #expect(lines.contains("  ! nghiêm trọng hết thời gian lệch cho phép #\(budgetAlertID): lô L-001"))
+      #expect(lines.contains("  ! nguy cấp hết hạn mức vượt ngưỡng #\(budgetAlertID): lô L-001"))
       let warming = try #require(lines.first { $0.contains("cold2-air") })
       #expect(warming.contains("3,5") && warming.contains("91,3") && warming.contains("↑ +3,0"))
-      #expect(warming.contains("nghiêm trọng nhiệt độ cao #\(alertID)"))
+      #expect(warming.contains("nguy cấp nhiệt độ cao #\(alertID)"))
       #expect(lines.contains { $0.contains("cold3-air") && $0.contains("60 phút MẤT TÍN HIỆU") })
     }
   }

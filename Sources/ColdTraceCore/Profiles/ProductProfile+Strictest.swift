@@ -16,6 +16,7 @@ extension ProductProfile {
       name: distinct.map(\.name).joined(separator: " + "),
       temperature: MetricBands.strictest(of: distinct.map(\.temperature)),
       humidity: MetricBands.strictest(of: distinct.map(\.humidity)),
+      trend: TrendSettings.strictest(of: distinct.compactMap(\.trend)),
       sources: distinct.flatMap(\.sources),
       notes: ["The strictest combination of " + distinct.map(\.id).joined(separator: ", ") + " (a shared room)."])
   }

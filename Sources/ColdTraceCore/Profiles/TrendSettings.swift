@@ -29,6 +29,18 @@ public struct TrendSettings: Sendable, Codable, Equatable {
   public static let chilledRoom = TrendSettings(
     riseCPerHour: 0.5, clearCPerHour: 0.2, windowMinutes: 30, sustainMinutes: 50)
 
+  /// The most sensitive combination, for a room shared by products with different settings (like the bands): the
+  /// lowest rise rate, the lowest clearing rate (below the lowest rise rate, since each is below its own), the
+  /// longest window and the shortest sustain time. `nil` when none of them watches the trend.
+  public static func strictest(of settings: [TrendSettings]) -> TrendSettings? {
+    guard let first = settings.first else { return nil }
+    return TrendSettings(
+      riseCPerHour: settings.map(\.riseCPerHour).min() ?? first.riseCPerHour,
+      clearCPerHour: settings.map(\.clearCPerHour).min() ?? first.clearCPerHour,
+      windowMinutes: settings.map(\.windowMinutes).max() ?? first.windowMinutes,
+      sustainMinutes: settings.map(\.sustainMinutes).min() ?? first.sustainMinutes)
+  }
+
   /// Operator-readable reasons these settings cannot work; empty when sound.
   public func problems() -> [String] {
     var found: [String] = []

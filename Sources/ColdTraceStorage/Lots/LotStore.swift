@@ -35,7 +35,6 @@ extension SQLiteStore {
 }
 
 extension IngestTransaction {
-  /// The lots in a room at `time`, with their products, oldest placement first.
   /// The placements in a room that overlap `from...to`, to answer `lots(inRoom:at:)` for many samples with one
   /// query (a `samples` batch).
   public func occupancy(ofRoom site: String, _ room: String, from: Timestamp, to: Timestamp) throws -> RoomOccupancy {
@@ -51,6 +50,7 @@ extension IngestTransaction {
       ).map { RoomOccupancy.Placement(id: $0["id"], product: $0["product"], fromMs: $0["from_ms"], toMs: $0["to_ms"]) })
   }
 
+  /// The lots in a room at `time`, with their products, oldest placement first.
   public func lots(inRoom site: String, _ room: String, at time: Timestamp) throws -> [(id: String, product: String)] {
     try Row.fetchAll(
       db.cachedStatement(

@@ -49,29 +49,13 @@ struct StatusText {
     return "\(language.integer(value)) \(unit)"
   }
 
+  /// The severity and kind as `coldtrace alerts` prints them (`critical`, `temp_high`) in English; in Vietnamese the
+  /// wording reports use.
   func severity(_ severity: Severity) -> String {
-    switch (language, severity) {
-    case (.en, _): severity.rawValue
-    case (.vi, .warning): "cảnh báo"
-    case (.vi, .critical): "nghiêm trọng"
-    }
+    language == .en ? severity.rawValue : severity.name(in: language)
   }
 
-  func kind(_ kind: AlertKind) -> String {
-    guard language == .vi else { return kind.rawValue }
-    switch kind {
-    case .tempHigh: return "nhiệt độ cao"
-    case .tempLow: return "nhiệt độ thấp"
-    case .tempTrend: return "nhiệt độ tăng nhanh"
-    case .rhHigh: return "độ ẩm cao"
-    case .rhLow: return "độ ẩm thấp"
-    case .budget: return "hết thời gian lệch cho phép"
-    case .treatment: return "xử lý lạnh"
-    case .offline: return "cảm biến mất tín hiệu"
-    case .agentOffline: return "thiết bị biên mất kết nối"
-    case .sensorFault: return "cảm biến hỏng"
-    }
-  }
+  func kind(_ kind: AlertKind) -> String { language == .en ? kind.rawValue : kind.name(in: language) }
 
   /// One open alert, e.g. `critical temp_high #12 (acked)`.
   func alert(_ alert: AlertRecord) -> String {

@@ -4,23 +4,14 @@ import ColdTraceCore
 struct TemperatureTrend: Equatable {
   let degreesPerHour: Double
 
-  /// The slope over `readings`, or `nil` when there are too few (fewer than 3) or they span under `minimumSpan`
-  /// seconds: a slope from two close points is noise.
+  /// The slope over `readings` (the alert engine's own least squares, `TrendRule.slopePerHour`), or `nil` when there
+  /// are fewer than 3 or they span under `minimumSpanSeconds`: a slope from two close points is noise.
   init?(_ readings: [(ts: Timestamp, tempC: Double)], minimumSpanSeconds: Double = 600) {
-    guard readings.count >= 3, let first = readings.first, let last = readings.last,
-      last.ts.seconds(since: first.ts) >= minimumSpanSeconds
+    guard let first = readings.first, let last = readings.last,
+      last.ts.seconds(since: first.ts) >= minimumSpanSeconds,
+      let slope = TrendRule.slopePerHour(readings.map { ($0.ts.milliseconds, $0.tempC) })
     else { return nil }
-    let hours = readings.map { $0.ts.seconds(since: first.ts) / 3600 }
-    let meanHour = hours.reduce(0, +) / Double(hours.count)
-    let meanTemp = readings.reduce(0) { $0 + $1.tempC } / Double(readings.count)
-    var covariance = 0.0
-    var variance = 0.0
-    for (hour, reading) in zip(hours, readings) {
-      covariance += (hour - meanHour) * (reading.tempC - meanTemp)
-      variance += (hour - meanHour) * (hour - meanHour)
-    }
-    guard variance > 0 else { return nil }
-    degreesPerHour = covariance / variance
+    degreesPerHour = slope
   }
 
   /// An arrow a glance can read: flat within ±0.5 °C/h, slanted up to ±2 °C/h, straight beyond.

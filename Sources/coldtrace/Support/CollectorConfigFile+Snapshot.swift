@@ -13,11 +13,7 @@ extension CollectorConfigFile {
       "renotify_after_minutes": JSONText.number(renotifyAfterMinutes),
     ]
     for (room, profile) in products.rooms { settings["room \(room)"] = profile.id }
-    var profiles = products.catalog.profiles
-    for profile in [products.defaultProduct] + products.rooms.values.sorted(by: { $0.id < $1.id })
-    where !profiles.contains(profile) {
-      profiles.append(profile)
-    }
-    return try ConfigurationSnapshot(settings: settings, profiles: profiles)
+    // The default and every room's product come from the catalog, so its profiles are all that is in force.
+    return try ConfigurationSnapshot(settings: settings, profiles: products.catalog.profiles)
   }
 }

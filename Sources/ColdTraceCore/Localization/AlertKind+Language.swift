@@ -1,0 +1,31 @@
+extension AlertKind {
+  /// What the alert is about, for a reader: one wording shared by reports and `coldtrace status`.
+  public func name(in language: Language) -> String {
+    let (en, vi): (String, String) =
+      switch self {
+      case .tempHigh: ("temperature high", "nhiệt độ cao")
+      case .tempLow: ("temperature low", "nhiệt độ thấp")
+      case .tempTrend: ("temperature rising fast", "nhiệt độ tăng nhanh")
+      case .rhHigh: ("humidity high", "độ ẩm cao")
+      case .rhLow: ("humidity low", "độ ẩm thấp")
+      case .budget: ("excursion budget used up", "hết hạn mức vượt ngưỡng")
+      case .treatment: ("cold treatment restarted", "xử lý lạnh phải tính lại")
+      case .offline: ("sensor offline", "cảm biến mất kết nối")
+      case .agentOffline: ("edge agent offline", "thiết bị biên mất kết nối")
+      case .sensorFault: ("sensor fault", "lỗi cảm biến")
+      }
+    return language == .vi ? vi : en
+  }
+}
+
+extension Severity {
+  /// The severity for a reader, as reports and `coldtrace status` word it.
+  public func name(in language: Language) -> String {
+    switch (self, language) {
+    case (.warning, .en): "warning"
+    case (.critical, .en): "critical"
+    case (.warning, .vi): "cảnh báo"
+    case (.critical, .vi): "nguy cấp"
+    }
+  }
+}
