@@ -174,7 +174,7 @@ public final class CollectorService: Sendable {
     }
     commitRetrying(topic: message.topic, payload: message.payload, what: "reading from \(message.topic)") {
       record(
-        try pipeline.ingest(topic: message.topic, payload: message.payload, receivedAt: receivedAt),
+        try pipeline.ingest(decoded, topic: message.topic, payload: message.payload, receivedAt: receivedAt),
         topic: message.topic)
     }
   }

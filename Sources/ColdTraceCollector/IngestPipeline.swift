@@ -50,7 +50,17 @@ public final class IngestPipeline: Sendable {
   /// Decodes and commits one message. Throws only when the database cannot commit; then nothing of the message is
   /// kept and the caller must not acknowledge it.
   public func ingest(topic: String, payload: UnsafeRawBufferPointer, receivedAt: Timestamp) throws -> IngestOutcome {
-    switch ReadingDecoder.decode(topic: topic, payload: payload, now: receivedAt) {
+    try ingest(
+      ReadingDecoder.decode(topic: topic, payload: payload, now: receivedAt), topic: topic, payload: payload,
+      receivedAt: receivedAt)
+  }
+
+  /// Commits a message the caller has already decoded (`decoded`), or quarantines its raw `payload`.
+  public func ingest(
+    _ decoded: Result<DecodedReading, PayloadRejection>, topic: String, payload: UnsafeRawBufferPointer,
+    receivedAt: Timestamp
+  ) throws -> IngestOutcome {
+    switch decoded {
     case .failure(let rejection):
       try store.write { tx in try tx.quarantine(topic: topic, payload: payload, rejection: rejection, at: receivedAt) }
       return .quarantined(rejection)

@@ -5,7 +5,7 @@ import ColdTraceCore
 /// once the clock has run for the required days. Data gaps do not restart the clock; the report lists them.
 enum ColdTreatmentClock {
   static func status(_ requirement: ColdTreatment, series: [ProbeSeries], caps: [String: Int64]) -> TreatmentStatus {
-    var above: [TimeSpan] = []
+    var above: [PeakSpan] = []
     var firstReading: Int64?
     var lastEnd: Int64?
     for one in series {
@@ -25,7 +25,7 @@ enum ColdTreatmentClock {
     let needed = Int64(requirement.durationSeconds * 1000)
     var clock = first
     var restarts = 0
-    for span in TimeSpan.union(above, higher: true) {
+    for span in PeakSpan.union(above, higher: true) {
       if span.start - clock >= needed { break }
       if span.start <= clock && span.end > clock && restarts == 0 && clock == first {
         // Above the treatment temperature from the start: the clock starts when it first comes down.

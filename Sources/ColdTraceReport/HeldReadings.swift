@@ -51,8 +51,8 @@ struct HeldReadings {
 struct SpanCollector {
   let direction: BandDirection
   let threshold: Double
-  private(set) var spans: [TimeSpan] = []
-  private var current: TimeSpan?
+  private(set) var spans: [PeakSpan] = []
+  private var current: PeakSpan?
 
   init(direction: BandDirection, threshold: Double) {
     self.direction = direction
@@ -68,12 +68,12 @@ struct SpanCollector {
       current = open
     } else {
       if let open = current { spans.append(open) }
-      current = TimeSpan(start: start, end: end, peak: value)
+      current = PeakSpan(start: start, end: end, peak: value)
     }
   }
 
   /// The spans collected, including the one still open.
-  mutating func finish() -> [TimeSpan] {
+  mutating func finish() -> [PeakSpan] {
     if let open = current { spans.append(open) }
     current = nil
     return spans

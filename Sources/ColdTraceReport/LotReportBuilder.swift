@@ -14,8 +14,8 @@ public enum LotReportBuilder {
     let caps = capsByProbe(input.series)
     var summaries: [Metric: MetricSummary] = [:]
     var excursions: [Excursion] = []
-    var criticalSpans: [Metric: [BandDirection: [TimeSpan]]] = [:]
-    var warningSpans: [Metric: [BandDirection: [TimeSpan]]] = [:]
+    var criticalSpans: [Metric: [BandDirection: [PeakSpan]]] = [:]
+    var warningSpans: [Metric: [BandDirection: [PeakSpan]]] = [:]
     for metric in Metric.allCases {
       let analysis = MetricAnalysis(metric: metric, bands: profile.bands(for: metric), series: input.series, caps: caps)
       summaries[metric] = analysis.summary(budget: profile.budget?.minutes(for: metric))

@@ -14,16 +14,16 @@ struct MetricAnalysis {
   private var kinetic = MeanKineticTemperature()
   private(set) var coveredMilliseconds: Int64 = 0
   /// Spans past the warning limit (the range's edge), per side, united across probes.
-  private(set) var warning: [BandDirection: [TimeSpan]] = [:]
+  private(set) var warning: [BandDirection: [PeakSpan]] = [:]
   /// Spans past the critical limit, per side, united across probes.
-  private(set) var critical: [BandDirection: [TimeSpan]] = [:]
+  private(set) var critical: [BandDirection: [PeakSpan]] = [:]
 
   init(metric: Metric, bands: MetricBands, series: [ProbeSeries], caps: [String: Int64]) {
     self.metric = metric
     self.bands = bands
-    var covered: [TimeSpan] = []
-    var warningParts: [BandDirection: [TimeSpan]] = [:]
-    var criticalParts: [BandDirection: [TimeSpan]] = [:]
+    var covered: [PeakSpan] = []
+    var warningParts: [BandDirection: [PeakSpan]] = [:]
+    var criticalParts: [BandDirection: [PeakSpan]] = [:]
     for one in series {
       var coverage = SpanCollector(direction: .high, threshold: -Double.infinity)
       var warnings = BandDirection.allCases.compactMap { direction in
@@ -51,14 +51,14 @@ struct MetricAnalysis {
         criticalParts[criticals[index].direction, default: []] += criticals[index].finish()
       }
     }
-    coveredMilliseconds = TimeSpan.total(TimeSpan.union(covered, higher: true))
-    for (direction, parts) in warningParts { warning[direction] = TimeSpan.union(parts, higher: direction == .high) }
-    for (direction, parts) in criticalParts { critical[direction] = TimeSpan.union(parts, higher: direction == .high) }
+    coveredMilliseconds = PeakSpan.total(PeakSpan.union(covered, higher: true))
+    for (direction, parts) in warningParts { warning[direction] = PeakSpan.union(parts, higher: direction == .high) }
+    for (direction, parts) in criticalParts { critical[direction] = PeakSpan.union(parts, higher: direction == .high) }
   }
 
   /// Milliseconds during which some probe was past a warning limit on either side.
   var outOfRangeMilliseconds: Int64 {
-    TimeSpan.total(TimeSpan.union((warning[.high] ?? []) + (warning[.low] ?? []), higher: true))
+    PeakSpan.total(PeakSpan.union((warning[.high] ?? []) + (warning[.low] ?? []), higher: true))
   }
 
   func summary(budget: Double?) -> MetricSummary {

@@ -3,8 +3,8 @@ import ColdTraceCore
 /// Applies the rules documented on `Verdict`, in order.
 enum VerdictRules {
   static func decide(
-    profile: ProductProfile, summaries: [MetricSummary], warning: [Metric: [BandDirection: [TimeSpan]]],
-    critical: [Metric: [BandDirection: [TimeSpan]]], readings: Int
+    profile: ProductProfile, summaries: [MetricSummary], warning: [Metric: [BandDirection: [PeakSpan]]],
+    critical: [Metric: [BandDirection: [PeakSpan]]], readings: Int
   ) -> Verdict {
     guard readings > 0 else { return Verdict(outcome: .failed, rule: .noReadings) }
     for metric in Metric.allCases {
@@ -51,7 +51,7 @@ enum VerdictRules {
   }
 
   /// The longest span in minutes, if any.
-  private static func longest(_ spans: [TimeSpan]?) -> Double? {
+  private static func longest(_ spans: [PeakSpan]?) -> Double? {
     spans?.map { Double($0.milliseconds) / 60_000 }.max()
   }
 }

@@ -7,16 +7,24 @@ public enum JournalChain {
   public static let genesis = String(repeating: "0", count: 64)
 
   /// Lowercase hex SHA-256 of a line's bytes (without its newline).
-  public static func hash(_ line: String) -> String {
+  public static func hash(_ line: String) -> String { hash(bytes: Array(line.utf8)) }
+
+  /// Lowercase hex SHA-256 of `bytes` (also the report seal's digest).
+  public static func hash(bytes input: [UInt8]) -> String {
     var digest = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
-    var bytes = Array(line.utf8)
-    _ = bytes.withUnsafeMutableBufferPointer { input in
+    input.withUnsafeBufferPointer { source in
       digest.withUnsafeMutableBufferPointer { output in
-        SHA256(input.baseAddress, input.count, output.baseAddress)
+        _ = SHA256(source.baseAddress, source.count, output.baseAddress)
       }
     }
-    let hex: [Character] = Array("0123456789abcdef")
-    return String(digest.flatMap { [hex[Int($0 >> 4)], hex[Int($0 & 0xF)]] })
+    let hex = Array("0123456789abcdef".utf8)
+    var text: [UInt8] = []
+    text.reserveCapacity(64)
+    for byte in digest {
+      text.append(hex[Int(byte >> 4)])
+      text.append(hex[Int(byte & 0xF)])
+    }
+    return String(decoding: text, as: UTF8.self)
   }
 
   /// The `prev` a line declares, or `nil` if it has none.

@@ -63,7 +63,7 @@ extension SQLiteStore {
       var seal = ReportSeal(
         lot: lot.id, from: from, to: to, readings: series.reduce(0) { $0 + $1.count },
         placementsSHA256: placementsHash, readingsSHA256: readingsHash,
-        sha256: ReportDigest.sha256(Array((placementsHash + readingsHash).utf8)))
+        sha256: JournalChain.hash(placementsHash + readingsHash))
       if let head = try Row.fetchOne(db, sql: "SELECT id, line FROM alert_events ORDER BY id DESC LIMIT 1") {
         seal.journalEventID = head[0]
         seal.journalSHA256 = JournalChain.hash(head[1])
@@ -85,14 +85,14 @@ extension SQLiteStore {
   /// first stored event up to it is unbroken: `nil` when it does, else the reason in words.
   public func journalDiscrepancy(eventID: Int64, sha256: String) throws -> String? {
     try read { db in
-      let lines = try String.fetchAll(
-        db, sql: "SELECT line FROM alert_events WHERE id <= ? ORDER BY id", arguments: [eventID])
       guard
         let stored = try String.fetchOne(db, sql: "SELECT line FROM alert_events WHERE id = ?", arguments: [eventID])
       else { return "alert journal event \(eventID) is no longer in the database" }
       if JournalChain.hash(stored) != sha256 {
         return "alert journal event \(eventID) was changed since the report (its line hashes differently)"
       }
+      let lines = try String.fetchAll(
+        db, sql: "SELECT line FROM alert_events WHERE id <= ? ORDER BY id", arguments: [eventID])
       if case .failure(let broken) = JournalChain.verify(files: [("database", lines.joined(separator: "\n"))]) {
         return "alert journal chain is broken up to event \(eventID): \(broken.reason)"
       }

@@ -61,6 +61,11 @@ extension SQLiteStore {
           SELECT ts_ms, temp_c FROM readings
           WHERE source_id = ? AND ts_ms >= ? AND ts_ms <= ? AND temp_c IS NOT NULL ORDER BY ts_ms
           """)
+      var openByProbe: [SensorKey: [AlertRecord]] = [:]
+      for alert in open {
+        openByProbe[SensorKey(site: alert.site, room: alert.room, sensor: alert.sensor), default: []].append(alert)
+      }
+      let dayAgo = now.milliseconds - 86_400_000
       var sensors: [SensorStatus] = []
       for source in sources {
         let id: Int64 = source["id"]
@@ -70,7 +75,6 @@ extension SQLiteStore {
             seq: row["seq"], ts: Timestamp(milliseconds: row["ts_ms"]), tempC: row["temp_c"], rhPct: row["rh_pct"],
             error: row["error"])
         }
-        let dayAgo = now.milliseconds - 86_400_000
         let count = try Int.fetchOne(countStatement, arguments: [id, dayAgo, now.milliseconds]) ?? 0
         var recent: [(ts: Timestamp, tempC: Double)] = []
         if let latest {
@@ -82,7 +86,7 @@ extension SQLiteStore {
         sensors.append(
           SensorStatus(
             key: key, agent: source["agent"], latest: latest, readingsLastDay: count, recentTemperatures: recent,
-            openAlerts: open.filter { $0.site == key.site && $0.room == key.room && $0.sensor == key.sensor }))
+            openAlerts: openByProbe[key] ?? []))
       }
       var lotsByRoom: [String: [LotPresence]] = [:]
       for row in try Row.fetchAll(

@@ -1,5 +1,5 @@
 /// A half-open stretch of time [start, end) in milliseconds, with the most extreme value read during it.
-struct TimeSpan: Equatable {
+struct PeakSpan: Equatable {
   var start: Int64
   var end: Int64
   var peak: Double
@@ -8,9 +8,9 @@ struct TimeSpan: Equatable {
 
   /// The union of `spans`: overlapping or touching spans become one, keeping the more extreme peak (`higher` picks
   /// the maximum, else the minimum). The result is sorted and disjoint.
-  static func union(_ spans: [TimeSpan], higher: Bool) -> [TimeSpan] {
+  static func union(_ spans: [PeakSpan], higher: Bool) -> [PeakSpan] {
     let sorted = spans.sorted { $0.start < $1.start }
-    var merged: [TimeSpan] = []
+    var merged: [PeakSpan] = []
     for span in sorted {
       if let last = merged.last, span.start <= last.end {
         merged[merged.count - 1].end = max(last.end, span.end)
@@ -23,5 +23,5 @@ struct TimeSpan: Equatable {
   }
 
   /// Total milliseconds of a disjoint list.
-  static func total(_ spans: [TimeSpan]) -> Int64 { spans.reduce(0) { $0 + $1.milliseconds } }
+  static func total(_ spans: [PeakSpan]) -> Int64 { spans.reduce(0) { $0 + $1.milliseconds } }
 }
