@@ -14,10 +14,15 @@ final class AcknowledgementPublisher: Sendable {
 
   private let due = Mutex<[AgentKey: [String: Int64]]>([:])
 
-  func note(_ acknowledgement: Acknowledgement) {
-    let key = AgentKey(site: acknowledgement.site, agent: acknowledgement.agent)
+  func note(_ acknowledgement: Acknowledgement) { note([acknowledgement]) }
+
+  /// Notes several acknowledgements at once (a committed batch's, one per sensor).
+  func note(_ acknowledgements: [Acknowledgement]) {
     due.withLock { due in
-      due[key, default: [:]][acknowledgement.sensor] = acknowledgement.watermark
+      for acknowledgement in acknowledgements {
+        let key = AgentKey(site: acknowledgement.site, agent: acknowledgement.agent)
+        due[key, default: [:]][acknowledgement.sensor] = acknowledgement.watermark
+      }
     }
   }
 

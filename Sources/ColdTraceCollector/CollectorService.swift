@@ -55,9 +55,12 @@ public final class CollectorService: Sendable {
   private let hook: NotificationHook?
   private let presence: AgentPresenceTracker
   /// Readings waiting for the writer thread, and whether it has finished after the queue closed.
-  private let queue = IngestQueue()
+  private let queue = IngestQueue(batchLimit: CollectorService.batchLimit)
   private let writerDone = Mutex(false)
   private let quarantineLog = Mutex(QuarantineLogLimiter())
+  /// The sensors of reading topics seen before (used by the network thread only).
+  private let topics = Mutex(ReadingTopicCache())
+  private static let statusPrefix = Topics.root + "/status/"
   /// The most readings committed in one transaction.
   static let batchLimit = 512
 
@@ -68,6 +71,17 @@ public final class CollectorService: Sendable {
     public var duplicateSamples = 0
     public var quarantined = 0
     public var alertEvents = 0
+    /// Transactions the writer thread committed (group commits of agents' readings).
+    public var batches = 0
+
+    mutating func add(_ other: Tally) {
+      messages += other.messages
+      freshSamples += other.freshSamples
+      duplicateSamples += other.duplicateSamples
+      quarantined += other.quarantined
+      alertEvents += other.alertEvents
+      batches += other.batches
+    }
   }
 
   public init(
@@ -149,6 +163,7 @@ public final class CollectorService: Sendable {
       metadata: [
         "messages": "\(totals.messages)", "stored": "\(totals.freshSamples)",
         "duplicates": "\(totals.duplicateSamples)", "quarantined": "\(totals.quarantined)",
+        "batches": "\(totals.batches)",
       ])
   }
 
@@ -159,14 +174,16 @@ public final class CollectorService: Sendable {
   /// collector's acknowledgement says it is committed. Anything else (a third-party source, a payload to quarantine)
   /// is committed here before returning, so its PUBACK leaves only after the commit.
   func handle(_ message: ReceivedMessage) {
-    if message.topic.hasPrefix(Topics.root + "/status/") {
+    if message.topic.hasPrefix(Self.statusPrefix) {
       if !presence.receive(topic: message.topic, payload: message.payload, now: clock()) {
         logger.warning("ignored a malformed status message on \(message.topic)")
       }
       return
     }
     let receivedAt = clock()
-    let decoded = ReadingDecoder.decode(topic: message.topic, payload: message.payload, now: receivedAt)
+    let decoded = topics.withLock { topics in
+      ReadingDecoder.decode(topic: message.topic, payload: message.payload, now: receivedAt, topics: &topics)
+    }
     if case .success(let reading) = decoded, reading.agent != nil, reading.samples.allSatisfy({ $0.seq != nil }) {
       let item = IngestQueue.Item(
         topic: message.topic, payload: Array(message.payload), reading: reading, receivedAt: receivedAt)
@@ -183,11 +200,10 @@ public final class CollectorService: Sendable {
   private func startWriting() {
     let thread = Thread { [self] in
       while true {
-        let items = queue.take(limit: Self.batchLimit)
+        let items = queue.take()
         guard !items.isEmpty else { break }
         do {
-          let outcomes = try commitBatch(items)
-          emit(zip(items, outcomes).flatMap { item, outcome in account(outcome, topic: item.topic) })
+          emit(account(try commitBatch(items)))
         } catch {
           // Not transient: one of them is to blame. Commit them one at a time, so only that one is quarantined.
           logger.error("a batch of \(items.count) readings failed (\(error)); committing them one at a time")
@@ -209,11 +225,11 @@ public final class CollectorService: Sendable {
   /// One transaction for `items`, retried with back-off while the failure can pass (disk full, database busy);
   /// meanwhile the queue fills and the network thread waits, so the broker holds everything behind. Throws only a
   /// failure that cannot pass.
-  private func commitBatch(_ items: [IngestQueue.Item]) throws -> [IngestOutcome] {
+  private func commitBatch(_ items: [IngestQueue.Item]) throws -> IngestPipeline.GroupOutcome {
     var outage = StorageOutage(logger: logger, clock: clock)
     while true {
       do {
-        let outcomes = try pipeline.commit(items.map { ($0.reading, $0.receivedAt) })
+        let outcomes = try pipeline.commitGroup(items.map { ($0.reading, $0.receivedAt) })
         outage.ended()
         return outcomes
       } catch  where SQLiteStore.isTransient(error) {
@@ -258,6 +274,25 @@ public final class CollectorService: Sendable {
 
   /// Counts, logs and acknowledges one committed outcome, then journals and publishes its alert events.
   private func record(_ outcome: IngestOutcome, topic: String) { emit(account(outcome, topic: topic)) }
+
+  /// Counts a committed batch and notes its acknowledgements (one per sensor, as the batch left it); returns its
+  /// alert events, to emit at once (one journal catch-up per batch).
+  private func account(_ group: IngestPipeline.GroupOutcome) -> [AlertLine] {
+    var batch = Tally(batches: 1)
+    var alertLines: [AlertLine] = []
+    for outcome in group.outcomes {
+      guard case .stored(let fresh, let duplicates, let lines, _) = outcome else { continue }
+      batch.messages += 1
+      batch.freshSamples += fresh
+      batch.duplicateSamples += duplicates
+      batch.alertEvents += lines.count
+      alertLines += lines
+    }
+    tally.withLock { $0.add(batch) }
+    acknowledgements.note(group.acknowledgements)
+    for acknowledgement in group.acknowledgements { reportGap(acknowledgement) }
+    return alertLines
+  }
 
   /// Counts and logs one committed outcome and notes its acknowledgement; returns its alert events, for the caller
   /// to emit (the writer emits a whole batch's at once: one journal catch-up per batch).

@@ -88,22 +88,38 @@ public final class IngestPipeline: Sendable {
   /// Commits decoded readings in one transaction (group commit), in order; all or nothing: when it throws, nothing
   /// of any of them is kept and no engine state or watermark moves. One outcome per reading.
   public func commit(_ readings: [(reading: DecodedReading, receivedAt: Timestamp)]) throws -> [IngestOutcome] {
+    try commitGroup(readings).outcomes
+  }
+
+  /// A committed group: one outcome per reading, and per probe whose agent numbered its samples the acknowledgement as
+  /// the group leaves it (what the agent is told; the outcomes' own acknowledgements are the same, reading by reading).
+  public struct GroupOutcome: Sendable {
+    public var outcomes: [IngestOutcome]
+    public var acknowledgements: [Acknowledgement]
+  }
+
+  /// `commit`, with the acknowledgements of the whole group (see `GroupOutcome`).
+  public func commitGroup(_ readings: [(reading: DecodedReading, receivedAt: Timestamp)]) throws -> GroupOutcome {
     try commitLock.withLock { _ in
-      var batch = PendingBatch()
-      // Every sample time of the batch per room, so each room's lot placements are read once per batch.
-      for (reading, _) in readings {
-        let room = "\(reading.key.site)/\(reading.key.room)"
-        for sample in reading.samples { batch.span(room, covers: sample.ts) }
-      }
+      var batch = PendingBatch(readings.map(\.reading))
+      engineStates.withLock { batch.loadEngineStates(from: $0) }
+      watermarks.withLock { batch.loadTrackers(from: $0) }
       let outcomes = try store.write { tx in
-        let outcomes = try readings.map { try stage($0.reading, receivedAt: $0.receivedAt, tx: tx, batch: &batch) }
+        var lotRules = LotRuleRunner(products: products, tx: tx)
+        var outcomes: [IngestOutcome] = []
+        outcomes.reserveCapacity(readings.count)
+        for (index, (reading, receivedAt)) in readings.enumerated() {
+          outcomes.append(
+            try stage(reading, at: index, receivedAt: receivedAt, tx: tx, batch: &batch, lotRules: &lotRules))
+        }
+        try lotRules.save()
         try batch.save(tx)
         return outcomes
       }
       // Committed: the engine and the watermarks move on.
-      engineStates.withLock { states in for (probe, pending) in batch.states { states[probe] = pending.state } }
-      watermarks.withLock { trackers in for (probe, pending) in batch.trackers { trackers[probe] = pending.tracker } }
-      return outcomes
+      engineStates.withLock { batch.storeEngineStates(into: &$0) }
+      watermarks.withLock { batch.storeTrackers(into: &$0) }
+      return GroupOutcome(outcomes: outcomes, acknowledgements: batch.acknowledgements(readings.map(\.reading)))
     }
   }
 
@@ -137,112 +153,43 @@ public final class IngestPipeline: Sendable {
     }
   }
 
-  /// Stores one reading and evaluates its fresh samples inside `tx`, against the state `batch` holds for its probe
-  /// (the committed state on first sight in this batch).
-  private func stage(_ reading: DecodedReading, receivedAt: Timestamp, tx: IngestTransaction, batch: inout PendingBatch)
-    throws -> IngestOutcome
-  {
+  /// Stores the batch's reading number `index` and evaluates its fresh samples inside `tx`, against the state `batch`
+  /// holds for its probe (the committed state on first sight in this batch).
+  private func stage(
+    _ reading: DecodedReading, at index: Int, receivedAt: Timestamp, tx: IngestTransaction,
+    batch: inout PendingBatch, lotRules: inout LotRuleRunner
+  ) throws -> IngestOutcome {
     let key = reading.key
-    let probe = ProbeKey(site: key.site, sensor: key.sensor)
-    let acknowledges = reading.agent != nil && reading.samples.allSatisfy { $0.seq != nil }
-    let source = try batch.sourceID(for: key, agent: reading.agent, tx)
+    let probe = batch.probe(ofReading: index)
+    let source = try batch.sourceID(probe, key: key, agent: reading.agent, tx)
     let fresh = try tx.insertNew(reading.samples, source: source, receivedAt: receivedAt)
     var acknowledgement: Acknowledgement?
-    if acknowledges, let agent = reading.agent {
-      var pending = batch.trackers[probe] ?? .init(tracker: watermarks.withLock { $0[probe] } ?? WatermarkTracker())
-      pending.source = source
-      if pending.tracker.record(stored: fresh.compactMap(\.seq), floor: reading.floor) { pending.changed = true }
-      batch.trackers[probe] = pending
+    if let agent = reading.agent, reading.samples.allSatisfy({ $0.seq != nil }) {
+      let tracker = batch.record(probe, stored: fresh.compactMap(\.seq), floor: reading.floor)
       acknowledgement = Acknowledgement(
-        site: key.site, agent: agent, sensor: key.sensor, watermark: pending.tracker.watermark,
-        gap: pending.tracker.gap.map { $0.firstMissing...$0.highestStored })
+        site: key.site, agent: agent, sensor: key.sensor, watermark: tracker.watermark,
+        gap: tracker.gap.map { $0.firstMissing...$0.highestStored })
     }
     var lines: [AlertLine] = []
     if !fresh.isEmpty {
-      var pending = batch.states[probe] ?? .init(state: engineStates.withLock { $0[probe] } ?? SensorRuleState())
-      let before = pending.state
-      var lotRules = LotRuleRunner(products: products, tx: tx)
-      let occupancy = try batch.occupancy(ofRoom: key, tx)
+      let room = batch.room(ofReading: index)
+      let occupancy = try batch.occupancy(room, tx)
       for sample in fresh {
         // The lots in the room at the sample's time decide the limits it is judged against: the probe's band alerts
         // by the strictest of their profiles, naming the lots whose own limits it crossed; each lot's budget and
         // treatment clock by its own profile.
-        let room = products.room(for: key, lots: occupancy.lots(at: sample.ts))
-        for event in AlertEngine.process(sample, key: key, profile: room.profile, state: &pending.state) {
-          let recorded = try tx.apply(event, lots: room.lots(for: event))
-          lines.append(AlertLine(topic: Topics.alert(site: key.site, room: key.room), line: recorded.line))
+        let shared = batch.sharedRoom(room, lots: occupancy.lots(at: sample.ts)) { products.room(for: key, lots: $0) }
+        for event in batch.process(sample, key: key, profile: shared.profile, probe: probe) {
+          let line = try tx.apply(event, lots: shared.lots(for: event)).line
+          lines.append(AlertLine(topic: Topics.alert(site: key.site, room: key.room), line: line))
         }
-        for recorded in try lotRules.apply(sample, key: key, room: room) {
+        for recorded in try lotRules.apply(sample, key: key, room: shared) {
           lines.append(AlertLine(topic: Topics.alert(site: key.site, room: key.room), line: recorded.line))
         }
       }
-      try lotRules.save()
-      if pending.state != before {
-        pending.changed = true
-        pending.source = source
-      }
-      batch.states[probe] = pending
     }
     return .stored(
       fresh: fresh.count, duplicates: reading.samples.count - fresh.count, alertLines: lines,
       acknowledgement: acknowledgement)
-  }
-}
-
-/// What a batch changed, per probe, before it commits: saved once per probe at the end of the transaction, and
-/// handed to the pipeline's memory only after the commit.
-private struct PendingBatch {
-  struct EngineState {
-    var state: SensorRuleState
-    var changed = false
-    var source: Int64 = 0
-  }
-
-  struct Watermark {
-    var tracker: WatermarkTracker
-    var changed = false
-    var source: Int64 = 0
-  }
-
-  var states: [ProbeKey: EngineState] = [:]
-  var trackers: [ProbeKey: Watermark] = [:]
-  /// Source ids already looked up (or created) in this transaction, by probe, with the room and agent last stored.
-  private var sources: [ProbeKey: (id: Int64, room: String, agent: String?)] = [:]
-  /// Per "site/room": the earliest and latest sample time of the batch, then the placements read for that span.
-  private var spans: [String: ClosedRange<Int64>] = [:]
-  private var occupancies: [String: RoomOccupancy] = [:]
-
-  mutating func span(_ room: String, covers time: Timestamp) {
-    let ms = time.milliseconds
-    spans[room] = spans[room].map { min($0.lowerBound, ms)...max($0.upperBound, ms) } ?? ms...ms
-  }
-
-  /// `tx.sourceID`, asked again only when the probe's room or agent differs from the last message of the batch
-  /// (so the source row always follows the latest message, as without the cache).
-  mutating func sourceID(for key: SensorKey, agent: String?, _ tx: IngestTransaction) throws -> Int64 {
-    let probe = ProbeKey(site: key.site, sensor: key.sensor)
-    if let known = sources[probe], known.room == key.room, agent == nil || agent == known.agent { return known.id }
-    let id = try tx.sourceID(for: key, agent: agent)
-    sources[probe] = (id, key.room, agent ?? sources[probe]?.agent)
-    return id
-  }
-
-  /// The lots placed in the probe's room over the batch's span of sample times, read once per room.
-  mutating func occupancy(ofRoom key: SensorKey, _ tx: IngestTransaction) throws -> RoomOccupancy {
-    let room = "\(key.site)/\(key.room)"
-    if let known = occupancies[room] { return known }
-    let span = spans[room] ?? 0...0
-    let occupancy = try tx.occupancy(
-      ofRoom: key.site, key.room, from: Timestamp(milliseconds: span.lowerBound),
-      to: Timestamp(milliseconds: span.upperBound))
-    occupancies[room] = occupancy
-    return occupancy
-  }
-
-  func save(_ tx: IngestTransaction) throws {
-    for pending in states.values where pending.changed { try tx.saveEngineState(pending.state, source: pending.source) }
-    for pending in trackers.values where pending.changed {
-      try tx.saveWatermark(pending.tracker.watermark, source: pending.source)
-    }
   }
 }

@@ -16,9 +16,16 @@ public struct WatermarkTracker: Sendable, Equatable {
 
   /// Records freshly stored numbers and the agent's floor; returns whether the watermark moved.
   @discardableResult
-  public mutating func record<S: Sequence>(stored numbers: S, floor: Int64? = nil) -> Bool where S.Element == Int64 {
+  public mutating func record(stored numbers: [Int64], floor: Int64? = nil) -> Bool {
     let before = watermark
-    for number in numbers where number > watermark { pending.insert(number) }
+    for number in numbers where number > watermark {
+      // The usual case, numbers arriving in order with nothing pending, touches no set.
+      if number == watermark + 1 && pending.isEmpty {
+        watermark = number
+      } else {
+        pending.insert(number)
+      }
+    }
     if let floor, floor - 1 > watermark {
       watermark = floor - 1
       pending = pending.filter { $0 > watermark }

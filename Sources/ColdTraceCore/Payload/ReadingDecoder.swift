@@ -55,14 +55,37 @@ public enum ReadingDecoder {
     payload.withUnsafeBytes { decode(topic: topic, payload: $0, now: now) }
   }
 
+  /// Decodes one reading message as `decode(topic:payload:now:)` does, taking the topic's sensor from `topics` when
+  /// it was parsed before (the collector's network thread keeps one cache for every message).
+  public static func decode(
+    topic: String, payload: UnsafeRawBufferPointer, now: Timestamp, topics: inout ReadingTopicCache
+  ) -> Result<DecodedReading, PayloadRejection> {
+    Result { () throws(PayloadRejection) in
+      try checkSize(payload)
+      return try decodeDocument(payload, key: topics.sensorKey(from: topic), now: now)
+    }
+  }
+
   static func decodeOrThrow(
     topic: String, payload: UnsafeRawBufferPointer, now: Timestamp
   ) throws(PayloadRejection) -> DecodedReading {
+    try checkSize(payload)
+    return try decodeDocument(payload, key: ReadingTopic.sensorKey(from: topic), now: now)
+  }
+
+  private static func checkSize(_ payload: UnsafeRawBufferPointer) throws(PayloadRejection) {
     guard payload.count <= maxPayloadBytes else {
       throw PayloadRejection(
         .tooLarge, "payload is \(payload.count) bytes; the limit is \(maxPayloadBytes) (256 KiB)")
     }
-    let key = try ReadingTopic.sensorKey(from: topic)
+  }
+
+  private static func decodeDocument(
+    _ payload: UnsafeRawBufferPointer, key: SensorKey, now: Timestamp
+  ) throws(PayloadRejection) -> DecodedReading {
+    if let fields = JSONParser.scanSingleSample(payload) {
+      return try decodeSingleSample(fields, key: key, now: now)
+    }
     let document: JSONValue
     do throws(JSONParseError) {
       document = try JSONParser.parse(payload)
@@ -94,15 +117,14 @@ public enum ReadingDecoder {
       default: break
       }
     }
+    guard let samplesValue else {
+      return try decodeSingleSample(
+        ReadingFields(version: version, agent: agentValue, floor: floorValue), object: object, key: key, now: now)
+    }
     try checkVersion(version)
     let agent = try decodeAgent(agentValue)
     let limit = FutureLimit(now: now)
     let floor = try SampleDecoder(position: nil, limit: limit).decodeSeq(floorValue, field: "floor")
-
-    guard let samplesValue else {
-      let sample = try SampleDecoder(position: nil, limit: limit).decode(object)
-      return DecodedReading(key: key, agent: agent, samples: [sample], isBatch: false, floor: floor)
-    }
     guard case .array(let elements) = samplesValue else {
       throw PayloadRejection(.wrongType, "samples must be an array, got \(samplesValue.typeName)")
     }
@@ -112,6 +134,24 @@ public enum ReadingDecoder {
     }
     return DecodedReading(
       key: key, agent: agent, samples: try decodeBatch(elements, limit: limit), isBatch: true, floor: floor)
+  }
+
+  /// A single-sample payload from its fields (the sample's own fields from `object` when given, else from
+  /// `fields.sample`); the same checks in the same order whichever path found the fields.
+  private static func decodeSingleSample(
+    _ fields: ReadingFields, object: JSONObject? = nil, key: SensorKey, now: Timestamp
+  ) throws(PayloadRejection) -> DecodedReading {
+    try checkVersion(fields.version)
+    let agent = try decodeAgent(fields.agent)
+    let decoder = SampleDecoder(position: nil, limit: FutureLimit(now: now))
+    let floor = try decoder.decodeSeq(fields.floor, field: "floor")
+    let sample: Sample
+    if let object {
+      sample = try decoder.decode(object)
+    } else {
+      sample = try decoder.decode(fields.sample)
+    }
+    return DecodedReading(key: key, agent: agent, samples: [sample], isBatch: false, floor: floor)
   }
 
   private static func checkVersion(_ version: JSONValue?) throws(PayloadRejection) {

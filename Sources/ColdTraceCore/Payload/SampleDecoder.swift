@@ -11,27 +11,28 @@ struct SampleDecoder {
   static let unixSecondsRange: ClosedRange<Double> = -62_167_219_200...253_402_300_799.999
 
   func decode(_ object: JSONObject) throws(PayloadRejection) -> Sample {
-    var seqValue: JSONValue? = nil
-    var tsValue: JSONValue? = nil
-    var tempValue: JSONValue? = nil
-    var rhValue: JSONValue? = nil
-    var errorValue: JSONValue? = nil
+    var fields = SampleFields()
     for member in object.members {
       if case .null = member.value { continue }
       switch member.key {
-      case "seq": seqValue = member.value
-      case "ts": tsValue = member.value
-      case "temp_c": tempValue = member.value
-      case "rh_pct": rhValue = member.value
-      case "error": errorValue = member.value
+      case "seq": fields.seq = member.value
+      case "ts": fields.ts = member.value
+      case "temp_c": fields.tempC = member.value
+      case "rh_pct": fields.rhPct = member.value
+      case "error": fields.error = member.value
       default: break
       }
     }
-    let seq = try decodeSeq(seqValue)
-    let ts = try decodeTimestamp(tsValue)
-    let tempC = try decodeMeasurement(tempValue, field: "temp_c", range: ReadingDecoder.temperatureRange, unit: "°C")
-    let rhPct = try decodeMeasurement(rhValue, field: "rh_pct", range: ReadingDecoder.humidityRange, unit: "%")
-    let error = try decodeError(errorValue)
+    return try decode(fields)
+  }
+
+  func decode(_ fields: SampleFields) throws(PayloadRejection) -> Sample {
+    let seq = try decodeSeq(fields.seq)
+    let ts = try decodeTimestamp(fields.ts)
+    let tempC = try decodeMeasurement(
+      fields.tempC, field: "temp_c", range: ReadingDecoder.temperatureRange, unit: "°C")
+    let rhPct = try decodeMeasurement(fields.rhPct, field: "rh_pct", range: ReadingDecoder.humidityRange, unit: "%")
+    let error = try decodeError(fields.error)
     guard tempC != nil || rhPct != nil || error != nil else {
       throw rejection(.noValues, "the sample has none of temp_c, rh_pct or error")
     }

@@ -73,10 +73,10 @@ public struct IngestTransaction {
     try db.cachedStatement(sql: "UPDATE sources SET acked_seq = ? WHERE id = ?").execute(arguments: [watermark, source])
   }
 
+  /// Saves a probe's engine state in its compact binary form (`SensorRuleState.binaryEncoded`).
   public func saveEngineState(_ state: SensorRuleState, source: Int64) throws {
-    let blob = try JSONEncoder().encode(state)
     try db.cachedStatement(sql: "INSERT OR REPLACE INTO engine_state (source_id, state) VALUES (?, ?)")
-      .execute(arguments: [source, blob])
+      .execute(arguments: [source, Data(state.binaryEncoded())])
   }
 
   /// Applies one engine event to the alerts table (a new alert, an escalation, a resolution) and records it as an

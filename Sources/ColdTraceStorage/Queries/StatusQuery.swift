@@ -121,7 +121,8 @@ extension SQLiteStore {
       {
         let key = ProbeKey(site: row["site"], sensor: row["sensor"])
         let blob: Data = row["state"]
-        states[key] = try decoder.decode(SensorRuleState.self, from: blob)
+        // The binary form since it was introduced; JSON from collectors before it.
+        states[key] = try SensorRuleState(binary: blob) ?? decoder.decode(SensorRuleState.self, from: blob)
       }
       return states
     }

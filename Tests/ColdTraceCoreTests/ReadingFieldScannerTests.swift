@@ -1,0 +1,92 @@
+import Testing
+
+@testable import ColdTraceCore
+
+/// The collector's fast path (`JSONParser.scanSingleSample`) must see exactly what the general parser sees, or step
+/// aside: wherever it returns fields, the general parse is an object with only those keys and the same values.
+@Suite("Reading field scanner (the single-sample fast path)")
+struct ReadingFieldScannerTests {
+  let ts = Timestamp(milliseconds: 1_795_923_600_000)
+
+  @Test("takes what the agent and coldtrace-sim send, and decodes it exactly as the general path does")
+  func takesAgentPayloads() throws {
+    let samples = [
+      Sample(seq: 1842, ts: ts, tempC: 3.42, rhPct: 91.8), Sample(seq: 7, ts: ts, tempC: -0.5),
+      Sample(seq: 8, ts: ts, error: "CRC \"failed\"\n3×"), Sample(seq: nil, ts: ts, rhPct: 0),
+    ]
+    for sample in samples {
+      for floor in [nil, Int64(3)] {
+        let payload = Array(ReadingEncoder.encode(agent: "hx-edge-1", sample: sample, floor: floor).utf8)
+        let fields = try #require(payload.withUnsafeBytes { JSONParser.scanSingleSample($0) })
+        try expectAgrees(fields, with: payload)
+        let decoded = try ReadingDecoder.decode(
+          topic: "coldtrace/v1/reading/hx/cold1/probe-1", payload: payload, now: ts
+        ).get()
+        #expect(decoded.samples == [sample])
+        #expect(decoded.agent == "hx-edge-1")
+        #expect(decoded.floor == floor)
+      }
+    }
+  }
+
+  @Test(
+    "steps aside for batches, unknown or duplicate or escaped keys, and malformed JSON",
+    arguments: [
+      #"{"v":1,"samples":[{"ts":1,"temp_c":1}]}"#, #"{"v":1,"ts":1,"temp_c":1,"extra":2}"#,
+      #"{"v":1,"ts":1,"temp_c":1,"ts":2}"#, #"{"v":1,"t\u0073":1,"temp_c":1}"#, #"{"v":1,"ts":1,"temp_c":1"#,
+      #"{"v":1,"ts":1,"temp_c":1}x"#, "\u{FEFF}{\"v\":1,\"ts\":1,\"temp_c\":1}", "{}", "[]", #"{"v":1,"ts":NaN}"#,
+      #"{"v":1,,"ts":1}"#, "",
+    ])
+  func stepsAside(_ payload: String) {
+    #expect(Array(payload.utf8).withUnsafeBytes { JSONParser.scanSingleSample($0) } == nil)
+  }
+
+  @Test("agrees with the general parser on 20,000 mutations of agent payloads")
+  func agreesOnMutations() throws {
+    var random = SplitMix64(seed: 8)
+    let base = [
+      ReadingEncoder.encode(agent: "hx-edge-1", sample: Sample(seq: 1842, ts: ts, tempC: 3.42, rhPct: 91.8)),
+      ReadingEncoder.encode(agent: "a", sample: Sample(seq: nil, ts: ts, error: "e"), floor: 9),
+      #" { "rh_pct" : null , "ts" : 1795923600.5 , "temp_c" : -1e1 , "v" : 1 } "#,
+    ].map { Array($0.utf8) }
+    let alphabet = Array(#"{}[]":,.-+eE0123456789 \nnulltruefalsevtsagentseqtemp_crh_pcterrorfloor"#.utf8)
+    var taken = 0
+    for round in 0..<20_000 {
+      var payload = base[round % base.count]
+      for _ in 0...Int(random.next() % 3) {
+        let position = Int(random.next() % UInt64(payload.count + 1))
+        let byte = alphabet[Int(random.next() % UInt64(alphabet.count))]
+        switch random.next() % 3 {
+        case 0 where position < payload.count: payload[position] = byte
+        case 1 where position < payload.count: payload.remove(at: position)
+        default: payload.insert(byte, at: position)
+        }
+      }
+      guard let fields = payload.withUnsafeBytes({ JSONParser.scanSingleSample($0) }) else { continue }
+      taken += 1
+      try expectAgrees(fields, with: payload)
+    }
+    #expect(taken > 1_000, "the mutations should leave many payloads on the fast path; \(taken) were")
+  }
+
+  /// The general parse of `payload` is an object whose members are exactly the scanned fields.
+  private func expectAgrees(_ fields: ReadingFields, with payload: [UInt8]) throws {
+    let document = try JSONParser.parse(payload)
+    guard case .object(let object) = document else {
+      Issue.record("the general parser read \(document.typeName) where the scanner read an object")
+      return
+    }
+    let scanned: [String: JSONValue?] = [
+      "v": fields.version, "agent": fields.agent, "floor": fields.floor, "seq": fields.sample.seq,
+      "ts": fields.sample.ts, "temp_c": fields.sample.tempC, "rh_pct": fields.sample.rhPct,
+      "error": fields.sample.error,
+    ]
+    for member in object.members {
+      #expect(scanned.keys.contains(member.key), "the scanner passed over the key \(member.key)")
+    }
+    for (key, value) in scanned {
+      let general = object[key].flatMap { $0 == .null ? nil : $0 }
+      #expect(value == general, "\(key): scanner \(String(describing: value)), parser \(String(describing: general))")
+    }
+  }
+}
