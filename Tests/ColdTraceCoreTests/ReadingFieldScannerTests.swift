@@ -35,7 +35,7 @@ struct ReadingFieldScannerTests {
       #"{"v":1,"samples":[{"ts":1,"temp_c":1}]}"#, #"{"v":1,"ts":1,"temp_c":1,"extra":2}"#,
       #"{"v":1,"ts":1,"temp_c":1,"ts":2}"#, #"{"v":1,"t\u0073":1,"temp_c":1}"#, #"{"v":1,"ts":1,"temp_c":1"#,
       #"{"v":1,"ts":1,"temp_c":1}x"#, "\u{FEFF}{\"v\":1,\"ts\":1,\"temp_c\":1}", "{}", "[]", #"{"v":1,"ts":NaN}"#,
-      #"{"v":1,,"ts":1}"#, "",
+      #"{"v":1,,"ts":1}"#, "", "{\"v\u{0}\":1,\"ts\":1,\"temp_c\":1}",
     ])
   func stepsAside(_ payload: String) {
     #expect(Array(payload.utf8).withUnsafeBytes { JSONParser.scanSingleSample($0) } == nil)
@@ -49,7 +49,8 @@ struct ReadingFieldScannerTests {
       ReadingEncoder.encode(agent: "a", sample: Sample(seq: nil, ts: ts, error: "e"), floor: 9),
       #" { "rh_pct" : null , "ts" : 1795923600.5 , "temp_c" : -1e1 , "v" : 1 } "#,
     ].map { Array($0.utf8) }
-    let alphabet = Array(#"{}[]":,.-+eE0123456789 \nnulltruefalsevtsagentseqtemp_crh_pcterrorfloor"#.utf8)
+    let alphabet =
+      Array(#"{}[]":,.-+eE0123456789 \nnulltruefalsevtsagentseqtemp_crh_pcterrorfloor"#.utf8) + [0, 0x1F, 0xC3, 0xFF]
     var taken = 0
     for round in 0..<20_000 {
       var payload = base[round % base.count]

@@ -44,7 +44,7 @@ extension JSONParser {
       index += 1
       skipWhitespace()
       var value: JSONValue? = try parseValue(depth: 1)
-      if value == .null { value = nil }
+      if case .null? = value { value = nil }
       switch field {
       case .version: fields.version = value
       case .agent: fields.agent = value
@@ -67,8 +67,27 @@ extension JSONParser {
     return index == bytes.count ? fields : nil
   }
 
-  private enum Field: UInt8 {
+  private enum Field: UInt8, CaseIterable {
     case version, agent, floor, seq, ts, tempC, rhPct, error
+
+    var name: String {
+      switch self {
+      case .version: "v"
+      case .agent: "agent"
+      case .floor: "floor"
+      case .seq: "seq"
+      case .ts: "ts"
+      case .tempC: "temp_c"
+      case .rhPct: "rh_pct"
+      case .error: "error"
+      }
+    }
+
+    /// Each field by its name's bytes packed little-endian into an integer (every name is at most 8 bytes).
+    static let byPackedName: [UInt64: Field] = Dictionary(
+      uniqueKeysWithValues: allCases.map { field in
+        (field.name.utf8.reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }, field)
+      })
   }
 
   /// A key without escapes that names a known field; `nil` for anything else.
@@ -79,21 +98,12 @@ extension JSONParser {
     while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\") { end += 1 }
     guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else { return nil }
     index = end + 1
-    let key = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
-    switch key.count {
-    case 1: return key.elementsEqual("v".utf8) ? .version : nil
-    case 2: return key.elementsEqual("ts".utf8) ? .ts : nil
-    case 3: return key.elementsEqual("seq".utf8) ? .seq : nil
-    case 5:
-      if key.elementsEqual("agent".utf8) { return .agent }
-      if key.elementsEqual("floor".utf8) { return .floor }
-      if key.elementsEqual("error".utf8) { return .error }
-      return nil
-    case 6:
-      if key.elementsEqual("temp_c".utf8) { return .tempC }
-      if key.elementsEqual("rh_pct".utf8) { return .rhPct }
-      return nil
-    default: return nil
-    }
+    // A key of up to 8 bytes read as one little-endian integer, compared with each field's name read the same way.
+    guard end - start <= 8 else { return nil }
+    var packed: UInt64 = 0
+    for offset in (start..<end).reversed() { packed = packed << 8 | UInt64(bytes[offset]) }
+    // Same bytes and same length: a name padded with NUL bytes packs to the same integer.
+    guard let field = Field.byPackedName[packed], field.name.utf8.count == end - start else { return nil }
+    return field
   }
 }
