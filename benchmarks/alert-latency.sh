@@ -44,7 +44,7 @@ for line in sys.stdin.buffer:
 sleep 0.3
 rate=$(python3 -c "print($per_second / $sensors)")
 "$bin/coldtrace-sim" load --broker "mqtt://127.0.0.1:$port" --sensors $sensors --rate "$rate" --duration "$seconds" \
-  --event-step 60 --excursion-every 40 --publish-log "$work/sent.txt" > "$work/load.txt"
+  --event-step 60 --excursion-every 40 --publish-log "$work/sent.txt" --announce-outbox > "$work/load.txt"
 # A collector that fell behind is still working: wait until it stored every reading, then for its last lines.
 total=$(wc -l < "$work/sent.txt")
 deadline=$(( $(date +%s) + 300 ))

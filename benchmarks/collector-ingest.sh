@@ -29,7 +29,7 @@ now() { date +%s.%N; }
 rate_of() { python3 -c "print(f'{$1 / ($3 - $2):.0f}')"; }
 load() {  # $1 = batch, $2 = seed
   "$bin/coldtrace-sim" load --broker "mqtt://127.0.0.1:$port" --sites 1 --sensors $sensors --rate "$rate" \
-    --duration 5 --batch "$1" --seed "$2" > "$work/load-$2.txt"
+    --duration 5 --batch "$1" --seed "$2" --announce-outbox > "$work/load-$2.txt"
 }
 
 # Every consumer drains the same kind of backlog: readings queued by the broker in its persistent session while it

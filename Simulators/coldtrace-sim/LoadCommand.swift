@@ -20,7 +20,8 @@ struct LoadCommand: ParsableCommand {
       broker did not acknowledge every message.
       For alert latency: --event-step S spaces samples S seconds apart in event time, ending now (fast-forwarded \
       history); --excursion-every N makes the second half of every N samples of a sensor read 9 °C, so alerts open \
-      and resolve; --publish-log writes `topic seq ts_ms sent_us` for every sample (wall clock, microseconds).
+      and resolve; --publish-log writes `topic seq ts_ms sent_us` for every sample (wall clock, microseconds); \
+      --announce-outbox makes the collector treat the simulated agents as outbox-keeping agents (group commit).
       Examples:
         coldtrace-sim load --broker mqtt://127.0.0.1:1883 --sites 2 --sensors 5 --rate 2 --duration 10 --batch 4
         coldtrace-sim load --broker mqtt://127.0.0.1:1883 --sensors 20 --rate 100 --duration 20 --event-step 60 \
@@ -43,6 +44,13 @@ struct LoadCommand: ParsableCommand {
   var excursionEvery: Int?
   @Option(help: ArgumentHelp("Write each sample's topic, seq, ts and send time here.", valueName: "path"))
   var publishLog: String?
+  @Flag(
+    help: """
+      Announce each simulated agent online with a durable outbox (retained status, as coldtrace-agent does), so \
+      the collector batches its readings as it batches real agents'. The load generator keeps no outbox: use it \
+      for throughput runs, not where the collector may be killed.
+      """)
+  var announceOutbox = false
 
   func validate() throws {
     guard (1...99).contains(sites) else { throw ValidationError("--sites must be within 1–99") }
@@ -61,6 +69,15 @@ struct LoadCommand: ParsableCommand {
     let client = try connect(address)
     defer { client.stop() }
     let plan = LoadPlan(sites: sites, sensors: sensors)
+    if announceOutbox {
+      for agent in Set(plan.sensors.map(\.agent)).sorted() {
+        let site = plan.sensors.first { $0.agent == agent }!.key.site
+        let status =
+          "{\"state\":\"online\",\"agent\":\(JSONText.quoted(agent)),\"version\":\"sim\","
+          + "\"ts\":\(JSONText.quoted(WallClock.now().rfc3339)),\"outbox\":{\"pending\":0,\"dropped\":0}}"
+        try client.publish(topic: Topics.status(site: site, agent: agent), payload: Array(status.utf8), retain: true)
+      }
+    }
     let samplesPerSensor = max(1, Int((duration * rate).rounded()))
     let step = eventStep ?? 1 / rate
     // Fast-forwarded history ends now, so no timestamp runs ahead of the collector's clock.

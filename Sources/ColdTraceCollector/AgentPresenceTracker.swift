@@ -4,19 +4,23 @@ import Synchronization
 
 /// Follows agents' retained status messages (`coldtrace/v1/status/<site>/<agent>`) and raises `agent_offline` after
 /// the grace period, resolving it when the agent says `online` again.
+///
+/// It also remembers which agents keep a durable outbox (their `online` status carries `"outbox":{...}`): only their
+/// readings may be acknowledged to the broker before they are committed, since only they send again what the
+/// collector's own acknowledgement did not cover. The set is kept in the database, for the first messages after a
+/// restart, and only grows.
 final class AgentPresenceTracker: Sendable {
-  private struct AgentID: Hashable {
-    var site: String
-    var agent: String
-  }
+  private typealias AgentID = AgentKey
 
   let rule: AgentPresenceRule
   let store: SQLiteStore
   private let agents = Mutex<[AgentID: AgentPresenceRule.Presence]>([:])
+  private let withOutbox: Mutex<Set<AgentKey>>
 
   init(rule: AgentPresenceRule, store: SQLiteStore) throws {
     self.rule = rule
     self.store = store
+    self.withOutbox = Mutex(try store.agentsWithOutbox())
     // Alerts left open by a previous run stay open until the agent says online.
     var open = AlertFilter()
     open.state = .open
@@ -44,6 +48,12 @@ final class AgentPresenceTracker: Sendable {
     else { return false }
     let id = AgentID(site: site, agent: agent)
     let online = state == "online"
+    if case .object? = object["outbox"], !keepsOutbox(id) {
+      // Remembered before its readings are batched; if it cannot be stored, they are simply committed one by one.
+      if (try? store.write({ try $0.rememberOutbox(of: id) })) != nil {
+        withOutbox.withLock { _ = $0.insert(id) }
+      }
+    }
     agents.withLock { agents in
       var presence = agents[id] ?? .init(online: online, since: now)
       if presence.online != online || agents[id] == nil {
@@ -54,6 +64,9 @@ final class AgentPresenceTracker: Sendable {
     }
     return true
   }
+
+  /// Whether `agent` has announced a durable outbox.
+  func keepsOutbox(_ agent: AgentKey) -> Bool { withOutbox.withLock { $0.contains(agent) } }
 
   /// Opens or resolves `agent_offline` alerts due at `now`; returns the committed journal lines.
   func check(now: Timestamp) throws -> [AlertLine] {

@@ -16,7 +16,9 @@ import Synchronization
 /// No loss on SIGKILL. Agents' readings are committed in batches by a writer thread (group commit); their PUBACK may
 /// leave before the commit, because an agent keeps every sample until the collector's own acknowledgement
 /// (`coldtrace/v1/ack/...`, sent only for committed and fsynced readings) covers it, and sends it again otherwise.
-/// Other messages (third-party sources without `agent` and `seq`, payloads to quarantine) are committed on the MQTT
+/// That holds only for agents that keep such an outbox: those whose status announced one (`"outbox":{...}`).
+/// Other messages (third-party sources, publishers that number samples but announced no outbox, payloads to
+/// quarantine) are committed on the MQTT
 /// network thread before its handler returns; libmosquitto writes the PUBACK after that, so a message not committed
 /// is redelivered by the broker from the persistent session. Duplicates are expected and stored once.
 public final class CollectorService: Sendable {
@@ -169,10 +171,11 @@ public final class CollectorService: Sendable {
 
   /// Runs on the MQTT network thread.
   ///
-  /// A reading the end-to-end acknowledgement covers (an agent and a `seq` on every sample) goes to the writer
-  /// thread, which commits readings in batches: its PUBACK may leave first, because the agent keeps it until the
-  /// collector's acknowledgement says it is committed. Anything else (a third-party source, a payload to quarantine)
-  /// is committed here before returning, so its PUBACK leaves only after the commit.
+  /// A reading the end-to-end acknowledgement covers (a `seq` on every sample, from an agent that announced a
+  /// durable outbox) goes to the writer thread, which commits readings in batches: its PUBACK may leave first, because
+  /// the agent keeps it until the collector's acknowledgement says it is committed. Anything else (a third-party
+  /// source, a publisher without an outbox, a payload to quarantine) is committed here before returning, so its
+  /// PUBACK leaves only after the commit.
   func handle(_ message: ReceivedMessage) {
     if message.topic.hasPrefix(Self.statusPrefix) {
       if !presence.receive(topic: message.topic, payload: message.payload, now: clock()) {
@@ -184,7 +187,10 @@ public final class CollectorService: Sendable {
     let decoded = topics.withLock { topics in
       ReadingDecoder.decode(topic: message.topic, payload: message.payload, now: receivedAt, topics: &topics)
     }
-    if case .success(let reading) = decoded, reading.agent != nil, reading.samples.allSatisfy({ $0.seq != nil }) {
+    if case .success(let reading) = decoded, let agent = reading.agent,
+      reading.samples.allSatisfy({ $0.seq != nil }),
+      presence.keepsOutbox(AgentKey(site: reading.key.site, agent: agent))
+    {
       let item = IngestQueue.Item(
         topic: message.topic, payload: Array(message.payload), reading: reading, receivedAt: receivedAt)
       if queue.put(item) { return }

@@ -3,10 +3,10 @@ import Foundation
 
 /// Decoded readings handed from the MQTT network thread to the writer thread, which commits them in batches.
 ///
-/// Only readings the end-to-end acknowledgement covers (an agent and a `seq` on every sample) go through the queue:
-/// their PUBACK leaves before they are committed, and if the collector dies first the agent sends them again because
-/// no acknowledgement came back. Bounded: when `capacity` readings wait, `put` blocks the network thread, so the
-/// broker holds the rest.
+/// Only readings the end-to-end acknowledgement covers (a `seq` on every sample, from an agent that announced a
+/// durable outbox) go through the queue: their PUBACK leaves before they are committed, and if the collector dies
+/// first the agent sends them again because no acknowledgement came back. Bounded: when `capacity` readings wait,
+/// `put` blocks the network thread, so the broker holds the rest.
 ///
 /// The writer gathers: once something waits, it waits up to `gatherSeconds` more for a full batch of `batchLimit`, so
 /// under load each transaction (and each save of engine state and watermarks) covers many readings instead of a few,

@@ -6,11 +6,13 @@ import Synchronization
 import TestSupport
 import Testing
 
-/// The collector killed with SIGKILL mid-stream, twice, and restarted: every reading of a third-party publisher the
-/// broker accepted is stored, and none twice.
+/// The collector killed with SIGKILL mid-stream, twice, and restarted: every reading of a publisher that keeps no
+/// outbox (a third-party source, or one that names an agent and numbers its samples but never announced an outbox)
+/// the broker accepted is stored, and none twice.
 @Suite(.serialized, .timeLimit(.minutes(10)))
 struct CollectorCrashTests {
-  @Test func sigkillMidStreamLosesNothingAndStoresNothingTwice() throws {
+  @Test(arguments: [nil, "foreign-logger"])
+  func sigkillMidStreamLosesNothingAndStoresNothingTwice(agent: String?) throws {
     let total = 3000
     let broker = try MosquittoBroker()
     defer { broker.stop() }
@@ -35,11 +37,13 @@ struct CollectorCrashTests {
         let seq = Int64(index / 2 + 1)
         let sample = Sample(seq: seq, ts: start.adding(seconds: Double(seq)), tempC: 3 + Double(index % 7) / 10)
         let key = SensorKey(site: "hongxuan", room: "cold2", sensor: sensor)
-        // A third-party publisher (no `agent`, no outbox): the collector must commit before the PUBACK leaves.
-        // Agents' readings are committed in batches behind the end-to-end acknowledgement instead; the fault suite's
-        // collector-SIGKILL case covers those with a real agent.
+        // A publisher without an outbox: the collector must commit before the PUBACK leaves. Readings of agents
+        // that announced an outbox are committed in batches behind the end-to-end acknowledgement instead; the fault
+        // suite's collector-SIGKILL case covers those with a real agent.
+        let agentField = agent.map { #""agent":"\#($0)","# } ?? ""
         let payload = Array(
-          #"{"v":1,"seq":\#(seq),"ts":"\#(sample.ts.rfc3339)","temp_c":\#(JSONText.number(sample.tempC!))}"#.utf8)
+          (#"{"v":1,\#(agentField)"seq":\#(seq),"ts":"\#(sample.ts.rfc3339)","#
+            + #""temp_c":\#(JSONText.number(sample.tempC!))}"#).utf8)
         _ = try? publisher.publish(topic: Topics.reading(key), payload: payload) { outcome in
           if outcome == .accepted { accepted.add(1, ordering: .relaxed) }
         }
@@ -69,6 +73,7 @@ struct CollectorCrashTests {
     }
     let log = facility.collectorLog
     #expect(log.contains("collector stopped"))
+    #expect(lastTotals(log).contains("batches=0"), "a publisher without an outbox went through group commit")
     print("crash test: \(total) readings published, \(readings.count) stored; final run: \(lastTotals(log))")
   }
 

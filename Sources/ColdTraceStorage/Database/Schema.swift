@@ -142,6 +142,13 @@ enum Schema {
       // `coldtrace alerts --since`: alerts still open or resolved since then, without reading the whole history.
       try db.execute(sql: "CREATE INDEX alerts_by_resolved ON alerts(resolved_ms)")
     }
+    migrator.registerMigration("v7-agent-outboxes") { db in
+      // Agents whose status announced a durable outbox: only their readings may be acknowledged to the broker before
+      // they are committed (group commit), because only they send again what the collector did not acknowledge.
+      try db.execute(
+        sql: "CREATE TABLE agent_outboxes (site TEXT NOT NULL, agent TEXT NOT NULL, PRIMARY KEY (site, agent)) "
+          + "WITHOUT ROWID")
+    }
     return migrator
   }
 }
