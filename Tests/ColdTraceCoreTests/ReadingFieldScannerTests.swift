@@ -2,9 +2,10 @@ import Testing
 
 @testable import ColdTraceCore
 
-/// The collector's fast path (`JSONParser.scanSingleSample`) must see exactly what the general parser sees, or step
-/// aside: wherever it returns fields, the general parse is an object with only those keys and the same values.
-@Suite("Reading field scanner (the single-sample fast path)")
+/// The collector's fast path (`JSONParser.scanReading`) must see exactly what the general parser sees, or step
+/// aside: wherever it returns fields, the general parse is an object with only those keys and the same values, and
+/// so is each sample of a batch.
+@Suite("Reading field scanner (the decoder's fast path)")
 struct ReadingFieldScannerTests {
   let ts = Timestamp(milliseconds: 1_795_923_600_000)
 
@@ -17,7 +18,7 @@ struct ReadingFieldScannerTests {
     for sample in samples {
       for floor in [nil, Int64(3)] {
         let payload = Array(ReadingEncoder.encode(agent: "hx-edge-1", sample: sample, floor: floor).utf8)
-        let fields = try #require(payload.withUnsafeBytes { JSONParser.scanSingleSample($0) })
+        let fields = try #require(payload.withUnsafeBytes { JSONParser.scanReading($0) })
         try expectAgrees(fields, with: payload)
         let decoded = try ReadingDecoder.decode(
           topic: "coldtrace/v1/reading/hx/cold1/probe-1", payload: payload, now: ts
@@ -29,16 +30,34 @@ struct ReadingFieldScannerTests {
     }
   }
 
+  @Test("takes agents' batches, and decodes them exactly as the general path does")
+  func takesBatches() throws {
+    let samples = (1...50).map {
+      Sample(seq: Int64($0), ts: ts.adding(seconds: Double($0) * 60), tempC: 3.5, rhPct: 90)
+    }
+    let payload = Array(ReadingEncoder.encodeBatch(agent: "hx-edge-1", samples: samples, floor: 1).utf8)
+    let fields = try #require(payload.withUnsafeBytes { JSONParser.scanReading($0) })
+    #expect(fields.samples?.count == 50)
+    try expectAgrees(fields, with: payload)
+    let decoded = try ReadingDecoder.decode(
+      topic: "coldtrace/v1/reading/hx/cold1/probe-1", payload: payload, now: ts.adding(seconds: 3600)
+    ).get()
+    #expect(decoded.samples == samples)
+    #expect(decoded.isBatch)
+  }
+
   @Test(
-    "steps aside for batches, unknown or duplicate or escaped keys, and malformed JSON",
+    "steps aside for unknown or duplicate or escaped keys, sample fields beside a batch, and malformed JSON",
     arguments: [
-      #"{"v":1,"samples":[{"ts":1,"temp_c":1}]}"#, #"{"v":1,"ts":1,"temp_c":1,"extra":2}"#,
+      #"{"v":1,"samples":[]}"#, #"{"v":1,"ts":1,"samples":[{"ts":1,"temp_c":1}]}"#,
+      #"{"v":1,"samples":[{"ts":1,"v":1}]}"#, #"{"v":1,"samples":[1]}"#, #"{"v":1,"samples":null}"#,
+      #"{"v":1,"samples":[{"ts":1,"temp_c":1},]}"#, #"{"v":1,"ts":1,"temp_c":1,"extra":2}"#,
       #"{"v":1,"ts":1,"temp_c":1,"ts":2}"#, #"{"v":1,"t\u0073":1,"temp_c":1}"#, #"{"v":1,"ts":1,"temp_c":1"#,
       #"{"v":1,"ts":1,"temp_c":1}x"#, "\u{FEFF}{\"v\":1,\"ts\":1,\"temp_c\":1}", "{}", "[]", #"{"v":1,"ts":NaN}"#,
       #"{"v":1,,"ts":1}"#, "", "{\"v\u{0}\":1,\"ts\":1,\"temp_c\":1}",
     ])
   func stepsAside(_ payload: String) {
-    #expect(Array(payload.utf8).withUnsafeBytes { JSONParser.scanSingleSample($0) } == nil)
+    #expect(Array(payload.utf8).withUnsafeBytes { JSONParser.scanReading($0) } == nil)
   }
 
   @Test("agrees with the general parser on 20,000 mutations of agent payloads")
@@ -48,6 +67,9 @@ struct ReadingFieldScannerTests {
       ReadingEncoder.encode(agent: "hx-edge-1", sample: Sample(seq: 1842, ts: ts, tempC: 3.42, rhPct: 91.8)),
       ReadingEncoder.encode(agent: "a", sample: Sample(seq: nil, ts: ts, error: "e"), floor: 9),
       #" { "rh_pct" : null , "ts" : 1795923600.5 , "temp_c" : -1e1 , "v" : 1 } "#,
+      ReadingEncoder.encodeBatch(
+        agent: "a", samples: [Sample(seq: 1, ts: ts, tempC: 1), Sample(seq: 2, ts: ts, rhPct: 2)], floor: 1),
+      #"{"samples" : [ {"ts":1,"error":"x"} , {"temp_c":null,"ts":2} ] ,"v":1}"#,
     ].map { Array($0.utf8) }
     let alphabet =
       Array(#"{}[]":,.-+eE0123456789 \nnulltruefalsevtsagentseqtemp_crh_pcterrorfloor"#.utf8) + [0, 0x1F, 0xC3, 0xFF]
@@ -63,7 +85,7 @@ struct ReadingFieldScannerTests {
         default: payload.insert(byte, at: position)
         }
       }
-      guard let fields = payload.withUnsafeBytes({ JSONParser.scanSingleSample($0) }) else { continue }
+      guard let fields = payload.withUnsafeBytes({ JSONParser.scanReading($0) }) else { continue }
       taken += 1
       try expectAgrees(fields, with: payload)
     }
@@ -83,11 +105,44 @@ struct ReadingFieldScannerTests {
       "error": fields.sample.error,
     ]
     for member in object.members {
-      #expect(scanned.keys.contains(member.key), "the scanner passed over the key \(member.key)")
+      #expect(
+        scanned.keys.contains(member.key) || member.key == "samples", "the scanner passed over the key \(member.key)")
     }
     for (key, value) in scanned {
       let general = object[key].flatMap { $0 == .null ? nil : $0 }
       #expect(value == general, "\(key): scanner \(String(describing: value)), parser \(String(describing: general))")
+    }
+    guard let samples = fields.samples else {
+      #expect(object["samples"] == nil || object["samples"] == .null, "the scanner passed over samples")
+      return
+    }
+    guard case .array(let elements)? = object["samples"], elements.count == samples.count else {
+      Issue.record(
+        "the scanner read \(samples.count) samples where the general parser read \(String(describing: object["samples"]))"
+      )
+      return
+    }
+    for (sample, element) in zip(samples, elements) {
+      guard case .object(let sampleObject) = element else {
+        Issue.record("the scanner read a sample where the general parser read \(element.typeName)")
+        continue
+      }
+      try expectAgrees(sample, with: sampleObject)
+    }
+  }
+
+  private func expectAgrees(_ sample: SampleFields, with object: JSONObject) throws {
+    let scanned: [String: JSONValue?] = [
+      "seq": sample.seq, "ts": sample.ts, "temp_c": sample.tempC, "rh_pct": sample.rhPct, "error": sample.error,
+    ]
+    for member in object.members {
+      #expect(scanned.keys.contains(member.key), "the scanner passed over the sample key \(member.key)")
+    }
+    for (key, value) in scanned {
+      let general = object[key].flatMap { $0 == .null ? nil : $0 }
+      #expect(
+        value == general,
+        "samples[]: \(key): scanner \(String(describing: value)), parser \(String(describing: general))")
     }
   }
 }

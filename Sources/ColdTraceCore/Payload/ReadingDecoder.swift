@@ -83,8 +83,8 @@ public enum ReadingDecoder {
   private static func decodeDocument(
     _ payload: UnsafeRawBufferPointer, key: SensorKey, now: Timestamp
   ) throws(PayloadRejection) -> DecodedReading {
-    if let fields = JSONParser.scanSingleSample(payload) {
-      return try decodeSingleSample(fields, key: key, now: now)
+    if let fields = JSONParser.scanReading(payload) {
+      return try decode(fields, batch: fields.samples.map { .scanned($0) }, key: key, now: now)
     }
     let document: JSONValue
     do throws(JSONParseError) {
@@ -117,41 +117,62 @@ public enum ReadingDecoder {
       default: break
       }
     }
-    guard let samplesValue else {
-      return try decodeSingleSample(
-        ReadingFields(version: version, agent: agentValue, floor: floorValue), object: object, key: key, now: now)
-    }
-    try checkVersion(version)
-    let agent = try decodeAgent(agentValue)
-    let limit = FutureLimit(now: now)
-    let floor = try SampleDecoder(position: nil, limit: limit).decodeSeq(floorValue, field: "floor")
-    guard case .array(let elements) = samplesValue else {
-      throw PayloadRejection(.wrongType, "samples must be an array, got \(samplesValue.typeName)")
-    }
-    if let field = topLevelSampleField {
-      throw PayloadRejection(
-        .wrongType, "\(field) is outside samples; a payload carries either one sample or a samples array, not both")
-    }
-    return DecodedReading(
-      key: key, agent: agent, samples: try decodeBatch(elements, limit: limit), isBatch: true, floor: floor)
+    let fields = ReadingFields(version: version, agent: agentValue, floor: floorValue)
+    return try decode(
+      fields, batch: samplesValue.map { .parsed($0, topLevelSampleField: topLevelSampleField) }, object: object,
+      key: key, now: now)
   }
 
-  /// A single-sample payload from its fields (the sample's own fields from `object` when given, else from
-  /// `fields.sample`); the same checks in the same order whichever path found the fields.
-  private static func decodeSingleSample(
-    _ fields: ReadingFields, object: JSONObject? = nil, key: SensorKey, now: Timestamp
+  /// A batch's samples as either path found them.
+  private enum Batch {
+    /// By the fast path: the samples' fields.
+    case scanned([SampleFields])
+    /// By the general parse: the `samples` value, unchecked, and the first sample field found beside it, if any.
+    case parsed(JSONValue, topLevelSampleField: String?)
+  }
+
+  /// A reading from its envelope's fields and its batch (`nil` for a single sample, whose fields are `object`'s when
+  /// given, else `fields.sample`). The same checks in the same order whichever path found the fields.
+  private static func decode(
+    _ fields: ReadingFields, batch: Batch?, object: JSONObject? = nil, key: SensorKey, now: Timestamp
   ) throws(PayloadRejection) -> DecodedReading {
     try checkVersion(fields.version)
     let agent = try decodeAgent(fields.agent)
-    let decoder = SampleDecoder(position: nil, limit: FutureLimit(now: now))
-    let floor = try decoder.decodeSeq(fields.floor, field: "floor")
-    let sample: Sample
-    if let object {
-      sample = try decoder.decode(object)
-    } else {
-      sample = try decoder.decode(fields.sample)
+    let limit = FutureLimit(now: now)
+    let floor = try SampleDecoder(position: nil, limit: limit).decodeSeq(fields.floor, field: "floor")
+    switch batch {
+    case nil:
+      let decoder = SampleDecoder(position: nil, limit: limit)
+      let sample: Sample
+      if let object {
+        sample = try decoder.decode(object)
+      } else {
+        sample = try decoder.decode(fields.sample)
+      }
+      return DecodedReading(key: key, agent: agent, samples: [sample], isBatch: false, floor: floor)
+    case .scanned(let samples):
+      let decoded = try decodeBatch(count: samples.count, limit: limit) { position, decoder throws(PayloadRejection) in
+        try decoder.decode(samples[position])
+      }
+      return DecodedReading(key: key, agent: agent, samples: decoded, isBatch: true, floor: floor)
+    case .parsed(let samplesValue, let topLevelSampleField):
+      guard case .array(let elements) = samplesValue else {
+        throw PayloadRejection(.wrongType, "samples must be an array, got \(samplesValue.typeName)")
+      }
+      if let field = topLevelSampleField {
+        throw PayloadRejection(
+          .wrongType, "\(field) is outside samples; a payload carries either one sample or a samples array, not both")
+      }
+      let decoded = try decodeBatch(count: elements.count, limit: limit) {
+        position, decoder throws(PayloadRejection) in
+        guard case .object(let object) = elements[position] else {
+          throw PayloadRejection(
+            .wrongType, "samples[\(position)] must be an object, got \(elements[position].typeName)")
+        }
+        return try decoder.decode(object)
+      }
+      return DecodedReading(key: key, agent: agent, samples: decoded, isBatch: true, floor: floor)
     }
-    return DecodedReading(key: key, agent: agent, samples: [sample], isBatch: false, floor: floor)
   }
 
   private static func checkVersion(_ version: JSONValue?) throws(PayloadRejection) {
@@ -180,25 +201,24 @@ public enum ReadingDecoder {
     return agent
   }
 
-  private static func decodeBatch(_ elements: [JSONValue], limit: FutureLimit) throws(PayloadRejection) -> [Sample] {
-    guard !elements.isEmpty else {
+  /// A batch of `count` samples, each decoded by `sample(position, decoder)`, in order.
+  private static func decodeBatch(
+    count: Int, limit: FutureLimit, _ sample: (Int, SampleDecoder) throws(PayloadRejection) -> Sample
+  ) throws(PayloadRejection) -> [Sample] {
+    guard count > 0 else {
       throw PayloadRejection(.noValues, "samples is empty; a batch carries at least one sample")
     }
-    guard elements.count <= maxBatchSamples else {
-      throw PayloadRejection(
-        .tooLarge, "samples has \(elements.count) entries; the limit is \(maxBatchSamples) per payload")
+    guard count <= maxBatchSamples else {
+      throw PayloadRejection(.tooLarge, "samples has \(count) entries; the limit is \(maxBatchSamples) per payload")
     }
     var samples: [Sample] = []
-    samples.reserveCapacity(elements.count)
-    for (position, element) in elements.enumerated() {
-      guard case .object(let object) = element else {
-        throw PayloadRejection(.wrongType, "samples[\(position)] must be an object, got \(element.typeName)")
-      }
-      let sample = try SampleDecoder(position: position, limit: limit).decode(object)
+    samples.reserveCapacity(count)
+    for position in 0..<count {
+      let decoded = try sample(position, SampleDecoder(position: position, limit: limit))
       if let previous = samples.last {
-        try checkOrder(sample.seq, after: previous.seq, position: position)
+        try checkOrder(decoded.seq, after: previous.seq, position: position)
       }
-      samples.append(sample)
+      samples.append(decoded)
     }
     return samples
   }

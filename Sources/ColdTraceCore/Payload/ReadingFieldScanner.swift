@@ -1,9 +1,12 @@
-/// The fields of a single-sample reading payload, read straight from the bytes.
+/// The fields of a reading payload, read straight from the bytes.
 struct ReadingFields {
   var version: JSONValue?
   var agent: JSONValue?
   var floor: JSONValue?
+  /// A single-sample payload's sample.
   var sample = SampleFields()
+  /// A batch's samples, in order.
+  var samples: [SampleFields]?
 }
 
 /// A sample's fields as JSON values (a JSON `null` counts as absent), for `SampleDecoder`.
@@ -13,47 +16,64 @@ struct SampleFields {
   var tempC: JSONValue?
   var rhPct: JSONValue?
   var error: JSONValue?
+
+  var isEmpty: Bool { seq == nil && ts == nil && tempC == nil && rhPct == nil && error == nil }
 }
 
-/// The collector's fast path for the payload nearly every message carries: one flat object with only the fields SPEC
-/// names for a single sample (`v`, `agent`, `seq`, `ts`, `temp_c`, `rh_pct`, `error`, `floor`), keys in any order.
+/// The collector's fast path for the payloads agents send: one flat object with only the fields SPEC names (`v`,
+/// `agent`, `floor`, and a sample's `seq`, `ts`, `temp_c`, `rh_pct`, `error`), or a `samples` array of such sample
+/// objects; keys in any order.
 ///
-/// It matches keys as bytes and builds no object, so a reading costs about half of what the general parse does (see
-/// benchmarks/collector-ingest.sh). Anything else (a `samples` batch, a key it does not know, a duplicate key, an
-/// escaped key, malformed JSON) returns `nil`, and `ReadingDecoder` takes its general path, which gives the exact
-/// rejection. Values are parsed by `JSONParser` itself, and the fields are checked by the same code either way.
+/// It matches keys as bytes and builds no objects, which roughly halves the cost of decoding a reading (see
+/// benchmarks/collector-ingest.sh). Anything else (a key it does not know, a duplicate key, an escaped key, a sample
+/// field beside `samples`, an empty batch, malformed JSON) returns `nil`, and `ReadingDecoder` takes its general path,
+/// which gives the exact rejection. Values are parsed by `JSONParser` itself at the depths the general parse uses, and
+/// the fields are checked by the same code either way.
 extension JSONParser {
-  static func scanSingleSample(_ bytes: UnsafeRawBufferPointer) -> ReadingFields? {
+  static func scanReading(_ bytes: UnsafeRawBufferPointer) -> ReadingFields? {
     var parser = JSONParser(bytes: bytes, maxDepth: defaultMaxDepth)
-    return try? parser.scanSingleSample()
+    guard let fields = try? parser.scanObject(depth: 1, sampleOnly: false) else { return nil }
+    parser.skipWhitespace()
+    guard parser.index == bytes.count else { return nil }
+    if fields.samples != nil && !fields.sample.isEmpty { return nil }
+    return fields
   }
 
-  private mutating func scanSingleSample() throws(JSONParseError) -> ReadingFields? {
+  /// An object at `depth` (1 for the payload, 3 for a batch's sample), from its opening brace; `nil` for anything
+  /// the fast path leaves to the general parse. A sample object (`sampleOnly`) takes only a sample's fields.
+  private mutating func scanObject(depth: Int, sampleOnly: Bool) throws(JSONParseError) -> ReadingFields? {
     skipWhitespace()
     guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else { return nil }
     index += 1
     var fields = ReadingFields()
-    var seen: UInt8 = 0
+    var seen: UInt16 = 0
     skipWhitespace()
     guard index < bytes.count, bytes[index] != UInt8(ascii: "}") else { return nil }
     while true {
       guard let field = try scanKey(), seen & (1 << field.rawValue) == 0 else { return nil }
       seen |= 1 << field.rawValue
+      if sampleOnly && !field.isSampleField { return nil }
       skipWhitespace()
       guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return nil }
       index += 1
       skipWhitespace()
-      var value: JSONValue? = try parseValue(depth: 1)
-      if case .null? = value { value = nil }
-      switch field {
-      case .version: fields.version = value
-      case .agent: fields.agent = value
-      case .floor: fields.floor = value
-      case .seq: fields.sample.seq = value
-      case .ts: fields.sample.ts = value
-      case .tempC: fields.sample.tempC = value
-      case .rhPct: fields.sample.rhPct = value
-      case .error: fields.sample.error = value
+      if field == .samples {
+        guard let samples = try scanSamples() else { return nil }
+        fields.samples = samples
+      } else {
+        var value: JSONValue? = try parseValue(depth: depth)
+        if case .null? = value { value = nil }
+        switch field {
+        case .version: fields.version = value
+        case .agent: fields.agent = value
+        case .floor: fields.floor = value
+        case .seq: fields.sample.seq = value
+        case .ts: fields.sample.ts = value
+        case .tempC: fields.sample.tempC = value
+        case .rhPct: fields.sample.rhPct = value
+        case .error: fields.sample.error = value
+        case .samples: break
+        }
       }
       skipWhitespace()
       guard index < bytes.count else { return nil }
@@ -63,18 +83,39 @@ extension JSONParser {
       skipWhitespace()
     }
     index += 1
-    skipWhitespace()
-    return index == bytes.count ? fields : nil
+    return fields
+  }
+
+  /// A non-empty `samples` array of sample objects, from its opening bracket.
+  private mutating func scanSamples() throws(JSONParseError) -> [SampleFields]? {
+    guard index < bytes.count, bytes[index] == UInt8(ascii: "[") else { return nil }
+    index += 1
+    var samples: [SampleFields] = []
+    while true {
+      guard let sample = try scanObject(depth: 3, sampleOnly: true), samples.count < ReadingDecoder.maxBatchSamples
+      else { return nil }
+      samples.append(sample.sample)
+      skipWhitespace()
+      guard index < bytes.count else { return nil }
+      if bytes[index] == UInt8(ascii: "]") { break }
+      guard bytes[index] == UInt8(ascii: ",") else { return nil }
+      index += 1
+    }
+    index += 1
+    return samples
   }
 
   private enum Field: UInt8, CaseIterable {
-    case version, agent, floor, seq, ts, tempC, rhPct, error
+    case version, agent, floor, samples, seq, ts, tempC, rhPct, error
+
+    var isSampleField: Bool { rawValue >= Field.seq.rawValue }
 
     var name: String {
       switch self {
       case .version: "v"
       case .agent: "agent"
       case .floor: "floor"
+      case .samples: "samples"
       case .seq: "seq"
       case .ts: "ts"
       case .tempC: "temp_c"
