@@ -124,11 +124,11 @@ extension JSONParser {
       }
     }
 
-    /// Each field by its name's bytes packed little-endian into an integer (every name is at most 8 bytes).
-    static let byPackedName: [UInt64: Field] = Dictionary(
-      uniqueKeysWithValues: allCases.map { field in
-        (field.name.utf8.reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }, field)
-      })
+    /// Each field's name (in `allCases` order) as its bytes packed little-endian into an integer, and its length
+    /// (every name is at most 8 bytes). A linear scan of these beats hashing the key.
+    static let packedNames: [(packed: UInt64, length: Int)] = allCases.map { field in
+      (field.name.utf8.reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }, field.name.utf8.count)
+    }
   }
 
   /// A key without escapes that names a known field; `nil` for anything else.
@@ -144,7 +144,10 @@ extension JSONParser {
     var packed: UInt64 = 0
     for offset in (start..<end).reversed() { packed = packed << 8 | UInt64(bytes[offset]) }
     // Same bytes and same length: a name padded with NUL bytes packs to the same integer.
-    guard let field = Field.byPackedName[packed], field.name.utf8.count == end - start else { return nil }
-    return field
+    let names = Field.packedNames
+    for (field, name) in zip(Field.allCases, names) where name.packed == packed && name.length == end - start {
+      return field
+    }
+    return nil
   }
 }
