@@ -77,7 +77,10 @@ extension JSONParser {
 
   /// `NaN`, `Infinity` and `-Infinity` are not JSON, but some encoders write them; say so precisely.
   private func refuseNonFiniteLiteral(at cursor: Int, start: Int) throws(JSONParseError) {
-    guard cursor < bytes.count else { return }
+    // Checked only where one could start, so a plain number costs no string comparison.
+    guard cursor < bytes.count, bytes[cursor] == UInt8(ascii: "N") || bytes[cursor] == UInt8(ascii: "I") else {
+      return
+    }
     for literal in ["NaN", "Infinity"] where startsWith(literal, at: cursor) {
       let shown = cursor > start ? "-" + literal : literal
       throw error(.nonFinite, "\(shown) is not a JSON number; leave the field out or send null", at: start)
