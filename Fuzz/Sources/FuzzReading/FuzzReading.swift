@@ -7,7 +7,8 @@ let defaultTopic = "coldtrace/v1/reading/hongxuan/cold2/probe-1"
 /// One MQTT reading message: the input up to its first newline is the topic, the rest the payload. An input without
 /// a newline is a payload on a valid topic.
 ///
-/// Beyond not crashing: a refusal is one line, and an accepted reading encodes and decodes back to the same samples.
+/// Beyond not crashing: a refusal is one line, the fast path and the general parse agree, and an accepted reading
+/// encodes and decodes back to the same samples.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzReading(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
   let input = UnsafeRawBufferPointer(start: data, count: size)
@@ -20,7 +21,9 @@ public func fuzzReading(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     topic = defaultTopic
     payload = input
   }
-  switch ReadingDecoder.decode(topic: topic, payload: payload, now: now) {
+  let decoded = ReadingDecoder.decode(topic: topic, payload: payload, now: now)
+  checkSameWithoutFastPath(decoded, topic: topic, payload: payload)
+  switch decoded {
   case .failure(let rejection):
     if rejection.description.contains(where: \.isNewline) {
       fatalError("a rejection is not one line: \(rejection.description.debugDescription)")
@@ -29,6 +32,16 @@ public func fuzzReading(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     checkRoundTrip(reading, topic: topic)
   }
   return 0
+}
+
+/// The collector's fast path and the general parse must give the same reading or the same rejection.
+func checkSameWithoutFastPath(
+  _ decoded: Result<DecodedReading, PayloadRejection>, topic: String, payload: UnsafeRawBufferPointer
+) {
+  let general = ReadingDecoder.decodeWithoutFastPath(topic: topic, payload: payload, now: now)
+  if decoded != general {
+    fatalError("the fast path decoded \(decoded), the general parse \(general)")
+  }
 }
 
 /// Re-encodes an accepted reading as the agent would publish it and decodes it again.

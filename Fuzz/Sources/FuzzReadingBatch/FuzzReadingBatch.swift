@@ -8,12 +8,17 @@ let suffix = Array("]}".utf8)
 /// The inside of a backfill's `samples` array (`{"seq":1,"ts":…,"temp_c":3.4},{…}`): the envelope is fixed so every
 /// mutation lands in the batch form's sample, ordering and size checks.
 ///
-/// Beyond not crashing: a refusal is one line; an accepted batch keeps strictly increasing `seq` (or none) and
-/// encodes and decodes back to the same samples.
+/// Beyond not crashing: a refusal is one line; the fast path and the general parse agree; an accepted batch keeps
+/// strictly increasing `seq` (or none) and encodes and decodes back to the same samples.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzReadingBatch(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
   let payload = prefix + Array(UnsafeBufferPointer(start: data, count: size)) + suffix
-  switch ReadingDecoder.decode(topic: topic, payload: payload, now: now) {
+  let decoded = ReadingDecoder.decode(topic: topic, payload: payload, now: now)
+  let general = payload.withUnsafeBytes { ReadingDecoder.decodeWithoutFastPath(topic: topic, payload: $0, now: now) }
+  if decoded != general {
+    fatalError("the fast path decoded \(decoded), the general parse \(general)")
+  }
+  switch decoded {
   case .failure(let rejection):
     if rejection.description.contains(where: \.isNewline) {
       fatalError("a rejection is not one line: \(rejection.description.debugDescription)")

@@ -66,6 +66,17 @@ public enum ReadingDecoder {
     }
   }
 
+  /// Decodes with the general parse alone, never the fast path (`JSONParser.scanReading`): for differential fuzzing,
+  /// which checks that both paths give the same result.
+  public static func decodeWithoutFastPath(
+    topic: String, payload: UnsafeRawBufferPointer, now: Timestamp
+  ) -> Result<DecodedReading, PayloadRejection> {
+    Result { () throws(PayloadRejection) in
+      try checkSize(payload)
+      return try decodeDocument(payload, key: ReadingTopic.sensorKey(from: topic), now: now, fastPath: false)
+    }
+  }
+
   static func decodeOrThrow(
     topic: String, payload: UnsafeRawBufferPointer, now: Timestamp
   ) throws(PayloadRejection) -> DecodedReading {
@@ -81,9 +92,9 @@ public enum ReadingDecoder {
   }
 
   private static func decodeDocument(
-    _ payload: UnsafeRawBufferPointer, key: SensorKey, now: Timestamp
+    _ payload: UnsafeRawBufferPointer, key: SensorKey, now: Timestamp, fastPath: Bool = true
   ) throws(PayloadRejection) -> DecodedReading {
-    if let fields = JSONParser.scanReading(payload) {
+    if fastPath, let fields = JSONParser.scanReading(payload) {
       return try decode(fields, batch: fields.samples.map { .scanned($0) }, key: key, now: now)
     }
     let document: JSONValue
