@@ -1,4 +1,5 @@
 import ColdTraceCore
+import ColdTraceStorage
 import Synchronization
 
 /// Coalesces committed watermarks and sends them to each agent on `coldtrace/v1/ack/<site>/<agent>` a few times a
@@ -7,11 +8,6 @@ import Synchronization
 /// Every message from an agent marks its sensor for acknowledgement, duplicates included: an agent that re-sends
 /// because an ack was lost gets the watermark again.
 final class AcknowledgementPublisher: Sendable {
-  private struct AgentKey: Hashable {
-    var site: String
-    var agent: String
-  }
-
   private let due = Mutex<[AgentKey: [String: Int64]]>([:])
 
   func note(_ acknowledgement: Acknowledgement) { note([acknowledgement]) }
