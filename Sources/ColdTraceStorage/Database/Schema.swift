@@ -142,6 +142,9 @@ enum Schema {
       // `coldtrace alerts --since`: alerts still open or resolved since then, without reading the whole history.
       try db.execute(sql: "CREATE INDEX alerts_by_resolved ON alerts(resolved_ms)")
     }
+    migrator.registerMigration("v7-compact-readings") { db in
+      try CompactReadings.migrate(db)
+    }
     return migrator
   }
 }
