@@ -103,6 +103,23 @@ struct CompactReadingsMigrationTests {
       "an unnumbered reading is never pending")
   }
 
+  @Test("insertNew on a full disk throws SQLite's own error (transient, so the collector retries) and stores nothing")
+  func aFullDiskFailsTheInsertWithSQLitesCode() throws {
+    let scratch = try ScratchDatabase()
+    let store = try scratch.open()
+    _ = try F.insert([Sample(seq: 1, ts: F.minute(0), tempC: 3.0)], into: store)
+    let limit = scratch.directory.appendingPathComponent("page-limit")
+    try "1\n".write(to: limit, atomically: true, encoding: .utf8)
+    store.simulateFullDisk(whileFileHoldsPageLimit: limit.path)
+    // Enough readings, with an error text each (bound as text), to need pages the database does not have.
+    let many = (2...5000).map { Sample(seq: Int64($0), ts: F.minute($0), tempC: 3.0, error: "probe \($0) unplugged") }
+    let error = #expect(throws: (any Error).self) { try F.insert(many, into: store) }
+    #expect(error.map(SQLiteStore.isTransient) == true, "\(String(describing: error))")
+    #expect(error.map(SQLiteStore.summary(of:)) == "SQLite error 13: database or disk is full")
+    #expect((error as? DatabaseError)?.sql?.hasPrefix("INSERT OR IGNORE INTO readings") == true, "the insert failed")
+    #expect(try store.counts().readings == 1)
+  }
+
   @Test("a value a payload gives with up to three decimals reads back as the very same Double")
   func threeDecimalValuesRoundTripExactly() {
     // What the report seal hashes: a reading stored as REAL before the migration and as milli units after it gives
