@@ -108,9 +108,8 @@ struct CompactReadingsMigrationTests {
     let scratch = try ScratchDatabase()
     let store = try scratch.open()
     _ = try F.insert([Sample(seq: 1, ts: F.minute(0), tempC: 3.0)], into: store)
-    let limit = scratch.directory.appendingPathComponent("page-limit")
-    try "1\n".write(to: limit, atomically: true, encoding: .utf8)
-    store.simulateFullDisk(whileFileHoldsPageLimit: limit.path)
+    // No page beyond those in use (SQLite keeps max_page_count at least the page count).
+    try store.queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA max_page_count = 1") }
     // Enough readings, with an error text each (bound as text), to need pages the database does not have.
     let many = (2...5000).map { Sample(seq: Int64($0), ts: F.minute($0), tempC: 3.0, error: "probe \($0) unplugged") }
     let error = #expect(throws: (any Error).self) { try F.insert(many, into: store) }
@@ -118,6 +117,22 @@ struct CompactReadingsMigrationTests {
     #expect(error.map(SQLiteStore.summary(of:)) == "SQLite error 13: database or disk is full")
     #expect((error as? DatabaseError)?.sql?.hasPrefix("INSERT OR IGNORE INTO readings") == true, "the insert failed")
     #expect(try store.counts().readings == 1)
+  }
+
+  @Test("a page limit no larger than the pages in use fails every write until the limit file is gone")
+  func aSimulatedFullDiskRefusesEveryWriteUntilItIsGone() throws {
+    let scratch = try ScratchDatabase()
+    let store = try scratch.open()
+    let limit = scratch.directory.appendingPathComponent("page-limit")
+    try "1\n".write(to: limit, atomically: true, encoding: .utf8)
+    store.simulateFullDisk(whileFileHoldsPageLimit: limit.path)
+    let one = Sample(seq: 1, ts: F.minute(0), tempC: 3.0)
+    let error = #expect(throws: (any Error).self) { try F.insert([one], into: store) }
+    #expect(error.map(SQLiteStore.summary(of:)) == "SQLite error 13: database or disk is full")
+    #expect(try store.counts().readings == 0)
+    try FileManager.default.removeItem(at: limit)
+    Thread.sleep(forTimeInterval: 0.25)  // the file is looked at every 0.2 s
+    #expect(try F.insert([one], into: store) == [one])
   }
 
   @Test("a value a payload gives with up to three decimals reads back as the very same Double")
