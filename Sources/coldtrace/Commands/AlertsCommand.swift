@@ -63,36 +63,17 @@ struct AlertsCommand: ParsableCommand {
       }
       StandardOutput.write(&bytes)
     } else {
-      var table = Self.emptyTable()
-      try store.forEachAlert(filter) { Self.add($0, to: &table) }
+      var table = AlertTable()
+      try store.forEachAlert(filter) { table.add($0) }
       if table.isEmpty { print("no alerts match") } else { table.printToStandardOutput() }
     }
     if follow { try followEvents(store) }
   }
 
   static func table(_ alerts: [AlertRecord]) -> String {
-    var table = emptyTable()
-    for alert in alerts { add(alert, to: &table) }
+    var table = AlertTable()
+    for alert in alerts { table.add(alert) }
     return table.render()
-  }
-
-  private static func emptyTable() -> TextTable {
-    TextTable("ID", "OPENED (UTC)", "STATE", "SEVERITY", "KIND", "WHERE", "LOTS", "PEAK", "MESSAGE")
-  }
-
-  private static func add(_ alert: AlertRecord, to table: inout TextTable) {
-    table.add(
-      String(alert.id), Self.minute(alert.openedAt),
-      alert.state.rawValue, alert.severity.rawValue, alert.kind.rawValue,
-      "\(alert.site)/\(alert.room)/\(alert.sensor)", alert.lots.isEmpty ? "-" : alert.lots.joined(separator: ","),
-      formatted(alert.peak), alert.message)
-  }
-
-  /// `2026-11-29 03:40`: a time to the minute, UTC (the first 16 characters of its RFC 3339 form, `T` a space).
-  static func minute(_ time: Timestamp) -> String {
-    var text = Array(time.rfc3339.utf8.prefix(16))
-    if text.count > 10 { text[10] = UInt8(ascii: " ") }
-    return String(decoding: text, as: UTF8.self)
   }
 
   /// Prints every new alert event (journal lines) until interrupted.
