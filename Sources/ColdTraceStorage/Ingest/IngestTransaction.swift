@@ -68,6 +68,7 @@ public struct IngestTransaction {
         let message = connection.map { String(cString: sqlite3_errmsg($0)) }
         let extended = connection.map { sqlite3_extended_errcode($0) } ?? code
         sqlite3_reset(statement)
+        sqlite3_clear_bindings(statement)
         throw DatabaseError(resultCode: ResultCode(rawValue: extended), message: message, sql: insert.sql)
       }
       if db.changesCount > 0 {
@@ -77,7 +78,9 @@ public struct IngestTransaction {
             rhPct: StoredSample.value(stored.milliHumidity), error: sample.error))
       }
     }
+    // No binding may outlive this call: the last error text was bound without a copy.
     sqlite3_reset(statement)
+    sqlite3_clear_bindings(statement)
     return fresh
   }
 
