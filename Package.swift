@@ -49,7 +49,10 @@ let package = Package(
     // SQLite storage behind narrow protocols (GRDB).
     .target(
       name: "ColdTraceStorage",
-      dependencies: ["ColdTraceCore", "ColdTraceSystem", "CCrypto", .product(name: "GRDB", package: "GRDB.swift")]
+      dependencies: [
+        "ColdTraceCore", "ColdTraceSystem", "CCrypto", .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "GRDBSQLite", package: "GRDB.swift"),
+      ]
     ),
     // Lot reports: a pure builder from plain inputs to a LotReport, and one renderer per format (text, JSON, CSV,
     // HTML) in English and Vietnamese.

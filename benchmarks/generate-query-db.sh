@@ -32,13 +32,14 @@ WITH RECURSIVE p(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM p WHERE i < $probes
 INSERT INTO sources (id, site, sensor, room, agent, acked_seq)
 SELECT i, 'bench', printf('probe-%02d', i), printf('room-%02d', (i - 1) / 4 + 1), 'bench-edge', $minutes FROM p;
 
--- Minute-major: the order readings arrive in. Probe clocks are a few ms apart; received 50–550 ms after ts.
+-- Minute-major: the order readings arrive in. Probe clocks are a few ms apart. Values in the stored milli units
+-- (temperature 2.5–4.5 °C to 0.01, humidity 89–95 % to 0.1).
 WITH RECURSIVE m(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM m WHERE i < $minutes - 1)
-INSERT INTO readings (source_id, seq, ts_ms, temp_c, rh_pct, error, received_ms)
-SELECT s.id, m.i + 1, $start_ms + m.i * 60000 + s.id * 7,
-  round(3.5 + (random() % 1000) / 1000.0, 2),
-  CASE WHEN s.id % 4 = 0 THEN round(92 + (random() % 300) / 100.0, 1) END,
-  NULL, $start_ms + m.i * 60000 + s.id * 7 + 50 + abs(random() % 500)
+INSERT INTO readings (source_id, ts_ms, seq, temp_mc, rh_mpct, error)
+SELECT s.id, $start_ms + m.i * 60000 + s.id * 7, m.i + 1,
+  3500 + (random() % 100) * 10,
+  CASE WHEN s.id % 4 = 0 THEN 92000 + (random() % 30) * 100 END,
+  NULL
 FROM m CROSS JOIN sources s;
 
 -- Alerts in opening order, round robin over probes; resolved 5–60 min later, a third acknowledged.

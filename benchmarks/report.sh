@@ -25,10 +25,10 @@ INSERT INTO sources (site, sensor, room, agent) VALUES
   ('bench','probe-1','cold1','edge'), ('bench','probe-2','cold1','edge'),
   ('bench','probe-3','cold1','edge'), ('bench','probe-4','cold1','edge');
 WITH RECURSIVE m(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM m WHERE i < $minutes - 1)
-INSERT INTO readings (source_id, seq, ts_ms, temp_c, rh_pct, received_ms)
+INSERT INTO readings (source_id, seq, ts_ms, temp_mc, rh_mpct)
 SELECT s.id, m.i + 1, $t0 + m.i * 60000 + s.id * 1000,
-  CASE WHEN m.i BETWEEN 10000 AND 10040 AND s.id = 2 THEN 6.5 ELSE 2.0 + ((m.i * 7 + s.id * 13) % 20) / 10.0 END,
-  88.0 + ((m.i * 3 + s.id) % 12) / 2.0, $t0 + m.i * 60000 + 2000
+  CASE WHEN m.i BETWEEN 10000 AND 10040 AND s.id = 2 THEN 6500 ELSE 2000 + ((m.i * 7 + s.id * 13) % 20) * 100 END,
+  88000 + ((m.i * 3 + s.id) % 12) * 500
 FROM m CROSS JOIN sources s WHERE s.site = 'bench' AND NOT (m.i BETWEEN 20000 AND 20010 AND s.id = 3);
 INSERT INTO alerts (kind, severity, state, site, room, sensor, product, lots, opened_ms, resolved_ms, acked_ms,
   acked_by, note, limit_value, peak, message)

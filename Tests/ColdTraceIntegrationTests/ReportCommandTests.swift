@@ -67,7 +67,7 @@ struct ReportCommandTests {
     #expect(matched.stdout.hasPrefix("match"))
 
     let sqlite = try Executables.run(
-      URL(fileURLWithPath: "/usr/bin/sqlite3"), [db, "UPDATE readings SET temp_c = 3.5 WHERE seq = 5"])
+      URL(fileURLWithPath: "/usr/bin/sqlite3"), [db, "UPDATE readings SET temp_mc = 3500 WHERE seq = 5"])
     #expect(sqlite.status == 0, "sqlite3: \(sqlite.stderr)")
     let mismatched = try run(["report", "LT-7", "--verify", file], db: db)
     #expect(mismatched.status == 1)

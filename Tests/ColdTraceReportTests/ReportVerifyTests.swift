@@ -49,7 +49,7 @@ struct ReportVerifyTests {
     #expect(SealComparison.differences(claimed: claimed, recomputed: again.seal).isEmpty)
 
     try store.queue.write { db in
-      try db.execute(sql: "UPDATE readings SET temp_c = 2.9 WHERE seq = 10 AND temp_c IS NOT NULL LIMIT 1")
+      try db.execute(sql: "UPDATE readings SET temp_mc = 2900 WHERE seq = 10 AND temp_mc IS NOT NULL LIMIT 1")
     }
     let changed = try #require(try store.reportInput(lot: "LT-1", until: claimed.to, now: claimed.to))
     let differences = SealComparison.differences(claimed: claimed, recomputed: changed.seal)

@@ -53,8 +53,19 @@ public struct AlertRecord: Sendable, Equatable {
   /// One JSON object on one line with the SPEC fields (`coldtrace alerts --json`); journal and alert-topic lines add
   /// `event` (opened, escalated, resolved, acked), `event_id` and the event's time `at`.
   public func jsonLine(event: String? = nil, eventID: Int64? = nil, at: Timestamp? = nil) -> String {
-    // Appended into one string: `coldtrace alerts --json` writes thousands of these, and the collector one per event.
-    var line = JSONLine()
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(512)
+    appendJSONLine(to: &bytes, event: event, eventID: eventID, at: at)
+    return String(decoding: bytes, as: UTF8.self)
+  }
+
+  /// `jsonLine` as UTF-8 bytes appended to `bytes` (no newline): `coldtrace alerts --json` writes thousands of these
+  /// into one output buffer.
+  public func appendJSONLine(
+    to bytes: inout [UInt8], event: String? = nil, eventID: Int64? = nil, at: Timestamp? = nil
+  ) {
+    var line = JSONLine(appendingTo: &bytes)
+    defer { line.finish(into: &bytes) }
     if let event { line.field("event", quoting: event) }
     if let eventID { line.field("event_id", raw: String(eventID)) }
     if let at { line.field("at", quoting: at.rfc3339) }
@@ -77,16 +88,20 @@ public struct AlertRecord: Sendable, Equatable {
     line.field("message", quoting: message)
     // An alert that is over but nobody acknowledged stays flagged for review.
     line.field("unacknowledged", raw: ackedAt == nil ? "true" : "false")
-    return line.finished()
   }
 }
 
-/// A one-line JSON object built by appending `"key":value` members as UTF-8 bytes, made a string once at the end
-/// (appending to a `String` piece by piece cost more than everything else in `coldtrace alerts --json`).
+/// A one-line JSON object built by appending `"key":value` members as UTF-8 bytes to the caller's buffer, which it
+/// holds (swapped in, not copied) until `finish(into:)` (appending to a `String` piece by piece cost more than
+/// everything else in `coldtrace alerts --json`).
 private struct JSONLine {
-  var bytes: [UInt8] = [UInt8(ascii: "{")]
+  private var bytes: [UInt8] = []
+  private var empty = true
 
-  init() { bytes.reserveCapacity(512) }
+  init(appendingTo buffer: inout [UInt8]) {
+    swap(&bytes, &buffer)
+    bytes.append(UInt8(ascii: "{"))
+  }
 
   /// A member whose value is already JSON (a number, `true`, an array).
   mutating func field(_ key: String, raw value: String) {
@@ -100,13 +115,15 @@ private struct JSONLine {
     if let value { JSONText.appendQuoted(value, to: &bytes) } else { bytes.append(contentsOf: "null".utf8) }
   }
 
-  mutating func finished() -> String {
+  /// Closes the object and hands the buffer back.
+  mutating func finish(into buffer: inout [UInt8]) {
     bytes.append(UInt8(ascii: "}"))
-    return String(decoding: bytes, as: UTF8.self)
+    swap(&bytes, &buffer)
   }
 
   private mutating func start(_ key: String) {
-    if bytes.count > 1 { bytes.append(UInt8(ascii: ",")) }
+    if !empty { bytes.append(UInt8(ascii: ",")) }
+    empty = false
     bytes.append(UInt8(ascii: "\""))
     bytes.append(contentsOf: key.utf8)
     bytes.append(contentsOf: "\":".utf8)

@@ -46,12 +46,17 @@ public final class SQLiteStore: Sendable {
 
   /// Runs `body` in one write transaction: all of it is committed, or none of it.
   public func write<T>(_ body: (IngestTransaction) throws -> T) throws -> T {
-    try pageLimit.withLock { limit in try limit?.apply(to: queue) }
+    let full = try pageLimit.withLock { limit in
+      try limit?.apply(to: queue)
+      return limit?.leavesNoRoom ?? false
+    }
+    if full { throw DatabaseError(resultCode: .SQLITE_FULL, message: "database or disk is full") }
     return try queue.write { db in try body(IngestTransaction(db: db)) }
   }
 
   /// For fault tests only: while the file at `path` holds a number, the database cannot grow past that many pages,
-  /// so writes fail with `SQLITE_FULL` as on a full disk; removing the file gives the space back (`PageLimitFile`).
+  /// so writes fail with `SQLITE_FULL` as on a full disk (all of them when the number is no larger than the pages in
+  /// use); removing the file gives the space back (`PageLimitFile`).
   public func simulateFullDisk(whileFileHoldsPageLimit path: String) {
     pageLimit.withLock { $0 = PageLimitFile(path: path) }
   }

@@ -142,7 +142,10 @@ enum Schema {
       // `coldtrace alerts --since`: alerts still open or resolved since then, without reading the whole history.
       try db.execute(sql: "CREATE INDEX alerts_by_resolved ON alerts(resolved_ms)")
     }
-    migrator.registerMigration("v7-agent-outboxes") { db in
+    migrator.registerMigration("v7-compact-readings") { db in
+      try CompactReadings.migrate(db)
+    }
+    migrator.registerMigration("v8-agent-outboxes") { db in
       // Agents whose status announced a durable outbox: only their readings may be acknowledged to the broker before
       // they are committed (group commit), because only they send again what the collector did not acknowledge.
       try db.execute(

@@ -50,19 +50,14 @@ extension IngestTransaction {
     try Row.fetchAll(
       db,
       sql: """
-        SELECT s.site, s.room, s.sensor, r.seq, r.ts_ms, r.temp_c, r.rh_pct, r.error
+        SELECT s.site, s.room, s.sensor, r.seq, r.ts_ms, r.temp_mc, r.rh_mpct, r.error
         FROM readings r JOIN sources s ON s.id = r.source_id
         WHERE s.site = ? AND s.room = ? AND r.ts_ms >= ? AND r.ts_ms < ?
         ORDER BY r.ts_ms, s.sensor, r.seq
         """,
       arguments: [site, room, from.milliseconds, until?.milliseconds ?? Int64.max]
     ).map { row in
-      (
-        SensorKey(site: row["site"], room: row["room"], sensor: row["sensor"]),
-        Sample(
-          seq: row["seq"], ts: Timestamp(milliseconds: row["ts_ms"]), tempC: row["temp_c"], rhPct: row["rh_pct"],
-          error: row["error"])
-      )
+      (SensorKey(site: row[0], room: row[1], sensor: row[2]), StoredSample.sample(row, at: 3))
     }
   }
 }

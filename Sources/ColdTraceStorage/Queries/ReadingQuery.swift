@@ -45,18 +45,15 @@ extension SQLiteStore {
     }
     let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
     let sql = """
-      SELECT s.site, s.room, s.sensor, s.agent, r.seq, r.ts_ms, r.temp_c, r.rh_pct, r.error
+      SELECT s.site, s.room, s.sensor, s.agent, r.seq, r.ts_ms, r.temp_mc, r.rh_mpct, r.error
       FROM readings r JOIN sources s ON s.id = r.source_id \(whereClause)
       ORDER BY r.ts_ms, s.site, s.sensor, r.seq
       """
     return try read { db in
       try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
         StoredReading(
-          key: SensorKey(site: row["site"], room: row["room"], sensor: row["sensor"]),
-          agent: row["agent"],
-          sample: Sample(
-            seq: row["seq"], ts: Timestamp(milliseconds: row["ts_ms"]), tempC: row["temp_c"], rhPct: row["rh_pct"],
-            error: row["error"]))
+          key: SensorKey(site: row[0], room: row[1], sensor: row[2]), agent: row[3],
+          sample: StoredSample.sample(row, at: 4))
       }
     }
   }

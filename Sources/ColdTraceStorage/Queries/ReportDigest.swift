@@ -1,7 +1,9 @@
 /// The canonical bytes a report's integrity seal hashes, and SHA-256 over them.
 ///
 /// Readings are written as fixed-width little-endian fields (time in ms, then the bit patterns of temperature and
-/// humidity, an absent value as all ones), so the digest does not depend on number formatting.
+/// humidity, an absent value as all ones), so the digest does not depend on number formatting. The values are those
+/// read back from the stored milli units (`StoredSample.value`), the same Doubles as before the compact schema for any
+/// reading at 0.001 resolution: a report sealed before migration `v7-compact-readings` still verifies after it.
 struct ReportDigest {
   private(set) var bytes: [UInt8] = []
 

@@ -6,7 +6,7 @@ extension SQLiteStore {
   /// `now` while it is open — read in one transaction: every probe of the rooms it was placed in, during each
   /// placement, the alerts that name it, and the integrity seal over that data. `nil` when there is no such lot.
   ///
-  /// Readings stream from one prepared statement per probe and placement (the `readings_by_time` index) into flat
+  /// Readings stream from one prepared statement per probe and placement (the table's time-ordered key) into flat
   /// arrays; sensor-fault rows without values are left out.
   public func reportInput(lot id: String, until: Timestamp? = nil, now: Timestamp) throws -> LotReportInput? {
     try read { db in
@@ -25,8 +25,8 @@ extension SQLiteStore {
         sql: "SELECT id, sensor FROM sources WHERE site = ? AND room = ? ORDER BY sensor")
       let readings = try db.cachedStatement(
         sql: """
-          SELECT ts_ms, temp_c, rh_pct FROM readings
-          WHERE source_id = ? AND ts_ms >= ? AND ts_ms < ? AND (temp_c IS NOT NULL OR rh_pct IS NOT NULL)
+          SELECT ts_ms, temp_mc, rh_mpct FROM readings
+          WHERE source_id = ? AND ts_ms >= ? AND ts_ms < ? AND (temp_mc IS NOT NULL OR rh_mpct IS NOT NULL)
           ORDER BY ts_ms
           """)
       for placement in lot.placements {
@@ -48,8 +48,8 @@ extension SQLiteStore {
           let rows = try Row.fetchCursor(readings, arguments: [probe[0] as Int64, start, end])
           while let row = try rows.next() {
             let time: Int64 = row[0]
-            let temperature: Double? = row[1]
-            let humidity: Double? = row[2]
+            let temperature = StoredSample.value(row[1])
+            let humidity = StoredSample.value(row[2])
             one.append(milliseconds: time, temperature: temperature, humidity: humidity)
             readingDigest.append(time)
             readingDigest.append(temperature)

@@ -53,13 +53,15 @@ extension SQLiteStore {
       let sources = try Row.fetchAll(
         db, sql: "SELECT id, site, room, sensor, agent FROM sources ORDER BY site, room, sensor")
       let latestStatement = try db.cachedStatement(
-        sql: "SELECT seq, ts_ms, temp_c, rh_pct, error FROM readings WHERE source_id = ? ORDER BY ts_ms DESC LIMIT 1")
+        sql: """
+          SELECT \(StoredSample.columns) FROM readings WHERE source_id = ? ORDER BY ts_ms DESC, seq DESC LIMIT 1
+          """)
       let countStatement = try db.cachedStatement(
         sql: "SELECT COUNT(*) FROM readings WHERE source_id = ? AND ts_ms > ? AND ts_ms <= ?")
       let recentStatement = try db.cachedStatement(
         sql: """
-          SELECT ts_ms, temp_c FROM readings
-          WHERE source_id = ? AND ts_ms >= ? AND ts_ms <= ? AND temp_c IS NOT NULL ORDER BY ts_ms
+          SELECT ts_ms, temp_mc FROM readings
+          WHERE source_id = ? AND ts_ms >= ? AND ts_ms <= ? AND temp_mc IS NOT NULL ORDER BY ts_ms
           """)
       var openByProbe: [SensorKey: [AlertRecord]] = [:]
       for alert in open {
@@ -70,17 +72,13 @@ extension SQLiteStore {
       for source in sources {
         let id: Int64 = source["id"]
         let key = SensorKey(site: source["site"], room: source["room"], sensor: source["sensor"])
-        let latest = try Row.fetchOne(latestStatement, arguments: [id]).map { row in
-          Sample(
-            seq: row["seq"], ts: Timestamp(milliseconds: row["ts_ms"]), tempC: row["temp_c"], rhPct: row["rh_pct"],
-            error: row["error"])
-        }
+        let latest = try Row.fetchOne(latestStatement, arguments: [id]).map { StoredSample.sample($0, at: 0) }
         let count = try Int.fetchOne(countStatement, arguments: [id, dayAgo, now.milliseconds]) ?? 0
         var recent: [(ts: Timestamp, tempC: Double)] = []
         if let latest {
           let from = latest.ts.adding(seconds: -trendWindowSeconds).milliseconds
           for row in try Row.fetchAll(recentStatement, arguments: [id, from, latest.ts.milliseconds]) {
-            recent.append((Timestamp(milliseconds: row["ts_ms"]), row["temp_c"]))
+            recent.append((Timestamp(milliseconds: row[0]), StoredSample.value(row[1]) ?? 0))
           }
         }
         sensors.append(

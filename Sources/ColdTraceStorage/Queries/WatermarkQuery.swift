@@ -17,7 +17,7 @@ extension SQLiteStore {
     try read { db in
       var trackers: [ProbeKey: WatermarkTracker] = [:]
       let pendingStatement = try db.cachedStatement(
-        sql: "SELECT seq FROM readings WHERE source_id = ? AND seq > ? ORDER BY seq")
+        sql: "SELECT seq FROM readings WHERE source_id = ? AND seq >= 0 AND seq > ? ORDER BY seq")
       for row in try Row.fetchAll(db, sql: "SELECT id, site, sensor, acked_seq FROM sources") {
         let watermark: Int64 = row["acked_seq"]
         let pending = try Int64.fetchAll(pendingStatement, arguments: [row["id"] as Int64, watermark])

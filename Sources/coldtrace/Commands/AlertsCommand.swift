@@ -52,32 +52,28 @@ struct AlertsCommand: ParsableCommand {
       filter.state = value
     }
     let store = try global.openStore()
+    // Both forms stream from the rows into stdout's buffer: no list of alerts, no string of the whole output.
     if json {
-      try store.forEachAlert(filter) { print($0.jsonLine()) }
+      var bytes: [UInt8] = []
+      bytes.reserveCapacity(1 << 16)
+      try store.forEachAlert(filter) { alert in
+        alert.appendJSONLine(to: &bytes)
+        bytes.append(UInt8(ascii: "\n"))
+        if bytes.count >= 1 << 16 { StandardOutput.write(&bytes) }
+      }
+      StandardOutput.write(&bytes)
     } else {
-      let alerts = try store.alerts(filter)
-      print(alerts.isEmpty ? "no alerts match" : Self.table(alerts))
+      var table = AlertTable()
+      try store.forEachAlert(filter) { table.add($0) }
+      if table.isEmpty { print("no alerts match") } else { table.printToStandardOutput() }
     }
     if follow { try followEvents(store) }
   }
 
   static func table(_ alerts: [AlertRecord]) -> String {
-    var table = TextTable("ID", "OPENED (UTC)", "STATE", "SEVERITY", "KIND", "WHERE", "LOTS", "PEAK", "MESSAGE")
-    for alert in alerts {
-      table.add(
-        String(alert.id), Self.minute(alert.openedAt),
-        alert.state.rawValue, alert.severity.rawValue, alert.kind.rawValue,
-        "\(alert.site)/\(alert.room)/\(alert.sensor)", alert.lots.isEmpty ? "-" : alert.lots.joined(separator: ","),
-        formatted(alert.peak), alert.message)
-    }
+    var table = AlertTable()
+    for alert in alerts { table.add(alert) }
     return table.render()
-  }
-
-  /// `2026-11-29 03:40`: a time to the minute, UTC.
-  static func minute(_ time: Timestamp) -> String {
-    let text = time.rfc3339.utf8
-    return String(decoding: text.prefix(10), as: UTF8.self) + " "
-      + String(decoding: text.dropFirst(11).prefix(5), as: UTF8.self)
   }
 
   /// Prints every new alert event (journal lines) until interrupted.

@@ -41,7 +41,7 @@ struct FaultMeasurement {
     var configuration = Configuration()
     configuration.readonly = true
     let queue = try DatabaseQueue(path: database, configuration: configuration)
-    let seqs = try queue.read { db in try Int64.fetchAll(db, sql: "SELECT seq FROM readings WHERE seq IS NOT NULL") }
+    let seqs = try queue.read { db in try Int64.fetchAll(db, sql: "SELECT seq FROM readings WHERE seq >= 0") }
     storedRows = try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM readings") ?? 0 }
     storedSeqs = Set(seqs)
     let quarantined = try queue.read { db in
