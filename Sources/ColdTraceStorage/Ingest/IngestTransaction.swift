@@ -11,9 +11,10 @@ public struct IngestTransaction {
   public func sourceID(for key: SensorKey, agent: String?) throws -> Int64 {
     let find = try db.cachedStatement(sql: "SELECT id, room, agent FROM sources WHERE site = ? AND sensor = ?")
     if let row = try Row.fetchOne(find, arguments: [key.site, key.sensor]) {
-      let id: Int64 = row["id"]
-      let room: String = row["room"]
-      let knownAgent: String? = row["agent"]
+      // By position: GRDB looks a column up by name case-insensitively, lowercasing the name each time.
+      let id: Int64 = row[0]
+      let room: String = row[1]
+      let knownAgent: String? = row[2]
       if room != key.room || (agent != nil && agent != knownAgent) {
         try db.cachedStatement(sql: "UPDATE sources SET room = ?, agent = COALESCE(?, agent) WHERE id = ?")
           .execute(arguments: [key.room, agent, id])
