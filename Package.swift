@@ -37,12 +37,14 @@ let package = Package(
     .target(name: "ColdTraceMQTT", dependencies: ["CMosquitto"]),
     // Pure domain: identities, timestamps, payload codec, product profiles, rules, alert engine. No I/O, no clock.
     .target(name: "ColdTraceCore"),
-    // The imperative shell's contact with the OS: wall clock, termination signals, durable small files.
+    // A strict TOML 1.0 reader without Foundation (the agent's footprint; see its doc comment).
+    .target(name: "ColdTraceTOML"),
+    // The imperative shell's contact with the OS: wall clock, termination signals, durable small files, config files.
+    // No Foundation: the agent links it.
     .target(
       name: "ColdTraceSystem",
       dependencies: [
-        "ColdTraceCore", "ColdTraceMQTT",
-        .product(name: "TOMLKit", package: "TOMLKit"),
+        "ColdTraceCore", "ColdTraceMQTT", "ColdTraceTOML",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -105,6 +107,11 @@ let package = Package(
       path: "Simulators/coldtrace-sim"
     ),
     .testTarget(name: "ColdTraceCoreTests", dependencies: ["ColdTraceCore"]),
+    // TOMLKit only here: the differential test of ColdTraceTOML against it.
+    .testTarget(
+      name: "ColdTraceTOMLTests",
+      dependencies: ["ColdTraceTOML", "ColdTraceSystem", .product(name: "TOMLKit", package: "TOMLKit")]
+    ),
     .testTarget(name: "ColdTraceMQTTTests", dependencies: ["ColdTraceMQTT", "ColdTraceSystem", "TestSupport"]),
     .testTarget(
       name: "ColdTraceAgentTests",

@@ -40,7 +40,7 @@ struct DemoCommand: ParsableCommand {
       to: brokerConfig, atomically: true, encoding: .utf8)
     let broker = try ChildProcess(
       name: "mosquitto", executable: mosquitto, arguments: ["-c", brokerConfig.path],
-      log: workspace.appendingPathComponent("mosquitto.out"))
+      log: workspace.appendingPathComponent("mosquitto.out").path)
     defer { broker.stop() }
     guard FreePort.waitUntilListening(port: port, timeout: 10) else {
       throw DemoFailure("the broker did not start; see \(workspace.path)/mosquitto.log")
@@ -56,7 +56,7 @@ struct DemoCommand: ParsableCommand {
     let collector = try ChildProcess(
       name: "collector", executable: ChildProcess.sibling("coldtrace"),
       arguments: ["collect", "--db", database, "--journal", journal, "--broker", "mqtt://127.0.0.1:\(port)"],
-      log: workspace.appendingPathComponent("collector.log"))
+      log: workspace.appendingPathComponent("collector.log").path)
     defer { collector.stop() }
     say("  collector  coldtrace collect → \(database)")
 
@@ -77,7 +77,7 @@ struct DemoCommand: ParsableCommand {
     let agent = try ChildProcess(
       name: "agent", executable: agentBinary,
       arguments: ["run", "--config", agentConfig.path, "--samples", String(DemoFacility.samples)],
-      log: workspace.appendingPathComponent("agent.log"))
+      log: workspace.appendingPathComponent("agent.log").path)
     defer { agent.stop() }
 
     guard agent.wait(seconds: DemoFacility.minutes * 60 / DemoFacility.speed + 30) else {
