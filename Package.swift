@@ -45,8 +45,13 @@ let package = Package(
       name: "ColdTraceSystem",
       dependencies: [
         "ColdTraceCore", "ColdTraceMQTT", "ColdTraceTOML",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
+    ),
+    // `CommandMain`: ArgumentParser commands with ColdTrace's exit statuses, for `coldtrace` and `coldtrace-sim` (the
+    // agent parses its own command line: ArgumentParser links FoundationEssentials).
+    .target(
+      name: "ColdTraceCommandLine",
+      dependencies: ["ColdTraceSystem", .product(name: "ArgumentParser", package: "swift-argument-parser")]
     ),
     // SQLite storage behind narrow protocols (GRDB).
     .target(
@@ -84,7 +89,7 @@ let package = Package(
       name: "coldtrace",
       dependencies: [
         "ColdTraceCore", "ColdTraceStorage", "ColdTraceCollector", "ColdTraceMQTT", "ColdTraceSystem",
-        "ColdTraceReport",
+        "ColdTraceReport", "ColdTraceCommandLine",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]
@@ -92,9 +97,7 @@ let package = Package(
     .executableTarget(
       name: "coldtrace-agent",
       dependencies: [
-        "ColdTraceAgent", "ColdTraceCore", "ColdTraceSystem",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        .product(name: "Logging", package: "swift-log"),
+        "ColdTraceAgent", "ColdTraceCore", "ColdTraceSystem", .product(name: "Logging", package: "swift-log"),
       ]
     ),
     // The simulator's command line: scenarios to traces, fake sysfs trees, MQTT load.
@@ -102,6 +105,7 @@ let package = Package(
       name: "coldtrace-sim",
       dependencies: [
         "ColdRoomScenarios", "ColdRoomSimulation", "ColdTraceCore", "ColdTraceMQTT", "ColdTraceSystem", "CModbus",
+        "ColdTraceCommandLine",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       path: "Simulators/coldtrace-sim"
