@@ -98,6 +98,15 @@ let package = Package(
       name: "coldtrace-agent",
       dependencies: [
         "ColdTraceAgent", "ColdTraceCore", "ColdTraceSystem", .product(name: "Logging", package: "swift-log"),
+      ],
+      // The agent's RSS (benchmarks/README.md, "Agent RSS"): lld packs the relative relocations (RELR) and exports no
+      // symbols, and libstdc++ (which only the Swift runtime uses) is linked statically from
+      // deploy/static-libstdc++ (a link to Debian 12's libstdc++.a; where it is missing, the shared one is used).
+      linkerSettings: [
+        .unsafeFlags([
+          "-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker", "--no-export-dynamic",
+          "-L", Context.packageDirectory + "/deploy/static-libstdc++",
+        ])
       ]
     ),
     // The simulator's command line: scenarios to traces, fake sysfs trees, MQTT load.
