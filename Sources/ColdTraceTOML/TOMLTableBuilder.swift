@@ -2,7 +2,8 @@
 /// inline table, and mixing `[header]` tables with dotted keys that would redefine them.
 final class TOMLTableBuilder {
   enum Origin {
-    /// Created on the way to a deeper header (`[a.b]` creates `a`); a later `[a]` may still define it once.
+    /// Created on the way to a deeper header (`[a.b]` creates `a`); a later `[a]` may still define it once, or dotted
+    /// keys extend it.
     case implicit
     /// Defined by its own `[header]` or as an element of `[[header]]`.
     case header
@@ -45,7 +46,8 @@ final class TOMLTableBuilder {
         let created = TOMLTableBuilder(origin: .dotted)
         table.entries[part] = .table(created)
         table = created
-      case .table(let existing) where existing.origin == .dotted:
+      case .table(let existing) where existing.origin != .header:
+        existing.origin = .dotted  // an implicit table extended by dotted keys is defined by them from now on
         table = existing
       case .table:
         return

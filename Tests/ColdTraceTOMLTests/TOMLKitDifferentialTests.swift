@@ -53,6 +53,11 @@ struct TOMLKitDifferentialTests {
     "a b = 1\n", "[a\n", "[a]]\n", "[[a]\n", "[a] x\n", "a = 1\rb = 2\n", "a = \"\"\"x\"\"\"\"\"\"\n", "a\u{A0}= 1\n",
     "a = [1, 2]]\n", "a = { b = 1 } c\n", "a = [\n1\n,\n2\n]\n", "a = [ # c\n]\n", "\"\"\"a\"\"\" = 1\n",
     "\u{A0}a = 1\n",
+    "[a.b.c]\n[a]\nb.d = 1\n", "[a.b.c]\n[a]\nb.d = 1\n[a.b]\n", "[a.b.c]\nz = 1\n[a]\nb.c.t = 2\n",
+    "[f]\napple.color = 'red'\n[f.apple.texture]\nx = 1\n",
+    "[f]\napple.color = 'red'\n[f.apple]\n", "a = {b = 1}\n[a.c]\n", "[[a]]\n[[a.b]]\n[a.b.c]\n[[a]]\n",
+    "a.b = 1\n[a.c]\n",
+    "[a]\n[a.b]\n[a]\n", "x = [{a = 1}, {a = 2}]\n[[x]]\n", "[[x]]\n[x.y]\nz = 1\n[x.y]\n", "'a\\b' = \"\\\\\"\n",
   ]
 
   /// Where the two readers differ on purpose: TOMLKit reads dates and times (ColdTrace's files write times as
