@@ -37,14 +37,21 @@ let package = Package(
     .target(name: "ColdTraceMQTT", dependencies: ["CMosquitto"]),
     // Pure domain: identities, timestamps, payload codec, product profiles, rules, alert engine. No I/O, no clock.
     .target(name: "ColdTraceCore"),
-    // The imperative shell's contact with the OS: wall clock, termination signals, durable small files.
+    // A strict TOML 1.0 reader without Foundation (the agent's footprint; see its doc comment).
+    .target(name: "ColdTraceTOML"),
+    // The imperative shell's contact with the OS: wall clock, termination signals, durable small files, config files.
+    // No Foundation: the agent links it.
     .target(
       name: "ColdTraceSystem",
       dependencies: [
-        "ColdTraceCore", "ColdTraceMQTT",
-        .product(name: "TOMLKit", package: "TOMLKit"),
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "ColdTraceCore", "ColdTraceMQTT", "ColdTraceTOML",
       ]
+    ),
+    // `CommandMain`: ArgumentParser commands with ColdTrace's exit statuses, for `coldtrace` and `coldtrace-sim` (the
+    // agent parses its own command line: ArgumentParser links FoundationEssentials).
+    .target(
+      name: "ColdTraceCommandLine",
+      dependencies: ["ColdTraceSystem", .product(name: "ArgumentParser", package: "swift-argument-parser")]
     ),
     // SQLite storage behind narrow protocols (GRDB).
     .target(
@@ -85,7 +92,7 @@ let package = Package(
       name: "coldtrace",
       dependencies: [
         "ColdTraceCore", "ColdTraceStorage", "ColdTraceCollector", "ColdTraceMQTT", "ColdTraceSystem",
-        "ColdTraceReport",
+        "ColdTraceReport", "ColdTraceCommandLine",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]
@@ -93,9 +100,16 @@ let package = Package(
     .executableTarget(
       name: "coldtrace-agent",
       dependencies: [
-        "ColdTraceAgent", "ColdTraceCore", "ColdTraceSystem",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        .product(name: "Logging", package: "swift-log"),
+        "ColdTraceAgent", "ColdTraceCore", "ColdTraceSystem", .product(name: "Logging", package: "swift-log"),
+      ],
+      // The agent's RSS (benchmarks/README.md, "Agent RSS"): lld packs the relative relocations (RELR) and exports no
+      // symbols, and libstdc++ (which only the Swift runtime uses) is linked statically from
+      // deploy/static-libstdc++ (a link to Debian 12's libstdc++.a; where it is missing, the shared one is used).
+      linkerSettings: [
+        .unsafeFlags([
+          "-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker", "--no-export-dynamic",
+          "-L", Context.packageDirectory + "/deploy/static-libstdc++",
+        ])
       ]
     ),
     // The simulator's command line: scenarios to traces, fake sysfs trees, MQTT load.
@@ -103,11 +117,17 @@ let package = Package(
       name: "coldtrace-sim",
       dependencies: [
         "ColdRoomScenarios", "ColdRoomSimulation", "ColdTraceCore", "ColdTraceMQTT", "ColdTraceSystem", "CModbus",
+        "ColdTraceCommandLine",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       path: "Simulators/coldtrace-sim"
     ),
     .testTarget(name: "ColdTraceCoreTests", dependencies: ["ColdTraceCore"]),
+    // TOMLKit only here: the differential test of ColdTraceTOML against it.
+    .testTarget(
+      name: "ColdTraceTOMLTests",
+      dependencies: ["ColdTraceTOML", "ColdTraceSystem", .product(name: "TOMLKit", package: "TOMLKit")]
+    ),
     .testTarget(name: "ColdTraceMQTTTests", dependencies: ["ColdTraceMQTT", "ColdTraceSystem", "TestSupport"]),
     .testTarget(
       name: "ColdTraceAgentTests",

@@ -1,5 +1,8 @@
 import ColdTraceCore
-import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// The outside air around the cold room: a Vietnamese lowland climate with a daily cycle, hot and humid.
 ///

@@ -1,4 +1,6 @@
-import Foundation
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// The sensor models a probe can be, each with its own resolution, noise and lag.
 public enum ProbeKind: String, Sendable, Equatable, CaseIterable {

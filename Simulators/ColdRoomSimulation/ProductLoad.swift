@@ -1,4 +1,6 @@
-import Foundation
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// The fruit in the room, lumped as one mass at one pulp temperature: its heat capacity, the heat its respiration
 /// releases, the water it transpires, and how fast it exchanges heat with the room air.

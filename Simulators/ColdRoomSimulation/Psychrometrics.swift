@@ -1,4 +1,6 @@
-import Foundation
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// Moist-air relations used by the room model: saturation vapour pressure (Magnus, over water above 0 °C and over
 /// ice below), humidity ratio and relative humidity, at sea-level pressure (Bac Ninh is a few metres above the sea).

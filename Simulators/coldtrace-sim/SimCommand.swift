@@ -1,4 +1,5 @@
 import ArgumentParser
+import ColdTraceCommandLine
 import ColdTraceSystem
 
 @main

@@ -1,4 +1,4 @@
-import TOMLKit
+import ColdTraceTOML
 
 /// A TOML configuration file read with errors an operator can act on: the file, the key, and what was expected.
 public struct ConfigTable {
@@ -9,16 +9,10 @@ public struct ConfigTable {
 
   /// Parses `text` (the content of `path`). A syntax error names the line and column.
   public init(path: String, text: String) throws(ConfigError) {
-    if let (line, column, problem) = TOMLHeaderCheck.firstProblem(in: text) {
-      throw ConfigError("\(path):\(line):\(column): \(problem)")
-    }
     do {
-      self.init(path: path, table: try TOMLTable(string: text), prefix: "", locator: ConfigLineLocator(text: text))
-    } catch let error as TOMLParseError {
-      throw ConfigError(
-        "\(path):\(error.source.begin.line):\(error.source.begin.column): \(error.description)")
+      self.init(path: path, table: try TOMLReader.parse(text), prefix: "", locator: ConfigLineLocator(text: text))
     } catch {
-      throw ConfigError("\(path): \(error)")
+      throw ConfigError("\(path):\(error.line):\(error.column): \(error.reason)")
     }
   }
 

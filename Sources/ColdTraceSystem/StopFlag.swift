@@ -1,5 +1,8 @@
-import Foundation
 import Synchronization
+
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// Set once, from a signal-waiting thread or anywhere else; polled by loops that must end cleanly.
 public final class StopFlag: Sendable {
@@ -11,12 +14,23 @@ public final class StopFlag: Sendable {
 
   public func set() { flag.store(true, ordering: .sequentiallyConsistent) }
 
-  /// Sets the flag when SIGTERM or SIGINT arrives (call `SignalWaiter.blockTerminationSignals()` first).
+  /// Sets the flag when SIGTERM or SIGINT arrives (call `SignalWaiter.blockTerminationSignals()` first), from a
+  /// detached thread that waits for the signal.
   public func stopOnTerminationSignal() {
-    let thread = Thread { [self] in
-      SignalWaiter.waitForTermination()
-      self.set()
+    let context = Unmanaged.passRetained(self).toOpaque()
+    var thread = pthread_t()
+    let started = pthread_create(
+      &thread, nil,
+      { context in
+        let flag = Unmanaged<StopFlag>.fromOpaque(context!).takeRetainedValue()
+        SignalWaiter.waitForTermination()
+        flag.set()
+        return nil
+      }, context)
+    if started == 0 {
+      pthread_detach(thread)
+    } else {
+      Unmanaged<StopFlag>.fromOpaque(context).release()
     }
-    thread.start()
   }
 }

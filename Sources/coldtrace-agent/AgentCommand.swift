@@ -1,34 +1,73 @@
-import ArgumentParser
 import ColdTraceAgent
 import ColdTraceMQTT
 import ColdTraceSystem
 import Logging
-import Synchronization
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// `coldtrace-agent`: ColdTrace's exit statuses (0 success, 1 runtime failure, 2 bad usage or bad input, each
+/// failure in one line on stderr) around the commands of `AgentCommandLine`.
 @main
-struct AgentCommand: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    commandName: "coldtrace-agent",
-    abstract: "ColdTrace edge agent: reads a facility's probes and publishes every reading to the broker.",
-    discussion: """
-      Example:
-        coldtrace-agent run --config /etc/coldtrace/agent.toml
-        coldtrace-agent check-config --config agent.toml
-        coldtrace-agent probe
-      """,
-    version: AgentRunner.version,
-    subcommands: [RunCommand.self, CheckConfigCommand.self, ProbeCommand.self]
-  )
+enum AgentCommand {
+  static func main() {
+    let status: Int32
+    do {
+      try UsageError.checkArgumentsAreUTF8()
+      try run(AgentCommandLine.parse(Array(CommandLine.arguments.dropFirst())))
+      status = 0
+    } catch let error as UsageError {
+      StandardError.fail("coldtrace-agent", error.description)
+      status = 2
+    } catch let error as ConfigError {
+      StandardError.fail("coldtrace-agent", error.description)
+      status = 2
+    } catch {
+      StandardError.fail("coldtrace-agent", "\(error)")
+      status = 1
+    }
+    fflush(nil)
+    exit(status)
+  }
 
-  static func main() { CommandMain.run(AgentCommand.self, programName: "coldtrace-agent") }
-}
+  static func run(_ invocation: AgentInvocation) throws {
+    switch invocation {
+    case .show(let text): print(text)
+    case .run(let arguments): try run(arguments)
+    case .checkConfig(let config): try checkConfig(config)
+    case .probe(let sysfsRoot): try ProbeCommand.run(sysfsRoot: sysfsRoot)
+    }
+  }
 
-struct ConfigOption: ParsableArguments {
-  @Option(help: ArgumentHelp("Agent configuration file (TOML).", valueName: "path"))
-  var config: String
+  /// `run`: sample the configured sensors and publish readings until SIGTERM or SIGINT.
+  static func run(_ arguments: RunArguments) throws {
+    SignalWaiter.blockTerminationSignals()
+    var configuration = try load(arguments.config, broker: arguments.broker)
+    configuration.sysfsRoot = arguments.sysfsRoot
+    if let samples = arguments.samples, samples < 1 { throw UsageError("--samples must be at least 1") }
+    guard arguments.drainSeconds >= 0, arguments.drainSeconds <= 86_400 else {
+      throw UsageError("--drain-seconds must be 0…86400")
+    }
+    LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+    let logger = Logger(label: "coldtrace-agent")
+    let stop = StopFlag()
+    stop.stopOnTerminationSignal()
+    try AgentRunner(configuration: configuration, logger: logger).run(
+      maxSamples: arguments.samples, drainSeconds: arguments.drainSeconds
+    ) { stop.isSet }
+  }
 
-  func load(broker: String? = nil) throws -> AgentConfiguration {
-    var configuration = try AgentConfiguration.load(try ConfigTable(contentsOf: config))
+  /// `check-config`: validate an agent configuration; exit 2 with the first problem found.
+  static func checkConfig(_ path: String) throws {
+    let configuration = try load(path)
+    print(
+      "\(path): ok (site \(configuration.site), agent \(configuration.agent), "
+        + "\(configuration.sensors.count) sensors, broker \(configuration.broker))")
+  }
+
+  static func load(_ path: String, broker: String? = nil) throws -> AgentConfiguration {
+    var configuration = try AgentConfiguration.load(try ConfigTable(contentsOf: path))
     if let broker {
       do {
         configuration.broker = try BrokerAddress(url: broker)
@@ -37,54 +76,5 @@ struct ConfigOption: ParsableArguments {
       }
     }
     return configuration
-  }
-}
-
-struct RunCommand: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    commandName: "run",
-    abstract: "Sample the configured sensors and publish readings until SIGTERM or SIGINT.",
-    discussion: "Example: coldtrace-agent run --config agent.toml --broker mqtt://hongxuan:secret@broker.local"
-  )
-
-  @OptionGroup var config: ConfigOption
-  @Option(help: ArgumentHelp("Broker URL, overriding the config.", valueName: "mqtt://[user[:password]@]host[:port]"))
-  var broker: String?
-  @Option(help: "Stop after this many sampling rounds (for tests and demos).")
-  var samples: Int?
-  @Option(help: "With --samples: how long to wait at the end for the collector to confirm everything.")
-  var drainSeconds: Double = 10
-  @OptionGroup var sysfs: SysfsRootOption
-
-  func run() throws {
-    SignalWaiter.blockTerminationSignals()
-    var configuration = try config.load(broker: broker)
-    configuration.sysfsRoot = sysfs.sysfsRoot
-    if let samples, samples < 1 { throw UsageError("--samples must be at least 1") }
-    guard drainSeconds >= 0, drainSeconds <= 86_400 else { throw UsageError("--drain-seconds must be 0…86400") }
-    LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
-    let logger = Logger(label: "coldtrace-agent")
-    let stop = StopFlag()
-    stop.stopOnTerminationSignal()
-    try AgentRunner(configuration: configuration, logger: logger).run(maxSamples: samples, drainSeconds: drainSeconds) {
-      stop.isSet
-    }
-  }
-}
-
-struct CheckConfigCommand: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    commandName: "check-config",
-    abstract: "Validate an agent configuration; exit 2 with the first problem found.",
-    discussion: "Example: coldtrace-agent check-config --config agent.toml"
-  )
-
-  @OptionGroup var config: ConfigOption
-
-  func run() throws {
-    let configuration = try config.load()
-    print(
-      "\(config.config): ok (site \(configuration.site), agent \(configuration.agent), "
-        + "\(configuration.sensors.count) sensors, broker \(configuration.broker))")
   }
 }

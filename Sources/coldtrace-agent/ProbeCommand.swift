@@ -1,30 +1,9 @@
-import ArgumentParser
 import ColdTraceAgent
 import ColdTraceSystem
 
-/// `--sysfs-root`: where the drivers look for `/sys` (tests and dry runs point it at a fixture tree).
-struct SysfsRootOption: ParsableArguments {
-  @Option(help: ArgumentHelp("Directory holding the sys/ tree the sensor drivers read.", valueName: "dir"))
-  var sysfsRoot: String = "/"
-}
-
 /// `coldtrace-agent probe`: lists the probes this box can see as `[[sensor]]` tables to paste into agent.toml.
-struct ProbeCommand: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    commandName: "probe",
-    abstract: "List the 1-wire, IIO and hwmon sensors on this box as [[sensor]] tables, with their current values.",
-    discussion: """
-      Each table is ready to paste into agent.toml; set its room (and, if you like, a clearer id). \
-      Values that cannot be read are shown as faults in the comment above the table.
-
-      Example: coldtrace-agent probe >> /etc/coldtrace/agent.toml
-      """
-  )
-
-  @OptionGroup var sysfs: SysfsRootOption
-
-  func run() throws {
-    let root = sysfs.sysfsRoot
+enum ProbeCommand {
+  static func run(sysfsRoot root: String) throws {
     guard SysfsFile.exists(root) else { throw UsageError("--sysfs-root \(root) does not exist") }
     let found = SensorDiscovery.scan(sysfsRoot: root)
     guard !found.isEmpty else {

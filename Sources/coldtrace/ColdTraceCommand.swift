@@ -1,5 +1,6 @@
 import ArgumentParser
 import ColdTraceCollector
+import ColdTraceCommandLine
 import ColdTraceSystem
 
 @main

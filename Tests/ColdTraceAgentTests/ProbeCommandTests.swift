@@ -54,7 +54,7 @@ struct ProbeCommandTests {
       arguments: [
         "-h", "127.0.0.1", "-p", String(broker.port), "-i", "sysfs-watcher", "-q", "1", "-v", "-C", "2", "-W", "60",
         "-t", "coldtrace/v1/reading/#",
-      ], log: received)
+      ], log: received.path)
     defer { subscriber.stop() }
     #expect(eventually { ((try? String(contentsOf: broker.logFile, encoding: .utf8)) ?? "").contains("sysfs-watcher") })
     let config = directory.appendingPathComponent("agent.toml")

@@ -65,7 +65,7 @@ extension BrokerSecurityTests {
     let mosquitto = try #require(ChildProcess.system("mosquitto"))
     let log = root.appendingPathComponent("mosquitto.log")
     let broker = try ChildProcess(
-      name: "mosquitto", executable: mosquitto, arguments: ["-c", configFile.path], log: log)
+      name: "mosquitto", executable: mosquitto, arguments: ["-c", configFile.path], log: log.path)
     defer { broker.stop() }
     let brokerLog = { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
     #expect(FreePort.waitUntilListening(port: port, timeout: 10), "\(brokerLog())")

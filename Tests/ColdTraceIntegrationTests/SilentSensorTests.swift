@@ -22,7 +22,7 @@ struct SilentSensorTests {
       arguments: [
         "collect", "--db", facility.database, "--journal", facility.journal, "--broker", broker.url, "--config",
         config.path,
-      ], log: log)
+      ], log: log.path)
     defer { collector.stop() }
     #expect(
       eventually(timeout: 20) {

@@ -30,7 +30,7 @@ public final class Facility {
       name: "collector", executable: Executables.product("coldtrace").path,
       arguments: ["collect", "--db", database, "--journal", journal, "--broker", brokerURL ?? broker.url]
         + extraArguments,
-      log: log)
+      log: log.path)
     guard waitUntilSubscribed else { return }
     let subscribed = eventually(timeout: 20) {
       ((try? String(contentsOf: log, encoding: .utf8)) ?? "").contains("subscribed to coldtrace/v1/reading/+/+/+")
@@ -100,7 +100,7 @@ public final class Facility {
     return try ChildProcess(
       name: "agent", executable: launcher.first ?? agentPath,
       arguments: launcher.isEmpty ? arguments : Array(launcher.dropFirst()) + [agentPath] + arguments,
-      log: state.appendingPathComponent("agent.log"))
+      log: state.appendingPathComponent("agent.log").path)
   }
 
   /// Where an agent keeps its config, log and outbox.

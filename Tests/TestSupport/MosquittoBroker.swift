@@ -54,7 +54,7 @@ public final class MosquittoBroker: @unchecked Sendable {
     }
     process = try ChildProcess(
       name: "mosquitto", executable: mosquitto, arguments: ["-c", configFile.path],
-      log: directory.appendingPathComponent("mosquitto.out"))
+      log: directory.appendingPathComponent("mosquitto.out").path)
     guard FreePort.waitUntilListening(port: port, timeout: 10) else {
       throw TestSupportError("mosquitto is not listening on 127.0.0.1:\(port) after 10 s; see \(logFile.path)")
     }

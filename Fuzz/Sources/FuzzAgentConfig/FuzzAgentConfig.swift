@@ -2,7 +2,7 @@ import ColdTraceAgent
 import ColdTraceSystem
 
 /// Any bytes as the text of `agent.toml`, loaded the way `coldtrace-agent check-config` loads it (the file's bytes
-/// decoded as UTF-8, parsed by TOMLKit, validated by `AgentConfiguration.load`).
+/// decoded as UTF-8, parsed by ColdTraceTOML, validated by `AgentConfiguration.load`).
 ///
 /// Beyond not crashing: a refused configuration says why, naming the file.
 @_cdecl("LLVMFuzzerTestOneInput")

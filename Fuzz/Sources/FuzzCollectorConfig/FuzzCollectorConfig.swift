@@ -1,7 +1,7 @@
 import ColdTraceSystem
 
 /// Any bytes as the text of `collector.toml`, loaded the way `coldtrace --config` loads it (the file's bytes decoded
-/// as UTF-8, parsed by TOMLKit, validated by `CollectorConfigFile.load`).
+/// as UTF-8, parsed by ColdTraceTOML, validated by `CollectorConfigFile.load`).
 ///
 /// Beyond not crashing: a refused configuration says why, naming the file.
 @_cdecl("LLVMFuzzerTestOneInput")

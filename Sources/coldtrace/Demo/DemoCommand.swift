@@ -40,7 +40,7 @@ struct DemoCommand: ParsableCommand {
       to: brokerConfig, atomically: true, encoding: .utf8)
     let broker = try ChildProcess(
       name: "mosquitto", executable: mosquitto, arguments: ["-c", brokerConfig.path],
-      log: workspace.appendingPathComponent("mosquitto.out"))
+      log: workspace.appendingPathComponent("mosquitto.out").path)
     defer { broker.stop() }
     guard FreePort.waitUntilListening(port: port, timeout: 10) else {
       throw DemoFailure("the broker did not start; see \(workspace.path)/mosquitto.log")
@@ -53,11 +53,16 @@ struct DemoCommand: ParsableCommand {
       DemoFacility.lot, product: "litchi", market: "eu", site: DemoFacility.site, room: DemoFacility.room, at: lotStart)
     say("  lot        \(DemoFacility.lot): litchi for the EU in \(DemoFacility.site)/\(DemoFacility.room)")
 
+    let collectorLog = workspace.appendingPathComponent("collector.log")
     let collector = try ChildProcess(
       name: "collector", executable: ChildProcess.sibling("coldtrace"),
       arguments: ["collect", "--db", database, "--journal", journal, "--broker", "mqtt://127.0.0.1:\(port)"],
-      log: workspace.appendingPathComponent("collector.log"))
+      log: collectorLog.path)
     defer { collector.stop() }
+    // The agent's first readings would reach the broker before the subscription and wait for a re-send.
+    guard waitForSubscription(log: collectorLog) else {
+      throw DemoFailure("the collector did not subscribe; see \(collectorLog.path)")
+    }
     say("  collector  coldtrace collect → \(database)")
 
     let watcher = try DemoWatcher(port: port)
@@ -77,7 +82,7 @@ struct DemoCommand: ParsableCommand {
     let agent = try ChildProcess(
       name: "agent", executable: agentBinary,
       arguments: ["run", "--config", agentConfig.path, "--samples", String(DemoFacility.samples)],
-      log: workspace.appendingPathComponent("agent.log"))
+      log: workspace.appendingPathComponent("agent.log").path)
     defer { agent.stop() }
 
     guard agent.wait(seconds: DemoFacility.minutes * 60 / DemoFacility.speed + 30) else {
@@ -102,6 +107,19 @@ struct DemoCommand: ParsableCommand {
       try? files.removeItem(at: workspace.appendingPathComponent(name))
     }
     return workspace.standardizedFileURL
+  }
+
+  /// Waits up to 10 s for the collector to log its subscription to readings (after the broker's SUBACK).
+  private func waitForSubscription(log: URL) -> Bool {
+    for _ in 0..<500 {
+      if let text = try? String(contentsOf: log, encoding: .utf8),
+        text.contains("subscribed to \(Topics.readingFilter)")
+      {
+        return true
+      }
+      Thread.sleep(forTimeInterval: 0.02)
+    }
+    return false
   }
 
   private func waitForReadings(_ store: SQLiteStore, expected: Int) -> Int {
