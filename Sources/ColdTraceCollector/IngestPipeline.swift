@@ -37,6 +37,9 @@ public final class IngestPipeline: Sendable {
   /// Per probe, not per room: a probe that moves takes its open alerts and runs with it.
   private let engineStates: Mutex<[ProbeKey: SensorRuleState]>
   private let watermarks: Mutex<[ProbeKey: WatermarkTracker]>
+  /// Each probe's row in `sources` as committed (only the collector writes that table), so a batch looks a probe up
+  /// in the database only on first sight or when its room or agent changes.
+  private let sources = Mutex<[ProbeKey: PendingBatch.Source]>([:])
   /// Held across read-state → transaction → keep-state, so the silence check and ingestion never interleave.
   private let commitLock = Mutex(())
 
@@ -104,6 +107,7 @@ public final class IngestPipeline: Sendable {
       var batch = PendingBatch(readings.map(\.reading))
       engineStates.withLock { batch.loadEngineStates(from: $0) }
       watermarks.withLock { batch.loadTrackers(from: $0) }
+      sources.withLock { batch.loadSources(from: $0) }
       let outcomes = try store.write { tx in
         var lotRules = LotRuleRunner(products: products, tx: tx)
         var outcomes: [IngestOutcome] = []
@@ -119,6 +123,7 @@ public final class IngestPipeline: Sendable {
       // Committed: the engine and the watermarks move on.
       engineStates.withLock { batch.storeEngineStates(into: &$0) }
       watermarks.withLock { batch.storeTrackers(into: &$0) }
+      sources.withLock { batch.storeSources(into: &$0) }
       return GroupOutcome(outcomes: outcomes, acknowledgements: batch.acknowledgements(readings.map(\.reading)))
     }
   }

@@ -7,10 +7,13 @@ import ColdTraceStorage
 /// Each probe and each room of the batch gets a slot once, when the batch is made; every reading then reaches its
 /// probe's engine state, watermark and source id, and its room's lots, by index, with no lookup per reading.
 struct PendingBatch {
+  /// A probe's row in `sources`: its id, and the room and agent last stored.
+  typealias Source = (id: Int64, room: String, agent: String?)
+
   struct Probe {
     let id: ProbeKey
-    /// The source id looked up (or created) in this transaction, with the room and agent last stored.
-    var source: (id: Int64, room: String, agent: String?)?
+    /// The source row as last committed or as this transaction left it.
+    var source: Source?
     var engine = SensorRuleState()
     var engineBefore = SensorRuleState()
     var tracker = WatermarkTracker()
@@ -86,6 +89,16 @@ struct PendingBatch {
     }
   }
 
+  /// Starts every probe of the batch from its source row as last committed (`nil` for one not seen yet).
+  mutating func loadSources(from committed: [ProbeKey: Source]) {
+    for index in probes.indices { probes[index].source = committed[probes[index].id] }
+  }
+
+  /// Hands the committed source rows to the pipeline's memory.
+  func storeSources(into sources: inout [ProbeKey: Source]) {
+    for probe in probes { sources[probe.id] = probe.source }
+  }
+
   /// Starts every probe of the batch from its committed acknowledgement watermark.
   mutating func loadTrackers(from committed: [ProbeKey: WatermarkTracker]) {
     for index in probes.indices {
@@ -95,8 +108,8 @@ struct PendingBatch {
     }
   }
 
-  /// `tx.sourceID`, asked again only when the probe's room or agent differs from the last message of the batch
-  /// (so the source row always follows the latest message, as without the cache).
+  /// `tx.sourceID`, asked again only when the probe's room or agent differs from the last stored (so the source row
+  /// always follows the latest message, as without the cache).
   mutating func sourceID(_ probe: Int, key: SensorKey, agent: String?, _ tx: IngestTransaction) throws -> Int64 {
     if let known = probes[probe].source, known.room == key.room, agent == nil || agent == known.agent {
       return known.id
