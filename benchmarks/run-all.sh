@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every figure of the performance brief in one run on this machine, as one table:
 #   benchmarks/run-all.sh [runs]          (default 3 runs of each item; the median is reported)
-# 1–3 collector-ingest.sh (broker ceiling, collector single-sample, batches of 100), 4 alert-latency.sh,
+# 1–3 collector-ingest.sh 60000 (broker ceiling, collector single-sample, batches of 100), 4 alert-latency.sh,
 # 5 agent-footprint.sh, 6 query-bench.sh (10 M readings / 100 k alerts, generated once into
 # /tmp/coldtrace-query-10m.db and kept). Each sub-script can run alone; their last outputs stay in
 # benchmarks/results/<name>.txt and every run of every item is kept in the log next to the table.
@@ -29,7 +29,7 @@ step() {  # name, command...: runs the command, appends its output to the log un
 }
 for run in $(seq 1 "$runs"); do
   echo "run $run of $runs: ingest, alert latency, agent footprint" >&2
-  step "ingest run $run" benchmarks/collector-ingest.sh 20000
+  step "ingest run $run" benchmarks/collector-ingest.sh 60000
   step "latency run $run" benchmarks/alert-latency.sh 20 2000
   step "agent run $run" benchmarks/agent-footprint.sh 20
 done
@@ -58,16 +58,23 @@ def row(figure, value, unit, target, met, command):
 
 ceiling = median(r"ceiling, [^:]*: (\d+) msg/s")
 single = median(r"single-sample QoS 1 [^:]*: \d+ stored, (\d+) readings/s")
+single_steady = median(r"x ceiling from the collector's start; (\d+) readings/s")
 stored = values(r"single-sample QoS 1 [^:]*: (\d+) stored")
 batched = median(r"batches of 100: \d+ stored, (\d+) samples/s")
-ingest = "benchmarks/collector-ingest.sh 20000"
+batched_steady = median(r"samples/s from the collector's start; (\d+) samples/s")
+ingest = "benchmarks/collector-ingest.sh 60000"
 row("1. broker ceiling, QoS 1 → mosquitto_sub", ceiling, "msg/s", "-", "-", ingest)
-ratio = single / ceiling if single and ceiling else None
-lost = "nothing lost" if stored and min(stored) >= 20000 else f"stored {stored}"
-row("2. collector, single-sample QoS 1", single, "readings/s", "≥ 0.9 × ceiling",
-    f"{ratio:.2f} × ({'met' if ratio and ratio >= 0.9 else 'missed'}; {lost})" if ratio else "n/a", ingest)
-row("3. collector, samples batches of 100", batched, "samples/s", "≥ 200,000",
-    f"{batched / 200000:.2f} ({'met' if batched and batched >= 200000 else 'missed'})" if batched else "n/a", ingest)
+backlogs = values(r"backlog of (\d+) readings")
+lost = "nothing lost" if stored and all(s >= b for s, b in zip(stored, backlogs)) else f"stored {stored} of {backlogs}"
+for label, value in [("2. collector, single-sample QoS 1, from its start", single),
+                     ("2. collector, single-sample QoS 1, first to last batch", single_steady)]:
+    ratio = value / ceiling if value and ceiling else None
+    row(label, value, "readings/s", "≥ 0.9 × ceiling",
+        f"{ratio:.2f} × ({'met' if ratio and ratio >= 0.9 else 'missed'}; {lost})" if ratio else "n/a", ingest)
+for label, value in [("3. collector, batches of 100, from its start", batched),
+                     ("3. collector, batches of 100, first to last batch", batched_steady)]:
+    row(label, value, "samples/s", "≥ 200,000",
+        f"{value / 200000:.2f} ({'met' if value and value >= 200000 else 'missed'})" if value else "n/a", ingest)
 p50 = median(r"journal line: p50 ([\d.]+) ms")
 p99 = median(r"journal line: [^,]*, p99 ([\d.]+) ms")
 latency = "benchmarks/alert-latency.sh 20 2000"
