@@ -7,27 +7,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-30}
-if [ -z "${COLDTRACE_BENCH_BUILT:-}" ]; then  # run-all.sh builds once
-  scripts/bootstrap.sh >/dev/null
-  swift build -c release --static-swift-stdlib --product coldtrace-agent >/dev/null
-  swift build -c release --product coldtrace >/dev/null
-fi
-bin=$(swift build -c release --show-bin-path)
-work=$(mktemp -d /tmp/coldtrace-bench-XXXXXX)
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-port=$(free_port)
-cat > "$work/mosquitto.conf" <<CONF
-listener $port 127.0.0.1
-allow_anonymous true
-max_queued_messages 0
-persistence false
-$( [ "$(id -u)" = 0 ] && echo "user root" )
-CONF
-start_broker() { mosquitto -c "$work/mosquitto.conf" >/dev/null 2>&1 & broker=$!; pids+=("$broker"); sleep 0.5; }
+source benchmarks/lib.sh
+bench_setup coldtrace-bench coldtrace-agent coldtrace
+bench_broker_config
 agent_config() {  # $1 = state dir, $2 = interval, $3 = site
   mkdir -p "$1"
   {
@@ -39,7 +21,7 @@ agent_config() {  # $1 = state dir, $2 = interval, $3 = site
 count() { sqlite3 "$work/bench.db" "SELECT COUNT(*) FROM readings JOIN sources ON sources.id = source_id WHERE site = '$1'"; }
 stat_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
-start_broker
+bench_start_broker
 "$bin/coldtrace" collect --db "$work/bench.db" --broker "mqtt://127.0.0.1:$port" 2>"$work/collector.log" &
 pids+=($!)
 sleep 1
@@ -64,7 +46,7 @@ agent_config "$work/backlog" 0.002 backlog
   2>"$work/backlog/agent.log" &
 agent=$!; pids+=("$agent")
 sleep 12
-start_broker
+bench_start_broker
 # The clock starts at the first replayed sample, not at the broker's start (the agent's reconnect back-off).
 until [ "$(count backlog 2>/dev/null || echo 0)" -gt 0 ]; do sleep 0.01; done
 t0=$(date +%s.%N); first=$(count backlog)

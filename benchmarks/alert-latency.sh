@@ -14,21 +14,10 @@ cd "$(dirname "$0")/.."
 seconds=${1:-20}
 per_second=${2:-2000}
 sensors=20
-if [ -z "${COLDTRACE_BENCH_BUILT:-}" ]; then
-  scripts/bootstrap.sh >/dev/null
-  swift build -c release --product coldtrace >/dev/null
-  swift build -c release --product coldtrace-sim >/dev/null
-fi
-bin=$(swift build -c release --show-bin-path)
-work=$(mktemp -d /tmp/coldtrace-latency-XXXXXX)
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-printf 'listener %s 127.0.0.1\nallow_anonymous true\nmax_queued_messages 0\npersistence false\n%s\n' \
-  "$port" "$( [ "$(id -u)" = 0 ] && echo 'user root')" > "$work/mosquitto.conf"
-mosquitto -c "$work/mosquitto.conf" >/dev/null 2>&1 & pids+=($!)
-sleep 0.5
+source benchmarks/lib.sh
+bench_setup coldtrace-latency coldtrace coldtrace-sim
+bench_broker_config
+bench_start_broker
 printf 'offline_after_minutes = 10080\n' > "$work/collector.toml"
 "$bin/coldtrace" collect --config "$work/collector.toml" --db "$work/latency.db" --journal "$work/journal.jsonl" \
   --broker "mqtt://127.0.0.1:$port" 2>"$work/collector.log" & pids+=($!)

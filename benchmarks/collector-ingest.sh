@@ -8,21 +8,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 total=${1:-20000}
-if [ -z "${COLDTRACE_BENCH_BUILT:-}" ]; then  # run-all.sh builds once
-  scripts/bootstrap.sh >/dev/null
-  swift build -c release --product coldtrace >/dev/null
-  swift build -c release --product coldtrace-sim >/dev/null
-fi
-bin=$(swift build -c release --show-bin-path)
-work=$(mktemp -d /tmp/coldtrace-ingest-XXXXXX)
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-printf 'listener %s 127.0.0.1\nallow_anonymous true\nmax_queued_messages 0\npersistence false\n%s\n' \
-  "$port" "$( [ "$(id -u)" = 0 ] && echo 'user root')" > "$work/mosquitto.conf"
-mosquitto -c "$work/mosquitto.conf" >/dev/null 2>&1 & pids+=($!)
-sleep 0.5
+source benchmarks/lib.sh
+bench_setup coldtrace-ingest coldtrace coldtrace-sim
+bench_broker_config
+bench_start_broker
 sensors=20
 rate=$(python3 -c "print($total / $sensors / 5)")   # published over 5 s while the consumer is away
 topic='coldtrace/v1/reading/#'

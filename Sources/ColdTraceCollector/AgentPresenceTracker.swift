@@ -10,11 +10,9 @@ import Synchronization
 /// collector's own acknowledgement did not cover. The set is kept in the database, for the first messages after a
 /// restart, and only grows.
 final class AgentPresenceTracker: Sendable {
-  private typealias AgentID = AgentKey
-
   let rule: AgentPresenceRule
   let store: SQLiteStore
-  private let agents = Mutex<[AgentID: AgentPresenceRule.Presence]>([:])
+  private let agents = Mutex<[AgentKey: AgentPresenceRule.Presence]>([:])
   private let withOutbox: Mutex<Set<AgentKey>>
 
   init(rule: AgentPresenceRule, store: SQLiteStore) throws {
@@ -31,7 +29,8 @@ final class AgentPresenceTracker: Sendable {
     }
     for alert in try store.alerts(open) + acked() where alert.kind == .agentOffline {
       agents.withLock {
-        $0[AgentID(site: alert.site, agent: alert.sensor)] = .init(online: false, since: alert.openedAt, alerting: true)
+        $0[AgentKey(site: alert.site, agent: alert.sensor)] = .init(
+          online: false, since: alert.openedAt, alerting: true)
       }
     }
   }
@@ -46,7 +45,7 @@ final class AgentPresenceTracker: Sendable {
       case .string(let agent)? = object["agent"], Identifier.isValid(agent, as: .agent),
       Identifier.isValid(site, as: .site)
     else { return false }
-    let id = AgentID(site: site, agent: agent)
+    let id = AgentKey(site: site, agent: agent)
     let online = state == "online"
     if case .object? = object["outbox"], !keepsOutbox(id) {
       // Remembered before its readings are batched; if it cannot be stored, they are simply committed one by one.

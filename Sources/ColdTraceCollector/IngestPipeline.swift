@@ -104,7 +104,8 @@ public final class IngestPipeline: Sendable {
   /// `commit`, with the acknowledgements of the whole group (see `GroupOutcome`).
   public func commitGroup(_ readings: [(reading: DecodedReading, receivedAt: Timestamp)]) throws -> GroupOutcome {
     try commitLock.withLock { _ in
-      var batch = PendingBatch(readings.map(\.reading))
+      let decoded = readings.map(\.reading)
+      var batch = PendingBatch(decoded)
       engineStates.withLock { batch.loadEngineStates(from: $0) }
       watermarks.withLock { batch.loadTrackers(from: $0) }
       sources.withLock { batch.loadSources(from: $0) }
@@ -124,7 +125,7 @@ public final class IngestPipeline: Sendable {
       engineStates.withLock { batch.storeEngineStates(into: &$0) }
       watermarks.withLock { batch.storeTrackers(into: &$0) }
       sources.withLock { batch.storeSources(into: &$0) }
-      return GroupOutcome(outcomes: outcomes, acknowledgements: batch.acknowledgements(readings.map(\.reading)))
+      return GroupOutcome(outcomes: outcomes, acknowledgements: batch.acknowledgements(decoded))
     }
   }
 

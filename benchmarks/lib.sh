@@ -1,0 +1,37 @@
+# Shared by the benchmark scripts (sourced, not run): release binaries, a work directory, processes stopped on exit,
+# and a mosquitto on a free loopback port that never drops a queued message (MQTT-NOTES: max_queued_messages 0).
+#   bench_setup <work-dir-prefix> <product>...   builds the products unless COLDTRACE_BENCH_BUILT is set (run-all.sh
+#                                                builds once); sets $bin and $work; `coldtrace-agent` is built with
+#                                                the static Swift standard library, as it is deployed
+#   bench_broker_config                          sets $port and writes $work/mosquitto.conf
+#   bench_start_broker                           starts it; sets $broker
+bench_setup() {
+  local prefix=$1; shift
+  if [ -z "${COLDTRACE_BENCH_BUILT:-}" ]; then
+    scripts/bootstrap.sh >/dev/null
+    local product
+    for product in "$@"; do
+      if [ "$product" = coldtrace-agent ]; then
+        swift build -c release --static-swift-stdlib --product "$product" >/dev/null
+      else
+        swift build -c release --product "$product" >/dev/null
+      fi
+    done
+  fi
+  bin=$(swift build -c release --show-bin-path)
+  work=$(mktemp -d "/tmp/$prefix-XXXXXX")
+  pids=()
+  trap bench_cleanup EXIT
+}
+
+bench_cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+
+bench_free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+bench_broker_config() {
+  port=$(bench_free_port)
+  printf 'listener %s 127.0.0.1\nallow_anonymous true\nmax_queued_messages 0\npersistence false\n%s\n' \
+    "$port" "$( [ "$(id -u)" = 0 ] && echo 'user root')" > "$work/mosquitto.conf"
+}
+
+bench_start_broker() { mosquitto -c "$work/mosquitto.conf" >/dev/null 2>&1 & broker=$!; pids+=("$broker"); sleep 0.5; }
