@@ -111,12 +111,14 @@ public final class IngestPipeline: Sendable {
       sources.withLock { batch.loadSources(from: $0) }
       let outcomes = try store.write { tx in
         var lotRules = LotRuleRunner(products: products, tx: tx)
+        let newSamples = tx.newSampleWriter()
         var outcomes: [IngestOutcome] = []
         outcomes.reserveCapacity(readings.count)
-        for (index, (reading, receivedAt)) in readings.enumerated() {
+        for (index, reading) in decoded.enumerated() {
           outcomes.append(
-            try stage(reading, at: index, receivedAt: receivedAt, tx: tx, batch: &batch, lotRules: &lotRules))
+            try stage(reading, at: index, tx: tx, batch: &batch, newSamples: newSamples, lotRules: &lotRules))
         }
+        try newSamples.flush()
         try lotRules.save()
         try batch.save(tx)
         return outcomes
@@ -162,13 +164,13 @@ public final class IngestPipeline: Sendable {
   /// Stores the batch's reading number `index` and evaluates its fresh samples inside `tx`, against the state `batch`
   /// holds for its probe (the committed state on first sight in this batch).
   private func stage(
-    _ reading: DecodedReading, at index: Int, receivedAt: Timestamp, tx: IngestTransaction,
-    batch: inout PendingBatch, lotRules: inout LotRuleRunner
+    _ reading: DecodedReading, at index: Int, tx: IngestTransaction, batch: inout PendingBatch,
+    newSamples: NewSampleWriter, lotRules: inout LotRuleRunner
   ) throws -> IngestOutcome {
     let key = reading.key
     let probe = batch.probe(ofReading: index)
     let source = try batch.sourceID(probe, key: key, agent: reading.agent, tx)
-    let fresh = try tx.insertNew(reading.samples, source: source, receivedAt: receivedAt)
+    let fresh = try batch.storeNew(reading.samples, probe: probe, source: source, tx: tx, newSamples: newSamples)
     var acknowledgement: Acknowledgement?
     if let agent = reading.agent, reading.samples.allSatisfy({ $0.seq != nil }) {
       let tracker = batch.record(probe, stored: fresh.compactMap(\.seq), floor: reading.floor)

@@ -20,6 +20,8 @@ struct PendingBatch {
     var trackerBefore = WatermarkTracker()
     /// Whether any reading of the batch moved the acknowledgement (an agent's numbered samples).
     var acknowledged = false
+    /// The highest `seq` stored for the probe, read on first need in the batch and kept up to date by it.
+    var highestSequence: Int64?
   }
 
   struct Room {
@@ -117,6 +119,27 @@ struct PendingBatch {
     let id = try tx.sourceID(for: key, agent: agent)
     probes[probe].source = (id, key.room, agent ?? probes[probe].source?.agent)
     return id
+  }
+
+  /// Stores `samples` of the batch's `probe` (from `source`) and returns those that were new. Numbered samples above
+  /// the highest number stored go to `newSamples`, several rows a statement; anything else is checked row by row.
+  mutating func storeNew(
+    _ samples: [Sample], probe: Int, source: Int64, tx: IngestTransaction, newSamples: NewSampleWriter
+  ) throws -> [Sample] {
+    guard let first = samples.first?.seq, let last = samples.last?.seq else {
+      try newSamples.flush()
+      return try tx.insertNew(samples, source: source)
+    }
+    let highest = try probes[probe].highestSequence ?? newSamples.highestSequence(source: source)
+    // A decoded batch numbers all its samples or none, in increasing order: the first above `highest` means all are.
+    if first > highest {
+      probes[probe].highestSequence = last
+      return try newSamples.store(samples, source: source, group: probe)
+    }
+    try newSamples.flush()
+    let fresh = try tx.insertNew(samples, source: source)
+    probes[probe].highestSequence = max(highest, fresh.last?.seq ?? highest)
+    return fresh
   }
 
   /// Records freshly stored sequence numbers in the probe's acknowledgement; returns it as it now stands.

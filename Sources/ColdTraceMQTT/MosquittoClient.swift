@@ -19,6 +19,8 @@ public final class MosquittoClient: @unchecked Sendable {
   let handle: OpaquePointer
   let onMessage: MessageHandler?
   let onEvent: EventHandler?
+  /// Wakes the network thread when another thread queues a packet (`NetworkLoop.serviceConnection`).
+  let wakeUp = WakeUpPipe()
   private let state = Mutex(SharedState())
   /// The running network thread, if any; start and stop serialise on this lock (never taken by callbacks).
   private let lifecycle = Mutex<NetworkLoop?>(nil)
@@ -124,6 +126,7 @@ public final class MosquittoClient: @unchecked Sendable {
     guard rc == MOSQ_ERR_SUCCESS.rawValue || rc == MOSQ_ERR_NO_CONN.rawValue else {
       throw MQTTError(code: rc, operation: "publish to \(topic)")
     }
+    wakeUp?.signal()
     return messageID
   }
 
@@ -154,6 +157,7 @@ public final class MosquittoClient: @unchecked Sendable {
       var messageID: Int32 = 0
       let rc = mosquitto_subscribe(handle, &messageID, filter, qos.rawValue)
       if rc == MOSQ_ERR_SUCCESS.rawValue { state.pendingSubscriptions[messageID] = filter }
+      wakeUp?.signal()
       return rc
     }
   }

@@ -68,7 +68,12 @@ final class NetworkLoop: @unchecked Sendable {
         }
         needsConnect = false
       }
-      let rc = mosquitto_loop(handle, 500, 1)
+      let rc =
+        if let wakeUp = client.wakeUp, client.isConnected {
+          serviceConnection(handle, wakeUp: wakeUp)
+        } else {
+          mosquitto_loop(handle, 500, 1)
+        }
       if rc == MOSQ_ERR_SUCCESS.rawValue {
         if client.isConnected { delay = options.reconnectDelayMin }
         continue
@@ -87,6 +92,46 @@ final class NetworkLoop: @unchecked Sendable {
       if mosquitto_loop(handle, 100, 1) != MOSQ_ERR_SUCCESS.rawValue { break }
       rounds -= 1
     }
+  }
+
+  /// At most this many packets are read per round before keep-alive housekeeping and wake-ups get their turn.
+  private static let packetsPerRound = 256
+
+  /// One round once connected: polls the broker socket and the wake-up pipe, reads every packet that has arrived
+  /// (writing each PUBACK as it is queued, after its handler returned), then does keep-alive housekeeping.
+  ///
+  /// `mosquitto_loop` selects on the socket and on libmosquitto's private socket pair, reads one packet, and is woken
+  /// again by the byte libmosquitto writes to that pair for every packet it queues, our own PUBACKs included: eight
+  /// system calls per received message, where this round needs six (`strace -f`, benchmarks/README.md). Before the
+  /// CONNACK (a TLS handshake may still be running) the loop uses `mosquitto_loop`, which knows the handshake's state.
+  private func serviceConnection(_ handle: OpaquePointer, wakeUp: WakeUpPipe) -> Int32 {
+    let socket = mosquitto_socket(handle)
+    guard socket >= 0 else { return MOSQ_ERR_NO_CONN.rawValue }
+    let wanted = Int16(POLLIN) | (mosquitto_want_write(handle) ? Int16(POLLOUT) : 0)
+    var watched = [
+      pollfd(fd: socket, events: wanted, revents: 0), pollfd(fd: wakeUp.readEnd, events: Int16(POLLIN), revents: 0),
+    ]
+    if poll(&watched, 2, 500) < 0 && errno != EINTR { return MOSQ_ERR_ERRNO.rawValue }
+    if watched[1].revents != 0 { wakeUp.drain() }
+    if watched[0].revents & ~Int16(POLLOUT) != 0 {  // readable, or hung up: reading reports which
+      for _ in 0..<Self.packetsPerRound {
+        errno = 0
+        let rc = mosquitto_loop_read(handle, 1)
+        if rc != MOSQ_ERR_SUCCESS.rawValue { return rc }
+        // libmosquitto's own test for "nothing more to read": its read() left EAGAIN behind.
+        let drained = errno == EAGAIN || errno == EWOULDBLOCK
+        if mosquitto_want_write(handle) {
+          let written = mosquitto_loop_write(handle, 1)
+          if written != MOSQ_ERR_SUCCESS.rawValue { return written }
+        }
+        if drained { break }
+      }
+    }
+    if mosquitto_want_write(handle) {
+      let rc = mosquitto_loop_write(handle, 1)
+      if rc != MOSQ_ERR_SUCCESS.rawValue { return rc }
+    }
+    return mosquitto_loop_misc(handle)
   }
 
   private func connect() -> Int32 {

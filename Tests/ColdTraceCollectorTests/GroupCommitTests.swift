@@ -70,4 +70,47 @@ struct GroupCommitTests {
     }
     #expect(fresh == 1 && acknowledgement?.watermark == 121)
   }
+
+  /// Numbers above the highest stored go through multi-row inserts (`NewSampleWriter`), anything else row by row:
+  /// within one group, a re-sent reading, a batch straddling the highest number, a late number filling a gap and
+  /// unnumbered samples must count exactly as one by one.
+  @Test func duplicatesAndLateNumbersInOneGroupCountAsOneByOne() throws {
+    let key = SensorKey(site: "hongxuan", room: "cold2", sensor: "probe-1")
+    let thirdParty = SensorKey(site: "hongxuan", room: "cold2", sensor: "door-probe")
+    func reading(_ numbers: ClosedRange<Int64>, of key: SensorKey = key, numbered: Bool = true) -> (
+      reading: DecodedReading, receivedAt: Timestamp
+    ) {
+      let samples = numbers.map { number in
+        Sample(seq: numbered ? number : nil, ts: start.adding(seconds: Double(number) * 60), tempC: 3.1, rhPct: 90)
+      }
+      return (
+        DecodedReading(
+          key: key, agent: numbered ? "hx-edge-1" : nil, samples: samples, isBatch: samples.count > 1),
+        start.adding(seconds: 9000)
+      )
+    }
+    let group = [
+      reading(1...20),  // new: past the highest stored, in statements of 16 and 4
+      reading(5...5),  // re-sent within the group
+      reading(18...30),  // straddles the highest stored
+      reading(1...3, of: thirdParty, numbered: false),  // unnumbered
+      reading(40...45),  // above a gap 31...39
+      reading(35...35),  // late: fills part of the gap
+      reading(40...45),  // the batch again
+      reading(1...3, of: thirdParty, numbered: false),  // unnumbered, again
+    ]
+    let single = try pipeline()
+    let grouped = try pipeline()
+    let singleOutcomes = try group.flatMap { try single.commit([$0]) }
+    let groupedOutcomes = try grouped.commit(group)
+    #expect(groupedOutcomes == singleOutcomes)
+    let counts = groupedOutcomes.compactMap { outcome -> [Int]? in
+      guard case .stored(let fresh, let duplicates, _, _) = outcome else { return nil }
+      return [fresh, duplicates]
+    }
+    #expect(counts == [[20, 0], [0, 1], [10, 3], [3, 0], [6, 0], [1, 0], [0, 6], [0, 3]])
+    #expect(try grouped.store.readings(ReadingFilter()) == single.store.readings(ReadingFilter()))
+    #expect(try grouped.store.readings(ReadingFilter()).count == 40)
+    #expect(try grouped.store.watermarkTrackers() == single.store.watermarkTrackers())
+  }
 }

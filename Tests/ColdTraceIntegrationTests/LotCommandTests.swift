@@ -78,7 +78,7 @@ struct LotRulesCommandTests {
       let samples = (0..<minutes).map {
         Sample(seq: Int64($0 + 1), ts: start.adding(seconds: Double($0 * 60)), tempC: tempC)
       }
-      _ = try tx.insertNew(samples, source: source, receivedAt: start)
+      _ = try tx.insertNew(samples, source: source)
     }
   }
 

@@ -29,7 +29,7 @@ struct ReportCommandTests {
             Sample(
               seq: Int64(minute + 1), ts: t0.adding(seconds: Double(minute * 60)), tempC: warm ? 6 : 3, rhPct: 90))
         }
-        _ = try tx.insertNew(samples, source: source, receivedAt: t0)
+        _ = try tx.insertNew(samples, source: source)
       }
     }
     _ = try store.closeLot("LT-7", at: t0.adding(seconds: 3600))

@@ -40,7 +40,7 @@ final class ShellFixture {
     try store.write { tx in
       for reading in readings {
         _ = try tx.insertNew(
-          [reading.sample], source: try tx.sourceID(for: reading.key, agent: reading.agent), receivedAt: minute(6))
+          [reading.sample], source: try tx.sourceID(for: reading.key, agent: reading.agent))
       }
     }
     func event(_ type: AlertEventType, _ key: SensorKey, _ severity: Severity, at minutes: Int, limit: Double)

@@ -32,9 +32,9 @@ struct StatusCommandTests {
     let silentSamples = [Sample(seq: 1, ts: now.adding(seconds: -3600), tempC: -18.5)]
     try store.write { tx in
       _ = try tx.insertNew(
-        warmingSamples, source: try tx.sourceID(for: Self.warming, agent: "hx-edge-1"), receivedAt: now)
+        warmingSamples, source: try tx.sourceID(for: Self.warming, agent: "hx-edge-1"))
       _ = try tx.insertNew(
-        silentSamples, source: try tx.sourceID(for: Self.silent, agent: "hx-edge-1"), receivedAt: now)
+        silentSamples, source: try tx.sourceID(for: Self.silent, agent: "hx-edge-1"))
     }
     alertID = try store.write { tx in
       try tx.apply(

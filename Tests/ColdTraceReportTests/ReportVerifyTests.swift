@@ -30,7 +30,7 @@ struct ReportVerifyTests {
           samples.append(
             Sample(seq: Int64(minute + 1), ts: t0.adding(seconds: Double(minute) * 60), tempC: temperature, rhPct: 90))
         }
-        _ = try tx.insertNew(samples, source: source, receivedAt: t0)
+        _ = try tx.insertNew(samples, source: source)
       }
     }
     _ = try store.closeLot("LT-1", at: t0.adding(seconds: 1800))

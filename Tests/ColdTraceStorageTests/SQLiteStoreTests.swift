@@ -49,7 +49,7 @@ enum StoreFixtures {
     throws -> [Sample]
   {
     try store.write { tx in
-      try tx.insertNew(samples, source: try tx.sourceID(for: key, agent: agent), receivedAt: minute(600))
+      try tx.insertNew(samples, source: try tx.sourceID(for: key, agent: agent))
     }
   }
 
@@ -416,9 +416,9 @@ struct SQLiteStoreTests {
     let lost = [Sample(seq: 3, ts: F.minute(2), tempC: 9), Sample(seq: 4, ts: F.minute(3), tempC: 9.5)]
     #expect(throws: Interrupted.self) {
       try store.write { tx in
-        let fresh = try tx.insertNew(lost, source: try tx.sourceID(for: F.door, agent: nil), receivedAt: F.minute(3))
+        let fresh = try tx.insertNew(lost, source: try tx.sourceID(for: F.door, agent: nil))
         #expect(fresh == lost)
-        _ = try tx.insertNew(kept, source: try tx.sourceID(for: F.rack, agent: nil), receivedAt: F.minute(3))
+        _ = try tx.insertNew(kept, source: try tx.sourceID(for: F.rack, agent: nil))
         _ = try tx.apply(F.event(.opened, at: 3, peak: 9.5))
         try tx.saveEngineState(SensorRuleState(lastTs: F.minute(3)), source: try tx.sourceID(for: F.door, agent: nil))
         try Array("junk".utf8).withUnsafeBytes {

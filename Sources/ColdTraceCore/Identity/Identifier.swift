@@ -28,11 +28,11 @@ public enum Identifier {
   }
 
   private static func problem(_ text: some StringProtocol, as kind: IdentifierKind) -> InvalidIdentifier.Reason? {
-    var length = 0
-    for byte in text.utf8 {
-      guard isAllowed(byte) else { return .disallowedCharacter(firstDisallowedScalar(in: text)) }
-      length += 1
-    }
+    // Contiguous bytes (any native String) are checked as a buffer, several times faster than through the view.
+    let allowed =
+      text.utf8.withContiguousStorageIfAvailable { $0.allSatisfy(isAllowed) } ?? text.utf8.allSatisfy(isAllowed)
+    guard allowed else { return .disallowedCharacter(firstDisallowedScalar(in: text)) }
+    let length = text.utf8.count
     if length == 0 { return .empty }
     if length > maxLength { return .tooLong(length) }
     if length <= 2 && text.utf8.allSatisfy({ $0 == UInt8(ascii: ".") }) { return .dotName }

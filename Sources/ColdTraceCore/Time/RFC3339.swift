@@ -38,7 +38,13 @@ extension Timestamp {
   /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`; `t`, `z` and a space separator are accepted as RFC 3339
   /// allows. Fractions beyond milliseconds are truncated. Returns `nil` for anything else, including impossible dates.
   public static func parseRFC3339<S: StringProtocol>(_ text: S) -> Timestamp? {
-    var scanner = DigitScanner(Array(text.utf8))
+    // A native String's bytes are read in place; copying them costs the collector an allocation per reading.
+    if let parsed = text.utf8.withContiguousStorageIfAvailable({ parseRFC3339(bytes: $0) }) { return parsed }
+    return Array(text.utf8).withUnsafeBufferPointer { parseRFC3339(bytes: $0) }
+  }
+
+  private static func parseRFC3339(bytes: UnsafeBufferPointer<UInt8>) -> Timestamp? {
+    var scanner = DigitScanner(bytes)
     guard let year = scanner.digits(4), scanner.skip("-"),
       let month = scanner.digits(2), scanner.skip("-"),
       let day = scanner.digits(2)
@@ -124,10 +130,10 @@ enum CivilDate {
 
 /// A cursor over ASCII bytes for fixed-width numeric fields.
 struct DigitScanner {
-  private let bytes: [UInt8]
+  private let bytes: UnsafeBufferPointer<UInt8>
   private var index = 0
 
-  init(_ bytes: [UInt8]) { self.bytes = bytes }
+  init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
   var atEnd: Bool { index == bytes.count }
 

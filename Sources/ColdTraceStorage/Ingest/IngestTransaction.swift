@@ -33,13 +33,15 @@ public struct IngestTransaction {
     ).map { ($0["id"], $0["room"]) }
   }
 
+  /// A writer for samples known to be new (`NewSampleWriter`), for this transaction only.
+  public func newSampleWriter() -> NewSampleWriter { NewSampleWriter(db: db) }
+
   /// Stores the samples that are not stored yet and returns exactly those, in order, as stored: temperature and
-  /// humidity at 0.001 resolution (`StoredSample`), what every later read of them gives. `receivedAt` is not stored
-  /// (nothing read it back).
+  /// humidity at 0.001 resolution (`StoredSample`), what every later read of them gives.
   ///
   /// The collector's hottest statement: bound and stepped through SQLite's C API on the cached statement, which
   /// spares boxing seven arguments per reading.
-  public func insertNew(_ samples: [Sample], source: Int64, receivedAt: Timestamp) throws -> [Sample] {
+  public func insertNew(_ samples: [Sample], source: Int64) throws -> [Sample] {
     let insert = try db.cachedStatement(
       sql: "INSERT OR IGNORE INTO readings (source_id, ts_ms, seq, temp_mc, rh_mpct, error) VALUES (?, ?, ?, ?, ?, ?)")
     let statement = insert.sqliteStatement
