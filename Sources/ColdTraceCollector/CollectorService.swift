@@ -235,7 +235,8 @@ public final class CollectorService: Sendable {
     var outage = StorageOutage(logger: logger, clock: clock)
     while true {
       do {
-        let outcomes = try pipeline.commitGroup(items.map { ($0.reading, $0.receivedAt) })
+        let outcomes = try pipeline.commitGroup(
+          items.map { ($0.reading, $0.receivedAt) }, acknowledgingEachReading: false)
         outage.ended()
         return outcomes
       } catch  where SQLiteStore.isTransient(error) {

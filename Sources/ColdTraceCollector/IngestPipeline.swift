@@ -101,8 +101,11 @@ public final class IngestPipeline: Sendable {
     public var acknowledgements: [Acknowledgement]
   }
 
-  /// `commit`, with the acknowledgements of the whole group (see `GroupOutcome`).
-  public func commitGroup(_ readings: [(reading: DecodedReading, receivedAt: Timestamp)]) throws -> GroupOutcome {
+  /// `commit`, with the acknowledgements of the whole group (see `GroupOutcome`). With `acknowledgingEachReading`
+  /// false the outcomes carry none of their own (the caller sends the group's), which spares building one per reading.
+  public func commitGroup(
+    _ readings: [(reading: DecodedReading, receivedAt: Timestamp)], acknowledgingEachReading: Bool = true
+  ) throws -> GroupOutcome {
     try commitLock.withLock { _ in
       let decoded = readings.map(\.reading)
       var batch = PendingBatch(decoded)
@@ -116,7 +119,9 @@ public final class IngestPipeline: Sendable {
         outcomes.reserveCapacity(readings.count)
         for (index, reading) in decoded.enumerated() {
           outcomes.append(
-            try stage(reading, at: index, tx: tx, batch: &batch, newSamples: newSamples, lotRules: &lotRules))
+            try stage(
+              reading, at: index, tx: tx, batch: &batch, newSamples: newSamples, lotRules: &lotRules,
+              acknowledging: acknowledgingEachReading))
         }
         try newSamples.flush()
         try lotRules.save()
@@ -165,7 +170,7 @@ public final class IngestPipeline: Sendable {
   /// holds for its probe (the committed state on first sight in this batch).
   private func stage(
     _ reading: DecodedReading, at index: Int, tx: IngestTransaction, batch: inout PendingBatch,
-    newSamples: NewSampleWriter, lotRules: inout LotRuleRunner
+    newSamples: NewSampleWriter, lotRules: inout LotRuleRunner, acknowledging: Bool
   ) throws -> IngestOutcome {
     let key = reading.key
     let probe = batch.probe(ofReading: index)
@@ -174,9 +179,11 @@ public final class IngestPipeline: Sendable {
     var acknowledgement: Acknowledgement?
     if let agent = reading.agent, reading.samples.allSatisfy({ $0.seq != nil }) {
       let tracker = batch.record(probe, stored: fresh.compactMap(\.seq), floor: reading.floor)
-      acknowledgement = Acknowledgement(
-        site: key.site, agent: agent, sensor: key.sensor, watermark: tracker.watermark,
-        gap: tracker.gap.map { $0.firstMissing...$0.highestStored })
+      if acknowledging {
+        acknowledgement = Acknowledgement(
+          site: key.site, agent: agent, sensor: key.sensor, watermark: tracker.watermark,
+          gap: tracker.gap.map { $0.firstMissing...$0.highestStored })
+      }
     }
     var lines: [AlertLine] = []
     if !fresh.isEmpty {

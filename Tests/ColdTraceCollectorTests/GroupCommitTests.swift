@@ -112,5 +112,19 @@ struct GroupCommitTests {
     #expect(try grouped.store.readings(ReadingFilter()) == single.store.readings(ReadingFilter()))
     #expect(try grouped.store.readings(ReadingFilter()).count == 40)
     #expect(try grouped.store.watermarkTrackers() == single.store.watermarkTrackers())
+
+    // The writer's way (no acknowledgement per reading) stores the same and gives the group the same
+    // acknowledgements; its outcomes differ only in carrying none.
+    let writer = try pipeline()
+    let written = try writer.commitGroup(group, acknowledgingEachReading: false)
+    let reference = try pipeline().commitGroup(group)
+    #expect(written.acknowledgements == reference.acknowledgements)
+    #expect(written.acknowledgements.map(\.watermark) == [30], "1...30 stored; 31...34 and 36...39 missing")
+    let withoutAcknowledgements = reference.outcomes.map { outcome -> IngestOutcome in
+      guard case .stored(let fresh, let duplicates, let lines, _) = outcome else { return outcome }
+      return .stored(fresh: fresh, duplicates: duplicates, alertLines: lines, acknowledgement: nil)
+    }
+    #expect(written.outcomes == withoutAcknowledgements)
+    #expect(try writer.store.readings(ReadingFilter()) == grouped.store.readings(ReadingFilter()))
   }
 }
