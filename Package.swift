@@ -31,6 +31,8 @@ let package = Package(
       pkgConfig: "libmodbus",
       providers: [.apt(["libmodbus-dev"])]
     ),
+    // glibc's <malloc.h> (`mallopt`), for the agent's memory footprint.
+    .systemLibrary(name: "CMalloc"),
     // OpenSSL's libcrypto from Debian's libssl-dev (SHA-256 for the journal's hash chain).
     .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
     // Swift 6-safe MQTT client over libmosquitto: supervised network thread, QoS 1 completions.
@@ -100,7 +102,8 @@ let package = Package(
     .executableTarget(
       name: "coldtrace-agent",
       dependencies: [
-        "ColdTraceAgent", "ColdTraceCore", "ColdTraceSystem", .product(name: "Logging", package: "swift-log"),
+        "ColdTraceAgent", "ColdTraceCore", "ColdTraceSystem", "CMalloc",
+        .product(name: "Logging", package: "swift-log"),
       ],
       // The agent's RSS (benchmarks/README.md, "Agent RSS"): lld packs the relative relocations (RELR) and exports no
       // symbols, and libstdc++ (which only the Swift runtime uses) is linked statically from

@@ -126,12 +126,12 @@ struct PendingBatch {
   mutating func storeNew(
     _ samples: [Sample], probe: Int, source: Int64, tx: IngestTransaction, newSamples: NewSampleWriter
   ) throws -> [Sample] {
-    guard let first = samples.first?.seq, let last = samples.last?.seq else {
+    guard let first = samples.first?.seq, let last = samples.last?.seq, Self.numberedInOrder(samples) else {
       try newSamples.flush()
       return try tx.insertNew(samples, source: source)
     }
     let highest = try probes[probe].highestSequence ?? newSamples.highestSequence(source: source)
-    // A decoded batch numbers all its samples or none, in increasing order: the first above `highest` means all are.
+    // Numbered in increasing order: the first above `highest` means all are.
     if first > highest {
       probes[probe].highestSequence = last
       return try newSamples.store(samples, source: source, group: probe)
@@ -140,6 +140,17 @@ struct PendingBatch {
     let fresh = try tx.insertNew(samples, source: source)
     probes[probe].highestSequence = max(highest, fresh.last?.seq ?? highest)
     return fresh
+  }
+
+  /// Whether every sample has a `seq` and they strictly increase: what the decoder guarantees of a payload, checked
+  /// again because a `DecodedReading` can be made by hand.
+  private static func numberedInOrder(_ samples: [Sample]) -> Bool {
+    var previous = Int64.min
+    for sample in samples {
+      guard let seq = sample.seq, seq > previous else { return false }
+      previous = seq
+    }
+    return true
   }
 
   /// Records freshly stored sequence numbers in the probe's acknowledgement; returns it as it now stands.

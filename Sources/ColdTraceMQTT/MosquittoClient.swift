@@ -21,6 +21,8 @@ public final class MosquittoClient: @unchecked Sendable {
   let onEvent: EventHandler?
   /// Wakes the network thread when another thread queues a packet (`NetworkLoop.serviceConnection`).
   let wakeUp = WakeUpPipe()
+  /// Messages handed to `onMessage` so far; read and written on the network thread only (`NetworkLoop`).
+  private(set) var messagesReceived: UInt64 = 0
   private let state = Mutex(SharedState())
   /// The running network thread, if any; start and stop serialise on this lock (never taken by callbacks).
   private let lifecycle = Mutex<NetworkLoop?>(nil)
@@ -172,12 +174,17 @@ public final class MosquittoClient: @unchecked Sendable {
   }
 
   func didDisconnect(code: Int32) {
+    connectionEnded()
+    if code != 0 {
+      onEvent?(.disconnected(reason: MosquittoLibrary.describe(code)))
+    }
+  }
+
+  /// Not connected any more (until the next CONNACK); subscriptions are sent again then.
+  func connectionEnded() {
     state.withLock { state in
       state.connected = false
       state.pendingSubscriptions.removeAll()
-    }
-    if code != 0 {
-      onEvent?(.disconnected(reason: MosquittoLibrary.describe(code)))
     }
   }
 
@@ -191,6 +198,7 @@ public final class MosquittoClient: @unchecked Sendable {
   }
 
   func didReceive(_ message: ReceivedMessage) {
+    messagesReceived &+= 1
     onMessage?(message)
   }
 

@@ -45,6 +45,7 @@ final class NetworkLoop: @unchecked Sendable {
     guard running else { return }
     precondition(pthread_equal(pthread_self(), thread) == 0, "MosquittoClient.stop() called from its own callback")
     stopping.store(true, ordering: .sequentiallyConsistent)
+    client.wakeUp?.signal()  // out of poll() now, not at its timeout
     pthread_join(thread, nil)
     running = false
   }
@@ -69,7 +70,7 @@ final class NetworkLoop: @unchecked Sendable {
         needsConnect = false
       }
       let rc =
-        if let wakeUp = client.wakeUp, client.isConnected {
+        if let wakeUp = client.wakeUp, !options.broker.usesTLS, client.isConnected {
           serviceConnection(handle, wakeUp: wakeUp)
         } else {
           mosquitto_loop(handle, 500, 1)
@@ -81,6 +82,7 @@ final class NetworkLoop: @unchecked Sendable {
       if isStopping { break }
       client.report(
         .failed(reason: "connection to \(options.broker): \(MosquittoLibrary.describe(rc))", retryIn: delay))
+      client.connectionEnded()  // libmosquitto may not have said so (a failed poll)
       pause(seconds: delay)
       delay = nextDelay(after: delay)
       needsConnect = true
@@ -97,34 +99,42 @@ final class NetworkLoop: @unchecked Sendable {
   /// At most this many packets are read per round before keep-alive housekeeping and wake-ups get their turn.
   private static let packetsPerRound = 256
 
-  /// One round once connected: polls the broker socket and the wake-up pipe, reads every packet that has arrived
-  /// (writing each PUBACK as it is queued, after its handler returned), then does keep-alive housekeeping.
+  /// One round on a plain TCP connection past its CONNACK: polls the broker socket and the wake-up pipe, reads every
+  /// packet that has arrived (writing the PUBACKs libmosquitto queued after each read, so after their handlers
+  /// returned), then does keep-alive housekeeping.
   ///
   /// `mosquitto_loop` selects on the socket and on libmosquitto's private socket pair, reads one packet, and is woken
   /// again by the byte libmosquitto writes to that pair for every packet it queues, our own PUBACKs included: eight
-  /// system calls per received message, where this round needs six (`strace -f`, benchmarks/README.md). Before the
-  /// CONNACK (a TLS handshake may still be running) the loop uses `mosquitto_loop`, which knows the handshake's state.
+  /// system calls per received message (`strace -f`, benchmarks/README.md). Here a burst costs six per message (four
+  /// reads, the PUBACK, and libmosquitto's write to its pair, which fails at once when the pair is full since nothing
+  /// reads it now), plus one `poll` and one empty read. The burst ends at the first read that delivered no message:
+  /// errno cannot tell, because that failed write to the pair leaves EAGAIN behind after every message.
+  ///
+  /// Not used before the CONNACK (a handshake in progress) nor over TLS, where OpenSSL may hold decrypted packets
+  /// that `poll` cannot see; `mosquitto_loop` serves both, woken by its socket pair.
   private func serviceConnection(_ handle: OpaquePointer, wakeUp: WakeUpPipe) -> Int32 {
     let socket = mosquitto_socket(handle)
     guard socket >= 0 else { return MOSQ_ERR_NO_CONN.rawValue }
     let wanted = Int16(POLLIN) | (mosquitto_want_write(handle) ? Int16(POLLOUT) : 0)
-    var watched = [
-      pollfd(fd: socket, events: wanted, revents: 0), pollfd(fd: wakeUp.readEnd, events: Int16(POLLIN), revents: 0),
-    ]
-    if poll(&watched, 2, 500) < 0 && errno != EINTR { return MOSQ_ERR_ERRNO.rawValue }
-    if watched[1].revents != 0 { wakeUp.drain() }
-    if watched[0].revents & ~Int16(POLLOUT) != 0 {  // readable, or hung up: reading reports which
+    var watched = (
+      pollfd(fd: socket, events: wanted, revents: 0), pollfd(fd: wakeUp.readEnd, events: Int16(POLLIN), revents: 0)
+    )
+    let ready = withUnsafeMutableBytes(of: &watched) { fds in
+      poll(fds.baseAddress!.assumingMemoryBound(to: pollfd.self), 2, 500)
+    }
+    if ready < 0 && errno != EINTR { return MOSQ_ERR_ERRNO.rawValue }
+    if watched.1.revents != 0 { wakeUp.drain() }
+    if watched.0.revents & ~Int16(POLLOUT) != 0 {  // readable, or hung up: reading reports which
       for _ in 0..<Self.packetsPerRound {
-        errno = 0
+        let received = client.messagesReceived
         let rc = mosquitto_loop_read(handle, 1)
         if rc != MOSQ_ERR_SUCCESS.rawValue { return rc }
-        // libmosquitto's own test for "nothing more to read": its read() left EAGAIN behind.
-        let drained = errno == EAGAIN || errno == EWOULDBLOCK
         if mosquitto_want_write(handle) {
           let written = mosquitto_loop_write(handle, 1)
           if written != MOSQ_ERR_SUCCESS.rawValue { return written }
         }
-        if drained { break }
+        // No message: the socket is drained, or it held a partial packet or another kind (then poll says so again).
+        if client.messagesReceived == received { break }
       }
     }
     if mosquitto_want_write(handle) {

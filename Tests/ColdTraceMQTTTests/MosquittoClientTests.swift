@@ -140,6 +140,33 @@ struct MosquittoClientTests {
     #expect(elapsed < 5, "20 acknowledged publishes took \(elapsed) s: the network thread was not woken")
   }
 
+  /// A burst far past the ~280 bytes libmosquitto's unread socket pair holds (after which its writes fail with EAGAIN
+  /// on every message, see `NetworkLoop.serviceConnection`) arrives whole and in order, each message once.
+  @Test func aLongBurstArrivesWholeAndInOrder() throws {
+    let broker = try MosquittoBroker()
+    defer { broker.stop() }
+    let inbox = Inbox()
+    let subscriber = try client("burst-sub", broker, onMessage: inbox.receive)
+    try subscriber.subscribe("burst/#")
+    subscriber.start()
+    defer { subscriber.stop() }
+    #expect(eventually { subscriber.isSubscribed })
+    let publisher = try client("burst-pub", broker)
+    publisher.start()
+    defer { publisher.stop() }
+    // Connected first: what libmosquitto queues before the CONNACK it may send in another order.
+    #expect(eventually { publisher.isConnected })
+    for index in 0..<3000 {
+      try publisher.publish(topic: "burst/a", payload: Array("m\(index)".utf8))
+    }
+    #expect(eventually(timeout: 30) { inbox.count >= 3000 })
+    let texts = inbox.texts
+    let firstOutOfPlace = texts.indices.first { texts[$0] != "m\($0)" }
+    #expect(
+      texts.count == 3000 && firstOutOfPlace == nil,
+      "\(texts.count) messages, first out of place: \(firstOutOfPlace ?? -1)")
+  }
+
   /// The hand-driven loop still does libmosquitto's keep-alive: an idle client with a 5 s keep-alive (libmosquitto's
   /// least) stays connected for 15 s. mosquitto 2.0.11 drops a client that sends nothing after about 12 s here (seen
   /// with the keep-alive housekeeping left out of the loop).

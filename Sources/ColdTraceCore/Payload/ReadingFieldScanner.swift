@@ -144,7 +144,7 @@ extension JSONParser {
     var packed: UInt64 = 0
     for offset in (start..<end).reversed() { packed = packed << 8 | UInt64(bytes[offset]) }
     // Same bytes and same length: a name padded with NUL bytes packs to the same integer.
-    // By index: `allCases` would build an array for every key.
+    // By index (raw values run 0, 1, 2, ... in `allCases` order): `allCases` would build an array for every key.
     let names = Field.packedNames
     for index in names.indices where names[index].packed == packed && names[index].length == end - start {
       return Field(rawValue: UInt8(index))
