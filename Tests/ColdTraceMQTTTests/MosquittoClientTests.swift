@@ -11,11 +11,8 @@ struct MosquittoClientTests {
     let broker = try MosquittoBroker()
     defer { broker.stop() }
     let inbox = Inbox()
-    let subscriber = try client("sub", broker, onMessage: inbox.receive)
-    try subscriber.subscribe("t/#")
-    subscriber.start()
+    let subscriber = try subscribedClient("sub", broker, to: "t/#", inbox: inbox)
     defer { subscriber.stop() }
-    #expect(eventually { subscriber.isSubscribed })
 
     let publisher = try client("pub", broker)
     publisher.start()
@@ -146,11 +143,8 @@ struct MosquittoClientTests {
     let broker = try MosquittoBroker()
     defer { broker.stop() }
     let inbox = Inbox()
-    let subscriber = try client("burst-sub", broker, onMessage: inbox.receive)
-    try subscriber.subscribe("burst/#")
-    subscriber.start()
+    let subscriber = try subscribedClient("burst-sub", broker, to: "burst/#", inbox: inbox)
     defer { subscriber.stop() }
-    #expect(eventually { subscriber.isSubscribed })
     let publisher = try client("burst-pub", broker)
     publisher.start()
     defer { publisher.stop() }
@@ -215,6 +209,17 @@ struct MosquittoClientTests {
     for bad in ["http://x", "mqtt://", "mqtt://host:0", "mqtt://host:99999", "mqtt://host:abc", "mqtt://host/path"] {
       #expect(throws: BrokerAddressError.self) { try BrokerAddress(url: bad) }
     }
+  }
+
+  /// A client subscribed to `filter` that hands its messages to `inbox`, started, its subscription granted.
+  private func subscribedClient(_ id: String, _ broker: MosquittoBroker, to filter: String, inbox: Inbox) throws
+    -> MosquittoClient
+  {
+    let subscriber = try client(id, broker, onMessage: inbox.receive)
+    try subscriber.subscribe(filter)
+    subscriber.start()
+    #expect(eventually { subscriber.isSubscribed })
+    return subscriber
   }
 
   private func client(
