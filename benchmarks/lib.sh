@@ -30,7 +30,8 @@ bench_free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0
 
 bench_broker_config() {
   port=$(bench_free_port)
-  printf 'listener %s 127.0.0.1\nallow_anonymous true\nmax_queued_messages 0\npersistence false\n%s\n' \
+  # set_tcp_nodelay as in deploy/mosquitto/coldtrace.conf (the ceiling's broker too: every consumer gets the same).
+  printf 'listener %s 127.0.0.1\nallow_anonymous true\nmax_queued_messages 0\npersistence false\nset_tcp_nodelay true\n%s\n' \
     "$port" "$( [ "$(id -u)" = 0 ] && echo 'user root')" > "$work/mosquitto.conf"
 }
 

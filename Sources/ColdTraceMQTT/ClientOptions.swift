@@ -49,6 +49,10 @@ public struct ClientOptions: Sendable {
   public var reconnectDelayMax: Double = 30
   /// QoS 1 messages in flight at once (libmosquitto's default is 20).
   public var maxInflightMessages: Int32 = 100
+  /// Disables Nagle's algorithm on the socket (`MOSQ_OPT_TCP_NODELAY`), so a small packet (a PUBACK, an
+  /// acknowledgement, an alert) is not held back behind an unacknowledged one until the broker's delayed ACK, 40 ms or
+  /// more on Linux: such waits were the alert latency's 40–50 ms stalls (benchmarks/README.md, "Alert latency").
+  public var tcpNoDelay = true
 
   public init(clientID: String, broker: BrokerAddress) {
     self.clientID = clientID

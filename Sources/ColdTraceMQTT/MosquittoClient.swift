@@ -218,6 +218,9 @@ public final class MosquittoClient: @unchecked Sendable {
     // instead of writing them from inside callbacks.
     try check(mosquitto_threaded_set(handle, true), "threaded mode")
     try check(mosquitto_max_inflight_messages_set(handle, UInt32(options.maxInflightMessages)), "max inflight")
+    if options.tcpNoDelay {
+      try check(mosquitto_int_option(handle, MOSQ_OPT_TCP_NODELAY, 1), "TCP_NODELAY")
+    }
     if let username = options.broker.username {
       try check(mosquitto_username_pw_set(handle, username, options.broker.password), "username/password")
     }
