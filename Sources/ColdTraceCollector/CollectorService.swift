@@ -192,7 +192,7 @@ public final class CollectorService: Sendable {
       presence.keepsOutbox(AgentKey(site: reading.key.site, agent: agent))
     {
       let item = IngestQueue.Item(
-        topic: message.topic, payload: Array(message.payload), reading: reading, receivedAt: receivedAt)
+        topic: message.topic, payload: Array(message.payload), reading: reading)
       if queue.put(item) { return }
     }
     commitRetrying(topic: message.topic, payload: message.payload, what: "reading from \(message.topic)") {
@@ -216,7 +216,7 @@ public final class CollectorService: Sendable {
           for item in items {
             item.payload.withUnsafeBytes { payload in
               commitRetrying(topic: item.topic, payload: payload, what: "reading from \(item.topic)") {
-                record(try pipeline.commit([(item.reading, item.receivedAt)])[0], topic: item.topic)
+                record(try pipeline.commit([item.reading])[0], topic: item.topic)
               }
             }
           }
@@ -236,7 +236,7 @@ public final class CollectorService: Sendable {
     while true {
       do {
         let outcomes = try pipeline.commitGroup(
-          items.map { ($0.reading, $0.receivedAt) }, acknowledgingEachReading: false)
+          items.map(\.reading), acknowledgingEachReading: false)
         outage.ended()
         return outcomes
       } catch  where SQLiteStore.isTransient(error) {

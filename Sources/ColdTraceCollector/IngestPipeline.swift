@@ -68,7 +68,7 @@ public final class IngestPipeline: Sendable {
       try store.write { tx in try tx.quarantine(topic: topic, payload: payload, rejection: rejection, at: receivedAt) }
       return .quarantined(rejection)
     case .success(let reading):
-      return try commit(reading, receivedAt: receivedAt)
+      return try commit([reading])[0]
     }
   }
 
@@ -84,13 +84,9 @@ public final class IngestPipeline: Sendable {
     }
   }
 
-  private func commit(_ reading: DecodedReading, receivedAt: Timestamp) throws -> IngestOutcome {
-    try commit([(reading, receivedAt)])[0]
-  }
-
   /// Commits decoded readings in one transaction (group commit), in order; all or nothing: when it throws, nothing
   /// of any of them is kept and no engine state or watermark moves. One outcome per reading.
-  public func commit(_ readings: [(reading: DecodedReading, receivedAt: Timestamp)]) throws -> [IngestOutcome] {
+  public func commit(_ readings: [DecodedReading]) throws -> [IngestOutcome] {
     try commitGroup(readings).outcomes
   }
 
@@ -104,11 +100,10 @@ public final class IngestPipeline: Sendable {
   /// `commit`, with the acknowledgements of the whole group (see `GroupOutcome`). With `acknowledgingEachReading`
   /// false the outcomes carry none of their own (the caller sends the group's), which spares building one per reading.
   public func commitGroup(
-    _ readings: [(reading: DecodedReading, receivedAt: Timestamp)], acknowledgingEachReading: Bool = true
+    _ readings: [DecodedReading], acknowledgingEachReading: Bool = true
   ) throws -> GroupOutcome {
     try commitLock.withLock { _ in
-      let decoded = readings.map(\.reading)
-      var batch = PendingBatch(decoded)
+      var batch = PendingBatch(readings)
       engineStates.withLock { batch.loadEngineStates(from: $0) }
       watermarks.withLock { batch.loadTrackers(from: $0) }
       sources.withLock { batch.loadSources(from: $0) }
@@ -117,7 +112,7 @@ public final class IngestPipeline: Sendable {
         let newSamples = tx.newSampleWriter()
         var outcomes: [IngestOutcome] = []
         outcomes.reserveCapacity(readings.count)
-        for (index, reading) in decoded.enumerated() {
+        for (index, reading) in readings.enumerated() {
           outcomes.append(
             try stage(
               reading, at: index, tx: tx, batch: &batch, newSamples: newSamples, lotRules: &lotRules,
@@ -132,7 +127,7 @@ public final class IngestPipeline: Sendable {
       engineStates.withLock { batch.storeEngineStates(into: &$0) }
       watermarks.withLock { batch.storeTrackers(into: &$0) }
       sources.withLock { batch.storeSources(into: &$0) }
-      return GroupOutcome(outcomes: outcomes, acknowledgements: batch.acknowledgements(decoded))
+      return GroupOutcome(outcomes: outcomes, acknowledgements: batch.acknowledgements(readings))
     }
   }
 

@@ -17,7 +17,6 @@ final class IngestQueue: @unchecked Sendable {
     /// The raw bytes, kept for quarantine should the reading turn out to be unstorable.
     var payload: [UInt8]
     var reading: DecodedReading
-    var receivedAt: Timestamp
   }
 
   let capacity: Int

@@ -21,8 +21,8 @@ struct GroupCommitTests {
   }
 
   /// Two probes, a warm hour on one of them, a duplicate, a gap in seq, and a probe moved to another room and back.
-  private func readings() -> [(reading: DecodedReading, receivedAt: Timestamp)] {
-    var readings: [(DecodedReading, Timestamp)] = []
+  private func readings() -> [DecodedReading] {
+    var readings: [DecodedReading] = []
     for minute in 0..<120 {
       let ts = start.adding(seconds: Double(minute) * 60)
       let warm = (30..<90).contains(minute)
@@ -32,7 +32,7 @@ struct GroupCommitTests {
         // probe-2 is carried to cold3 for five minutes and back: the source row follows the latest message.
         let room = sensor == "probe-2" && (100..<105).contains(minute) ? "cold3" : "cold2"
         let key = SensorKey(site: "hongxuan", room: room, sensor: sensor)
-        readings.append((DecodedReading(key: key, agent: "hx-edge-1", samples: [sample], isBatch: false), ts))
+        readings.append(DecodedReading(key: key, agent: "hx-edge-1", samples: [sample], isBatch: false))
       }
     }
     readings.append(readings[7])
@@ -63,7 +63,7 @@ struct GroupCommitTests {
     let next = DecodedReading(
       key: SensorKey(site: "hongxuan", room: "cold2", sensor: "probe-1"), agent: "hx-edge-1",
       samples: [Sample(seq: 121, ts: start.adding(seconds: 7200), tempC: 3)], isBatch: false)
-    let outcome = try reopened.commit([(next, start.adding(seconds: 7200))])
+    let outcome = try reopened.commit([next])
     guard case .stored(let fresh, _, _, let acknowledgement) = outcome.first else {
       Issue.record("not stored: \(outcome)")
       return
@@ -77,17 +77,12 @@ struct GroupCommitTests {
   @Test func duplicatesAndLateNumbersInOneGroupCountAsOneByOne() throws {
     let key = SensorKey(site: "hongxuan", room: "cold2", sensor: "probe-1")
     let thirdParty = SensorKey(site: "hongxuan", room: "cold2", sensor: "door-probe")
-    func reading(_ numbers: ClosedRange<Int64>, of key: SensorKey = key, numbered: Bool = true) -> (
-      reading: DecodedReading, receivedAt: Timestamp
-    ) {
+    func reading(_ numbers: ClosedRange<Int64>, of key: SensorKey = key, numbered: Bool = true) -> DecodedReading {
       let samples = numbers.map { number in
         Sample(seq: numbered ? number : nil, ts: start.adding(seconds: Double(number) * 60), tempC: 3.1, rhPct: 90)
       }
-      return (
-        DecodedReading(
-          key: key, agent: numbered ? "hx-edge-1" : nil, samples: samples, isBatch: samples.count > 1),
-        start.adding(seconds: 9000)
-      )
+      return DecodedReading(
+        key: key, agent: numbered ? "hx-edge-1" : nil, samples: samples, isBatch: samples.count > 1)
     }
     let group = [
       reading(1...20),  // new: past the highest stored, in statements of 16 and 4

@@ -39,60 +39,26 @@ public struct IngestTransaction {
   /// Stores the samples that are not stored yet and returns exactly those, in order, as stored: temperature and
   /// humidity at 0.001 resolution (`StoredSample`), what every later read of them gives.
   ///
-  /// The collector's hottest statement: bound and stepped through SQLite's C API on the cached statement, which
-  /// spares boxing seven arguments per reading.
+  /// One statement per row, so each row's change count says whether it was new (`ReadingRow` binds it). Numbered
+  /// samples known to be new take `NewSampleWriter`'s multi-row statements instead.
   public func insertNew(_ samples: [Sample], source: Int64) throws -> [Sample] {
-    let insert = try db.cachedStatement(
-      sql: "INSERT OR IGNORE INTO readings (source_id, ts_ms, seq, temp_mc, rh_mpct, error) VALUES (?, ?, ?, ?, ?, ?)")
+    let insert = try db.cachedStatement(sql: ReadingRow.insertSQL(rows: 1))
     let statement = insert.sqliteStatement
+    defer {
+      sqlite3_reset(statement)
+      sqlite3_clear_bindings(statement)
+    }
     var fresh: [Sample] = []
     fresh.reserveCapacity(samples.count)
     for sample in samples {
-      let stored = StoredSample(sample)
+      let row = ReadingRow(sample, source: source)
       sqlite3_reset(statement)
-      sqlite3_bind_int64(statement, 1, source)
-      sqlite3_bind_int64(statement, 2, sample.ts.milliseconds)
-      sqlite3_bind_int64(statement, 3, stored.seq)
-      bind(stored.milliTemperature, to: statement, at: 4)
-      bind(stored.milliHumidity, to: statement, at: 5)
-      let code: CInt
-      if let error = sample.error {
-        // SQLITE_STATIC: the text outlives the step that reads it.
-        code = error.withCString { text in
-          sqlite3_bind_text(statement, 6, text, -1, nil)
-          return sqlite3_step(statement)
-        }
-      } else {
-        sqlite3_bind_null(statement, 6)
-        code = sqlite3_step(statement)
-      }
-      guard code == SQLITE_DONE else {
-        let connection = db.sqliteConnection
-        let message = connection.map { String(cString: sqlite3_errmsg($0)) }
-        let extended = connection.map { sqlite3_extended_errcode($0) } ?? code
-        sqlite3_reset(statement)
-        sqlite3_clear_bindings(statement)
-        throw DatabaseError(resultCode: ResultCode(rawValue: extended), message: message, sql: insert.sql)
-      }
-      if db.changesCount > 0 {
-        fresh.append(
-          Sample(
-            seq: sample.seq, ts: sample.ts, tempC: StoredSample.value(stored.milliTemperature),
-            rhPct: StoredSample.value(stored.milliHumidity), error: sample.error))
-      }
+      row.bind(to: statement, at: 1)
+      let code = sqlite3_step(statement)
+      guard code == SQLITE_DONE else { throw ReadingRow.failure(code, in: db, sql: insert.sql) }
+      if db.changesCount > 0 { fresh.append(row.storedSample(of: sample)) }
     }
-    // No binding may outlive this call: the last error text was bound without a copy.
-    sqlite3_reset(statement)
-    sqlite3_clear_bindings(statement)
     return fresh
-  }
-
-  private func bind(_ value: Int64?, to statement: SQLiteStatement, at index: CInt) {
-    if let value {
-      sqlite3_bind_int64(statement, index, value)
-    } else {
-      sqlite3_bind_null(statement, index)
-    }
   }
 
   /// Keeps a rejected payload with the reason it was rejected: whole up to the largest payload SPEC accepts, and only

@@ -20,13 +20,9 @@ import GRDBSQLite
 /// stored already, and the transaction fails (nothing of it is kept) rather than report a sample new twice.
 public final class NewSampleWriter {
   static let rowsPerStatement = 16
-  static let columns = "(source_id, ts_ms, seq, temp_mc, rh_mpct, error)"
-
-  typealias Row = (source: Int64, ts: Int64, stored: StoredSample, error: String?)
-
   private let db: Database
   /// Rows waiting to be written, by the caller's group number (one per source).
-  private var waiting: [[Row]] = []
+  private var waiting: [[ReadingRow]] = []
   /// The insert of n rows at index n - 1, prepared on first use.
   private var inserts: [Statement?] = Array(repeating: nil, count: rowsPerStatement)
 
@@ -47,14 +43,11 @@ public final class NewSampleWriter {
     var stored: [Sample] = []
     stored.reserveCapacity(samples.count)
     for sample in samples {
-      let row = StoredSample(sample)
-      precondition(row.seq != StoredSample.noSequence, "NewSampleWriter.store takes numbered samples only")
-      waiting[group].append((source, sample.ts.milliseconds, row, sample.error))
+      let row = ReadingRow(sample, source: source)
+      precondition(row.stored.seq != StoredSample.noSequence, "NewSampleWriter.store takes numbered samples only")
+      waiting[group].append(row)
       if waiting[group].count == Self.rowsPerStatement { try write(group) }
-      stored.append(
-        Sample(
-          seq: sample.seq, ts: sample.ts, tempC: StoredSample.value(row.milliTemperature),
-          rhPct: StoredSample.value(row.milliHumidity), error: sample.error))
+      stored.append(row.storedSample(of: sample))
     }
     return stored
   }
@@ -71,52 +64,22 @@ public final class NewSampleWriter {
 
   private func statement(rows: Int) throws -> Statement {
     if let prepared = inserts[rows - 1] { return prepared }
-    let values = Array(repeating: "(?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
-    let made = try db.cachedStatement(sql: "INSERT OR IGNORE INTO readings \(Self.columns) VALUES \(values)")
+    let made = try db.cachedStatement(sql: ReadingRow.insertSQL(rows: rows))
     inserts[rows - 1] = made
     return made
   }
 
-  private func execute(_ insert: Statement, rows: ArraySlice<Row>) throws {
+  private func execute(_ insert: Statement, rows: ArraySlice<ReadingRow>) throws {
     let statement = insert.sqliteStatement
     sqlite3_reset(statement)
-    var index: CInt = 1
-    for row in rows {
-      sqlite3_bind_int64(statement, index, row.source)
-      sqlite3_bind_int64(statement, index + 1, row.ts)
-      sqlite3_bind_int64(statement, index + 2, row.stored.seq)
-      bind(row.stored.milliTemperature, to: statement, at: index + 3)
-      bind(row.stored.milliHumidity, to: statement, at: index + 4)
-      if let error = row.error {
-        sqlite3_bind_text(statement, index + 5, error, -1, sqliteCopiesText)
-      } else {
-        sqlite3_bind_null(statement, index + 5)
-      }
-      index += 6
-    }
+    for (offset, row) in rows.enumerated() { row.bind(to: statement, at: CInt(offset * 6 + 1)) }
     let code = sqlite3_step(statement)
     let changed = db.changesCount
     sqlite3_reset(statement)
     sqlite3_clear_bindings(statement)
-    guard code == SQLITE_DONE else {
-      let connection = db.sqliteConnection
-      let message = connection.map { String(cString: sqlite3_errmsg($0)) }
-      let extended = connection.map { sqlite3_extended_errcode($0) } ?? code
-      throw DatabaseError(resultCode: ResultCode(rawValue: extended), message: message, sql: insert.sql)
-    }
+    guard code == SQLITE_DONE else { throw ReadingRow.failure(code, in: db, sql: insert.sql) }
     guard changed == rows.count else {
       throw StoreError("\(rows.count - changed) of \(rows.count) samples believed new were stored already")
     }
   }
-
-  private func bind(_ value: Int64?, to statement: SQLiteStatement, at index: CInt) {
-    if let value {
-      sqlite3_bind_int64(statement, index, value)
-    } else {
-      sqlite3_bind_null(statement, index)
-    }
-  }
 }
-
-/// `SQLITE_TRANSIENT`: SQLite copies text bound with this destructor. The C macro does not reach Swift.
-private let sqliteCopiesText = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
