@@ -1,24 +1,33 @@
 # Shared by the benchmark scripts (sourced, not run): release binaries, a work directory, processes stopped on exit,
 # and a mosquitto on a free loopback port that never drops a queued message (MQTT-NOTES: max_queued_messages 0).
-#   bench_setup <work-dir-prefix> <product>...   builds the products unless COLDTRACE_BENCH_BUILT is set (run-all.sh
-#                                                builds once); sets $bin and $work; `coldtrace-agent` is built with
-#                                                the static Swift standard library, as it is deployed
+#   bench_build <product>...                     builds the products as deploy/install.sh installs them: release,
+#                                                with the static Swift standard library, in .build-static; sets $bin
+#   bench_build_path                             sets $bin alone (the products are built already)
+#   bench_setup <work-dir-prefix> <product>...   bench_build unless COLDTRACE_BENCH_BUILT is set (run-all.sh builds
+#                                                once); sets $bin and $work
 #   bench_broker_config                          sets $port and writes $work/mosquitto.conf
 #   bench_start_broker                           starts it; sets $broker
+bench_scratch=.build-static
+bench_build() {
+  scripts/bootstrap.sh >/dev/null
+  local product
+  for product in "$@"; do
+    swift build -c release --static-swift-stdlib --scratch-path "$bench_scratch" --product "$product" >/dev/null
+  done
+  bench_build_path
+}
+
+bench_build_path() {
+  bin=$(swift build -c release --static-swift-stdlib --scratch-path "$bench_scratch" --show-bin-path)
+}
+
 bench_setup() {
   local prefix=$1; shift
   if [ -z "${COLDTRACE_BENCH_BUILT:-}" ]; then
-    scripts/bootstrap.sh >/dev/null
-    local product
-    for product in "$@"; do
-      if [ "$product" = coldtrace-agent ]; then
-        swift build -c release --static-swift-stdlib --product "$product" >/dev/null
-      else
-        swift build -c release --product "$product" >/dev/null
-      fi
-    done
+    bench_build "$@"
+  else
+    bench_build_path
   fi
-  bin=$(swift build -c release --show-bin-path)
   work=$(mktemp -d "/tmp/$prefix-XXXXXX")
   pids=()
   trap bench_cleanup EXIT

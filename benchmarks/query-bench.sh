@@ -9,11 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 db=${1:-/tmp/coldtrace-query-10m.db}
 runs=${2:-3}
-if [ -z "${COLDTRACE_BENCH_BUILT:-}" ]; then
-  scripts/bootstrap.sh >/dev/null
-  swift build -c release --product coldtrace >/dev/null
-fi
-bin=$(swift build -c release --show-bin-path)
+source benchmarks/lib.sh
+if [ -z "${COLDTRACE_BENCH_BUILT:-}" ]; then bench_build coldtrace; else bench_build_path; fi
 [ -f "$db" ] || COLDTRACE="$bin/coldtrace" benchmarks/generate-query-db.sh "$db" >&2
 # Let the current code migrate the generated database (new indexes) before anything is timed.
 COLDTRACE_DB="$db" "$bin/coldtrace" alerts --since 1m >/dev/null

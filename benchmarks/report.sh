@@ -5,8 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=5
-swift build -c release --product coldtrace >/dev/null
-bin="$(swift build -c release --show-bin-path)/coldtrace"
+source benchmarks/lib.sh
+bench_build coldtrace
+bin="$bin/coldtrace"
 # KEEP_DIR=dir keeps the generated database there (for profiling); otherwise a temporary directory is removed.
 if [ -n "${KEEP_DIR:-}" ]; then
   work="$KEEP_DIR"

@@ -16,10 +16,8 @@ log=benchmarks/results/all-$day.log
 export COLDTRACE_BENCH_BUILT=1
 # RUN_ALL_TABLE_ONLY=1 prints the table again from the day's log without running anything.
 if [ -z "${RUN_ALL_TABLE_ONLY:-}" ]; then
-scripts/bootstrap.sh >/dev/null
-swift build -c release --product coldtrace >/dev/null
-swift build -c release --product coldtrace-sim >/dev/null
-swift build -c release --static-swift-stdlib --product coldtrace-agent >/dev/null
+source benchmarks/lib.sh
+bench_build coldtrace coldtrace-sim coldtrace-agent
 : > "$log"
 
 step() {  # name, command...: runs the command, appends its output to the log under a header

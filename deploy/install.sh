@@ -13,7 +13,7 @@
 #       (from `deploy/mosquitto/add-site.sh SITE` on the collector host) to /etc/coldtrace/.
 #
 # --dry-run prints every step and changes nothing (no root needed). --no-build installs the binaries already built
-# (.build/release, .build-static/release for the agent); --bin-dir takes them from DIR instead (e.g. cross-built).
+# (.build-static/release); --bin-dir takes them from DIR instead (e.g. cross-built).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 role=""
@@ -90,14 +90,12 @@ run env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recom
 if [ "$role" = collector ]; then program=coldtrace; else program=coldtrace-agent; fi
 if [ -n "$bin_dir" ]; then
   built="$bin_dir/$program"
-elif [ "$role" = collector ]; then
-  built="$repo/.build/release/coldtrace"
-  [ $build -eq 0 ] || run swift build --package-path "$repo" -c release --product coldtrace
 else
-  # A static Swift runtime: smaller resident set and no toolchain libraries on the edge box (MQTT-NOTES).
-  built="$repo/.build-static/release/coldtrace-agent"
+  # A static Swift runtime for both: no toolchain libraries on the server or the edge box, a smaller resident set
+  # (MQTT-NOTES), and a shell command that starts in about half the time (no dynamic linking of Foundation).
+  built="$repo/.build-static/release/$program"
   [ $build -eq 0 ] || run swift build --package-path "$repo" --scratch-path "$repo/.build-static" -c release \
-    --static-swift-stdlib --product coldtrace-agent
+    --static-swift-stdlib --product "$program"
 fi
 if [ $dry_run -eq 0 ] && [ ! -x "$built" ]; then echo "install: $built is missing (build it first)" >&2; exit 1; fi
 put "$built" "/usr/local/bin/$program" 0755 root:root

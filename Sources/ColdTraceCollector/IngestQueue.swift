@@ -29,7 +29,7 @@ final class IngestQueue: @unchecked Sendable {
   /// Whether the writer waits for a full batch (it is woken when one is there).
   private var gathering = false
 
-  init(capacity: Int = 4096, batchLimit: Int = 512, gatherSeconds: Double = 0.002) {
+  init(capacity: Int = 8192, batchLimit: Int = 2048, gatherSeconds: Double = 0.002) {
     self.capacity = capacity
     self.batchLimit = batchLimit
     self.gatherSeconds = gatherSeconds

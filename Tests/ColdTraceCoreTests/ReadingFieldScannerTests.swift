@@ -60,6 +60,25 @@ struct ReadingFieldScannerTests {
     #expect(Array(payload.utf8).withUnsafeBytes { JSONParser.scanReading($0) } == nil)
   }
 
+  @Test(
+    "reads a ts in place only when the decoder takes it; any other string is read as the general parse reads it",
+    arguments: [
+      (#""2026-11-29T03:40:00Z""#, true), (#""2026-11-29 03:40:00.5+07:00""#, true),
+      (#""0000-01-01T00:30:00+01:00""#, false), (#""2026-13-01T00:00:00Z""#, false),
+      (#""2026-11-29T03:40:00\u005A""#, false), ("\"2026-11-29T03:40:00Z\u{E9}\"", false), (#""""#, false),
+    ])
+  func readsTimestampsInPlace(_ ts: String, inPlace: Bool) throws {
+    let payload = Array(#"{"v":1,"seq":4,"temp_c":2.5,"ts":"#.utf8) + Array(ts.utf8) + Array("}".utf8)
+    let fields = try #require(payload.withUnsafeBytes { JSONParser.scanReading($0) })
+    #expect((fields.sample.parsedTs != nil) == inPlace)
+    try expectAgrees(fields, with: payload)
+    let topic = "coldtrace/v1/reading/hx/cold1/probe-1"
+    let now = Timestamp(milliseconds: 1_795_923_600_000)
+    let fast = payload.withUnsafeBytes { ReadingDecoder.decode(topic: topic, payload: $0, now: now) }
+    let general = payload.withUnsafeBytes { ReadingDecoder.decodeWithoutFastPath(topic: topic, payload: $0, now: now) }
+    #expect(fast == general)
+  }
+
   @Test("agrees with the general parser on 20,000 mutations of agent payloads")
   func agreesOnMutations() throws {
     var random = SplitMix64(seed: 8)
@@ -110,6 +129,10 @@ struct ReadingFieldScannerTests {
     }
     for (key, value) in scanned {
       let general = object[key].flatMap { $0 == .null ? nil : $0 }
+      if key == "ts", let parsed = fields.sample.parsedTs {
+        expectTimestamp(parsed, scannedValue: value, general: general, place: "ts")
+        continue
+      }
       #expect(value == general, "\(key): scanner \(String(describing: value)), parser \(String(describing: general))")
     }
     guard let samples = fields.samples else {
@@ -140,9 +163,24 @@ struct ReadingFieldScannerTests {
     }
     for (key, value) in scanned {
       let general = object[key].flatMap { $0 == .null ? nil : $0 }
+      if key == "ts", let parsed = sample.parsedTs {
+        expectTimestamp(parsed, scannedValue: value, general: general, place: "samples[]: ts")
+        continue
+      }
       #expect(
         value == general,
         "samples[]: \(key): scanner \(String(describing: value)), parser \(String(describing: general))")
     }
+  }
+
+  /// A `ts` the scanner parsed in place: the general parser read a string that parses to the same time, and the
+  /// scanner kept no `JSONValue` beside it.
+  private func expectTimestamp(_ parsed: Timestamp, scannedValue: JSONValue?, general: JSONValue?, place: String) {
+    #expect(scannedValue == nil, "\(place): both a parsed time and a value")
+    guard case .string(let text)? = general else {
+      Issue.record("\(place): scanner parsed \(parsed.rfc3339), parser \(String(describing: general))")
+      return
+    }
+    #expect(Timestamp.parseRFC3339(text) == parsed, "\(place): scanner \(parsed.rfc3339), parser \(text)")
   }
 }

@@ -13,11 +13,16 @@ struct ReadingFields {
 struct SampleFields {
   var seq: JSONValue?
   var ts: JSONValue?
+  /// `ts` read by the fast path: an RFC 3339 string, without escapes, of a time `SampleDecoder` accepts. Set instead
+  /// of `ts`, whose `String` would cost an allocation per reading.
+  var parsedTs: Timestamp?
   var tempC: JSONValue?
   var rhPct: JSONValue?
   var error: JSONValue?
 
-  var isEmpty: Bool { seq == nil && ts == nil && tempC == nil && rhPct == nil && error == nil }
+  var isEmpty: Bool {
+    seq == nil && ts == nil && parsedTs == nil && tempC == nil && rhPct == nil && error == nil
+  }
 }
 
 /// The collector's fast path for the payloads agents send: one flat object with only the fields SPEC names (`v`,
@@ -60,6 +65,8 @@ extension JSONParser {
       if field == .samples {
         guard let samples = try scanSamples() else { return nil }
         fields.samples = samples
+      } else if field == .ts, let parsed = scanTimestamp() {
+        fields.sample.parsedTs = parsed
       } else {
         var value: JSONValue? = try parseValue(depth: depth)
         if case .null? = value { value = nil }
@@ -84,6 +91,25 @@ extension JSONParser {
     }
     index += 1
     return fields
+  }
+
+  /// A string value of printable ASCII without escapes that `SampleDecoder` accepts as a sample's `ts` (an RFC 3339
+  /// time within the years it prints), read from the bytes in place, from its opening quote; `nil` (and nothing
+  /// consumed) for anything else, which `parseValue` then reads as the general parse does.
+  private mutating func scanTimestamp() -> Timestamp? {
+    guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { return nil }
+    let start = index + 1
+    var end = start
+    while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"),
+      bytes[end] >= 0x20, bytes[end] < 0x80
+    {
+      end += 1
+    }
+    guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else { return nil }
+    let text = UnsafeBufferPointer(rebasing: bytes.assumingMemoryBound(to: UInt8.self)[start..<end])
+    guard let ts = Timestamp.parseRFC3339(bytes: text), SampleDecoder.accepts(ts) else { return nil }
+    index = end + 1
+    return ts
   }
 
   /// A non-empty `samples` array of sample objects, from its opening bracket.

@@ -26,9 +26,17 @@ struct SampleDecoder {
     return try decode(fields)
   }
 
+  /// Whether an RFC 3339 `ts` that parsed to `ts` is accepted (its years are 0000–9999 in UTC).
+  static func accepts(_ ts: Timestamp) -> Bool { unixSecondsRange.contains(Double(ts.milliseconds) / 1000) }
+
   func decode(_ fields: SampleFields) throws(PayloadRejection) -> Sample {
     let seq = try decodeSeq(fields.seq)
-    let ts = try decodeTimestamp(fields.ts)
+    let ts: Timestamp
+    if let parsed = fields.parsedTs {
+      ts = parsed
+    } else {
+      ts = try decodeTimestamp(fields.ts)
+    }
     let tempC = try decodeMeasurement(
       fields.tempC, field: "temp_c", range: ReadingDecoder.temperatureRange, unit: "°C")
     let rhPct = try decodeMeasurement(fields.rhPct, field: "rh_pct", range: ReadingDecoder.humidityRange, unit: "%")
@@ -72,7 +80,7 @@ struct SampleDecoder {
       }
       // A zone offset can carry 0000-01-01 back into year −1 (or 9999-12-31 on into 10000) in UTC, which no
       // RFC 3339 text shows; found by scripts/fuzz.sh.
-      guard Self.unixSecondsRange.contains(Double(ts.milliseconds) / 1000) else {
+      guard Self.accepts(ts) else {
         throw rejection(.badTimestamp, "ts \(Excerpt.quoted(text)) is outside the years 0000–9999 in UTC")
       }
       return ts

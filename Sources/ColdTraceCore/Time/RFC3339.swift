@@ -43,7 +43,8 @@ extension Timestamp {
     return Array(text.utf8).withUnsafeBufferPointer { parseRFC3339(bytes: $0) }
   }
 
-  private static func parseRFC3339(bytes: UnsafeBufferPointer<UInt8>) -> Timestamp? {
+  /// `parseRFC3339` of text held as UTF-8 bytes.
+  static func parseRFC3339(bytes: UnsafeBufferPointer<UInt8>) -> Timestamp? {
     var scanner = DigitScanner(bytes)
     guard let year = scanner.digits(4), scanner.skip("-"),
       let month = scanner.digits(2), scanner.skip("-"),
