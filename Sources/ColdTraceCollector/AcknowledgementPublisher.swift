@@ -10,9 +10,7 @@ import Synchronization
 final class AcknowledgementPublisher: Sendable {
   private let due = Mutex<[AgentKey: [String: Int64]]>([:])
 
-  func note(_ acknowledgement: Acknowledgement) { note([acknowledgement]) }
-
-  /// Notes several acknowledgements at once (a committed batch's, one per sensor).
+  /// Notes committed acknowledgements (a message's, or a committed batch's, one per sensor).
   func note(_ acknowledgements: [Acknowledgement]) {
     due.withLock { due in
       for acknowledgement in acknowledgements {

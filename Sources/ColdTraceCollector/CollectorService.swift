@@ -218,7 +218,7 @@ public final class CollectorService: Sendable {
           for item in items {
             item.payload.withUnsafeBytes { payload in
               commitRetrying(topic: item.topic, payload: payload, what: "reading from \(item.topic)") {
-                record(try pipeline.commit([item.reading])[0], topic: item.topic)
+                record(try pipeline.commitGroup([item.reading]), topic: item.topic)
               }
             }
           }
@@ -237,8 +237,7 @@ public final class CollectorService: Sendable {
     var outage = StorageOutage(logger: logger, clock: clock)
     while true {
       do {
-        let outcomes = try pipeline.commitGroup(
-          items.map(\.reading), acknowledgingEachReading: false)
+        let outcomes = try pipeline.commitGroup(items.map(\.reading))
         outage.ended()
         return outcomes
       } catch  where SQLiteStore.isTransient(error) {
@@ -281,8 +280,12 @@ public final class CollectorService: Sendable {
     }
   }
 
-  /// Counts, logs and acknowledges one committed outcome, then journals and publishes its alert events.
-  private func record(_ outcome: IngestOutcome, topic: String) { emit(account(outcome, topic: topic)) }
+  /// Counts, logs and acknowledges one committed message, then journals and publishes its alert events.
+  private func record(_ committed: IngestPipeline.GroupOutcome, topic: String) {
+    let alertLines = committed.outcomes.flatMap { account($0, topic: topic) }
+    note(committed.acknowledgements)
+    emit(alertLines)
+  }
 
   /// Counts a committed batch and notes its acknowledgements (one per sensor, as the batch left it); returns its
   /// alert events, to emit at once (one journal catch-up per batch).
@@ -290,7 +293,7 @@ public final class CollectorService: Sendable {
     var batch = Tally(batches: 1)
     var alertLines: [AlertLine] = []
     for outcome in group.outcomes {
-      guard case .stored(let fresh, let duplicates, let lines, _) = outcome else { continue }
+      guard case .stored(let fresh, let duplicates, let lines) = outcome else { continue }
       batch.messages += 1
       batch.freshSamples += fresh
       batch.duplicateSamples += duplicates
@@ -298,13 +301,19 @@ public final class CollectorService: Sendable {
       alertLines += lines
     }
     tally.withLock { $0.add(batch) }
-    acknowledgements.note(group.acknowledgements)
-    for acknowledgement in group.acknowledgements { reportGap(acknowledgement) }
+    note(group.acknowledgements)
     return alertLines
   }
 
-  /// Counts and logs one committed outcome and notes its acknowledgement; returns its alert events, for the caller
-  /// to emit (the writer emits a whole batch's at once: one journal catch-up per batch).
+  /// Hands committed acknowledgements to the publisher and logs the gaps they report.
+  private func note(_ committed: [Acknowledgement]) {
+    guard !committed.isEmpty else { return }
+    acknowledgements.note(committed)
+    for acknowledgement in committed { reportGap(acknowledgement) }
+  }
+
+  /// Counts and logs one committed outcome of a message committed alone; returns its alert events, for the caller
+  /// to emit.
   private func account(_ outcome: IngestOutcome, topic: String) -> [AlertLine] {
     switch outcome {
     case .quarantined(let rejection):
@@ -319,16 +328,12 @@ public final class CollectorService: Sendable {
         logger.warning("\(warning)")
       }
       return []
-    case .stored(let fresh, let duplicates, let alertLines, let acknowledgement):
+    case .stored(let fresh, let duplicates, let alertLines):
       tally.withLock {
         $0.messages += 1
         $0.freshSamples += fresh
         $0.duplicateSamples += duplicates
         $0.alertEvents += alertLines.count
-      }
-      if let acknowledgement {
-        acknowledgements.note(acknowledgement)
-        reportGap(acknowledgement)
       }
       return alertLines
     }

@@ -2,12 +2,11 @@ import ColdTraceCore
 import ColdTraceStorage
 import Synchronization
 
-/// What became of one incoming message.
+/// What became of one incoming message. (What to acknowledge to its agent is the group's: `GroupOutcome`.)
 public enum IngestOutcome: Sendable, Equatable {
   /// Stored: `fresh` samples were new, `duplicates` were already stored (a redelivery), `alertLines` are the alert
-  /// events the fresh samples caused, as journal lines; `acknowledgement` is the sensor's committed watermark to send
-  /// back to the agent (absent for sources that name no agent or number no samples).
-  case stored(fresh: Int, duplicates: Int, alertLines: [AlertLine], acknowledgement: Acknowledgement?)
+  /// events the fresh samples caused, as journal lines.
+  case stored(fresh: Int, duplicates: Int, alertLines: [AlertLine])
   /// Rejected and kept in the quarantine table with its raw bytes.
   case quarantined(PayloadRejection)
 }
@@ -50,9 +49,10 @@ public final class IngestPipeline: Sendable {
     self.watermarks = Mutex(try store.watermarkTrackers())
   }
 
-  /// Decodes and commits one message. Throws only when the database cannot commit; then nothing of the message is
-  /// kept and the caller must not acknowledge it.
-  public func ingest(topic: String, payload: UnsafeRawBufferPointer, receivedAt: Timestamp) throws -> IngestOutcome {
+  /// Decodes and commits one message: its outcome, and the acknowledgement of its sensor when its agent numbered its
+  /// samples. Throws only when the database cannot commit; then nothing of the message is kept and the caller must
+  /// not acknowledge it.
+  public func ingest(topic: String, payload: UnsafeRawBufferPointer, receivedAt: Timestamp) throws -> GroupOutcome {
     try ingest(
       ReadingDecoder.decode(topic: topic, payload: payload, now: receivedAt), topic: topic, payload: payload,
       receivedAt: receivedAt)
@@ -62,13 +62,13 @@ public final class IngestPipeline: Sendable {
   public func ingest(
     _ decoded: Result<DecodedReading, PayloadRejection>, topic: String, payload: UnsafeRawBufferPointer,
     receivedAt: Timestamp
-  ) throws -> IngestOutcome {
+  ) throws -> GroupOutcome {
     switch decoded {
     case .failure(let rejection):
       try store.write { tx in try tx.quarantine(topic: topic, payload: payload, rejection: rejection, at: receivedAt) }
-      return .quarantined(rejection)
+      return GroupOutcome(outcomes: [.quarantined(rejection)], acknowledgements: [])
     case .success(let reading):
-      return try commit([reading])[0]
+      return try commitGroup([reading])
     }
   }
 
@@ -91,17 +91,14 @@ public final class IngestPipeline: Sendable {
   }
 
   /// A committed group: one outcome per reading, and per probe whose agent numbered its samples the acknowledgement as
-  /// the group leaves it (what the agent is told; the outcomes' own acknowledgements are the same, reading by reading).
+  /// the group leaves it (what the agent is told).
   public struct GroupOutcome: Sendable {
     public var outcomes: [IngestOutcome]
     public var acknowledgements: [Acknowledgement]
   }
 
-  /// `commit`, with the acknowledgements of the whole group (see `GroupOutcome`). With `acknowledgingEachReading`
-  /// false the outcomes carry none of their own (the caller sends the group's), which spares building one per reading.
-  public func commitGroup(
-    _ readings: [DecodedReading], acknowledgingEachReading: Bool = true
-  ) throws -> GroupOutcome {
+  /// `commit`, with the acknowledgements of the whole group (see `GroupOutcome`).
+  public func commitGroup(_ readings: [DecodedReading]) throws -> GroupOutcome {
     try commitLock.withLock { _ in
       var batch = PendingBatch(readings)
       engineStates.withLock { batch.loadEngineStates(from: $0) }
@@ -114,9 +111,7 @@ public final class IngestPipeline: Sendable {
         outcomes.reserveCapacity(readings.count)
         for (index, reading) in readings.enumerated() {
           outcomes.append(
-            try stage(
-              reading, at: index, tx: tx, batch: &batch, newSamples: newSamples, lotRules: &lotRules,
-              acknowledging: acknowledgingEachReading))
+            try stage(reading, at: index, tx: tx, batch: &batch, newSamples: newSamples, lotRules: &lotRules))
         }
         try newSamples.flush()
         try lotRules.save()
@@ -165,20 +160,14 @@ public final class IngestPipeline: Sendable {
   /// holds for its probe (the committed state on first sight in this batch).
   private func stage(
     _ reading: DecodedReading, at index: Int, tx: IngestTransaction, batch: inout PendingBatch,
-    newSamples: NewSampleWriter, lotRules: inout LotRuleRunner, acknowledging: Bool
+    newSamples: NewSampleWriter, lotRules: inout LotRuleRunner
   ) throws -> IngestOutcome {
     let key = reading.key
     let probe = batch.probe(ofReading: index)
     let source = try batch.sourceID(probe, key: key, agent: reading.agent, tx)
     let fresh = try batch.storeNew(reading.samples, probe: probe, source: source, tx: tx, newSamples: newSamples)
-    var acknowledgement: Acknowledgement?
-    if let agent = reading.agent, reading.samples.allSatisfy({ $0.seq != nil }) {
-      let tracker = batch.record(probe, stored: fresh.compactMap(\.seq), floor: reading.floor)
-      if acknowledging {
-        acknowledgement = Acknowledgement(
-          site: key.site, agent: agent, sensor: key.sensor, watermark: tracker.watermark,
-          gap: tracker.gap.map { $0.firstMissing...$0.highestStored })
-      }
+    if reading.agent != nil, reading.samples.allSatisfy({ $0.seq != nil }) {
+      batch.record(probe, stored: fresh.compactMap(\.seq), floor: reading.floor)
     }
     var lines: [AlertLine] = []
     if !fresh.isEmpty {
@@ -198,8 +187,6 @@ public final class IngestPipeline: Sendable {
         }
       }
     }
-    return .stored(
-      fresh: fresh.count, duplicates: reading.samples.count - fresh.count, alertLines: lines,
-      acknowledgement: acknowledgement)
+    return .stored(fresh: fresh.count, duplicates: reading.samples.count - fresh.count, alertLines: lines)
   }
 }

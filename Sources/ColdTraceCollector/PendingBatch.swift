@@ -153,11 +153,10 @@ struct PendingBatch {
     return true
   }
 
-  /// Records freshly stored sequence numbers in the probe's acknowledgement; returns it as it now stands.
-  mutating func record(_ probe: Int, stored numbers: [Int64], floor: Int64?) -> WatermarkTracker {
+  /// Records freshly stored sequence numbers in the probe's acknowledgement.
+  mutating func record(_ probe: Int, stored numbers: [Int64], floor: Int64?) {
     probes[probe].tracker.record(stored: numbers, floor: floor)
     probes[probe].acknowledged = true
-    return probes[probe].tracker
   }
 
   /// Runs the probe's alert engine over one fresh sample.

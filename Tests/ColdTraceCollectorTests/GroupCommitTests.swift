@@ -63,12 +63,12 @@ struct GroupCommitTests {
     let next = DecodedReading(
       key: SensorKey(site: "hongxuan", room: "cold2", sensor: "probe-1"), agent: "hx-edge-1",
       samples: [Sample(seq: 121, ts: start.adding(seconds: 7200), tempC: 3)], isBatch: false)
-    let outcome = try reopened.commit([next])
-    guard case .stored(let fresh, _, _, let acknowledgement) = outcome.first else {
-      Issue.record("not stored: \(outcome)")
+    let committed = try reopened.commitGroup([next])
+    guard case .stored(let fresh, _, _) = committed.outcomes.first else {
+      Issue.record("not stored: \(committed.outcomes)")
       return
     }
-    #expect(fresh == 1 && acknowledgement?.watermark == 121)
+    #expect(fresh == 1 && committed.acknowledgements.map(\.watermark) == [121])
   }
 
   /// Numbers above the highest stored go through multi-row inserts (`NewSampleWriter`), anything else row by row:
@@ -100,7 +100,7 @@ struct GroupCommitTests {
     let groupedOutcomes = try grouped.commit(group)
     #expect(groupedOutcomes == singleOutcomes)
     let counts = groupedOutcomes.compactMap { outcome -> [Int]? in
-      guard case .stored(let fresh, let duplicates, _, _) = outcome else { return nil }
+      guard case .stored(let fresh, let duplicates, _) = outcome else { return nil }
       return [fresh, duplicates]
     }
     #expect(counts == [[20, 0], [0, 1], [10, 3], [3, 0], [6, 0], [1, 0], [0, 6], [0, 3]])
@@ -108,18 +108,12 @@ struct GroupCommitTests {
     #expect(try grouped.store.readings(ReadingFilter()).count == 40)
     #expect(try grouped.store.watermarkTrackers() == single.store.watermarkTrackers())
 
-    // The writer's way (no acknowledgement per reading) stores the same and gives the group the same
-    // acknowledgements; its outcomes differ only in carrying none.
-    let writer = try pipeline()
-    let written = try writer.commitGroup(group, acknowledgingEachReading: false)
-    let reference = try pipeline().commitGroup(group)
-    #expect(written.acknowledgements == reference.acknowledgements)
-    #expect(written.acknowledgements.map(\.watermark) == [30], "1...30 stored; 31...34 and 36...39 missing")
-    let withoutAcknowledgements = reference.outcomes.map { outcome -> IngestOutcome in
-      guard case .stored(let fresh, let duplicates, let lines, _) = outcome else { return outcome }
-      return .stored(fresh: fresh, duplicates: duplicates, alertLines: lines, acknowledgement: nil)
-    }
-    #expect(written.outcomes == withoutAcknowledgements)
-    #expect(try writer.store.readings(ReadingFilter()) == grouped.store.readings(ReadingFilter()))
+    // The group acknowledges its numbering sensor once, as the one-by-one commits left it; the third-party sensor
+    // (no agent, no numbers) is acknowledged by neither.
+    let oneByOne = try pipeline()
+    let lastOneByOne = try group.compactMap { try oneByOne.commitGroup([$0]).acknowledgements.last }.last
+    let acknowledged = try pipeline().commitGroup(group).acknowledgements
+    #expect(acknowledged.map(\.watermark) == [30], "1...30 stored; 31...34 and 36...39 missing")
+    #expect(acknowledged == [lastOneByOne].compactMap { $0 })
   }
 }

@@ -19,7 +19,9 @@ struct IngestPipelineTests {
   }
 
   @discardableResult
-  private func ingest(_ pipeline: IngestPipeline, seq: Int64, minute: Double, tempC: Double) throws -> IngestOutcome {
+  private func ingest(
+    _ pipeline: IngestPipeline, seq: Int64, minute: Double, tempC: Double
+  ) throws -> IngestPipeline.GroupOutcome {
     let sample = Sample(seq: seq, ts: start.adding(seconds: minute * 60), tempC: tempC)
     let payload = Array(ReadingEncoder.encode(agent: "hx-edge-1", sample: sample).utf8)
     return try payload.withUnsafeBytes {
@@ -53,9 +55,9 @@ struct IngestPipelineTests {
 
   @Test func theWatermarkCoversOnlyWhatIsStoredWithoutAGapAndTheFloorSkipsWhatIsGone() throws {
     let pipeline = try pipeline()
-    func watermark(_ outcome: IngestOutcome) -> Int64? {
-      if case .stored(_, _, _, let acknowledgement) = outcome { return acknowledgement?.watermark }
-      return nil
+    func watermark(_ committed: IngestPipeline.GroupOutcome) -> Int64? {
+      #expect(committed.acknowledgements.count <= 1, "one message acknowledges its one sensor")
+      return committed.acknowledgements.first?.watermark
     }
     #expect(watermark(try ingest(pipeline, seq: 1, minute: 0, tempC: 3)) == 1)
     #expect(watermark(try ingest(pipeline, seq: 3, minute: 2, tempC: 3)) == 1, "seq 2 is missing")

@@ -38,7 +38,7 @@ struct LotRulesPipelineTests {
       try pipeline.ingest(
         topic: "coldtrace/v1/reading/hongxuan/\(room)/\(probe)", payload: $0, receivedAt: at(minutes: minute))
     }
-    guard case .stored(_, _, let lines, _) = outcome else { return [] }
+    guard case .stored(_, _, let lines) = outcome.outcomes.first else { return [] }
     return lines.map(\.line)
   }
 
