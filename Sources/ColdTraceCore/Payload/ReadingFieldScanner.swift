@@ -131,29 +131,27 @@ extension JSONParser {
     return samples
   }
 
-  private enum Field: UInt8, CaseIterable {
+  private enum Field: UInt8 {
     case version, agent, floor, samples, seq, ts, tempC, rhPct, error
 
     var isSampleField: Bool { rawValue >= Field.seq.rawValue }
 
-    var name: String {
-      switch self {
-      case .version: "v"
-      case .agent: "agent"
-      case .floor: "floor"
-      case .samples: "samples"
-      case .seq: "seq"
-      case .ts: "ts"
-      case .tempC: "temp_c"
-      case .rhPct: "rh_pct"
-      case .error: "error"
+    /// The field a key names, by its length and then its bytes: a couple of comparisons, no hashing and no table.
+    static func named(_ key: UnsafeRawBufferPointer) -> Field? {
+      switch key.count {
+      case 1: return key.matches("v") ? .version : nil
+      case 2: return key.matches("ts") ? .ts : nil
+      case 3: return key.matches("seq") ? .seq : nil
+      case 5:
+        if key.matches("agent") { return .agent }
+        if key.matches("floor") { return .floor }
+        return key.matches("error") ? .error : nil
+      case 6:
+        if key.matches("temp_c") { return .tempC }
+        return key.matches("rh_pct") ? .rhPct : nil
+      case 7: return key.matches("samples") ? .samples : nil
+      default: return nil
       }
-    }
-
-    /// Each field's name (in `allCases` order) as its bytes packed little-endian into an integer, and its length
-    /// (every name is at most 8 bytes). A linear scan of these beats hashing the key.
-    static let packedNames: [(packed: UInt64, length: Int)] = allCases.map { field in
-      (field.name.utf8.reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }, field.name.utf8.count)
     }
   }
 
@@ -165,16 +163,16 @@ extension JSONParser {
     while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\") { end += 1 }
     guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else { return nil }
     index = end + 1
-    // A key of up to 8 bytes read as one little-endian integer, compared with each field's name read the same way.
-    guard end - start <= 8 else { return nil }
-    var packed: UInt64 = 0
-    for offset in (start..<end).reversed() { packed = packed << 8 | UInt64(bytes[offset]) }
-    // Same bytes and same length: a name padded with NUL bytes packs to the same integer.
-    // By index (raw values run 0, 1, 2, ... in `allCases` order): `allCases` would build an array for every key.
-    let names = Field.packedNames
-    for index in names.indices where names[index].packed == packed && names[index].length == end - start {
-      return Field(rawValue: UInt8(index))
-    }
-    return nil
+    return Field.named(UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
+  }
+}
+
+extension UnsafeRawBufferPointer {
+  /// Whether these bytes are exactly `name`'s UTF-8 (the caller has checked that the lengths are equal).
+  @inline(__always)
+  fileprivate func matches(_ name: StaticString) -> Bool {
+    let expected = UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
+    for offset in 0..<count where self[offset] != expected[offset] { return false }
+    return true
   }
 }
