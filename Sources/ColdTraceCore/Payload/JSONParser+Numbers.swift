@@ -81,18 +81,20 @@ extension JSONParser {
     guard cursor < bytes.count, bytes[cursor] == UInt8(ascii: "N") || bytes[cursor] == UInt8(ascii: "I") else {
       return
     }
-    for literal in ["NaN", "Infinity"] where startsWith(literal, at: cursor) {
-      let shown = cursor > start ? "-" + literal : literal
+    for literal: StaticString in ["NaN", "Infinity"] where startsWith(literal, at: cursor) {
+      let shown = (cursor > start ? "-" : "") + literal.description
       throw error(.nonFinite, "\(shown) is not a JSON number; leave the field out or send null", at: start)
     }
   }
 
-  func startsWith(_ literal: String, at offset: Int) -> Bool {
-    var position = offset
-    for byte in literal.utf8 {
-      guard position < bytes.count, bytes[position] == byte else { return false }
-      position += 1
-    }
+  /// Whether the bytes at `offset` are `literal`'s (a `StaticString`: its bytes are read in place, which matters for
+  /// the reading keys the fast path matches per message).
+  @inline(__always)
+  func startsWith(_ literal: StaticString, at offset: Int) -> Bool {
+    let count = literal.utf8CodeUnitCount
+    guard offset + count <= bytes.count else { return false }
+    let expected = UnsafeRawBufferPointer(start: literal.utf8Start, count: count)
+    for position in 0..<count where bytes[offset + position] != expected[position] { return false }
     return true
   }
 

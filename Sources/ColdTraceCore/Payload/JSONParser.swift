@@ -167,9 +167,9 @@ public struct JSONParser {
     }
   }
 
-  private mutating func expectLiteral(_ literal: String) throws(JSONParseError) {
+  private mutating func expectLiteral(_ literal: StaticString) throws(JSONParseError) {
     guard startsWith(literal, at: index) else { throw try unexpectedByte(expected: "a value") }
-    index += literal.utf8.count
+    index += literal.utf8CodeUnitCount
   }
 
   @inline(__always)

@@ -55,7 +55,7 @@ extension JSONParser {
     skipWhitespace()
     guard index < bytes.count, bytes[index] != UInt8(ascii: "}") else { return nil }
     while true {
-      guard let field = try scanKey(), seen & (1 << field.rawValue) == 0 else { return nil }
+      guard let field = scanKey(), seen & (1 << field.rawValue) == 0 else { return nil }
       seen |= 1 << field.rawValue
       if sampleOnly && !field.isSampleField { return nil }
       skipWhitespace()
@@ -135,44 +135,36 @@ extension JSONParser {
     case version, agent, floor, samples, seq, ts, tempC, rhPct, error
 
     var isSampleField: Bool { rawValue >= Field.seq.rawValue }
-
-    /// The field a key names, by its length and then its bytes: a couple of comparisons, no hashing and no table.
-    static func named(_ key: UnsafeRawBufferPointer) -> Field? {
-      switch key.count {
-      case 1: return key.matches("v") ? .version : nil
-      case 2: return key.matches("ts") ? .ts : nil
-      case 3: return key.matches("seq") ? .seq : nil
-      case 5:
-        if key.matches("agent") { return .agent }
-        if key.matches("floor") { return .floor }
-        return key.matches("error") ? .error : nil
-      case 6:
-        if key.matches("temp_c") { return .tempC }
-        return key.matches("rh_pct") ? .rhPct : nil
-      case 7: return key.matches("samples") ? .samples : nil
-      default: return nil
-      }
-    }
   }
 
   /// A key without escapes that names a known field; `nil` for anything else.
-  private mutating func scanKey() throws(JSONParseError) -> Field? {
+  private mutating func scanKey() -> Field? {
     guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { return nil }
     let start = index + 1
     var end = start
     while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\") { end += 1 }
     guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else { return nil }
     index = end + 1
-    return Field.named(UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
+    return field(named: start..<end)
   }
-}
 
-extension UnsafeRawBufferPointer {
-  /// Whether these bytes are exactly `name`'s UTF-8 (the caller has checked that the lengths are equal).
-  @inline(__always)
-  fileprivate func matches(_ name: StaticString) -> Bool {
-    let expected = UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
-    for offset in 0..<count where self[offset] != expected[offset] { return false }
-    return true
+  /// The field the key at `range` names, by its length and then its bytes (`startsWith`): a couple of comparisons,
+  /// no hashing and no table.
+  private func field(named range: Range<Int>) -> Field? {
+    let start = range.lowerBound
+    switch range.count {
+    case 1: return startsWith("v", at: start) ? .version : nil
+    case 2: return startsWith("ts", at: start) ? .ts : nil
+    case 3: return startsWith("seq", at: start) ? .seq : nil
+    case 5:
+      if startsWith("agent", at: start) { return .agent }
+      if startsWith("floor", at: start) { return .floor }
+      return startsWith("error", at: start) ? .error : nil
+    case 6:
+      if startsWith("temp_c", at: start) { return .tempC }
+      return startsWith("rh_pct", at: start) ? .rhPct : nil
+    case 7: return startsWith("samples", at: start) ? .samples : nil
+    default: return nil
+    }
   }
 }
