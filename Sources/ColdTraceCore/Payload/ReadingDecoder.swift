@@ -94,8 +94,8 @@ public enum ReadingDecoder {
   private static func decodeDocument(
     _ payload: UnsafeRawBufferPointer, key: SensorKey, now: Timestamp, fastPath: Bool = true
   ) throws(PayloadRejection) -> DecodedReading {
-    if fastPath, let fields = JSONParser.scanReading(payload) {
-      return try decode(fields, batch: fields.samples.map { .scanned($0) }, key: key, now: now)
+    if fastPath, let reading = JSONParser.scanAcceptedReading(payload, key: key, limit: FutureLimit(now: now)) {
+      return reading
     }
     let document: JSONValue
     do throws(JSONParseError) {
@@ -109,6 +109,8 @@ public enum ReadingDecoder {
     return try decodeEnvelope(object, key: key, now: now)
   }
 
+  /// The general path: every check, in a fixed order whatever the order of the fields, so the same payload is always
+  /// refused for the same reason.
   private static func decodeEnvelope(
     _ object: JSONObject, key: SensorKey, now: Timestamp
   ) throws(PayloadRejection) -> DecodedReading {
@@ -128,62 +130,28 @@ public enum ReadingDecoder {
       default: break
       }
     }
-    let fields = ReadingFields(version: version, agent: agentValue, floor: floorValue)
-    return try decode(
-      fields, batch: samplesValue.map { .parsed($0, topLevelSampleField: topLevelSampleField) }, object: object,
-      key: key, now: now)
-  }
-
-  /// A batch's samples as either path found them.
-  private enum Batch {
-    /// By the fast path: the samples' fields.
-    case scanned([SampleFields])
-    /// By the general parse: the `samples` value, unchecked, and the first sample field found beside it, if any.
-    case parsed(JSONValue, topLevelSampleField: String?)
-  }
-
-  /// A reading from its envelope's fields and its batch (`nil` for a single sample, whose fields are `object`'s when
-  /// given, else `fields.sample`). The same checks in the same order whichever path found the fields.
-  private static func decode(
-    _ fields: ReadingFields, batch: Batch?, object: JSONObject? = nil, key: SensorKey, now: Timestamp
-  ) throws(PayloadRejection) -> DecodedReading {
-    try checkVersion(fields.version)
-    let agent = try decodeAgent(fields.agent)
+    try checkVersion(version)
+    let agent = try decodeAgent(agentValue)
     let limit = FutureLimit(now: now)
-    let floor = try SampleDecoder(position: nil, limit: limit).decodeSeq(fields.floor, field: "floor")
-    switch batch {
-    case nil:
-      let decoder = SampleDecoder(position: nil, limit: limit)
-      let sample: Sample
-      if let object {
-        sample = try decoder.decode(object)
-      } else {
-        sample = try decoder.decode(fields.sample)
-      }
+    let floor = try SampleDecoder(position: nil, limit: limit).decodeSeq(floorValue, field: "floor")
+    guard let samplesValue else {
+      let sample = try SampleDecoder(position: nil, limit: limit).decode(object)
       return DecodedReading(key: key, agent: agent, samples: [sample], isBatch: false, floor: floor)
-    case .scanned(let samples):
-      let decoded = try decodeBatch(count: samples.count, limit: limit) { position, decoder throws(PayloadRejection) in
-        try decoder.decode(samples[position])
-      }
-      return DecodedReading(key: key, agent: agent, samples: decoded, isBatch: true, floor: floor)
-    case .parsed(let samplesValue, let topLevelSampleField):
-      guard case .array(let elements) = samplesValue else {
-        throw PayloadRejection(.wrongType, "samples must be an array, got \(samplesValue.typeName)")
-      }
-      if let field = topLevelSampleField {
-        throw PayloadRejection(
-          .wrongType, "\(field) is outside samples; a payload carries either one sample or a samples array, not both")
-      }
-      let decoded = try decodeBatch(count: elements.count, limit: limit) {
-        position, decoder throws(PayloadRejection) in
-        guard case .object(let object) = elements[position] else {
-          throw PayloadRejection(
-            .wrongType, "samples[\(position)] must be an object, got \(elements[position].typeName)")
-        }
-        return try decoder.decode(object)
-      }
-      return DecodedReading(key: key, agent: agent, samples: decoded, isBatch: true, floor: floor)
     }
+    guard case .array(let elements) = samplesValue else {
+      throw PayloadRejection(.wrongType, "samples must be an array, got \(samplesValue.typeName)")
+    }
+    if let field = topLevelSampleField {
+      throw PayloadRejection(
+        .wrongType, "\(field) is outside samples; a payload carries either one sample or a samples array, not both")
+    }
+    let decoded = try decodeBatch(count: elements.count, limit: limit) { position, decoder throws(PayloadRejection) in
+      guard case .object(let object) = elements[position] else {
+        throw PayloadRejection(.wrongType, "samples[\(position)] must be an object, got \(elements[position].typeName)")
+      }
+      return try decoder.decode(object)
+    }
+    return DecodedReading(key: key, agent: agent, samples: decoded, isBatch: true, floor: floor)
   }
 
   private static func checkVersion(_ version: JSONValue?) throws(PayloadRejection) {
@@ -236,15 +204,14 @@ public enum ReadingDecoder {
 
   /// Within a batch either every sample has a `seq` or none has, and they strictly increase (oldest first).
   private static func checkOrder(_ seq: Int64?, after previous: Int64?, position: Int) throws(PayloadRejection) {
+    if SampleDecoder.follows(seq, previous) { return }
     switch (previous, seq) {
     case (nil, nil):
       return
     case (let previous?, let seq?):
-      guard seq > previous else {
-        throw PayloadRejection(
-          .badSequence,
-          "seq \(seq) does not increase after \(previous) (samples[\(position)]); a batch lists samples oldest first")
-      }
+      throw PayloadRejection(
+        .badSequence,
+        "seq \(seq) does not increase after \(previous) (samples[\(position)]); a batch lists samples oldest first")
     case (nil, _?):
       throw PayloadRejection(
         .badSequence, "samples[\(position)] has a seq but the samples before it have none; number all or none")

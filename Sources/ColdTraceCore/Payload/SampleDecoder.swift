@@ -29,14 +29,37 @@ struct SampleDecoder {
   /// Whether an RFC 3339 `ts` that parsed to `ts` is accepted (its years are 0000–9999 in UTC).
   static func accepts(_ ts: Timestamp) -> Bool { unixSecondsRange.contains(Double(ts.milliseconds) / 1000) }
 
+  /// The time a numeric `ts` (Unix seconds) names, or `nil` outside the years 0000–9999.
+  static func timestamp(unixSeconds seconds: Double) -> Timestamp? {
+    guard unixSecondsRange.contains(seconds) else { return nil }
+    return Timestamp(milliseconds: Int64((seconds * 1000).rounded()))
+  }
+
+  /// A sequence number's value: a whole number in 0...2^53 − 1, else `nil`.
+  static func sequence(_ number: Double) -> Int64? {
+    guard number >= 0, number.rounded(.towardZero) == number, number <= Double(ReadingDecoder.maxSequence) else {
+      return nil
+    }
+    return Int64(number)
+  }
+
+  /// Whether an `error` text is accepted: not empty, and at most `ReadingDecoder.maxErrorLength` Unicode scalars.
+  static func acceptsError(_ text: String) -> Bool {
+    !text.isEmpty && text.unicodeScalars.count <= ReadingDecoder.maxErrorLength
+  }
+
+  /// Whether a batch's sample numbered `seq` may follow one numbered `previous`: both unnumbered, or increasing.
+  static func follows(_ seq: Int64?, _ previous: Int64?) -> Bool {
+    switch (previous, seq) {
+    case (nil, nil): return true
+    case (let previous?, let seq?): return seq > previous
+    default: return false
+    }
+  }
+
   func decode(_ fields: SampleFields) throws(PayloadRejection) -> Sample {
     let seq = try decodeSeq(fields.seq)
-    let ts: Timestamp
-    if let parsed = fields.parsedTs {
-      ts = parsed
-    } else {
-      ts = try decodeTimestamp(fields.ts)
-    }
+    let ts = try decodeTimestamp(fields.ts)
     let tempC = try decodeMeasurement(
       fields.tempC, field: "temp_c", range: ReadingDecoder.temperatureRange, unit: "°C")
     let rhPct = try decodeMeasurement(fields.rhPct, field: "rh_pct", range: ReadingDecoder.humidityRange, unit: "%")
@@ -58,14 +81,12 @@ struct SampleDecoder {
   func decodeSeq(_ value: JSONValue?, field: String = "seq") throws(PayloadRejection) -> Int64? {
     guard let value else { return nil }
     let number = try finiteNumber(value, field: field)
+    if let sequence = Self.sequence(number) { return sequence }
     guard number >= 0, number.rounded(.towardZero) == number else {
       throw rejection(.badSequence, "\(field) \(JSONText.number(number)) is not a whole number ≥ 0")
     }
-    guard number <= Double(ReadingDecoder.maxSequence) else {
-      throw rejection(
-        .badSequence, "\(field) \(JSONText.number(number)) is above \(ReadingDecoder.maxSequence) (2^53 − 1)")
-    }
-    return Int64(number)
+    throw rejection(
+      .badSequence, "\(field) \(JSONText.number(number)) is above \(ReadingDecoder.maxSequence) (2^53 − 1)")
   }
 
   private func decodeTimestamp(_ value: JSONValue?) throws(PayloadRejection) -> Timestamp {
@@ -86,12 +107,12 @@ struct SampleDecoder {
       return ts
     case .number(let seconds)?:
       guard seconds.isFinite else { throw rejection(.nonFinite, "ts is not a finite number") }
-      guard Self.unixSecondsRange.contains(seconds) else {
+      guard let ts = Self.timestamp(unixSeconds: seconds) else {
         throw rejection(
           .badTimestamp,
           "ts \(JSONText.number(seconds)) as Unix seconds is outside the years 0000–9999 (milliseconds, perhaps?)")
       }
-      return Timestamp(milliseconds: Int64((seconds * 1000).rounded()))
+      return ts
     case let other?:
       throw rejection(.wrongType, "ts must be an RFC 3339 string or a number of Unix seconds, got \(other.typeName)")
     }
@@ -117,15 +138,12 @@ struct SampleDecoder {
     guard case .string(let text) = value else {
       throw rejection(.wrongType, "error must be a string describing the sensor fault, got \(value.typeName)")
     }
+    if Self.acceptsError(text) { return text }
     guard !text.isEmpty else {
       throw rejection(.wrongType, "error must not be empty; leave it out when there is no fault")
     }
-    let length = text.unicodeScalars.count
-    guard length <= ReadingDecoder.maxErrorLength else {
-      throw rejection(
-        .wrongType, "error has \(length) characters; the limit is \(ReadingDecoder.maxErrorLength)")
-    }
-    return text
+    throw rejection(
+      .wrongType, "error has \(text.unicodeScalars.count) characters; the limit is \(ReadingDecoder.maxErrorLength)")
   }
 
   private func finiteNumber(_ value: JSONValue, field: String) throws(PayloadRejection) -> Double {
@@ -141,4 +159,13 @@ struct SampleDecoder {
     guard let position else { return PayloadRejection(reason, detail) }
     return PayloadRejection(reason, "\(detail) (samples[\(position)])")
   }
+}
+
+/// A sample's fields as JSON values (a JSON `null` counts as absent), for `SampleDecoder`.
+struct SampleFields {
+  var seq: JSONValue?
+  var ts: JSONValue?
+  var tempC: JSONValue?
+  var rhPct: JSONValue?
+  var error: JSONValue?
 }
