@@ -23,6 +23,8 @@ public final class MosquittoClient: @unchecked Sendable {
   let wakeUp = WakeUpPipe()
   /// Messages handed to `onMessage` so far; read and written on the network thread only (`NetworkLoop`).
   private(set) var messagesReceived: UInt64 = 0
+  /// Bursts of received messages whose PUBACKs left together (`NetworkLoop.serviceConnection`).
+  let burstsCorked = Atomic<Int>(0)
   private let state = Mutex(SharedState())
   /// The running network thread, if any; start and stop serialise on this lock (never taken by callbacks).
   private let lifecycle = Mutex<NetworkLoop?>(nil)
@@ -133,6 +135,9 @@ public final class MosquittoClient: @unchecked Sendable {
   }
 
   /// Number of QoS 1 publishes not yet acknowledged by the broker.
+  /// Whether the connection's socket is corked now (`nil` when not connected); see `NetworkLoop.serviceConnection`.
+  var socketIsCorked: Bool? { NetworkLoop.isCorked(mosquitto_socket(handle)) }
+
   public var unacknowledgedCount: Int { state.withLock { $0.pendingPublishes.count } }
 
   // MARK: - Called from the network thread

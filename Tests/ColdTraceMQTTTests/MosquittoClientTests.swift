@@ -1,4 +1,4 @@
-import ColdTraceMQTT
+@testable import ColdTraceMQTT
 import Foundation
 import Synchronization
 import TestSupport
@@ -14,8 +14,7 @@ struct MosquittoClientTests {
     let subscriber = try subscribedClient("sub", broker, to: "t/#", inbox: inbox)
     defer { subscriber.stop() }
 
-    let publisher = try client("pub", broker)
-    publisher.start()
+    let publisher = try startedClient("pub", broker)
     defer { publisher.stop() }
     let outcomes = Inbox()
     for index in 0..<50 {
@@ -139,14 +138,15 @@ struct MosquittoClientTests {
 
   /// A burst far past the ~280 bytes libmosquitto's unread socket pair holds (after which its writes fail with EAGAIN
   /// on every message, see `NetworkLoop.serviceConnection`) arrives whole and in order, each message once.
+  /// Also: a burst's PUBACKs leave together (the socket corked from its second message), and the cork comes off
+  /// when the burst ends, or the broker would hold back the rest for want of them.
   @Test func aLongBurstArrivesWholeAndInOrder() throws {
     let broker = try MosquittoBroker()
     defer { broker.stop() }
     let inbox = Inbox()
     let subscriber = try subscribedClient("burst-sub", broker, to: "burst/#", inbox: inbox)
     defer { subscriber.stop() }
-    let publisher = try client("burst-pub", broker)
-    publisher.start()
+    let publisher = try startedClient("burst-pub", broker)
     defer { publisher.stop() }
     // Connected first: what libmosquitto queues before the CONNACK it may send in another order.
     #expect(eventually { publisher.isConnected })
@@ -159,6 +159,8 @@ struct MosquittoClientTests {
     #expect(
       texts.count == 3000 && firstOutOfPlace == nil,
       "\(texts.count) messages, first out of place: \(firstOutOfPlace ?? -1)")
+    #expect(subscriber.burstsCorked.load(ordering: .relaxed) > 0)
+    #expect(eventually { subscriber.socketIsCorked == false })
   }
 
   /// The hand-driven loop still does libmosquitto's keep-alive: an idle client with a 5 s keep-alive (libmosquitto's
@@ -187,8 +189,7 @@ struct MosquittoClientTests {
     chmod(directory.path, 0o755)
     let broker = try MosquittoBroker(extraConfig: "acl_file \(acl.path)\n")
     defer { broker.stop() }
-    let publisher = try client("pub", broker)
-    publisher.start()
+    let publisher = try startedClient("pub", broker)
     defer { publisher.stop() }
     let outcomes = Inbox()
     try publisher.publish(topic: "allowed/a", payload: [1]) { outcomes.append(topic: "allowed", text: "\($0)") }
@@ -220,6 +221,12 @@ struct MosquittoClientTests {
     subscriber.start()
     #expect(eventually { subscriber.isSubscribed })
     return subscriber
+  }
+
+  private func startedClient(_ id: String, _ broker: MosquittoBroker) throws -> MosquittoClient {
+    let started = try client(id, broker)
+    started.start()
+    return started
   }
 
   private func client(
