@@ -1,8 +1,9 @@
-@testable import ColdTraceMQTT
 import Foundation
 import Synchronization
 import TestSupport
 import Testing
+
+@testable import ColdTraceMQTT
 
 /// The libmosquitto wrapper against a real broker on a loopback port.
 @Suite(.serialized, .timeLimit(.minutes(10)))
