@@ -135,10 +135,10 @@ public final class MosquittoClient: @unchecked Sendable {
   }
 
   /// Number of QoS 1 publishes not yet acknowledged by the broker.
+  public var unacknowledgedCount: Int { state.withLock { $0.pendingPublishes.count } }
+
   /// Whether the connection's socket is corked now (`nil` when not connected); see `NetworkLoop.serviceConnection`.
   var socketIsCorked: Bool? { NetworkLoop.isCorked(mosquitto_socket(handle)) }
-
-  public var unacknowledgedCount: Int { state.withLock { $0.pendingPublishes.count } }
 
   // MARK: - Called from the network thread
 

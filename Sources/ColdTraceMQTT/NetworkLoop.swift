@@ -97,21 +97,46 @@ final class NetworkLoop: @unchecked Sendable {
     }
   }
 
-  /// Before DISCONNECT: lets the broker acknowledge what we published (at most about a second) and reads what it has
-  /// sent. libmosquitto closes the socket right after writing DISCONNECT, and closing a socket with unread data makes
-  /// the kernel reset the connection; a broker that sees the reset before reading our last packets drops them, the
-  /// DISCONNECT included, and publishes our will over the status we had just set (found by
-  /// `OutboxDeliveryTests.aFullOutboxDropsTheOldestCountsThemAndTheRestStillFlows`, about one run in six).
+  /// Before DISCONNECT: lets the broker acknowledge what we published (at most about a second), then makes sure
+  /// nothing it sent is left unread. libmosquitto closes the socket right after writing DISCONNECT, and closing a
+  /// socket with unread data makes the kernel reset the connection; a broker that sees the reset before reading our
+  /// last packets drops them, the DISCONNECT included, and publishes our will over the status we had just set (found by
+  /// `OutboxDeliveryTests.aFullOutboxDropsTheOldestCountsThemAndTheRestStillFlows`, about one run in six, and by
+  /// `MosquittoClientTests.stoppingMidBurstSaysGoodbyeWithoutItsWill`, every run, when messages were still streaming
+  /// in: reading them through libmosquitto acknowledged each one, and the broker sent the next).
   private func settleBeforeDisconnect(_ handle: OpaquePointer) {
     guard client.isConnected else { return }
     for _ in 0..<50 {
-      let socket = mosquitto_socket(handle)
-      guard socket >= 0 else { return }
-      var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
-      let owed = client.unacknowledgedCount > 0 || mosquitto_want_write(handle)
-      if !owed && poll(&descriptor, 1, 0) <= 0 { return }  // nothing owed, nothing unread
+      guard mosquitto_socket(handle) >= 0, client.unacknowledgedCount > 0 || mosquitto_want_write(handle) else { break }
       if mosquitto_loop(handle, 20, 1) != MOSQ_ERR_SUCCESS.rawValue { return }
     }
+    if client.options.broker.usesTLS {
+      // OpenSSL owns the bytes on the socket: read through libmosquitto until nothing is pending.
+      for _ in 0..<50 {
+        guard hasUnread(mosquitto_socket(handle), waitingMilliseconds: 0) else { return }
+        if mosquitto_loop(handle, 20, 1) != MOSQ_ERR_SUCCESS.rawValue { return }
+      }
+    } else {
+      discardUnread(mosquitto_socket(handle))
+    }
+  }
+
+  /// Reads and drops what the broker still sends, until it has been quiet for 50 ms (at most about a second). The
+  /// messages in it are not handled and get no PUBACK, so the broker stops once its in-flight window is full and keeps
+  /// them for the session, as if we had stopped a moment earlier: a persistent session receives them again.
+  private func discardUnread(_ socket: Int32) {
+    var scratch = [UInt8](repeating: 0, count: 16_384)
+    for _ in 0..<200 {
+      guard hasUnread(socket, waitingMilliseconds: 50) else { return }
+      if read(socket, &scratch, scratch.count) <= 0 { return }  // closed, or an error: nothing more to read
+    }
+  }
+
+  /// Whether `socket` has something to read within `waitingMilliseconds`.
+  private func hasUnread(_ socket: Int32, waitingMilliseconds: Int32) -> Bool {
+    guard socket >= 0 else { return false }
+    var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+    return poll(&descriptor, 1, waitingMilliseconds) > 0
   }
 
   /// At most this many packets are read per round before keep-alive housekeeping and wake-ups get their turn.

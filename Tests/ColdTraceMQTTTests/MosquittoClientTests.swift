@@ -200,6 +200,41 @@ struct MosquittoClientTests {
     #expect(outcomes.text(for: "denied")?.contains("refused(reasonCode: 135") == true)
   }
 
+  /// Stopping while messages are still arriving is a clean goodbye: the client reads what the broker sent before its
+  /// DISCONNECT, so closing the socket does not reset the connection, which would make the broker drop the DISCONNECT
+  /// and publish the will (`NetworkLoop.settleBeforeDisconnect`).
+  @Test func stoppingMidBurstSaysGoodbyeWithoutItsWill() throws {
+    let broker = try MosquittoBroker()
+    defer { broker.stop() }
+    let wills = Inbox()
+    let observer = try subscribedClient("observer", broker, to: "status/#", inbox: wills)
+    defer { observer.stop() }
+    let publisher = try startedClient("flooder", broker)
+    defer { publisher.stop() }
+    #expect(eventually { publisher.isConnected })
+    for round in 0..<3 {
+      let received = Inbox()
+      var options = ClientOptions(clientID: "stopper-\(round)", broker: try BrokerAddress(url: broker.url))
+      options.will = .init(topic: "status/stopper-\(round)", payload: Array("gone".utf8), retain: false)
+      // A slow handler (1 ms a message), so the burst is still arriving when the client stops.
+      let stopper = try MosquittoClient(options: options) { message in
+        received.receive(message)
+        usleep(1000)
+      }
+      try stopper.subscribe("flood/#")
+      stopper.start()
+      #expect(eventually { stopper.isSubscribed })
+      for index in 0..<500 {
+        try publisher.publish(topic: "flood/\(round)", payload: Array("m\(index)".utf8))
+      }
+      #expect(eventually { received.count > 0 })
+      stopper.stop()
+      #expect(received.count < 500, "the burst was still arriving when the client stopped")
+    }
+    Thread.sleep(forTimeInterval: 1)
+    #expect(wills.count == 0, "wills published: \(wills.texts)")
+  }
+
   @Test func parsesBrokerURLs() throws {
     let full = try BrokerAddress(url: "mqtts://site%40a:p%3Ass@broker.example:8884")
     #expect(
