@@ -80,8 +80,16 @@ final class IngestQueue: @unchecked Sendable {
       count += 1
     }
     let wasFull = items.count >= capacity
-    let taken = Array(items.prefix(count))
-    items.removeFirst(count)
+    let taken: [Item]
+    if count == items.count {
+      // The usual case: hand over the whole buffer, with no copy of each item under the lock the network thread
+      // waits on (the queue gets a fresh buffer of the same capacity).
+      taken = items
+      items.removeAll(keepingCapacity: true)
+    } else {
+      taken = Array(items.prefix(count))
+      items.removeFirst(count)
+    }
     samplesWaiting -= samples
     if wasFull { condition.broadcast() }
     return taken
