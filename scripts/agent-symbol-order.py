@@ -48,10 +48,13 @@ for line in nm.splitlines():
 symbols.sort()
 addresses = [address for address, _ in symbols]
 
-# The agent's functions that ran, in the order callgrind lists them. Callgrind names some only by their address (code
-# without a symbol of its own, such as an outlined part of a function): the symbol before it holds it.
+# The agent's functions that ran: those of the first run, then those only the later runs added, each group sorted by
+# name (callgrind lists them in no stable order; sorted, the file changes only where the code did). Callgrind names
+# some only by their address (code without a symbol of its own, such as an outlined part of a function): the symbol
+# before it holds it.
 names, seen = [], set()
 for path in outputs:
+    ran = set()
     obj = None
     for line in open(path):
         if line.startswith('ob='):
@@ -63,9 +66,9 @@ for path in outputs:
                 if i < 0:
                     continue
                 name = symbols[i][1]
-            if name not in seen:
-                seen.add(name)
-                names.append(name)
+            ran.add(name)
+    names += sorted(ran - seen)
+    seen |= ran
 
 # A name the linker finds in several input sections places all of them; skip it when one of them is large (a module's
 # whole .text, e.g. a local `objectdestroy` of _RegexParser), which would bring code that never runs into the hot range.
