@@ -108,10 +108,14 @@ let package = Package(
       // The agent's RSS (benchmarks/README.md, "Agent RSS"): lld packs the relative relocations (RELR) and exports no
       // symbols, and libstdc++ (which only the Swift runtime uses) is linked statically from
       // deploy/static-libstdc++ (a link to Debian 12's libstdc++.a; where it is missing, the shared one is used).
+      // The functions the agent runs come first in .text, in the order of deploy/coldtrace-agent.order
+      // (scripts/agent-symbol-order.sh writes it; names it no longer has are skipped without a warning).
       linkerSettings: [
         .unsafeFlags([
           "-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker", "--no-export-dynamic",
           "-L", Context.packageDirectory + "/deploy/static-libstdc++",
+          "-Xlinker", "--symbol-ordering-file=" + Context.packageDirectory + "/deploy/coldtrace-agent.order",
+          "-Xlinker", "--no-warn-symbol-ordering",
         ])
       ]
     ),

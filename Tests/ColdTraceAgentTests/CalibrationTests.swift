@@ -126,6 +126,18 @@ struct CalibrationTests {
     #expect(value == .fault("x: Connection timed out; tried \(probe.readCount) times"))
   }
 
+  @Test func thePauseBeforeARetryCountsAgainstTheReadTimeout() {
+    // Reads fail at once; after the first, a 0.4 s pause still ends within the 0.5 s budget, after the second it
+    // would not: two reads, however many retries are allowed.
+    let probe = ScriptedSensor([.fault("x: CRC failed")])
+    var options = SensorOptions()
+    options.retries = 10
+    options.readTimeoutSeconds = 0.5
+    let value = CalibratedSensor(wrapping: probe, options: options, retryPauseSeconds: 0.4).read(at: SysfsFixtures.time)
+    #expect(probe.readCount == 2)
+    #expect(value == .fault("x: CRC failed; tried 2 times"))
+  }
+
   @Test func everyDriverTakesTheCommonOptions() throws {
     let sensor = try configuredSensor(
       """

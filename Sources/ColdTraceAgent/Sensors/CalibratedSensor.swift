@@ -1,5 +1,6 @@
 import ColdTraceCore
 import ColdTraceSystem
+import Dispatch
 
 #if canImport(Glibc)
   import Glibc
@@ -98,13 +99,14 @@ public final class CalibratedSensor: WorkerBackedSensor {
   }
 
   public func read(at time: Timestamp) -> SensorValue {
-    let started = ContinuousClock.now
-    let budget = Duration.milliseconds(Int64(options.readTimeoutSeconds * 1000))
+    // DispatchTime, like ConcurrentSampler's deadline: ContinuousClock would bring the code of the _Concurrency
+    // library into the agent's resident set on every read (benchmarks/README.md, "Agent RSS").
+    let deadline = DispatchTime.now() + .milliseconds(Int(options.readTimeoutSeconds * 1000))
+    let pause = DispatchTimeInterval.milliseconds(Int(retryPauseSeconds * 1000))
     var attempts = 1
     var value = inner.read(at: time)
     while case .fault = value, attempts <= options.retries {
-      let pause = Duration.milliseconds(Int64(retryPauseSeconds * 1000))
-      guard ContinuousClock.now - started + pause < budget else { break }
+      guard DispatchTime.now() + pause < deadline else { break }
       if retryPauseSeconds > 0 { usleep(UInt32(retryPauseSeconds * 1_000_000)) }
       attempts += 1
       value = inner.read(at: time)
