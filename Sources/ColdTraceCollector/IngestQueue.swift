@@ -83,9 +83,10 @@ final class IngestQueue: @unchecked Sendable {
     let taken: [Item]
     if count == items.count {
       // The usual case: hand over the whole buffer, with no copy of each item under the lock the network thread
-      // waits on (the queue gets a fresh buffer of the same capacity).
+      // waits on; the queue starts a buffer the size of this batch (not of the high-water mark a backlog left).
       taken = items
-      items.removeAll(keepingCapacity: true)
+      items = []
+      items.reserveCapacity(count)
     } else {
       taken = Array(items.prefix(count))
       items.removeFirst(count)

@@ -121,15 +121,25 @@ final class NetworkLoop: @unchecked Sendable {
     }
   }
 
-  /// Reads and drops what the broker still sends, until it has been quiet for 50 ms (at most about a second). The
+  /// Reads and drops what the broker still sends, until it has been quiet for 50 ms, for at most a second. The
   /// messages in it are not handled and get no PUBACK, so the broker stops once its in-flight window is full and keeps
-  /// them for the session, as if we had stopped a moment earlier: a persistent session receives them again.
+  /// them for the session, as if we had stopped a moment earlier: a persistent session receives them again. A stream
+  /// the window does not stop (QoS 0) is cut at the second, and the connection then ends as before.
   private func discardUnread(_ socket: Int32) {
     var scratch = [UInt8](repeating: 0, count: 16_384)
-    for _ in 0..<200 {
+    let deadline = Self.monotonicSeconds() + 1
+    while Self.monotonicSeconds() < deadline {
       guard hasUnread(socket, waitingMilliseconds: 50) else { return }
       if read(socket, &scratch, scratch.count) <= 0 { return }  // closed, or an error: nothing more to read
     }
+  }
+
+  /// Seconds on the monotonic clock (`clock_gettime`: `ContinuousClock` would bring `_Concurrency`'s code into the
+  /// agent's resident set, benchmarks/README.md "Agent RSS").
+  private static func monotonicSeconds() -> Double {
+    var now = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &now)
+    return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
   }
 
   /// Whether `socket` has something to read within `waitingMilliseconds`.
@@ -153,7 +163,7 @@ final class NetworkLoop: @unchecked Sendable {
   /// reads it now), plus one `poll` and one empty read. The burst ends at the first read that delivered no message:
   /// errno cannot tell, because that failed write to the pair leaves EAGAIN behind after every message.
   ///
-  /// A burst's PUBACKs leave together: from its second message the socket is corked (`TCP_CORK`), so each PUBACK's
+  /// A burst's PUBACKs leave together: after its second message the socket is corked (`TCP_CORK`), so each PUBACK's
   /// write only queues its four bytes, and one segment carries them all when the burst ends and the cork comes off
   /// (on every way out of the round). Written one by one, each PUBACK was a TCP transmit and a loopback receive in the
   /// kernel, about a quarter of this thread's time (`perf`), and a wake-up of the broker. The broker sends at most
@@ -177,7 +187,8 @@ final class NetworkLoop: @unchecked Sendable {
     if watched.1.revents != 0 { wakeUp.drain() }
     if watched.0.revents & ~Int16(POLLOUT) != 0 {  // readable, or hung up: reading reports which
       var corked = false
-      defer { if corked { Self.cork(socket, false) } }
+      // On an error libmosquitto has closed the socket, whose number another thread may have had since.
+      defer { if corked && mosquitto_socket(handle) == socket { Self.cork(socket, false) } }
       for round in 0..<Self.packetsPerRound {
         let received = client.messagesReceived
         let rc = mosquitto_loop_read(handle, 1)
@@ -188,7 +199,7 @@ final class NetworkLoop: @unchecked Sendable {
         }
         // No message: the socket is drained, or it held a partial packet or another kind (then poll says so again).
         if client.messagesReceived == received { break }
-        if round == 1 {  // a burst: its PUBACKs from here on leave together, when it ends
+        if round == 1 {  // a burst: the PUBACKs after its second message leave together, when it ends
           corked = Self.cork(socket, true)
           if corked { client.burstsCorked.add(1, ordering: .relaxed) }
         }

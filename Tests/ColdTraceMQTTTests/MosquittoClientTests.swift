@@ -235,6 +235,35 @@ struct MosquittoClientTests {
     #expect(wills.count == 0, "wills published: \(wills.texts)")
   }
 
+  /// A QoS 0 stream has no in-flight window to stop it, so what arrives after the goodbye is read for a second at
+  /// most: stopping in the middle of an endless stream still returns promptly.
+  @Test func stoppingInAnEndlessQoS0StreamReturnsPromptly() throws {
+    let broker = try MosquittoBroker()
+    defer { broker.stop() }
+    let publisher = try startedClient("streamer", broker)
+    defer { publisher.stop() }
+    #expect(eventually { publisher.isConnected })
+    let received = Inbox()
+    let listener = try client("listener", broker, onMessage: received.receive)
+    try listener.subscribe("stream/#", qos: .atMostOnce)
+    listener.start()
+    #expect(eventually { listener.isSubscribed })
+    let streaming = Atomic<Bool>(true)
+    let streamer = Thread {
+      while streaming.load(ordering: .relaxed) {
+        _ = try? publisher.publish(topic: "stream/a", payload: Array("x".utf8), qos: .atMostOnce)
+        usleep(200)
+      }
+    }
+    streamer.start()
+    defer { streaming.store(false, ordering: .relaxed) }
+    #expect(eventually { received.count > 100 })
+    let started = Date()
+    listener.stop()
+    let took = Date().timeIntervalSince(started)
+    #expect(took < 4, "stop took \(took) s")
+  }
+
   @Test func parsesBrokerURLs() throws {
     let full = try BrokerAddress(url: "mqtts://site%40a:p%3Ass@broker.example:8884")
     #expect(

@@ -66,7 +66,7 @@ public enum ReadingDecoder {
     }
   }
 
-  /// Decodes with the general parse alone, never the fast path (`JSONParser.scanReading`): for differential fuzzing,
+  /// Decodes with the general parse alone, never the fast path (`JSONParser.scanAcceptedReading`): for differential fuzzing,
   /// which checks that both paths give the same result.
   public static func decodeWithoutFastPath(
     topic: String, payload: UnsafeRawBufferPointer, now: Timestamp
