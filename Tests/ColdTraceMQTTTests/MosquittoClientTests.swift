@@ -192,6 +192,8 @@ struct MosquittoClientTests {
     defer { broker.stop() }
     let publisher = try startedClient("pub", broker)
     defer { publisher.stop() }
+    // Connected first: publishing before the connection is up is `publishesMadeBeforeTheConnectionIsUpAreAllSent`.
+    #expect(eventually { publisher.isConnected })
     let outcomes = Inbox()
     try publisher.publish(topic: "allowed/a", payload: [1]) { outcomes.append(topic: "allowed", text: "\($0)") }
     try publisher.publish(topic: "denied/a", payload: [1]) { outcomes.append(topic: "denied", text: "\($0)") }
@@ -262,6 +264,39 @@ struct MosquittoClientTests {
     listener.stop()
     let took = Date().timeIntervalSince(started)
     #expect(took < 4, "stop took \(took) s")
+  }
+
+  /// QoS 1 messages published from another thread before the connection is up (the broker still down, then while
+  /// the network thread connects) are all sent once it is, and each completes. libmosquitto 2.0.11 on its own never
+  /// sends one made inside `mosquitto_connect`'s window (see `MosquittoClient.publish`).
+  @Test func publishesMadeBeforeTheConnectionIsUpAreAllSent() throws {
+    let broker = try MosquittoBroker()
+    defer { broker.stop() }
+    broker.stop()
+    var options = ClientOptions(clientID: "early-pub", broker: try BrokerAddress(url: broker.url))
+    options.reconnectDelayMin = 0.05
+    options.reconnectDelayMax = 0.1
+    let publisher = try MosquittoClient(options: options)
+    publisher.start()
+    defer { publisher.stop() }
+    let outcomes = Inbox()
+    func publish(_ index: Int) throws {
+      try publisher.publish(topic: "early/a", payload: Array("m\(index)".utf8)) { outcome in
+        outcomes.append(topic: "\(index)", text: "\(outcome)")
+      }
+    }
+    for index in 0..<50 { try publish(index) }  // the broker is down
+    #expect(publisher.unacknowledgedCount == 50)
+    try broker.launch()
+    var published = 50
+    while !publisher.isConnected && published < 200_000 {  // while it connects
+      try publish(published)
+      published += 1
+    }
+    #expect(eventually { outcomes.count == published }, "\(outcomes.count) of \(published) completed")
+    let refused = outcomes.texts.filter { $0 != "accepted" }
+    #expect(refused.isEmpty, "\(refused.count) not accepted, first: \(refused.first ?? "")")
+    #expect(publisher.unacknowledgedCount == 0)
   }
 
   @Test func parsesBrokerURLs() throws {
