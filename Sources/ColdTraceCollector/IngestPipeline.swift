@@ -84,12 +84,6 @@ public final class IngestPipeline: Sendable {
     }
   }
 
-  /// Commits decoded readings in one transaction (group commit), in order; all or nothing: when it throws, nothing
-  /// of any of them is kept and no engine state or watermark moves. One outcome per reading.
-  public func commit(_ readings: [DecodedReading]) throws -> [IngestOutcome] {
-    try commitGroup(readings).outcomes
-  }
-
   /// A committed group: one outcome per reading, and per probe whose agent numbered its samples the acknowledgement as
   /// the group leaves it (what the agent is told).
   public struct GroupOutcome: Sendable {
@@ -97,7 +91,9 @@ public final class IngestPipeline: Sendable {
     public var acknowledgements: [Acknowledgement]
   }
 
-  /// `commit`, with the acknowledgements of the whole group (see `GroupOutcome`).
+  /// Commits decoded readings in one transaction (group commit), in order; all or nothing: when it throws, nothing
+  /// of any of them is kept and no engine state or watermark moves. One outcome per reading, and the group's
+  /// acknowledgements (see `GroupOutcome`).
   public func commitGroup(_ readings: [DecodedReading]) throws -> GroupOutcome {
     try commitLock.withLock { _ in
       var batch = PendingBatch(readings)

@@ -43,10 +43,10 @@ struct GroupCommitTests {
     let single = try pipeline()
     let grouped = try pipeline()
     let readings = readings()
-    let singleOutcomes = try readings.flatMap { try single.commit([$0]) }
+    let singleOutcomes = try readings.flatMap { try single.commitGroup([$0]).outcomes }
     var groupedOutcomes: [IngestOutcome] = []
     for start in stride(from: 0, to: readings.count, by: 37) {
-      groupedOutcomes += try grouped.commit(Array(readings[start..<min(start + 37, readings.count)]))
+      groupedOutcomes += try grouped.commitGroup(Array(readings[start..<min(start + 37, readings.count)])).outcomes
     }
     #expect(groupedOutcomes == singleOutcomes)
     #expect(try grouped.store.readings(ReadingFilter()) == single.store.readings(ReadingFilter()))
@@ -96,8 +96,8 @@ struct GroupCommitTests {
     ]
     let single = try pipeline()
     let grouped = try pipeline()
-    let singleOutcomes = try group.flatMap { try single.commit([$0]) }
-    let groupedOutcomes = try grouped.commit(group)
+    let singleOutcomes = try group.flatMap { try single.commitGroup([$0]).outcomes }
+    let groupedOutcomes = try grouped.commitGroup(group).outcomes
     #expect(groupedOutcomes == singleOutcomes)
     let counts = groupedOutcomes.compactMap { outcome -> [Int]? in
       guard case .stored(let fresh, let duplicates, _) = outcome else { return nil }

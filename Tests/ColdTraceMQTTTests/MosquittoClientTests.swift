@@ -147,10 +147,8 @@ struct MosquittoClientTests {
     let inbox = Inbox()
     let subscriber = try subscribedClient("burst-sub", broker, to: "burst/#", inbox: inbox)
     defer { subscriber.stop() }
-    let publisher = try startedClient("burst-pub", broker)
+    let publisher = try connectedClient("burst-pub", broker)
     defer { publisher.stop() }
-    // Connected first: what libmosquitto queues before the CONNACK it may send in another order.
-    #expect(eventually { publisher.isConnected })
     for index in 0..<3000 {
       try publisher.publish(topic: "burst/a", payload: Array("m\(index)".utf8))
     }
@@ -190,10 +188,9 @@ struct MosquittoClientTests {
     chmod(directory.path, 0o755)
     let broker = try MosquittoBroker(extraConfig: "acl_file \(acl.path)\n")
     defer { broker.stop() }
-    let publisher = try startedClient("pub", broker)
-    defer { publisher.stop() }
     // Connected first: publishing before the connection is up is `publishesMadeBeforeTheConnectionIsUpAreAllSent`.
-    #expect(eventually { publisher.isConnected })
+    let publisher = try connectedClient("pub", broker)
+    defer { publisher.stop() }
     let outcomes = Inbox()
     try publisher.publish(topic: "allowed/a", payload: [1]) { outcomes.append(topic: "allowed", text: "\($0)") }
     try publisher.publish(topic: "denied/a", payload: [1]) { outcomes.append(topic: "denied", text: "\($0)") }
@@ -211,9 +208,8 @@ struct MosquittoClientTests {
     let wills = Inbox()
     let observer = try subscribedClient("observer", broker, to: "status/#", inbox: wills)
     defer { observer.stop() }
-    let publisher = try startedClient("flooder", broker)
+    let publisher = try connectedClient("flooder", broker)
     defer { publisher.stop() }
-    #expect(eventually { publisher.isConnected })
     for round in 0..<3 {
       let received = Inbox()
       var options = ClientOptions(clientID: "stopper-\(round)", broker: try BrokerAddress(url: broker.url))
@@ -242,9 +238,8 @@ struct MosquittoClientTests {
   @Test func stoppingInAnEndlessQoS0StreamReturnsPromptly() throws {
     let broker = try MosquittoBroker()
     defer { broker.stop() }
-    let publisher = try startedClient("streamer", broker)
+    let publisher = try connectedClient("streamer", broker)
     defer { publisher.stop() }
-    #expect(eventually { publisher.isConnected })
     let received = Inbox()
     let listener = try client("listener", broker, onMessage: received.receive)
     try listener.subscribe("stream/#", qos: .atMostOnce)
@@ -327,6 +322,13 @@ struct MosquittoClientTests {
     let started = try client(id, broker)
     started.start()
     return started
+  }
+
+  /// A started client, once connected: what it publishes from here goes straight to the broker.
+  private func connectedClient(_ id: String, _ broker: MosquittoBroker) throws -> MosquittoClient {
+    let connected = try startedClient(id, broker)
+    #expect(eventually { connected.isConnected })
+    return connected
   }
 
   private func client(
