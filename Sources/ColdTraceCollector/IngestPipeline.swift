@@ -145,7 +145,7 @@ public final class IngestPipeline: Sendable {
     }
   }
 
-  /// Announces again the acknowledged alerts still open after `afterSeconds` (see `IngestTransaction.renotifyDue`).
+  /// Announces again the acknowledged alerts still open after `afterSeconds` (see `WriteTransaction.renotifyDue`).
   public func renotify(now: Timestamp, afterSeconds: Double) throws -> [AlertLine] {
     try store.write { tx in try tx.renotifyDue(now: now, afterSeconds: afterSeconds) }.map { recorded in
       AlertLine(topic: Topics.alert(site: recorded.alert.site, room: recorded.alert.room), line: recorded.line)
@@ -155,7 +155,7 @@ public final class IngestPipeline: Sendable {
   /// Stores the batch's reading number `index` and evaluates its fresh samples inside `tx`, against the state `batch`
   /// holds for its probe (the committed state on first sight in this batch).
   private func stage(
-    _ reading: DecodedReading, at index: Int, tx: IngestTransaction, batch: inout PendingBatch,
+    _ reading: DecodedReading, at index: Int, tx: WriteTransaction, batch: inout PendingBatch,
     newSamples: NewSampleWriter, lotRules: inout LotRuleRunner
   ) throws -> IngestOutcome {
     let key = reading.key

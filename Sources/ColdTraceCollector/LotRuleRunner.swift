@@ -7,11 +7,11 @@ import ColdTraceStorage
 /// readings already stored.
 public struct LotRuleRunner {
   let products: ProductAssignment
-  let tx: IngestTransaction
+  let tx: WriteTransaction
   private var states: [String: LotRuleState] = [:]
   private var loaded: [String: LotRuleState?] = [:]
 
-  public init(products: ProductAssignment, tx: IngestTransaction) {
+  public init(products: ProductAssignment, tx: WriteTransaction) {
     self.products = products
     self.tx = tx
   }

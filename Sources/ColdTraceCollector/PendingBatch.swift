@@ -112,7 +112,7 @@ struct PendingBatch {
 
   /// `tx.sourceID`, asked again only when the probe's room or agent differs from the last stored (so the source row
   /// always follows the latest message, as without the cache).
-  mutating func sourceID(_ probe: Int, key: SensorKey, agent: String?, _ tx: IngestTransaction) throws -> Int64 {
+  mutating func sourceID(_ probe: Int, key: SensorKey, agent: String?, _ tx: WriteTransaction) throws -> Int64 {
     if let known = probes[probe].source, known.room == key.room, agent == nil || agent == known.agent {
       return known.id
     }
@@ -124,7 +124,7 @@ struct PendingBatch {
   /// Stores `samples` of the batch's `probe` (from `source`) and returns those that were new. Numbered samples above
   /// the highest number stored go to `newSamples`, several rows a statement; anything else is checked row by row.
   mutating func storeNew(
-    _ samples: [Sample], probe: Int, source: Int64, tx: IngestTransaction, newSamples: NewSampleWriter
+    _ samples: [Sample], probe: Int, source: Int64, tx: WriteTransaction, newSamples: NewSampleWriter
   ) throws -> [Sample] {
     guard let first = samples.first?.seq, let last = samples.last?.seq, Self.numberedInOrder(samples) else {
       try newSamples.flush()
@@ -165,7 +165,7 @@ struct PendingBatch {
   }
 
   /// The lots placed in the room over the batch's span of sample times, read once per room.
-  mutating func occupancy(_ room: Int, _ tx: IngestTransaction) throws -> RoomOccupancy {
+  mutating func occupancy(_ room: Int, _ tx: WriteTransaction) throws -> RoomOccupancy {
     if let known = rooms[room].occupancy { return known }
     let span = rooms[room].span
     let occupancy = try tx.occupancy(
@@ -190,7 +190,7 @@ struct PendingBatch {
   }
 
   /// Saves the engine states and watermarks the batch changed; call once, before the transaction commits.
-  func save(_ tx: IngestTransaction) throws {
+  func save(_ tx: WriteTransaction) throws {
     for probe in probes {
       guard let source = probe.source?.id else { continue }
       if probe.engine != probe.engineBefore { try tx.saveEngineState(probe.engine, source: source) }

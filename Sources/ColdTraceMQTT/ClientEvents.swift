@@ -28,6 +28,13 @@ public struct ReceivedMessage {
   public let payload: UnsafeRawBufferPointer
   public let qos: Int32
   public let retain: Bool
+
+  public init(topic: String, payload: UnsafeRawBufferPointer, qos: Int32, retain: Bool) {
+    self.topic = topic
+    self.payload = payload
+    self.qos = qos
+    self.retain = retain
+  }
 }
 
 /// A libmosquitto call that failed, with the library's own explanation.

@@ -45,13 +45,13 @@ public final class SQLiteStore: Sendable {
   }
 
   /// Runs `body` in one write transaction: all of it is committed, or none of it.
-  public func write<T>(_ body: (IngestTransaction) throws -> T) throws -> T {
+  public func write<T>(_ body: (WriteTransaction) throws -> T) throws -> T {
     let full = try pageLimit.withLock { limit in
       try limit?.apply(to: queue)
       return limit?.leavesNoRoom ?? false
     }
     if full { throw DatabaseError(resultCode: .SQLITE_FULL, message: "database or disk is full") }
-    return try queue.write { db in try body(IngestTransaction(db: db)) }
+    return try queue.write { db in try body(WriteTransaction(db: db)) }
   }
 
   /// For fault tests only: while the file at `path` holds a number, the database cannot grow past that many pages,

@@ -13,7 +13,7 @@ import GRDBSQLite
 ///   SQLite keeps for it (the foreign key on `source_id` could abort it) stays small and in memory. Rows of many
 ///   sources in one statement spilled that journal to a temporary file, a write per page.
 ///
-/// Anything else goes through `IngestTransaction.insertNew`, which learns row by row what was new: call `flush()`
+/// Anything else goes through `WriteTransaction.insertNew`, which learns row by row what was new: call `flush()`
 /// before it and before the transaction commits, so every row is in the table by then.
 ///
 /// Each statement must change as many rows as it carries; one that changes fewer means a sample believed new was

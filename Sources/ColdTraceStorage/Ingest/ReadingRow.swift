@@ -3,7 +3,7 @@ import GRDB
 import GRDBSQLite
 
 /// One row of `readings` as the ingest inserts it, bound through SQLite's C API on GRDB's cached statement (which
-/// spares boxing six arguments per reading): `IngestTransaction.insertNew` one row a statement, `NewSampleWriter`
+/// spares boxing six arguments per reading): `WriteTransaction.insertNew` one row a statement, `NewSampleWriter`
 /// up to 16.
 struct ReadingRow {
   var source: Int64

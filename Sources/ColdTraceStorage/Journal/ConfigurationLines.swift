@@ -1,7 +1,7 @@
 import ColdTraceCore
 import GRDB
 
-extension IngestTransaction {
+extension WriteTransaction {
   /// The configuration the last `config_changed` line recorded, if any.
   public func lastRecordedConfiguration() throws -> ConfigurationSnapshot? {
     let line = try String.fetchOne(

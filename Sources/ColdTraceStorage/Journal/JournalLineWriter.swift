@@ -1,7 +1,7 @@
 import ColdTraceCore
 import GRDB
 
-extension IngestTransaction {
+extension WriteTransaction {
   /// Appends one line to the journal table, chained to the line before it: `render` gets the line's `event_id` and
   /// returns a JSON object starting with `{"event":…`; the stored line is that object with `"prev"` (the SHA-256 of
   /// the previous line) first. Alert events carry `alertID`; lot changes and treatment completions carry `lotID`.

@@ -4,7 +4,7 @@ import GRDB
 /// Lot changes inside a write transaction, each journalled as a line of the alert journal's hash chain (`lot_added`,
 /// `lot_moved`, `lot_closed`), so the per-lot rules of the same transaction see the change (`lot add --at` in the
 /// past evaluates the stored readings in one go).
-extension IngestTransaction {
+extension WriteTransaction {
   /// Registers a new lot in a room from `at`.
   public func addLot(
     _ id: String, product: String, market: String?, site: String, room: String, at: Timestamp

@@ -3,7 +3,7 @@ import Foundation
 import GRDB
 
 /// The per-lot rules' state and records: loaded and saved inside the transaction of the reading that changes them.
-extension IngestTransaction {
+extension WriteTransaction {
   /// The saved rule state of `lot`, or `nil` before any reading applied to it.
   public func lotRuleState(_ lot: String) throws -> LotRuleState? {
     guard
@@ -65,7 +65,7 @@ extension IngestTransaction {
 extension SQLiteStore {
   /// The saved rule state of `lot` (budget used, treatment clock), for `coldtrace lot show` and reports.
   public func lotRuleState(_ lot: String) throws -> LotRuleState? {
-    try read { db in try IngestTransaction(db: db).lotRuleState(lot) }
+    try read { db in try WriteTransaction(db: db).lotRuleState(lot) }
   }
 
   /// The journal lines about `lot` that are no alert event (lot changes, treatment completion), oldest first.

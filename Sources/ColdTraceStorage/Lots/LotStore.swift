@@ -4,19 +4,19 @@ import GRDB
 /// Lots and where they have been: `coldtrace lot add/move/close/list/show`, and the collector's question "which lots
 /// were in this room at this time?".
 extension SQLiteStore {
-  /// Registers a new lot in a room from `at` (see `IngestTransaction.addLot`).
+  /// Registers a new lot in a room from `at` (see `WriteTransaction.addLot`).
   public func addLot(
     _ id: String, product: String, market: String?, site: String, room: String, at: Timestamp
   ) throws -> Lot {
     try write { tx in try tx.addLot(id, product: product, market: market, site: site, room: room, at: at) }
   }
 
-  /// Moves an open lot to another room at `at` (see `IngestTransaction.moveLot`).
+  /// Moves an open lot to another room at `at` (see `WriteTransaction.moveLot`).
   public func moveLot(_ id: String, site: String, room: String, at: Timestamp) throws -> Lot {
     try write { tx in try tx.moveLot(id, site: site, room: room, at: at) }
   }
 
-  /// Closes a lot at `at` (see `IngestTransaction.closeLot`).
+  /// Closes a lot at `at` (see `WriteTransaction.closeLot`).
   public func closeLot(_ id: String, at: Timestamp) throws -> Lot {
     try write { tx in try tx.closeLot(id, at: at).lot }
   }
@@ -34,7 +34,7 @@ extension SQLiteStore {
   }
 }
 
-extension IngestTransaction {
+extension WriteTransaction {
   /// The placements in a room that overlap `from...to`, to answer `lots(inRoom:at:)` for many samples with one
   /// query (a `samples` batch).
   public func occupancy(ofRoom site: String, _ room: String, from: Timestamp, to: Timestamp) throws -> RoomOccupancy {
@@ -100,7 +100,7 @@ public struct RoomOccupancy: Sendable {
 
   let placements: [Placement]
 
-  /// The lots in the room at `time`, exactly as `IngestTransaction.lots(inRoom:at:)` lists them.
+  /// The lots in the room at `time`, exactly as `WriteTransaction.lots(inRoom:at:)` lists them.
   public func lots(at time: Timestamp) -> [(id: String, product: String)] {
     let ms = time.milliseconds
     return placements.filter { $0.fromMs <= ms && ($0.toMs.map { ms < $0 } ?? true) }.map { ($0.id, $0.product) }

@@ -1,14 +1,5 @@
+import ColdTraceCore
 import GRDB
-
-/// An agent of a site, as its retained status names it.
-public struct AgentKey: Hashable, Sendable {
-  public var site: String
-  public var agent: String
-  public init(site: String, agent: String) {
-    self.site = site
-    self.agent = agent
-  }
-}
 
 extension SQLiteStore {
   /// Every agent that has announced a durable outbox in its status, so the collector batches its readings from the
@@ -23,7 +14,7 @@ extension SQLiteStore {
   }
 }
 
-extension IngestTransaction {
+extension WriteTransaction {
   /// Remembers that `agent` keeps a durable outbox (it said so in its status).
   public func rememberOutbox(of agent: AgentKey) throws {
     try db.cachedStatement(sql: "INSERT OR IGNORE INTO agent_outboxes (site, agent) VALUES (?, ?)")

@@ -1,16 +1,6 @@
 import ColdTraceCore
 import GRDB
 
-/// A probe as the acknowledgement sees it: sequence numbers are per (site, sensor), whatever the room.
-public struct ProbeKey: Hashable, Sendable {
-  public var site: String
-  public var sensor: String
-  public init(site: String, sensor: String) {
-    self.site = site
-    self.sensor = sensor
-  }
-}
-
 extension SQLiteStore {
   /// Every probe's acknowledgement watermark and the stored numbers above it, to resume after a restart.
   public func watermarkTrackers() throws -> [ProbeKey: WatermarkTracker] {

@@ -45,7 +45,7 @@ struct RoomArgument {
 /// evaluated for it (a lot placed in the past), and the alert events the change itself caused.
 func lotChange(
   _ global: GlobalOptions, create: Bool = false,
-  _ body: (IngestTransaction) throws -> (
+  _ body: (WriteTransaction) throws -> (
     lot: Lot, catchUp: (site: String, room: String, from: Timestamp)?, alerts: [RecordedEvent]
   )
 ) throws -> (lot: Lot, alerts: [RecordedEvent]) {

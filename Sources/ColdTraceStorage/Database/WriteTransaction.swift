@@ -4,7 +4,7 @@ import GRDB
 import GRDBSQLite
 
 /// The writes the collector makes for one incoming message, inside one transaction.
-public struct IngestTransaction {
+public struct WriteTransaction {
   let db: Database
 
   /// The integer id of a probe, created on first sight; its room and agent follow the latest message.

@@ -1,0 +1,42 @@
+import ColdTraceCore
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The time a long-running service (the collector, the agent) lives by: the wall clock for the times it records, a
+/// monotonic clock for timeouts and intervals, and the sleeps between its rounds. `SystemClock` reads the OS; tests
+/// use a manual clock (`Tests/TestSupport/ManualClock.swift`) that they advance themselves.
+public protocol ServiceClock: Sendable {
+  /// The wall-clock time: what readings, alerts and statuses are stamped with. May jump (NTP, an operator).
+  func now() -> Timestamp
+  /// Seconds on a clock that never jumps, from an arbitrary start: for timeouts, deadlines and intervals.
+  func monotonicSeconds() -> Double
+  /// Waits `seconds` (a manual clock moves on by that much instead).
+  func sleep(seconds: Double)
+}
+
+/// The OS's clocks (`clock_gettime`; no `ContinuousClock`, whose `_Concurrency` code the agent would then map).
+public struct SystemClock: ServiceClock {
+  public init() {}
+
+  public func now() -> Timestamp { WallClock.now() }
+
+  public func monotonicSeconds() -> Double { MonotonicClock.seconds() }
+
+  public func sleep(seconds: Double) {
+    guard seconds > 0 else { return }
+    var request = timespec(tv_sec: Int(seconds), tv_nsec: Int((seconds - seconds.rounded(.down)) * 1e9))
+    var remaining = timespec()
+    while nanosleep(&request, &remaining) == -1 && errno == EINTR { request = remaining }
+  }
+}
+
+/// Seconds on `CLOCK_MONOTONIC`: the one monotonic clock of ColdTrace's shell.
+public enum MonotonicClock {
+  public static func seconds() -> Double {
+    var now = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &now)
+    return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+  }
+}
