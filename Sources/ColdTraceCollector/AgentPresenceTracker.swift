@@ -67,22 +67,22 @@ final class AgentPresenceTracker: Sendable {
   /// Whether `agent` has announced a durable outbox.
   func keepsOutbox(_ agent: AgentKey) -> Bool { withOutbox.withLock { $0.contains(agent) } }
 
-  /// Opens or resolves `agent_offline` alerts due at `now`; returns the committed journal lines.
-  func check(now: Timestamp) throws -> [AlertLine] {
-    var lines: [AlertLine] = []
+  /// Opens or resolves `agent_offline` alerts due at `now`; returns what was committed.
+  func check(now: Timestamp) throws -> CommittedEvents {
+    var committed = CommittedEvents()
     let snapshot = agents.withLock { $0 }
     for (id, before) in snapshot {
       var presence = before
       guard let event = rule.evaluate(site: id.site, agent: id.agent, presence: &presence, now: now) else { continue }
       do {
-        let recorded = try store.write { tx in try tx.apply(event) }
-        lines.append(AlertLine(topic: Topics.alert(site: id.site, room: "-"), line: recorded.line))
+        let (recorded, journal) = try store.writeJournaled { tx in try tx.apply(event) }
+        committed = committed + CommittedEvents(alerts: [recorded], journal: journal)
       } catch let error as StoreError where event.type == .resolved {
         _ = error  // nothing open to resolve (resolved by hand or lost): the agent is simply back
       }
       // Only the alert flag is ours to write back: a status that arrived meanwhile stays.
       agents.withLock { $0[id]?.alerting = presence.alerting }
     }
-    return lines
+    return committed
   }
 }

@@ -2,51 +2,27 @@ import ColdTraceCore
 import ColdTraceStorage
 import Synchronization
 
-/// What became of one incoming message. (What to acknowledge to its agent is the group's: `GroupOutcome`.)
-public enum IngestOutcome: Sendable, Equatable {
-  /// Stored: `fresh` samples were new, `duplicates` were already stored (a redelivery), `alertLines` are the alert
-  /// events the fresh samples caused, as journal lines.
-  case stored(fresh: Int, duplicates: Int, alertLines: [AlertLine])
-  /// Rejected and kept in the quarantine table with its raw bytes.
-  case quarantined(PayloadRejection)
-}
-
-/// A committed watermark for one agent's sensor (SPEC `coldtrace/v1/ack/<site>/<agent>`).
-public struct Acknowledgement: Sendable, Equatable {
-  public var site: String
-  public var agent: String
-  public var sensor: String
-  public var watermark: Int64
-  /// Set when stored numbers wait above a gap: the first missing one and the highest stored.
-  public var gap: ClosedRange<Int64>?
-}
-
-/// An alert event ready to leave the collector: its topic and its JSON line.
-public struct AlertLine: Sendable, Equatable {
-  public var topic: String
-  public var line: String
-}
-
 /// From raw message to committed state: decode, store idempotently, evaluate the rules, record alert events, and save
-/// the engine's state, all in one SQLite transaction. Nothing here knows MQTT; the collector calls `ingest` from its
-/// message handler before the PUBACK leaves, and tests call it directly.
+/// the engine's state, all in one SQLite transaction. Nothing here knows MQTT: the collector's `GroupCommitter` calls
+/// it, and tests call it directly.
+///
+/// A group commits in four steps: load (each probe's committed state from memory), then inside the transaction store
+/// the samples, run the pure rules over the fresh ones (`AlertEngine` per probe, `LotEngine` per lot, the
+/// `WatermarkTracker`) and write what they decided, and after the commit publish the new state to memory.
 public final class IngestPipeline: Sendable {
   public let store: SQLiteStore
   let products: ProductAssignment
-  /// Per probe, not per room: a probe that moves takes its open alerts and runs with it.
-  private let engineStates: Mutex<[ProbeKey: SensorRuleState]>
-  private let watermarks: Mutex<[ProbeKey: WatermarkTracker]>
-  /// Each probe's row in `sources` as committed (only the collector writes that table), so a batch looks a probe up
-  /// in the database only on first sight or when its room or agent changes.
-  private let sources = Mutex<[ProbeKey: PendingBatch.Source]>([:])
-  /// Held across read-state → transaction → keep-state, so the silence check and ingestion never interleave.
-  private let commitLock = Mutex(())
+  /// Per probe, not per room (a probe that moves takes its open alerts and runs with it), as committed. Held across
+  /// load → transaction → publish, so the timer rules and ingestion never interleave.
+  let committed: Mutex<[ProbeKey: CommittedProbe]>
 
   public init(store: SQLiteStore, products: ProductAssignment) throws {
     self.store = store
     self.products = products
-    self.engineStates = Mutex(try store.engineStates())
-    self.watermarks = Mutex(try store.watermarkTrackers())
+    var probes: [ProbeKey: CommittedProbe] = [:]
+    for (probe, engine) in try store.engineStates() { probes[probe, default: CommittedProbe()].engine = engine }
+    for (probe, tracker) in try store.watermarkTrackers() { probes[probe, default: CommittedProbe()].tracker = tracker }
+    self.committed = Mutex(probes)
   }
 
   /// Decodes and commits one message: its outcome, and the acknowledgement of its sensor when its agent numbered its
@@ -66,7 +42,7 @@ public final class IngestPipeline: Sendable {
     switch decoded {
     case .failure(let rejection):
       try store.write { tx in try tx.quarantine(topic: topic, payload: payload, rejection: rejection, at: receivedAt) }
-      return GroupOutcome(outcomes: [.quarantined(rejection)], acknowledgements: [])
+      return GroupOutcome(outcomes: [.quarantined(rejection)], acknowledgements: [], journal: [])
     case .success(let reading):
       return try commitGroup([reading])
     }
@@ -76,113 +52,92 @@ public final class IngestPipeline: Sendable {
   /// is acknowledged and cannot block the messages behind it.
   public func quarantineUnstorable(
     topic: String, payload: UnsafeRawBufferPointer, error: any Error, receivedAt: Timestamp
-  )
-    throws
-  {
+  ) throws {
     try store.write { tx in
       try tx.quarantine(topic: topic, payload: payload, reason: "ingest_failed", detail: "\(error)", at: receivedAt)
     }
-  }
-
-  /// A committed group: one outcome per reading, and per probe whose agent numbered its samples the acknowledgement as
-  /// the group leaves it (what the agent is told).
-  public struct GroupOutcome: Sendable {
-    public var outcomes: [IngestOutcome]
-    public var acknowledgements: [Acknowledgement]
   }
 
   /// Commits decoded readings in one transaction (group commit), in order; all or nothing: when it throws, nothing
   /// of any of them is kept and no engine state or watermark moves. One outcome per reading, and the group's
   /// acknowledgements (see `GroupOutcome`).
   public func commitGroup(_ readings: [DecodedReading]) throws -> GroupOutcome {
-    try commitLock.withLock { _ in
-      var batch = PendingBatch(readings)
-      engineStates.withLock { batch.loadEngineStates(from: $0) }
-      watermarks.withLock { batch.loadTrackers(from: $0) }
-      sources.withLock { batch.loadSources(from: $0) }
-      let outcomes = try store.write { tx in
-        var lotRules = LotRuleRunner(products: products, tx: tx)
+    try committed.withLock { memory in
+      var batch = IngestBatch(readings)
+      batch.load(from: memory)
+      let (outcomes, journal) = try store.writeJournaled { tx in
         let newSamples = tx.newSampleWriter()
+        var lotRules = LotRuleRunner(products: products, tx: tx)
         var outcomes: [IngestOutcome] = []
         outcomes.reserveCapacity(readings.count)
         for (index, reading) in readings.enumerated() {
+          let fresh = try storeSamples(of: reading, at: index, in: &batch, tx: tx, newSamples: newSamples)
+          let alerts = try evaluate(fresh, of: reading, at: index, in: &batch, tx: tx, lotRules: &lotRules)
           outcomes.append(
-            try stage(reading, at: index, tx: tx, batch: &batch, newSamples: newSamples, lotRules: &lotRules))
+            .stored(fresh: fresh.count, duplicates: reading.samples.count - fresh.count, alerts: alerts))
         }
         try newSamples.flush()
         try lotRules.save()
-        try batch.save(tx)
+        for change in batch.changes {
+          if let engine = change.engine { try tx.saveEngineState(engine, source: change.source) }
+          if let watermark = change.watermark { try tx.saveWatermark(watermark, source: change.source) }
+        }
         return outcomes
       }
-      // Committed: the engine and the watermarks move on.
-      engineStates.withLock { batch.storeEngineStates(into: &$0) }
-      watermarks.withLock { batch.storeTrackers(into: &$0) }
-      sources.withLock { batch.storeSources(into: &$0) }
-      return GroupOutcome(outcomes: outcomes, acknowledgements: batch.acknowledgements(readings))
+      // Committed: the engines and the watermarks move on.
+      batch.publish(into: &memory)
+      return GroupOutcome(outcomes: outcomes, acknowledgements: batch.acknowledgements(readings), journal: journal)
     }
   }
 
-  /// Opens `offline` for every probe silent for longer than the rule allows, judged by the collector's clock `now`.
-  public func checkSilence(now: Timestamp, rule: SilenceRule) throws -> [AlertLine] {
-    try commitLock.withLock { _ in
-      var lines: [AlertLine] = []
-      for (probe, before) in engineStates.withLock({ $0 }) {
-        var state = before
-        guard state.offlineSince == nil, let last = state.lastTs, now.seconds(since: last) > rule.silentAfterSeconds
-        else { continue }
-        try store.write { tx in
-          guard let source = try tx.source(site: probe.site, sensor: probe.sensor) else { return }
-          let key = SensorKey(site: probe.site, room: source.room, sensor: probe.sensor)
-          let room = products.room(for: key, lots: try tx.lots(inRoom: key.site, key.room, at: now))
-          guard let event = rule.check(now: now, key: key, productID: room.profile.id, state: &state) else { return }
-          let recorded = try tx.apply(event, lots: room.lots(for: event))
-          try tx.saveEngineState(state, source: source.id)
-          lines.append(AlertLine(topic: Topics.alert(site: key.site, room: key.room), line: recorded.line))
-        }
-        engineStates.withLock { $0[probe] = state }
-      }
-      return lines
-    }
-  }
-
-  /// Announces again the acknowledged alerts still open after `afterSeconds` (see `WriteTransaction.renotifyDue`).
-  public func renotify(now: Timestamp, afterSeconds: Double) throws -> [AlertLine] {
-    try store.write { tx in try tx.renotifyDue(now: now, afterSeconds: afterSeconds) }.map { recorded in
-      AlertLine(topic: Topics.alert(site: recorded.alert.site, room: recorded.alert.room), line: recorded.line)
-    }
-  }
-
-  /// Stores the batch's reading number `index` and evaluates its fresh samples inside `tx`, against the state `batch`
-  /// holds for its probe (the committed state on first sight in this batch).
-  private func stage(
-    _ reading: DecodedReading, at index: Int, tx: WriteTransaction, batch: inout PendingBatch,
-    newSamples: NewSampleWriter, lotRules: inout LotRuleRunner
-  ) throws -> IngestOutcome {
-    let key = reading.key
+  /// Stores the batch's reading number `index` and returns its fresh samples; moves its probe's acknowledgement when
+  /// its agent numbered them.
+  private func storeSamples(
+    of reading: DecodedReading, at index: Int, in batch: inout IngestBatch, tx: WriteTransaction,
+    newSamples: NewSampleWriter
+  ) throws -> [Sample] {
     let probe = batch.probe(ofReading: index)
-    let source = try batch.sourceID(probe, key: key, agent: reading.agent, tx)
-    let fresh = try batch.storeNew(reading.samples, probe: probe, source: source, tx: tx, newSamples: newSamples)
+    let source = try tx.source(for: reading.key, agent: reading.agent, known: batch[probe: probe].now.source)
+    batch[probe: probe].now.source = source
+    let fresh = try tx.storeSamples(
+      reading.samples, source: source.id, group: probe, highest: &batch[probe: probe].highestSequence,
+      newSamples: newSamples)
     if reading.agent != nil, reading.samples.allSatisfy({ $0.seq != nil }) {
       batch.record(probe, stored: fresh.compactMap(\.seq), floor: reading.floor)
     }
-    var lines: [AlertLine] = []
-    if !fresh.isEmpty {
-      let room = batch.room(ofReading: index)
-      let occupancy = try batch.occupancy(room, tx)
-      for sample in fresh {
-        // The lots in the room at the sample's time decide the limits it is judged against: the probe's band alerts
-        // by the strictest of their profiles, naming the lots whose own limits it crossed; each lot's budget and
-        // treatment clock by its own profile.
-        let shared = batch.sharedRoom(room, lots: occupancy.lots(at: sample.ts)) { products.room(for: key, lots: $0) }
-        for event in batch.process(sample, key: key, profile: shared.profile, probe: probe) {
-          let line = try tx.apply(event, lots: shared.lots(for: event)).line
-          lines.append(AlertLine(topic: Topics.alert(site: key.site, room: key.room), line: line))
-        }
-        for recorded in try lotRules.apply(sample, key: key, room: shared) {
-          lines.append(AlertLine(topic: Topics.alert(site: key.site, room: key.room), line: recorded.line))
-        }
+    return fresh
+  }
+
+  /// Runs the rules over the fresh samples of the batch's reading number `index`, against the state `batch` holds
+  /// for its probe and the lots in its room at each sample's time, and records the events they raise.
+  private func evaluate(
+    _ fresh: [Sample], of reading: DecodedReading, at index: Int, in batch: inout IngestBatch, tx: WriteTransaction,
+    lotRules: inout LotRuleRunner
+  ) throws -> [RecordedEvent] {
+    guard !fresh.isEmpty else { return [] }
+    let key = reading.key
+    let probe = batch.probe(ofReading: index)
+    let room = batch.room(ofReading: index)
+    let occupancy = try batch.occupancy(room) ?? readOccupancy(of: room, in: &batch, tx: tx)
+    var alerts: [RecordedEvent] = []
+    for sample in fresh {
+      // The lots in the room at the sample's time decide the limits it is judged against: the probe's band alerts
+      // by the strictest of their profiles, naming the lots whose own limits it crossed; each lot's budget and
+      // treatment clock by its own profile.
+      let shared = batch.sharedRoom(room, lots: occupancy.lots(at: sample.ts)) { products.room(for: key, lots: $0) }
+      for event in batch.process(sample, key: key, profile: shared.profile, probe: probe) {
+        alerts.append(try tx.apply(event, lots: shared.lots(for: event)))
       }
+      alerts += try lotRules.apply(sample, key: key, room: shared)
     }
-    return .stored(fresh: fresh.count, duplicates: reading.samples.count - fresh.count, alertLines: lines)
+    return alerts
+  }
+
+  /// The lots placed in the room over the batch's span of sample times, read once per room and group.
+  private func readOccupancy(of room: Int, in batch: inout IngestBatch, tx: WriteTransaction) throws -> RoomOccupancy {
+    let span = batch.span(ofRoom: room)
+    let occupancy = try tx.occupancy(ofRoom: span.site, span.room, from: span.from, to: span.to)
+    batch.setOccupancy(occupancy, ofRoom: room)
+    return occupancy
   }
 }

@@ -8,8 +8,7 @@ import ColdTraceStorage
 public struct LotRuleRunner {
   let products: ProductAssignment
   let tx: WriteTransaction
-  private var states: [String: LotRuleState] = [:]
-  private var loaded: [String: LotRuleState?] = [:]
+  private var lots: [String: LotInProgress] = [:]
 
   public init(products: ProductAssignment, tx: WriteTransaction) {
     self.products = products
@@ -21,23 +20,16 @@ public struct LotRuleRunner {
   public mutating func apply(_ sample: Sample, key: SensorKey, room: SharedRoom) throws -> [RecordedEvent] {
     var recorded: [RecordedEvent] = []
     for occupant in room.occupants {
-      var state = try state(of: occupant.lot)
-      let events = LotEngine.process(sample, key: key, lot: occupant.lot, profile: occupant.profile, state: &state)
-      states[occupant.lot] = state
+      var lot = try committed(occupant.lot)
+      let events = LotEngine.process(
+        sample, key: key, lot: occupant.lot, profile: occupant.profile, closedAt: lot.closedAt, state: &lot.state)
+      lots[occupant.lot] = lot
       for event in events {
         switch event {
         case .alert(let alert):
-          // A lot closed meanwhile had its alerts resolved then; a late reading has nothing left to resolve.
+          // Nothing open to escalate or resolve (the lot's alerts were resolved elsewhere): nothing to record.
           if alert.type != .opened, try !tx.hasOpenAlert(alert.key, kind: alert.kind) { continue }
           recorded.append(try tx.apply(alert, lots: [occupant.lot]))
-          // A late reading of a lot that has left: the alert stays in its history, resolved at once, since closing
-          // the lot is what ends lot alerts.
-          if alert.type == .opened, let closed = try tx.lot(occupant.lot)?.closedAt {
-            var resolution = alert
-            resolution.type = .resolved
-            resolution.message = "lot \(occupant.lot) had already closed at \(closed.rfc3339); \(alert.message)"
-            recorded.append(try tx.apply(resolution, lots: [occupant.lot]))
-          }
         case .treatmentCompleted(let completion):
           _ = try tx.recordTreatmentCompletion(completion, site: key.site, room: key.room)
         }
@@ -63,15 +55,24 @@ public struct LotRuleRunner {
 
   /// Saves every state that changed; call once, before the transaction commits.
   public func save() throws {
-    for (lot, state) in states where loaded[lot] != .some(state) {
-      try tx.saveLotRuleState(state, lot: lot)
+    for (id, lot) in lots where lot.loaded != .some(lot.state) {
+      try tx.saveLotRuleState(lot.state, lot: id)
     }
   }
 
-  private mutating func state(of lot: String) throws -> LotRuleState {
-    if let state = states[lot] { return state }
-    let saved = try tx.lotRuleState(lot)
-    loaded[lot] = saved
-    return saved ?? LotRuleState()
+  /// A lot's rule state as committed (or as this transaction left it), and when it closed; read once per
+  /// transaction.
+  private mutating func committed(_ id: String) throws -> LotInProgress {
+    if let known = lots[id] { return known }
+    let saved = try tx.lotRuleState(id)
+    return LotInProgress(state: saved ?? LotRuleState(), loaded: saved, closedAt: try tx.lot(id)?.closedAt)
   }
+}
+
+/// One lot as a transaction sees it.
+private struct LotInProgress {
+  var state: LotRuleState
+  /// The state as read from the database (`nil`: none saved yet), to save only what changed.
+  let loaded: LotRuleState?
+  let closedAt: Timestamp?
 }

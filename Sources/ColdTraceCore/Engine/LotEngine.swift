@@ -18,8 +18,26 @@ public enum LotEngine {
   /// probes of its old room, nor by a probe that was taken away (its `offline` alert says so).
   public static let probeHoldsClockForMs: Int64 = 6 * 3_600_000
 
-  /// Applies `sample`, read by the probe `key`, to the lot `lot` judged by `profile`.
+  /// Applies `sample`, read by the probe `key`, to the lot `lot` judged by `profile`. A lot closed at `closedAt` had its
+  /// alerts resolved then: a late reading has nothing left to escalate or resolve, and an alert it opens stays in the
+  /// lot's history, resolved at once (closing the lot is what ends lot alerts).
   public static func process(
+    _ sample: Sample, key: SensorKey, lot: String, profile: ProductProfile, closedAt: Timestamp? = nil,
+    state: inout LotRuleState
+  ) -> [LotEvent] {
+    let events = evaluate(sample, key: key, lot: lot, profile: profile, state: &state)
+    guard let closedAt else { return events }
+    return events.flatMap { event -> [LotEvent] in
+      guard case .alert(let alert) = event else { return [event] }
+      guard alert.type == .opened else { return [] }
+      var resolution = alert
+      resolution.type = .resolved
+      resolution.message = "lot \(lot) had already closed at \(closedAt.rfc3339); \(alert.message)"
+      return [event, .alert(resolution)]
+    }
+  }
+
+  private static func evaluate(
     _ sample: Sample, key: SensorKey, lot: String, profile: ProductProfile, state: inout LotRuleState
   ) -> [LotEvent] {
     let probeID = "\(key.site)/\(key.sensor)"

@@ -46,12 +46,20 @@ public final class SQLiteStore: Sendable {
 
   /// Runs `body` in one write transaction: all of it is committed, or none of it.
   public func write<T>(_ body: (WriteTransaction) throws -> T) throws -> T {
+    try writeJournaled(body).result
+  }
+
+  /// `write`, also returning the journal lines the transaction appended (committed with it), for the alert journal
+  /// file and the alert topic.
+  public func writeJournaled<T>(_ body: (WriteTransaction) throws -> T) throws -> (result: T, journal: [JournalLine]) {
     let full = try pageLimit.withLock { limit in
       try limit?.apply(to: queue)
       return limit?.leavesNoRoom ?? false
     }
     if full { throw DatabaseError(resultCode: .SQLITE_FULL, message: "database or disk is full") }
-    return try queue.write { db in try body(WriteTransaction(db: db)) }
+    let journal = CommittedJournalLines()
+    let result = try queue.write { db in try body(WriteTransaction(db: db, journal: journal)) }
+    return (result, journal.lines)
   }
 
   /// For fault tests only: while the file at `path` holds a number, the database cannot grow past that many pages,

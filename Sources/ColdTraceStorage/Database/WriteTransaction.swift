@@ -3,9 +3,17 @@ import Foundation
 import GRDB
 import GRDBSQLite
 
-/// The writes the collector makes for one incoming message, inside one transaction.
+/// ColdTrace's one kind of write transaction: the collector's ingest (sources, samples, quarantine, engine state,
+/// alert events), the lot commands and the operator's `ack` all write through it (`SQLiteStore.write`). Every journal
+/// line it appends is also kept in `journal`, so the caller can hand the committed lines on without reading them back.
 public struct WriteTransaction {
   let db: Database
+  let journal: CommittedJournalLines
+
+  init(db: Database, journal: CommittedJournalLines = CommittedJournalLines()) {
+    self.db = db
+    self.journal = journal
+  }
 
   /// The integer id of a probe, created on first sight; its room and agent follow the latest message.
   public func sourceID(for key: SensorKey, agent: String?) throws -> Int64 {
@@ -183,7 +191,7 @@ public struct WriteTransaction {
 }
 
 /// An alert event as committed: the alert as it now stands, the event's id, and its journal line (hash-chained).
-public struct RecordedEvent: Sendable {
+public struct RecordedEvent: Sendable, Equatable {
   public let alert: AlertRecord
   public let eventID: Int64
   public let line: String

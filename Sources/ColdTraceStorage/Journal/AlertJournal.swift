@@ -25,28 +25,44 @@ public struct AlertJournal: Sendable {
   }
 
   /// Appends the events the file is missing and returns the lines appended. With `wait` false (the collector's
-  /// network thread) a journal locked by another writer is left to the next catch-up instead of blocking.
+  /// threads) a journal locked by another writer is left to the next catch-up instead of blocking.
   @discardableResult
   public func catchUp(from store: SQLiteStore, wait: Bool = true) throws -> [String] {
+    try withLockedFile(wait: wait) { fd in try catchUp(fd: fd, from: store) }?.map(\.line) ?? []
+  }
+
+  /// Runs `body` with the journal open for appending and locked (`flock`, exclusive); `nil` without running it when
+  /// `wait` is false and another writer holds the lock.
+  func withLockedFile<T>(wait: Bool, _ body: (Int32) throws -> T) throws -> T? {
     let fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
     guard fd >= 0 else { throw StoreError("cannot open alert journal \(path): \(String(cString: strerror(errno)))") }
     defer { close(fd) }
     guard flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) == 0 else {
-      if !wait && errno == EWOULDBLOCK { return [] }
+      if !wait && errno == EWOULDBLOCK { return nil }
       throw StoreError("cannot lock alert journal \(path): \(String(cString: strerror(errno)))")
     }
     defer { flock(fd, LOCK_UN) }
+    return try body(fd)
+  }
+
+  /// Under the lock: appends every stored line after the file's last `event_id`; returns them.
+  func catchUp(fd: Int32, from store: SQLiteStore) throws -> [JournalLine] {
     let (lastID, endsWithNewline) = Self.lastEventID(fd: fd)
-    let events = try store.journalLines(after: lastID)
+    let events = try store.journalLines(after: lastID).map { JournalLine(eventID: $0.id, line: $0.line) }
     guard !events.isEmpty else { return [] }
+    try write(events, to: fd, afterNewline: endsWithNewline)
+    return events
+  }
+
+  /// Under the lock: appends `lines`, after a newline if the file does not end with one (a crash mid-line).
+  func write(_ lines: [JournalLine], to fd: Int32, afterNewline endsWithNewline: Bool = true) throws {
     var text = endsWithNewline ? "" : "\n"
-    for event in events { text += event.line + "\n" }
+    for event in lines { text += event.line + "\n" }
     do {
       try DurableFile.writeAll(Array(text.utf8), to: fd, path: path)
     } catch {
       throw StoreError("cannot write alert journal: \(error)")
     }
-    return events.map(\.line)
   }
 
   /// The `event_id` of the last complete line, and whether the file ends with a newline (a crash mid-line does not).

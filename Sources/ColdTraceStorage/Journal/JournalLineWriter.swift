@@ -17,6 +17,23 @@ extension WriteTransaction {
     try db.cachedStatement(
       sql: "INSERT INTO alert_events (id, alert_id, lot_id, event, at_ms, line) VALUES (?, ?, ?, ?, ?, ?)"
     ).execute(arguments: [nextID, alertID, lotID, event, at.milliseconds, line])
+    journal.lines.append(JournalLine(eventID: nextID, line: line))
     return (nextID, line)
   }
+}
+
+/// One line of the alert journal as committed: its `event_id` and its text (without the newline).
+public struct JournalLine: Sendable, Equatable {
+  public let eventID: Int64
+  public let line: String
+
+  public init(eventID: Int64, line: String) {
+    self.eventID = eventID
+    self.line = line
+  }
+}
+
+/// The journal lines one transaction appended, in order (`WriteTransaction.journal`).
+final class CommittedJournalLines {
+  var lines: [JournalLine] = []
 }

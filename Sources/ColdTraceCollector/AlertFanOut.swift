@@ -1,0 +1,59 @@
+import ColdTraceCore
+import ColdTraceStorage
+import Logging
+
+/// Hands on what a commit produced: every journal line to the alert journal file (as committed, without reading it
+/// back), and each alert event to the log, to the alert topic of its room and to the operator's notification program
+/// (grouped per room). The database is the source of truth: a line the file misses is written at the next gap
+/// or start (`JournalAppender`).
+final class AlertFanOut: Sendable {
+  let appender: JournalAppender
+  let connection: BrokerConnection
+  let hook: NotificationHook?
+  let logger: Logger
+
+  init(appender: JournalAppender, connection: BrokerConnection, hook: NotificationHook?, logger: Logger) {
+    self.appender = appender
+    self.connection = connection
+    self.hook = hook
+    self.logger = logger
+  }
+
+  /// Writes every line the file is missing (at start); logs how many.
+  func catchUpJournal() throws {
+    let appended = try appender.catchUp()
+    if !appended.isEmpty {
+      let path = appender.journal.path
+      logger.notice("alert journal caught up", metadata: ["lines": "\(appended.count)", "path": "\(path)"])
+    }
+  }
+
+  /// Catches the journal file up only if lines were left unwritten (another writer held its lock).
+  func catchUpJournalIfBehind() {
+    do {
+      try appender.catchUpIfBehind()
+    } catch {
+      logger.error("alert journal: \(error) (the database has the lines; the next catch-up writes them)")
+    }
+  }
+
+  func emit(_ committed: CommittedEvents) {
+    guard !committed.journal.isEmpty else { return }
+    do {
+      try appender.append(committed.journal)
+    } catch {
+      logger.error("alert journal: \(error) (the database has the events; the next start writes them)")
+    }
+    for event in committed.alerts {
+      let key = event.key
+      logger.notice("alert: \(event.line)")
+      connection.publish(topic: Topics.alert(site: key.site, room: key.room), payload: Array(event.line.utf8))
+      hook?.notify(room: "\(key.site)/\(key.room)", line: event.line)
+    }
+  }
+}
+
+extension RecordedEvent {
+  /// Where the alert is: the probe (or the lot's pseudo-sensor, or the agent) and the room it was raised in.
+  var key: SensorKey { SensorKey(site: alert.site, room: alert.room, sensor: alert.sensor) }
+}

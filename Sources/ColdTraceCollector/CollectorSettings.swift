@@ -1,0 +1,26 @@
+import ColdTraceCore
+import ColdTraceMQTT
+
+extension CollectorService {
+  /// What `coldtrace collect` was told: who it is, where the broker is, and the timer rules.
+  public struct Settings: Sendable {
+    public var collectorID: String
+    public var broker: BrokerAddress
+    public var tls: ClientOptions.TLS?
+    public var protocolVersion: ClientOptions.ProtocolVersion = .v5
+    /// A sensor silent this long raises `offline`; checked every `silenceCheckSeconds` against the collector's clock.
+    public var silence = SilenceRule(silentAfterSeconds: 600)
+    public var silenceCheckSeconds: Double = 15
+    /// An agent whose status stays `offline` (its will) this long raises `agent_offline`.
+    public var agentPresence = AgentPresenceRule(graceSeconds: 120)
+    /// An acknowledged alert still open this long is announced again (0: never).
+    public var renotifyAfterSeconds: Double = 3600
+    /// The operator's notification program, if any.
+    public var notification: NotificationHook.Settings?
+
+    public init(collectorID: String, broker: BrokerAddress) {
+      self.collectorID = collectorID
+      self.broker = broker
+    }
+  }
+}

@@ -1,0 +1,183 @@
+import ColdTraceCore
+import ColdTraceStorage
+import ColdTraceSystem
+import Foundation
+import Logging
+import Synchronization
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Commits readings, in groups, with one retry policy and one tally, and hands on what each commit produced
+/// (acknowledgements to the acknowledgement loop, alert events and journal lines to the fan-out).
+///
+/// Two ways in, one way through:
+/// - `enqueue`: readings the end-to-end acknowledgement covers wait in the `IngestQueue`, and a writer thread commits
+///   them in groups of up to `batchLimit` (group commit). Their PUBACK may leave first: the agent keeps them until the
+///   collector's acknowledgement says they are committed.
+/// - `commitWaiting`: anything else is a group of one, committed on the caller's thread (the MQTT network thread)
+///   before it returns, so its PUBACK leaves only after the commit.
+///
+/// The retry policy: a failure that can pass (disk full, database busy) is retried with back-off, without
+/// acknowledging anything, until storage works again; meanwhile the queue fills and the network thread waits, so the
+/// broker holds everything behind. While the collector is stopping it exits instead (status 1), never acknowledging a
+/// message it did not keep. A failure that cannot pass belongs to one message: a group that fails so is committed
+/// again one reading at a time, and the one that still fails is kept whole in quarantine (reason `ingest_failed`) so
+/// it cannot block every message after it.
+final class GroupCommitter: Sendable {
+  /// The most readings committed in one transaction. A backlog drain fills transactions of 600–900 readings (what
+  /// arrives while the previous one commits); 512 capped them, and each transaction has fixed costs (engine states,
+  /// watermarks and source rows saved, one `MAX(seq)` per probe, the commit's WAL frames).
+  static let batchLimit = 2048
+
+  let pipeline: IngestPipeline
+  let acknowledgements: AcknowledgementLoop
+  let fanOut: AlertFanOut
+  let tally: SharedTally
+  let logger: Logger
+  let clock: any ServiceClock
+  private let queue = IngestQueue(batchLimit: GroupCommitter.batchLimit)
+  private let writerDone = Atomic<Bool>(false)
+  private let stopping = Atomic<Bool>(false)
+  private let quarantineLog = Mutex(QuarantineLogLimiter())
+
+  init(
+    pipeline: IngestPipeline, acknowledgements: AcknowledgementLoop, fanOut: AlertFanOut, tally: SharedTally,
+    logger: Logger, clock: any ServiceClock
+  ) {
+    self.pipeline = pipeline
+    self.acknowledgements = acknowledgements
+    self.fanOut = fanOut
+    self.tally = tally
+    self.logger = logger
+    self.clock = clock
+  }
+
+  /// Queues a reading for the writer thread; `false` once the queue is closed (then commit it with `commitWaiting`).
+  func enqueue(_ item: IngestQueue.Item) -> Bool { queue.put(item) }
+
+  /// Commits one message as a group of one, before returning: a reading, or a payload to quarantine.
+  func commitWaiting(
+    topic: String, payload: UnsafeRawBufferPointer, decoded: Result<DecodedReading, PayloadRejection>,
+    receivedAt: Timestamp
+  ) {
+    switch decoded {
+    case .success(let reading):
+      commit([IngestQueue.Item(topic: topic, payload: Array(payload), reading: reading)], byWriter: false)
+    case .failure:
+      let quarantined = retrying(until: Self.never) {
+        try pipeline.ingest(decoded, topic: topic, payload: payload, receivedAt: receivedAt)
+      }
+      if case .success(let committed) = quarantined { deliver(committed, topics: [topic], byWriter: false) }
+    }
+  }
+
+  /// Starts the writer thread: it commits whatever readings wait, a group at a time, until `finish`.
+  func start() {
+    let thread = Thread { [self] in
+      while true {
+        let items = queue.take()
+        guard !items.isEmpty else { break }
+        commit(items, byWriter: true)
+      }
+      writerDone.store(true, ordering: .sequentiallyConsistent)
+    }
+    thread.name = "coldtrace-writer"
+    thread.start()
+  }
+
+  /// From now on a commit that cannot be made exits instead of waiting (see the type's doc).
+  func beginStopping() { stopping.store(true, ordering: .sequentiallyConsistent) }
+
+  /// Closes the queue and waits (up to 30 s) for the writer to commit what it accepted.
+  func finish() {
+    queue.close()
+    let deadline = clock.monotonicSeconds() + 30
+    while !writerDone.load(ordering: .sequentiallyConsistent) && clock.monotonicSeconds() < deadline {
+      clock.sleep(seconds: 0.05)
+    }
+  }
+
+  /// One transaction for `items`, retried while the failure can pass; see the type's doc for the rest.
+  private func commit(_ items: [IngestQueue.Item], byWriter: Bool) {
+    let committed = retrying(until: Self.cannotPass) { try pipeline.commitGroup(items.map(\.reading)) }
+    switch committed {
+    case .success(let committed):
+      deliver(committed, topics: items.map(\.topic), byWriter: byWriter)
+    case .failure(let error):
+      guard items.count == 1 else {
+        logger.error("a batch of \(items.count) readings failed (\(error)); committing them one at a time")
+        for item in items { commit([item], byWriter: byWriter) }
+        return
+      }
+      let item = items[0]
+      logger.error("cannot ingest the reading from \(item.topic): \(error); keeping it in quarantine")
+      _ = retrying(until: Self.never) {
+        try item.payload.withUnsafeBytes { payload in
+          try pipeline.quarantineUnstorable(topic: item.topic, payload: payload, error: error, receivedAt: clock.now())
+        }
+      }
+      tally.add(CollectorTally(messages: 1, quarantined: 1))
+    }
+  }
+
+  /// Runs `body` (a commit) until it succeeds or fails in a way `isFinal` says will not pass, waiting out the others
+  /// with back-off.
+  private func retrying<T>(until isFinal: (any Error) -> Bool, _ body: () throws -> T) -> Result<T, any Error> {
+    var outage = StorageOutage(logger: logger, clock: clock)
+    while true {
+      do {
+        let result = try body()
+        outage.ended()
+        return .success(result)
+      } catch  where isFinal(error) {
+        return .failure(error)
+      } catch {
+        waitOut(error, &outage)
+      }
+    }
+  }
+
+  /// Never gives up: for writes that must happen (a quarantine row).
+  private static func never(_: any Error) -> Bool { false }
+
+  /// Gives up on a failure that would fail the same way every time (it belongs to the group, not to storage).
+  private static func cannotPass(_ error: any Error) -> Bool { !SQLiteStore.isTransient(error) }
+
+  /// Waits before the next try; while stopping, exits instead: returning would acknowledge a message we did not
+  /// keep, and the broker (or the agent) sends it again to the next run.
+  private func waitOut(_ error: any Error, _ outage: inout StorageOutage) {
+    if stopping.load(ordering: .sequentiallyConsistent) {
+      logger.critical("cannot store message while stopping; exiting without acknowledging it: \(error)")
+      _exit(1)
+    }
+    outage.failed(error)
+    clock.sleep(seconds: outage.retryWaitSeconds)
+  }
+
+  /// Counts a committed group, notes its acknowledgements and hands its alert events and journal lines on.
+  private func deliver(_ committed: IngestPipeline.GroupOutcome, topics: [String], byWriter: Bool) {
+    var counted = CollectorTally(batches: byWriter ? 1 : 0)
+    for (outcome, topic) in zip(committed.outcomes, topics) {
+      counted.messages += 1
+      switch outcome {
+      case .quarantined(let rejection):
+        counted.quarantined += 1
+        let now = clock.now()
+        if let warning = quarantineLog.withLock({
+          $0.warning(topic: topic, reason: rejection.reason.rawValue, detail: rejection.detail, now: now)
+        }) {
+          logger.warning("\(warning)")
+        }
+      case .stored(let fresh, let duplicates, let alerts):
+        counted.freshSamples += fresh
+        counted.duplicateSamples += duplicates
+        counted.alertEvents += alerts.count
+      }
+    }
+    tally.add(counted)
+    acknowledgements.note(committed.acknowledgements)
+    fanOut.emit(committed.events)
+  }
+}

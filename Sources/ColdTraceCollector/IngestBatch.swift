@@ -1,0 +1,183 @@
+import ColdTraceCore
+import ColdTraceStorage
+
+/// What the collector keeps in memory of each probe between groups, as committed: its alert engine state, its
+/// acknowledgement watermark and its source row (only the collector writes `sources`).
+struct CommittedProbe {
+  var engine = SensorRuleState()
+  var tracker = WatermarkTracker()
+  var source: SourceRow?
+}
+
+/// The state one group of readings works on, before it commits: every probe's and every room's, loaded once from
+/// the committed memory, changed by the pure steps (`AlertEngine`, `WatermarkTracker`), and published back only
+/// after the commit. It issues no SQL: `IngestPipeline` reads and writes through `WriteTransaction`.
+///
+/// Each probe and each room of the group gets a slot once, when the batch is made; every reading then reaches its
+/// probe's state and its room's lots by index, with no lookup per reading.
+struct IngestBatch {
+  struct Probe {
+    let id: ProbeKey
+    /// As committed before the group, and as the group leaves it.
+    var before = CommittedProbe()
+    var now = CommittedProbe()
+    /// Whether any reading of the batch moved the acknowledgement (an agent's numbered samples).
+    var acknowledged = false
+    /// The highest `seq` stored for the probe, read on first need in the batch and kept up to date by it.
+    var highestSequence: Int64?
+  }
+
+  struct Room {
+    let site: String
+    let room: String
+    /// The earliest and latest sample time of the batch in this room, then the placements read for that span.
+    var span: ClosedRange<Int64>
+    var occupancy: RoomOccupancy?
+    /// The last lots seen in the room and how they judge it, reused while the lots stay the same.
+    var judged: (lots: [(id: String, product: String)], room: SharedRoom)?
+  }
+
+  private(set) var probes: [Probe] = []
+  private(set) var rooms: [Room] = []
+  /// Per reading of the batch: the index of its probe in `probes` and of its room in `rooms`.
+  private var probeOfReading: [Int] = []
+  private var roomOfReading: [Int] = []
+
+  init(_ readings: [DecodedReading]) {
+    var probeSlots: [ProbeKey: Int] = [:]
+    var roomSlots: [RoomKey: Int] = [:]
+    probeOfReading.reserveCapacity(readings.count)
+    roomOfReading.reserveCapacity(readings.count)
+    for reading in readings {
+      let key = reading.key
+      let probeID = ProbeKey(site: key.site, sensor: key.sensor)
+      let probe: Int
+      if let known = probeSlots[probeID] {
+        probe = known
+      } else {
+        probes.append(Probe(id: probeID))
+        probe = probes.count - 1
+        probeSlots[probeID] = probe
+      }
+      var (earliest, latest) = (Int64.max, Int64.min)
+      for sample in reading.samples {
+        earliest = min(earliest, sample.ts.milliseconds)
+        latest = max(latest, sample.ts.milliseconds)
+      }
+      // A decoded reading has at least one sample.
+      let span = earliest <= latest ? earliest...latest : 0...0
+      let roomID = RoomKey(site: key.site, room: key.room)
+      let room: Int
+      if let known = roomSlots[roomID] {
+        room = known
+        let seen = rooms[room].span
+        rooms[room].span = min(seen.lowerBound, span.lowerBound)...max(seen.upperBound, span.upperBound)
+      } else {
+        rooms.append(Room(site: key.site, room: key.room, span: span))
+        room = rooms.count - 1
+        roomSlots[roomID] = room
+      }
+      probeOfReading.append(probe)
+      roomOfReading.append(room)
+    }
+  }
+
+  func probe(ofReading index: Int) -> Int { probeOfReading[index] }
+  func room(ofReading index: Int) -> Int { roomOfReading[index] }
+
+  /// Starts every probe of the batch from its committed state.
+  mutating func load(from committed: [ProbeKey: CommittedProbe]) {
+    for index in probes.indices {
+      let probe = committed[probes[index].id] ?? CommittedProbe()
+      probes[index].before = probe
+      probes[index].now = probe
+    }
+  }
+
+  /// Hands the committed states to the pipeline's memory.
+  func publish(into committed: inout [ProbeKey: CommittedProbe]) {
+    for probe in probes {
+      var kept = committed[probe.id] ?? probe.before
+      kept.source = probe.now.source
+      if probe.now.engine != probe.before.engine { kept.engine = probe.now.engine }
+      if probe.acknowledged { kept.tracker = probe.now.tracker }
+      committed[probe.id] = kept
+    }
+  }
+
+  subscript(probe index: Int) -> Probe {
+    get { probes[index] }
+    _modify { yield &probes[index] }
+  }
+
+  /// Records freshly stored sequence numbers in the probe's acknowledgement.
+  mutating func record(_ probe: Int, stored numbers: [Int64], floor: Int64?) {
+    probes[probe].now.tracker.record(stored: numbers, floor: floor)
+    probes[probe].acknowledged = true
+  }
+
+  /// Runs the probe's alert engine over one fresh sample.
+  mutating func process(_ sample: Sample, key: SensorKey, profile: ProductProfile, probe: Int) -> [AlertEvent] {
+    AlertEngine.process(sample, key: key, profile: profile, state: &probes[probe].now.engine)
+  }
+
+  /// The room's lots over the batch's span of sample times, once `occupancy(_:read:)` has read them.
+  func occupancy(_ room: Int) -> RoomOccupancy? { rooms[room].occupancy }
+
+  /// The span of sample times the batch has in `room`, for reading its occupancy once.
+  func span(ofRoom room: Int) -> (site: String, room: String, from: Timestamp, to: Timestamp) {
+    let slot = rooms[room]
+    return (
+      slot.site, slot.room, Timestamp(milliseconds: slot.span.lowerBound), Timestamp(milliseconds: slot.span.upperBound)
+    )
+  }
+
+  mutating func setOccupancy(_ occupancy: RoomOccupancy, ofRoom room: Int) { rooms[room].occupancy = occupancy }
+
+  /// How `lots` judge the room: `judge(lots)`, asked again only when the lots differ from the last ones.
+  mutating func sharedRoom(
+    _ room: Int, lots: [(id: String, product: String)], judge: ([(id: String, product: String)]) -> SharedRoom
+  ) -> SharedRoom {
+    if let judged = rooms[room].judged,
+      judged.lots.elementsEqual(lots, by: { $0.id == $1.id && $0.product == $1.product })
+    {
+      return judged.room
+    }
+    let shared = judge(lots)
+    rooms[room].judged = (lots, shared)
+    return shared
+  }
+
+  /// What the batch changed, per source row: the engine state and the watermark to save (`nil`: unchanged).
+  var changes: [(source: Int64, engine: SensorRuleState?, watermark: Int64?)] {
+    probes.compactMap { probe in
+      guard let source = probe.now.source?.id else { return nil }
+      let engine = probe.now.engine != probe.before.engine ? probe.now.engine : nil
+      let watermark =
+        probe.acknowledged && probe.now.tracker.watermark != probe.before.tracker.watermark
+        ? probe.now.tracker.watermark : nil
+      return engine == nil && watermark == nil ? nil : (source, engine, watermark)
+    }
+  }
+
+  /// Per probe whose agent numbered its samples, the acknowledgement as the batch leaves it.
+  func acknowledgements(_ readings: [DecodedReading]) -> [Acknowledgement] {
+    var latest = [Int?](repeating: nil, count: probes.count)
+    for (index, reading) in readings.enumerated() where reading.agent != nil {
+      latest[probeOfReading[index]] = index
+    }
+    return probes.indices.compactMap { probe in
+      guard probes[probe].acknowledged, let index = latest[probe], let agent = readings[index].agent else { return nil }
+      let tracker = probes[probe].now.tracker
+      return Acknowledgement(
+        site: probes[probe].id.site, agent: agent, sensor: probes[probe].id.sensor, watermark: tracker.watermark,
+        gap: tracker.gap.map { $0.firstMissing...$0.highestStored })
+    }
+  }
+}
+
+/// A room of a site, as a dictionary key.
+private struct RoomKey: Hashable {
+  var site: String
+  var room: String
+}

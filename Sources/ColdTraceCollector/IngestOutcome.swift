@@ -1,0 +1,55 @@
+import ColdTraceCore
+import ColdTraceStorage
+
+/// What became of one incoming message. (What to acknowledge to its agent is the group's: `GroupOutcome`.)
+public enum IngestOutcome: Sendable, Equatable {
+  /// Stored: `fresh` samples were new, `duplicates` were already stored (a redelivery), `alerts` are the alert events
+  /// the fresh samples caused, as committed.
+  case stored(fresh: Int, duplicates: Int, alerts: [RecordedEvent])
+  /// Rejected and kept in the quarantine table with its raw bytes.
+  case quarantined(PayloadRejection)
+}
+
+/// A committed watermark for one agent's sensor (SPEC `coldtrace/v1/ack/<site>/<agent>`).
+public struct Acknowledgement: Sendable, Equatable {
+  public var site: String
+  public var agent: String
+  public var sensor: String
+  public var watermark: Int64
+  /// Set when stored numbers wait above a gap: the first missing one and the highest stored.
+  public var gap: ClosedRange<Int64>?
+}
+
+/// What a commit hands on to the alert fan-out: the alert events to publish and notify, and every journal line the
+/// transaction appended (alert events, and lines that are none, such as a completed cold treatment), for the file.
+public struct CommittedEvents: Sendable {
+  public var alerts: [RecordedEvent] = []
+  public var journal: [JournalLine] = []
+
+  public init(alerts: [RecordedEvent] = [], journal: [JournalLine] = []) {
+    self.alerts = alerts
+    self.journal = journal
+  }
+
+  public static func + (lhs: CommittedEvents, rhs: CommittedEvents) -> CommittedEvents {
+    CommittedEvents(alerts: lhs.alerts + rhs.alerts, journal: lhs.journal + rhs.journal)
+  }
+}
+
+extension IngestPipeline {
+  /// A committed group: one outcome per reading, and per probe whose agent numbered its samples the acknowledgement as
+  /// the group leaves it (what the agent is told).
+  public struct GroupOutcome: Sendable {
+    public var outcomes: [IngestOutcome]
+    public var acknowledgements: [Acknowledgement]
+    /// Every journal line the transaction appended, in order.
+    public var journal: [JournalLine]
+
+    /// The alert events of every outcome, and the journal lines.
+    public var events: CommittedEvents {
+      var alerts: [RecordedEvent] = []
+      for case .stored(_, _, let recorded) in outcomes { alerts += recorded }
+      return CommittedEvents(alerts: alerts, journal: journal)
+    }
+  }
+}

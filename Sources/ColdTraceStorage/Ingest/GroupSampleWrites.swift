@@ -1,0 +1,59 @@
+import ColdTraceCore
+
+/// A probe's row in `sources` as last written: its id, and the room and agent stored with it.
+public struct SourceRow: Sendable, Equatable {
+  public var id: Int64
+  public var room: String
+  public var agent: String?
+
+  public init(id: Int64, room: String, agent: String?) {
+    self.id = id
+    self.room = room
+    self.agent = agent
+  }
+}
+
+extension WriteTransaction {
+  /// The source row for a reading of `key` from `agent`: `known` (as last written) while the room and agent are the
+  /// same, so a group looks a probe up only on first sight or when it moves; otherwise written (created, or its room
+  /// and agent updated to follow the latest message).
+  public func source(for key: SensorKey, agent: String?, known: SourceRow?) throws -> SourceRow {
+    if let known, known.room == key.room, agent == nil || agent == known.agent { return known }
+    let id = try sourceID(for: key, agent: agent)
+    return SourceRow(id: id, room: key.room, agent: agent ?? known?.agent)
+  }
+
+  /// Stores `samples` of `source` and returns those that were new, as stored. Numbered samples above the highest
+  /// number stored (`highest`, read on first need and kept up to date by the caller across the group) go to
+  /// `newSamples`, several rows a statement (`group` is the caller's number for the source); anything else is
+  /// checked row by row (`insertNew`).
+  public func storeSamples(
+    _ samples: [Sample], source: Int64, group: Int, highest: inout Int64?, newSamples: NewSampleWriter
+  ) throws -> [Sample] {
+    guard let first = samples.first?.seq, let last = samples.last?.seq, Self.numberedInOrder(samples) else {
+      try newSamples.flush()
+      return try insertNew(samples, source: source)
+    }
+    let stored = try highest ?? newSamples.highestSequence(source: source)
+    // Numbered in increasing order: the first above `stored` means all are.
+    if first > stored {
+      highest = last
+      return try newSamples.store(samples, source: source, group: group)
+    }
+    try newSamples.flush()
+    let fresh = try insertNew(samples, source: source)
+    highest = max(stored, fresh.last?.seq ?? stored)
+    return fresh
+  }
+
+  /// Whether every sample has a `seq` and they strictly increase: what the decoder guarantees of a payload, checked
+  /// again because a `DecodedReading` can be made by hand.
+  private static func numberedInOrder(_ samples: [Sample]) -> Bool {
+    var previous = Int64.min
+    for sample in samples {
+      guard let seq = sample.seq, seq > previous else { return false }
+      previous = seq
+    }
+    return true
+  }
+}
