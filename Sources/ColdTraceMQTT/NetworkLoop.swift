@@ -8,7 +8,7 @@ import Synchronization
 /// The client's network thread: connects, runs libmosquitto's loop, and supervises it.
 ///
 /// This replaces `mosquitto_loop_start`, whose thread ends silently on some errors (auth refusal under v5, TLS errors,
-/// protocol errors) and never connects when the broker is down at start (MQTT-NOTES). Here every failure is reported
+/// protocol errors) and never connects when the broker is down at start (docs/mqtt-facts.md). Every failure is reported
 /// with its reason and followed by a reconnect after an exponential, jittered back-off, until `stop()`.
 ///
 /// The loop holds its client strongly while it runs (the client's deinit can never race the thread); `stop()` is the
