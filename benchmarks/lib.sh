@@ -1,5 +1,5 @@
 # Shared by the benchmark scripts (sourced, not run): release binaries, a work directory, processes stopped on exit,
-# and a mosquitto on a free loopback port that never drops a queued message (MQTT-NOTES: max_queued_messages 0).
+# and a mosquitto on a free loopback port that never drops a queued message (docs/mqtt-facts.md: max_queued_messages 0).
 #   bench_build <product>...                     builds the products as deploy/install.sh installs them: release,
 #                                                with the static Swift standard library, in .build-static; sets $bin
 #   bench_build_path                             sets $bin alone (the products are built already)

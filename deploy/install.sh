@@ -92,7 +92,8 @@ if [ -n "$bin_dir" ]; then
   built="$bin_dir/$program"
 else
   # A static Swift runtime for both: no toolchain libraries on the server or the edge box, a smaller resident set
-  # (MQTT-NOTES), and a shell command that starts in about half the time (no dynamic linking of Foundation).
+  # (benchmarks/README.md, "Agent RSS"), and a shell command that starts in about half the time (no dynamic linking
+  # of Foundation).
   built="$repo/.build-static/release/$program"
   [ $build -eq 0 ] || run swift build --package-path "$repo" --scratch-path "$repo/.build-static" -c release \
     --static-swift-stdlib --product "$program"

@@ -6,8 +6,8 @@ import ColdTraceSystem
 import Foundation
 import Synchronization
 
-/// `coldtrace-sim load`: publishes SPEC reading payloads at QoS 1 from many simulated sensors, for benchmarks and
-/// loss accounting.
+/// `coldtrace-sim load`: publishes reading payloads (docs/protocol.md) at QoS 1 from many simulated sensors, for
+/// benchmarks and loss accounting.
 struct LoadCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "load",

@@ -26,9 +26,9 @@ import Synchronization
 /// again one reading at a time, and the one that still fails is kept whole in quarantine (reason `ingest_failed`) so
 /// it cannot block every message after it.
 final class GroupCommitter: Sendable {
-  /// The most readings committed in one transaction. A backlog drain fills transactions of 600–900 readings (what
-  /// arrives while the previous one commits); 512 capped them, and each transaction has fixed costs (engine states,
-  /// watermarks and source rows saved, one `MAX(seq)` per probe, the commit's WAL frames).
+  /// The most readings committed in one transaction: each transaction has fixed costs (engine states, watermarks
+  /// and source rows saved, one `MAX(seq)` per probe, the commit's WAL frames), so a backlog drain commits large ones
+  /// (benchmarks/README.md).
   static let batchLimit = 2048
 
   let pipeline: IngestPipeline

@@ -10,7 +10,7 @@ public enum IngestOutcome: Sendable, Equatable {
   case quarantined(PayloadRejection)
 }
 
-/// A committed watermark for one agent's sensor (SPEC `coldtrace/v1/ack/<site>/<agent>`).
+/// A committed watermark for one agent's sensor (docs/protocol.md, "Acknowledgement payload").
 public struct Acknowledgement: Sendable, Equatable {
   public var site: String
   public var agent: String

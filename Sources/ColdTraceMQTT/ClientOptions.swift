@@ -37,8 +37,8 @@ public struct ClientOptions: Sendable {
   public var protocolVersion: ProtocolVersion = .v5
   /// `false` keeps the session (subscriptions and queued QoS 1 messages) across disconnects.
   public var cleanSession: Bool = true
-  /// MQTT 5 only: how long the broker keeps a non-clean session after a disconnect (MQTT-NOTES: without this property
-  /// a v5 session ends at disconnect even with clean start off). `UInt32.max` means never expire.
+  /// MQTT 5 only: how long the broker keeps a non-clean session after a disconnect (docs/mqtt-facts.md: without this
+  /// property a v5 session ends at disconnect even with clean start off). `UInt32.max` means never expire.
   public var sessionExpirySeconds: UInt32 = 0
   public var keepAliveSeconds: Int32 = 30
   public var will: Will?

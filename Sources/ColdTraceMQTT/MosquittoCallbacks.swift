@@ -2,9 +2,10 @@ import CMosquitto
 
 /// libmosquitto's callbacks, as plain C functions with no actor isolation.
 ///
-/// MQTT-NOTES: a `@convention(c)` closure written in an actor-isolated context inherits that isolation and traps
-/// (SIGILL) when libmosquitto calls it from its thread. These are static members of a nonisolated type in a file of
-/// their own; the client comes back through `userdata`, which the client keeps valid until `mosquitto_destroy`.
+/// A `@convention(c)` closure written in an actor-isolated context inherits that isolation and traps (SIGILL) when
+/// libmosquitto calls it from its thread (docs/mqtt-facts.md, "Swift 6 on Linux"). These are static members of a
+/// nonisolated type in a file of their own; the client comes back through `userdata`, which the client keeps valid
+/// until `mosquitto_destroy`.
 enum MosquittoCallbacks {
   static func install(on handle: OpaquePointer) {
     mosquitto_connect_v5_callback_set(handle, onConnect)

@@ -119,10 +119,10 @@ public final class MosquittoClient: @unchecked Sendable {
   /// Publishes a message and returns its message id (0 for a QoS 1 message held until the connection is up).
   ///
   /// While disconnected, a QoS 1 message waits in memory and is sent after the next CONNACK (before it, by
-  /// libmosquitto's own queue, if the connection dropped after it was handed over, MQTT-NOTES): that is reported as
-  /// success here, never as an error to retry, which would create duplicates. A QoS 0 message is dropped. The
-  /// completion of a QoS 1 message runs on the network thread when its PUBACK arrives (`.abandoned` if the client
-  /// stops first).
+  /// libmosquitto's own queue, if the connection dropped after it was handed over; docs/mqtt-facts.md, "Publishing
+  /// while disconnected"): that is reported as success here, never as an error to retry, which would create
+  /// duplicates. A QoS 0 message is dropped. The completion of a QoS 1 message runs on the network thread when its
+  /// PUBACK arrives (`.abandoned` if the client stops first).
   @discardableResult
   public func publish(
     topic: String, payload: [UInt8], qos: QoS = .atLeastOnce, retain: Bool = false,
@@ -137,7 +137,7 @@ public final class MosquittoClient: @unchecked Sendable {
       // Not connected: a QoS 1 publish waits for the CONNACK here, not in libmosquitto. libmosquitto 2.0.11 marks it
       // as waiting for its PUBACK before trying to send it; made while the network thread is in
       // `mosquitto_connect` (after it resets its queue, before the socket exists), it is never sent on that
-      // connection (`MosquittoClientTests.mqtt5ReportsAnACLRefusal` failed so, about one run in ten under load).
+      // connection (docs/mqtt-facts.md, "Publishing while disconnected").
       if !state.connected && qos == .atLeastOnce {
         state.held.append(HeldPublish(topic: topic, payload: payload, retain: retain, completion: completion))
         return MOSQ_ERR_SUCCESS.rawValue

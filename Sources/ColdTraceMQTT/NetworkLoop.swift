@@ -8,7 +8,7 @@ import Synchronization
 /// The client's network thread: connects, runs libmosquitto's loop, and supervises it.
 ///
 /// This replaces `mosquitto_loop_start`, whose thread ends silently on some errors (auth refusal under v5, TLS errors,
-/// protocol errors) and never connects when the broker is down at start (MQTT-NOTES). Here every failure is reported
+/// protocol errors) and never connects when the broker is down at start (docs/mqtt-facts.md). Every failure is reported
 /// with its reason and followed by a reconnect after an exponential, jittered back-off, until `stop()`.
 ///
 /// The loop holds its client strongly while it runs (the client's deinit can never race the thread); `stop()` is the
@@ -100,10 +100,9 @@ final class NetworkLoop: @unchecked Sendable {
   /// Before DISCONNECT: lets the broker acknowledge what we published (at most about a second), then makes sure
   /// nothing it sent is left unread. libmosquitto closes the socket right after writing DISCONNECT, and closing a
   /// socket with unread data makes the kernel reset the connection; a broker that sees the reset before reading our
-  /// last packets drops them, the DISCONNECT included, and publishes our will over the status we had just set (found by
-  /// `OutboxDeliveryTests.aFullOutboxDropsTheOldestCountsThemAndTheRestStillFlows`, about one run in six, and by
-  /// `MosquittoClientTests.stoppingMidBurstSaysGoodbyeWithoutItsWill`, every run, when messages were still streaming
-  /// in: reading them through libmosquitto acknowledged each one, and the broker sent the next).
+  /// last packets drops them, the DISCONNECT included, and publishes our will over the status we had just set
+  /// (docs/mqtt-facts.md, "The will and a clean goodbye"). Unread data is discarded rather than read through
+  /// libmosquitto, which would acknowledge each message and let the broker send the next.
   private func settleBeforeDisconnect(_ handle: OpaquePointer) {
     guard client.isConnected else { return }
     for _ in 0..<50 {
@@ -156,20 +155,16 @@ final class NetworkLoop: @unchecked Sendable {
   /// packet that has arrived (writing the PUBACKs libmosquitto queued after each read, so after their handlers
   /// returned), then does keep-alive housekeeping.
   ///
-  /// `mosquitto_loop` selects on the socket and on libmosquitto's private socket pair, reads one packet, and is woken
-  /// again by the byte libmosquitto writes to that pair for every packet it queues, our own PUBACKs included: eight
-  /// system calls per received message (`strace -f`, benchmarks/README.md). Here a burst costs six per message (four
-  /// reads, the PUBACK, and libmosquitto's write to its pair, which fails at once when the pair is full since nothing
-  /// reads it now), plus one `poll` and one empty read. The burst ends at the first read that delivered no message:
-  /// errno cannot tell, because that failed write to the pair leaves EAGAIN behind after every message.
+  /// It costs fewer system calls per message than `mosquitto_loop`, which waits on libmosquitto's private socket pair
+  /// as well and is woken once per queued packet, our own PUBACKs included. The burst ends at the first read that
+  /// delivered no message: errno cannot tell, because libmosquitto's failed write to its full socket pair (nothing
+  /// reads it now) leaves EAGAIN behind after every message.
   ///
   /// A burst's PUBACKs leave together: after its second message the socket is corked (`TCP_CORK`), so each PUBACK's
   /// write only queues its four bytes, and one segment carries them all when the burst ends and the cork comes off
-  /// (on every way out of the round). Written one by one, each PUBACK was a TCP transmit and a loopback receive in the
-  /// kernel, about a quarter of this thread's time (`perf`), and a wake-up of the broker. The broker sends at most
-  /// Receive Maximum (20) messages ahead of our PUBACKs, so a burst holds back at most 20 of them. Six alternating
-  /// rounds of a 60,000-reading drain: better in 6 of 6, median ratio to the ceiling 0.80 → 1.0 ×
-  /// (benchmarks/README.md). A single message costs no extra system call.
+  /// (on every way out of the round); a single message costs no extra system call. The broker sends at most Receive
+  /// Maximum (20) messages ahead of our PUBACKs, so a burst holds back at most 20 of them. The measurements behind
+  /// both are in benchmarks/README.md, "Collector ingest".
   ///
   /// Not used before the CONNACK (a handshake in progress) nor over TLS, where OpenSSL may hold decrypted packets
   /// that `poll` cannot see; `mosquitto_loop` serves both, woken by its socket pair.

@@ -1,7 +1,7 @@
 import ColdTraceCore
 
-/// The report for scripts: one JSON object with the SPEC fields (times RFC 3339 UTC, numbers in JSON notation) and
-/// more: limits, verdict, treatment, integrity.
+/// The report for scripts: one JSON object (times RFC 3339 UTC, numbers in JSON notation) with the fields listed in
+/// docs/protocol.md, "JSON output of the shell": limits, statistics, excursions, verdict, treatment, integrity.
 enum JSONReportRenderer {
   static func render(_ report: LotReport) -> String {
     var fields: [(String, String)] = [

@@ -2,11 +2,13 @@
   import Glibc
 #endif
 
-/// A program started by another and stopped by it: the demo's broker, collector and agent; a test's collector.
+/// A program started by another and stopped by it: the demo's broker, collector and agent; in tests, brokers,
+/// collectors and tools run to completion (`mosquitto_passwd`, `openssl`). The agent's `command` driver
+/// (`ProbeProcess`) and the collector's `[notify]` program (Foundation's `Process`) start theirs by other means.
 ///
-/// Started with `posix_spawn` (not Foundation's `Process`, which would put Foundation in every program that links
-/// this module, the agent included): standard output and error go to the log file, standard input is `/dev/null`,
-/// the signal mask and dispositions are reset, and no other descriptor is inherited.
+/// Started with `posix_spawn`, not Foundation's `Process`, because this module must stay without Foundation (the
+/// agent links it): standard output and error go to the log file, standard input is `/dev/null`, the signal mask and
+/// dispositions are reset, and no other descriptor is inherited.
 public final class ChildProcess {
   public let name: String
   /// The child's process id.

@@ -2,7 +2,7 @@
   import Glibc
 #endif
 
-/// Bad usage or bad input: one line on stderr and exit status 2 (SPEC "Exit status").
+/// Bad usage or bad input: one line on stderr and exit status 2 (docs/protocol.md, "Exit status").
 public struct UsageError: Error, CustomStringConvertible {
   public let description: String
   public init(_ description: String) { self.description = description }

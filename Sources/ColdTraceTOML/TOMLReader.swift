@@ -1,8 +1,8 @@
 /// Reads TOML 1.0 documents, without Foundation.
 ///
 /// Why it exists: the edge agent reads `agent.toml` and scenario files, and what it links decides most of its memory
-/// (`shared/MQTT-NOTES.md`, "Agent footprint": a libmosquitto publisher is 7.6 MB RSS without Foundation and 12.2 MB
-/// with it). TOMLKit's Swift layer imports Foundation, so a small reader of its own keeps the agent within its 10 MB.
+/// (importing Foundation costs megabytes of resident memory: benchmarks/README.md, "Measurements kept out of the
+/// code"). TOMLKit's Swift layer imports Foundation, so a small reader of its own keeps the agent within its 10 MB.
 ///
 /// It takes TOML 1.0 except dates and times (ColdTrace writes times as RFC 3339 strings): tables, arrays of tables,
 /// dotted and quoted keys, the four kinds of string with escapes, integers (decimal, hex, octal, binary), floats

@@ -4,8 +4,8 @@ import Testing
 
 @testable import ColdTraceAgent
 
-/// SPEC: `seq` is per sensor, strictly increasing, and survives agent restarts. The agent takes each number from its
-/// durable outbox (`Outbox.nextSequence`), which replaced the separate sequence file.
+/// docs/protocol.md: `seq` is per sensor, strictly increasing, and survives agent restarts. The agent takes each
+/// number from its durable outbox (`Outbox.nextSequence`), which replaced the separate sequence file.
 @Suite("Sequence numbers")
 final class SequenceNumberTests {
   /// The agent's state directory, fresh for each test and removed after it.

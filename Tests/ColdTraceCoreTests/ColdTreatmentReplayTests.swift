@@ -3,9 +3,10 @@ import Testing
 
 @testable import ColdTraceCore
 
-/// A 17-day cold treatment of a litchi lot replayed hour by hour from three pulp probes (the records DOMAIN asks for:
-/// hourly, several pulp probes): the fruit cools below 0.99 °C, one probe rises above it once, the clock restarts,
-/// and the treatment completes 17 days after the restart. Every event and its time is fixed in advance.
+/// A 17-day cold treatment of a litchi lot replayed hour by hour from three pulp probes (the records cold-treatment
+/// protocols ask for: hourly, several pulp probes): the fruit cools below 0.99 °C, one probe rises above it once,
+/// the clock restarts, and the treatment completes 17 days after the restart. Every event and its time is fixed in
+/// advance.
 @Suite("17-day cold treatment replay", .timeLimit(.minutes(10)))
 struct ColdTreatmentReplayTests {
   static let probes = ["28-0000000000p1", "28-0000000000p2", "28-0000000000p3"]

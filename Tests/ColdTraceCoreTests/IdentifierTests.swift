@@ -5,7 +5,7 @@ import Testing
 @Suite("Identifier")
 struct IdentifierTests {
   @Test(
-    "accepts the SPEC's examples and the edges of the rule",
+    "accepts the protocol's examples and the edges of the rule",
     arguments: [
       "hongxuan", "cold2", "cold2-door", "LT-2026-0612", "hx-edge-1", "a", "Z9", "a.b_c-D9", "...", ".a", "a..", "_",
       String(repeating: "x", count: 64),

@@ -6,7 +6,7 @@ import Testing
 struct ReadingEncoderTests {
   let ts = Timestamp(milliseconds: 1_795_923_600_000)
 
-  @Test("writes the SPEC example byte for byte")
+  @Test("writes the protocol's example byte for byte")
   func specExample() {
     let sample = Sample(seq: 1842, ts: ts, tempC: 3.42, rhPct: 91.8)
     #expect(

@@ -57,7 +57,7 @@ struct ReadingTopicTests {
         + #""collector" is reserved for the collector's own status topic"#)
   }
 
-  @Test("builds every SPEC topic and filter")
+  @Test("builds every protocol topic and filter")
   func builders() {
     let key = SensorKey(site: "hongxuan", room: "cold2", sensor: "cold2-door")
     #expect(Topics.reading(key) == "coldtrace/v1/reading/hongxuan/cold2/cold2-door")

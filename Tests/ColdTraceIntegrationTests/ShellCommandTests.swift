@@ -142,7 +142,7 @@ final class ShellFixture {
   }
 }
 
-/// The SPEC fields of `coldtrace alerts --json`.
+/// The fields of `coldtrace alerts --json` (docs/protocol.md, "Alert lines and the journal").
 private let alertFields: Set<String> = [
   "id", "kind", "severity", "state", "site", "room", "sensor", "lots", "product", "opened_at", "resolved_at",
   "acked_at", "acked_by", "note", "limit", "peak", "message",
@@ -243,7 +243,7 @@ struct ShellCommandTests {
       ]), "bad usage created \(created)")
   }
 
-  @Test("alerts --json: one object per alert, newest last, with every SPEC field and null for absent values")
+  @Test("alerts --json: one object per alert, newest last, with every protocol field and null for absent values")
   func alertsJSON() throws {
     let fixture = try Fixture()
     let result = try fixture.coldtrace("alerts", "--db", fixture.database, "--json")

@@ -6,7 +6,7 @@ import Testing
 @testable import ColdTraceStorage
 
 /// Migration v7-compact-readings on a database a previous version wrote: every reading is kept (values at 0.001
-/// resolution), the SPEC keys still hold afterwards, and the watermark recovery still finds the numbers it needs.
+/// resolution), the protocol's keys still hold afterwards, and the watermark recovery still finds the numbers it needs.
 @Suite("v7 compact readings migration", .timeLimit(.minutes(10)))
 struct CompactReadingsMigrationTests {
   private typealias F = StoreFixtures

@@ -4,9 +4,9 @@
 #
 #   sudo deploy/mosquitto/add-site.sh SITE [--pki DIR] [--passwd FILE] [--no-reload]
 #
-# SITE is the site id (SPEC "Identities"), which is also the MQTT user name the ACL's %u patterns use. The password is
-# $PASSWORD if set, else the existing one is kept, else a random one is made and printed once. Copy DIR/ca.crt,
-# DIR/SITE.crt and DIR/SITE.key to the edge box (/etc/coldtrace/, see the README's "Installing for real").
+# SITE is the site id (docs/protocol.md, "Identities"), which is also the MQTT user name the ACL's %u patterns use.
+# The password is $PASSWORD if set, else the existing one is kept, else a random one is made and printed once. Copy
+# DIR/ca.crt, DIR/SITE.crt and DIR/SITE.key to the edge box (/etc/coldtrace/, see docs/operations.md).
 # Defaults: --pki /etc/coldtrace/pki, --passwd /etc/mosquitto/coldtrace.passwd (also COLDTRACE_PKI, MOSQUITTO_PASSWD).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)

@@ -10,7 +10,7 @@
 # OUTDIR/broker.crt, broker.key    the broker's certificate, with a subjectAltName for every host name and IP given
 #                                   (default: localhost and 127.0.0.1; agents connect by one of these names)
 # OUTDIR/collector.crt, .key       the collector's client certificate (CN=collector)
-# OUTDIR/<site>.crt, <site>.key    one per --site: CN=<site>, the site's MQTT user name (SPEC "Identities")
+# OUTDIR/<site>.crt, <site>.key    one per --site: CN=<site>, the site's MQTT user name (docs/protocol.md, "Identities")
 #
 # Keys are 0640 (the broker's key is group-owned by `mosquitto` when that group exists, so the broker can read it
 # after dropping privileges); certificates 0644. Existing files are kept, so the script can run again to add sites.
@@ -44,7 +44,7 @@ while [ $# -gt 0 ]; do
 done
 [ ${#hosts[@]} -gt 0 ] || hosts=(localhost 127.0.0.1)
 for name in "${sites[@]}"; do
-  # SPEC "Identities": 1-64 of [A-Za-z0-9._-], not . or ..; "collector" is the collector's own account.
+  # docs/protocol.md, "Identities": 1-64 of [A-Za-z0-9._-], not . or ..; "collector" is the collector's own account.
   if ! [[ $name =~ ^[A-Za-z0-9._-]{1,64}$ ]] || [ "$name" = . ] || [ "$name" = .. ]; then
     echo "make-certs: \"$name\" is not a valid site id (1-64 of A-Z a-z 0-9 . _ -)" >&2
     exit 2

@@ -6,7 +6,7 @@ import ColdTraceSystem
 #endif
 
 /// The agent's durable outbox: every sample is on disk before it is published, and leaves only when the collector's
-/// acknowledgement watermark covers it (a broker PUBACK is not enough: MQTT-NOTES).
+/// acknowledgement watermark covers it (a broker PUBACK is not enough: docs/mqtt-facts.md).
 ///
 /// Layout, under `<state_dir>/outbox/`: append-only segment files `seg-<n>.log` of CRC-framed records
 /// (`OutboxRecord`), and `acknowledged.state` with each sensor's watermark and the count of samples dropped for space.

@@ -9,7 +9,7 @@ import Synchronization
 #endif
 
 /// `coldtrace-agent run`: samples every sensor on schedule, numbers each sample durably, publishes it at QoS 1 on its
-/// SPEC topic, and keeps a retained `online` status (with `offline` as the MQTT will).
+/// reading topic, and keeps a retained `online` status (with `offline` as the MQTT will).
 ///
 /// Nothing is lost on the way: each sample is in the durable `Outbox` before it is published, and stays there until the
 /// collector's acknowledgement watermark covers it (`OutboxSender` re-sends what is not confirmed in time).
@@ -150,7 +150,7 @@ public final class AgentRunner {
     }
   }
 
-  /// SPEC status payload, plus the outbox's backlog and the samples it dropped for space.
+  /// The status payload (docs/protocol.md, "Status payloads"), with the outbox's backlog and the samples it dropped.
   private func statusLine(_ state: String, outbox: Outbox?) -> String {
     var line =
       "{\"state\":\(JSONText.quoted(state)),\"agent\":\(JSONText.quoted(configuration.agent)),"

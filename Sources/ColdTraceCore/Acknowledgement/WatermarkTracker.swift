@@ -1,5 +1,5 @@
 /// The collector's acknowledgement watermark for one sensor: the highest `seq` such that every number up to it is
-/// stored (or was given up by the agent, below its `floor`). SPEC `coldtrace/v1/ack/<site>/<agent>` carries it; the
+/// stored (or was given up by the agent, below its `floor`). `coldtrace/v1/ack/<site>/<agent>` carries it; the
 /// agent deletes from its outbox only what the watermark covers.
 ///
 /// Pure and small: numbers above the watermark wait in `pending` until the gap below them fills.

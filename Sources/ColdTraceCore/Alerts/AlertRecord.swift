@@ -50,7 +50,7 @@ public struct AlertRecord: Sendable, Equatable {
     self.message = message
   }
 
-  /// One JSON object on one line with the SPEC fields (`coldtrace alerts --json`); journal and alert-topic lines add
+  /// One JSON object on one line (`coldtrace alerts --json`; docs/protocol.md); journal and alert-topic lines add
   /// `event` (opened, escalated, resolved, acked), `event_id` and the event's time `at`.
   public func jsonLine(event: String? = nil, eventID: Int64? = nil, at: Timestamp? = nil) -> String {
     var bytes: [UInt8] = []

@@ -1,8 +1,10 @@
 /// The alert engine: a pure state machine from (state, sample) to (state, alert events), in event time.
 ///
-/// It knows nothing of storage, MQTT or clocks. The collector feeds it each stored sample with the product profile in
-/// force for the sensor's room, persists `sensors[key]` with the reading, and restores the engine with
-/// `init(sensors:)` after a restart; replaying the same samples always yields the same events.
+/// It knows nothing of storage, MQTT or clocks. The collector uses the static step alone: for each fresh sample it
+/// calls `process(_:key:profile:state:)` on the probe's `SensorRuleState` (loaded per probe, site and sensor id,
+/// whatever room it hangs in), with the profile of the lots in the sample's room, and saves the state in the
+/// reading's transaction. The instance, which keeps states by `SensorKey`, and `replay` serve tests and re-evaluation;
+/// replaying the same samples always yields the same events.
 public struct AlertEngine: Sendable {
   /// Per-sensor rule state, keyed by sensor.
   public private(set) var sensors: [SensorKey: SensorRuleState]

@@ -1,4 +1,4 @@
-/// What an alert is about (SPEC "Alerts"); the raw values are the contract's `kind` strings.
+/// What an alert is about; the raw values are the `kind` strings of docs/protocol.md.
 ///
 /// One alert per sensor and kind is open at a time.
 public enum AlertKind: String, Sendable, Codable, CaseIterable {

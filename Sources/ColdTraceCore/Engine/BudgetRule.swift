@@ -1,5 +1,5 @@
-/// The cumulative excursion budget of one lot for one metric (DOMAIN "How professional loggers alarm": cumulative
-/// time past the limit over a lot's life, never reset).
+/// The cumulative excursion budget of one lot for one metric, as professional loggers count it: time past the limit
+/// over a lot's life, never reset (docs/alert-rules.md, "Lots").
 ///
 /// Time counts while a reading is strictly past the lot's own warning limit on either side (the critical limit where
 /// a side has no warning limit), before any alert delay. Each reading stands for the span since the same probe's

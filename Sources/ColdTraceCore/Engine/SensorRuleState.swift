@@ -1,8 +1,9 @@
 /// Everything the alert engine remembers about one sensor between readings: the last event time it processed and,
 /// for each metric and direction, the runs in progress and the alert that is open.
 ///
-/// The collector stores it with each reading, in the same transaction, and hands it back through
-/// `AlertEngine(sensors:)` after a restart; decoding tolerates fields added by later versions being absent.
+/// The collector keeps one per probe, stores it with each reading, in the same transaction, and loads it again after a
+/// restart (`AlertEngine.process(_:key:profile:state:)`); decoding tolerates fields added by later versions being
+/// absent.
 public struct SensorRuleState: Sendable, Codable, Equatable {
   /// Event time of the newest sample processed; samples at or before it are ignored.
   public var lastTs: Timestamp?

@@ -1,5 +1,5 @@
-/// The missing-data rule: a timer, not the next reading, decides that a sensor is silent (DOMAIN "How professional
-/// loggers alarm"). The collector calls `check` with its own clock every few seconds; the next reading resolves the
+/// The missing-data rule: a timer, not the next reading, decides that a sensor is silent (docs/alert-rules.md,
+/// "Silence"). The collector calls `check` with its own clock every few seconds; the next reading resolves the
 /// alert (`resolveOnReading`, called by `AlertEngine.process`).
 public struct SilenceRule: Sendable, Equatable {
   /// How long a sensor may stay silent before `offline` opens.

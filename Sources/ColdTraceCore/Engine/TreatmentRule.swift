@@ -1,4 +1,4 @@
-/// The cold-treatment clock of one lot (DOMAIN "Export requirements"): product held at or below `maxTempC` for `days`
+/// The cold-treatment clock of one lot (docs/alert-rules.md, "Lots"): product held at or below `maxTempC` for `days`
 /// consecutive days. All in event time, over every probe in the lot's room (conservative, as USDA practice):
 /// - the clock starts at the first reading at or below the limit while no probe's newest reading is above it (probes
 ///   of the reading's room, heard from in the last 6 h);

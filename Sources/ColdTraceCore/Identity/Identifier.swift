@@ -1,4 +1,4 @@
-/// The kinds of names ColdTrace gives to things (SPEC "Identities"); used to word validation messages.
+/// The kinds of names ColdTrace gives to things (docs/protocol.md, "Identities"); used to word validation messages.
 public enum IdentifierKind: String, Sendable, CaseIterable {
   case site, room, sensor, agent, lot
 }

@@ -1,4 +1,4 @@
-/// A traceable batch of product (SPEC "Identities"), placed in rooms over time.
+/// A traceable batch of product (docs/README.md, "Glossary"), placed in rooms over time.
 public struct Lot: Sendable, Equatable {
   /// One stay of the lot in a room: from `from` until `to` (`nil` while it is still there).
   public struct Placement: Sendable, Equatable {

@@ -21,7 +21,7 @@ public struct DecodedReading: Sendable, Equatable {
 }
 
 /// Turns an MQTT reading message (topic and raw payload) into a `DecodedReading`, or a `PayloadRejection` that says
-/// exactly what is wrong (SPEC "Reading payload"). Pure: the collector's clock comes in as `now`.
+/// exactly what is wrong (docs/protocol.md, "Reading payload"). Pure: the collector's clock comes in as `now`.
 ///
 /// Any rejection refuses the whole payload, so a batch is stored entirely or quarantined entirely. Fields the decoder
 /// does not know are ignored, so newer agents can add fields; a JSON `null` counts as an absent field.

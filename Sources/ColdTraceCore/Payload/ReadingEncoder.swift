@@ -1,4 +1,4 @@
-/// Writes reading payloads (SPEC "Reading payload") as the agent publishes them, e.g.
+/// Writes reading payloads (docs/protocol.md, "Reading payload") as the agent publishes them, e.g.
 /// `{"v":1,"agent":"hx-edge-1","seq":1842,"ts":"2026-11-29T03:40:00.000Z","temp_c":3.42,"rh_pct":91.8}`.
 ///
 /// Absent fields are left out; `ts` is always RFC 3339 UTC with milliseconds. `ReadingDecoder` reads back exactly

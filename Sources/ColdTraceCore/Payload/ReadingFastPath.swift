@@ -1,6 +1,6 @@
-/// The collector's fast path for the payloads agents send: one flat object with only the fields SPEC names (`v`,
-/// `agent`, `floor`, and a sample's `seq`, `ts`, `temp_c`, `rh_pct`, `error`), or a `samples` array of such sample
-/// objects; keys in any order.
+/// The collector's fast path for the payloads agents send: one flat object with only the fields the protocol names
+/// (`v`, `agent`, `floor`, and a sample's `seq`, `ts`, `temp_c`, `rh_pct`, `error`), or a `samples` array of such
+/// sample objects; keys in any order.
 ///
 /// It reads the bytes straight into a `DecodedReading`: keys matched as bytes, numbers into `Double`s, an RFC 3339
 /// `ts` parsed in place, no `JSONValue` in between. It returns a reading only when the decoder accepts the payload,

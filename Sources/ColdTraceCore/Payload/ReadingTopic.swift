@@ -32,7 +32,7 @@ public enum ReadingTopic {
   public static func topic(for key: SensorKey) -> String { Topics.reading(key) }
 }
 
-/// Every MQTT topic and subscription filter of the SPEC ("Topics"), built in one place.
+/// Every MQTT topic and subscription filter (docs/protocol.md, "Topics"), built in one place.
 ///
 /// Builders do not validate: pass ids that already passed `Identifier.validate` (configuration loading does that).
 public enum Topics {

@@ -1,4 +1,4 @@
-/// One measurement of one probe, as carried by a reading payload (SPEC "Reading payload").
+/// One measurement of one probe, as carried by a reading payload (docs/protocol.md, "Reading payload").
 ///
 /// A sample has a temperature, a humidity, or both; or, instead of values, an `error` text reporting a sensor fault.
 public struct Sample: Hashable, Sendable, Codable {

@@ -1,5 +1,5 @@
-/// When a temperature rise is fast enough to alarm before any limit is crossed (DOMAIN "How professional loggers
-/// alarm": change over the recent readings, projected per hour). A failing compressor or a door left ajar shows as a
+/// When a temperature rise is fast enough to alarm before any limit is crossed (docs/alert-rules.md, "Trend": change
+/// over the recent readings, projected per hour). A failing compressor or a door left ajar shows as a
 /// steady climb long before the air passes the warning limit; a defrost or a door opened for a delivery climbs as fast
 /// but only for minutes, so the rise must last `sustainMinutes` before a `temp_trend` warning opens.
 ///

@@ -5,7 +5,7 @@ import GRDB
 /// - Keyed by `(source_id, ts_ms, seq)` in a `WITHOUT ROWID` table, so every time scan (status, reports, lot rules,
 ///   `coldtrace readings`) reads the table itself in time order and no separate time index is kept. A reading without
 ///   a sequence number stores `seq` = -1 (`StoredSample.noSequence`; real numbers are ≥ 0), which makes the primary
-///   key also the SPEC key of such a reading: (site, sensor, ts).
+///   key also the protocol's key of such a reading: (site, sensor, ts).
 /// - `readings_once_by_seq` keeps a (site, sensor, seq) stored once whatever its time, and finds the numbers above an
 ///   acknowledgement watermark after a restart.
 /// - Temperature and humidity are integers in the sensors' own units, milli-°C (`temp_mc`) and milli-%RH (`rh_mpct`):
@@ -23,7 +23,7 @@ enum CompactReadings {
       PRIMARY KEY (source_id, ts_ms, seq)
     ) WITHOUT ROWID
     """
-  /// SPEC: a (site, sensor, seq) is stored once. Queries using it say `seq >= 0` so SQLite can choose it.
+  /// A (site, sensor, seq) is stored once (docs/protocol.md). Queries using it say `seq >= 0` so SQLite can choose it.
   static let createSequenceIndex =
     "CREATE UNIQUE INDEX readings_once_by_seq ON readings(source_id, seq) WHERE seq >= 0"
 

@@ -25,7 +25,7 @@ enum Schema {
             error TEXT,
             received_ms INTEGER NOT NULL
           );
-          -- SPEC: a (site, sensor, seq) is stored once; without seq the key is (site, sensor, ts).
+          -- A (site, sensor, seq) is stored once; without seq the key is (site, sensor, ts) (docs/protocol.md).
           CREATE UNIQUE INDEX readings_once_by_seq ON readings(source_id, seq) WHERE seq IS NOT NULL;
           CREATE UNIQUE INDEX readings_once_by_ts ON readings(source_id, ts_ms) WHERE seq IS NULL;
           CREATE INDEX readings_by_time ON readings(source_id, ts_ms);
@@ -59,7 +59,7 @@ enum Schema {
             peak REAL,
             message TEXT NOT NULL
           );
-          -- SPEC: one alert per (site, room, sensor, kind) is open at a time.
+          -- One alert per (site, room, sensor, kind) is open at a time (docs/protocol.md).
           CREATE UNIQUE INDEX alerts_one_open ON alerts(site, room, sensor, kind) WHERE state != 'resolved';
           CREATE INDEX alerts_by_opened ON alerts(opened_ms);
 

@@ -3,8 +3,9 @@ import GRDB
 
 /// A sample as the `readings` table holds it (`CompactReadings`): the sequence number or -1, and temperature and
 /// humidity as integers in milli-°C and milli-%RH, rounded to the nearest (half away from zero, like SQLite's
-/// `round`). Every real sensor delivers milli units (DOMAIN.md), so nothing a probe measured is lost; a value with
-/// more decimals (a calibrated one) keeps three. Conversion happens here only, at the storage boundary.
+/// `round`). Every real sensor delivers milli units (docs/operations.md, "Sensor file formats"), so nothing a probe
+/// measured is lost; a value with more decimals (a calibrated one) keeps three. Conversion happens here only, at the
+/// storage boundary.
 struct StoredSample {
   /// The `seq` of a reading without a sequence number (third-party sources); real numbers are 0...2^53 − 1.
   static let noSequence: Int64 = -1

@@ -69,8 +69,8 @@ public struct WriteTransaction {
     return fresh
   }
 
-  /// Keeps a rejected payload with the reason it was rejected: whole up to the largest payload SPEC accepts, and only
-  /// its first 256 KiB beyond that (the detail says how large it was), so oversized junk cannot fill the disk.
+  /// Keeps a rejected payload with the reason it was rejected: whole up to the largest payload the decoder accepts,
+  /// and only its first 256 KiB beyond that (the detail says how large it was), so oversized junk cannot fill the disk.
   public func quarantine(topic: String, payload: UnsafeRawBufferPointer, rejection: PayloadRejection, at: Timestamp)
     throws
   {

@@ -28,7 +28,7 @@ struct AlertsCommand: ParsableCommand {
   @Option var lot: String?
   @Option(help: ArgumentHelp("warning or critical.")) var severity: String?
   @Option(help: ArgumentHelp("open, acked or resolved.")) var state: String?
-  @Flag(help: "One JSON object per line (SPEC fields).") var json = false
+  @Flag(help: "One JSON object per line (fields: docs/protocol.md).") var json = false
   @Flag(help: "Keep printing alert events as they happen (JSON lines with --json).") var follow = false
 
   func run() throws {

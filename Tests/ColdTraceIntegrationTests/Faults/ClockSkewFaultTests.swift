@@ -11,7 +11,7 @@ extension FaultSuite {
   ///
   /// Behind: its samples are real past times to the collector, stored as they are, with their (wrong) timestamps; the
   /// excursion's alert is raised as usual (durations come from the samples' own times). Ahead: every sample is more than
-  /// 5 minutes in the collector's future, so SPEC rejects it: quarantined as `future_timestamp`, counted, none stored,
+  /// 5 minutes in the collector's future, so it is refused: quarantined as `future_timestamp`, counted, none stored,
   /// no alert; the agent keeps them in its outbox, unconfirmed.
   @Suite struct ClockSkewFaultTests {
     @Test func agentClockHoursBehind() throws {
@@ -47,7 +47,7 @@ extension FaultSuite {
       var result = try run.measure(expected: FaultExpectation(alerts: [:], rejectedReason: "future_timestamp"))
       let warnings = run.facility.collectorLog.split(separator: "\n").filter { $0.contains("future_timestamp") }.count
       result.note =
-        "SPEC rejects ts > 5 min ahead: none stored, excursion unseen, no alert; \(warnings) collector warnings; "
+        "ts > 5 min ahead is refused: none stored, excursion unseen, no alert; \(warnings) collector warnings; "
         + "the agent keeps re-sending them"
       result.report()
       result.expectNothingLostOrRepeated()

@@ -71,7 +71,7 @@ struct LotShowCommand: ParsableCommand {
   }
 }
 
-/// Lots as JSON lines (SPEC `lot list --json`, `lot show --json`).
+/// Lots as JSON lines (`lot list --json`, `lot show --json`; docs/protocol.md, "JSON output of the shell").
 enum LotJSON {
   static func line(_ lot: Lot, alerts: [AlertRecord]? = nil, rules: LotRulesView? = nil) -> String {
     let rooms = lot.placements.map { placement in
