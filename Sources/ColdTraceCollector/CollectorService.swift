@@ -57,6 +57,12 @@ public final class CollectorService: Sendable {
 
   /// Writes journal lines a previous run committed but did not append, then connects and starts consuming.
   public func start() throws {
+    try start(timers: true)
+  }
+
+  /// `start()`; without `timers`, the acknowledgement loop and the silence timer do not run by themselves (tests
+  /// drive them with `acknowledgeNow` and `checkTimersNow` on a manual clock).
+  func start(timers: Bool) throws {
     try fanOut.catchUpJournal()
     let statusTopic = Topics.collectorStatus(id: settings.collectorID)
     var options = ClientOptions(clientID: "coldtrace-collector-\(settings.collectorID)", broker: settings.broker)
@@ -73,8 +79,10 @@ public final class CollectorService: Sendable {
     connection.set(transport)
     committer.start()
     transport.start()
-    acknowledgements.start()
-    silence.start()
+    if timers {
+      acknowledgements.start()
+      silence.start()
+    }
     hook?.start()
     logger.info(
       "collector started",
@@ -106,6 +114,12 @@ public final class CollectorService: Sendable {
         "batches": "\(totals.batches)",
       ])
   }
+
+  /// One round of the acknowledgement loop, now.
+  func acknowledgeNow() { acknowledgements.flush() }
+
+  /// One round of the timer rules (offline, agent_offline, renotify), now.
+  func checkTimersNow() { silence.check() }
 
   /// Logs a connection event; on connect, publishes the retained `online` status.
   private func log(_ event: ConnectionEvent) {

@@ -38,7 +38,8 @@ final class GroupCommitter: Sendable {
   let logger: Logger
   let clock: any ServiceClock
   private let queue = IngestQueue(batchLimit: GroupCommitter.batchLimit)
-  private let writerDone = Atomic<Bool>(false)
+  /// Signalled once by the writer thread when it has committed everything and ended.
+  private let writerDone = DispatchSemaphore(value: 0)
   private let stopping = Atomic<Bool>(false)
   private let quarantineLog = Mutex(QuarantineLogLimiter())
 
@@ -81,7 +82,7 @@ final class GroupCommitter: Sendable {
         guard !items.isEmpty else { break }
         commit(items, byWriter: true)
       }
-      writerDone.store(true, ordering: .sequentiallyConsistent)
+      writerDone.signal()
     }
     thread.name = "coldtrace-writer"
     thread.start()
@@ -90,12 +91,11 @@ final class GroupCommitter: Sendable {
   /// From now on a commit that cannot be made exits instead of waiting (see the type's doc).
   func beginStopping() { stopping.store(true, ordering: .sequentiallyConsistent) }
 
-  /// Closes the queue and waits (up to 30 s) for the writer to commit what it accepted.
+  /// Closes the queue and waits (up to 30 s) for the writer to commit what it accepted. Call once, after `start`.
   func finish() {
     queue.close()
-    let deadline = clock.monotonicSeconds() + 30
-    while !writerDone.load(ordering: .sequentiallyConsistent) && clock.monotonicSeconds() < deadline {
-      clock.sleep(seconds: 0.05)
+    if writerDone.wait(timeout: .now() + 30) == .timedOut {
+      logger.error("the writer did not finish committing within 30 s; stopping without it")
     }
   }
 
