@@ -72,9 +72,10 @@ struct LoadCommand: ParsableCommand {
     if announceOutbox {
       for agent in Set(plan.sensors.map(\.agent)).sorted() {
         let site = plan.sensors.first { $0.agent == agent }!.key.site
-        let status =
-          "{\"state\":\"online\",\"agent\":\(JSONText.quoted(agent)),\"version\":\"sim\","
-          + "\"ts\":\(JSONText.quoted(WallClock.now().rfc3339)),\"outbox\":{\"pending\":0,\"dropped\":0}}"
+        let status = StatusMessage(
+          state: StatusMessage.online, sender: .agent(agent), version: "sim", ts: WallClock.now(),
+          outbox: .init(pending: 0, dropped: 0)
+        ).encode()
         try client.publish(topic: Topics.status(site: site, agent: agent), payload: Array(status.utf8), retain: true)
       }
     }

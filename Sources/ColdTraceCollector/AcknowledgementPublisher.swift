@@ -35,8 +35,7 @@ final class AcknowledgementPublisher: Sendable {
       throw error
     }
     for (key, sensors) in batch {
-      let fields = sensors.sorted { $0.key < $1.key }.map { "\(JSONText.quoted($0.key)):\($0.value)" }
-      let payload = "{\"sensors\":{" + fields.joined(separator: ",") + "}}"
+      let payload = AcknowledgementMessage(watermarks: sensors).encode()
       send(Topics.ack(site: key.site, agent: key.agent), Array(payload.utf8))
     }
   }

@@ -41,13 +41,12 @@ final class AgentPresenceTracker: Sendable {
     guard levels.count == 5, levels[0] == "coldtrace", levels[1] == "v1", levels[2] == "status" else { return false }
     let site = String(levels[3])
     guard site != Identifier.reservedSiteID else { return true }  // collectors' own status
-    guard case .object(let object)? = try? JSONParser.parse(payload), case .string(let state)? = object["state"],
-      case .string(let agent)? = object["agent"], Identifier.isValid(agent, as: .agent),
-      Identifier.isValid(site, as: .site)
+    guard let message = StatusMessage.decode(payload), case .agent(let agent) = message.sender,
+      Identifier.isValid(agent, as: .agent), Identifier.isValid(site, as: .site)
     else { return false }
     let id = AgentKey(site: site, agent: agent)
-    let online = state == "online"
-    if case .object? = object["outbox"], !keepsOutbox(id) {
+    let online = message.isOnline
+    if message.outbox != nil, !keepsOutbox(id) {
       // Remembered before its readings are batched; if it cannot be stored, they are simply committed one by one.
       if (try? store.write({ try $0.rememberOutbox(of: id) })) != nil {
         withOutbox.withLock { _ = $0.insert(id) }

@@ -139,7 +139,7 @@ public final class CollectorService: Sendable {
   }
 
   private func statusLine(_ state: String) -> String {
-    "{\"state\":\(JSONText.quoted(state)),\"collector\":\(JSONText.quoted(settings.collectorID)),"
-      + "\"version\":\"\(Self.version)\",\"ts\":\(JSONText.quoted(clock.now().rfc3339))}"
+    StatusMessage(state: state, sender: .collector(settings.collectorID), version: Self.version, ts: clock.now())
+      .encode()
   }
 }

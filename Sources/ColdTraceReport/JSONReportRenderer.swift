@@ -3,125 +3,121 @@ import ColdTraceCore
 /// The report for scripts: one JSON object (times RFC 3339 UTC, numbers in JSON notation) with the fields listed in
 /// docs/protocol.md, "JSON output of the shell": limits, statistics, excursions, verdict, treatment, integrity.
 enum JSONReportRenderer {
+  /// Numbers are rounded to 4 decimals (enough for °C, % and minutes).
+  private static let decimals = 4
+
   static func render(_ report: LotReport) -> String {
-    var fields: [(String, String)] = [
-      ("lot", q(report.lot)),
-      ("product", q(report.profile.id)),
-      ("product_name", q(report.profile.name)),
-      ("market", report.market.map(q) ?? "null"),
-      ("from", q(report.from.rfc3339)),
-      ("to", q(report.to.rfc3339)),
-      ("open", report.isOpen ? "true" : "false"),
-      (
-        "rooms",
-        array(report.rooms) {
-          object([
-            ("site", q($0.site)), ("room", q($0.room)), ("from", q($0.from.rfc3339)), ("to", q($0.to.rfc3339)),
-            ("minutes", n($0.minutes)),
-          ])
+    JSONObjectWriter.object(capacity: 4096) { json in
+      json.string("lot", report.lot)
+      json.string("product", report.profile.id)
+      json.string("product_name", report.profile.name)
+      json.string("market", report.market)
+      json.string("from", report.from.rfc3339)
+      json.string("to", report.to.rfc3339)
+      json.bool("open", report.isOpen)
+      json.objects("rooms", report.rooms) { json, room in
+        json.string("site", room.site)
+        json.string("room", room.room)
+        json.string("from", room.from.rfc3339)
+        json.string("to", room.to.rfc3339)
+        json.number("minutes", room.minutes, decimals: decimals)
+      }
+      json.integer("readings", report.readings)
+      json.strings("probes", report.probes)
+      json.object("limits") { json in
+        for metric in Metric.allCases {
+          json.object(metric.rawValue) { limits(&$0, report.profile.bands(for: metric)) }
         }
-      ),
-      ("readings", String(report.readings)),
-      ("probes", array(report.probes) { q($0) }),
-      ("limits", object(Metric.allCases.map { ($0.rawValue, limits(report.profile.bands(for: $0))) })),
-    ]
-    let temperature = report.temperature
-    let humidity = report.humidity
-    fields += [
-      (
-        "temp_c",
-        object([
-          ("min", n(temperature.min)), ("max", n(temperature.max)), ("mean", n(temperature.mean)),
-          ("mkt", n(temperature.meanKinetic)),
-        ])
-      ),
-      ("rh_pct", object([("min", n(humidity.min)), ("max", n(humidity.max)), ("mean", n(humidity.mean))])),
-      ("in_range_pct", object([("temp_c", n(temperature.inRangePercent)), ("rh_pct", n(humidity.inRangePercent))])),
-      (
-        "minutes_out_of_range",
-        object([("temp_c", n(temperature.minutesOutOfRange)), ("rh_pct", n(humidity.minutesOutOfRange))])
-      ),
-      (
-        "budget_minutes",
-        object([("temp_c", n(temperature.budgetMinutes)), ("rh_pct", n(humidity.budgetMinutes))])
-      ),
-      (
-        "excursions",
-        array(report.excursions) {
-          object([
-            ("metric", q($0.metric.rawValue)), ("direction", q($0.direction.rawValue)),
-            ("start", q($0.start.rfc3339)), ("end", q($0.end.rfc3339)), ("minutes", n($0.minutes)),
-            ("peak", n($0.peak)), ("past_critical", $0.pastCritical ? "true" : "false"),
-          ])
-        }
-      ),
-      (
-        "gaps",
-        array(report.gaps) {
-          object([
-            ("site", q($0.site)), ("sensor", q($0.sensor)), ("from", q($0.from.rfc3339)), ("to", q($0.to.rfc3339)),
-            ("minutes", n($0.minutes)),
-          ])
-        }
-      ),
-      ("cold_treatment", report.treatment.map(treatment) ?? "null"),
-      ("alerts", "[" + report.alerts.map { $0.jsonLine() }.joined(separator: ",") + "]"),
-      (
-        "verdict",
-        object([
-          ("outcome", q(report.verdict.outcome.rawValue)), ("rule", q(report.verdict.rule.code)),
-          ("explanation", q(ReportStrings(language: .en).rule(report.verdict.rule, format: englishFormat))),
-        ])
-      ),
-      ("integrity", integrity(report.seal)),
-    ]
-    return object(fields) + "\n"
+      }
+      writeStatistics(of: report, to: &json)
+      json.objects("excursions", report.excursions) { json, excursion in
+        json.string("metric", excursion.metric.rawValue)
+        json.string("direction", excursion.direction.rawValue)
+        json.string("start", excursion.start.rfc3339)
+        json.string("end", excursion.end.rfc3339)
+        json.number("minutes", excursion.minutes, decimals: decimals)
+        json.number("peak", excursion.peak, decimals: decimals)
+        json.bool("past_critical", excursion.pastCritical)
+      }
+      json.objects("gaps", report.gaps) { json, gap in
+        json.string("site", gap.site)
+        json.string("sensor", gap.sensor)
+        json.string("from", gap.from.rfc3339)
+        json.string("to", gap.to.rfc3339)
+        json.number("minutes", gap.minutes, decimals: decimals)
+      }
+      json.object("cold_treatment", report.treatment, treatment)
+      json.objects("alerts", report.alerts) { AlertMessage(alert: $1).write(to: &$0) }
+      json.object("verdict") { json in
+        json.string("outcome", report.verdict.outcome.rawValue)
+        json.string("rule", report.verdict.rule.code)
+        json.string("explanation", ReportStrings(language: .en).rule(report.verdict.rule, format: englishFormat))
+      }
+      json.object("integrity") { integrity(&$0, report.seal) }
+    } + "\n"
   }
 
   private static let englishFormat = ReportFormatter(language: .en, utcOffsetMinutes: 0)
 
-  private static func limits(_ bands: MetricBands) -> String {
-    func limit(_ severity: Severity, _ direction: BandDirection) -> String {
-      guard let limit = bands.limit(severity, direction) else { return "null" }
-      return object([("threshold", n(limit.threshold)), ("delay_minutes", n(Double(limit.delaySeconds) / 60))])
+  /// `temp_c`, `rh_pct`, `in_range_pct`, `minutes_out_of_range` and `budget_minutes`.
+  private static func writeStatistics(of report: LotReport, to json: inout JSONObjectWriter) {
+    let temperature = report.temperature
+    let humidity = report.humidity
+    json.object("temp_c") { json in
+      json.number("min", temperature.min, decimals: decimals)
+      json.number("max", temperature.max, decimals: decimals)
+      json.number("mean", temperature.mean, decimals: decimals)
+      json.number("mkt", temperature.meanKinetic, decimals: decimals)
     }
-    return object([
-      ("warning_low", limit(.warning, .low)), ("warning_high", limit(.warning, .high)),
-      ("critical_low", limit(.critical, .low)), ("critical_high", limit(.critical, .high)),
-    ])
+    json.object("rh_pct") { json in
+      json.number("min", humidity.min, decimals: decimals)
+      json.number("max", humidity.max, decimals: decimals)
+      json.number("mean", humidity.mean, decimals: decimals)
+    }
+    json.object("in_range_pct") { json in
+      json.number("temp_c", temperature.inRangePercent, decimals: decimals)
+      json.number("rh_pct", humidity.inRangePercent, decimals: decimals)
+    }
+    json.object("minutes_out_of_range") { json in
+      json.number("temp_c", temperature.minutesOutOfRange, decimals: decimals)
+      json.number("rh_pct", humidity.minutesOutOfRange, decimals: decimals)
+    }
+    json.object("budget_minutes") { json in
+      json.number("temp_c", temperature.budgetMinutes, decimals: decimals)
+      json.number("rh_pct", humidity.budgetMinutes, decimals: decimals)
+    }
   }
 
-  private static func treatment(_ status: TreatmentStatus) -> String {
-    object([
-      ("max_temp_c", n(status.requirement.maxTempC)), ("days", n(status.requirement.days)),
-      ("state", q(status.state.rawValue)), ("clock_start", status.clockStart.map { q($0.rfc3339) } ?? "null"),
-      ("completed_at", status.completedAt.map { q($0.rfc3339) } ?? "null"),
-      ("elapsed_days", n(status.elapsedDays)), ("restarts", String(status.restarts)),
-    ])
+  private static func limits(_ json: inout JSONObjectWriter, _ bands: MetricBands) {
+    let limits: [(String, Severity, BandDirection)] = [
+      ("warning_low", .warning, .low), ("warning_high", .warning, .high), ("critical_low", .critical, .low),
+      ("critical_high", .critical, .high),
+    ]
+    for (key, severity, direction) in limits {
+      json.object(key, bands.limit(severity, direction)) { json, limit in
+        json.number("threshold", limit.threshold, decimals: decimals)
+        json.number("delay_minutes", Double(limit.delaySeconds) / 60, decimals: decimals)
+      }
+    }
   }
 
-  private static func integrity(_ seal: ReportSeal) -> String {
-    object([
-      ("sha256", q(seal.sha256)), ("placements_sha256", q(seal.placementsSHA256)),
-      ("readings_sha256", q(seal.readingsSHA256)), ("readings", String(seal.readings)),
-      ("journal_event_id", seal.journalEventID.map { String($0) } ?? "null"),
-      ("journal_sha256", seal.journalSHA256.map(q) ?? "null"), ("seal", q(seal.token)),
-    ])
+  private static func treatment(_ json: inout JSONObjectWriter, _ status: TreatmentStatus) {
+    json.number("max_temp_c", status.requirement.maxTempC, decimals: decimals)
+    json.number("days", status.requirement.days, decimals: decimals)
+    json.string("state", status.state.rawValue)
+    json.string("clock_start", status.clockStart?.rfc3339)
+    json.string("completed_at", status.completedAt?.rfc3339)
+    json.number("elapsed_days", status.elapsedDays, decimals: decimals)
+    json.integer("restarts", status.restarts)
   }
 
-  private static func q(_ text: String) -> String { JSONText.quoted(text) }
-
-  /// A number rounded to 4 decimals (enough for °C, % and minutes), or `null`.
-  private static func n(_ value: Double?) -> String {
-    guard let value, value.isFinite else { return "null" }
-    return JSONText.number((value * 10_000).rounded() / 10_000)
-  }
-
-  private static func object(_ fields: [(String, String)]) -> String {
-    "{" + fields.map { "\(q($0.0)):\($0.1)" }.joined(separator: ",") + "}"
-  }
-
-  private static func array<T>(_ items: [T], _ render: (T) -> String) -> String {
-    "[" + items.map(render).joined(separator: ",") + "]"
+  private static func integrity(_ json: inout JSONObjectWriter, _ seal: ReportSeal) {
+    json.string("sha256", seal.sha256)
+    json.string("placements_sha256", seal.placementsSHA256)
+    json.string("readings_sha256", seal.readingsSHA256)
+    json.integer("readings", seal.readings)
+    json.integer("journal_event_id", seal.journalEventID)
+    json.string("journal_sha256", seal.journalSHA256)
+    json.string("seal", seal.token)
   }
 }

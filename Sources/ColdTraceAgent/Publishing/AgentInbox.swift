@@ -13,15 +13,12 @@ final class AgentInbox: Sendable {
 
   func noteConnected() { content.withLock { $0.connections += 1 } }
 
-  /// Parses an ack payload (`{"sensors":{"<sensor>":<seq>}}`) and keeps the highest watermark per sensor.
+  /// Reads an ack payload (`AcknowledgementMessage`) and keeps the highest watermark per sensor.
   func receiveAcknowledgement(_ payload: UnsafeRawBufferPointer) -> Bool {
-    guard case .object(let document)? = try? JSONParser.parse(payload),
-      case .object(let sensors)? = document["sensors"]
-    else { return false }
+    guard let message = AcknowledgementMessage.decode(payload) else { return false }
     content.withLock { content in
-      for member in sensors.members {
-        guard case .number(let value) = member.value, value >= 0, value < 9e15 else { continue }
-        content.watermarks[member.key] = max(content.watermarks[member.key] ?? 0, Int64(value))
+      for (sensor, watermark) in message.watermarks {
+        content.watermarks[sensor] = max(content.watermarks[sensor] ?? 0, watermark)
       }
     }
     return true

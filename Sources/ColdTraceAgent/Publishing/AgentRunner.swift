@@ -152,11 +152,10 @@ public final class AgentRunner {
 
   /// The status payload (docs/protocol.md, "Status payloads"), with the outbox's backlog and the samples it dropped.
   private func statusLine(_ state: String, outbox: Outbox?) -> String {
-    var line =
-      "{\"state\":\(JSONText.quoted(state)),\"agent\":\(JSONText.quoted(configuration.agent)),"
-      + "\"version\":\"\(Self.version)\",\"ts\":\(JSONText.quoted(clock().rfc3339))"
-    if let outbox { line += ",\"outbox\":{\"pending\":\(outbox.pendingCount),\"dropped\":\(outbox.dropped)}" }
-    return line + "}"
+    StatusMessage(
+      state: state, sender: .agent(configuration.agent), version: Self.version, ts: clock(),
+      outbox: outbox.map { StatusMessage.Outbox(pending: $0.pendingCount, dropped: $0.dropped) }
+    ).encode()
   }
 
   public static let version = "0.1.0"

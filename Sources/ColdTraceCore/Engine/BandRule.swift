@@ -19,7 +19,7 @@ struct BandRule {
     _ value: Double, at ts: Timestamp, state: inout BandState, key: SensorKey, productID: String
   ) -> AlertEvent? {
     updateRuns(value, at: ts, state: &state)
-    let context = AlertMessage(metric: metric, direction: direction, productID: productID)
+    let context = BandAlertText(metric: metric, direction: direction, productID: productID)
     guard var open = state.open else {
       for severity in [Severity.critical, .warning] {
         guard let (limit, runStart) = holding(severity, at: ts, in: state) else { continue }

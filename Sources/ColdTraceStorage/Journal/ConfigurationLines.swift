@@ -17,8 +17,9 @@ extension WriteTransaction {
     guard earlier != snapshot else { return nil }
     let changes = snapshot.changes(from: earlier)
     return try appendJournalLine(event: "config_changed", alertID: nil, lotID: nil, at: at) { id in
-      "{\"event\":\"config_changed\",\"event_id\":\(id),\"at\":\(JSONText.quoted(at.rfc3339)),"
-        + snapshot.jsonFields(changes: changes) + "}"
+      JournalFields.line(event: "config_changed", eventID: id, at: at) {
+        snapshot.writeJSONFields(changes: changes, to: &$0)
+      }
     }.line
   }
 }

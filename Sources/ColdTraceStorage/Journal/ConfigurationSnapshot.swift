@@ -43,10 +43,12 @@ public struct ConfigurationSnapshot: Sendable, Equatable {
   }
 
   /// The journal fields after `event_id` and `at`: `"settings":{…},"profiles_sha256":"…","changes":[…]`.
-  func jsonFields(changes: [String]) -> String {
-    let pairs = settings.keys.sorted().map { "\(JSONText.quoted($0)):\(JSONText.quoted(settings[$0] ?? ""))" }
-    return "\"settings\":{\(pairs.joined(separator: ","))},\"profiles_sha256\":\(JSONText.quoted(profilesSHA256)),"
-      + "\"changes\":[\(changes.map(JSONText.quoted).joined(separator: ","))]"
+  func writeJSONFields(changes: [String], to json: inout JSONObjectWriter) {
+    json.object("settings") { json in
+      for name in settings.keys.sorted() { json.string(name, settings[name] ?? "") }
+    }
+    json.string("profiles_sha256", profilesSHA256)
+    json.strings("changes", changes)
   }
 
   /// The snapshot a `config_changed` journal line records, or `nil` if the line is not one.

@@ -13,7 +13,11 @@ extension WriteTransaction {
       db.cachedStatement(sql: "SELECT id, line FROM alert_events ORDER BY id DESC LIMIT 1"))
     let nextID = (previous?["id"] as Int64? ?? 0) + 1
     let chained = previous.map { JournalChain.hash($0["line"]) } ?? JournalChain.genesis
-    let line = "{\"prev\":\"\(chained)\"," + render(nextID).dropFirst()
+    let rendered = render(nextID)
+    let line = JSONObjectWriter.object(capacity: rendered.utf8.count + 80) { json in
+      json.string("prev", chained)
+      json.members(of: rendered)
+    }
     try db.cachedStatement(
       sql: "INSERT INTO alert_events (id, alert_id, lot_id, event, at_ms, line) VALUES (?, ?, ?, ?, ?, ?)"
     ).execute(arguments: [nextID, alertID, lotID, event, at.milliseconds, line])

@@ -88,24 +88,27 @@ extension WriteTransaction {
 
   /// Journals a lot change: `{"prev":…,"event":"lot_added","event_id":…,"at":…,"lot":…,"product":…,"market":…,…}`.
   private func recordLotLine(_ event: String, lot: Lot, at: Timestamp, extra: [(String, String)]) throws {
-    let fields: [(String, String)] =
-      [
-        ("lot", JSONText.quoted(lot.id)), ("product", JSONText.quoted(lot.product)),
-        ("market", lot.market.map(JSONText.quoted) ?? "null"),
-      ] + extra.map { ($0.0, JSONText.quoted($0.1)) }
     _ = try appendJournalLine(event: event, alertID: nil, lotID: lot.id, at: at) { eventID in
-      JournalFields.line(event: event, eventID: eventID, at: at, fields)
+      JournalFields.line(event: event, eventID: eventID, at: at) { json in
+        json.string("lot", lot.id)
+        json.string("product", lot.product)
+        json.string("market", lot.market)
+        for (key, value) in extra { json.string(key, value) }
+      }
     }
   }
 }
 
 /// JSON lines of the journal that are no alert event, with the same leading fields as alert lines.
 enum JournalFields {
-  static func line(event: String, eventID: Int64, at: Timestamp, _ fields: [(String, String)]) -> String {
-    let all =
-      [
-        ("event", JSONText.quoted(event)), ("event_id", String(eventID)), ("at", JSONText.quoted(at.rfc3339)),
-      ] + fields
-    return "{" + all.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
+  static func line(
+    event: String, eventID: Int64, at: Timestamp, _ fields: (inout JSONObjectWriter) -> Void
+  ) -> String {
+    JSONObjectWriter.object { json in
+      json.string("event", event)
+      json.integer("event_id", eventID)
+      json.string("at", at.rfc3339)
+      fields(&json)
+    }
   }
 }

@@ -28,17 +28,19 @@ extension WriteTransaction {
   /// "product":…,"site":…,"room":…,"clock_started_at":…,"max_temp_c":…,"days":…,"restarts":…}`.
   public func recordTreatmentCompletion(_ completion: TreatmentCompletion, site: String, room: String) throws -> String
   {
-    let fields: [(String, String)] = [
-      ("lot", JSONText.quoted(completion.lot)), ("product", JSONText.quoted(completion.productID)),
-      ("site", JSONText.quoted(site)), ("room", JSONText.quoted(room)),
-      ("clock_started_at", JSONText.quoted(completion.clockStart.rfc3339)),
-      ("max_temp_c", JSONText.number(completion.treatment.maxTempC)),
-      ("days", JSONText.number(completion.treatment.days)), ("restarts", String(completion.restarts)),
-    ]
-    return try appendJournalLine(
+    try appendJournalLine(
       event: "treatment_completed", alertID: nil, lotID: completion.lot, at: completion.completedAt
     ) { eventID in
-      JournalFields.line(event: "treatment_completed", eventID: eventID, at: completion.completedAt, fields)
+      JournalFields.line(event: "treatment_completed", eventID: eventID, at: completion.completedAt) { json in
+        json.string("lot", completion.lot)
+        json.string("product", completion.productID)
+        json.string("site", site)
+        json.string("room", room)
+        json.string("clock_started_at", completion.clockStart.rfc3339)
+        json.number("max_temp_c", completion.treatment.maxTempC)
+        json.number("days", completion.treatment.days)
+        json.integer("restarts", completion.restarts)
+      }
     }.line
   }
 

@@ -53,37 +53,41 @@ struct ProductsCommand: ParsableCommand {
   }
 
   static func json(_ profile: ProductProfile) -> String {
-    func limit(_ limit: BandLimit?) -> String {
-      limit.map { "{\"value\":\(JSONText.number($0.threshold)),\"delay_s\":\($0.delaySeconds)}" }
-        ?? "null"
+    func bands(_ json: inout JSONObjectWriter, _ bands: MetricBands) {
+      let limits = [
+        ("critical_low", bands.criticalLow), ("warning_low", bands.warningLow), ("warning_high", bands.warningHigh),
+        ("critical_high", bands.criticalHigh),
+      ]
+      for (key, limit) in limits {
+        json.object(key, limit) { json, limit in
+          json.number("value", limit.threshold)
+          json.integer("delay_s", limit.delaySeconds)
+        }
+      }
+      json.number("hysteresis", bands.hysteresis)
     }
-    func bands(_ bands: MetricBands) -> String {
-      "{\"critical_low\":\(limit(bands.criticalLow)),\"warning_low\":\(limit(bands.warningLow)),"
-        + "\"warning_high\":\(limit(bands.warningHigh)),\"critical_high\":\(limit(bands.criticalHigh)),"
-        + "\"hysteresis\":\(JSONText.number(bands.hysteresis))}"
+    return JSONObjectWriter.object { json in
+      json.string("id", profile.id)
+      json.string("name", profile.name)
+      json.string("market", profile.market)
+      json.object("temp_c") { bands(&$0, profile.temperature) }
+      json.object("rh_pct") { bands(&$0, profile.humidity) }
+      json.object("budget", profile.budget) { json, budget in
+        json.number("temp_c_minutes", budget.temperatureMinutes)
+        json.number("rh_pct_minutes", budget.humidityMinutes)
+      }
+      json.object("cold_treatment", profile.coldTreatment) { json, treatment in
+        json.number("max_temp_c", treatment.maxTempC)
+        json.number("days", treatment.days)
+      }
+      json.object("temp_trend", profile.trend) { json, trend in
+        json.number("rise_c_per_h", trend.riseCPerHour)
+        json.number("clear_c_per_h", trend.clearCPerHour)
+        json.number("window_min", trend.windowMinutes)
+        json.number("sustain_min", trend.sustainMinutes)
+      }
+      json.strings("sources", profile.sources)
+      json.strings("notes", profile.notes)
     }
-    func budget(_ budget: ExcursionBudget?) -> String {
-      guard let budget else { return "null" }
-      let minutes = { (value: Double?) in value.map(JSONText.number) ?? "null" }
-      return "{\"temp_c_minutes\":\(minutes(budget.temperatureMinutes)),"
-        + "\"rh_pct_minutes\":\(minutes(budget.humidityMinutes))}"
-    }
-    func treatment(_ treatment: ColdTreatment?) -> String {
-      treatment.map { "{\"max_temp_c\":\(JSONText.number($0.maxTempC)),\"days\":\(JSONText.number($0.days))}" }
-        ?? "null"
-    }
-    func trend(_ trend: TrendSettings?) -> String {
-      trend.map {
-        "{\"rise_c_per_h\":\(JSONText.number($0.riseCPerHour)),\"clear_c_per_h\":\(JSONText.number($0.clearCPerHour)),"
-          + "\"window_min\":\(JSONText.number($0.windowMinutes)),\"sustain_min\":\(JSONText.number($0.sustainMinutes))}"
-      } ?? "null"
-    }
-    return "{\"id\":\(JSONText.quoted(profile.id)),\"name\":\(JSONText.quoted(profile.name)),"
-      + "\"market\":\(profile.market.map(JSONText.quoted) ?? "null"),"
-      + "\"temp_c\":\(bands(profile.temperature)),\"rh_pct\":\(bands(profile.humidity)),"
-      + "\"budget\":\(budget(profile.budget)),\"cold_treatment\":\(treatment(profile.coldTreatment)),"
-      + "\"temp_trend\":\(trend(profile.trend)),"
-      + "\"sources\":[\(profile.sources.map(JSONText.quoted).joined(separator: ","))],"
-      + "\"notes\":[\(profile.notes.map(JSONText.quoted).joined(separator: ","))]}"
   }
 }

@@ -36,18 +36,17 @@ struct ReadingsCommand: ParsableCommand {
 
   static func json(_ reading: StoredReading) -> String {
     let sample = reading.sample
-    let fields: [(String, String)] =
-      [
-        ("site", JSONText.quoted(reading.key.site)),
-        ("room", JSONText.quoted(reading.key.room)),
-        ("sensor", JSONText.quoted(reading.key.sensor)),
-        ("agent", reading.agent.map(JSONText.quoted) ?? "null"),
-        ("seq", sample.seq.map { String($0) } ?? "null"),
-        ("ts", JSONText.quoted(sample.ts.rfc3339)),
-        ("temp_c", sample.tempC.map(JSONText.number) ?? "null"),
-        ("rh_pct", sample.rhPct.map(JSONText.number) ?? "null"),
-      ] + (sample.error.map { [("error", JSONText.quoted($0))] } ?? [])
-    return "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
+    return JSONObjectWriter.object { json in
+      json.string("site", reading.key.site)
+      json.string("room", reading.key.room)
+      json.string("sensor", reading.key.sensor)
+      json.string("agent", reading.agent)
+      json.integer("seq", sample.seq)
+      json.string("ts", sample.ts.rfc3339)
+      json.number("temp_c", sample.tempC)
+      json.number("rh_pct", sample.rhPct)
+      if let error = sample.error { json.string("error", error) }
+    }
   }
 
   static func csv(_ reading: StoredReading) -> String {

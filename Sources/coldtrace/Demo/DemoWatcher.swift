@@ -43,15 +43,12 @@ final class DemoWatcher: Sendable {
   private static func show(_ message: ReceivedMessage) {
     let bytes = Array(message.payload)
     if message.topic.hasPrefix(Topics.root + "/alert/") {
-      guard let line = try? JSONParser.parse(bytes), case .object(let fields) = line else { return }
-      func text(_ key: String) -> String {
-        if case .string(let value)? = fields[key] { return value }
-        return "?"
-      }
-      let at = text("at")
+      // The collector publishes whole alert lines; anything else on the topic is not shown.
+      guard let event = AlertMessage.decode(String(decoding: bytes, as: UTF8.self)) else { return }
+      let alert = event.alert
       say(
-        "  \(clock(at))  ALERT \(text("event").uppercased()) #\(idText(fields))  [\(text("severity"))] "
-          + "\(text("kind")) \(text("sensor")): \(text("message"))")
+        "  \(clock(event.at?.rfc3339 ?? "?"))  ALERT \((event.event ?? "?").uppercased()) #\(alert.id)  "
+          + "[\(alert.severity.rawValue)] \(alert.kind.rawValue) \(alert.sensor): \(alert.message)")
       return
     }
     guard
@@ -69,11 +66,6 @@ final class DemoWatcher: Sendable {
   private static func clock(_ rfc3339: String) -> String {
     guard let t = rfc3339.firstIndex(of: "T") else { return rfc3339 }
     return String(rfc3339[rfc3339.index(after: t)...].prefix(5))
-  }
-
-  private static func idText(_ fields: JSONObject) -> String {
-    if case .number(let id)? = fields["id"] { return String(Int(id)) }
-    return "?"
   }
 }
 

@@ -89,27 +89,26 @@ extension StatusBoard.Row {
   /// The probe as one JSON object: machine fields only, never translated.
   func json() -> String {
     let latest = status.latest
-    let lotObjects = lots.map { lot in
-      "{\"lot\":\(JSONText.quoted(lot.lot)),\"product\":\(JSONText.quoted(lot.product)),"
-        + "\"market\":\(lot.market.map(JSONText.quoted) ?? "null")}"
+    return JSONObjectWriter.object { json in
+      json.string("site", status.key.site)
+      json.string("room", status.key.room)
+      json.string("sensor", status.key.sensor)
+      json.string("agent", status.agent)
+      json.string("ts", latest?.ts.rfc3339)
+      json.number("age_s", ageSeconds, decimals: 0)
+      json.bool("stale", stale)
+      json.number("temp_c", latest?.tempC)
+      json.number("rh_pct", latest?.rhPct)
+      json.string("error", latest?.error)
+      json.number("trend_c_per_h", trend?.degreesPerHour, decimals: 2)
+      json.integer("readings_24h", status.readingsLastDay)
+      json.objects("lots", lots) { json, lot in
+        json.string("lot", lot.lot)
+        json.string("product", lot.product)
+        json.string("market", lot.market)
+      }
+      json.objects("open_alerts", status.openAlerts) { AlertMessage(alert: $1).write(to: &$0) }
+      json.objects("room_lot_alerts", lotAlerts) { AlertMessage(alert: $1).write(to: &$0) }
     }
-    let fields: [(String, String)] = [
-      ("site", JSONText.quoted(status.key.site)),
-      ("room", JSONText.quoted(status.key.room)),
-      ("sensor", JSONText.quoted(status.key.sensor)),
-      ("agent", status.agent.map(JSONText.quoted) ?? "null"),
-      ("ts", latest.map { JSONText.quoted($0.ts.rfc3339) } ?? "null"),
-      ("age_s", ageSeconds.map { JSONText.number($0.rounded()) } ?? "null"),
-      ("stale", stale ? "true" : "false"),
-      ("temp_c", latest?.tempC.map(JSONText.number) ?? "null"),
-      ("rh_pct", latest?.rhPct.map(JSONText.number) ?? "null"),
-      ("error", latest?.error.map(JSONText.quoted) ?? "null"),
-      ("trend_c_per_h", trend.map { JSONText.number(($0.degreesPerHour * 100).rounded() / 100) } ?? "null"),
-      ("readings_24h", String(status.readingsLastDay)),
-      ("lots", "[" + lotObjects.joined(separator: ",") + "]"),
-      ("open_alerts", "[" + status.openAlerts.map { $0.jsonLine() }.joined(separator: ",") + "]"),
-      ("room_lot_alerts", "[" + lotAlerts.map { $0.jsonLine() }.joined(separator: ",") + "]"),
-    ]
-    return "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
   }
 }

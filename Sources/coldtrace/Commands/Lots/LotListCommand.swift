@@ -74,22 +74,21 @@ struct LotShowCommand: ParsableCommand {
 /// Lots as JSON lines (`lot list --json`, `lot show --json`; docs/protocol.md, "JSON output of the shell").
 enum LotJSON {
   static func line(_ lot: Lot, alerts: [AlertRecord]? = nil, rules: LotRulesView? = nil) -> String {
-    let rooms = lot.placements.map { placement in
-      "{\"site\":\(JSONText.quoted(placement.site)),\"room\":\(JSONText.quoted(placement.room)),"
-        + "\"from\":\(JSONText.quoted(placement.from.rfc3339)),"
-        + "\"to\":\(placement.to.map { JSONText.quoted($0.rfc3339) } ?? "null")}"
+    JSONObjectWriter.object { json in
+      json.string("lot", lot.id)
+      json.string("product", lot.product)
+      json.string("market", lot.market)
+      json.string("state", lot.isClosed ? "closed" : "open")
+      json.string("from", lot.createdAt.rfc3339)
+      json.string("to", lot.closedAt?.rfc3339)
+      json.objects("rooms", lot.placements) { json, placement in
+        json.string("site", placement.site)
+        json.string("room", placement.room)
+        json.string("from", placement.from.rfc3339)
+        json.string("to", placement.to?.rfc3339)
+      }
+      rules?.writeJSONFields(to: &json)
+      if let alerts { json.objects("alerts", alerts) { AlertMessage(alert: $1).write(to: &$0) } }
     }
-    var fields: [(String, String)] = [
-      ("lot", JSONText.quoted(lot.id)),
-      ("product", JSONText.quoted(lot.product)),
-      ("market", lot.market.map(JSONText.quoted) ?? "null"),
-      ("state", JSONText.quoted(lot.isClosed ? "closed" : "open")),
-      ("from", JSONText.quoted(lot.createdAt.rfc3339)),
-      ("to", lot.closedAt.map { JSONText.quoted($0.rfc3339) } ?? "null"),
-      ("rooms", "[" + rooms.joined(separator: ",") + "]"),
-    ]
-    if let rules { fields += rules.jsonFields }
-    if let alerts { fields.append(("alerts", "[" + alerts.map { $0.jsonLine() }.joined(separator: ",") + "]")) }
-    return "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
   }
 }

@@ -6,31 +6,28 @@ struct LotRulesView {
   let state: LotRuleState
 
   /// `"budget":{"temp_c":{…},"rh_pct":{…}},"treatment":{…}|null` fields for the lot's JSON object.
-  var jsonFields: [(String, String)] {
-    let budgets = Metric.allCases.map { metric in
-      let budget = state[budget: metric]
-      let fields = [
-        ("used_minutes", JSONText.number((budget.usedMinutes * 10).rounded() / 10)),
-        ("budget_minutes", profile?.budget?.minutes(for: metric).map(JSONText.number) ?? "null"),
-        ("exhausted_at", budget.exhaustedAt.map { JSONText.quoted($0.rfc3339) } ?? "null"),
-      ]
-      return "\"\(metric.rawValue)\":" + object(fields)
+  func writeJSONFields(to json: inout JSONObjectWriter) {
+    json.object("budget") { json in
+      for metric in Metric.allCases {
+        let budget = state[budget: metric]
+        json.object(metric.rawValue) { json in
+          json.number("used_minutes", budget.usedMinutes, decimals: 1)
+          json.number("budget_minutes", profile?.budget?.minutes(for: metric))
+          json.string("exhausted_at", budget.exhaustedAt?.rfc3339)
+        }
+      }
     }
-    var treatment = "null"
-    if let cold = profile?.coldTreatment {
+    json.object("treatment", profile?.coldTreatment) { json, cold in
       let clock = state.treatment
-      treatment = object([
-        ("max_temp_c", JSONText.number(cold.maxTempC)),
-        ("days", JSONText.number(cold.days)),
-        ("state", JSONText.quoted(treatmentState)),
-        ("clock_started_at", clock.clockStart.map { JSONText.quoted($0.rfc3339) } ?? "null"),
-        ("earliest_finish", earliestFinish(cold).map { JSONText.quoted($0.rfc3339) } ?? "null"),
-        ("restarts", String(clock.restarts)),
-        ("last_restart_at", clock.lastRestartAt.map { JSONText.quoted($0.rfc3339) } ?? "null"),
-        ("completed_at", clock.completedAt.map { JSONText.quoted($0.rfc3339) } ?? "null"),
-      ])
+      json.number("max_temp_c", cold.maxTempC)
+      json.number("days", cold.days)
+      json.string("state", treatmentState)
+      json.string("clock_started_at", clock.clockStart?.rfc3339)
+      json.string("earliest_finish", earliestFinish(cold)?.rfc3339)
+      json.integer("restarts", clock.restarts)
+      json.string("last_restart_at", clock.lastRestartAt?.rfc3339)
+      json.string("completed_at", clock.completedAt?.rfc3339)
     }
-    return [("budget", "{" + budgets.joined(separator: ",") + "}"), ("treatment", treatment)]
   }
 
   /// One line per metric and one for the treatment, for people.
@@ -69,9 +66,5 @@ struct LotRulesView {
   private func earliestFinish(_ cold: ColdTreatment) -> Timestamp? {
     guard state.treatment.completedAt == nil else { return nil }
     return state.treatment.clockStart?.adding(seconds: cold.durationSeconds)
-  }
-
-  private func object(_ fields: [(String, String)]) -> String {
-    "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
   }
 }

@@ -1,7 +1,7 @@
 /// The one-line operator text of band alert events, e.g.
 /// `temperature 7.4 °C above 5 °C for 15 min (litchi, warning)` or
 /// `temperature back to 4.3 °C, inside 5 °C − 0.5 °C hysteresis after 42 min (litchi, peak 12 °C)`.
-struct AlertMessage {
+struct BandAlertText {
   let metric: Metric
   let direction: BandDirection
   let productID: String

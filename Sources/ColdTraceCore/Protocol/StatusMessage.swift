@@ -1,0 +1,100 @@
+/// A retained status message on `coldtrace/v1/status/<site>/<agent>` (an agent's) or
+/// `coldtrace/v1/status/collector/<id>` (a collector's) (docs/protocol.md, "Status"):
+/// `{"state":"online","agent":"hx-edge-1","version":"0.1.0","ts":"…","outbox":{"pending":0,"dropped":0}}`, or
+/// `{"state":"offline","collector":"main","version":"0.1.0","ts":"…"}`.
+///
+/// `offline` is also the agent's will. An agent with a durable outbox adds `outbox` to its status; the collector takes
+/// that as the sign that its readings may be acknowledged to the broker before they are committed.
+public struct StatusMessage: Sendable, Equatable {
+  /// Who sends the status: an agent or a collector, by id.
+  public enum Sender: Sendable, Equatable {
+    case agent(String)
+    case collector(String)
+  }
+
+  /// An agent's outbox: readings not yet acknowledged, and readings dropped for space.
+  public struct Outbox: Sendable, Equatable {
+    public var pending: Int
+    public var dropped: Int
+
+    public init(pending: Int, dropped: Int) {
+      self.pending = pending
+      self.dropped = dropped
+    }
+  }
+
+  public static let online = "online"
+  public static let offline = "offline"
+
+  /// `online` or `offline` (anything but `online` reads as offline).
+  public var state: String
+  public var sender: Sender
+  public var version: String?
+  public var ts: Timestamp?
+  public var outbox: Outbox?
+
+  public init(state: String, sender: Sender, version: String?, ts: Timestamp?, outbox: Outbox? = nil) {
+    self.state = state
+    self.sender = sender
+    self.version = version
+    self.ts = ts
+    self.outbox = outbox
+  }
+
+  public var isOnline: Bool { state == Self.online }
+
+  /// The payload (an absent `version` or `ts` is left out).
+  public func encode() -> String {
+    JSONObjectWriter.object(capacity: 160) { json in
+      json.string("state", state)
+      switch sender {
+      case .agent(let id): json.string("agent", id)
+      case .collector(let id): json.string("collector", id)
+      }
+      if let version { json.string("version", version) }
+      if let ts { json.string("ts", ts.rfc3339) }
+      if let outbox {
+        json.object("outbox") { json in
+          json.integer("pending", outbox.pending)
+          json.integer("dropped", outbox.dropped)
+        }
+      }
+    }
+  }
+
+  /// Reads a payload; `nil` unless it is a JSON object with a string `state` and a string `agent` or `collector`.
+  ///
+  /// Lenient beyond that, as the collector has always been: `version` and `ts` are read when they are a string and an
+  /// RFC 3339 time, and any `outbox` object announces an outbox (counts that are not numbers read as 0).
+  public static func decode(_ payload: UnsafeRawBufferPointer) -> StatusMessage? {
+    guard case .object(let object)? = try? JSONParser.parse(payload) else { return nil }
+    return decode(object)
+  }
+
+  /// `decode` of a payload held in an array.
+  public static func decode(_ payload: [UInt8]) -> StatusMessage? { payload.withUnsafeBytes { decode($0) } }
+
+  private static func decode(_ object: JSONObject) -> StatusMessage? {
+    guard case .string(let state)? = object["state"] else { return nil }
+    let sender: Sender
+    if case .string(let agent)? = object["agent"] {
+      sender = .agent(agent)
+    } else if case .string(let collector)? = object["collector"] {
+      sender = .collector(collector)
+    } else {
+      return nil
+    }
+    var message = StatusMessage(state: state, sender: sender, version: nil, ts: nil)
+    if case .string(let version)? = object["version"] { message.version = version }
+    if case .string(let ts)? = object["ts"] { message.ts = Timestamp.parseRFC3339(ts) }
+    if case .object(let outbox)? = object["outbox"] {
+      message.outbox = Outbox(pending: count(outbox["pending"]), dropped: count(outbox["dropped"]))
+    }
+    return message
+  }
+
+  private static func count(_ value: JSONValue?) -> Int {
+    guard case .number(let number)? = value, number >= 0, number < 9e15 else { return 0 }
+    return Int(number)
+  }
+}
