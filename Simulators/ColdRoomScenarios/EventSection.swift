@@ -1,5 +1,5 @@
 import ColdRoomSimulation
-import ColdTraceSystem
+import ColdTraceConfig
 
 /// An `[[event]]` table: when (`at_minutes` or `at_hours`), what (`kind`), and the kind's own keys.
 ///

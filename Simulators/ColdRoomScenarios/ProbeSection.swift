@@ -1,5 +1,5 @@
 import ColdRoomSimulation
-import ColdTraceSystem
+import ColdTraceConfig
 
 /// A `[[probe]]` table: `id`, `kind` (`ds18b20`, `sht31` or `dht22`), `placement` (`air`, `product`, `evaporator`),
 /// and optional `offset_c`, `lag_seconds`, `noise_c`.

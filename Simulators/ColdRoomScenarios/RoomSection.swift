@@ -1,5 +1,5 @@
 import ColdRoomSimulation
-import ColdTraceSystem
+import ColdTraceConfig
 
 /// The `[room]`, `[product]`, `[defrost]` and `[ambient]` tables of a scenario file.
 enum RoomSection {

@@ -1,6 +1,6 @@
 import ColdRoomSimulation
+import ColdTraceConfig
 import ColdTraceCore
-import ColdTraceSystem
 
 /// Reads a scenario TOML file (see `Simulators/scenarios/README.md`); every error names the file, the line and the key.
 public enum ScenarioFile {

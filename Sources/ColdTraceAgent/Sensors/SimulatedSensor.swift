@@ -1,5 +1,6 @@
 import ColdRoomScenarios
 import ColdRoomSimulation
+import ColdTraceConfig
 import ColdTraceCore
 import ColdTraceSystem
 

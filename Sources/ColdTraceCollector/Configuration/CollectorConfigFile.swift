@@ -1,23 +1,25 @@
-import ColdTraceCollector
+import ColdTraceConfig
 import ColdTraceCore
 import ColdTraceMQTT
-import ColdTraceSystem
 
 /// The collector's optional TOML configuration (see `deploy/collector.toml`).
-struct CollectorConfigFile {
-  var db: String?
-  var journal: String?
-  var broker: String?
-  var collectorID = "main"
-  var protocolVersion: ClientOptions.ProtocolVersion = .v5
-  var tls: ClientOptions.TLS?
-  var products = ProductAssignment()
-  var offlineAfterMinutes: Double = 10
-  var agentOfflineAfterMinutes: Double = 2
-  var renotifyAfterMinutes: Double = 60
-  var notification: NotificationHook.Settings?
+public struct CollectorConfigFile: Sendable {
+  public var db: String?
+  public var journal: String?
+  public var broker: String?
+  public var collectorID = "main"
+  public var protocolVersion: ClientOptions.ProtocolVersion = .v5
+  public var tls: ClientOptions.TLS?
+  public var products = ProductAssignment()
+  public var offlineAfterMinutes: Double = 10
+  public var agentOfflineAfterMinutes: Double = 2
+  public var renotifyAfterMinutes: Double = 60
+  public var notification: NotificationHook.Settings?
 
-  static func load(_ config: ConfigTable) throws(ConfigError) -> CollectorConfigFile {
+  public init() {}
+
+  /// Reads and validates a collector config file; errors name the file and the key.
+  public static func load(_ config: ConfigTable) throws(ConfigError) -> CollectorConfigFile {
     try config.rejectUnknownKeys(allowed: [
       "db", "journal", "broker", "collector_id", "mqtt_version", "default_product", "rooms", "tls",
       "offline_after_minutes", "agent_offline_after_minutes", "renotify_after_minutes", "notify", "product",
