@@ -20,8 +20,8 @@ enum ProbeSection {
     }
     var probe = Probe(id: id, kind: kind, placement: placement)
     probe.offsetC = try table.double("offset_c") ?? probe.offsetC
-    probe.lagSeconds = try table.nonNegative("lag_seconds") ?? probe.lagSeconds
-    probe.noiseC = try table.nonNegative("noise_c") ?? probe.noiseC
+    probe.lagSeconds = try table.double("lag_seconds", .nonNegative) ?? probe.lagSeconds
+    probe.noiseC = try table.double("noise_c", .nonNegative) ?? probe.noiseC
     return probe
   }
 }
