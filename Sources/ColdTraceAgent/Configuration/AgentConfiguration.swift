@@ -106,7 +106,8 @@ public struct AgentConfiguration: Sendable {
   }
 }
 
-/// One probe: its id within the site, its room, and how to build its driver.
+/// One `[[sensor]]` table: a probe's id within the site (with the site, its `ProbeKey`), the room it hangs in (with
+/// the site and the id, where its readings are taken: their `SensorKey`), and how to build its driver.
 public struct SensorConfiguration: Sendable {
   public var id: String
   public var room: String
