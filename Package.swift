@@ -10,7 +10,9 @@ let package = Package(
     // The libraries the fuzz targets in Fuzz/ exercise.
     .library(
       name: "ColdTraceModules",
-      targets: ["ColdTraceCore", "ColdTraceMQTT", "ColdTraceSystem", "ColdTraceAgent", "ColdTraceCollector"]),
+      targets: [
+        "ColdTraceCore", "ColdTraceMQTT", "ColdTraceSystem", "ColdTraceConfig", "ColdTraceAgent", "ColdTraceCollector",
+      ]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -41,19 +43,21 @@ let package = Package(
     .target(name: "ColdTraceCore"),
     // A strict TOML 1.0 reader without Foundation (the agent's footprint; see its doc comment).
     .target(name: "ColdTraceTOML"),
-    // The imperative shell's contact with the OS: wall clock, termination signals, durable small files, config files.
+    // The imperative shell's contact with the OS: clocks, termination signals, durable small files, child processes.
     // No Foundation: the agent links it.
+    .target(name: "ColdTraceSystem", dependencies: ["ColdTraceCore"]),
+    // Configuration files (agent.toml, collector.toml, scenarios): TOML tables read with errors naming the file, the
+    // line and the key; range-checked numbers; the MQTT connection keys; `[[product]]` profiles. No Foundation: the
+    // agent links it.
     .target(
-      name: "ColdTraceSystem",
-      dependencies: [
-        "ColdTraceCore", "ColdTraceMQTT", "ColdTraceTOML",
-      ]
-    ),
+      name: "ColdTraceConfig", dependencies: ["ColdTraceCore", "ColdTraceTOML", "ColdTraceMQTT", "ColdTraceSystem"]),
     // `CommandMain`: ArgumentParser commands with ColdTrace's exit statuses, for `coldtrace` and `coldtrace-sim` (the
     // agent parses its own command line: ArgumentParser links FoundationEssentials).
     .target(
       name: "ColdTraceCommandLine",
-      dependencies: ["ColdTraceSystem", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+      dependencies: [
+        "ColdTraceSystem", "ColdTraceConfig", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
     ),
     // SQLite storage behind narrow protocols (GRDB).
     .target(
@@ -70,7 +74,7 @@ let package = Package(
     .target(
       name: "ColdTraceCollector",
       dependencies: [
-        "ColdTraceCore", "ColdTraceStorage", "ColdTraceMQTT", "ColdTraceSystem",
+        "ColdTraceCore", "ColdTraceStorage", "ColdTraceMQTT", "ColdTraceSystem", "ColdTraceConfig",
         .product(name: "Logging", package: "swift-log"),
       ]
     ),
@@ -79,22 +83,22 @@ let package = Package(
     // Scenario files (TOML timelines) for the cold-room model, and running them into traces.
     .target(
       name: "ColdRoomScenarios",
-      dependencies: ["ColdRoomSimulation", "ColdTraceCore", "ColdTraceSystem"],
+      dependencies: ["ColdRoomSimulation", "ColdTraceCore", "ColdTraceConfig"],
       path: "Simulators/ColdRoomScenarios"
     ),
     // The edge agent: sensors, per-sensor sequence numbers, publishing.
     .target(
       name: "ColdTraceAgent",
       dependencies: [
-        "ColdTraceCore", "ColdTraceMQTT", "ColdTraceSystem", "ColdRoomSimulation", "ColdRoomScenarios", "CModbus",
-        .product(name: "Logging", package: "swift-log"),
+        "ColdTraceCore", "ColdTraceMQTT", "ColdTraceSystem", "ColdTraceConfig", "ColdRoomSimulation",
+        "ColdRoomScenarios", "CModbus", .product(name: "Logging", package: "swift-log"),
       ]
     ),
     .executableTarget(
       name: "coldtrace",
       dependencies: [
         "ColdTraceCore", "ColdTraceStorage", "ColdTraceCollector", "ColdTraceMQTT", "ColdTraceSystem",
-        "ColdTraceReport", "ColdTraceCommandLine",
+        "ColdTraceConfig", "ColdTraceReport", "ColdTraceCommandLine",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]
@@ -102,7 +106,7 @@ let package = Package(
     .executableTarget(
       name: "coldtrace-agent",
       dependencies: [
-        "ColdTraceAgent", "ColdTraceCore", "ColdTraceSystem", "CMalloc",
+        "ColdTraceAgent", "ColdTraceCore", "ColdTraceSystem", "ColdTraceConfig", "CMalloc",
         .product(name: "Logging", package: "swift-log"),
       ],
       // The agent's RSS (benchmarks/README.md, "Agent RSS"): lld packs the relative relocations (RELR) and exports no
@@ -139,7 +143,8 @@ let package = Package(
     .testTarget(
       name: "ColdTraceAgentTests",
       dependencies: [
-        "ColdTraceAgent", "ColdTraceCore", "ColdTraceSystem", "ColdRoomSimulation", "TestSupport", "CModbus",
+        "ColdTraceAgent", "ColdTraceCore", "ColdTraceSystem", "ColdTraceConfig", "ColdRoomSimulation", "TestSupport",
+        "CModbus",
       ]
     ),
     .testTarget(name: "ColdTraceStorageTests", dependencies: ["ColdTraceStorage", "ColdTraceCore"]),
@@ -152,8 +157,8 @@ let package = Package(
     .testTarget(
       name: "ColdTraceIntegrationTests",
       dependencies: [
-        "ColdTraceCore", "ColdTraceStorage", "ColdTraceMQTT", "ColdTraceSystem", "ColdTraceAgent", "TestSupport",
-        .product(name: "GRDB", package: "GRDB.swift"),
+        "ColdTraceCore", "ColdTraceStorage", "ColdTraceMQTT", "ColdTraceSystem", "ColdTraceConfig", "ColdTraceAgent",
+        "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
       ]
     ),
     .testTarget(

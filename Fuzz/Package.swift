@@ -26,8 +26,8 @@ let package = Package(
     .executableTarget(
       name: "FuzzAgentConfig", dependencies: [.product(name: "ColdTraceModules", package: "ColdTrace")],
       swiftSettings: parseAsLibrary),
-    // collector.toml text → ConfigTable → CollectorConfigFile.load, as `coldtrace --config` does. The parser lives in
-    // the `coldtrace` executable, so the target compiles that file through a symbolic link.
+    // collector.toml text → ConfigTable → CollectorConfigFile.load (in ColdTraceCollector), as `coldtrace --config`
+    // does.
     .executableTarget(
       name: "FuzzCollectorConfig", dependencies: [.product(name: "ColdTraceModules", package: "ColdTrace")],
       swiftSettings: parseAsLibrary),

@@ -1,5 +1,5 @@
 import ColdRoomSimulation
-import ColdTraceSystem
+import ColdTraceConfig
 
 /// An `[[event]]` table: when (`at_minutes` or `at_hours`), what (`kind`), and the kind's own keys.
 ///
@@ -16,9 +16,9 @@ enum EventSection {
   static func parse(_ table: ConfigTable, probeIDs: Set<String>) throws(ConfigError) -> RoomEvent {
     try table.rejectUnknownKeys(allowed: keys)
     let at: Double
-    if let minutes = try table.nonNegative("at_minutes") {
+    if let minutes = try table.double("at_minutes", .nonNegative) {
       at = minutes * 60
-    } else if let hours = try table.nonNegative("at_hours") {
+    } else if let hours = try table.double("at_hours", .nonNegative) {
       at = hours * 3600
     } else {
       throw table.invalid("at_minutes", "(or `at_hours`) is required")
@@ -36,11 +36,11 @@ enum EventSection {
     case "defrost": return .defrost(minutes: try duration(table, required: true))
     case "compressor_failure": return .compressorFailure(minutes: try duration(table, required: false))
     case "load":
-      guard let mass = try table.positive("mass_kg") else { throw table.invalid("mass_kg", "is required") }
+      guard let mass = try table.double("mass_kg", .positive) else { throw table.invalid("mass_kg", "is required") }
       guard let temp = try table.double("temp_c") else { throw table.invalid("temp_c", "is required") }
       return .load(massKg: mass, tempC: temp)
     case "unload":
-      guard let mass = try table.positive("mass_kg") else { throw table.invalid("mass_kg", "is required") }
+      guard let mass = try table.double("mass_kg", .positive) else { throw table.invalid("mass_kg", "is required") }
       return .unload(massKg: mass)
     case "setpoint":
       guard let value = try table.double("setpoint_c") else { throw table.invalid("setpoint_c", "is required") }
@@ -61,8 +61,8 @@ enum EventSection {
   }
 
   private static func duration(_ table: ConfigTable, required: Bool) throws(ConfigError) -> Double {
-    if let minutes = try table.positive("minutes") { return minutes }
-    if let hours = try table.positive("hours") { return hours * 60 }
+    if let minutes = try table.double("minutes", .positive) { return minutes }
+    if let hours = try table.double("hours", .positive) { return hours * 60 }
     if required { throw table.invalid("minutes", "(or `hours`) is required") }
     return .infinity
   }
@@ -77,9 +77,7 @@ enum EventSection {
       guard let rate = try table.double("c_per_day") else { throw table.invalid("c_per_day", "is required") }
       return .drift(cPerDay: rate)
     case "crc_failures":
-      guard let share = try table.double("share"), share > 0, share <= 1 else {
-        throw table.invalid("share", "is required, within (0, 1]")
-      }
+      let share = try table.requiredDouble("share", .positive(atMost: 1).saying("is required, within (0, 1]"))
       return .crcFailures(share: share)
     case "moved":
       guard let text = try table.string("placement"), let placement = ProbePlacement(rawValue: text) else {

@@ -1,5 +1,5 @@
 import ColdRoomSimulation
-import ColdTraceSystem
+import ColdTraceConfig
 
 /// A `[[probe]]` table: `id`, `kind` (`ds18b20`, `sht31` or `dht22`), `placement` (`air`, `product`, `evaporator`),
 /// and optional `offset_c`, `lag_seconds`, `noise_c`.
@@ -20,8 +20,8 @@ enum ProbeSection {
     }
     var probe = Probe(id: id, kind: kind, placement: placement)
     probe.offsetC = try table.double("offset_c") ?? probe.offsetC
-    probe.lagSeconds = try table.nonNegative("lag_seconds") ?? probe.lagSeconds
-    probe.noiseC = try table.nonNegative("noise_c") ?? probe.noiseC
+    probe.lagSeconds = try table.double("lag_seconds", .nonNegative) ?? probe.lagSeconds
+    probe.noiseC = try table.double("noise_c", .nonNegative) ?? probe.noiseC
     return probe
   }
 }

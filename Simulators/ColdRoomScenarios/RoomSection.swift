@@ -1,5 +1,5 @@
 import ColdRoomSimulation
-import ColdTraceSystem
+import ColdTraceConfig
 
 /// The `[room]`, `[product]`, `[defrost]` and `[ambient]` tables of a scenario file.
 enum RoomSection {
@@ -10,30 +10,28 @@ enum RoomSection {
       "minimum_off_seconds", "fan_w", "initial_air_c", "initial_rh_pct", "step_seconds",
     ])
     var envelope = configuration.envelope
-    envelope.volumeM3 = try table.positive("volume_m3") ?? envelope.volumeM3
-    envelope.airSideHeatCapacity = try table.positive("air_side_heat_capacity_j_per_k") ?? envelope.airSideHeatCapacity
-    envelope.wallUAWPerK = try table.nonNegative("wall_ua_w_per_k") ?? envelope.wallUAWPerK
-    envelope.infiltrationKgPerS = try table.nonNegative("infiltration_kg_per_s") ?? envelope.infiltrationKgPerS
-    envelope.doorExchangeKgPerS = try table.nonNegative("door_exchange_kg_per_s") ?? envelope.doorExchangeKgPerS
+    envelope.volumeM3 = try table.double("volume_m3", .positive) ?? envelope.volumeM3
+    envelope.airSideHeatCapacity =
+      try table.double("air_side_heat_capacity_j_per_k", .positive) ?? envelope.airSideHeatCapacity
+    envelope.wallUAWPerK = try table.double("wall_ua_w_per_k", .nonNegative) ?? envelope.wallUAWPerK
+    envelope.infiltrationKgPerS = try table.double("infiltration_kg_per_s", .nonNegative) ?? envelope.infiltrationKgPerS
+    envelope.doorExchangeKgPerS =
+      try table.double("door_exchange_kg_per_s", .nonNegative) ?? envelope.doorExchangeKgPerS
     configuration.envelope = envelope
     var unit = configuration.compressor
     unit.setpointC = try table.double("setpoint_c") ?? unit.setpointC
-    unit.deadBandC = try table.positive("dead_band_c") ?? unit.deadBandC
-    unit.capacityW = try table.nonNegative("compressor_w") ?? unit.capacityW
-    unit.coilUAWPerK = try table.positive("coil_ua_w_per_k") ?? unit.coilUAWPerK
-    unit.coilContactKgPerS = try table.nonNegative("coil_contact_kg_per_s") ?? unit.coilContactKgPerS
-    unit.minimumOffSeconds = try table.nonNegative("minimum_off_seconds") ?? unit.minimumOffSeconds
-    unit.fanW = try table.nonNegative("fan_w") ?? unit.fanW
+    unit.deadBandC = try table.double("dead_band_c", .positive) ?? unit.deadBandC
+    unit.capacityW = try table.double("compressor_w", .nonNegative) ?? unit.capacityW
+    unit.coilUAWPerK = try table.double("coil_ua_w_per_k", .positive) ?? unit.coilUAWPerK
+    unit.coilContactKgPerS = try table.double("coil_contact_kg_per_s", .nonNegative) ?? unit.coilContactKgPerS
+    unit.minimumOffSeconds = try table.double("minimum_off_seconds", .nonNegative) ?? unit.minimumOffSeconds
+    unit.fanW = try table.double("fan_w", .nonNegative) ?? unit.fanW
     configuration.compressor = unit
     configuration.initialAirC = try table.double("initial_air_c") ?? configuration.initialAirC
-    if let rh = try table.double("initial_rh_pct") {
-      guard (0...100).contains(rh) else { throw table.invalid("initial_rh_pct", "must be within 0–100") }
-      configuration.initialRHPct = rh
-    }
-    if let step = try table.positive("step_seconds") {
-      guard step <= 60 else { throw table.invalid("step_seconds", "must be at most 60 (the integration is explicit)") }
-      configuration.stepSeconds = step
-    }
+    configuration.initialRHPct = try table.double(
+      "initial_rh_pct", .within(0...100).saying("must be within 0–100"), default: configuration.initialRHPct)
+    configuration.stepSeconds = try table.double(
+      "step_seconds", .positive(atMost: 60, "the integration is explicit"), default: configuration.stepSeconds)
   }
 
   static func applyProduct(_ table: ConfigTable, to configuration: inout ColdRoom.Configuration) throws(ConfigError) {
@@ -42,12 +40,13 @@ enum RoomSection {
       "respiration_w_per_kg_at_5c", "respiration_q10", "transpiration_per_pa",
     ])
     var product = configuration.product
-    product.massKg = try table.nonNegative("mass_kg") ?? product.massKg
-    product.specificHeat = try table.positive("specific_heat_j_per_kg_k") ?? product.specificHeat
-    product.conductancePerKg = try table.positive("conductance_w_per_kg_k") ?? product.conductancePerKg
-    product.respirationWPerKgAt5C = try table.nonNegative("respiration_w_per_kg_at_5c") ?? product.respirationWPerKgAt5C
-    product.respirationQ10 = try table.positive("respiration_q10") ?? product.respirationQ10
-    product.transpirationPerPa = try table.nonNegative("transpiration_per_pa") ?? product.transpirationPerPa
+    product.massKg = try table.double("mass_kg", .nonNegative) ?? product.massKg
+    product.specificHeat = try table.double("specific_heat_j_per_kg_k", .positive) ?? product.specificHeat
+    product.conductancePerKg = try table.double("conductance_w_per_kg_k", .positive) ?? product.conductancePerKg
+    product.respirationWPerKgAt5C =
+      try table.double("respiration_w_per_kg_at_5c", .nonNegative) ?? product.respirationWPerKgAt5C
+    product.respirationQ10 = try table.double("respiration_q10", .positive) ?? product.respirationQ10
+    product.transpirationPerPa = try table.double("transpiration_per_pa", .nonNegative) ?? product.transpirationPerPa
     configuration.product = product
     configuration.initialProductC = try table.double("initial_c") ?? configuration.initialProductC
     _ = try table.string("kind")
@@ -58,15 +57,12 @@ enum RoomSection {
       "per_day", "minutes", "first_local_hour", "heater_w", "share_to_air", "reevaporated_share",
     ])
     var defrost = configuration.defrost
-    if let perDay = try table.int("per_day") {
-      guard (0...12).contains(perDay) else { throw table.invalid("per_day", "must be within 0–12") }
-      defrost.perDay = perDay
-    }
-    defrost.minutes = try table.positive("minutes") ?? defrost.minutes
-    defrost.firstLocalHour = try table.nonNegative("first_local_hour") ?? defrost.firstLocalHour
-    defrost.heaterW = try table.nonNegative("heater_w") ?? defrost.heaterW
-    defrost.shareToAir = try table.nonNegative("share_to_air") ?? defrost.shareToAir
-    defrost.reevaporatedShare = try table.nonNegative("reevaporated_share") ?? defrost.reevaporatedShare
+    defrost.perDay = try table.int("per_day", .within(0...12).saying("must be within 0–12"), default: defrost.perDay)
+    defrost.minutes = try table.double("minutes", .positive) ?? defrost.minutes
+    defrost.firstLocalHour = try table.double("first_local_hour", .nonNegative) ?? defrost.firstLocalHour
+    defrost.heaterW = try table.double("heater_w", .nonNegative) ?? defrost.heaterW
+    defrost.shareToAir = try table.double("share_to_air", .nonNegative) ?? defrost.shareToAir
+    defrost.reevaporatedShare = try table.double("reevaporated_share", .nonNegative) ?? defrost.reevaporatedShare
     configuration.defrost = defrost
   }
 
@@ -76,10 +72,10 @@ enum RoomSection {
     ])
     var ambient = configuration.ambient
     ambient.meanC = try table.double("mean_c") ?? ambient.meanC
-    ambient.swingC = try table.nonNegative("swing_c") ?? ambient.swingC
-    ambient.meanRHPct = try table.nonNegative("mean_rh_pct") ?? ambient.meanRHPct
-    ambient.swingRHPct = try table.nonNegative("swing_rh_pct") ?? ambient.swingRHPct
-    ambient.peakLocalHour = try table.nonNegative("peak_local_hour") ?? ambient.peakLocalHour
+    ambient.swingC = try table.double("swing_c", .nonNegative) ?? ambient.swingC
+    ambient.meanRHPct = try table.double("mean_rh_pct", .nonNegative) ?? ambient.meanRHPct
+    ambient.swingRHPct = try table.double("swing_rh_pct", .nonNegative) ?? ambient.swingRHPct
+    ambient.peakLocalHour = try table.double("peak_local_hour", .nonNegative) ?? ambient.peakLocalHour
     ambient.utcOffsetHours = try table.double("utc_offset_hours") ?? ambient.utcOffsetHours
     configuration.ambient = ambient
   }

@@ -1,6 +1,6 @@
 import ColdRoomSimulation
+import ColdTraceConfig
 import ColdTraceCore
-import ColdTraceSystem
 
 /// Reads a scenario TOML file (see `Simulators/scenarios/README.md`); every error names the file, the line and the key.
 public enum ScenarioFile {
@@ -33,8 +33,7 @@ public enum ScenarioFile {
     let days = try table.double("days") ?? 0
     let duration = (hours + days * 24) * 3600
     guard duration > 0 else { throw table.invalid("hours", "(or `days`) must give a positive run length") }
-    let sampleSeconds = try table.double("sample_seconds") ?? 60
-    guard sampleSeconds > 0 else { throw table.invalid("sample_seconds", "must be positive") }
+    let sampleSeconds = try table.double("sample_seconds", .positive, default: 60)
     let seed = try table.int("seed") ?? 1
     var configuration = ColdRoom.Configuration()
     if let room = try table.table("room") { try RoomSection.apply(room, to: &configuration) }
@@ -56,21 +55,5 @@ public enum ScenarioFile {
       name: name, description: try table.string("description") ?? "", start: start, durationSeconds: duration,
       sampleSeconds: sampleSeconds, seed: UInt64(truncatingIfNeeded: seed), configuration: configuration,
       probes: probes, events: events)
-  }
-}
-
-extension ConfigTable {
-  /// A number that must be positive when present.
-  func positive(_ key: String) throws(ConfigError) -> Double? {
-    guard let value = try double(key) else { return nil }
-    guard value > 0 else { throw invalid(key, "must be positive") }
-    return value
-  }
-
-  /// A number that must be zero or more when present.
-  func nonNegative(_ key: String) throws(ConfigError) -> Double? {
-    guard let value = try double(key) else { return nil }
-    guard value >= 0 else { throw invalid(key, "must not be negative") }
-    return value
   }
 }

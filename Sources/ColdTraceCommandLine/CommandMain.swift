@@ -1,4 +1,5 @@
 import ArgumentParser
+import ColdTraceConfig
 import ColdTraceSystem
 
 #if canImport(Glibc)

@@ -1,5 +1,6 @@
 import CMalloc
 import ColdTraceAgent
+import ColdTraceConfig
 import ColdTraceMQTT
 import ColdTraceSystem
 import Logging

@@ -1,6 +1,6 @@
 import ColdRoomSimulation
+import ColdTraceConfig
 import ColdTraceCore
-import ColdTraceSystem
 import Testing
 
 @testable import ColdTraceAgent

@@ -1,4 +1,4 @@
-import ColdTraceSystem
+import ColdTraceConfig
 import Testing
 
 /// Config texts `scripts/fuzz.sh` found (the `agent-config` and `collector-config` fuzzers): a table header whose

@@ -1,4 +1,5 @@
 import ColdTraceAgent
+import ColdTraceConfig
 import ColdTraceCore
 import ColdTraceSystem
 import Foundation

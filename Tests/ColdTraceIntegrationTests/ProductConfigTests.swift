@@ -1,5 +1,5 @@
+import ColdTraceConfig
 import ColdTraceCore
-import ColdTraceSystem
 import Foundation
 import TestSupport
 import Testing

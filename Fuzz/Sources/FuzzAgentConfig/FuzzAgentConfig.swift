@@ -1,5 +1,5 @@
 import ColdTraceAgent
-import ColdTraceSystem
+import ColdTraceConfig
 
 /// Any bytes as the text of `agent.toml`, loaded the way `coldtrace-agent check-config` loads it (the file's bytes
 /// decoded as UTF-8, parsed by ColdTraceTOML, validated by `AgentConfiguration.load`).

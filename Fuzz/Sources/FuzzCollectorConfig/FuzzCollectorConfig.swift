@@ -1,4 +1,5 @@
-import ColdTraceSystem
+import ColdTraceCollector
+import ColdTraceConfig
 
 /// Any bytes as the text of `collector.toml`, loaded the way `coldtrace --config` loads it (the file's bytes decoded
 /// as UTF-8, parsed by ColdTraceTOML, validated by `CollectorConfigFile.load`).

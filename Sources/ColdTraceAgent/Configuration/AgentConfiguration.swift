@@ -1,3 +1,4 @@
+import ColdTraceConfig
 import ColdTraceCore
 import ColdTraceMQTT
 import ColdTraceSystem
@@ -53,8 +54,7 @@ public struct AgentConfiguration: Sendable {
     } catch {
       throw config.invalid("broker", "is not usable: \(error)")
     }
-    let interval = try config.double("interval_seconds") ?? 60
-    guard interval >= 0.001, interval <= 86_400 else { throw config.invalid("interval_seconds", "must be 0.001…86400") }
+    let interval = try config.double("interval_seconds", .within(0.001...86_400), default: 60)
     var sensors: [SensorConfiguration] = []
     for table in try config.tables("sensor") {
       let sensor = try SensorConfiguration.load(table)
@@ -70,46 +70,27 @@ public struct AgentConfiguration: Sendable {
     configuration.tls = try config.tlsOptions()
     if let outbox = try config.table("outbox") {
       try outbox.rejectUnknownKeys(allowed: ["max_mb", "max_age_hours", "segment_kb", "ack_timeout_seconds"])
-      if let megabytes = try outbox.double("max_mb") {
-        guard megabytes >= 0.01, megabytes <= 1_000_000 else { throw outbox.invalid("max_mb", "must be 0.01…1000000") }
+      if let megabytes = try outbox.double("max_mb", .within(0.01...1_000_000)) {
         configuration.outboxLimits.maxBytes = Int(megabytes * 1_048_576)
       }
-      if let hours = try outbox.double("max_age_hours") {
-        guard hours > 0, hours <= 87_600 else {
-          throw outbox.invalid("max_age_hours", "must be positive, at most 87600 (ten years)")
-        }
+      if let hours = try outbox.double("max_age_hours", .positive(atMost: 87_600, "ten years")) {
         configuration.outboxLimits.maxAgeSeconds = hours * 3600
       }
-      if let kilobytes = try outbox.int("segment_kb") {
-        guard (1...65_536).contains(kilobytes) else { throw outbox.invalid("segment_kb", "must be 1…65536") }
+      if let kilobytes = try outbox.int("segment_kb", .within(1...65_536)) {
         configuration.outboxLimits.segmentBytes = kilobytes * 1024
       }
-      if let timeout = try outbox.double("ack_timeout_seconds") {
-        guard timeout >= 0.5, timeout <= 86_400 else {
-          throw outbox.invalid("ack_timeout_seconds", "must be 0.5…86400")
-        }
-        configuration.acknowledgementTimeoutSeconds = timeout
-      }
+      configuration.acknowledgementTimeoutSeconds = try outbox.double(
+        "ack_timeout_seconds", .within(0.5...86_400), default: configuration.acknowledgementTimeoutSeconds)
     }
-    if let reconnect = try config.double("reconnect_max_seconds") {
-      guard reconnect >= 0.5, reconnect <= 3600 else {
-        throw config.invalid("reconnect_max_seconds", "must be 0.5…3600")
-      }
-      configuration.reconnectMaxSeconds = reconnect
-    }
+    configuration.reconnectMaxSeconds = try config.double(
+      "reconnect_max_seconds", .within(0.5...3600), default: configuration.reconnectMaxSeconds)
     configuration.protocolVersion = try config.mqttVersion()
     if let simulation = try config.table("simulation") {
       try simulation.rejectUnknownKeys(allowed: ["catch_up_minutes", "speed"])
-      let catchUpMinutes = try simulation.double("catch_up_minutes") ?? 0
       // Finite and bounded: the sampling clock turns it into integer milliseconds (inf or NaN would trap there).
-      guard catchUpMinutes >= 0, catchUpMinutes <= 43_200 else {
-        throw simulation.invalid("catch_up_minutes", "must be 0…43200 (30 days)")
-      }
+      let catchUpMinutes = try simulation.double("catch_up_minutes", .within(0...43_200, "30 days"), default: 0)
       configuration.catchUpFromSecondsAgo = catchUpMinutes * 60
-      configuration.speed = try simulation.double("speed") ?? 1
-      guard configuration.speed >= 1, configuration.speed <= 100_000 else {
-        throw simulation.invalid("speed", "must be 1…100000")
-      }
+      configuration.speed = try simulation.double("speed", .within(1...100_000), default: 1)
     }
     return configuration
   }
@@ -125,7 +106,8 @@ public struct AgentConfiguration: Sendable {
   }
 }
 
-/// One probe: its id within the site, its room, and how to build its driver.
+/// One `[[sensor]]` table: a probe's id within the site (with the site, its `ProbeKey`), the room it hangs in (with
+/// the site and the id, where its readings are taken: their `SensorKey`), and how to build its driver.
 public struct SensorConfiguration: Sendable {
   public var id: String
   public var room: String

@@ -1,3 +1,4 @@
+import ColdTraceConfig
 import ColdTraceCore
 import ColdTraceSystem
 import Dispatch
@@ -27,11 +28,10 @@ public struct SensorOptions: Sendable, Equatable {
 
   /// Reads the options from a `[[sensor]]` table; absent keys keep their defaults.
   public init(_ table: ConfigTable) throws(ConfigError) {
-    offsetC = try Self.bounded(table, "offset_c", -50...50) ?? 0
-    offsetRH = try Self.bounded(table, "offset_rh", -50...50) ?? 0
-    readTimeoutSeconds = try Self.bounded(table, "read_timeout_seconds", 0.1...600) ?? 5
-    retries = try table.int("retries") ?? 2
-    guard (0...10).contains(retries) else { throw table.invalid("retries", "must be 0…10") }
+    offsetC = try table.double("offset_c", .within(-50...50), default: 0)
+    offsetRH = try table.double("offset_rh", .within(-50...50), default: 0)
+    readTimeoutSeconds = try table.double("read_timeout_seconds", .within(0.1...600), default: 5)
+    retries = try table.int("retries", .within(0...10), default: 2)
     if let points = try table.numberArrays("calibration_c") {
       let usage = "must be [[raw_low, true_low], [raw_high, true_high]], e.g. [[0.4, 0.0], [40.3, 40.0]]"
       guard points.count == 2, points.allSatisfy({ $0.count == 2 && $0.allSatisfy(\.isFinite) }) else {
@@ -48,16 +48,6 @@ public struct SensorOptions: Sendable, Equatable {
       }
       calibrationC = calibration
     }
-  }
-
-  private static func bounded(
-    _ table: ConfigTable, _ key: String, _ range: ClosedRange<Double>
-  ) throws(ConfigError) -> Double? {
-    guard let value = try table.double(key) else { return nil }
-    guard range.contains(value) else {
-      throw table.invalid(key, "must be \(JSONText.number(range.lowerBound))…\(JSONText.number(range.upperBound))")
-    }
-    return value
   }
 }
 

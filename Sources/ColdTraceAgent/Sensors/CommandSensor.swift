@@ -1,3 +1,4 @@
+import ColdTraceConfig
 import ColdTraceCore
 import ColdTraceSystem
 import Synchronization
@@ -90,8 +91,7 @@ public enum CommandDriver: SensorDriver {
     guard let program = command.first, program.hasPrefix("/") else {
       throw table.invalid("command", "must start with the program's absolute path (it is run without a shell)")
     }
-    let timeout = try table.double("timeout_seconds") ?? 4
-    guard timeout >= 0.1, timeout <= 600 else { throw table.invalid("timeout_seconds", "must be 0.1…600") }
+    let timeout = try table.double("timeout_seconds", .within(0.1...600), default: 4)
     return { _ in CommandSensor(id: id, room: room, command: command, timeoutSeconds: timeout) }
   }
 }

@@ -1,3 +1,4 @@
+import ColdTraceConfig
 import ColdTraceCore
 import ColdTraceSystem
 
@@ -68,8 +69,7 @@ public enum HwmonDriver: SensorDriver {
     -> @Sendable (SensorContext) -> any Sensor
   {
     let chip = try SysfsFile.entryName(table, "chip", example: "sht3x")
-    let index = try table.int("index") ?? 1
-    guard (1...64).contains(index) else { throw table.invalid("index", "must be 1…64") }
+    let index = try table.int("index", .within(1...64), default: 1)
     return { context in HwmonSensor(id: id, room: room, chip: chip, index: index, sysfsRoot: context.sysfsRoot) }
   }
 }

@@ -1,4 +1,5 @@
 import CModbus
+import ColdTraceConfig
 import ColdTraceCore
 import ColdTraceSystem
 

@@ -1,3 +1,4 @@
+import ColdTraceConfig
 import ColdTraceCore
 import ColdTraceSystem
 

@@ -1,5 +1,6 @@
 import ColdRoomScenarios
 import ColdRoomSimulation
+import ColdTraceConfig
 import ColdTraceCore
 import ColdTraceSystem
 
@@ -46,12 +47,8 @@ public enum SimulatedDriver: SensorDriver {
     parameters.setpointC = try temperature(table, "setpoint_c") ?? parameters.setpointC
     parameters.ambientC = try temperature(table, "ambient_c") ?? parameters.ambientC
     var doors: [SimpleColdRoom.DoorOpening] = []
-    if let at = try table.double("door_open_at_minute") {
-      guard at >= 0, at <= 525_600 else { throw table.invalid("door_open_at_minute", "must be 0…525600 (a year)") }
-      let minutes = try table.double("door_open_minutes") ?? 10
-      guard minutes > 0, minutes <= 525_600 else {
-        throw table.invalid("door_open_minutes", "must be positive, at most 525600 (a year)")
-      }
+    if let at = try table.double("door_open_at_minute", .within(0...525_600, "a year")) {
+      let minutes = try table.double("door_open_minutes", .positive(atMost: 525_600, "a year"), default: 10)
       doors.append(.init(atMinute: at, minutes: minutes))
     }
     let seed = UInt64(truncatingIfNeeded: try table.int("seed") ?? 1)
@@ -65,8 +62,6 @@ public enum SimulatedDriver: SensorDriver {
 
   /// A simulated room's temperature in °C: finite and within what a probe reports (−80…85).
   private static func temperature(_ table: ConfigTable, _ key: String) throws(ConfigError) -> Double? {
-    guard let value = try table.double(key) else { return nil }
-    guard (-80...85).contains(value) else { throw table.invalid(key, "must be -80…85 °C") }
-    return value
+    try table.double(key, .within(-80...85).saying("must be -80…85 °C"))
   }
 }

@@ -1,3 +1,4 @@
+import ColdTraceConfig
 import ColdTraceSystem
 
 #if canImport(Glibc)

@@ -1,4 +1,6 @@
 import ArgumentParser
+import ColdTraceCollector
+import ColdTraceConfig
 import ColdTraceCore
 import ColdTraceStorage
 import ColdTraceSystem

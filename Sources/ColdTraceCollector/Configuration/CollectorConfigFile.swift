@@ -1,23 +1,25 @@
-import ColdTraceCollector
+import ColdTraceConfig
 import ColdTraceCore
 import ColdTraceMQTT
-import ColdTraceSystem
 
 /// The collector's optional TOML configuration (see `deploy/collector.toml`).
-struct CollectorConfigFile {
-  var db: String?
-  var journal: String?
-  var broker: String?
-  var collectorID = "main"
-  var protocolVersion: ClientOptions.ProtocolVersion = .v5
-  var tls: ClientOptions.TLS?
-  var products = ProductAssignment()
-  var offlineAfterMinutes: Double = 10
-  var agentOfflineAfterMinutes: Double = 2
-  var renotifyAfterMinutes: Double = 60
-  var notification: NotificationHook.Settings?
+public struct CollectorConfigFile: Sendable {
+  public var db: String?
+  public var journal: String?
+  public var broker: String?
+  public var collectorID = "main"
+  public var protocolVersion: ClientOptions.ProtocolVersion = .v5
+  public var tls: ClientOptions.TLS?
+  public var products = ProductAssignment()
+  public var offlineAfterMinutes: Double = 10
+  public var agentOfflineAfterMinutes: Double = 2
+  public var renotifyAfterMinutes: Double = 60
+  public var notification: NotificationHook.Settings?
 
-  static func load(_ config: ConfigTable) throws(ConfigError) -> CollectorConfigFile {
+  public init() {}
+
+  /// Reads and validates a collector config file; errors name the file and the key.
+  public static func load(_ config: ConfigTable) throws(ConfigError) -> CollectorConfigFile {
     try config.rejectUnknownKeys(allowed: [
       "db", "journal", "broker", "collector_id", "mqtt_version", "default_product", "rooms", "tls",
       "offline_after_minutes", "agent_offline_after_minutes", "renotify_after_minutes", "notify", "product",
@@ -35,24 +37,13 @@ struct CollectorConfigFile {
       file.collectorID = id
     }
     file.protocolVersion = try config.mqttVersion()
-    if let minutes = try config.double("offline_after_minutes") {
-      guard minutes >= 0.05, minutes <= 10_080 else {
-        throw config.invalid("offline_after_minutes", "must be 0.05…10080 (a week)")
-      }
-      file.offlineAfterMinutes = minutes
-    }
-    if let minutes = try config.double("agent_offline_after_minutes") {
-      guard minutes >= 0, minutes <= 10_080 else {
-        throw config.invalid("agent_offline_after_minutes", "must be 0…10080 (a week)")
-      }
-      file.agentOfflineAfterMinutes = minutes
-    }
-    if let minutes = try config.double("renotify_after_minutes") {
-      guard minutes >= 0, minutes <= 10_080 else {
-        throw config.invalid("renotify_after_minutes", "must be 0 (never) to 10080 (a week)")
-      }
-      file.renotifyAfterMinutes = minutes
-    }
+    file.offlineAfterMinutes = try config.double(
+      "offline_after_minutes", .within(0.05...10_080, "a week"), default: file.offlineAfterMinutes)
+    file.agentOfflineAfterMinutes = try config.double(
+      "agent_offline_after_minutes", .within(0...10_080, "a week"), default: file.agentOfflineAfterMinutes)
+    file.renotifyAfterMinutes = try config.double(
+      "renotify_after_minutes", .within(0...10_080).saying("must be 0 (never) to 10080 (a week)"),
+      default: file.renotifyAfterMinutes)
     if let name = try config.string("default_product") {
       file.products.defaultProduct = try profile(named: name, in: catalog, config, "default_product")
     }
@@ -72,15 +63,11 @@ struct CollectorConfigFile {
         throw notify.invalid("command", "must be an array whose first element is the program's absolute path")
       }
       var settings = NotificationHook.Settings(command: command)
-      settings.groupingSeconds = try notify.double("group_seconds") ?? settings.groupingSeconds
-      settings.timeoutSeconds = try notify.double("timeout_seconds") ?? settings.timeoutSeconds
-      settings.retries = try notify.int("retries") ?? settings.retries
-      guard (0...3600).contains(settings.groupingSeconds), (0.1...3600).contains(settings.timeoutSeconds),
-        (0...100).contains(settings.retries)
-      else {
-        throw notify.invalid(
-          "command", "settings out of range: group_seconds 0…3600, timeout_seconds 0.1…3600, retries 0…100")
-      }
+      settings.groupingSeconds = try notify.double(
+        "group_seconds", .within(0...3600), default: settings.groupingSeconds)
+      settings.timeoutSeconds = try notify.double(
+        "timeout_seconds", .within(0.1...3600), default: settings.timeoutSeconds)
+      settings.retries = try notify.int("retries", .within(0...100), default: settings.retries)
       file.notification = settings
     }
     file.tls = try config.tlsOptions()

@@ -1,3 +1,4 @@
+import ColdTraceSystem
 import ColdTraceTOML
 
 /// A TOML configuration file read with errors an operator can act on: the file, the key, and what was expected.

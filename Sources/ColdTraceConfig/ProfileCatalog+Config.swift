@@ -85,21 +85,11 @@ extension ProfileCatalog {
         bands.set(nil, severity, direction)
         continue
       }
-      guard let value = try limit.double("value"), value.isFinite, (-80...100).contains(value) else {
-        throw limit.invalid("value", "must be a number from −80 to 100")
-      }
-      let minutes = try limit.double("after_minutes") ?? 0
-      guard minutes.isFinite, (0...10080).contains(minutes) else {
-        throw limit.invalid("after_minutes", "must be 0…10080 (a week)")
-      }
+      let value = try limit.requiredDouble("value", .within(-80...100).saying("must be a number from −80 to 100"))
+      let minutes = try limit.double("after_minutes", .within(0...10_080, "a week"), default: 0)
       bands.set(BandLimit(threshold: value, delaySeconds: Int((minutes * 60).rounded())), severity, direction)
     }
-    if let hysteresis = try table.double("hysteresis") {
-      guard hysteresis.isFinite, (0...20).contains(hysteresis) else {
-        throw table.invalid("hysteresis", "must be 0…20")
-      }
-      bands.hysteresis = hysteresis
-    }
+    bands.hysteresis = try table.double("hysteresis", .within(0...20), default: bands.hysteresis)
     return bands
   }
 
@@ -109,10 +99,7 @@ extension ProfileCatalog {
     try table.rejectUnknownKeys(allowed: ["temp_c_minutes", "rh_pct_minutes"])
     var budget = start ?? ExcursionBudget()
     for key in ["temp_c_minutes", "rh_pct_minutes"] {
-      guard let minutes = try table.double(key) else { continue }
-      guard minutes.isFinite, (0...525_600).contains(minutes) else {
-        throw table.invalid(key, "must be 0…525600 (a year)")
-      }
+      guard let minutes = try table.double(key, .within(0...525_600, "a year")) else { continue }
       if key == "temp_c_minutes" { budget.temperatureMinutes = minutes } else { budget.humidityMinutes = minutes }
     }
     return budget
@@ -120,12 +107,9 @@ extension ProfileCatalog {
 
   private static func treatment(_ table: ConfigTable) throws(ConfigError) -> ColdTreatment {
     try table.rejectUnknownKeys(allowed: ["max_temp_c", "days"])
-    guard let maxTemp = try table.double("max_temp_c"), maxTemp.isFinite, (-30...15).contains(maxTemp) else {
-      throw table.invalid("max_temp_c", "must be a temperature from −30 to 15 °C")
-    }
-    guard let days = try table.double("days"), days.isFinite, days > 0, days <= 90 else {
-      throw table.invalid("days", "must be more than 0 and at most 90")
-    }
+    let maxTemp = try table.requiredDouble(
+      "max_temp_c", .within(-30...15).saying("must be a temperature from −30 to 15 °C"))
+    let days = try table.requiredDouble("days", .positive(atMost: 90).saying("must be more than 0 and at most 90"))
     return ColdTreatment(maxTempC: maxTemp, days: days)
   }
 }

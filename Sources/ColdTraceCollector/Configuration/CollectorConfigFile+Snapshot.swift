@@ -5,7 +5,7 @@ extension CollectorConfigFile {
   /// What of this configuration decides alerts, for the journal's `config_changed` lines: the default product, each
   /// room's product, the offline and re-notification thresholds, and the profiles in force (the catalog: built-ins
   /// with the config's overrides and additions).
-  func configurationSnapshot() throws -> ConfigurationSnapshot {
+  public func configurationSnapshot() throws -> ConfigurationSnapshot {
     var settings: [String: String] = [
       "default_product": products.defaultProduct.id,
       "offline_after_minutes": JSONText.number(offlineAfterMinutes),

@@ -1,1 +1,0 @@
-../../../Sources/coldtrace/Support/CollectorConfigFile.swift
