@@ -82,6 +82,10 @@ let package = Package(
       dependencies: ["ColdRoomSimulation", "ColdTraceCore", "ColdTraceSystem"],
       path: "Simulators/ColdRoomScenarios"
     ),
+    // Modbus TCP and RTU servers over libmodbus, serving register tables: the simulator's `--modbus-port` output and
+    // the agent's Modbus tests.
+    .target(
+      name: "ModbusTestServer", dependencies: ["CModbus", "ColdTraceSystem"], path: "Simulators/ModbusTestServer"),
     // The edge agent: sensors, per-sensor sequence numbers, publishing.
     .target(
       name: "ColdTraceAgent",
@@ -123,8 +127,8 @@ let package = Package(
     .executableTarget(
       name: "coldtrace-sim",
       dependencies: [
-        "ColdRoomScenarios", "ColdRoomSimulation", "ColdTraceCore", "ColdTraceMQTT", "ColdTraceSystem", "CModbus",
-        "ColdTraceCommandLine",
+        "ColdRoomScenarios", "ColdRoomSimulation", "ColdTraceCore", "ColdTraceMQTT", "ColdTraceSystem",
+        "ModbusTestServer", "ColdTraceCommandLine",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       path: "Simulators/coldtrace-sim"
@@ -139,7 +143,8 @@ let package = Package(
     .testTarget(
       name: "ColdTraceAgentTests",
       dependencies: [
-        "ColdTraceAgent", "ColdTraceCore", "ColdTraceSystem", "ColdRoomSimulation", "TestSupport", "CModbus",
+        "ColdTraceAgent", "ColdTraceCore", "ColdTraceSystem", "ColdRoomSimulation", "TestSupport",
+        "ModbusTestServer",
       ]
     ),
     .testTarget(name: "ColdTraceStorageTests", dependencies: ["ColdTraceStorage", "ColdTraceCore"]),
