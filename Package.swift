@@ -134,6 +134,7 @@ let package = Package(
       path: "Simulators/coldtrace-sim"
     ),
     .testTarget(name: "ColdTraceCoreTests", dependencies: ["ColdTraceCore"]),
+    .testTarget(name: "ColdTraceSystemTests", dependencies: ["ColdTraceSystem"]),
     // TOMLKit only here: the differential test of ColdTraceTOML against it.
     .testTarget(
       name: "ColdTraceTOMLTests",

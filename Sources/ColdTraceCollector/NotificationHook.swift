@@ -88,7 +88,7 @@ public final class NotificationHook: Sendable {
   }
 
   /// Runs the program once; returns why it failed, or `nil`.
-  private func run(input: Data) -> String? {
+  func run(input: Data) -> String? {
     switch ChildProcess.run(settings.command, input: [UInt8](input), timeoutSeconds: settings.timeoutSeconds) {
     case .failedToStart(let reason):
       return "cannot start \(settings.command[0]): \(reason)"
