@@ -23,6 +23,7 @@ extension ChildProcess {
   public static func run(
     _ command: [String], input: [UInt8]? = nil, timeoutSeconds: Double, captureLimit: Int = 64 * 1024
   ) -> Outcome {
+    guard !command.isEmpty else { return .failedToStart("no program given") }
     let deadline = MonotonicClock.seconds() + timeoutSeconds
     let started: (pid: pid_t, parentEnds: [Int32])
     do {
@@ -36,8 +37,8 @@ extension ChildProcess {
       input: input ?? [], inputEnd: started.parentEnds[0], outputEnd: started.parentEnds[1],
       errorEnd: started.parentEnds[2], captureLimit: captureLimit)
     defer { pipes.closeAll() }
-    let signals = SIGPIPEBlock()
-    defer { signals.restore() }
+    let signals = input == nil ? nil : SIGPIPEBlock()
+    defer { signals?.restore() }
     while true {
       let remaining = deadline - MonotonicClock.seconds()
       if !child.isRunning {

@@ -69,6 +69,7 @@ struct ChildProcessRunTests {
   @Test func aMissingProgramFailsToStart() {
     #expect(
       ChildProcess.run(["/nonexistent/program"], timeoutSeconds: 1) == .failedToStart("No such file or directory"))
+    #expect(ChildProcess.run([], timeoutSeconds: 1) == .failedToStart("no program given"))
   }
 
   @Test func theFirstLineIsTrimmedAndBounded() {
