@@ -38,7 +38,7 @@ let package = Package(
     // OpenSSL's libcrypto from Debian's libssl-dev (SHA-256 for the journal's hash chain).
     .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
     // Swift 6-safe MQTT client over libmosquitto: supervised network thread, QoS 1 completions.
-    .target(name: "ColdTraceMQTT", dependencies: ["CMosquitto"]),
+    .target(name: "ColdTraceMQTT", dependencies: ["CMosquitto", "ColdTraceSystem"]),
     // Pure domain: identities, timestamps, payload codec, product profiles, rules, alert engine. No I/O, no clock.
     .target(name: "ColdTraceCore"),
     // A strict TOML 1.0 reader without Foundation (the agent's footprint; see its doc comment).
@@ -83,9 +83,13 @@ let package = Package(
     // Scenario files (TOML timelines) for the cold-room model, and running them into traces.
     .target(
       name: "ColdRoomScenarios",
-      dependencies: ["ColdRoomSimulation", "ColdTraceCore", "ColdTraceConfig"],
+      dependencies: ["ColdRoomSimulation", "ColdTraceCore", "ColdTraceConfig", "ColdTraceSystem"],
       path: "Simulators/ColdRoomScenarios"
     ),
+    // Modbus TCP and RTU servers over libmodbus, serving register tables: the simulator's `--modbus-port` output and
+    // the agent's Modbus tests.
+    .target(
+      name: "ModbusTestServer", dependencies: ["CModbus", "ColdTraceSystem"], path: "Simulators/ModbusTestServer"),
     // The edge agent: sensors, per-sensor sequence numbers, publishing.
     .target(
       name: "ColdTraceAgent",
@@ -127,13 +131,14 @@ let package = Package(
     .executableTarget(
       name: "coldtrace-sim",
       dependencies: [
-        "ColdRoomScenarios", "ColdRoomSimulation", "ColdTraceCore", "ColdTraceMQTT", "ColdTraceSystem", "CModbus",
-        "ColdTraceCommandLine",
+        "ColdRoomScenarios", "ColdRoomSimulation", "ColdTraceCore", "ColdTraceMQTT", "ColdTraceSystem",
+        "ModbusTestServer", "ColdTraceCommandLine",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       path: "Simulators/coldtrace-sim"
     ),
     .testTarget(name: "ColdTraceCoreTests", dependencies: ["ColdTraceCore"]),
+    .testTarget(name: "ColdTraceSystemTests", dependencies: ["ColdTraceSystem"]),
     // TOMLKit only here: the differential test of ColdTraceTOML against it.
     .testTarget(
       name: "ColdTraceTOMLTests",
@@ -144,7 +149,7 @@ let package = Package(
       name: "ColdTraceAgentTests",
       dependencies: [
         "ColdTraceAgent", "ColdTraceCore", "ColdTraceSystem", "ColdTraceConfig", "ColdRoomSimulation", "TestSupport",
-        "CModbus",
+        "ModbusTestServer",
       ]
     ),
     .testTarget(name: "ColdTraceStorageTests", dependencies: ["ColdTraceStorage", "ColdTraceCore"]),

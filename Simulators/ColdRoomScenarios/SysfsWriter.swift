@@ -1,4 +1,5 @@
 import ColdRoomSimulation
+import ColdTraceSystem
 
 #if canImport(Glibc)
   import Glibc
@@ -111,7 +112,7 @@ public struct SysfsWriteError: Error, CustomStringConvertible {
 
   init(path: String, errno code: Int32) {
     self.path = path
-    reason = String(cString: strerror(code))
+    reason = errnoDescription(code)
   }
 
   public var description: String { "cannot write \(path): \(reason)" }

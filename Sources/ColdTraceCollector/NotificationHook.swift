@@ -88,28 +88,16 @@ public final class NotificationHook: Sendable {
   }
 
   /// Runs the program once; returns why it failed, or `nil`.
-  private func run(input: Data) -> String? {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: settings.command[0])
-    process.arguments = Array(settings.command.dropFirst())
-    let stdin = Pipe()
-    process.standardInput = stdin
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    do {
-      try process.run()
-    } catch {
-      return "cannot start \(settings.command[0]): \(error.localizedDescription)"
-    }
-    try? stdin.fileHandleForWriting.write(contentsOf: input)
-    try? stdin.fileHandleForWriting.close()
-    let deadline = Date().addingTimeInterval(settings.timeoutSeconds)
-    while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
-    if process.isRunning {
-      process.terminate()
-      process.waitUntilExit()
+  func run(input: Data) -> String? {
+    switch ChildProcess.run(settings.command, input: [UInt8](input), timeoutSeconds: settings.timeoutSeconds) {
+    case .failedToStart(let reason):
+      return "cannot start \(settings.command[0]): \(reason)"
+    case .timedOut:
       return "timed out after \(Int(settings.timeoutSeconds)) s"
+    case .finished(.exited(0), _, _):
+      return nil
+    case .finished(let termination, _, let errors):
+      return "\(termination)" + (ChildProcess.firstLine(errors).map { ": \($0)" } ?? "")
     }
-    return process.terminationStatus == 0 ? nil : "exited with status \(process.terminationStatus)"
   }
 }

@@ -1,4 +1,5 @@
 import CMosquitto
+import ColdTraceSystem
 
 #if canImport(Glibc)
   import Glibc
@@ -15,7 +16,7 @@ enum MosquittoLibrary {
 
   static func describe(_ code: Int32) -> String {
     if code == MOSQ_ERR_ERRNO.rawValue {
-      return String(cString: strerror(errno))
+      return errnoDescription()
     }
     return String(cString: mosquitto_strerror(code))
   }

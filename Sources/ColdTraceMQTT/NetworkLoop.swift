@@ -1,4 +1,5 @@
 import CMosquitto
+import ColdTraceSystem
 import Synchronization
 
 #if canImport(Glibc)
@@ -33,7 +34,7 @@ final class NetworkLoop: @unchecked Sendable {
     if rc != 0 {
       Unmanaged<NetworkLoop>.fromOpaque(context).release()
       client.report(
-        .failed(reason: "cannot start the MQTT network thread: \(String(cString: strerror(rc)))", retryIn: 0))
+        .failed(reason: "cannot start the MQTT network thread: \(errnoDescription(rc))", retryIn: 0))
       return
     }
     running = true
@@ -126,19 +127,11 @@ final class NetworkLoop: @unchecked Sendable {
   /// the window does not stop (QoS 0) is cut at the second, and the connection then ends as before.
   private func discardUnread(_ socket: Int32) {
     var scratch = [UInt8](repeating: 0, count: 16_384)
-    let deadline = Self.monotonicSeconds() + 1
-    while Self.monotonicSeconds() < deadline {
+    let deadline = MonotonicClock.seconds() + 1
+    while MonotonicClock.seconds() < deadline {
       guard hasUnread(socket, waitingMilliseconds: 50) else { return }
       if read(socket, &scratch, scratch.count) <= 0 { return }  // closed, or an error: nothing more to read
     }
-  }
-
-  /// Seconds on the monotonic clock (`clock_gettime`: `ContinuousClock` would bring `_Concurrency`'s code into the
-  /// agent's resident set, benchmarks/README.md "Agent RSS").
-  private static func monotonicSeconds() -> Double {
-    var now = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &now)
-    return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
   }
 
   /// Whether `socket` has something to read within `waitingMilliseconds`.

@@ -83,7 +83,7 @@ public struct DurableFileError: Error, CustomStringConvertible {
   init(path: String, operation: String) {
     self.path = path
     self.operation = operation
-    self.reason = String(cString: strerror(errno))
+    self.reason = errnoDescription()
   }
 
   init(path: String, operation: String, reason: String) {

@@ -16,7 +16,7 @@ public protocol ServiceClock: Sendable {
   func sleep(seconds: Double)
 }
 
-/// The OS's clocks (`clock_gettime`; no `ContinuousClock`, whose `_Concurrency` code the agent would then map).
+/// The OS's clocks: `WallClock` and `MonotonicClock`.
 public struct SystemClock: ServiceClock {
   public init() {}
 
@@ -32,7 +32,8 @@ public struct SystemClock: ServiceClock {
   }
 }
 
-/// Seconds on `CLOCK_MONOTONIC`: the one monotonic clock of ColdTrace's shell.
+/// Seconds on `CLOCK_MONOTONIC`, the one monotonic clock of ColdTrace's shell, read with `clock_gettime` because
+/// `ContinuousClock` would map the `_Concurrency` library's code into the agent (benchmarks/README.md, "Agent RSS").
 public enum MonotonicClock {
   public static func seconds() -> Double {
     var now = timespec()

@@ -3,6 +3,7 @@ import ColdTraceConfig
 import ColdTraceCore
 import ColdTraceSystem
 import Foundation
+import ModbusTestServer
 import Testing
 
 /// Register decoding: every format and word order, scaling, and how reads are grouped into requests.
@@ -85,7 +86,7 @@ struct ModbusRegisterMapTests {
 @Suite(.timeLimit(.minutes(10)))
 struct ModbusSensorTests {
   @Test func xyMD02InputRegisters() throws {
-    let server = try ModbusServer()
+    let server = try ModbusTCPServer()
     defer { server.stop() }
     server.setInputRegisters(1, [0xFF9C, 0x0258])
     let sensor = try configuredSensor(
@@ -103,7 +104,7 @@ struct ModbusSensorTests {
   }
 
   @Test func lcomHoldingRegistersAsSubTables() throws {
-    let server = try ModbusServer()
+    let server = try ModbusTCPServer()
     defer { server.stop() }
     server.setHoldingRegisters(0, [0x00EB, 0x0226])
     let sensor = try makeSensor(
@@ -126,7 +127,7 @@ struct ModbusSensorTests {
   }
 
   @Test func float32LowWordFirst() throws {
-    let server = try ModbusServer()
+    let server = try ModbusTCPServer()
     defer { server.stop() }
     server.setHoldingRegisters(0, [0x0000, 0x4060, 0x8000, 0x42B8])  // 3.5, 92.25
     let sensor = try makeSensor(
@@ -144,7 +145,7 @@ struct ModbusSensorTests {
   }
 
   @Test func temperatureOnly() throws {
-    let server = try ModbusServer()
+    let server = try ModbusTCPServer()
     defer { server.stop() }
     server.setInputRegisters(0, [0xFF4C])
     let sensor = try makeSensor(
@@ -158,7 +159,7 @@ struct ModbusSensorTests {
   }
 
   @Test func serverStoppedIsAFaultAndRestartRecovers() throws {
-    let server = try ModbusServer()
+    let server = try ModbusTCPServer()
     defer { server.stop() }
     server.setInputRegisters(1, [50, 900])
     let sensor = try makeSensor(
@@ -182,7 +183,7 @@ struct ModbusSensorTests {
   }
 
   @Test func neverStartedServerIsAFault() throws {
-    let server = try ModbusServer()
+    let server = try ModbusTCPServer()
     server.stop()
     let sensor = try makeSensor(
       """
@@ -196,7 +197,7 @@ struct ModbusSensorTests {
   }
 
   @Test func exceptionResponseKeepsTheConnection() throws {
-    let server = try ModbusServer(size: 16)
+    let server = try ModbusTCPServer(size: 16)
     defer { server.stop() }
     server.setInputRegisters(1, [0x00C8])
     let bad = try makeSensor(
@@ -317,7 +318,7 @@ struct ModbusSensorTests {
 
   private let now = Timestamp(milliseconds: 1_750_000_000_000)
 
-  private func faultPrefix(_ server: ModbusServer) -> String {
+  private func faultPrefix(_ server: ModbusTCPServer) -> String {
     "modbus 127.0.0.1:\(server.port) unit 1: "
   }
 

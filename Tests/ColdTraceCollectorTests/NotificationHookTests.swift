@@ -63,4 +63,19 @@ struct NotificationHookTests {
     retried.notify(room: "hongxuan/cold2", line: "{}")
     #expect(waitFor(10) { retried.deliveries == 1 }, "the second attempt succeeds")
   }
+
+  @Test func aFailureNamesTheExitStatusAndTheFirstLineOfStandardError() {
+    var settings = NotificationHook.Settings(command: [
+      "/bin/sh", "-c", "cat > /dev/null; echo '  gateway refused: quota exceeded ' >&2; echo more >&2; exit 4",
+    ])
+    settings.timeoutSeconds = 10
+    let hook = NotificationHook(settings: settings, logger: Logger(label: "test"))
+    #expect(hook.run(input: Data("{}\n".utf8)) == "exited with status 4: gateway refused: quota exceeded")
+    settings.command = ["/bin/sh", "-c", "cat > /dev/null"]
+    #expect(NotificationHook(settings: settings, logger: Logger(label: "test")).run(input: Data("{}\n".utf8)) == nil)
+    settings.command = ["/nonexistent/notify"]
+    #expect(
+      NotificationHook(settings: settings, logger: Logger(label: "test")).run(input: Data())
+        == "cannot start /nonexistent/notify: No such file or directory")
+  }
 }

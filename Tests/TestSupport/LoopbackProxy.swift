@@ -75,7 +75,7 @@ public final class LoopbackProxy: @unchecked Sendable {
     }
     guard bound == 0, listen(fd, 16) == 0 else {
       close(fd)
-      throw TestSupportError("the proxy cannot listen on 127.0.0.1:\(port): \(String(cString: strerror(errno)))")
+      throw TestSupportError("the proxy cannot listen on 127.0.0.1:\(port): \(errnoDescription())")
     }
     state.withLock { $0.listener = fd }
     wake()

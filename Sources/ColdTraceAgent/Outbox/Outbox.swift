@@ -82,7 +82,9 @@ public final class Outbox {
       sizes.append(bytes.count - before)
     }
     try DurableFile.writeAll(bytes, to: activeFD, path: segments[segments.count - 1].path)
-    guard fdatasync(activeFD) == 0 else { throw OutboxError("cannot fsync \(segments.last!.path): \(errnoText())") }
+    guard fdatasync(activeFD) == 0 else {
+      throw OutboxError("cannot fsync \(segments.last!.path): \(errnoDescription())")
+    }
     for (record, size) in zip(records, sizes) { segments[segments.count - 1].account(record, bytes: size) }
     try enforceLimits(now: records.map(\.sample.ts).max()!)
     return end
@@ -164,7 +166,7 @@ public final class Outbox {
     let number = (segments.last?.number ?? 0) + 1
     let segment = OutboxSegment(number: number, directory: directory)
     activeFD = open(segment.path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-    guard activeFD >= 0 else { throw OutboxError("cannot create \(segment.path): \(errnoText())") }
+    guard activeFD >= 0 else { throw OutboxError("cannot create \(segment.path): \(errnoDescription())") }
     syncDirectory()
     segments.append(segment)
   }
@@ -210,7 +212,7 @@ public final class Outbox {
   }
 
   private func loadSegments() throws {
-    guard let handle = opendir(directory) else { throw OutboxError("cannot read \(directory): \(errnoText())") }
+    guard let handle = opendir(directory) else { throw OutboxError("cannot read \(directory): \(errnoDescription())") }
     var numbers: [Int64] = []
     while let entry = readdir(handle) {
       let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
@@ -231,7 +233,7 @@ public final class Outbox {
     }
     if let newest = segments.last {
       activeFD = open(newest.path, O_WRONLY | O_APPEND | O_CLOEXEC)
-      guard activeFD >= 0 else { throw OutboxError("cannot open \(newest.path): \(errnoText())") }
+      guard activeFD >= 0 else { throw OutboxError("cannot open \(newest.path): \(errnoDescription())") }
     }
   }
 
@@ -249,5 +251,3 @@ public struct OutboxError: Error, CustomStringConvertible {
   public let description: String
   init(_ description: String) { self.description = description }
 }
-
-func errnoText() -> String { String(cString: strerror(errno)) }

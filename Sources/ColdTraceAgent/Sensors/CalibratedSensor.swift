@@ -1,7 +1,6 @@
 import ColdTraceConfig
 import ColdTraceCore
 import ColdTraceSystem
-import Dispatch
 
 #if canImport(Glibc)
   import Glibc
@@ -89,14 +88,11 @@ public final class CalibratedSensor: WorkerBackedSensor {
   }
 
   public func read(at time: Timestamp) -> SensorValue {
-    // DispatchTime, like ConcurrentSampler's deadline: ContinuousClock would bring the code of the _Concurrency
-    // library into the agent's resident set on every read (benchmarks/README.md, "Agent RSS").
-    let deadline = DispatchTime.now() + .milliseconds(Int(options.readTimeoutSeconds * 1000))
-    let pause = DispatchTimeInterval.milliseconds(Int(retryPauseSeconds * 1000))
+    let deadline = MonotonicClock.seconds() + options.readTimeoutSeconds
     var attempts = 1
     var value = inner.read(at: time)
     while case .fault = value, attempts <= options.retries {
-      guard DispatchTime.now() + pause < deadline else { break }
+      guard MonotonicClock.seconds() + retryPauseSeconds < deadline else { break }
       if retryPauseSeconds > 0 { usleep(UInt32(retryPauseSeconds * 1_000_000)) }
       attempts += 1
       value = inner.read(at: time)

@@ -1,4 +1,5 @@
 import ColdTraceCore
+import ColdTraceSystem
 import Dispatch
 import Synchronization
 
@@ -23,7 +24,7 @@ public struct ConcurrentSampler {
 
   /// One value per sensor, in the sensors' order.
   public func readAll(at time: Timestamp) -> [SensorValue] {
-    let started = DispatchTime.now()
+    let started = MonotonicClock.seconds()
     let pending = zip(sensors, workers).map { sensor, worker in
       let reference = SensorReference(sensor)
       return worker.start { reference.sensor.read(at: time) }
@@ -33,7 +34,7 @@ public struct ConcurrentSampler {
       guard let read else {
         return .fault("not read: a read that timed out (after \(seconds) s) is still running")
       }
-      let deadline = started + .milliseconds(Int(worker.timeoutSeconds * 1000))
+      let deadline = started + worker.timeoutSeconds
       return read.wait(until: deadline) ?? .fault("read timed out after \(seconds) s")
     }
   }
@@ -87,9 +88,10 @@ final class PendingRead: Sendable {
     done.signal()
   }
 
-  /// The answer, or `nil` if it has not come by `deadline`.
-  func wait(until deadline: DispatchTime) -> SensorValue? {
-    guard done.wait(timeout: deadline) == .success else { return nil }
+  /// The answer, or `nil` if it has not come by `deadline` (`MonotonicClock` seconds).
+  func wait(until deadline: Double) -> SensorValue? {
+    let remaining = max(0, deadline - MonotonicClock.seconds())
+    guard done.wait(timeout: .now() + remaining) == .success else { return nil }
     return value.withLock { $0 }
   }
 }

@@ -1,54 +1,6 @@
-import CModbus
 import ColdTraceConfig
 import ColdTraceCore
 import ColdTraceSystem
-
-#if canImport(Glibc)
-  import Glibc
-#endif
-
-/// How to reach a Modbus device: TCP (a transmitter or an RS-485 gateway on the network) or RTU (a serial line).
-public enum ModbusEndpoint: Sendable, Equatable, CustomStringConvertible {
-  /// Serial parity.
-  public enum Parity: String, Sendable, CaseIterable {
-    case none = "N"
-    case even = "E"
-    case odd = "O"
-  }
-
-  case tcp(host: String, port: Int)
-  case rtu(device: String, baud: Int, parity: Parity, dataBits: Int, stopBits: Int)
-
-  /// `host:port` or the serial device, as fault messages name it.
-  public var description: String {
-    switch self {
-    case .tcp(let host, let port): host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
-    case .rtu(let device, _, _, _, _): device
-    }
-  }
-}
-
-/// A validated `driver = "modbus"` sensor table.
-public struct ModbusSettings: Sendable, Equatable {
-  public var endpoint: ModbusEndpoint
-  /// The unit (slave) id the requests address.
-  public var unit: Int
-  /// How long to wait for a connection and for each response (the libmodbus response timeout).
-  public var timeoutSeconds: Double
-  public var temp: ModbusRegisterMap?
-  public var rh: ModbusRegisterMap?
-
-  public init(
-    endpoint: ModbusEndpoint, unit: Int = 1, timeoutSeconds: Double = 0.5, temp: ModbusRegisterMap?,
-    rh: ModbusRegisterMap?
-  ) {
-    self.endpoint = endpoint
-    self.unit = unit
-    self.timeoutSeconds = timeoutSeconds
-    self.temp = temp
-    self.rh = rh
-  }
-}
 
 /// A temperature/humidity transmitter read over Modbus TCP or RTU through libmodbus (`driver = "modbus"`).
 ///
@@ -65,161 +17,42 @@ public final class ModbusSensor: Sensor {
   public let room: String
   public let settings: ModbusSettings
   private let requests: [ModbusReadRequest]
-  private var context: OpaquePointer?
-  private var connected = false
+  private let connection: ModbusConnection
 
   public init(id: String, room: String, settings: ModbusSettings) {
     self.id = id
     self.room = room
     self.settings = settings
     requests = ModbusReadRequest.covering([settings.temp, settings.rh].compactMap { $0 })
-  }
-
-  deinit {
-    if let context {
-      modbus_close(context)
-      modbus_free(context)
-    }
+    connection = ModbusConnection(settings: settings)
   }
 
   public func read(at time: Timestamp) -> SensorValue {
-    do throws(Failure) {
+    do throws(ModbusFailure) {
       var words: [ModbusRegisterMap.Function: [Int: UInt16]] = [:]
       for request in requests {
-        let values = try perform(request)
+        let values = try connection.perform(request)
         for (offset, word) in values.enumerated() {
           words[request.function, default: [:]][request.start + offset] = word
         }
       }
-      let tempC = try settings.temp.map { map throws(Failure) in try value("temp", map, words) }
-      let rhPct = try settings.rh.map { map throws(Failure) in try value("rh", map, words) }
+      let tempC = try settings.temp.map { map throws(ModbusFailure) in try value("temp", map, words) }
+      let rhPct = try settings.rh.map { map throws(ModbusFailure) in try value("rh", map, words) }
       return .values(tempC: tempC, rhPct: rhPct)
     } catch {
       return .fault("modbus \(settings.endpoint) unit \(settings.unit): \(error.message)")
     }
   }
 
-  /// Why a read failed, without the endpoint prefix.
-  private struct Failure: Error {
-    let message: String
-  }
-
   private func value(
     _ metric: String, _ map: ModbusRegisterMap, _ words: [ModbusRegisterMap.Function: [Int: UInt16]]
-  ) throws(Failure) -> Double {
+  ) throws(ModbusFailure) -> Double {
     let registers = map.addresses.compactMap { words[map.function]?[$0] }
     guard let value = map.decode(registers) else {
-      throw Failure(
+      throw ModbusFailure(
         message: "\(metric) (\(map.format.rawValue) at \(map.function.label) \(map.register)) is not a number")
     }
     return value
-  }
-
-  /// Reads one request, connecting first if needed; a kept connection that turns out dead is replaced once.
-  private func perform(_ request: ModbusReadRequest) throws(Failure) -> [UInt16] {
-    let reused = connected
-    let context = try connect()
-    var registers = [UInt16](repeating: 0, count: request.count)
-    var result = call(request, context, &registers)
-    if result.read < 0, reused, Self.peerClosed(result.error) {
-      disconnect()
-      result = call(request, try connect(), &registers)
-    }
-    guard result.read >= 0 else {
-      if !Self.isException(result.error) { disconnect() }
-      throw Failure(message: "reading \(Self.describe(request)): \(Self.message(result.error))")
-    }
-    guard result.read == request.count else {
-      disconnect()
-      throw Failure(message: "reading \(Self.describe(request)): got \(result.read) registers")
-    }
-    return registers
-  }
-
-  private func call(
-    _ request: ModbusReadRequest, _ context: OpaquePointer, _ registers: inout [UInt16]
-  ) -> (read: Int, error: Int32) {
-    errno = 0
-    let read = registers.withUnsafeMutableBufferPointer { buffer in
-      switch request.function {
-      case .holding: modbus_read_registers(context, Int32(request.start), Int32(request.count), buffer.baseAddress)
-      case .input:
-        modbus_read_input_registers(context, Int32(request.start), Int32(request.count), buffer.baseAddress)
-      }
-    }
-    return (Int(read), errno)
-  }
-
-  /// The context, connected; created on first use.
-  private func connect() throws(Failure) -> OpaquePointer {
-    let context: OpaquePointer
-    if let existing = self.context {
-      context = existing
-    } else {
-      context = try makeContext()
-      self.context = context
-    }
-    if !connected {
-      errno = 0
-      guard modbus_connect(context) == 0 else {
-        let error = errno
-        modbus_close(context)
-        throw Failure(message: Self.message(error))
-      }
-      connected = true
-    }
-    return context
-  }
-
-  private func disconnect() {
-    if let context, connected { modbus_close(context) }
-    connected = false
-  }
-
-  private func makeContext() throws(Failure) -> OpaquePointer {
-    errno = 0
-    let created: OpaquePointer?
-    switch settings.endpoint {
-    case .tcp(let host, let port):
-      created = modbus_new_tcp_pi(host, String(port))
-    case .rtu(let device, let baud, let parity, let dataBits, let stopBits):
-      let parityCode = CChar(UInt8(ascii: parity.rawValue.unicodeScalars.first ?? "N"))
-      created = modbus_new_rtu(device, Int32(baud), parityCode, Int32(dataBits), Int32(stopBits))
-    }
-    guard let created else { throw Failure(message: Self.message(errno)) }
-    let timeout = settings.timeoutSeconds
-    let seconds = UInt32(timeout.rounded(.down))
-    let microseconds = UInt32(((timeout - timeout.rounded(.down)) * 1_000_000).rounded())
-    guard modbus_set_slave(created, Int32(settings.unit)) == 0,
-      modbus_set_response_timeout(created, seconds, min(microseconds, 999_999)) == 0
-    else {
-      let error = errno
-      modbus_free(created)
-      throw Failure(message: Self.message(error))
-    }
-    return created
-  }
-
-  private static func describe(_ request: ModbusReadRequest) -> String {
-    request.count == 1
-      ? "\(request.function.label) \(request.start)"
-      : "\(request.function.label)s \(request.start)-\(request.start + request.count - 1)"
-  }
-
-  private static func message(_ error: Int32) -> String {
-    guard error != 0, let text = modbus_strerror(error) else { return "unknown error" }
-    return String(cString: text)
-  }
-
-  /// A Modbus exception response (illegal address, device busy, ...): the link is fine, the request was refused.
-  private static func isException(_ error: Int32) -> Bool {
-    let base = Int32(MODBUS_ENOBASE)
-    return error > base && error <= base + Int32(MODBUS_EXCEPTION_GATEWAY_TARGET)
-  }
-
-  /// The peer closed a connection that was kept from an earlier read.
-  private static func peerClosed(_ error: Int32) -> Bool {
-    [ECONNRESET, EPIPE, ENOTCONN, ECONNABORTED].contains(error)
   }
 }
 

@@ -44,7 +44,7 @@ public enum SysfsFile {
   public static func text(_ path: String) throws(SysfsReadError) -> String {
     let file = name(of: path)
     let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-    guard descriptor >= 0 else { throw SysfsReadError(file: file, reason: systemError(errno)) }
+    guard descriptor >= 0 else { throw SysfsReadError(file: file, reason: errnoDescription()) }
     defer { close(descriptor) }
     var bytes: [UInt8] = []
     var chunk = [UInt8](repeating: 0, count: 4096)
@@ -52,7 +52,7 @@ public enum SysfsFile {
       let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
       if count < 0 {
         if errno == EINTR { continue }
-        throw SysfsReadError(file: file, reason: systemError(errno))
+        throw SysfsReadError(file: file, reason: errnoDescription())
       }
       if count == 0 { break }
       bytes.append(contentsOf: chunk[0..<count])
@@ -103,11 +103,6 @@ public enum SysfsFile {
       throw table.invalid(key, "must be a name such as \(quoted(example)), not a path")
     }
     return value
-  }
-
-  /// The error text for an `errno` value, as `strerror(3)` gives it (`Connection timed out`).
-  public static func systemError(_ code: Int32) -> String {
-    String(cString: strerror(code))
   }
 
   static func name(of path: String) -> String {

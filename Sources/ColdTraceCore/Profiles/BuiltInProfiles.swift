@@ -26,12 +26,7 @@ public enum BuiltInProfiles {
       criticalLow: .past(-0.5, afterMinutes: 10),
       hysteresis: 0.5
     ),
-    humidity: MetricBands(
-      warningHigh: .past(98, afterMinutes: 120),
-      warningLow: .past(85, afterMinutes: 60),
-      criticalLow: .past(80, afterMinutes: 60),
-      hysteresis: 2
-    ),
+    humidity: freshFruitHumidity,
     budget: ExcursionBudget(temperatureMinutes: 120, humidityMinutes: 720),
     trend: .chilledRoom,
     sources: [

@@ -1,5 +1,14 @@
 /// Fruit profiles besides general litchi: longan, and litchi held for a cold treatment.
 extension BuiltInProfiles {
+  /// The humidity band of fresh litchi and longan (both kept at 90–95 % RH): warning above 98 % after two hours and
+  /// below 85 % after an hour, critical below 80 % after an hour.
+  static let freshFruitHumidity = MetricBands(
+    warningHigh: .past(98, afterMinutes: 120),
+    warningLow: .past(85, afterMinutes: 60),
+    criticalLow: .past(80, afterMinutes: 60),
+    hysteresis: 2
+  )
+
   /// Fresh longan (*Dimocarpus longan*).
   public static let longan = ProductProfile(
     id: "longan",
@@ -11,12 +20,7 @@ extension BuiltInProfiles {
       criticalLow: .past(-0.5, afterMinutes: 10),
       hysteresis: 0.5
     ),
-    humidity: MetricBands(
-      warningHigh: .past(98, afterMinutes: 120),
-      warningLow: .past(85, afterMinutes: 60),
-      criticalLow: .past(80, afterMinutes: 60),
-      hysteresis: 2
-    ),
+    humidity: freshFruitHumidity,
     budget: ExcursionBudget(temperatureMinutes: 180, humidityMinutes: 720),
     trend: .chilledRoom,
     sources: [

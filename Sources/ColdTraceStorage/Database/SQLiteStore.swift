@@ -1,4 +1,5 @@
 import ColdTraceCore
+import ColdTraceSystem
 import Foundation
 import GRDB
 import Synchronization
@@ -75,11 +76,11 @@ public final class SQLiteStore: Sendable {
     let fd = open(path + "-wal", O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else {
       if errno == ENOENT { return }
-      throw StoreError("cannot open \(path)-wal to sync it: \(String(cString: strerror(errno)))")
+      throw StoreError("cannot open \(path)-wal to sync it: \(errnoDescription())")
     }
     defer { close(fd) }
     guard fdatasync(fd) == 0 else {
-      throw StoreError("cannot sync \(path)-wal: \(String(cString: strerror(errno)))")
+      throw StoreError("cannot sync \(path)-wal: \(errnoDescription())")
     }
   }
 

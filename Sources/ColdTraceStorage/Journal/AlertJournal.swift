@@ -35,11 +35,11 @@ public struct AlertJournal: Sendable {
   /// `wait` is false and another writer holds the lock.
   func withLockedFile<T>(wait: Bool, _ body: (Int32) throws -> T) throws -> T? {
     let fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
-    guard fd >= 0 else { throw StoreError("cannot open alert journal \(path): \(String(cString: strerror(errno)))") }
+    guard fd >= 0 else { throw StoreError("cannot open alert journal \(path): \(errnoDescription())") }
     defer { close(fd) }
     guard flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) == 0 else {
       if !wait && errno == EWOULDBLOCK { return nil }
-      throw StoreError("cannot lock alert journal \(path): \(String(cString: strerror(errno)))")
+      throw StoreError("cannot lock alert journal \(path): \(errnoDescription())")
     }
     defer { flock(fd, LOCK_UN) }
     return try body(fd)
