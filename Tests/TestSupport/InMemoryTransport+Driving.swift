@@ -6,32 +6,40 @@ extension InMemoryTransport {
   /// The broker accepts the connection: QoS 1 messages held while disconnected are sent (in order), then the handler
   /// hears `.connected(sessionPresent:)`, then `.subscribed` for every filter subscribed to.
   public func connect(sessionPresent: Bool = false) {
-    let (onEvent, filters, accepted) = state.withLock { state in
+    let (onEvent, relay, filters, sent, accepted) = state.withLock { state in
       state.connected = true
+      var sent: [Publication] = []
       var accepted: [MosquittoClient.PublishCompletion] = []
       for held in state.held {
-        let messageID = state.send(held.topic, held.payload, .atLeastOnce, held.retain)
+        let publication = state.send(held.topic, held.payload, .atLeastOnce, held.retain)
+        sent.append(publication)
         if state.acknowledgesAutomatically {
           if let completion = held.completion { accepted.append(completion) }
         } else {
-          state.waiting.append(Waiting(messageID: messageID, completion: held.completion))
+          state.waiting.append(Waiting(messageID: publication.messageID, completion: held.completion))
         }
       }
       state.held.removeAll()
-      return (state.onEvent, state.subscriptions.map(\.filter), accepted)
+      return (state.onEvent, state.relay, state.subscriptions.map(\.filter), sent, accepted)
     }
+    for publication in sent { relay?(.published(publication)) }
     for completion in accepted { completion(.accepted) }
     onEvent?(.connected(sessionPresent: sessionPresent))
-    for filter in filters { onEvent?(.subscribed(filter: filter)) }
+    for filter in filters {
+      onEvent?(.subscribed(filter: filter))
+      relay?(.subscribed(filter))
+    }
   }
 
-  /// The connection drops (`.disconnected(reason:)`). Sent messages not acknowledged yet stay waiting.
+  /// The connection drops (`.disconnected(reason:)`). Sent messages not acknowledged yet stay waiting; an attached
+  /// `InMemoryBroker` publishes the will.
   public func disconnect(reason: String = "connection lost") {
-    let onEvent = state.withLock { state in
-      state.connected = false
-      return state.onEvent
+    let (onEvent, relay) = state.withLock { state in
+      defer { state.connected = false }
+      return (state.onEvent, state.connected ? state.relay : nil)
     }
     onEvent?(.disconnected(reason: reason))
+    relay?(.lost)
   }
 
   /// Hands any other event to the handler as the network thread would (`.refused`, `.failed`,

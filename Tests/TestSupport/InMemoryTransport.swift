@@ -37,6 +37,14 @@ public final class InMemoryTransport: MessageTransport {
     var completion: MosquittoClient.PublishCompletion?
   }
 
+  /// What an `InMemoryBroker` this transport is attached to hears of it.
+  enum Relayed: Sendable {
+    case published(Publication)
+    case subscribed(String)
+    /// The connection dropped without a DISCONNECT: the broker publishes the will.
+    case lost
+  }
+
   struct State {
     var options: ClientOptions?
     var onMessage: MosquittoClient.MessageHandler?
@@ -51,14 +59,15 @@ public final class InMemoryTransport: MessageTransport {
     var waiting: [Waiting] = []
     var dropped = 0
     var acknowledgesAutomatically = false
+    var relay: (@Sendable (Relayed) -> Void)?
     var nextMessageID: Int32 = 1
 
-    mutating func send(_ topic: String, _ payload: [UInt8], _ qos: QoS, _ retain: Bool) -> Int32 {
+    mutating func send(_ topic: String, _ payload: [UInt8], _ qos: QoS, _ retain: Bool) -> Publication {
       let messageID = nextMessageID
       nextMessageID = nextMessageID == Int32.max ? 1 : nextMessageID + 1
-      publications.append(
-        Publication(messageID: messageID, topic: topic, payload: payload, qos: qos, retain: retain))
-      return messageID
+      let publication = Publication(messageID: messageID, topic: topic, payload: payload, qos: qos, retain: retain)
+      publications.append(publication)
+      return publication
     }
   }
 
@@ -106,11 +115,14 @@ public final class InMemoryTransport: MessageTransport {
     guard TopicFilter.isValid(filter) else {
       throw MQTTError(code: Self.invalidArgument, operation: "subscribe \(filter)")
     }
-    let (connected, onEvent) = state.withLock { state in
+    let (connected, onEvent, relay) = state.withLock { state in
       state.subscriptions.append((filter, qos))
-      return (state.connected, state.onEvent)
+      return (state.connected, state.onEvent, state.relay)
     }
-    if connected { onEvent?(.subscribed(filter: filter)) }
+    if connected {
+      onEvent?(.subscribed(filter: filter))
+      relay?(.subscribed(filter))
+    }
   }
 
   @discardableResult
@@ -120,23 +132,24 @@ public final class InMemoryTransport: MessageTransport {
     guard TopicFilter.isValidTopic(topic) else {
       throw MQTTError(code: Self.invalidArgument, operation: "publish to \(topic)")
     }
-    let (messageID, accepted) = state.withLock { state -> (Int32, MosquittoClient.PublishCompletion?) in
+    let (sent, accepted, relay) = state.withLock { state in
       guard state.connected else {
         if qos == .atLeastOnce {
           state.held.append(Held(topic: topic, payload: payload, retain: retain, completion: completion))
         } else {
           state.dropped += 1
         }
-        return (0, nil)
+        return (Publication?.none, MosquittoClient.PublishCompletion?.none, state.relay)
       }
-      let messageID = state.send(topic, payload, qos, retain)
-      guard qos == .atLeastOnce else { return (messageID, nil) }
-      if state.acknowledgesAutomatically { return (messageID, completion) }
-      state.waiting.append(Waiting(messageID: messageID, completion: completion))
-      return (messageID, nil)
+      let sent = state.send(topic, payload, qos, retain)
+      guard qos == .atLeastOnce else { return (sent, nil, state.relay) }
+      if state.acknowledgesAutomatically { return (sent, completion, state.relay) }
+      state.waiting.append(Waiting(messageID: sent.messageID, completion: completion))
+      return (sent, nil, state.relay)
     }
+    if let sent { relay?(.published(sent)) }
     accepted?(.accepted)
-    return messageID
+    return sent?.messageID ?? 0
   }
 
   public func start() { state.withLock { $0.started = true } }
