@@ -149,14 +149,15 @@ let package = Package(
       name: "ColdTraceAgentTests",
       dependencies: [
         "ColdTraceAgent", "ColdTraceCore", "ColdTraceSystem", "ColdTraceConfig", "ColdRoomSimulation", "TestSupport",
-        "ModbusTestServer",
+        "ModbusTestServer", .product(name: "Logging", package: "swift-log"),
       ]
     ),
-    .testTarget(name: "ColdTraceStorageTests", dependencies: ["ColdTraceStorage", "ColdTraceCore"]),
+    .testTarget(name: "ColdTraceStorageTests", dependencies: ["ColdTraceStorage", "ColdTraceCore", "TestSupport"]),
     .testTarget(
       name: "ColdTraceCollectorTests",
       dependencies: [
-        "ColdTraceCollector", "ColdTraceStorage", "ColdTraceCore", .product(name: "Logging", package: "swift-log"),
+        "ColdTraceCollector", "ColdTraceStorage", "ColdTraceCore", "ColdTraceMQTT", "TestSupport",
+        .product(name: "Logging", package: "swift-log"),
       ]
     ),
     .testTarget(
@@ -181,8 +182,12 @@ let package = Package(
       dependencies: ["ColdTraceReport", "ColdTraceStorage", "ColdTraceCore", "TestSupport", "CZlib"],
       exclude: ["Golden"]
     ),
-    // Shared test helpers: a real mosquitto broker on a free loopback port, temp dirs, process control.
-    .target(name: "TestSupport", dependencies: ["ColdTraceSystem"], path: "Tests/TestSupport"),
+    // Shared test helpers: a real mosquitto broker on a free loopback port, temp dirs, process control, and the
+    // deterministic harness (an in-memory transport and a manual clock).
+    .target(
+      name: "TestSupport", dependencies: ["ColdTraceCore", "ColdTraceMQTT", "ColdTraceSystem"],
+      path: "Tests/TestSupport"
+    ),
   ],
   swiftLanguageModes: [.v6]
 )

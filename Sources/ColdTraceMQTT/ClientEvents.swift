@@ -41,5 +41,12 @@ public struct ReceivedMessage {
 public struct MQTTError: Error, CustomStringConvertible {
   public let code: Int32
   public let operation: String
+
+  /// A failure with libmosquitto's code (`MOSQ_ERR_*`); tests' in-memory transport reports its own this way.
+  public init(code: Int32, operation: String) {
+    self.code = code
+    self.operation = operation
+  }
+
   public var description: String { "\(operation) failed: \(MosquittoLibrary.describe(code))" }
 }

@@ -4,25 +4,28 @@ import ColdTraceSystem
 import Logging
 import Synchronization
 
-#if canImport(Glibc)
-  import Glibc
-#endif
-
 /// `coldtrace-agent run`: samples every sensor on schedule, numbers each sample durably, publishes it at QoS 1 on its
 /// reading topic, and keeps a retained `online` status (with `offline` as the MQTT will).
 ///
 /// Nothing is lost on the way: each sample is in the durable `Outbox` before it is published, and stays there until the
 /// collector's acknowledgement watermark covers it (`OutboxSender` re-sends what is not confirmed in time).
+///
+/// The MQTT connection comes from `makeTransport` and every time and wait from `clock`: libmosquitto and the OS's
+/// clocks in production, an in-memory transport and a manual clock in tests (`Tests/TestSupport`).
 public final class AgentRunner {
   let configuration: AgentConfiguration
   let logger: Logger
-  let clock: @Sendable () -> Timestamp
+  let makeTransport: MessageTransportFactory
+  let clock: any ServiceClock
 
   public init(
-    configuration: AgentConfiguration, logger: Logger, clock: @escaping @Sendable () -> Timestamp = WallClock.now
+    configuration: AgentConfiguration, logger: Logger,
+    transport makeTransport: @escaping MessageTransportFactory = MosquittoClient.factory,
+    clock: any ServiceClock = SystemClock()
   ) {
     self.configuration = configuration
     self.logger = logger
+    self.makeTransport = makeTransport
     self.clock = clock
   }
 
@@ -45,14 +48,14 @@ public final class AgentRunner {
     options.sessionExpirySeconds = 86_400
     options.will = .init(topic: statusTopic, payload: Array(statusLine("offline", outbox: nil).utf8))
     let logger = self.logger
-    let client = try MosquittoClient(
-      options: options,
-      onMessage: { message in
+    let client = try makeTransport(
+      options,
+      { message in
         if !inbox.receiveAcknowledgement(message.payload) {
           logger.warning("ignored a malformed acknowledgement on \(message.topic)")
         }
       },
-      onEvent: { event in
+      { event in
         switch event {
         case .connected:
           logger.info("connected to \(config.broker)")
@@ -78,7 +81,7 @@ public final class AgentRunner {
       }
     }
     let schedule = SamplingClock(
-      realStart: clock(), catchUpFromSecondsAgo: config.catchUpFromSecondsAgo, interval: config.intervalSeconds,
+      realStart: clock.now(), catchUpFromSecondsAgo: config.catchUpFromSecondsAgo, interval: config.intervalSeconds,
       speed: config.speed)
     let context = SensorContext(sysfsRoot: config.sysfsRoot, start: schedule.eventStart)
     let sensors = config.sensors.map { $0.make(context) }
@@ -93,7 +96,7 @@ public final class AgentRunner {
     var announcedDropped = -1
     var drainDeadline: Timestamp?
     while !shouldStop() {
-      let now = clock()
+      let now = clock.now()
       let (connections, watermarks) = inbox.take()
       if connections > 0 {
         sender.restart()
@@ -128,7 +131,7 @@ public final class AgentRunner {
       // The backlog moves on every pass, even when sampling falls behind its schedule and a round is always due.
       try sender.pump(
         now: now, connected: client.isConnected, inFlight: { client.unacknowledgedCount }, publish: publish)
-      if !sampled { usleep(10_000) }
+      if !sampled { clock.sleep(seconds: 0.01) }
     }
     if outbox.pendingCount > 0 {
       logger.notice("\(outbox.pendingCount) samples wait in the outbox for the collector's confirmation")
@@ -139,10 +142,10 @@ public final class AgentRunner {
     logger.info("stopped after \(index) sampling rounds")
   }
 
-  private func drain(_ client: MosquittoClient, seconds: Double) {
+  private func drain(_ client: any MessageTransport, seconds: Double) {
     var remaining = seconds
     while client.unacknowledgedCount > 0 && remaining > 0 {
-      usleep(20_000)
+      clock.sleep(seconds: 0.02)
       remaining -= 0.02
     }
     if client.unacknowledgedCount > 0 {
@@ -153,7 +156,7 @@ public final class AgentRunner {
   /// The status payload (docs/protocol.md, "Status payloads"), with the outbox's backlog and the samples it dropped.
   private func statusLine(_ state: String, outbox: Outbox?) -> String {
     StatusMessage(
-      state: state, sender: .agent(configuration.agent), version: Self.version, ts: clock(),
+      state: state, sender: .agent(configuration.agent), version: Self.version, ts: clock.now(),
       outbox: outbox.map { StatusMessage.Outbox(pending: $0.pendingCount, dropped: $0.dropped) }
     ).encode()
   }
