@@ -96,6 +96,13 @@ final class IngestQueue: @unchecked Sendable {
     return taken
   }
 
+  /// Whether the writer is waiting for a full batch right now (for tests that must put while it waits).
+  var isGathering: Bool {
+    condition.lock()
+    defer { condition.unlock() }
+    return gathering
+  }
+
   /// Stops accepting; `take` still hands out what was accepted.
   func close() {
     condition.lock()

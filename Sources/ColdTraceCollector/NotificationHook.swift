@@ -29,6 +29,7 @@ public final class NotificationHook: Sendable {
   private let queue = Mutex<[String: Pending]>([:])
   private let stopping = Atomic<Bool>(false)
   private let delivered = Atomic<Int>(0)
+  private let abandoned = Atomic<Int>(0)
 
   public init(settings: Settings, logger: Logger) {
     self.settings = settings
@@ -37,6 +38,9 @@ public final class NotificationHook: Sendable {
 
   /// Number of successful runs of the program so far.
   public var deliveries: Int { delivered.load(ordering: .relaxed) }
+
+  /// Number of notifications given up after every retry failed.
+  public var failures: Int { abandoned.load(ordering: .relaxed) }
 
   /// Queues an event line for its room's next notification.
   public func notify(room: String, line: String) {
@@ -79,6 +83,7 @@ public final class NotificationHook: Sendable {
       }
       guard attempt <= settings.retries, !stopping.load(ordering: .sequentiallyConsistent) else {
         logger.error("notification for \(room) (\(lines.count) events) failed for good: \(failure)")
+        abandoned.add(1, ordering: .relaxed)
         return
       }
       let wait = min(2.0 * Double(attempt), 30)

@@ -50,7 +50,8 @@ struct IngestQueueTests {
     let queue = IngestQueue(capacity: 100, batchLimit: 100, sampleLimit: 150, gatherSeconds: 10)
     #expect(queue.put(item(first: 1, samples: 100)))
     let putter = Thread {
-      usleep(100_000)
+      // Only once the writer waits for a full batch: this put is what must wake it.
+      while !queue.isGathering { usleep(1_000) }
       _ = queue.put(self.item(first: 101, samples: 100))
     }
     let started = Date()

@@ -99,8 +99,7 @@ public enum ModbusDriver: SensorDriver {
       guard let host = try table.string("host"), !host.isEmpty else {
         throw table.invalid("host", "is required with transport = \"tcp\"")
       }
-      let port = try table.int("port") ?? 502
-      guard (1...65_535).contains(port) else { throw table.invalid("port", "must be 1…65535") }
+      let port = try table.int("port", .within(1...65_535), default: 502)
       endpoint = .tcp(host: host, port: port)
     case "rtu":
       try reject(tcpKeys, in: table, transport: "tcp")
@@ -115,10 +114,8 @@ public enum ModbusDriver: SensorDriver {
       guard let parity = ModbusEndpoint.Parity(rawValue: parityText.uppercased()) else {
         throw table.invalid("parity", "must be \"N\", \"E\" or \"O\"")
       }
-      let dataBits = try table.int("data_bits") ?? 8
-      guard (5...8).contains(dataBits) else { throw table.invalid("data_bits", "must be 5…8") }
-      let stopBits = try table.int("stop_bits") ?? 1
-      guard (1...2).contains(stopBits) else { throw table.invalid("stop_bits", "must be 1 or 2") }
+      let dataBits = try table.int("data_bits", .within(5...8), default: 8)
+      let stopBits = try table.int("stop_bits", .within(1...2).saying("must be 1 or 2"), default: 1)
       endpoint = .rtu(device: device, baud: baud, parity: parity, dataBits: dataBits, stopBits: stopBits)
     case nil:
       throw table.invalid("transport", "is required: \"tcp\" or \"rtu\"")
@@ -129,12 +126,11 @@ public enum ModbusDriver: SensorDriver {
     // On a serial line 0 is broadcast (never answered); TCP devices may answer on 0, and 255 means "the device
     // itself" (MODBUS_TCP_SLAVE). 248…254 are reserved.
     if endpoint.isSerial {
-      guard (1...247).contains(unit) else { throw table.invalid("unit", "must be 1…247") }
+      _ = try table.int("unit", .within(1...247))
     } else {
       guard (0...247).contains(unit) || unit == 255 else { throw table.invalid("unit", "must be 0…247 or 255") }
     }
-    let timeout = try table.double("timeout_seconds") ?? 0.5
-    guard timeout >= 0.01, timeout <= 60 else { throw table.invalid("timeout_seconds", "must be 0.01…60") }
+    let timeout = try table.double("timeout_seconds", .within(0.01...60), default: 0.5)
     let temp = try registerMap(table, "temp")
     let rh = try registerMap(table, "rh")
     guard temp != nil || rh != nil else {
