@@ -66,8 +66,9 @@ final class AgentPresenceTracker: Sendable {
   /// Whether `agent` has announced a durable outbox.
   func keepsOutbox(_ agent: AgentKey) -> Bool { withOutbox.withLock { $0.contains(agent) } }
 
-  /// Opens or resolves `agent_offline` alerts due at `now`; returns what was committed.
-  func check(now: Timestamp) throws -> CommittedEvents {
+  /// Opens or resolves `agent_offline` alerts due at `now`, one transaction per agent. A failure stops the round:
+  /// what was committed before it is returned with it.
+  func check(now: Timestamp) -> (committed: CommittedEvents, failure: (any Error)?) {
     var committed = CommittedEvents()
     let snapshot = agents.withLock { $0 }
     for (id, before) in snapshot {
@@ -75,13 +76,16 @@ final class AgentPresenceTracker: Sendable {
       guard let event = rule.evaluate(site: id.site, agent: id.agent, presence: &presence, now: now) else { continue }
       do {
         let (recorded, journal) = try store.writeJournaled { tx in try tx.apply(event) }
-        committed = committed + CommittedEvents(alerts: [recorded], journal: journal)
+        let raised = CommittedAlert(key: event.key, event: recorded)
+        committed = committed + CommittedEvents(alerts: [raised], journal: journal)
       } catch let error as StoreError where event.type == .resolved {
         _ = error  // nothing open to resolve (resolved by hand or lost): the agent is simply back
+      } catch {
+        return (committed, error)
       }
       // Only the alert flag is ours to write back: a status that arrived meanwhile stays.
       agents.withLock { $0[id]?.alerting = presence.alerting }
     }
-    return committed
+    return (committed, nil)
   }
 }

@@ -44,16 +44,11 @@ final class AlertFanOut: Sendable {
     } catch {
       logger.error("alert journal: \(error) (the database has the events; the next start writes them)")
     }
-    for event in committed.alerts {
-      let key = event.key
-      logger.notice("alert: \(event.line)")
-      connection.publish(topic: Topics.alert(site: key.site, room: key.room), payload: Array(event.line.utf8))
-      hook?.notify(room: "\(key.site)/\(key.room)", line: event.line)
+    for alert in committed.alerts {
+      let key = alert.key
+      logger.notice("alert: \(alert.line)")
+      connection.publish(topic: Topics.alert(site: key.site, room: key.room), payload: Array(alert.line.utf8))
+      hook?.notify(room: "\(key.site)/\(key.room)", line: alert.line)
     }
   }
-}
-
-extension RecordedEvent {
-  /// Where the alert is: the probe (or the lot's pseudo-sensor, or the agent) and the room it was raised in.
-  var key: SensorKey { SensorKey(site: alert.site, room: alert.room, sensor: alert.sensor) }
 }

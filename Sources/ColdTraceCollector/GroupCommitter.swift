@@ -21,8 +21,8 @@ import Synchronization
 ///
 /// The retry policy: a failure that can pass (disk full, database busy) is retried with back-off, without
 /// acknowledging anything, until storage works again; meanwhile the queue fills and the network thread waits, so the
-/// broker holds everything behind. While the collector is stopping it exits instead (status 1), never acknowledging a
-/// message it did not keep. A failure that cannot pass belongs to one message: a group that fails so is committed
+/// broker holds everything behind. While the collector is stopping, the network thread exits instead (status 1),
+/// never acknowledging a message it did not keep; the writer keeps trying until `finish` gives up. A failure that cannot pass belongs to one message: a group that fails so is committed
 /// again one reading at a time, and the one that still fails is kept whole in quarantine (reason `ingest_failed`) so
 /// it cannot block every message after it.
 final class GroupCommitter: Sendable {
@@ -65,12 +65,12 @@ final class GroupCommitter: Sendable {
   ) {
     switch decoded {
     case .success(let reading):
-      commit([IngestQueue.Item(topic: topic, payload: Array(payload), reading: reading)], byWriter: false)
+      commit([IngestQueue.Item(topic: topic, payload: Array(payload), reading: reading)], by: .network)
     case .failure:
-      let quarantined = retrying(until: Self.never) {
+      let quarantined = retrying(until: Self.never, by: .network) {
         try pipeline.ingest(decoded, topic: topic, payload: payload, receivedAt: receivedAt)
       }
-      if case .success(let committed) = quarantined { deliver(committed, topics: [topic], byWriter: false) }
+      if case .success(let committed) = quarantined { deliver(committed, topics: [topic], by: .network) }
     }
   }
 
@@ -80,7 +80,7 @@ final class GroupCommitter: Sendable {
       while true {
         let items = queue.take()
         guard !items.isEmpty else { break }
-        commit(items, byWriter: true)
+        commit(items, by: .writer)
       }
       writerDone.signal()
     }
@@ -100,20 +100,20 @@ final class GroupCommitter: Sendable {
   }
 
   /// One transaction for `items`, retried while the failure can pass; see the type's doc for the rest.
-  private func commit(_ items: [IngestQueue.Item], byWriter: Bool) {
-    let committed = retrying(until: Self.cannotPass) { try pipeline.commitGroup(items.map(\.reading)) }
+  private func commit(_ items: [IngestQueue.Item], by committer: Committer) {
+    let committed = retrying(until: Self.cannotPass, by: committer) { try pipeline.commitGroup(items.map(\.reading)) }
     switch committed {
     case .success(let committed):
-      deliver(committed, topics: items.map(\.topic), byWriter: byWriter)
+      deliver(committed, topics: items.map(\.topic), by: committer)
     case .failure(let error):
       guard items.count == 1 else {
         logger.error("a batch of \(items.count) readings failed (\(error)); committing them one at a time")
-        for item in items { commit([item], byWriter: byWriter) }
+        for item in items { commit([item], by: committer == .network ? .network : .writerAlone) }
         return
       }
       let item = items[0]
       logger.error("cannot ingest the reading from \(item.topic): \(error); keeping it in quarantine")
-      _ = retrying(until: Self.never) {
+      _ = retrying(until: Self.never, by: committer) {
         try item.payload.withUnsafeBytes { payload in
           try pipeline.quarantineUnstorable(topic: item.topic, payload: payload, error: error, receivedAt: clock.now())
         }
@@ -124,7 +124,9 @@ final class GroupCommitter: Sendable {
 
   /// Runs `body` (a commit) until it succeeds or fails in a way `isFinal` says will not pass, waiting out the others
   /// with back-off.
-  private func retrying<T>(until isFinal: (any Error) -> Bool, _ body: () throws -> T) -> Result<T, any Error> {
+  private func retrying<T>(
+    until isFinal: (any Error) -> Bool, by committer: Committer, _ body: () throws -> T
+  ) -> Result<T, any Error> {
     var outage = StorageOutage(logger: logger, clock: clock)
     while true {
       do {
@@ -134,7 +136,7 @@ final class GroupCommitter: Sendable {
       } catch  where isFinal(error) {
         return .failure(error)
       } catch {
-        waitOut(error, &outage)
+        waitOut(error, &outage, by: committer)
       }
     }
   }
@@ -145,10 +147,10 @@ final class GroupCommitter: Sendable {
   /// Gives up on a failure that would fail the same way every time (it belongs to the group, not to storage).
   private static func cannotPass(_ error: any Error) -> Bool { !SQLiteStore.isTransient(error) }
 
-  /// Waits before the next try; while stopping, exits instead: returning would acknowledge a message we did not
-  /// keep, and the broker (or the agent) sends it again to the next run.
-  private func waitOut(_ error: any Error, _ outage: inout StorageOutage) {
-    if stopping.load(ordering: .sequentiallyConsistent) {
+  /// Waits before the next try. On the network thread while stopping, exits instead: returning would acknowledge a
+  /// message we did not keep, and the broker sends it again to the next run.
+  private func waitOut(_ error: any Error, _ outage: inout StorageOutage, by committer: Committer) {
+    if committer == .network && stopping.load(ordering: .sequentiallyConsistent) {
       logger.critical("cannot store message while stopping; exiting without acknowledging it: \(error)")
       _exit(1)
     }
@@ -157,8 +159,8 @@ final class GroupCommitter: Sendable {
   }
 
   /// Counts a committed group, notes its acknowledgements and hands its alert events and journal lines on.
-  private func deliver(_ committed: IngestPipeline.GroupOutcome, topics: [String], byWriter: Bool) {
-    var counted = CollectorTally(batches: byWriter ? 1 : 0)
+  private func deliver(_ committed: IngestPipeline.GroupOutcome, topics: [String], by committer: Committer) {
+    var counted = CollectorTally(batches: committer == .writer ? 1 : 0)
     for (outcome, topic) in zip(committed.outcomes, topics) {
       counted.messages += 1
       switch outcome {
@@ -180,4 +182,16 @@ final class GroupCommitter: Sendable {
     acknowledgements.note(committed.acknowledgements)
     fanOut.emit(committed.events)
   }
+}
+
+/// Who commits a group: that decides what a failure while stopping does, and what the tally counts.
+private enum Committer {
+  /// The writer thread, a group from the queue (a batch in the tally). Its PUBACKs may have left already, so it keeps
+  /// retrying while the collector stops, within `finish`'s 30 s: the agents send again whatever is not acknowledged.
+  case writer
+  /// The writer thread, one reading of a group that failed, committed again alone.
+  case writerAlone
+  /// The network thread, a group of one before its PUBACK: while stopping it exits rather than acknowledge a message
+  /// it did not keep.
+  case network
 }

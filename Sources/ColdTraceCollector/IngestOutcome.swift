@@ -5,7 +5,7 @@ import ColdTraceStorage
 public enum IngestOutcome: Sendable, Equatable {
   /// Stored: `fresh` samples were new, `duplicates` were already stored (a redelivery), `alerts` are the alert events
   /// the fresh samples caused, as committed.
-  case stored(fresh: Int, duplicates: Int, alerts: [RecordedEvent])
+  case stored(fresh: Int, duplicates: Int, alerts: [CommittedAlert])
   /// Rejected and kept in the quarantine table with its raw bytes.
   case quarantined(PayloadRejection)
 }
@@ -20,13 +20,29 @@ public struct Acknowledgement: Sendable, Equatable {
   public var gap: ClosedRange<Int64>?
 }
 
+/// An alert event as committed, and where it was raised: the site and room of the reading (or of the probe, for a
+/// timer rule) that raised it, whose alert topic and notification group it goes to. An escalation or resolution may
+/// come from another room than the one the alert opened in (the probe, or the lot, moved); its line keeps that room.
+public struct CommittedAlert: Sendable, Equatable {
+  public var key: SensorKey
+  public var event: RecordedEvent
+
+  public init(key: SensorKey, event: RecordedEvent) {
+    self.key = key
+    self.event = event
+  }
+
+  /// The event's journal and alert-topic line.
+  public var line: String { event.line }
+}
+
 /// What a commit hands on to the alert fan-out: the alert events to publish and notify, and every journal line the
 /// transaction appended (alert events, and lines that are none, such as a completed cold treatment), for the file.
 public struct CommittedEvents: Sendable {
-  public var alerts: [RecordedEvent] = []
+  public var alerts: [CommittedAlert] = []
   public var journal: [JournalLine] = []
 
-  public init(alerts: [RecordedEvent] = [], journal: [JournalLine] = []) {
+  public init(alerts: [CommittedAlert] = [], journal: [JournalLine] = []) {
     self.alerts = alerts
     self.journal = journal
   }
@@ -47,8 +63,8 @@ extension IngestPipeline {
 
     /// The alert events of every outcome, and the journal lines.
     public var events: CommittedEvents {
-      var alerts: [RecordedEvent] = []
-      for case .stored(_, _, let recorded) in outcomes { alerts += recorded }
+      var alerts: [CommittedAlert] = []
+      for case .stored(_, _, let raised) in outcomes { alerts += raised }
       return CommittedEvents(alerts: alerts, journal: journal)
     }
   }

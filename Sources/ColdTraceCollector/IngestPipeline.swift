@@ -113,22 +113,22 @@ public final class IngestPipeline: Sendable {
   private func evaluate(
     _ fresh: [Sample], of reading: DecodedReading, at index: Int, in batch: inout IngestBatch, tx: WriteTransaction,
     lotRules: inout LotRuleRunner
-  ) throws -> [RecordedEvent] {
+  ) throws -> [CommittedAlert] {
     guard !fresh.isEmpty else { return [] }
     let key = reading.key
     let probe = batch.probe(ofReading: index)
     let room = batch.room(ofReading: index)
     let occupancy = try batch.occupancy(room) ?? readOccupancy(of: room, in: &batch, tx: tx)
-    var alerts: [RecordedEvent] = []
+    var alerts: [CommittedAlert] = []
     for sample in fresh {
       // The lots in the room at the sample's time decide the limits it is judged against: the probe's band alerts
       // by the strictest of their profiles, naming the lots whose own limits it crossed; each lot's budget and
       // treatment clock by its own profile.
       let shared = batch.sharedRoom(room, lots: occupancy.lots(at: sample.ts)) { products.room(for: key, lots: $0) }
       for event in batch.process(sample, key: key, profile: shared.profile, probe: probe) {
-        alerts.append(try tx.apply(event, lots: shared.lots(for: event)))
+        alerts.append(CommittedAlert(key: key, event: try tx.apply(event, lots: shared.lots(for: event))))
       }
-      alerts += try lotRules.apply(sample, key: key, room: shared)
+      alerts += try lotRules.apply(sample, key: key, room: shared).map { CommittedAlert(key: key, event: $0) }
     }
     return alerts
   }

@@ -30,20 +30,33 @@ final class SilenceTimer: Sendable {
     self.clock = clock
   }
 
-  /// One round of every timer rule, judged at the collector's clock.
+  /// One round of every timer rule, judged at the collector's clock. Each rule's events are handed on as soon as they
+  /// are committed, whatever the next rule does.
   func check() {
-    do {
-      let now = clock.now()
-      var committed = try pipeline.checkSilence(now: now, rule: settings.silence) + presence.check(now: now)
-      if settings.renotifyAfterSeconds > 0 {
-        committed = committed + (try pipeline.renotify(now: now, afterSeconds: settings.renotifyAfterSeconds))
+    let now = clock.now()
+    let silence = pipeline.checkSilence(now: now, rule: settings.silence)
+    emit(silence.committed)
+    if let failure = silence.failure { log(failure, "silence check") }
+    let presence = presence.check(now: now)
+    emit(presence.committed)
+    if let failure = presence.failure { log(failure, "agent presence check") }
+    if settings.renotifyAfterSeconds > 0 {
+      do {
+        emit(try pipeline.renotify(now: now, afterSeconds: settings.renotifyAfterSeconds))
+      } catch {
+        log(error, "re-notification")
       }
-      tally.add(CollectorTally(alertEvents: committed.alerts.count))
-      fanOut.emit(committed)
-    } catch {
-      logger.error("silence check failed: \(error); retrying in \(settings.silenceCheckSeconds) s")
     }
     fanOut.catchUpJournalIfBehind()
+  }
+
+  private func emit(_ committed: CommittedEvents) {
+    tally.add(CollectorTally(alertEvents: committed.alerts.count))
+    fanOut.emit(committed)
+  }
+
+  private func log(_ error: any Error, _ what: String) {
+    logger.error("\(what) failed: \(error); retrying in \(settings.silenceCheckSeconds) s")
   }
 
   /// Checks every `silenceCheckSeconds` until stopped, looking at the stop flag every tenth of a second.

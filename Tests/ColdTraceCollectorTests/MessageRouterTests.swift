@@ -143,6 +143,26 @@ import Testing
     #expect(alert?.alert.kind == .tempHigh)
   }
 
+  @Test func anEventGoesToTheTopicOfTheRoomOfTheReadingThatRaisedIt() throws {
+    let collector = try RunningCollector()
+    for minute in 0...15 { collector.deliverThirdParty(tempC: 12, minutesAgo: Double(40 - minute)) }
+    // The probe is moved to cold3 and reads normal again there: the resolution is cold3's news.
+    let moved = "coldtrace/v1/reading/hongxuan/cold3/probe-1"
+    for minute in 0...3 {
+      let ts = collector.clock.now().adding(seconds: -Double(20 - minute) * 60).rfc3339
+      collector.deliver(moved, "{\"v\":1,\"ts\":\"\(ts)\",\"temp_c\":3}")
+    }
+    let opened = collector.transport.publications(matching: "coldtrace/v1/alert/hongxuan/cold2").compactMap {
+      AlertMessage.decode($0.text)
+    }
+    let resolved = collector.transport.publications(matching: "coldtrace/v1/alert/hongxuan/cold3").compactMap {
+      AlertMessage.decode($0.text)
+    }
+    #expect(opened.first?.event == "opened")
+    #expect(resolved.last?.event == "resolved")
+    #expect(resolved.last?.alert.room == "cold2", "the line keeps the room the alert opened in")
+  }
+
   @Test func aShellLineCommittedInBetweenIsCaughtUpInOrder() throws {
     let collector = try RunningCollector()
     for minute in 0...15 { collector.deliverThirdParty(tempC: 12, minutesAgo: Double(30 - minute)) }

@@ -20,7 +20,8 @@ public final class JournalAppender: Sendable {
   struct Position {
     var lastEventID: Int64 = -1
     var fileSize: Int64 = -1
-    /// Lines were left unwritten (the journal was locked): the next append or `catchUpIfBehind` catches up.
+    /// Lines may be missing from the file (the journal was locked, or a write failed): the next append or
+    /// `catchUpIfBehind` catches up.
     var behind = true
   }
 
@@ -33,7 +34,9 @@ public final class JournalAppender: Sendable {
   @discardableResult
   public func catchUp(wait: Bool = true) throws -> [JournalLine] {
     try written.withLock { position in
-      try journal.withLockedFile(wait: wait) { fd in
+      // Until this succeeds, lines may be missing (a failure below leaves it set).
+      position.behind = true
+      return try journal.withLockedFile(wait: wait) { fd in
         let lines = try journal.catchUp(fd: fd, from: store)
         position.lastEventID = max(position.lastEventID, Self.lastEventID(fd: fd))
         position.fileSize = Self.size(fd)
@@ -43,7 +46,7 @@ public final class JournalAppender: Sendable {
     }
   }
 
-  /// Catches up only if lines were left unwritten before (the journal was locked by another writer).
+  /// Catches up only if lines may be missing (the journal was locked by another writer, or a write failed).
   public func catchUpIfBehind() throws {
     guard written.withLock({ $0.behind }) else { return }
     try catchUp(wait: false)
@@ -55,9 +58,12 @@ public final class JournalAppender: Sendable {
     try written.withLock { position in
       let new = lines.filter { $0.eventID > position.lastEventID }
       guard let first = new.first else { return }
-      let done: Void? = try journal.withLockedFile(wait: false) { fd in
+      let wasBehind = position.behind
+      // Until the lines are written, they are missing (a failure below, or a held lock, leaves it set).
+      position.behind = true
+      _ = try journal.withLockedFile(wait: false) { fd in
         let followsOn =
-          !position.behind && first.eventID == position.lastEventID + 1 && Self.size(fd) == position.fileSize
+          !wasBehind && first.eventID == position.lastEventID + 1 && Self.size(fd) == position.fileSize
           && zip(new, new.dropFirst()).allSatisfy { $1.eventID == $0.eventID + 1 }
         if followsOn {
           try journal.write(new, to: fd)
@@ -69,7 +75,6 @@ public final class JournalAppender: Sendable {
         position.fileSize = Self.size(fd)
         position.behind = false
       }
-      if done == nil { position.behind = true }
     }
   }
 
