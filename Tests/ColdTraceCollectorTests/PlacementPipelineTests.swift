@@ -32,7 +32,8 @@ struct PlacementPipelineTests {
       let ts = start.adding(seconds: fromHour * 3600 + Double(step) * 300)
       for (probe, tempC) in temperatures.sorted(by: { $0.key < $1.key }) {
         let seq = Int64(fromHour * 12) + Int64(step) + 1
-        let payload = Array(ReadingEncoder.encode(agent: "a", sample: Sample(seq: seq, ts: ts, tempC: tempC + Double(seq % 2) / 10)).utf8)
+        let payload = Array(
+          ReadingEncoder.encode(agent: "a", sample: Sample(seq: seq, ts: ts, tempC: tempC + Double(seq % 2) / 10)).utf8)
         _ = try payload.withUnsafeBytes {
           try pipeline.ingest(topic: "coldtrace/v1/reading/hongxuan/cold2/\(probe)", payload: $0, receivedAt: ts)
         }

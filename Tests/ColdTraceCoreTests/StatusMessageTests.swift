@@ -69,7 +69,8 @@ struct StatusMessagePlacementTests {
   func placementsRoundTrip() {
     let message = StatusMessage(
       state: StatusMessage.online, sender: .agent("hx-edge-1"), version: "0.1.0", ts: ts,
-      outbox: .init(pending: 0, dropped: 0), placements: ["cold2-pulp": .product, "cold2-air": .air, "coil": .evaporator])
+      outbox: .init(pending: 0, dropped: 0),
+      placements: ["cold2-pulp": .product, "cold2-air": .air, "coil": .evaporator])
     #expect(
       message.encode()
         == #"{"state":"online","agent":"hx-edge-1","version":"0.1.0","ts":"2026-11-29T03:40:00.000Z","#
@@ -88,7 +89,8 @@ struct StatusMessagePlacementTests {
     let old = try #require(StatusMessage.decode(Array(#"{"state":"online","agent":"a","version":"0.1.0"}"#.utf8)))
     #expect(old.placements == nil)
     let odd = try #require(
-      StatusMessage.decode(Array(#"{"state":"online","agent":"a","placements":{"x":"pulp","y":"simulant","z":3}}"#.utf8)))
+      StatusMessage.decode(
+        Array(#"{"state":"online","agent":"a","placements":{"x":"pulp","y":"simulant","z":3}}"#.utf8)))
     #expect(odd.placements == ["y": .simulant])
   }
 }

@@ -14,19 +14,23 @@ struct ProbePlacementTests {
     .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Simulators/scenarios")
   private static let lot = "LT-2026-0612"
 
+  /// The collector's config file in `facility`.
+  private func configFile(_ facility: Facility) -> String {
+    facility.directory.appendingPathComponent("collector.toml").path
+  }
+
   /// Plays `scenario` (`hours` of it, `probes` by id, every `interval` seconds) with a litchi lot in the room, the
-  /// collector started with `collectorConfig` when given; returns the facility's store once every reading is in.
+  /// collector's config ending with `collectorConfig`; returns the facility's store once every reading is in.
+  ///
+  /// The agent plays the past faster than real time, so the collector's clock runs ahead of the readings' event
+  /// time by up to the whole span: `offline_after_minutes` is a week, or every probe would look silent meanwhile.
   private func play(
     _ scenario: String, probes: [String], hours: Double, interval: Double, speed: Double,
-    collectorConfig: String? = nil, facility: Facility
+    collectorConfig: String = "", facility: Facility
   ) throws -> SQLiteStore {
-    var arguments: [String] = []
-    if let collectorConfig {
-      let file = facility.directory.appendingPathComponent("collector.toml")
-      try collectorConfig.write(to: file, atomically: true, encoding: .utf8)
-      arguments = ["--config", file.path]
-    }
-    try facility.startCollector(arguments: arguments)
+    try ("offline_after_minutes = 10080\n" + collectorConfig).write(
+      toFile: configFile(facility), atomically: true, encoding: .utf8)
+    try facility.startCollector(arguments: ["--config", configFile(facility)])
     let lot = try facility.shell([
       "lot", "add", Self.lot, "--product", "litchi", "--room", "hongxuan/cold2", "--at", "\(Int(hours) + 2)h",
     ])
@@ -89,7 +93,8 @@ struct ProbePlacementTests {
     let alerts = try store.alerts(AlertFilter())
     print("normal-week, every probe overridden to air: \(alerts.count) alerts: \(summary(alerts))")
     #expect(alerts.contains { $0.kind == .budget && $0.severity == .critical && $0.lots == [Self.lot] })
-    let status = try facility.shell(["status", "--json"])
+    let status = try facility.shell(["status", "--json", "--config", configFile(facility)])
+    #expect(status.stdout.split(separator: "\n").count == 3)
     #expect(status.stdout.split(separator: "\n").allSatisfy { $0.contains("\"placement\":\"air\"") })
   }
 
@@ -98,7 +103,7 @@ struct ProbePlacementTests {
     defer { broker.stop() }
     let facility = try Facility(broker: broker)
     defer { facility.stopCollector() }
-    let probes = ["28-0316a2b4c5d6", "sht31-room"]
+    let probes = ["28-0316a2b4c5d6", "sht31-door"]
     let store = try play("door-left-open", probes: probes, hours: 6, interval: 60, speed: 2_000, facility: facility)
     let alerts = try store.alerts(AlertFilter())
     print("door-left-open: \(alerts.count) alerts: \(summary(alerts))")

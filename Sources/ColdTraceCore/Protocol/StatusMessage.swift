@@ -106,7 +106,9 @@ public struct StatusMessage: Sendable, Equatable {
     if case .object(let placements)? = object["placements"] {
       var known: [String: Placement] = [:]
       for member in placements.members {
-        if case .string(let text) = member.value, let placement = Placement(rawValue: text) { known[member.key] = placement }
+        if case .string(let text) = member.value, let placement = Placement(rawValue: text) {
+          known[member.key] = placement
+        }
       }
       message.placements = known
     }

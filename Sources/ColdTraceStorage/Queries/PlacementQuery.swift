@@ -7,7 +7,9 @@ extension SQLiteStore {
     try read { db in
       var placements: [ProbeKey: Placement] = [:]
       for row in try Row.fetchAll(db, sql: "SELECT site, sensor, placement FROM probe_placements") {
-        if let placement = Placement(rawValue: row[2]) { placements[ProbeKey(site: row[0], sensor: row[1])] = placement }
+        if let placement = Placement(rawValue: row[2]) {
+          placements[ProbeKey(site: row[0], sensor: row[1])] = placement
+        }
       }
       return placements
     }

@@ -15,7 +15,8 @@ struct StatusText {
   var headers: [String] {
     switch language {
     case .en: ["SENSOR", "PLACEMENT", "TEMP °C", "RH %", "TREND °C/h", "AGE", "READINGS 24h", "ALERTS"]
-    case .vi: ["CẢM BIẾN", "VỊ TRÍ", "NHIỆT ĐỘ °C", "ĐỘ ẨM %", "XU HƯỚNG °C/giờ", "CẬP NHẬT", "SỐ ĐO 24 giờ", "CẢNH BÁO"]
+    case .vi:
+      ["CẢM BIẾN", "VỊ TRÍ", "NHIỆT ĐỘ °C", "ĐỘ ẨM %", "XU HƯỚNG °C/giờ", "CẬP NHẬT", "SỐ ĐO 24 giờ", "CẢNH BÁO"]
     }
   }
 
