@@ -56,7 +56,7 @@ final class AgentPresenceTracker: Sendable {
         withOutbox.withLock { _ = $0.insert(id) }
       }
     }
-    if let placements = message.placements {
+    if let placements = message.placements?.filter({ Identifier.isValid($0.key, as: .sensor) }) {
       // If they cannot be stored, the probes keep the placements known before; the retained status comes again.
       try? pipeline.announcePlacements(placements, site: site)
     }
