@@ -8,15 +8,19 @@ import Synchronization
 /// It also remembers which agents keep a durable outbox (their `online` status carries `"outbox":{...}`): only their
 /// readings may be acknowledged to the broker before they are committed, since only they send again what the
 /// collector's own acknowledgement did not cover. The set is kept in the database, for the first messages after a
-/// restart, and only grows.
+/// restart, and only grows. The placements a status announces go to the pipeline, which stores them and judges the
+/// probes' readings by them.
 final class AgentPresenceTracker: Sendable {
   let rule: AgentPresenceRule
   let store: SQLiteStore
+  let pipeline: IngestPipeline
   private let agents = Mutex<[AgentKey: AgentPresenceRule.Presence]>([:])
   private let withOutbox: Mutex<Set<AgentKey>>
 
-  init(rule: AgentPresenceRule, store: SQLiteStore) throws {
+  init(rule: AgentPresenceRule, pipeline: IngestPipeline) throws {
     self.rule = rule
+    self.pipeline = pipeline
+    let store = pipeline.store
     self.store = store
     self.withOutbox = Mutex(try store.agentsWithOutbox())
     // Alerts left open by a previous run stay open until the agent says online.
@@ -51,6 +55,10 @@ final class AgentPresenceTracker: Sendable {
       if (try? store.write({ try $0.rememberOutbox(of: id) })) != nil {
         withOutbox.withLock { _ = $0.insert(id) }
       }
+    }
+    if let placements = message.placements?.filter({ Identifier.isValid($0.key, as: .sensor) }) {
+      // If they cannot be stored, the probes keep the placements known before; the retained status comes again.
+      try? pipeline.announcePlacements(placements, site: site)
     }
     agents.withLock { agents in
       var presence = agents[id] ?? .init(online: online, since: now)

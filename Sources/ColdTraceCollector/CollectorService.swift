@@ -39,7 +39,7 @@ public final class CollectorService: Sendable {
     self.makeTransport = transport
     let hook = settings.notification.map { NotificationHook(settings: $0, logger: logger) }
     self.hook = hook
-    let presence = try AgentPresenceTracker(rule: settings.agentPresence, store: pipeline.store)
+    let presence = try AgentPresenceTracker(rule: settings.agentPresence, pipeline: pipeline)
     fanOut = AlertFanOut(
       appender: JournalAppender(journal: journal, store: pipeline.store), connection: connection, hook: hook,
       logger: logger)

@@ -2,11 +2,14 @@ import ColdTraceCore
 import ColdTraceStorage
 
 /// What the collector keeps in memory of each probe between groups, as committed: its alert engine state, its
-/// acknowledgement watermark and its source row (only the collector writes `sources`).
+/// acknowledgement watermark, its source row (only the collector writes `sources`), the room it hangs in and where it
+/// is mounted (announced by its agent, or the collector config's override).
 struct CommittedProbe {
   var engine = SensorRuleState()
   var tracker = WatermarkTracker()
   var source: SourceRow?
+  var room: String?
+  var placement = Placement.air
 }
 
 /// The state one group of readings works on, before it commits: every probe's and every room's, loaded once from
@@ -35,6 +38,9 @@ struct IngestBatch {
     var occupancy: RoomOccupancy?
     /// The last lots seen in the room and how they judge it, reused while the lots stay the same.
     var judged: (lots: [(id: String, product: String)], room: SharedRoom)?
+    /// Whether a probe hanging in the room measures the product (placement `product` or `simulant`): then only such
+    /// probes judge its lots.
+    var hasProductProbe = false
   }
 
   private(set) var probes: [Probe] = []
@@ -85,12 +91,23 @@ struct IngestBatch {
   func probe(ofReading index: Int) -> Int { probeOfReading[index] }
   func room(ofReading index: Int) -> Int { roomOfReading[index] }
 
-  /// Starts every probe of the batch from its committed state.
+  /// Starts every probe of the batch from its committed state, and finds the rooms of the batch that have a product
+  /// probe: one that hangs there as committed, or that reads there in the batch.
   mutating func load(from committed: [ProbeKey: CommittedProbe]) {
     for index in probes.indices {
       let probe = committed[probes[index].id] ?? CommittedProbe()
       probes[index].before = probe
       probes[index].now = probe
+    }
+    var slots: [RoomKey: Int] = [:]
+    for (index, room) in rooms.enumerated() { slots[RoomKey(site: room.site, room: room.room)] = index }
+    for (id, probe) in committed where probe.placement.measuresProduct {
+      if let room = probe.room, let slot = slots[RoomKey(site: id.site, room: room)] {
+        rooms[slot].hasProductProbe = true
+      }
+    }
+    for (reading, probe) in probeOfReading.enumerated() where probes[probe].now.placement.measuresProduct {
+      rooms[roomOfReading[reading]].hasProductProbe = true
     }
   }
 
@@ -99,6 +116,7 @@ struct IngestBatch {
     for probe in probes {
       var kept = committed[probe.id] ?? probe.before
       kept.source = probe.now.source
+      kept.room = probe.now.source?.room ?? kept.room
       if probe.now.engine != probe.before.engine { kept.engine = probe.now.engine }
       if probe.acknowledged { kept.tracker = probe.now.tracker }
       committed[probe.id] = kept
@@ -116,10 +134,16 @@ struct IngestBatch {
     probes[probe].acknowledged = true
   }
 
-  /// Runs the probe's alert engine over one fresh sample.
+  /// Runs the probe's alert engine over one fresh sample (band and trend rules only for a probe that judges the
+  /// product by its placement).
   mutating func process(_ sample: Sample, key: SensorKey, profile: ProductProfile, probe: Int) -> [AlertEvent] {
-    AlertEngine.process(sample, key: key, profile: profile, state: &probes[probe].now.engine)
+    AlertEngine.process(
+      sample, key: key, profile: profile, judgesProduct: probes[probe].now.placement.judgesProduct,
+      state: &probes[probe].now.engine)
   }
+
+  /// Whether the room has a probe that measures the product (see `load(from:)`).
+  func hasProductProbe(_ room: Int) -> Bool { rooms[room].hasProductProbe }
 
   /// The room's lots over the batch's span of sample times, once `occupancy(_:read:)` has read them.
   func occupancy(_ room: Int) -> RoomOccupancy? { rooms[room].occupancy }

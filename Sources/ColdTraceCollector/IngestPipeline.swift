@@ -15,14 +15,42 @@ public final class IngestPipeline: Sendable {
   /// Per probe, not per room (a probe that moves takes its open alerts and runs with it), as committed. Held across
   /// load → transaction → publish, so the timer rules and ingestion never interleave.
   let committed: Mutex<[ProbeKey: CommittedProbe]>
+  /// The collector config's `[placements]`: they win over what agents announce.
+  let placementOverrides: [ProbeKey: Placement]
 
-  public init(store: SQLiteStore, products: ProductAssignment) throws {
+  public init(
+    store: SQLiteStore, products: ProductAssignment, placementOverrides: [ProbeKey: Placement] = [:]
+  ) throws {
     self.store = store
     self.products = products
+    self.placementOverrides = placementOverrides
     var probes: [ProbeKey: CommittedProbe] = [:]
     for (probe, engine) in try store.engineStates() { probes[probe, default: CommittedProbe()].engine = engine }
     for (probe, tracker) in try store.watermarkTrackers() { probes[probe, default: CommittedProbe()].tracker = tracker }
+    for (probe, room) in try store.probeRooms() { probes[probe, default: CommittedProbe()].room = room }
+    let announced = try store.announcedPlacements()
+    for probe in Set(announced.keys).union(placementOverrides.keys) {
+      probes[probe, default: CommittedProbe()].placement = placementOverrides[probe] ?? announced[probe] ?? .air
+    }
     self.committed = Mutex(probes)
+  }
+
+  /// Records the placements an agent of `site` announced in its status (per sensor id): stored, then used from the
+  /// next group on, unless the collector config overrides them.
+  public func announcePlacements(_ placements: [String: Placement], site: String) throws {
+    guard !placements.isEmpty else { return }
+    try committed.withLock { memory in
+      try store.write { tx in try tx.announcePlacements(placements, site: site) }
+      for (sensor, placement) in placements {
+        let probe = ProbeKey(site: site, sensor: sensor)
+        memory[probe, default: CommittedProbe()].placement = placementOverrides[probe] ?? placement
+      }
+    }
+  }
+
+  /// Where a probe is mounted, as the rules use it now.
+  public func placement(of probe: ProbeKey) -> Placement {
+    committed.withLock { $0[probe]?.placement ?? placementOverrides[probe] ?? .air }
   }
 
   /// Decodes and commits one message: its outcome, and the acknowledgement of its sensor when its agent numbered its
@@ -128,7 +156,10 @@ public final class IngestPipeline: Sendable {
       for event in batch.process(sample, key: key, profile: shared.profile, probe: probe) {
         alerts.append(CommittedAlert(key: key, event: try tx.apply(event, lots: shared.lots(for: event))))
       }
-      alerts += try lotRules.apply(sample, key: key, room: shared).map { CommittedAlert(key: key, event: $0) }
+      alerts += try lotRules.apply(
+        sample, key: key, room: shared, placement: batch[probe: probe].now.placement,
+        roomHasProductProbe: batch.hasProductProbe(room)
+      ).map { CommittedAlert(key: key, event: $0) }
     }
     return alerts
   }

@@ -8,21 +8,28 @@ import ColdTraceStorage
 public struct LotRuleRunner {
   let products: ProductAssignment
   let tx: WriteTransaction
+  /// The collector config's `[placements]`, for `catchUp` (the pipeline passes each sample's placement).
+  let placementOverrides: [ProbeKey: Placement]
   private var lots: [String: LotInProgress] = [:]
 
-  public init(products: ProductAssignment, tx: WriteTransaction) {
+  public init(products: ProductAssignment, tx: WriteTransaction, placementOverrides: [ProbeKey: Placement] = [:]) {
     self.products = products
     self.tx = tx
+    self.placementOverrides = placementOverrides
   }
 
   /// Applies the sample read by `key` to each lot of `room`; returns the alert events as recorded (for the alert
-  /// topic). Treatment completions go to the journal only.
-  public mutating func apply(_ sample: Sample, key: SensorKey, room: SharedRoom) throws -> [RecordedEvent] {
+  /// topic). Treatment completions go to the journal only. Whether the sample counts for the lots depends on its
+  /// probe's `placement` and on whether the room has a product probe (`LotEngine`).
+  public mutating func apply(
+    _ sample: Sample, key: SensorKey, room: SharedRoom, placement: Placement = .air, roomHasProductProbe: Bool = false
+  ) throws -> [RecordedEvent] {
     var recorded: [RecordedEvent] = []
     for occupant in room.occupants {
       var lot = try committed(occupant.lot)
       let events = LotEngine.process(
-        sample, key: key, lot: occupant.lot, profile: occupant.profile, closedAt: lot.closedAt, state: &lot.state)
+        sample, key: key, lot: occupant.lot, profile: occupant.profile, closedAt: lot.closedAt, placement: placement,
+        roomHasProductProbe: roomHasProductProbe, state: &lot.state)
       lots[occupant.lot] = lot
       for event in events {
         switch event {
@@ -40,15 +47,25 @@ public struct LotRuleRunner {
 
   /// Evaluates `lot` (of `product`) over the readings stored for `site/room` from `from`, as if they arrived now:
   /// for a lot added or moved with a past `--at`. Band alerts of the past are not raised again (they were judged
-  /// when the readings arrived); budgets and the treatment clock catch up.
+  /// when the readings arrived); budgets and the treatment clock catch up, judged by the probes' placements as known
+  /// now.
   public mutating func catchUp(lot: String, product: String, site: String, room: String, from: Timestamp) throws
     -> [RecordedEvent]
   {
     guard let profile = products.profile(forProduct: product) else { return [] }
     let occupant = SharedRoom(occupants: [.init(lot: lot, profile: profile)], fallback: profile)
+    var placements: [String: Placement] = [:]
+    var roomHasProductProbe = false
+    for (sensor, probe) in try tx.probes(ofSite: site) {
+      let placement = placementOverrides[ProbeKey(site: site, sensor: sensor)] ?? probe.placement ?? .air
+      placements[sensor] = placement
+      if probe.room == room, placement.measuresProduct { roomHasProductProbe = true }
+    }
     var recorded: [RecordedEvent] = []
     for (key, sample) in try tx.readings(inRoom: site, room, from: from, until: nil) {
-      recorded += try apply(sample, key: key, room: occupant)
+      recorded += try apply(
+        sample, key: key, room: occupant, placement: placements[key.sensor] ?? .air,
+        roomHasProductProbe: roomHasProductProbe)
     }
     return recorded
   }

@@ -1,6 +1,7 @@
 import ColdRoomSimulation
 import ColdTraceConfig
 import ColdTraceCore
+import Foundation
 import Testing
 
 @testable import ColdTraceAgent
@@ -160,6 +161,8 @@ struct AgentConfigurationTests {
       BadFile("interval as text", key: "`interval_seconds`", minimal(adding: [#"interval_seconds = "60""#])),
       BadFile("misspelt key", key: "`intervall`", minimal(adding: ["intervall = 60"])),
       BadFile("unknown driver", key: "`sensor[1].driver`", minimal() + "\ndriver = \"thermocouple-x\""),
+      BadFile("unknown placement", key: "`sensor[1].placement`", minimal() + "\nplacement = \"pulp\""),
+      BadFile("placement as a number", key: "`sensor[1].placement`", minimal() + "\nplacement = 3"),
       BadFile("sensor without room", key: "`sensor[1].room`", minimal(replacing: #"room = "cold2""#)),
       BadFile("unknown sensor key", key: "`sensor[1].setpoint`", minimal() + "\nsetpoint = 3"),
       BadFile(
@@ -203,5 +206,22 @@ struct AgentConfigurationTests {
     #expect(error.hasPrefix(prefix), "\(error)")
     let column = error.dropFirst(prefix.count).prefix { $0.isNumber }
     #expect(Int(column).map { (18...21).contains($0) } == true, "the column of the second `=`, in \(error)")
+  }
+
+  @Test("placement: absent is air, each word is taken, a scenario sensor takes its scenario probe's")
+  func placements() throws {
+    #expect(try Self.load(Self.minimal).sensors.map(\.placement) == [.air])
+    for placement in Placement.allCases {
+      let configuration = try Self.load(Self.minimal + "\nplacement = \"\(placement.rawValue)\"")
+      #expect(configuration.sensors.map(\.placement) == [placement])
+    }
+    let scenario = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("Simulators/scenarios/normal-week.toml").path
+    let sensor = "\nscenario = \"\(scenario)\"\nprobe = \"28-0316a2b4c5f8\""
+    #expect(try Self.load(Self.minimal + sensor).sensors.map(\.placement) == [.product])
+    let overridden = try Self.load(Self.minimal + sensor + "\nplacement = \"simulant\"")
+    #expect(overridden.sensors.map(\.placement) == [.simulant], "the agent's config wins over the scenario")
+    let error = Self.loadError(Self.minimal + "\nplacement = \"pulp\"")
+    #expect(error?.contains("must be one of air, product, simulant, evaporator, ambient") == true, "\(error ?? "")")
   }
 }

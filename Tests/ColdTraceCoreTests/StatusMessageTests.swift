@@ -60,3 +60,37 @@ struct StatusMessageTests {
     }
   }
 }
+
+@Suite("Status message placements")
+struct StatusMessagePlacementTests {
+  let ts = Timestamp(milliseconds: 1_795_923_600_000)
+
+  @Test("an agent's placements are written sorted by sensor and read back")
+  func placementsRoundTrip() {
+    let message = StatusMessage(
+      state: StatusMessage.online, sender: .agent("hx-edge-1"), version: "0.1.0", ts: ts,
+      outbox: .init(pending: 0, dropped: 0),
+      placements: ["cold2-pulp": .product, "cold2-air": .air, "coil": .evaporator])
+    #expect(
+      message.encode()
+        == #"{"state":"online","agent":"hx-edge-1","version":"0.1.0","ts":"2026-11-29T03:40:00.000Z","#
+        + #""outbox":{"pending":0,"dropped":0},"placements":{"coil":"evaporator","cold2-air":"air","#
+        + #""cold2-pulp":"product"}}"#)
+    #expect(StatusMessage.decode(Array(message.encode().utf8)) == message)
+    for placement in Placement.allCases {
+      let one = StatusMessage(
+        state: StatusMessage.online, sender: .agent("a"), version: nil, ts: nil, placements: ["s": placement])
+      #expect(StatusMessage.decode(Array(one.encode().utf8)) == one)
+    }
+  }
+
+  @Test("a status without placements still decodes; unknown placement words are left out")
+  func oldAndUnknown() throws {
+    let old = try #require(StatusMessage.decode(Array(#"{"state":"online","agent":"a","version":"0.1.0"}"#.utf8)))
+    #expect(old.placements == nil)
+    let odd = try #require(
+      StatusMessage.decode(
+        Array(#"{"state":"online","agent":"a","placements":{"x":"pulp","y":"simulant","z":3}}"#.utf8)))
+    #expect(odd.placements == ["y": .simulant])
+  }
+}

@@ -256,6 +256,7 @@ private let agentConfigs: [HostileInput] = [
   agentConfig(
     "endless door opening", agentHeader + agentSensor + "door_open_at_minute = 1\ndoor_open_minutes = 1e308\n"),
   agentConfig("scenario is /dev/zero", agentHeader + agentSensor + "scenario = \"/dev/zero\"\n"),
+  agentConfig("unknown placement", agentHeader + agentSensor + "placement = \"pulp\"\n"),
   agentConfig("missing scenario", agentHeader + agentSensor + "scenario = \"/nonexistent/scenario.toml\"\n"),
   agentConfig("empty command", agentHeader + agentSensor + "driver = \"command\"\ncommand = []\n"),
   agentConfig("relative command", agentHeader + agentSensor + "driver = \"command\"\ncommand = [\"read-probe\"]\n"),
@@ -310,6 +311,9 @@ private let collectorConfigs: [HostileInput] = [
   collectorConfig("room with a wildcard", "[rooms]\n\"hongxuan/+\" = \"litchi\"\n"),
   collectorConfig("room product of the wrong type", "[rooms]\n\"hongxuan/cold2\" = 5\n"),
   collectorConfig("room product with SQL", "[rooms]\n\"hongxuan/cold2\" = \"'; DROP TABLE lots;--\"\n"),
+  collectorConfig("unknown placement", "[placements]\n\"hongxuan/cold2-pulp\" = \"pulp\"\n"),
+  collectorConfig("placement of a room", "[placements]\n\"hongxuan/cold2/pulp\" = \"product\"\n"),
+  collectorConfig("placement of the wrong type", "[placements]\n\"hongxuan/cold2-pulp\" = 1\n"),
   collectorConfig("relative notify command", "[notify]\ncommand = [\"notify.sh\"]\n"),
   collectorConfig("empty notify command", "[notify]\ncommand = []\n"),
   collectorConfig("notify command of the wrong type", "[notify]\ncommand = \"/bin/true\"\n"),

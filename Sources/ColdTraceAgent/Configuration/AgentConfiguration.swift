@@ -112,18 +112,25 @@ public struct SensorConfiguration: Sendable {
   public var id: String
   public var room: String
   public var driver: String
+  /// Where the probe is mounted (`placement`; absent: the scenario probe's for a scenario sensor, else `air`),
+  /// announced in the agent's status.
+  public var placement: Placement
   /// Builds the sensor when the agent starts (drivers validate their keys when the config is loaded).
   public var make: @Sendable (SensorContext) -> any Sensor
 
-  public init(id: String, room: String, driver: String, make: @escaping @Sendable (SensorContext) -> any Sensor) {
+  public init(
+    id: String, room: String, driver: String, placement: Placement = .air,
+    make: @escaping @Sendable (SensorContext) -> any Sensor
+  ) {
     self.id = id
     self.room = room
     self.driver = driver
+    self.placement = placement
     self.make = make
   }
 
   /// Keys every `[[sensor]]` table may have, whatever its driver (`SensorOptions` lists its own).
-  static let commonKeys: Set<String> = Set(["id", "room", "driver"]).union(SensorOptions.keys)
+  static let commonKeys: Set<String> = Set(["id", "room", "driver", "placement"]).union(SensorOptions.keys)
 
   static func load(_ table: ConfigTable) throws(ConfigError) -> SensorConfiguration {
     let id = try AgentConfiguration.identifier(table, "id", as: .sensor)
@@ -136,7 +143,9 @@ public struct SensorConfiguration: Sendable {
     try table.rejectUnknownKeys(allowed: commonKeys.union(driver.keys))
     let options = try SensorOptions(table)
     let makeDriver = try driver.factory(id: id, room: room, table: table)
-    return SensorConfiguration(id: id, room: room, driver: name) { context in
+    var placement = try table.placement("placement")
+    if placement == nil { placement = try driver.placement(table: table) }
+    return SensorConfiguration(id: id, room: room, driver: name, placement: placement ?? .air) { context in
       CalibratedSensor(wrapping: makeDriver(context), options: options)
     }
   }

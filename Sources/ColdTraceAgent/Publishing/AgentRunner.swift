@@ -153,11 +153,13 @@ public final class AgentRunner {
     }
   }
 
-  /// The status payload (docs/protocol.md, "Status payloads"), with the outbox's backlog and the samples it dropped.
+  /// The status payload (docs/protocol.md, "Status payloads"), with the outbox's backlog and the samples it dropped,
+  /// and where each probe is mounted.
   private func statusLine(_ state: String, outbox: Outbox?) -> String {
     StatusMessage(
       state: state, sender: .agent(configuration.agent), version: Self.version, ts: clock.now(),
-      outbox: outbox.map { StatusMessage.Outbox(pending: $0.pendingCount, dropped: $0.dropped) }
+      outbox: outbox.map { StatusMessage.Outbox(pending: $0.pendingCount, dropped: $0.dropped) },
+      placements: Dictionary(configuration.sensors.map { ($0.id, $0.placement) }) { first, _ in first }
     ).encode()
   }
 

@@ -37,6 +37,13 @@ public protocol SensorDriver: Sendable {
   static var keys: Set<String> { get }
   static func factory(id: String, room: String, table: ConfigTable) throws(ConfigError)
     -> @Sendable (SensorContext) -> any Sensor
+  /// Where the probe is mounted when its table has no `placement` key and the driver knows (a scenario's probe says
+  /// it); `nil`: the driver does not know.
+  static func placement(table: ConfigTable) throws(ConfigError) -> Placement?
+}
+
+extension SensorDriver {
+  public static func placement(table: ConfigTable) throws(ConfigError) -> Placement? { nil }
 }
 
 /// Every driver the agent knows. Adding a driver is one file and one entry here.

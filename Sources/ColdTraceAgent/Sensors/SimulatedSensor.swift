@@ -60,6 +60,14 @@ public enum SimulatedDriver: SensorDriver {
     }
   }
 
+  /// The placement of the scenario probe a scenario sensor plays (`air`, `product` or `evaporator` in the scenario).
+  public static func placement(table: ConfigTable) throws(ConfigError) -> Placement? {
+    guard let path = try table.string("scenario") else { return nil }
+    let scenario = try ScenarioFile.load(path)
+    let probe = try table.string("probe") ?? scenario.probes.first?.id ?? ""
+    return scenario.probes.first { $0.id == probe }.flatMap { Placement(rawValue: $0.placement.rawValue) }
+  }
+
   /// A simulated room's temperature in °C: finite and within what a probe reports (−80…85).
   private static func temperature(_ table: ConfigTable, _ key: String) throws(ConfigError) -> Double? {
     try table.double(key, .within(-80...85).saying("must be -80…85 °C"))

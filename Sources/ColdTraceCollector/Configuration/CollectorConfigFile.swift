@@ -15,6 +15,8 @@ public struct CollectorConfigFile: Sendable {
   public var agentOfflineAfterMinutes: Double = 2
   public var renotifyAfterMinutes: Double = 60
   public var notification: NotificationHook.Settings?
+  /// `[placements]`: `"<site>/<sensor>" = "product"`, winning over what the probe's agent announces.
+  public var placements: [ProbeKey: Placement] = [:]
 
   public init() {}
 
@@ -23,6 +25,7 @@ public struct CollectorConfigFile: Sendable {
     try config.rejectUnknownKeys(allowed: [
       "db", "journal", "broker", "collector_id", "mqtt_version", "default_product", "rooms", "tls",
       "offline_after_minutes", "agent_offline_after_minutes", "renotify_after_minutes", "notify", "product",
+      "placements",
     ])
     var file = CollectorConfigFile()
     let catalog = try ProfileCatalog.configured(config)
@@ -55,6 +58,17 @@ public struct CollectorConfigFile: Sendable {
         }
         guard let name = try rooms.string(key) else { continue }
         file.products.rooms[key] = try profile(named: name, in: catalog, rooms, key)
+      }
+    }
+    if let placements = try config.table("placements") {
+      for key in placements.keys {
+        let parts = key.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, Identifier.isValid(parts[0], as: .site), Identifier.isValid(parts[1], as: .sensor)
+        else {
+          throw placements.invalid(key, "must be written \"<site>/<sensor>\"")
+        }
+        guard let placement = try placements.placement(key) else { continue }
+        file.placements[ProbeKey(site: String(parts[0]), sensor: String(parts[1]))] = placement
       }
     }
     if let notify = try config.table("notify") {

@@ -27,9 +27,11 @@ public struct AlertEngine: Sendable {
   ///
   /// A sample whose `ts` is not after `state.lastTs` is ignored: it returns no events and leaves `state` as it was,
   /// so replayed or out-of-order data cannot corrupt the runs. A fault sample (`error` set) advances `lastTs` but
-  /// changes no band state. A sample carrying one metric only updates that metric's bands.
+  /// changes no band state. A sample carrying one metric only updates that metric's bands. A probe whose placement
+  /// does not judge the product (`judgesProduct` false: an evaporator or ambient probe) gets its fault rule only.
   public static func process(
-    _ sample: Sample, key: SensorKey, profile: ProductProfile, state: inout SensorRuleState
+    _ sample: Sample, key: SensorKey, profile: ProductProfile, judgesProduct: Bool = true,
+    state: inout SensorRuleState
   ) -> [AlertEvent] {
     if let last = state.lastTs, sample.ts <= last { return [] }
     state.lastTs = sample.ts
@@ -40,7 +42,7 @@ public struct AlertEngine: Sendable {
     if let fault = FaultRule().evaluate(sample, key: key, productID: profile.id, state: &state.fault) {
       events.append(fault)
     }
-    guard sample.error == nil else { return events }
+    guard sample.error == nil, judgesProduct else { return events }
     for metric in Metric.allCases {
       guard let value = metric.value(in: sample), value.isFinite else { continue }
       for direction in BandDirection.allCases {

@@ -8,6 +8,9 @@
 /// Lot alerts are not about one probe, so their key names the lot: sensor `lot/<lot>/<metric>` for `budget` and
 /// `lot/<lot>/treatment` for `treatment` (`/` is no identifier character, so these never collide with a real probe),
 /// in the site and room of the reading that raised them. One is open per lot and purpose at a time.
+///
+/// Which probes judge a lot depends on their placement (docs/alert-rules.md, "Probe placement"): in a room with a
+/// product or simulant probe only those; in a room without one its air probes; evaporator and ambient probes never.
 public enum LotEngine {
   /// The longest span one reading stands for, 15 min: across a longer gap the product's state is unknown, and the
   /// `offline` alert speaks for it.
@@ -20,11 +23,17 @@ public enum LotEngine {
 
   /// Applies `sample`, read by the probe `key`, to the lot `lot` judged by `profile`. A lot closed at `closedAt` had its
   /// alerts resolved then: a late reading has nothing left to escalate or resolve, and an alert it opens stays in the
-  /// lot's history, resolved at once (closing the lot is what ends lot alerts).
+  /// lot's history, resolved at once (closing the lot is what ends lot alerts). A sample of a probe that does not
+  /// feed the lot rules (`placement`, and whether the room has a product probe) changes nothing but forgetting that
+  /// probe's trace, so it no longer holds the treatment clock.
   public static func process(
     _ sample: Sample, key: SensorKey, lot: String, profile: ProductProfile, closedAt: Timestamp? = nil,
-    state: inout LotRuleState
+    placement: Placement = .air, roomHasProductProbe: Bool = false, state: inout LotRuleState
   ) -> [LotEvent] {
+    guard placement.feedsLotRules(roomHasProductProbe: roomHasProductProbe) else {
+      state.probes["\(key.site)/\(key.sensor)"] = nil
+      return []
+    }
     let events = evaluate(sample, key: key, lot: lot, profile: profile, state: &state)
     guard let closedAt else { return events }
     return events.flatMap { event -> [LotEvent] in

@@ -4,7 +4,8 @@
 /// `{"state":"offline","collector":"main","version":"0.1.0","ts":"…"}`.
 ///
 /// `offline` is also the agent's will. An agent with a durable outbox adds `outbox` to its status; the collector takes
-/// that as the sign that its readings may be acknowledged to the broker before they are committed.
+/// that as the sign that its readings may be acknowledged to the broker before they are committed. An agent announces
+/// where each of its probes is mounted in `placements` (`{"<sensor>":"product",...}`).
 public struct StatusMessage: Sendable, Equatable {
   /// Who sends the status: an agent or a collector, by id.
   public enum Sender: Sendable, Equatable {
@@ -32,13 +33,19 @@ public struct StatusMessage: Sendable, Equatable {
   public var version: String?
   public var ts: Timestamp?
   public var outbox: Outbox?
+  /// Per sensor id, where the probe is mounted (`nil`: not announced).
+  public var placements: [String: Placement]?
 
-  public init(state: String, sender: Sender, version: String?, ts: Timestamp?, outbox: Outbox? = nil) {
+  public init(
+    state: String, sender: Sender, version: String?, ts: Timestamp?, outbox: Outbox? = nil,
+    placements: [String: Placement]? = nil
+  ) {
     self.state = state
     self.sender = sender
     self.version = version
     self.ts = ts
     self.outbox = outbox
+    self.placements = placements
   }
 
   public var isOnline: Bool { state == Self.online }
@@ -59,13 +66,19 @@ public struct StatusMessage: Sendable, Equatable {
           json.integer("dropped", outbox.dropped)
         }
       }
+      if let placements {
+        json.object("placements") { json in
+          for sensor in placements.keys.sorted() { json.string(sensor, placements[sensor]?.rawValue) }
+        }
+      }
     }
   }
 
   /// Reads a payload; `nil` unless it is a JSON object with a string `state` and a string `agent` or `collector`.
   ///
   /// Lenient beyond that, as the collector has always been: `version` and `ts` are read when they are a string and an
-  /// RFC 3339 time, and any `outbox` object announces an outbox (counts that are not numbers read as 0).
+  /// RFC 3339 time, any `outbox` object announces an outbox (counts that are not numbers read as 0), and a
+  /// `placements` object keeps the entries whose value is a known placement.
   public static func decode(_ payload: UnsafeRawBufferPointer) -> StatusMessage? {
     guard case .object(let object)? = try? JSONParser.parse(payload) else { return nil }
     return decode(object)
@@ -89,6 +102,15 @@ public struct StatusMessage: Sendable, Equatable {
     if case .string(let ts)? = object["ts"] { message.ts = Timestamp.parseRFC3339(ts) }
     if case .object(let outbox)? = object["outbox"] {
       message.outbox = Outbox(pending: count(outbox["pending"]), dropped: count(outbox["dropped"]))
+    }
+    if case .object(let placements)? = object["placements"] {
+      var known: [String: Placement] = [:]
+      for member in placements.members {
+        if case .string(let text) = member.value, let placement = Placement(rawValue: text) {
+          known[member.key] = placement
+        }
+      }
+      message.placements = known
     }
     return message
   }

@@ -152,6 +152,13 @@ enum Schema {
         sql: "CREATE TABLE agent_outboxes (site TEXT NOT NULL, agent TEXT NOT NULL, PRIMARY KEY (site, agent)) "
           + "WITHOUT ROWID")
     }
+    migrator.registerMigration("v9-probe-placements") { db in
+      // Where each probe is mounted, as its agent announced it (docs/alert-rules.md, "Probe placement"); keyed by
+      // probe, so an announcement before the probe's first reading is kept. A probe without a row is in the air.
+      try db.execute(
+        sql: "CREATE TABLE probe_placements (site TEXT NOT NULL, sensor TEXT NOT NULL, placement TEXT NOT NULL, "
+          + "PRIMARY KEY (site, sensor)) WITHOUT ROWID")
+    }
     return migrator
   }
 }

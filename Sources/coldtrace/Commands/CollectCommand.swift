@@ -46,7 +46,8 @@ struct CollectCommand: ParsableCommand {
     // Group commit: one fsync before each round of acknowledgements instead of one per message (see SQLiteStore).
     let store = try SQLiteStore(path: databasePath, durability: .onDemand)
     if let testPageLimitFile { store.simulateFullDisk(whileFileHoldsPageLimit: testPageLimitFile) }
-    let pipeline = try IngestPipeline(store: store, products: settings.products)
+    let pipeline = try IngestPipeline(
+      store: store, products: settings.products, placementOverrides: settings.placements)
     // A configuration that judges alerts differently from the last recorded one is journalled (the service's start
     // writes the line to the journal file).
     let snapshot = try settings.configurationSnapshot()

@@ -27,20 +27,24 @@ struct ReadingsCommand: ParsableCommand {
     filter.sensor = try validated(sensor, as: .sensor, option: "--sensor")
     filter.since = try parseTime(since, option: "--since")
     filter.until = try parseTime(until, option: "--until")
-    let readings = try global.openStore().readings(filter)
-    if format == .csv { print("site,room,sensor,agent,seq,ts,temp_c,rh_pct,error") }
+    let store = try global.openStore()
+    let readings = try store.readings(filter)
+    let placements = try store.placements(overriddenBy: try global.settings())
+    if format == .csv { print("site,room,sensor,agent,seq,ts,temp_c,rh_pct,error,placement") }
     for reading in readings {
-      print(format == .json ? Self.json(reading) : Self.csv(reading))
+      let placement = placements[ProbeKey(site: reading.key.site, sensor: reading.key.sensor)] ?? .air
+      print(format == .json ? Self.json(reading, placement: placement) : Self.csv(reading, placement: placement))
     }
   }
 
-  static func json(_ reading: StoredReading) -> String {
+  static func json(_ reading: StoredReading, placement: Placement = .air) -> String {
     let sample = reading.sample
     return JSONObjectWriter.object { json in
       json.string("site", reading.key.site)
       json.string("room", reading.key.room)
       json.string("sensor", reading.key.sensor)
       json.string("agent", reading.agent)
+      json.string("placement", placement.rawValue)
       json.integer("seq", sample.seq)
       json.string("ts", sample.ts.rfc3339)
       json.number("temp_c", sample.tempC)
@@ -49,12 +53,12 @@ struct ReadingsCommand: ParsableCommand {
     }
   }
 
-  static func csv(_ reading: StoredReading) -> String {
+  static func csv(_ reading: StoredReading, placement: Placement = .air) -> String {
     let sample = reading.sample
     let cells = [
       reading.key.site, reading.key.room, reading.key.sensor, reading.agent ?? "", sample.seq.map { String($0) } ?? "",
       sample.ts.rfc3339, sample.tempC.map(JSONText.number) ?? "", sample.rhPct.map(JSONText.number) ?? "",
-      sample.error.map(csvQuoted) ?? "",
+      sample.error.map(csvQuoted) ?? "", placement.rawValue,
     ]
     return cells.joined(separator: ",")
   }

@@ -5,6 +5,7 @@ import ColdTraceStorage
 struct StatusBoard {
   struct Row {
     var status: SensorStatus
+    var placement: Placement
     var lots: [LotPresence]
     /// The room's open lot alerts (budget, treatment), shown under its heading.
     var lotAlerts: [AlertRecord]
@@ -15,11 +16,14 @@ struct StatusBoard {
 
   let rows: [Row]
 
-  init(status: FacilityStatus, now: Timestamp, staleAfterSeconds: Double) {
+  init(
+    status: FacilityStatus, now: Timestamp, staleAfterSeconds: Double, placements: [ProbeKey: Placement] = [:]
+  ) {
     rows = status.sensors.map { sensor in
       let age = sensor.latest.map { now.seconds(since: $0.ts) }
       return Row(
-        status: sensor, lots: status.lots(site: sensor.key.site, room: sensor.key.room),
+        status: sensor, placement: placements[ProbeKey(site: sensor.key.site, sensor: sensor.key.sensor)] ?? .air,
+        lots: status.lots(site: sensor.key.site, room: sensor.key.room),
         lotAlerts: status.lotAlerts(site: sensor.key.site, room: sensor.key.room), ageSeconds: age,
         trend: TemperatureTrend(sensor.recentTemperatures),
         stale: (age ?? .infinity) > staleAfterSeconds || sensor.openAlerts.contains { $0.kind == .offline })
@@ -34,6 +38,7 @@ struct StatusBoard {
       let alerts = row.status.openAlerts.map(text.alert)
       return [
         row.status.key.sensor,
+        row.placement.rawValue,
         latest?.error != nil ? text.fault : latest?.tempC.map { language.decimal($0, places: 1) } ?? "-",
         latest?.rhPct.map { language.decimal($0, places: 1) } ?? "-",
         row.trend.map { "\($0.arrow) \(signed($0.degreesPerHour, language))" } ?? "-",
@@ -76,7 +81,7 @@ struct StatusBoard {
       row.status.openAlerts.contains { $0.severity == .critical }
       ? .red : row.status.openAlerts.isEmpty ? .green : .yellow
     let valueColour: Terminal.Colour? = row.stale ? .dim : row.status.latest?.error != nil ? .red : nil
-    return [nil, valueColour, valueColour, nil, row.stale ? .red : nil, nil, alertColour]
+    return [nil, nil, valueColour, valueColour, nil, row.stale ? .red : nil, nil, alertColour]
   }
 
   private func signed(_ value: Double, _ language: Language) -> String {
@@ -94,6 +99,7 @@ extension StatusBoard.Row {
       json.string("room", status.key.room)
       json.string("sensor", status.key.sensor)
       json.string("agent", status.agent)
+      json.string("placement", placement.rawValue)
       json.string("ts", latest?.ts.rfc3339)
       json.number("age_s", ageSeconds, decimals: 0)
       json.bool("stale", stale)

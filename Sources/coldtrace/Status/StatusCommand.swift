@@ -35,8 +35,11 @@ struct StatusCommand: ParsableCommand {
       throw UsageError("--stale-after must be more than 0 and at most 10080 minutes (a week)")
     }
     let now = WallClock.now()
-    let status = try global.openStore().facilityStatus(now: now)
-    let board = StatusBoard(status: status, now: now, staleAfterSeconds: staleMinutes * 60)
+    let store = try global.openStore()
+    let status = try store.facilityStatus(now: now)
+    let board = StatusBoard(
+      status: status, now: now, staleAfterSeconds: staleMinutes * 60,
+      placements: try store.placements(overriddenBy: settings))
     if json {
       for row in board.rows { print(row.json()) }
       return

@@ -14,8 +14,9 @@ struct StatusText {
 
   var headers: [String] {
     switch language {
-    case .en: ["SENSOR", "TEMP °C", "RH %", "TREND °C/h", "AGE", "READINGS 24h", "ALERTS"]
-    case .vi: ["CẢM BIẾN", "NHIỆT ĐỘ °C", "ĐỘ ẨM %", "XU HƯỚNG °C/giờ", "CẬP NHẬT", "SỐ ĐO 24 giờ", "CẢNH BÁO"]
+    case .en: ["SENSOR", "PLACEMENT", "TEMP °C", "RH %", "TREND °C/h", "AGE", "READINGS 24h", "ALERTS"]
+    case .vi:
+      ["CẢM BIẾN", "VỊ TRÍ", "NHIỆT ĐỘ °C", "ĐỘ ẨM %", "XU HƯỚNG °C/giờ", "CẬP NHẬT", "SỐ ĐO 24 giờ", "CẢNH BÁO"]
     }
   }
 

@@ -56,7 +56,8 @@ func lotChange(
     result = try store.write { tx in
       let (lot, catchUp, caused) = try body(tx)
       guard let catchUp else { return (lot, caused) }
-      var rules = LotRuleRunner(products: settings.products, tx: tx)
+      var rules = LotRuleRunner(
+        products: settings.products, tx: tx, placementOverrides: settings.placements)
       let alerts = try rules.catchUp(
         lot: lot.id, product: lot.product, site: catchUp.site, room: catchUp.room, from: catchUp.from)
       try rules.save()

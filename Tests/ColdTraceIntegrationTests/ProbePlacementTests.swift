@@ -1,0 +1,119 @@
+import ColdTraceCore
+import ColdTraceStorage
+import ColdTraceSystem
+import Foundation
+import TestSupport
+import Testing
+
+/// Scenarios of `Simulators/scenarios/` played by the real agent (one `[[sensor]]` per scenario probe, placements
+/// from the scenario) through a real mosquitto into the collector, with a litchi lot in the room: what placement
+/// changes in the lot rules (docs/alert-rules.md, "Probe placement").
+@Suite(.serialized, .timeLimit(.minutes(10)))
+struct ProbePlacementTests {
+  private static let scenarios = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Simulators/scenarios")
+  private static let lot = "LT-2026-0612"
+
+  /// The collector's config file in `facility`.
+  private func configFile(_ facility: Facility) -> String {
+    facility.directory.appendingPathComponent("collector.toml").path
+  }
+
+  /// Plays `scenario` (`hours` of it, `probes` by id, every `interval` seconds) with a litchi lot in the room, the
+  /// collector's config ending with `collectorConfig`; returns the facility's store once every reading is in.
+  ///
+  /// The agent plays the past faster than real time, so the collector's clock runs ahead of the readings' event
+  /// time by up to the whole span: `offline_after_minutes` is a week, or every probe would look silent meanwhile.
+  private func play(
+    _ scenario: String, probes: [String], hours: Double, interval: Double, speed: Double,
+    collectorConfig: String = "", facility: Facility
+  ) throws -> SQLiteStore {
+    try ("offline_after_minutes = 10080\n" + collectorConfig).write(
+      toFile: configFile(facility), atomically: true, encoding: .utf8)
+    try facility.startCollector(arguments: ["--config", configFile(facility)])
+    let lot = try facility.shell([
+      "lot", "add", Self.lot, "--product", "litchi", "--room", "hongxuan/cold2", "--at", "\(Int(hours) + 2)h",
+    ])
+    #expect(lot.status == 0, "\(lot.stderr)")
+    let path = Self.scenarios.appendingPathComponent("\(scenario).toml").path
+    let tables = probes.map {
+      "[[sensor]]\nid = \"\($0)\"\nroom = \"cold2\"\ndriver = \"simulated\"\nscenario = \"\(path)\"\nprobe = \"\($0)\"\n"
+    }.joined(separator: "\n")
+    let rounds = Int(hours * 3600 / interval)
+    let agent = try facility.startAgent(
+      samples: rounds, interval: interval, catchUpMinutes: hours * 60, speed: speed, sensorTables: tables)
+    #expect(agent.wait(seconds: 240), "agent did not finish")
+    #expect(agent.exitStatus == 0)
+    let store = try SQLiteStore(path: facility.database, create: false)
+    #expect(eventually(timeout: 60) { (try? store.counts().readings) == rounds * probes.count })
+    return store
+  }
+
+  private static let normalWeekProbes = ["28-0316a2b4c5d6", "sht31-room", "28-0316a2b4c5f8"]
+
+  private func summary(_ alerts: [AlertRecord]) -> String {
+    alerts.map { "\($0.severity.rawValue) \($0.kind.rawValue) \($0.sensor) at \($0.openedAt.rfc3339)" }
+      .joined(separator: "; ")
+  }
+
+  @Test func aNormalWeekJudgedByItsProductProbeRaisesNoCriticalAlert() throws {
+    let broker = try MosquittoBroker()
+    defer { broker.stop() }
+    let facility = try Facility(broker: broker)
+    defer { facility.stopCollector() }
+    let store = try play(
+      "normal-week", probes: Self.normalWeekProbes, hours: 7 * 24, interval: 300, speed: 20_000, facility: facility)
+    let alerts = try store.alerts(AlertFilter())
+    print("normal-week, placements from the scenario: \(alerts.count) alerts: \(summary(alerts))")
+    #expect(!alerts.contains { $0.severity == .critical }, "\(summary(alerts))")
+    #expect(!alerts.contains { $0.kind == .budget }, "\(summary(alerts))")
+
+    // The agent announced the scenario's placements; status and readings show them.
+    let status = try facility.shell(["status", "--json"])
+    #expect(status.status == 0, "\(status.stderr)")
+    let product = try #require(status.stdout.split(separator: "\n").first { $0.contains("\"28-0316a2b4c5f8\"") })
+    #expect(product.contains("\"placement\":\"product\""))
+    let air = try #require(status.stdout.split(separator: "\n").first { $0.contains("\"sht31-room\"") })
+    #expect(air.contains("\"placement\":\"air\""))
+    let readings = try facility.shell(["readings", "--sensor", "28-0316a2b4c5f8", "--since", "1h"])
+    #expect(readings.status == 0, "\(readings.stderr)")
+    #expect(readings.stdout.contains("\"placement\":\"product\""))
+  }
+
+  @Test func theSameWeekJudgedByAirProbesOnlyStillOpensTheBudgetAlert() throws {
+    // The collector overrides the product probe to `air`: the room has no product probe, its air probes judge the
+    // lot as before placement existed, and the defrosts spend litchi's budget.
+    let broker = try MosquittoBroker()
+    defer { broker.stop() }
+    let facility = try Facility(broker: broker)
+    defer { facility.stopCollector() }
+    let store = try play(
+      "normal-week", probes: Self.normalWeekProbes, hours: 7 * 24, interval: 300, speed: 20_000,
+      collectorConfig: "[placements]\n\"hongxuan/28-0316a2b4c5f8\" = \"air\"\n", facility: facility)
+    let alerts = try store.alerts(AlertFilter())
+    print("normal-week, every probe overridden to air: \(alerts.count) alerts: \(summary(alerts))")
+    #expect(alerts.contains { $0.kind == .budget && $0.severity == .critical && $0.lots == [Self.lot] })
+    let status = try facility.shell(["status", "--json", "--config", configFile(facility)])
+    #expect(status.stdout.split(separator: "\n").count == 3)
+    #expect(status.stdout.split(separator: "\n").allSatisfy { $0.contains("\"placement\":\"air\"") })
+  }
+
+  @Test func aDoorLeftOpenStillRaisesItsCriticalAlertNamingTheLot() throws {
+    let broker = try MosquittoBroker()
+    defer { broker.stop() }
+    let facility = try Facility(broker: broker)
+    defer { facility.stopCollector() }
+    let probes = ["28-0316a2b4c5d6", "sht31-door"]
+    let store = try play("door-left-open", probes: probes, hours: 6, interval: 60, speed: 2_000, facility: facility)
+    let alerts = try store.alerts(AlertFilter())
+    print("door-left-open: \(alerts.count) alerts: \(summary(alerts))")
+    let critical = try #require(
+      alerts.first { $0.severity == .critical && $0.kind == .tempHigh && $0.lots == [Self.lot] },
+      "\(summary(alerts))")
+    // At the event time the alert engine alone gives over the same readings (as before placement existed).
+    let readings = try store.readings(ReadingFilter()).filter { $0.key.sensor == critical.sensor }
+    let replayed = AlertEngine.replay(readings.map { ($0.key, $0.sample) }, profile: BuiltInProfiles.litchi)
+    let expected = try #require(replayed.first { $0.kind == .tempHigh && $0.type == .opened })
+    #expect(critical.openedAt <= expected.at, "opened at \(critical.openedAt), engine alone \(expected.at)")
+  }
+}
