@@ -1,5 +1,6 @@
 import ColdRoomSimulation
 import ColdTraceConfig
+import ColdTraceCore
 
 /// An `[[event]]` table: when (`at_minutes` or `at_hours`), what (`kind`), and the kind's own keys.
 ///
@@ -80,8 +81,8 @@ enum EventSection {
       let share = try table.requiredDouble("share", .positive(atMost: 1).saying("is required, within (0, 1]"))
       return .crcFailures(share: share)
     case "moved":
-      guard let text = try table.string("placement"), let placement = ProbePlacement(rawValue: text) else {
-        throw table.invalid("placement", "must be one of air, product, evaporator")
+      guard let placement = try table.placement("placement") else {
+        throw table.invalid("placement", "is required: one of \(Placement.names)")
       }
       return .moved(to: placement)
     default:

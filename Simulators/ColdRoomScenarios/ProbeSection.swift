@@ -1,5 +1,6 @@
 import ColdRoomSimulation
 import ColdTraceConfig
+import ColdTraceCore
 
 /// A `[[probe]]` table: `id`, `kind` (`ds18b20`, `sht31` or `dht22`), `placement` (`air`, `product`, `evaporator`),
 /// and optional `offset_c`, `lag_seconds`, `noise_c`.
@@ -7,13 +8,7 @@ enum ProbeSection {
   static func parse(_ table: ConfigTable) throws(ConfigError) -> Probe {
     try table.rejectUnknownKeys(allowed: ["id", "kind", "placement", "offset_c", "lag_seconds", "noise_c"])
     guard let id = try table.string("id"), !id.isEmpty else { throw table.invalid("id", "is required") }
-    var placement = ProbePlacement.air
-    if let text = try table.string("placement") {
-      guard let parsed = ProbePlacement(rawValue: text) else {
-        throw table.invalid("placement", "must be one of air, product, evaporator (got \(text))")
-      }
-      placement = parsed
-    }
+    let placement = try table.placement("placement") ?? .air
     let kindName = try table.string("kind") ?? "ds18b20"
     guard let kind = ProbeKind(rawValue: kindName) else {
       throw table.invalid("kind", "must be one of ds18b20, sht31, dht22 (got \(kindName))")

@@ -56,12 +56,13 @@ public struct ColdRoom: Sendable {
     let airC = configuration.initialAirC ?? configuration.compressor.setpointC
     let productC = configuration.initialProductC ?? airC
     balance = RoomHeatBalance(airC: airC, rhPct: configuration.initialRHPct, productC: productC)
+    let ambient = configuration.ambient.conditions(at: start)
     probeStates = probes.indices.map { index in
-      let source = placementC(probes[index].placement, airC: airC, productC: productC, coilC: airC)
+      let source = placementC(
+        probes[index].placement, airC: airC, productC: productC, coilC: airC, ambientC: ambient.tempC)
       let mixed = seed &+ 0x9E37_79B9_7F4A_7C15 &* UInt64(index + 1)
       return ProbeState(sensedC: source, sensedRH: configuration.initialRHPct, random: SplitMix64(seed: mixed))
     }
-    let ambient = configuration.ambient.conditions(at: start)
     inputs = HeatBalanceInputs(ambientC: ambient.tempC, ambientRHPct: ambient.rhPct)
   }
 
@@ -123,7 +124,8 @@ public struct ColdRoom: Sendable {
     elapsedSeconds += step
     for index in probes.indices {
       let placement = currentPlacement(of: probes[index])
-      let sourceC = placementC(placement, airC: balance.airC, productC: balance.productC, coilC: balance.coilC)
+      let sourceC = placementC(
+        placement, airC: balance.airC, productC: balance.productC, coilC: balance.coilC, ambientC: inputs.ambientC)
       probeStates[index].follow(
         sourceC: sourceC, sourceRH: balance.rhPct, lagSeconds: probes[index].lagSeconds, seconds: step)
     }
@@ -158,7 +160,7 @@ public struct ColdRoom: Sendable {
     }
   }
 
-  private func currentPlacement(of probe: Probe) -> ProbePlacement {
+  private func currentPlacement(of probe: Probe) -> Placement {
     for (fault, _) in activeFaults(probeID: probe.id) {
       if case .moved(let placement) = fault { return placement }
     }
@@ -170,10 +172,15 @@ public struct ColdRoom: Sendable {
   }
 }
 
-private func placementC(_ placement: ProbePlacement, airC: Double, productC: Double, coilC: Double) -> Double {
+/// The temperature a probe so placed senses (before its own lag, offset and noise); a simulant is modelled as the
+/// product it stands in for.
+private func placementC(
+  _ placement: Placement, airC: Double, productC: Double, coilC: Double, ambientC: Double
+) -> Double {
   switch placement {
   case .air: airC
-  case .product: productC
+  case .product, .simulant: productC
   case .evaporator: coilC
+  case .ambient: ambientC
   }
 }

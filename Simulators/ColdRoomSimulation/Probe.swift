@@ -1,3 +1,5 @@
+import ColdTraceCore
+
 #if canImport(Glibc)
   import Glibc
 #endif
@@ -18,7 +20,7 @@ public struct Probe: Sendable, Equatable {
   /// Probe identity, e.g. a 1-wire id `28-0316a2b4c5d6`.
   public var id: String
   public var kind: ProbeKind
-  public var placement: ProbePlacement
+  public var placement: Placement
   /// Calibration error, K, added to every reading.
   public var offsetC = 0.0
   /// First-order time constant, seconds.
@@ -33,7 +35,7 @@ public struct Probe: Sendable, Equatable {
   public var resolutionRHPct = 0.1
 
   /// A probe with the model's usual resolution, noise and lag.
-  public init(id: String, kind: ProbeKind = .ds18b20, placement: ProbePlacement = .air) {
+  public init(id: String, kind: ProbeKind = .ds18b20, placement: Placement = .air) {
     self.id = id
     self.kind = kind
     self.placement = placement

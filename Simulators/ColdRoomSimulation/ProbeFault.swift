@@ -1,12 +1,4 @@
-/// Where a probe sits, hence which temperature it senses.
-public enum ProbePlacement: String, Sendable, Equatable, CaseIterable {
-  /// In the room air (the usual DS18B20 or SHT probe on the wall).
-  case air
-  /// In the pulp of a fruit (cold treatment, pre-cooling).
-  case product
-  /// Taped to the evaporator coil: a misplaced probe that shows the compressor cycling and every defrost.
-  case evaporator
-}
+import ColdTraceCore
 
 /// A sensor fault, active for a window of a scenario.
 public enum ProbeFault: Sendable, Equatable {
@@ -21,7 +13,7 @@ public enum ProbeFault: Sendable, Equatable {
   /// This share of reads fails the 1-wire CRC check (a long or damaged cable).
   case crcFailures(share: Double)
   /// The probe is moved: left out of the product, or put on the evaporator.
-  case moved(to: ProbePlacement)
+  case moved(to: Placement)
 
   /// The scenario name of the fault kind.
   public var name: String {

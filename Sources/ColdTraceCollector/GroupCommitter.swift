@@ -65,12 +65,19 @@ final class GroupCommitter: Sendable {
   ) {
     switch decoded {
     case .success(let reading):
-      commit([IngestQueue.Item(topic: topic, payload: Array(payload), reading: reading)], by: .network)
+      // The payload is read only if the reading must go to quarantine, while this call still holds it.
+      let group = Group(
+        readings: [reading], topic: { _ in topic },
+        quarantine: { _, error in
+          try self.pipeline.quarantineUnstorable(
+            topic: topic, payload: payload, error: error, receivedAt: self.clock.now())
+        })
+      commit(group, by: .network)
     case .failure:
       let quarantined = retrying(until: Self.never, by: .network) {
         try pipeline.ingest(decoded, topic: topic, payload: payload, receivedAt: receivedAt)
       }
-      if case .success(let committed) = quarantined { deliver(committed, topics: [topic], by: .network) }
+      if case .success(let committed) = quarantined { deliver(committed, topic: { _ in topic }, by: .network) }
     }
   }
 
@@ -80,7 +87,7 @@ final class GroupCommitter: Sendable {
       while true {
         let items = queue.take()
         guard !items.isEmpty else { break }
-        commit(items, by: .writer)
+        commit(Group(queued: items, pipeline: pipeline, clock: clock), by: .writer)
       }
       writerDone.signal()
     }
@@ -99,25 +106,22 @@ final class GroupCommitter: Sendable {
     }
   }
 
-  /// One transaction for `items`, retried while the failure can pass; see the type's doc for the rest.
-  private func commit(_ items: [IngestQueue.Item], by committer: Committer) {
-    let committed = retrying(until: Self.cannotPass, by: committer) { try pipeline.commitGroup(items.map(\.reading)) }
+  /// One transaction for `group`, retried while the failure can pass; see the type's doc for the rest.
+  private func commit(_ group: Group, by committer: Committer) {
+    let committed = retrying(until: Self.cannotPass, by: committer) { try pipeline.commitGroup(group.readings) }
     switch committed {
     case .success(let committed):
-      deliver(committed, topics: items.map(\.topic), by: committer)
+      deliver(committed, topic: group.topic, by: committer)
     case .failure(let error):
-      guard items.count == 1 else {
-        logger.error("a batch of \(items.count) readings failed (\(error)); committing them one at a time")
-        for item in items { commit([item], by: committer == .network ? .network : .writerAlone) }
+      guard group.readings.count == 1 else {
+        logger.error("a batch of \(group.readings.count) readings failed (\(error)); committing them one at a time")
+        for index in group.readings.indices {
+          commit(group.alone(index), by: committer == .network ? .network : .writerAlone)
+        }
         return
       }
-      let item = items[0]
-      logger.error("cannot ingest the reading from \(item.topic): \(error); keeping it in quarantine")
-      _ = retrying(until: Self.never, by: committer) {
-        try item.payload.withUnsafeBytes { payload in
-          try pipeline.quarantineUnstorable(topic: item.topic, payload: payload, error: error, receivedAt: clock.now())
-        }
-      }
+      logger.error("cannot ingest the reading from \(group.topic(0)): \(error); keeping it in quarantine")
+      _ = retrying(until: Self.never, by: committer) { try group.quarantine(0, error) }
       tally.add(CollectorTally(messages: 1, quarantined: 1))
     }
   }
@@ -159,16 +163,18 @@ final class GroupCommitter: Sendable {
   }
 
   /// Counts a committed group, notes its acknowledgements and hands its alert events and journal lines on.
-  private func deliver(_ committed: IngestPipeline.GroupOutcome, topics: [String], by committer: Committer) {
+  private func deliver(
+    _ committed: IngestPipeline.GroupOutcome, topic: (Int) -> String, by committer: Committer
+  ) {
     var counted = CollectorTally(batches: committer == .writer ? 1 : 0)
-    for (outcome, topic) in zip(committed.outcomes, topics) {
+    for (index, outcome) in committed.outcomes.enumerated() {
       counted.messages += 1
       switch outcome {
       case .quarantined(let rejection):
         counted.quarantined += 1
         let now = clock.now()
         if let warning = quarantineLog.withLock({
-          $0.warning(topic: topic, reason: rejection.reason.rawValue, detail: rejection.detail, now: now)
+          $0.warning(topic: topic(index), reason: rejection.reason.rawValue, detail: rejection.detail, now: now)
         }) {
           logger.warning("\(warning)")
         }
@@ -194,4 +200,41 @@ private enum Committer {
   /// The network thread, a group of one before its PUBACK: while stopping it exits rather than acknowledge a message
   /// it did not keep.
   case network
+}
+
+/// A group to commit: its readings, each message's topic (for logs), and how to keep message `index` whole in
+/// quarantine should it turn out unstorable. The raw payloads are touched only then: an inline message's stays the
+/// handler's buffer, not a copy.
+private struct Group {
+  let readings: [DecodedReading]
+  let topic: (Int) -> String
+  let quarantine: (_ index: Int, _ error: any Error) throws -> Void
+
+  init(
+    readings: [DecodedReading], topic: @escaping (Int) -> String,
+    quarantine: @escaping (_ index: Int, _ error: any Error) throws -> Void
+  ) {
+    self.readings = readings
+    self.topic = topic
+    self.quarantine = quarantine
+  }
+
+  /// The writer's group: readings the queue handed over, with their copied payloads.
+  init(queued items: [IngestQueue.Item], pipeline: IngestPipeline, clock: any ServiceClock) {
+    self.init(
+      readings: items.map(\.reading), topic: { items[$0].topic },
+      quarantine: { index, error in
+        try items[index].payload.withUnsafeBytes { payload in
+          try pipeline.quarantineUnstorable(
+            topic: items[index].topic, payload: payload, error: error, receivedAt: clock.now())
+        }
+      })
+  }
+
+  /// Message `index` of the group, alone.
+  func alone(_ index: Int) -> Group {
+    Group(
+      readings: [readings[index]], topic: { _ in topic(index) },
+      quarantine: { _, error in try quarantine(index, error) })
+  }
 }

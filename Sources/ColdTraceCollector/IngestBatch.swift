@@ -1,17 +1,6 @@
 import ColdTraceCore
 import ColdTraceStorage
 
-/// What the collector keeps in memory of each probe between groups, as committed: its alert engine state, its
-/// acknowledgement watermark, its source row (only the collector writes `sources`), the room it hangs in and where it
-/// is mounted (announced by its agent, or the collector config's override).
-struct CommittedProbe {
-  var engine = SensorRuleState()
-  var tracker = WatermarkTracker()
-  var source: SourceRow?
-  var room: String?
-  var placement = Placement.air
-}
-
 /// The state one group of readings works on, before it commits: every probe's and every room's, loaded once from
 /// the committed memory, changed by the pure steps (`AlertEngine`, `WatermarkTracker`), and published back only
 /// after the commit. It issues no SQL: `IngestPipeline` reads and writes through `WriteTransaction`.
@@ -93,18 +82,15 @@ struct IngestBatch {
 
   /// Starts every probe of the batch from its committed state, and finds the rooms of the batch that have a product
   /// probe: one that hangs there as committed, or that reads there in the batch.
-  mutating func load(from committed: [ProbeKey: CommittedProbe]) {
+  mutating func load(from committed: CommittedProbes) {
     for index in probes.indices {
       let probe = committed[probes[index].id] ?? CommittedProbe()
       probes[index].before = probe
       probes[index].now = probe
     }
-    var slots: [RoomKey: Int] = [:]
-    for (index, room) in rooms.enumerated() { slots[RoomKey(site: room.site, room: room.room)] = index }
-    for (id, probe) in committed where probe.placement.measuresProduct {
-      if let room = probe.room, let slot = slots[RoomKey(site: id.site, room: room)] {
-        rooms[slot].hasProductProbe = true
-      }
+    for index in rooms.indices {
+      rooms[index].hasProductProbe = committed.hasProductProbe(
+        RoomKey(site: rooms[index].site, room: rooms[index].room))
     }
     for (reading, probe) in probeOfReading.enumerated() where probes[probe].now.placement.measuresProduct {
       rooms[roomOfReading[reading]].hasProductProbe = true
@@ -112,7 +98,7 @@ struct IngestBatch {
   }
 
   /// Hands the committed states to the pipeline's memory.
-  func publish(into committed: inout [ProbeKey: CommittedProbe]) {
+  func publish(into committed: inout CommittedProbes) {
     for probe in probes {
       var kept = committed[probe.id] ?? probe.before
       kept.source = probe.now.source
@@ -198,10 +184,4 @@ struct IngestBatch {
         gap: tracker.gap.map { $0.firstMissing...$0.highestStored })
     }
   }
-}
-
-/// A room of a site, as a dictionary key.
-private struct RoomKey: Hashable {
-  var site: String
-  var room: String
 }

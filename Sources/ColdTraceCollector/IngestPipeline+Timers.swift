@@ -17,9 +17,9 @@ extension IngestPipeline {
   }
 
   private func checkSilence(
-    now: Timestamp, rule: SilenceRule, memory: inout [ProbeKey: CommittedProbe], into committed: inout CommittedEvents
+    now: Timestamp, rule: SilenceRule, memory: inout CommittedProbes, into committed: inout CommittedEvents
   ) throws {
-    for (probe, before) in memory {
+    for (probe, before) in memory.probes {
       var state = before.engine
       guard state.offlineSince == nil, let last = state.lastTs, now.seconds(since: last) > rule.silentAfterSeconds
       else { continue }

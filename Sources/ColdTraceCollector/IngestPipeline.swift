@@ -14,7 +14,7 @@ public final class IngestPipeline: Sendable {
   let products: ProductAssignment
   /// Per probe, not per room (a probe that moves takes its open alerts and runs with it), as committed. Held across
   /// load → transaction → publish, so the timer rules and ingestion never interleave.
-  let committed: Mutex<[ProbeKey: CommittedProbe]>
+  let committed: Mutex<CommittedProbes>
   /// The collector config's `[placements]`: they win over what agents announce.
   let placementOverrides: [ProbeKey: Placement]
 
@@ -32,7 +32,9 @@ public final class IngestPipeline: Sendable {
     for probe in Set(announced.keys).union(placementOverrides.keys) {
       probes[probe, default: CommittedProbe()].placement = placementOverrides[probe] ?? announced[probe] ?? .air
     }
-    self.committed = Mutex(probes)
+    var memory = CommittedProbes()
+    for (probe, state) in probes { memory[probe] = state }
+    self.committed = Mutex(memory)
   }
 
   /// Records the placements an agent of `site` announced in its status (per sensor id): stored, then used from the
@@ -43,7 +45,9 @@ public final class IngestPipeline: Sendable {
       try store.write { tx in try tx.announcePlacements(placements, site: site) }
       for (sensor, placement) in placements {
         let probe = ProbeKey(site: site, sensor: sensor)
-        memory[probe, default: CommittedProbe()].placement = placementOverrides[probe] ?? placement
+        var state = memory[probe] ?? CommittedProbe()
+        state.placement = placementOverrides[probe] ?? placement
+        memory[probe] = state
       }
     }
   }

@@ -4,25 +4,20 @@ import ColdTraceCore
   import Glibc
 #endif
 
-/// The time a long-running service (the collector, the agent) lives by: the wall clock for the times it records, a
-/// monotonic clock for timeouts and intervals, and the sleeps between its rounds. `SystemClock` reads the OS; tests
-/// use a manual clock (`Tests/TestSupport/ManualClock.swift`) that they advance themselves.
+/// The time a long-running service (the collector, the agent) lives by: the wall clock for the times it records, and
+/// the sleeps between its rounds. `SystemClock` reads the OS; tests use a manual clock (`Tests/TestSupport/ManualClock.swift`) that they advance themselves.
 public protocol ServiceClock: Sendable {
   /// The wall-clock time: what readings, alerts and statuses are stamped with. May jump (NTP, an operator).
   func now() -> Timestamp
-  /// Seconds on a clock that never jumps, from an arbitrary start: for timeouts, deadlines and intervals.
-  func monotonicSeconds() -> Double
   /// Waits `seconds` (a manual clock moves on by that much instead).
   func sleep(seconds: Double)
 }
 
-/// The OS's clocks: `WallClock` and `MonotonicClock`.
+/// The OS's wall clock (`WallClock`), and `nanosleep`.
 public struct SystemClock: ServiceClock {
   public init() {}
 
   public func now() -> Timestamp { WallClock.now() }
-
-  public func monotonicSeconds() -> Double { MonotonicClock.seconds() }
 
   public func sleep(seconds: Double) {
     guard seconds > 0 else { return }

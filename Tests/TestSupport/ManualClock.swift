@@ -18,7 +18,7 @@ public final class ManualClock: ServiceClock {
 
   private struct State {
     var elapsedNanoseconds: Int64 = 0
-    /// Wall-clock jumps (`jumpWallClock`): move `now()`, never `monotonicSeconds()`.
+    /// Wall-clock jumps (`jumpWallClock`): move `now()`, never `monotonicSeconds()` (the elapsed time).
     var wallOffsetMilliseconds: Int64 = 0
     var scheduled: [Scheduled] = []
     var scheduledSoFar = 0

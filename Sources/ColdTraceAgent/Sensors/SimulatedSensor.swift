@@ -65,7 +65,7 @@ public enum SimulatedDriver: SensorDriver {
     guard let path = try table.string("scenario") else { return nil }
     let scenario = try ScenarioFile.load(path)
     let probe = try table.string("probe") ?? scenario.probes.first?.id ?? ""
-    return scenario.probes.first { $0.id == probe }.flatMap { Placement(rawValue: $0.placement.rawValue) }
+    return scenario.probes.first { $0.id == probe }.map(\.placement)
   }
 
   /// A simulated room's temperature in °C: finite and within what a probe reports (−80…85).

@@ -1,0 +1,47 @@
+import ColdTraceCore
+import ColdTraceStorage
+
+/// What the collector keeps in memory of each probe between groups, as committed: its alert engine state, its
+/// acknowledgement watermark, its source row (only the collector writes `sources`), the room it hangs in and its
+/// placement.
+struct CommittedProbe {
+  var engine = SensorRuleState()
+  var tracker = WatermarkTracker()
+  var source: SourceRow?
+  var room: String?
+  var placement = Placement.air
+}
+
+/// A room of a site, as a dictionary key.
+struct RoomKey: Hashable {
+  var site: String
+  var room: String
+}
+
+/// Every probe's committed state, and per room the probes that measure the product there (`product` or `simulant`
+/// hanging in it), kept up to date on every change so that a group learns whether its rooms have one without a scan
+/// of every probe.
+struct CommittedProbes {
+  private(set) var probes: [ProbeKey: CommittedProbe] = [:]
+  private var productProbes: [RoomKey: Set<String>] = [:]
+
+  subscript(probe: ProbeKey) -> CommittedProbe? {
+    get { probes[probe] }
+    set {
+      let old = probes[probe]
+      probes[probe] = newValue
+      guard old?.room != newValue?.room || old?.placement != newValue?.placement else { return }
+      if let old, let room = old.room, old.placement.measuresProduct {
+        let key = RoomKey(site: probe.site, room: room)
+        productProbes[key]?.remove(probe.sensor)
+        if productProbes[key]?.isEmpty == true { productProbes[key] = nil }
+      }
+      if let new = newValue, let room = new.room, new.placement.measuresProduct {
+        productProbes[RoomKey(site: probe.site, room: room), default: []].insert(probe.sensor)
+      }
+    }
+  }
+
+  /// Whether a probe measuring the product hangs in `room`, as committed.
+  func hasProductProbe(_ room: RoomKey) -> Bool { productProbes[room] != nil }
+}
