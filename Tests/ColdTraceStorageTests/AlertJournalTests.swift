@@ -13,7 +13,7 @@ struct AlertJournalTests {
 
   init() throws {
     scratch = try ScratchDatabase()
-    journal = AlertJournal(path: scratch.directory.appendingPathComponent("coldtrace.alerts.jsonl").path)
+    journal = scratch.journal
   }
 
   /// Opens an alert on `count` probes of cold2, one event each, starting at `first` minutes.

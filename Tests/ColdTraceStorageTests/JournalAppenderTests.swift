@@ -14,12 +14,9 @@ import Testing
 struct JournalAppenderTests {
   typealias F = StoreFixtures
   let scratch: ScratchDatabase
-  let journal: AlertJournal
+  var journal: AlertJournal { scratch.journal }
 
-  init() throws {
-    scratch = try ScratchDatabase()
-    journal = AlertJournal(path: scratch.directory.appendingPathComponent("coldtrace.alerts.jsonl").path)
-  }
+  init() throws { scratch = try ScratchDatabase() }
 
   private func fileLines() throws -> [String] {
     try String(contentsOfFile: journal.path, encoding: .utf8).split(separator: "\n").map(String.init)

@@ -20,6 +20,9 @@ final class ScratchDatabase: Sendable {
 
   deinit { try? FileManager.default.removeItem(at: directory) }
 
+  /// The alert journal next to the database.
+  var journal: AlertJournal { AlertJournal(path: directory.appendingPathComponent("coldtrace.alerts.jsonl").path) }
+
   func open(create: Bool = true) throws -> SQLiteStore { try SQLiteStore(path: path, create: create) }
 }
 
