@@ -159,6 +159,28 @@ enum Schema {
         sql: "CREATE TABLE probe_placements (site TEXT NOT NULL, sensor TEXT NOT NULL, placement TEXT NOT NULL, "
           + "PRIMARY KEY (site, sensor)) WITHOUT ROWID")
     }
+    migrator.registerMigration("v10-room-signals") { db in
+      // A room signal (docs/protocol.md, "Reading payload") is stored as a reading of its input: `defrost` and
+      // `door_open` are 1 or 0 in an input's rows and NULL in a probe's (no table rewrite: SQLite adds the columns).
+      try db.execute(sql: "ALTER TABLE readings ADD COLUMN defrost INTEGER")
+      try db.execute(sql: "ALTER TABLE readings ADD COLUMN door_open INTEGER")
+      // Each defrost and door opening as the collector understood it (from an input, the schedule or an evaporator
+      // probe), for reports and status; `end_ms` is NULL while it lasts.
+      try db.execute(
+        sql: """
+          CREATE TABLE room_spans (
+            id INTEGER PRIMARY KEY,
+            site TEXT NOT NULL,
+            room TEXT NOT NULL,
+            signal TEXT NOT NULL,
+            source TEXT NOT NULL,
+            sensor TEXT,
+            start_ms INTEGER NOT NULL,
+            end_ms INTEGER
+          );
+          CREATE INDEX room_spans_by_room ON room_spans(site, room, start_ms);
+          """)
+    }
     return migrator
   }
 }
