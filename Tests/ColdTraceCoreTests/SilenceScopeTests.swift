@@ -38,7 +38,8 @@ struct SilenceScopeTests {
     #expect(!window.covers(door, at: utc("2026-06-15T05:59:00+07:00")))
     #expect(!window.covers(door, at: utc("2026-06-16T06:30:00+07:00")), "Tuesday")
     #expect(window.covers(door, at: utc("2026-06-18T06:30:00+07:00")), "Thursday")
-    #expect(!window.covers(SensorKey(site: "hongxuan", room: "cold3", sensor: "x"), at: utc("2026-06-15T06:30:00+07:00")))
+    #expect(
+      !window.covers(SensorKey(site: "hongxuan", room: "cold3", sensor: "x"), at: utc("2026-06-15T06:30:00+07:00")))
     #expect(window.summary == "hongxuan/cold2 mon,thu 06:00-07:30 +07:00: cleaning")
   }
 

@@ -187,7 +187,9 @@ private let shellArguments: [HostileInput] = [
     ["silence", "add", "hongxuan", "--for", "2h", "--reason", "cleaning", "--by", "", "--db", $0.database]
   },
   coldtrace("end of an unknown silence") { ["silence", "end", "99", "--by", "lan", "--db", $0.database] },
-  coldtrace("end of a silence id with SQL") { ["silence", "end", "1; DROP TABLE silences", "--by", "lan", "--db", $0.database] },
+  coldtrace("end of a silence id with SQL") {
+    ["silence", "end", "1; DROP TABLE silences", "--by", "lan", "--db", $0.database]
+  },
   coldtrace("unknown command") { ["frobnicate", "--db", $0.database] },
   coldtrace("collector id with a slash") { ["collect", "--db", $0.database, "--id", "a/b"] },
   coldtrace("empty collector id") { ["collect", "--db", $0.database, "--id", ""] },

@@ -128,10 +128,12 @@ struct SilenceCollectorTests {
     let yesterday = Timestamp(milliseconds: today - 86_400_000)
     let inside = yesterday.adding(seconds: 2 * 3600)
     try publish(
-      broker, room: "cold3", sensor: "probe-in", minutes(0...12, from: inside, tempC: 9) + [(inside.adding(seconds: 780), 3)])
+      broker, room: "cold3", sensor: "probe-in",
+      minutes(0...12, from: inside, tempC: 9) + [(inside.adding(seconds: 780), 3)])
     #expect(eventually(timeout: 20) { alert(store, sensor: "probe-in")?.state == .resolved })
     // Yesterday 05:00–05:12, outside the window.
-    try publish(broker, room: "cold3", sensor: "probe-out", minutes(0...12, from: yesterday.adding(seconds: 5 * 3600), tempC: 9))
+    try publish(
+      broker, room: "cold3", sensor: "probe-out", minutes(0...12, from: yesterday.adding(seconds: 5 * 3600), tempC: 9))
     #expect(eventually(timeout: 20) { text(notified).contains("\"sensor\":\"probe-out\"") })
 
     let marked = try #require(alert(store, sensor: "probe-in"))

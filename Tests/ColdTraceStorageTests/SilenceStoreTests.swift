@@ -49,10 +49,14 @@ struct SilenceStoreTests {
     let silence = try silenceCold2(store)
     _ = try store.write { tx in try tx.endSilence(silence.id, by: "lan", at: F.minute(20)) }
     let before = try store.journalLines(after: 0)
-    #expect(throws: SilenceError.self) { try store.write { tx in try tx.endSilence(silence.id, by: "lan", at: F.minute(21)) } }
+    #expect(throws: SilenceError.self) {
+      try store.write { tx in try tx.endSilence(silence.id, by: "lan", at: F.minute(21)) }
+    }
     #expect(throws: SilenceError.self) { try store.write { tx in try tx.endSilence(99, by: "lan", at: F.minute(21)) } }
     let other = try silenceCold2(store)
-    #expect(throws: SilenceError.self) { try store.write { tx in try tx.endSilence(other.id, by: "lan", at: F.minute(70)) } }
+    #expect(throws: SilenceError.self) {
+      try store.write { tx in try tx.endSilence(other.id, by: "lan", at: F.minute(70)) }
+    }
     #expect(try store.journalLines(after: 0).count == before.count + 1, "only the second silence's line")
   }
 
@@ -123,6 +127,7 @@ struct SilenceStoreTests {
     let outside = try F.apply(F.event(.opened, F.door, kind: .rhLow, at: 61, peak: 80), to: store)
     #expect(outside.silencedBy == nil)
     #expect(try store.write { tx in try tx.releaseSilencedAlerts(now: F.minute(59)) }.isEmpty)
-    #expect(try store.write { tx in try tx.releaseSilencedAlerts(now: F.minute(60)) }.map(\.alert.id) == [inside.alert.id])
+    #expect(
+      try store.write { tx in try tx.releaseSilencedAlerts(now: F.minute(60)) }.map(\.alert.id) == [inside.alert.id])
   }
 }

@@ -51,7 +51,8 @@ public struct MaintenanceWindow: Sendable, Equatable {
   public var summary: String {
     let days = self.days.count == 7 ? "daily" : self.days.sorted().map { Self.dayNames[$0] }.joined(separator: ",")
     let sign = offsetMinutes < 0 ? "-" : "+"
-    return "\(scope) \(days) \(Self.clock(fromMinute))-\(Self.clock(toMinute)) \(sign)\(Self.clock(abs(offsetMinutes))): \(reason)"
+    return
+      "\(scope) \(days) \(Self.clock(fromMinute))-\(Self.clock(toMinute)) \(sign)\(Self.clock(abs(offsetMinutes))): \(reason)"
   }
 
   /// Minutes after midnight as `HH:MM`.
