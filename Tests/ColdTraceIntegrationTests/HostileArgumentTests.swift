@@ -150,46 +150,6 @@ private let shellArguments: [HostileInput] = [
   coldtrace("lot time overflow") {
     ["lot", "add", "LT-1", "--product", "litchi", "--room", "hongxuan/cold2", "--at", "1e300w", "--db", $0.database]
   },
-  coldtrace("silence of an invalid scope") {
-    ["silence", "add", "hongxuan/+", "--for", "2h", "--reason", "cleaning", "--by", "lan", "--db", $0.database]
-  },
-  coldtrace("silence of a four-level scope") {
-    ["silence", "add", "hx/cold2/p/x", "--for", "2h", "--reason", "cleaning", "--by", "lan", "--db", $0.database]
-  },
-  coldtrace("silence longer than a week") {
-    ["silence", "add", "hongxuan/cold2", "--for", "8d", "--reason", "cleaning", "--by", "lan", "--db", $0.database]
-  },
-  coldtrace("silence of a huge span") {
-    ["silence", "add", "hongxuan", "--for", "1e300w", "--reason", "cleaning", "--by", "lan", "--db", $0.database]
-  },
-  coldtrace("silence of no time") {
-    ["silence", "add", "hongxuan", "--for", "0m", "--reason", "cleaning", "--by", "lan", "--db", $0.database]
-  },
-  coldtrace("silence ending in the past") {
-    [
-      "silence", "add", "hongxuan", "--until", "2000-01-01T00:00:00Z", "--reason", "cleaning", "--by", "lan",
-      "--db", $0.database,
-    ]
-  },
-  coldtrace("silence with both --for and --until") {
-    [
-      "silence", "add", "hongxuan", "--for", "1h", "--until", "2099-01-01T00:00:00Z", "--reason", "x", "--by", "lan",
-      "--db", $0.database,
-    ]
-  },
-  coldtrace("silence without an end") {
-    ["silence", "add", "hongxuan", "--reason", "cleaning", "--by", "lan", "--db", $0.database]
-  },
-  coldtrace("silence with an empty reason") {
-    ["silence", "add", "hongxuan", "--for", "2h", "--reason", " ", "--by", "lan", "--db", $0.database]
-  },
-  coldtrace("silence by nobody") {
-    ["silence", "add", "hongxuan", "--for", "2h", "--reason", "cleaning", "--by", "", "--db", $0.database]
-  },
-  coldtrace("end of an unknown silence") { ["silence", "end", "99", "--by", "lan", "--db", $0.database] },
-  coldtrace("end of a silence id with SQL") {
-    ["silence", "end", "1; DROP TABLE silences", "--by", "lan", "--db", $0.database]
-  },
   coldtrace("unknown command") { ["frobnicate", "--db", $0.database] },
   coldtrace("collector id with a slash") { ["collect", "--db", $0.database, "--id", "a/b"] },
   coldtrace("empty collector id") { ["collect", "--db", $0.database, "--id", ""] },
@@ -354,22 +314,6 @@ private let collectorConfigs: [HostileInput] = [
   collectorConfig("unknown placement", "[placements]\n\"hongxuan/cold2-pulp\" = \"pulp\"\n"),
   collectorConfig("placement of a room", "[placements]\n\"hongxuan/cold2/pulp\" = \"product\"\n"),
   collectorConfig("placement of the wrong type", "[placements]\n\"hongxuan/cold2-pulp\" = 1\n"),
-  collectorConfig(
-    "maintenance of an invalid scope",
-    "[[maintenance]]\nscope = \"hongxuan/#\"\nfrom = \"06:00\"\nto = \"07:00\"\nreason = \"cleaning\"\n"),
-  collectorConfig(
-    "maintenance at 25 o'clock",
-    "[[maintenance]]\nscope = \"hongxuan\"\nfrom = \"25:00\"\nto = \"07:00\"\nreason = \"cleaning\"\n"),
-  collectorConfig(
-    "maintenance ending when it starts",
-    "[[maintenance]]\nscope = \"hongxuan\"\nfrom = \"06:00\"\nto = \"06:00\"\nreason = \"cleaning\"\n"),
-  collectorConfig(
-    "maintenance on an unknown day",
-    "[[maintenance]]\nscope = \"hongxuan\"\ndays = [\"someday\"]\nfrom = \"06:00\"\nto = \"07:00\"\nreason = \"x\"\n"),
-  collectorConfig(
-    "maintenance with an unknown key",
-    "[[maintenance]]\nscope = \"hongxuan\"\nfrom = \"06:00\"\nto = \"07:00\"\nreason = \"x\"\nuntil = \"08:00\"\n"),
-  collectorConfig("maintenance of the wrong type", "maintenance = \"hongxuan/cold2\"\n"),
   collectorConfig("relative notify command", "[notify]\ncommand = [\"notify.sh\"]\n"),
   collectorConfig("empty notify command", "[notify]\ncommand = []\n"),
   collectorConfig("notify command of the wrong type", "[notify]\ncommand = \"/bin/true\"\n"),
@@ -406,6 +350,9 @@ struct HostileArgumentTests {
 
   @Test("collector.toml values", arguments: collectorConfigs)
   func collectorConfigValue(_ input: HostileInput) throws { try refuses(input) }
+
+  @Test("coldtrace silence arguments and [[maintenance]] values", arguments: hostileSilenceInputs)
+  func silenceInput(_ input: HostileInput) throws { try refuses(input) }
 
   /// Files in the fixture's directory that a refused command may leave: the runner's own captures and inputs.
   private static func isRunnerFile(_ name: String) -> Bool {
