@@ -55,6 +55,13 @@ struct SilenceCommandTests {
     #expect(all[0]["ended_by"] as? String == "minh")
     #expect(try run(["silence", "list", "--all"], db: db).stdout.contains("by minh"))
 
+    let config = fixture.directory.appendingPathComponent("collector.toml")
+    try "[[maintenance]]\nscope = \"hongxuan/cold2\"\nfrom = \"06:00\"\nto = \"07:30\"\nreason = \"cleaning\"\n"
+      .write(to: config, atomically: true, encoding: .utf8)
+    let withWindows = try run(["silence", "list", "--config", config.path], db: db).stdout
+    #expect(
+      withWindows.hasSuffix("maintenance:1: hongxuan/cold2 daily 06:00-07:30 +07:00: cleaning\n"), "\(withWindows)")
+
     let journal = try String(contentsOfFile: fixture.journal, encoding: .utf8)
     let events = try objects(journal).compactMap { $0["event"] as? String }
     #expect(events.suffix(3) == ["silence_added", "silence_added", "silence_ended"])

@@ -5,7 +5,8 @@ import ColdTraceSystem
 
 struct SilenceListCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "list", abstract: "The silences in force (with --all, also those ended or expired).",
+    commandName: "list",
+    abstract: "The silences in force (with --all, also those ended or expired), then the config's maintenance windows.",
     discussion: "Example: coldtrace silence list --all --json")
 
   @OptionGroup var global: GlobalOptions
@@ -14,10 +15,15 @@ struct SilenceListCommand: ParsableCommand {
 
   func run() throws {
     let now = WallClock.now()
+    let windows = try global.settings().maintenance
     let silences = try global.openStore().silences(all: all, now: now)
     if json {
       for silence in silences { print(Self.jsonLine(silence, now: now)) }
       return
+    }
+    defer {
+      // The config's scheduled windows, when --config names one: they silence too, at their hours.
+      for window in windows { print("\(window.id): \(window.summary)") }
     }
     guard !silences.isEmpty else {
       print(all ? "no silences" : "no silence in force (add one with `coldtrace silence add`)")
