@@ -4,8 +4,8 @@ import Logging
 
 /// Hands on what a commit produced: every journal line to the alert journal file (as committed, without reading it
 /// back), and each alert event to the log, to the alert topic of its room and, unless a silence or maintenance
-/// window covered it, to the operator's notification program (grouped per room). The database is the source of truth: a line the file misses is written at the next gap
-/// or start (`JournalAppender`).
+/// window covered it, to the operator's notification program (grouped per room). The database is the source of
+/// truth: a line the file misses is written at the next gap or start (`JournalAppender`).
 final class AlertFanOut: Sendable {
   let appender: JournalAppender
   let connection: BrokerConnection

@@ -50,9 +50,8 @@ public struct MaintenanceWindow: Sendable, Equatable {
   /// One line for the configuration journal and logs: `hongxuan/cold2 mon,thu 06:00-07:30 +07:00: cleaning`.
   public var summary: String {
     let days = self.days.count == 7 ? "daily" : self.days.sorted().map { Self.dayNames[$0] }.joined(separator: ",")
-    let sign = offsetMinutes < 0 ? "-" : "+"
-    return
-      "\(scope) \(days) \(Self.clock(fromMinute))-\(Self.clock(toMinute)) \(sign)\(Self.clock(abs(offsetMinutes))): \(reason)"
+    let zone = (offsetMinutes < 0 ? "-" : "+") + Self.clock(abs(offsetMinutes))
+    return "\(scope) \(days) \(Self.clock(fromMinute))-\(Self.clock(toMinute)) \(zone): \(reason)"
   }
 
   /// Minutes after midnight as `HH:MM`.

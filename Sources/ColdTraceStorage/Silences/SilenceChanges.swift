@@ -83,7 +83,8 @@ extension WriteTransaction {
     return released
   }
 
-  /// Journals a silence change: `{"prev":…,"event":"silence_added","event_id":…,"at":…,"silence":3,"scope":…,…}`.
+  /// Journals a silence change:
+  /// `{"prev":…,"event":"silence_added","event_id":…,"at":…,"silence":3,"scope":…,…}`.
   private func recordSilenceLine(
     _ event: String, _ silence: Silence, at: Timestamp, _ fields: (inout JSONObjectWriter) -> Void
   ) throws {
