@@ -1,5 +1,6 @@
 import ColdTraceCore
 import Foundation
+import GRDB
 import Testing
 
 @testable import ColdTraceStorage
@@ -129,5 +130,28 @@ struct SilenceStoreTests {
     #expect(try store.write { tx in try tx.releaseSilencedAlerts(now: F.minute(59)) }.isEmpty)
     #expect(
       try store.write { tx in try tx.releaseSilencedAlerts(now: F.minute(60)) }.map(\.alert.id) == [inside.alert.id])
+  }
+
+  @Test func anOlderDatabaseKeepsItsAlertsUnsilencedAndTakesSilencesAfterThem() throws {
+    let path = scratch.directory.appendingPathComponent("old.db").path
+    do {
+      let queue = try DatabaseQueue(path: path)
+      try Schema.migrator.migrate(queue, upTo: "v9-probe-placements")
+      try queue.write { db in
+        try db.execute(
+          sql: """
+            INSERT INTO alerts (kind, severity, state, site, room, sensor, opened_ms, message)
+            VALUES ('temp_high', 'warning', 'open', 'hongxuan', 'cold2', 'cold2-door', ?, 'old')
+            """, arguments: [F.minute(0).milliseconds])
+      }
+      try queue.close()
+    }
+    let store = try SQLiteStore(path: path)
+    let old = try #require(try store.alert(id: 1))
+    #expect(old.silenced == nil && old.message == "old")
+    _ = try silenceCold2(store)
+    #expect(try store.write { tx in try tx.releaseSilencedAlerts(now: F.minute(80)) }.isEmpty, "nothing was held")
+    let resolved = try F.apply(F.event(.resolved, F.door, at: 20, peak: 6), to: store)
+    #expect(resolved.alert.id == 1 && resolved.silencedBy == "1")
   }
 }
