@@ -1,14 +1,18 @@
 import ColdTraceCore
 
 /// The report's SVG chart: temperature (top panel) and humidity (bottom panel) over the lot's life, one line per
-/// probe (min–max envelope per pixel column, so a month of minute readings stays a few kilobytes), the warning band
-/// shaded, excursions in red, data gaps as grey bars under the panels.
+/// probe (min–max envelope per pixel column, so a month of minute readings stays a few kilobytes; dashed for a probe
+/// that judges the lot in no stay), the warning band shaded, defrosts and door openings as blue and orange bands,
+/// excursions in red, data gaps as grey bars under the panels. The value axis fits the probes that can judge the
+/// product (air, product, simulant); an evaporator or ambient probe's line is clipped to it.
 enum ReportChart {
   static let width = 960.0
   static let left = 56.0
   static let right = 900.0
   static let columns = 420
   static let colours = ["#1f5fa8", "#2a9d55", "#b8860b", "#7b3fa0", "#c0392b", "#148f9c"]
+  /// The fill of each signal's band.
+  static let spanColours: [RoomSignal: String] = [.defrost: "#6baed6", .door: "#fd8d3c"]
 
   struct Panel {
     let metric: Metric
@@ -37,6 +41,12 @@ enum ReportChart {
       let bandBottom = panel.y(max(summary.low ?? panel.low, panel.low))
       out += rect(left, panel.top, right - left, panel.height, fill: "#fbeaea")
       out += rect(left, bandTop, right - left, bandBottom - bandTop, fill: "#e3f4e6")
+      for one in report.spans {
+        let from = x(max(one.span.start.milliseconds, report.from.milliseconds))
+        out += rect(
+          from, panel.top, max(1.5, x(one.end.milliseconds) - from), panel.height,
+          fill: spanColours[one.span.signal] ?? "#999999", opacity: 0.3)
+      }
       for excursion in report.excursions where excursion.metric == panel.metric {
         let from = x(excursion.start.milliseconds)
         out += rect(
@@ -52,8 +62,11 @@ enum ReportChart {
       }
       out += "<text x=\"\(n(left))\" y=\"\(n(panel.top - 6))\" font-weight=\"bold\">"
       out += "\(HTML.escape(s.metric(panel.metric))) (\(panel.metric.unit))</text>"
-      for (index, series) in report.series.enumerated() {
-        out += lines(series, panel, colour: colours[index % colours.count], x: x, start: start, span: span)
+      for series in report.series {
+        let index = report.probes.firstIndex { $0.name == "\(series.site)/\(series.sensor)" } ?? 0
+        out += lines(
+          series, panel, colour: colours[index % colours.count], dashed: !report.probes[index].judges, x: x,
+          start: start, span: span)
       }
       out += "<rect x=\"\(n(left))\" y=\"\(n(panel.top))\" width=\"\(n(right - left))\" height=\"\(n(panel.height))\" "
       out += "fill=\"none\" stroke=\"#555555\"/>"
@@ -75,9 +88,13 @@ enum ReportChart {
   private static func legend(_ report: LotReport, _ s: ReportStrings) -> String {
     var out = ""
     var x = left
+    let signals = RoomSignal.allCases.filter { signal in report.spans.contains { $0.span.signal == signal } }
     let items: [(String, String)] =
       [("#e3f4e6", s(.limitBand)), ("#d62728", s(.excursion)), ("#7f7f7f", s(.dataGap))]
-      + report.probes.enumerated().map { (colours[$0.offset % colours.count], $0.element) }
+      + signals.map { (spanColours[$0] ?? "#999999", s.signal($0)) }
+      + report.probes.enumerated().map {
+        (colours[$0.offset % colours.count], "\($0.element.name) (\(s.placement($0.element.placement)))")
+      }
     for (colour, label) in items {
       out += rect(x, 418, 12, 10, fill: colour)
       out += "<text x=\"\(n(x + 16))\" y=\"427\">\(HTML.escape(label))</text>"
@@ -88,7 +105,16 @@ enum ReportChart {
 
   private static func panel(_ report: LotReport, _ metric: Metric, top: Double, height: Double) -> Panel {
     let summary = report.summary(metric)
-    let values = [summary.min, summary.max, summary.low, summary.high].compactMap { $0 }
+    var values = [summary.min, summary.max, summary.low, summary.high].compactMap { $0 }
+    var lowest = Double.infinity
+    var highest = -Double.infinity
+    for series in report.series where series.placement.judgesProduct {
+      for value in series.values(metric) where !value.isNaN {
+        lowest = min(lowest, value)
+        highest = max(highest, value)
+      }
+    }
+    if lowest <= highest { values += [lowest, highest] }
     var low = (values.min() ?? 0) - (metric == .temperature ? 1 : 5)
     var high = (values.max() ?? 10) + (metric == .temperature ? 1 : 5)
     if metric == .humidity {
@@ -101,14 +127,15 @@ enum ReportChart {
 
   /// Polylines of per-column minimum and maximum, broken where a column has no reading.
   private static func lines(
-    _ series: ProbeSeries, _ panel: Panel, colour: String, x: (Int64) -> Double, start: Double, span: Double
+    _ series: ProbeSeries, _ panel: Panel, colour: String, dashed: Bool, x: (Int64) -> Double, start: Double,
+    span: Double
   ) -> String {
     var lows = [Double](repeating: .infinity, count: columns)
     var highs = [Double](repeating: -.infinity, count: columns)
     let values = series.values(panel.metric)
     for index in 0..<series.count {
-      let value = values[index]
-      if value.isNaN { continue }
+      if values[index].isNaN { continue }
+      let value = min(max(values[index], panel.low), panel.high)
       let column = min(columns - 1, max(0, Int((Double(series.times[index]) - start) / span * Double(columns))))
       lows[column] = min(lows[column], value)
       highs[column] = max(highs[column], value)
@@ -118,7 +145,8 @@ enum ReportChart {
     func flush() {
       if points.count > 1 {
         out +=
-          "<polyline fill=\"none\" stroke=\"\(colour)\" stroke-width=\"1.2\" points=\"\(points.joined(separator: " "))\"/>"
+          "<polyline fill=\"none\" stroke=\"\(colour)\" stroke-width=\"1.2\"\(dashed ? " stroke-dasharray=\"4 3\"" : "") "
+          + "points=\"\(points.joined(separator: " "))\"/>"
       }
       points.removeAll()
     }

@@ -53,11 +53,13 @@ struct ReportCommand: ParsableCommand {
       } ?? Language.fromLocale(ProcessInfo.processInfo.environment)
     let offset = try utcOffset.map(Self.parseOffset) ?? TimeZone.current.secondsFromGMT() / 60
     let store = try global.openStore()
-    if let verify { return try check(verify, lot: id, store: store) }
-    guard let input = try store.reportInput(lot: id, now: WallClock.now()) else {
+    let settings = try global.settings()
+    let placements = try store.placements(overriddenBy: settings)
+    if let verify { return try check(verify, lot: id, store: store, placements: placements) }
+    guard let input = try store.reportInput(lot: id, now: WallClock.now(), placements: placements) else {
       throw UsageError("no lot \(id) (see `coldtrace lot list`)")
     }
-    guard let profile = try global.settings().products.catalog.named(input.lot.product) else {
+    guard let profile = settings.products.catalog.named(input.lot.product) else {
       throw UsageError("lot \(id) has product \"\(input.lot.product)\", which no profile describes")
     }
     let report = LotReportBuilder.build(input, profile: profile)
@@ -73,7 +75,7 @@ struct ReportCommand: ParsableCommand {
     }
   }
 
-  private func check(_ path: String, lot id: String, store: SQLiteStore) throws {
+  private func check(_ path: String, lot id: String, store: SQLiteStore, placements: [ProbeKey: Placement]) throws {
     guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
       throw UsageError("cannot read \(path)")
     }
@@ -81,7 +83,10 @@ struct ReportCommand: ParsableCommand {
       throw UsageError("\(path) carries no ColdTrace integrity seal (CSV reports have none)")
     }
     guard claimed.lot == id else { throw UsageError("\(path) is a report on lot \(claimed.lot), not \(id)") }
-    guard let input = try store.reportInput(lot: id, until: claimed.to, now: claimed.to) else {
+    guard
+      let input = try store.reportInput(
+        lot: id, until: claimed.to, now: claimed.to, placements: placements, sealVersion: claimed.version)
+    else {
       throw UsageError("no lot \(id) in this database")
     }
     var differences = SealComparison.differences(claimed: claimed, recomputed: input.seal)
