@@ -32,9 +32,11 @@ enum ReportChart {
       panel(report, .temperature, top: 20, height: 200), panel(report, .humidity, top: 250, height: 120),
     ]
     let s = format.strings
-    var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(n(width)) 440\" role=\"img\" "
+    let (legend, rows) = legend(report, s)
+    let height = 440 + Double(rows - 1) * legendRow
+    var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(n(width)) \(n(height))\" role=\"img\" "
     out += "aria-label=\"\(HTML.escape(s(.chartTitle)))\" font-family=\"sans-serif\" font-size=\"11\">"
-    out += "<rect width=\"\(n(width))\" height=\"440\" fill=\"#ffffff\"/>"
+    out += "<rect width=\"\(n(width))\" height=\"\(n(height))\" fill=\"#ffffff\"/>"
     for panel in panels {
       let summary = report.summary(panel.metric)
       let bandTop = panel.y(min(summary.high ?? panel.high, panel.high))
@@ -81,13 +83,18 @@ enum ReportChart {
       out += "<text x=\"\(n(x(ms)))\" y=\"402\" text-anchor=\"middle\">"
       out += "\(HTML.escape(format.time(Timestamp(milliseconds: ms))))</text>"
     }
-    out += legend(report, s)
+    out += legend
     return out + "</svg>"
   }
 
-  private static func legend(_ report: LotReport, _ s: ReportStrings) -> String {
+  /// The height of one line of the legend.
+  static let legendRow = 16.0
+
+  /// The legend's SVG, wrapped onto as many lines as its items need, and that number of lines.
+  private static func legend(_ report: LotReport, _ s: ReportStrings) -> (String, Int) {
     var out = ""
     var x = left
+    var rows = 1
     let signals = RoomSignal.allCases.filter { signal in report.spans.contains { $0.span.signal == signal } }
     let items: [(String, String)] =
       [("#e3f4e6", s(.limitBand)), ("#d62728", s(.excursion)), ("#7f7f7f", s(.dataGap))]
@@ -96,11 +103,17 @@ enum ReportChart {
         (colours[$0.offset % colours.count], "\($0.element.name) (\(s.placement($0.element.placement)))")
       }
     for (colour, label) in items {
-      out += rect(x, 418, 12, 10, fill: colour)
-      out += "<text x=\"\(n(x + 16))\" y=\"427\">\(HTML.escape(label))</text>"
-      x += 24 + Double(label.count) * 6.2
+      let itemWidth = 24 + Double(label.count) * 6.2
+      if x > left && x + itemWidth > width {
+        x = left
+        rows += 1
+      }
+      let y = 418 + Double(rows - 1) * legendRow
+      out += rect(x, y, 12, 10, fill: colour)
+      out += "<text x=\"\(n(x + 16))\" y=\"\(n(y + 9))\">\(HTML.escape(label))</text>"
+      x += itemWidth
     }
-    return out
+    return (out, rows)
   }
 
   private static func panel(_ report: LotReport, _ metric: Metric, top: Double, height: Double) -> Panel {
@@ -125,18 +138,25 @@ enum ReportChart {
     return Panel(metric: metric, top: top, height: height, low: low.rounded(.down), high: high.rounded(.up))
   }
 
-  /// Polylines of per-column minimum and maximum, broken where a column has no reading.
+  /// Polylines of per-column minimum and maximum, joined across columns without a reading and broken at a data gap
+  /// (a silence longer than twice the probe's typical interval), so readings sparser than the columns still draw.
   private static func lines(
     _ series: ProbeSeries, _ panel: Panel, colour: String, dashed: Bool, x: (Int64) -> Double, start: Double,
     span: Double
   ) -> String {
     var lows = [Double](repeating: .infinity, count: columns)
     var highs = [Double](repeating: -.infinity, count: columns)
+    var breaks = [Bool](repeating: false, count: columns)
+    let gap = 2 * (HeldReadings.medianInterval([series]) ?? LotReportBuilder.defaultIntervalMilliseconds)
+    var previous: Int64?
     let values = series.values(panel.metric)
     for index in 0..<series.count {
       if values[index].isNaN { continue }
+      let time = series.times[index]
+      defer { previous = time }
       let value = min(max(values[index], panel.low), panel.high)
       let column = min(columns - 1, max(0, Int((Double(series.times[index]) - start) / span * Double(columns))))
+      if let previous, time - previous > gap { breaks[column] = true }
       lows[column] = min(lows[column], value)
       highs[column] = max(highs[column], value)
     }
@@ -150,11 +170,8 @@ enum ReportChart {
       }
       points.removeAll()
     }
-    for column in 0..<columns {
-      guard lows[column].isFinite else {
-        flush()
-        continue
-      }
+    for column in 0..<columns where lows[column].isFinite {
+      if breaks[column] { flush() }
       let columnX = left + (Double(column) + 0.5) / Double(columns) * (right - left)
       points.append("\(n(columnX)),\(n(panel.y(highs[column])))")
       if lows[column] != highs[column] { points.append("\(n(columnX)),\(n(panel.y(lows[column])))") }

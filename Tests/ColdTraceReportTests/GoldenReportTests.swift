@@ -16,7 +16,7 @@ struct GoldenReportTests {
   ///   which does not count (the product probe judges);
   /// - cold3 has only an air probe a3: its scheduled defrost 10:30–11:00 (air up to 9 °C, 5.5 °C while it recovers)
   ///   and a door opening 11:40–11:45 are left out, a real excursion to 5.8 °C at 11:50–12:00 counts (10 min, within
-  ///   the 15 min alarm delay); one acknowledged alert with a note.
+  ///   the 45 min alarm delay); one acknowledged alert with a note.
   static func report() -> LotReport {
     let alert = AlertRecord(
       id: 12, kind: .tempHigh, severity: .warning, state: .resolved, site: "hongxuan", room: "cold3", sensor: "a3",

@@ -8,7 +8,7 @@ enum ReportFixtures {
   static let start: Int64 = 1_781_226_000_000
   static let minute: Int64 = 60_000
 
-  /// Warning 1–5 °C (15 min delay high, 30 min low), critical −0.5 and 8 °C (10 min); humidity warning 85–98 %.
+  /// Warning 1–5 °C (45 min delay high, 30 min low), critical −0.5 and 8 °C (10 min); humidity warning 85–98 %.
   static func profile(budget: ExcursionBudget? = nil, treatment: ColdTreatment? = nil) -> ProductProfile {
     var profile = BuiltInProfiles.litchi
     profile.budget = budget
