@@ -15,12 +15,19 @@ struct ReportCommand: ParsableCommand {
       once; JSON and CSV timestamps are RFC 3339 UTC. Every format but CSV carries an integrity seal: --verify checks
       it against the database.
 
+      Which probes judge: in each room the lot stayed in, the room's product and simulant probes when it has one,
+      else its air probes with each defrost (up to \(Int(ReportSpanLimits.defrostMaximumMinutes)) min, and \
+      \(Int(ReportSpanLimits.afterDefrostMinutes)) min after it) and door opening (up to \
+      \(Int(ReportSpanLimits.doorMaximumMinutes)) min) left out; evaporator and ambient probes are shown, never
+      judge. Placements are the collector's (--config's [placements] over the agents' announcements); the report
+      says per room which probes judged and why, and lists the defrosts and door openings.
+
       How it judges: a reading stands for the time until its probe's next one (at most twice the probe's interval;
-      longer silences are data gaps); a moment is out of range when any probe is past a warning limit. Verdict:
-      FAILED when there is no reading, when a critical limit was passed for longer than its alarm delay, when time out
-      of range exceeds the product's excursion budget, or, for a product without a budget, when one excursion lasted
-      longer than its warning limit's alarm delay; EXCURSIONS WITHIN BUDGET when some time was out of range otherwise;
-      WITHIN LIMITS when none was. The report names the rule that decided.
+      longer silences are data gaps); a moment is out of range when any judging probe is past a warning limit.
+      Verdict: FAILED when no judging probe has a reading, when a critical limit was passed for longer than its alarm
+      delay, when time out of range exceeds the product's excursion budget, or, for a product without a budget, when
+      one excursion lasted longer than its warning limit's alarm delay; EXCURSIONS WITHIN BUDGET when some time was
+      out of range otherwise; WITHIN LIMITS when none was. The report names the rule that decided.
 
       Examples:
         coldtrace report LT-2026-0612
@@ -38,7 +45,10 @@ struct ReportCommand: ParsableCommand {
   var out: String?
   @Option(help: ArgumentHelp("Show times at this offset, e.g. +07:00 (default: the machine's).", valueName: "±HH:MM"))
   var utcOffset: String?
-  @Option(help: ArgumentHelp("Check a report file's integrity seal against the database.", valueName: "file"))
+  @Option(
+    help: ArgumentHelp(
+      "Check a report file's integrity seal against the database (give the same --config: placements are sealed).",
+      valueName: "file"))
   var verify: String?
 
   func run() throws {
