@@ -58,12 +58,14 @@ enum ProbeJudging {
       let series = input.series.filter {
         $0.site == placement.site && $0.room == placement.room && $0.fromMilliseconds == placement.from.milliseconds
       }
-      var spans: [StayRoomSpan] = []
-      for span in input.spans
-      where span.site == placement.site && span.room == placement.room && span.span.start < end
-        && span.end > placement.from && !spans.contains(span)
-      {
-        spans.append(span)
+      // A span that bridges two stays in the same room was read for each; keep it once.
+      var seen = Set<String>()
+      let spans = input.spans.filter { span in
+        span.site == placement.site && span.room == placement.room && span.span.start < end
+          && span.end > placement.from
+          && seen.insert(
+            "\(span.span.signal)|\(span.span.source)|\(span.span.sensor ?? "")|\(span.span.start.milliseconds)"
+          ).inserted
       }
       let hasProduct = series.contains { $0.placement.measuresProduct }
       let judging = series.filter { $0.placement.feedsLotRules(roomHasProductProbe: hasProduct) }

@@ -113,4 +113,15 @@ struct PlacementVerdictTests {
     let airOnly = build([air(warm: 20..<25, hot: 4)], treatment: treatment)
     #expect(airOnly.treatment?.restarts == 1)
   }
+
+  @Test func aSpanBridgingTwoStaysInTheSameRoomIsListedOnceInEach() {
+    let bridging = defrost(50, 130)
+    let input = LotReportInput(
+      lot: ReportFixtures.lot(rooms: ["cold2", "cold3", "cold2"], minutes: 60), from: ReportFixtures.time(minutes: 0),
+      to: ReportFixtures.time(minutes: 180), series: [], alerts: [], spans: [bridging, bridging],
+      seal: ReportFixtures.seal(readings: 0, minutes: 180))
+    let report = LotReportBuilder.build(input, profile: ReportFixtures.profile())
+    #expect(report.rooms.map(\.spans.count) == [1, 0, 1])
+    #expect(report.rooms.map { $0.summary(.defrost).minutes } == [10, 0, 10], "each stay counts its own part")
+  }
 }
