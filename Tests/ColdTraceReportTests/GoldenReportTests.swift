@@ -70,6 +70,10 @@ struct GoldenReportTests {
     }
     #expect(ReportStrings(language: .vi)(.temperature) == "Nhiệt độ")
     #expect(ReportStrings(language: .vi)(.verdict) == "Kết luận")
+    #expect(ReportStrings(language: .vi)(.defrostSignal) == "xả đá")
+    #expect(ReportStrings(language: .vi)(.doorSignal) == "mở cửa")
+    #expect(ReportStrings(language: .vi)(.probeProduct) == "đầu dò sản phẩm")
+    #expect(ReportStrings(language: .vi)(.probeAir) == "đầu dò không khí")
   }
 
   @Test func theSealRoundTripsThroughEveryFormatThatCarriesIt() throws {
