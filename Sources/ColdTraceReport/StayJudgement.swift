@@ -79,10 +79,12 @@ enum ProbeJudging {
         })
       var excluded: [PeakSpan] = []
       if judgement.basis == .air {
-        excluded = PeakSpan.union(spans.map(ReportSpanLimits.excludedWindow), higher: true)
-        judgement.excludedDefrosts = spans.filter { $0.span.signal == .defrost }.count
-        judgement.excludedDoors = spans.filter { $0.span.signal == .door }.count
         let stay = PeakSpan(start: placement.from.milliseconds, end: end.milliseconds, peak: 0)
+        // Only spans that leave something of this stay out count (a defrost begun long before the lot came may not).
+        let leaving = spans.filter { ReportSpanLimits.excludedWindow($0).clipped(to: stay) != nil }
+        excluded = PeakSpan.union(leaving.map(ReportSpanLimits.excludedWindow), higher: true)
+        judgement.excludedDefrosts = leaving.filter { $0.span.signal == .defrost }.count
+        judgement.excludedDoors = leaving.filter { $0.span.signal == .door }.count
         judgement.excludedMinutes = Double(PeakSpan.total(excluded.compactMap { $0.clipped(to: stay) })) / 60_000
       }
       judged += judging.map { JudgedSeries(series: $0, excluded: excluded) }

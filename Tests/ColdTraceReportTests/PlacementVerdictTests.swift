@@ -77,6 +77,13 @@ struct PlacementVerdictTests {
     #expect(ReportSpanLimits.minutesOverMaximum(defrost(10, 130)) == 60)
   }
 
+  @Test func aDefrostBegunLongBeforeTheLotCameIsPastItsMaximumAndLeavesNothingOut() {
+    let report = build([air(warm: 0..<20, hot: 6)], spans: [defrost(-100, 20)])
+    #expect(report.temperature.minutesOutOfRange == 20)
+    #expect(report.rooms[0].judgement.excludedDefrosts == 0 && report.rooms[0].judgement.excludedMinutes == 0)
+    #expect(report.rooms[0].summary(.defrost) == SpanSummary(count: 1, minutes: 20, longestMinutes: 20))
+  }
+
   @Test func aDoorOpeningIsLeftOutForAtMostFifteenMinutes() {
     let door = ReportFixtures.span(.door, .input, sensor: "door2", room: "cold2", from: 10, to: 40)
     let report = build([air(warm: 10..<40, hot: 6)], spans: [door])
