@@ -36,11 +36,15 @@ public struct SpanSummary: Sendable, Equatable {
 }
 
 extension RoomStay {
-  /// Count, total and longest of the stay's spans of `signal` (clipped to the stay).
+  /// Count, total and longest of the stay's spans of `signal` (clipped to the stay). Spans of one signal that overlap
+  /// count once (a defrost known from the controller's output and from the schedule is one defrost).
   public func summary(_ signal: RoomSignal) -> SpanSummary {
-    let lengths = spans.filter { $0.span.signal == signal }.map { span in
-      Double(min(span.end, to).milliseconds - max(span.span.start, from).milliseconds) / 60_000
-    }
+    let stay = PeakSpan(start: from.milliseconds, end: to.milliseconds, peak: 0)
+    let merged = PeakSpan.union(
+      spans.filter { $0.span.signal == signal }.compactMap {
+        PeakSpan(start: $0.span.start.milliseconds, end: $0.end.milliseconds, peak: 0).clipped(to: stay)
+      }, higher: true)
+    let lengths = merged.map { Double($0.milliseconds) / 60_000 }
     return SpanSummary(count: lengths.count, minutes: lengths.reduce(0, +), longestMinutes: lengths.max() ?? 0)
   }
 }
@@ -83,8 +87,8 @@ enum ProbeJudging {
         // Only spans that leave something of this stay out count (a defrost begun long before the lot came may not).
         let leaving = spans.filter { ReportSpanLimits.excludedWindow($0).clipped(to: stay) != nil }
         excluded = PeakSpan.union(leaving.map(ReportSpanLimits.excludedWindow), higher: true)
-        judgement.excludedDefrosts = leaving.filter { $0.span.signal == .defrost }.count
-        judgement.excludedDoors = leaving.filter { $0.span.signal == .door }.count
+        judgement.excludedDefrosts = Self.distinct(leaving, .defrost)
+        judgement.excludedDoors = Self.distinct(leaving, .door)
         judgement.excludedMinutes = Double(PeakSpan.total(excluded.compactMap { $0.clipped(to: stay) })) / 60_000
       }
       judged += judging.map { JudgedSeries(series: $0, excluded: excluded) }
@@ -94,6 +98,14 @@ enum ProbeJudging {
           spans: spans))
     }
     return (stays, judged)
+  }
+
+  /// How many spans of `signal` there are, overlapping ones counted once.
+  private static func distinct(_ spans: [StayRoomSpan], _ signal: RoomSignal) -> Int {
+    let windows = spans.filter { $0.span.signal == signal }.map {
+      PeakSpan(start: $0.span.start.milliseconds, end: $0.end.milliseconds, peak: 0)
+    }
+    return PeakSpan.union(windows, higher: true).count
   }
 }
 

@@ -84,6 +84,14 @@ struct PlacementVerdictTests {
     #expect(report.rooms[0].summary(.defrost) == SpanSummary(count: 1, minutes: 20, longestMinutes: 20))
   }
 
+  @Test func aDefrostKnownFromTheControllerAndTheScheduleIsOneDefrost() {
+    let scheduled = ReportFixtures.span(.defrost, .schedule, sensor: nil, room: "cold2", from: 12, to: 42)
+    let report = build([air(warm: 10..<40, hot: 6)], spans: [defrost(10, 40), scheduled])
+    #expect(report.rooms[0].summary(.defrost) == SpanSummary(count: 1, minutes: 32, longestMinutes: 32))
+    #expect(report.rooms[0].judgement.excludedDefrosts == 1)
+    #expect(report.rooms[0].spans.count == 2, "both are listed, each with how it was known")
+  }
+
   @Test func aDoorOpeningIsLeftOutForAtMostFifteenMinutes() {
     let door = ReportFixtures.span(.door, .input, sensor: "door2", room: "cold2", from: 10, to: 40)
     let report = build([air(warm: 10..<40, hot: 6)], spans: [door])

@@ -66,7 +66,7 @@ struct RoomSpanFormatTests {
   @Test func aLongLotListsTheFirstFiftySpansAndCountsTheRest() {
     var report = GoldenReportTests.report()
     let many = (0..<60).map { index in
-      ReportFixtures.span(.door, .input, sensor: "door3", room: "cold3", from: 120 + index, to: 121 + index)
+      ReportFixtures.span(.door, .input, sensor: "door3", room: "cold3", from: 120 + 2 * index, to: 121 + 2 * index)
     }
     report.rooms[0].spans = []
     report.rooms[1].spans = many
