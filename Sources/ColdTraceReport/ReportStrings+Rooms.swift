@@ -131,15 +131,15 @@ extension ReportStrings {
       : "each defrost up to \(defrost) and \(after) after it, each door opening up to \(door)"
   }
 
-  /// `Defrosts: 4, 1 h 40 min in all, longest 30 min` / `Xả đá: 4 lần, tổng cộng 1 giờ 40 phút, lâu nhất 30 phút`.
+  /// `Defrosts: 4 (1 h 40 min in all, longest 30 min)` / `Xả đá: 4 lần (tổng cộng 1 giờ 40 phút, lâu nhất 30 phút)`.
   func spanSummary(_ signal: RoomSignal, _ summary: SpanSummary, format: ReportFormatter) -> String {
     let label = self(signal == .defrost ? .defrosts : .doorOpenings)
     guard summary.count > 0 else { return "\(label): \(self(.noneRecorded))" }
     return language == .vi
-      ? "\(label): \(summary.count) lần, tổng cộng \(format.minutes(summary.minutes)), "
-        + "lâu nhất \(format.minutes(summary.longestMinutes))"
-      : "\(label): \(summary.count), \(format.minutes(summary.minutes)) in all, "
-        + "longest \(format.minutes(summary.longestMinutes))"
+      ? "\(label): \(summary.count) lần (tổng cộng \(format.minutes(summary.minutes)), "
+        + "lâu nhất \(format.minutes(summary.longestMinutes)))"
+      : "\(label): \(summary.count) (\(format.minutes(summary.minutes)) in all, "
+        + "longest \(format.minutes(summary.longestMinutes)))"
   }
 
   /// The note on a span past its maximum: `longer than the maximum of 60 min`.

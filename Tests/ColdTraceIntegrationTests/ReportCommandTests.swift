@@ -107,7 +107,7 @@ struct ReportCommandTests {
     let written = try run(["report", "LT-7", "--config", config, "--out", file], db: db)
     #expect(written.status == 0, "\(written.stderr)")
     let text = try String(contentsOfFile: file, encoding: .utf8)
-    #expect(text.contains("Judged by product probe hx/p1.") && text.contains("Defrosts: 1, 20 min in all"))
+    #expect(text.contains("Judged by product probe hx/p1.") && text.contains("Defrosts: 1 (20 min in all"))
     #expect(try run(["report", "LT-7", "--config", config, "--verify", file], db: db).stdout.hasPrefix("match"))
 
     let unplaced = try run(["report", "LT-7", "--verify", file], db: db)
