@@ -4,10 +4,15 @@ import ColdTraceCore
 /// value's status against the warning limits (`in`, `high`, `low`, empty when absent). Column names never change;
 /// Vietnamese output uses `;` between fields and `,` for decimals, as Excel does under a Vietnamese locale.
 ///
+/// When the lot's rooms had defrosts or door openings, a blank line and a second table follows, one row per span, as
+/// wide as the first so a reader that expects one width still parses it: `spanColumns`, `start`/`end` in RFC 3339
+/// UTC, `local_start` like `local_time`, `minutes` with two decimals at most.
+///
 /// Rows are written as bytes with the date parts cached per day: a month of minute readings from four probes is
 /// 170,000 rows.
 enum CSVReportRenderer {
   static let columns = ["ts", "local_time", "site", "room", "sensor", "temp_c", "rh_pct", "temp_status", "rh_status"]
+  static let spanColumns = ["signal", "source", "site", "room", "sensor", "start", "end", "local_start", "minutes"]
   private static let day: Int64 = 86_400_000
 
   static func render(_ report: LotReport, _ format: ReportFormatter) -> String {
@@ -61,7 +66,29 @@ enum CSVReportRenderer {
         out += [13, 10]
       }
     }
+    appendSpans(report, format, separator: separator, to: &out)
     return String(decoding: out, as: UTF8.self)
+  }
+
+  private static func appendSpans(
+    _ report: LotReport, _ format: ReportFormatter, separator: UInt8, to out: inout [UInt8]
+  ) {
+    let spans = report.spans
+    guard !spans.isEmpty else { return }
+    let joiner = String(UnicodeScalar(separator))
+    out += [13, 10]
+    out += spanColumns.joined(separator: joiner).utf8
+    out += [13, 10]
+    for span in spans {
+      let minutes = JSONText.number((span.minutes * 100).rounded() / 100)
+      let fields = [
+        span.span.signal.rawValue, span.span.source.rawValue, span.site, span.room, span.span.sensor ?? "",
+        span.span.start.rfc3339, span.end.rfc3339, format.time(span.span.start),
+        format.language == .vi ? String(minutes.map { $0 == "." ? "," : $0 }) : minutes,
+      ]
+      out += fields.joined(separator: joiner).utf8
+      out += [13, 10]
+    }
   }
 
   /// Bytes for a day number, computed once per day.

@@ -1,17 +1,19 @@
 import ColdTraceCore
 
-/// The cold-treatment clock computed from the readings: it starts with the lot's first reading, any probe reading
+/// The cold-treatment clock computed from the readings of the probes that judge the lot (an air probe's defrost and
+/// door spans left out as for the verdict): it starts with the lot's first reading, any such probe reading
 /// above the treatment temperature restarts it (from the end of that reading's hold), and the treatment is complete
 /// once the clock has run for the required days. Data gaps do not restart the clock; the report lists them.
 enum ColdTreatmentClock {
-  static func status(_ requirement: ColdTreatment, series: [ProbeSeries], caps: [String: Int64]) -> TreatmentStatus {
+  static func status(_ requirement: ColdTreatment, series: [JudgedSeries], caps: [String: Int64]) -> TreatmentStatus {
     var above: [PeakSpan] = []
     var firstReading: Int64?
     var lastEnd: Int64?
-    for one in series {
+    for judged in series {
+      let one = judged.series
       var collector = SpanCollector(direction: .high, threshold: requirement.maxTempC)
-      HeldReadings(series: one, capMilliseconds: LotReportBuilder.cap(caps, one)).forEach(.temperature) {
-        start, end, value in
+      let held = HeldReadings(series: one, capMilliseconds: LotReportBuilder.cap(caps, one), excluded: judged.excluded)
+      held.forEach(.temperature) { start, end, value, _ in
         firstReading = min(firstReading ?? start, start)
         lastEnd = max(lastEnd ?? end, end)
         collector.add(start: start, end: end, value: value)

@@ -37,7 +37,11 @@ enum HTMLReportRenderer {
         ],
         [s(.timesIn), format.zone],
         [s(.readings), format.language.integer(report.readings)],
-        [s(.probes), "\(report.probes.count): \(report.probes.joined(separator: ", "))"],
+        [
+          s(.probes),
+          "\(report.probes.count): "
+            + report.probes.map { "\($0.name) (\(s.placement($0.placement)))" }.joined(separator: ", "),
+        ],
       ]
         + Metric.allCases.map {
           ["\(s(.limitsApplied)) – \(s.metric($0))", format.limits(report.profile.bands(for: $0), $0)]
@@ -46,12 +50,7 @@ enum HTMLReportRenderer {
     out += "\(e(s.outcome(report.verdict.outcome)))<div class=\"rule\">\(e(s(.rule))): "
     out += "\(e(s.rule(report.verdict.rule, format: format)))</div></div>\n"
     out += "<h2>\(e(s(.chartTitle)))</h2><div class=\"chart\">\(ReportChart.svg(report, format))</div>\n"
-    out += "<h2>\(e(s(.rooms)))</h2>"
-    out += table(
-      [s(.site), s(.room), s(.from), s(.to), s(.duration)],
-      report.rooms.map {
-        [$0.site, $0.room, format.time($0.from), format.time($0.to), format.minutes($0.minutes)]
-      })
+    out += roomSections(report, format)
     out += "<h2>\(e(s.metric(.temperature))) / \(e(s.metric(.humidity)))</h2>"
     let t = report.temperature
     let h = report.humidity
@@ -129,9 +128,9 @@ enum HTMLReportRenderer {
     return out
   }
 
-  private static func e(_ text: String) -> String { HTML.escape(text) }
+  static func e(_ text: String) -> String { HTML.escape(text) }
 
-  private static func table(_ header: [String]?, _ rows: [[String]], empty: String? = nil) -> String {
+  static func table(_ header: [String]?, _ rows: [[String]], empty: String? = nil) -> String {
     if rows.isEmpty, let empty { return "<p>\(e(empty))</p>\n" }
     var out = "<table>"
     if let header { out += "<tr>" + header.map { "<th>\(e($0))</th>" }.joined() + "</tr>" }

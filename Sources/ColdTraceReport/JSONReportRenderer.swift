@@ -21,9 +21,15 @@ enum JSONReportRenderer {
         json.string("from", room.from.rfc3339)
         json.string("to", room.to.rfc3339)
         json.number("minutes", room.minutes, decimals: decimals)
+        stay(&json, room)
       }
       json.integer("readings", report.readings)
-      json.strings("probes", report.probes)
+      json.strings("probes", report.probes.map(\.name))
+      json.objects("probe_placements", report.probes) { json, probe in
+        json.string("probe", probe.name)
+        json.string("placement", probe.placement.rawValue)
+        json.bool("judges", probe.judges)
+      }
       json.object("limits") { json in
         for metric in Metric.allCases {
           json.object(metric.rawValue) { limits(&$0, report.profile.bands(for: metric)) }
@@ -45,6 +51,22 @@ enum JSONReportRenderer {
         json.string("from", gap.from.rfc3339)
         json.string("to", gap.to.rfc3339)
         json.number("minutes", gap.minutes, decimals: decimals)
+      }
+      json.object("span_limits") { json in
+        json.number("defrost_max_minutes", ReportSpanLimits.defrostMaximumMinutes, decimals: decimals)
+        json.number("after_defrost_minutes", ReportSpanLimits.afterDefrostMinutes, decimals: decimals)
+        json.number("door_max_minutes", ReportSpanLimits.doorMaximumMinutes, decimals: decimals)
+      }
+      json.objects("spans", report.spans) { json, span in
+        json.string("site", span.site)
+        json.string("room", span.room)
+        json.string("signal", span.span.signal.rawValue)
+        json.string("source", span.span.source.rawValue)
+        json.string("sensor", span.span.sensor)
+        json.string("start", span.span.start.rfc3339)
+        json.string("end", span.end.rfc3339)
+        json.number("minutes", span.minutes, decimals: decimals)
+        json.number("over_maximum_minutes", ReportSpanLimits.minutesOverMaximum(span), decimals: decimals)
       }
       json.object("cold_treatment", report.treatment, treatment)
       json.objects("alerts", report.alerts) { AlertMessage(alert: $1).write(to: &$0) }
@@ -88,6 +110,29 @@ enum JSONReportRenderer {
     }
   }
 
+  /// A room stay's `judged_by` (basis, judging and context probes, what was excluded) and its `defrost` and `door`
+  /// figures.
+  private static func stay(_ json: inout JSONObjectWriter, _ room: RoomStay) {
+    json.object("judged_by") { json in
+      json.string("basis", room.judgement.basis.rawValue)
+      json.strings("probes", room.judgement.judging.map(\.name))
+      json.strings("context", room.judgement.context.map(\.name))
+      json.object("excluded") { json in
+        json.integer("defrosts", room.judgement.excludedDefrosts)
+        json.integer("doors", room.judgement.excludedDoors)
+        json.number("minutes", room.judgement.excludedMinutes, decimals: decimals)
+      }
+    }
+    for signal in RoomSignal.allCases {
+      let summary = room.summary(signal)
+      json.object(signal.rawValue) { json in
+        json.integer("count", summary.count)
+        json.number("minutes", summary.minutes, decimals: decimals)
+        json.number("longest_minutes", summary.longestMinutes, decimals: decimals)
+      }
+    }
+  }
+
   private static func limits(_ json: inout JSONObjectWriter, _ bands: MetricBands) {
     let limits: [(String, Severity, BandDirection)] = [
       ("warning_low", .warning, .low), ("warning_high", .warning, .high), ("critical_low", .critical, .low),
@@ -115,6 +160,9 @@ enum JSONReportRenderer {
     json.string("sha256", seal.sha256)
     json.string("placements_sha256", seal.placementsSHA256)
     json.string("readings_sha256", seal.readingsSHA256)
+    json.string("probes_sha256", seal.probesSHA256)
+    json.string("spans_sha256", seal.spansSHA256)
+    json.integer("seal_version", seal.version)
     json.integer("readings", seal.readings)
     json.integer("journal_event_id", seal.journalEventID)
     json.string("journal_sha256", seal.journalSHA256)

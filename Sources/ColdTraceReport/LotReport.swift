@@ -11,8 +11,8 @@ public struct LotReport: Sendable {
   public var isOpen: Bool
   public var rooms: [RoomStay]
   public var readings: Int
-  /// The probes whose readings count, as `site/sensor`.
-  public var probes: [String]
+  /// Every probe of the lot's rooms, once, with its placement and whether it judged the lot in some stay.
+  public var probes: [ReportProbe]
   public var temperature: MetricSummary
   public var humidity: MetricSummary
   /// Oldest first, both metrics.
@@ -24,6 +24,8 @@ public struct LotReport: Sendable {
   public var seal: ReportSeal
   /// The probes' readings, for the chart and the CSV.
   public var series: [ProbeSeries]
+  /// Every defrost and door opening of every stay, oldest first per stay.
+  public var spans: [StayRoomSpan] { rooms.flatMap(\.spans) }
 
   /// The summary of `metric`.
   public func summary(_ metric: Metric) -> MetricSummary {
@@ -40,11 +42,15 @@ public struct RoomStay: Sendable, Equatable {
   public var room: String
   public var from: Timestamp
   public var to: Timestamp
+  /// Which probes judged the lot here, and why.
+  public var judgement: StayJudgement
+  /// The room's defrosts and door openings during the stay, oldest first.
+  public var spans: [StayRoomSpan]
 
   public var minutes: Double { to.seconds(since: from) / 60 }
 }
 
-/// The figures of one metric over the lot's life, every probe pooled.
+/// The figures of one metric over the lot's life, the readings of every probe that judges the lot pooled.
 public struct MetricSummary: Sendable, Equatable {
   public var metric: Metric
   public var readings: Int
@@ -70,7 +76,7 @@ public struct MetricSummary: Sendable, Equatable {
   }
 }
 
-/// A continuous stretch of time during which at least one probe was past a warning limit.
+/// A continuous stretch of time during which at least one probe that judges the lot was past a warning limit.
 public struct Excursion: Sendable, Equatable {
   public var metric: Metric
   public var direction: BandDirection

@@ -2,22 +2,27 @@ import ColdTraceCore
 
 /// Computes a `LotReport` from plain inputs; pure (no clock, no storage), so small traces can be checked by hand.
 ///
-/// How probes combine: each reading stands for the time until its probe's next reading (capped at twice the probe's
-/// median interval; see `HeldReadings`). An instant counts as covered when any probe has data, and as out of range
-/// when any probe is past a warning limit (the conservative choice: the worst probe speaks for the lot). Min, max,
-/// time-weighted mean and MKT pool every probe's readings.
+/// Which probes judge: in each room stay, the room's product and simulant probes when it has one, else its air probes
+/// with their defrost and door spans left out up to a maximum (`ProbeJudging`, `ReportSpanLimits`); evaporator and
+/// ambient probes never judge. The others are shown (chart, probe list, CSV, gaps) but count for nothing.
+///
+/// How judging probes combine: each reading stands for the time until its probe's next reading (capped at twice the
+/// probe's median interval; see `HeldReadings`). An instant counts as covered when any judging probe has data, and as
+/// out of range when any is past a warning limit (the conservative choice: the worst probe speaks for the lot). Min,
+/// max, time-weighted mean and MKT pool the judging probes' readings.
 public enum LotReportBuilder {
   /// Fallback interval when no probe has two readings (one minute).
   static let defaultIntervalMilliseconds: Int64 = 60_000
 
   public static func build(_ input: LotReportInput, profile: ProductProfile) -> LotReport {
     let caps = capsByProbe(input.series)
+    let (stays, judged) = ProbeJudging.judge(input)
     var summaries: [Metric: MetricSummary] = [:]
     var excursions: [Excursion] = []
     var criticalSpans: [Metric: [BandDirection: [PeakSpan]]] = [:]
     var warningSpans: [Metric: [BandDirection: [PeakSpan]]] = [:]
     for metric in Metric.allCases {
-      let analysis = MetricAnalysis(metric: metric, bands: profile.bands(for: metric), series: input.series, caps: caps)
+      let analysis = MetricAnalysis(metric: metric, bands: profile.bands(for: metric), series: judged, caps: caps)
       summaries[metric] = analysis.summary(budget: profile.budget?.minutes(for: metric))
       warningSpans[metric] = analysis.warning
       criticalSpans[metric] = analysis.critical
@@ -37,14 +42,14 @@ public enum LotReportBuilder {
     let humidity = summaries[.humidity]!
     let verdict = VerdictRules.decide(
       profile: profile, summaries: [temperature, humidity], warning: warningSpans, critical: criticalSpans,
-      readings: input.seal.readings)
+      readings: judged.reduce(0) { $0 + $1.series.count })
     return LotReport(
       lot: input.lot.id, profile: profile, market: input.lot.market, from: input.from, to: input.to,
       isOpen: input.lot.closedAt.map { $0 > input.to } ?? true,
-      rooms: rooms(input), readings: input.series.reduce(0) { $0 + $1.count },
-      probes: probeNames(input.series), temperature: temperature, humidity: humidity, excursions: excursions,
+      rooms: stays, readings: input.series.reduce(0) { $0 + $1.count }, probes: probes(stays), temperature: temperature,
+      humidity: humidity, excursions: excursions,
       gaps: gaps(input.series, caps: caps),
-      treatment: profile.coldTreatment.map { ColdTreatmentClock.status($0, series: input.series, caps: caps) },
+      treatment: profile.coldTreatment.map { ColdTreatmentClock.status($0, series: judged, caps: caps) },
       alerts: input.alerts, verdict: verdict, seal: input.seal, series: input.series)
   }
 
@@ -60,17 +65,19 @@ public enum LotReportBuilder {
     caps["\(series.site)/\(series.sensor)"] ?? 2 * defaultIntervalMilliseconds
   }
 
-  private static func rooms(_ input: LotReportInput) -> [RoomStay] {
-    input.lot.placements.compactMap { placement in
-      let end = min(placement.to ?? input.to, input.to)
-      guard end > placement.from else { return nil }
-      return RoomStay(site: placement.site, room: placement.room, from: placement.from, to: end)
+  /// Each probe once, in the order the series list them, judging when it judged in any stay.
+  private static func probes(_ stays: [RoomStay]) -> [ReportProbe] {
+    var found: [ReportProbe] = []
+    for stay in stays {
+      for probe in stay.judgement.judging + stay.judgement.context {
+        if let index = found.firstIndex(where: { $0.name == probe.name }) {
+          found[index].judges = found[index].judges || probe.judges
+        } else {
+          found.append(probe)
+        }
+      }
     }
-  }
-
-  private static func probeNames(_ series: [ProbeSeries]) -> [String] {
-    var seen = Set<String>()
-    return series.map { "\($0.site)/\($0.sensor)" }.filter { seen.insert($0).inserted }
+    return found
   }
 
   /// Stretches of more than twice a probe's interval without a reading, including at the start and end of a

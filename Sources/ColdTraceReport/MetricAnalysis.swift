@@ -1,6 +1,6 @@
 import ColdTraceCore
 
-/// One pass over every probe's readings of one metric: statistics, covered time, and the spans past each limit,
+/// One pass over the readings of one metric of every probe that judges the lot: statistics, covered time, and the spans past each limit,
 /// united across probes.
 struct MetricAnalysis {
   let metric: Metric
@@ -18,13 +18,14 @@ struct MetricAnalysis {
   /// Spans past the critical limit, per side, united across probes.
   private(set) var critical: [BandDirection: [PeakSpan]] = [:]
 
-  init(metric: Metric, bands: MetricBands, series: [ProbeSeries], caps: [String: Int64]) {
+  init(metric: Metric, bands: MetricBands, series: [JudgedSeries], caps: [String: Int64]) {
     self.metric = metric
     self.bands = bands
     var covered: [PeakSpan] = []
     var warningParts: [BandDirection: [PeakSpan]] = [:]
     var criticalParts: [BandDirection: [PeakSpan]] = [:]
-    for one in series {
+    for judged in series {
+      let one = judged.series
       var coverage = SpanCollector(direction: .high, threshold: -Double.infinity)
       var warnings = BandDirection.allCases.compactMap { direction in
         bands.clearingThreshold(direction).map { SpanCollector(direction: direction, threshold: $0) }
@@ -32,8 +33,9 @@ struct MetricAnalysis {
       var criticals = BandDirection.allCases.compactMap { direction in
         bands.limit(.critical, direction).map { SpanCollector(direction: direction, threshold: $0.threshold) }
       }
-      HeldReadings(series: one, capMilliseconds: LotReportBuilder.cap(caps, one)).forEach(metric) { start, end, value in
-        readings += 1
+      let held = HeldReadings(series: one, capMilliseconds: LotReportBuilder.cap(caps, one), excluded: judged.excluded)
+      held.forEach(metric) { start, end, value, first in
+        if first { readings += 1 }
         minimum = min(minimum, value)
         maximum = max(maximum, value)
         plainSum += value

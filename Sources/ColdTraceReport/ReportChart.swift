@@ -1,14 +1,18 @@
 import ColdTraceCore
 
 /// The report's SVG chart: temperature (top panel) and humidity (bottom panel) over the lot's life, one line per
-/// probe (min–max envelope per pixel column, so a month of minute readings stays a few kilobytes), the warning band
-/// shaded, excursions in red, data gaps as grey bars under the panels.
+/// probe (min–max envelope per pixel column, so a month of minute readings stays a few kilobytes; dashed for a probe
+/// that judges the lot in no stay), the warning band shaded, defrosts and door openings as blue and orange bands,
+/// excursions in red, data gaps as grey bars under the panels. The value axis fits the probes that can judge the
+/// product (air, product, simulant); an evaporator or ambient probe's line is clipped to it.
 enum ReportChart {
   static let width = 960.0
   static let left = 56.0
   static let right = 900.0
   static let columns = 420
   static let colours = ["#1f5fa8", "#2a9d55", "#b8860b", "#7b3fa0", "#c0392b", "#148f9c"]
+  /// The fill of each signal's band.
+  static let spanColours: [RoomSignal: String] = [.defrost: "#6baed6", .door: "#fd8d3c"]
 
   struct Panel {
     let metric: Metric
@@ -28,15 +32,23 @@ enum ReportChart {
       panel(report, .temperature, top: 20, height: 200), panel(report, .humidity, top: 250, height: 120),
     ]
     let s = format.strings
-    var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(n(width)) 440\" role=\"img\" "
+    let (legend, rows) = legend(report, s)
+    let height = 440 + Double(rows - 1) * legendRow
+    var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(n(width)) \(n(height))\" role=\"img\" "
     out += "aria-label=\"\(HTML.escape(s(.chartTitle)))\" font-family=\"sans-serif\" font-size=\"11\">"
-    out += "<rect width=\"\(n(width))\" height=\"440\" fill=\"#ffffff\"/>"
+    out += "<rect width=\"\(n(width))\" height=\"\(n(height))\" fill=\"#ffffff\"/>"
     for panel in panels {
       let summary = report.summary(panel.metric)
       let bandTop = panel.y(min(summary.high ?? panel.high, panel.high))
       let bandBottom = panel.y(max(summary.low ?? panel.low, panel.low))
       out += rect(left, panel.top, right - left, panel.height, fill: "#fbeaea")
       out += rect(left, bandTop, right - left, bandBottom - bandTop, fill: "#e3f4e6")
+      for one in report.spans {
+        let from = x(max(one.span.start.milliseconds, report.from.milliseconds))
+        out += rect(
+          from, panel.top, max(1.5, x(one.end.milliseconds) - from), panel.height,
+          fill: spanColours[one.span.signal] ?? "#999999", opacity: 0.3)
+      }
       for excursion in report.excursions where excursion.metric == panel.metric {
         let from = x(excursion.start.milliseconds)
         out += rect(
@@ -52,8 +64,11 @@ enum ReportChart {
       }
       out += "<text x=\"\(n(left))\" y=\"\(n(panel.top - 6))\" font-weight=\"bold\">"
       out += "\(HTML.escape(s.metric(panel.metric))) (\(panel.metric.unit))</text>"
-      for (index, series) in report.series.enumerated() {
-        out += lines(series, panel, colour: colours[index % colours.count], x: x, start: start, span: span)
+      for series in report.series {
+        let index = report.probes.firstIndex { $0.name == "\(series.site)/\(series.sensor)" } ?? 0
+        out += lines(
+          series, panel, colour: colours[index % colours.count], dashed: !report.probes[index].judges, x: x,
+          start: start, span: span)
       }
       out += "<rect x=\"\(n(left))\" y=\"\(n(panel.top))\" width=\"\(n(right - left))\" height=\"\(n(panel.height))\" "
       out += "fill=\"none\" stroke=\"#555555\"/>"
@@ -68,27 +83,51 @@ enum ReportChart {
       out += "<text x=\"\(n(x(ms)))\" y=\"402\" text-anchor=\"middle\">"
       out += "\(HTML.escape(format.time(Timestamp(milliseconds: ms))))</text>"
     }
-    out += legend(report, s)
+    out += legend
     return out + "</svg>"
   }
 
-  private static func legend(_ report: LotReport, _ s: ReportStrings) -> String {
+  /// The height of one line of the legend.
+  static let legendRow = 16.0
+
+  /// The legend's SVG, wrapped onto as many lines as its items need, and that number of lines.
+  private static func legend(_ report: LotReport, _ s: ReportStrings) -> (String, Int) {
     var out = ""
     var x = left
+    var rows = 1
+    let signals = RoomSignal.allCases.filter { signal in report.spans.contains { $0.span.signal == signal } }
     let items: [(String, String)] =
       [("#e3f4e6", s(.limitBand)), ("#d62728", s(.excursion)), ("#7f7f7f", s(.dataGap))]
-      + report.probes.enumerated().map { (colours[$0.offset % colours.count], $0.element) }
+      + signals.map { (spanColours[$0] ?? "#999999", s.signal($0)) }
+      + report.probes.enumerated().map {
+        (colours[$0.offset % colours.count], "\($0.element.name) (\(s.placement($0.element.placement)))")
+      }
     for (colour, label) in items {
-      out += rect(x, 418, 12, 10, fill: colour)
-      out += "<text x=\"\(n(x + 16))\" y=\"427\">\(HTML.escape(label))</text>"
-      x += 24 + Double(label.count) * 6.2
+      let itemWidth = 24 + Double(label.count) * 6.2
+      if x > left && x + itemWidth > width {
+        x = left
+        rows += 1
+      }
+      let y = 418 + Double(rows - 1) * legendRow
+      out += rect(x, y, 12, 10, fill: colour)
+      out += "<text x=\"\(n(x + 16))\" y=\"\(n(y + 9))\">\(HTML.escape(label))</text>"
+      x += itemWidth
     }
-    return out
+    return (out, rows)
   }
 
   private static func panel(_ report: LotReport, _ metric: Metric, top: Double, height: Double) -> Panel {
     let summary = report.summary(metric)
-    let values = [summary.min, summary.max, summary.low, summary.high].compactMap { $0 }
+    var values = [summary.min, summary.max, summary.low, summary.high].compactMap { $0 }
+    var lowest = Double.infinity
+    var highest = -Double.infinity
+    for series in report.series where series.placement.judgesProduct {
+      for value in series.values(metric) where !value.isNaN {
+        lowest = min(lowest, value)
+        highest = max(highest, value)
+      }
+    }
+    if lowest <= highest { values += [lowest, highest] }
     var low = (values.min() ?? 0) - (metric == .temperature ? 1 : 5)
     var high = (values.max() ?? 10) + (metric == .temperature ? 1 : 5)
     if metric == .humidity {
@@ -99,17 +138,25 @@ enum ReportChart {
     return Panel(metric: metric, top: top, height: height, low: low.rounded(.down), high: high.rounded(.up))
   }
 
-  /// Polylines of per-column minimum and maximum, broken where a column has no reading.
+  /// Polylines of per-column minimum and maximum, joined across columns without a reading and broken at a data gap
+  /// (a silence longer than twice the probe's typical interval), so readings sparser than the columns still draw.
   private static func lines(
-    _ series: ProbeSeries, _ panel: Panel, colour: String, x: (Int64) -> Double, start: Double, span: Double
+    _ series: ProbeSeries, _ panel: Panel, colour: String, dashed: Bool, x: (Int64) -> Double, start: Double,
+    span: Double
   ) -> String {
     var lows = [Double](repeating: .infinity, count: columns)
     var highs = [Double](repeating: -.infinity, count: columns)
+    var breaks = [Bool](repeating: false, count: columns)
+    let gap = 2 * (HeldReadings.medianInterval([series]) ?? LotReportBuilder.defaultIntervalMilliseconds)
+    var previous: Int64?
     let values = series.values(panel.metric)
     for index in 0..<series.count {
-      let value = values[index]
-      if value.isNaN { continue }
+      if values[index].isNaN { continue }
+      let time = series.times[index]
+      defer { previous = time }
+      let value = min(max(values[index], panel.low), panel.high)
       let column = min(columns - 1, max(0, Int((Double(series.times[index]) - start) / span * Double(columns))))
+      if let previous, time - previous > gap { breaks[column] = true }
       lows[column] = min(lows[column], value)
       highs[column] = max(highs[column], value)
     }
@@ -118,15 +165,13 @@ enum ReportChart {
     func flush() {
       if points.count > 1 {
         out +=
-          "<polyline fill=\"none\" stroke=\"\(colour)\" stroke-width=\"1.2\" points=\"\(points.joined(separator: " "))\"/>"
+          "<polyline fill=\"none\" stroke=\"\(colour)\" stroke-width=\"1.2\"\(dashed ? " stroke-dasharray=\"4 3\"" : "") "
+          + "points=\"\(points.joined(separator: " "))\"/>"
       }
       points.removeAll()
     }
-    for column in 0..<columns {
-      guard lows[column].isFinite else {
-        flush()
-        continue
-      }
+    for column in 0..<columns where lows[column].isFinite {
+      if breaks[column] { flush() }
       let columnX = left + (Double(column) + 0.5) / Double(columns) * (right - left)
       points.append("\(n(columnX)),\(n(panel.y(highs[column])))")
       if lows[column] != highs[column] { points.append("\(n(columnX)),\(n(panel.y(lows[column])))") }

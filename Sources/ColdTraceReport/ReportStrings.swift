@@ -13,6 +13,12 @@ struct ReportStrings {
     case alerts, kind, severity, state, opened, resolved, acknowledgedBy, note, notAcknowledged
     case verdict, withinLimits, withinBudget, failed, rule, integrity, dataSHA256, journalHead, noJournal, verifyHint
     case chartTitle, limitBand, excursion, dataGap, minutes, hours, days
+    case placement, roomSpans, signal, source, defrostSignal, doorSignal, sourceInput, doorContact, sourceSchedule
+    case sourceEvaporator
+    case placementAir, placementProduct, placementSimulant, placementEvaporator, placementAmbient
+    case probeAir, probeProduct, probeSimulant, probeEvaporator, probeAmbient
+    case judgedBy, contextOnly, noJudgingProbe, airOnlyRoom, excludedLabel, defrosts, doorOpenings, noneRecorded
+    case inAll, longest, longerThanMaximum, judgedProbe, yes, no
   }
 
   func callAsFunction(_ key: Key) -> String {
@@ -95,6 +101,7 @@ struct ReportStrings {
     case .minutes: ("min", "phút")
     case .hours: ("h", "giờ")
     case .days: ("d", "ngày")
+    default: Self.roomPair(key)
     }
   }
 
@@ -149,8 +156,10 @@ struct ReportStrings {
     switch rule {
     case .noReadings:
       return vi
-        ? "Không có số đo nào cho lô hàng này trong thời gian báo cáo: không thể chứng minh điều kiện bảo quản."
-        : "No reading was stored for this lot in the period: how it was kept cannot be shown."
+        ? "Không có số đo nào của đầu dò dùng để đánh giá lô hàng (sản phẩm, mô phỏng hoặc không khí) trong thời gian "
+          + "báo cáo: không thể chứng minh điều kiện bảo quản."
+        : "No reading of a probe that judges the lot (product, simulant or air) was stored in the period: how it was "
+          + "kept cannot be shown."
     case .pastCriticalLimit(let metric, let direction, let threshold, let minutes, let allowed):
       let side = vi ? (direction == .high ? "trên" : "dưới") : (direction == .high ? "above" : "below")
       return vi
@@ -184,8 +193,8 @@ struct ReportStrings {
         : "The profile has no budget: every excursion was shorter than the alarm delay of its limit."
     case .noTimeOutOfRange:
       return vi
-        ? "Mọi số đo của mọi đầu dò đều nằm trong ngưỡng cảnh báo."
-        : "Every reading of every probe stayed within the warning limits."
+        ? "Mọi số đo của các đầu dò dùng để đánh giá lô hàng đều nằm trong ngưỡng cảnh báo."
+        : "Every reading of every probe that judges the lot stayed within the warning limits."
     }
   }
 }

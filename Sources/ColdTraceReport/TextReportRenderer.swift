@@ -17,7 +17,11 @@ enum TextReportRenderer {
       "\(format.time(report.from)) → \(format.time(report.to))\(report.isOpen ? " (\(s(.openLot)))" : "")")
     field(s(.timesIn), format.zone)
     field(s(.readings), format.language.integer(report.readings))
-    field(s(.probes), "\(report.probes.count): \(report.probes.joined(separator: ", "))")
+    field(
+      s(.probes),
+      "\(report.probes.count): "
+        + report.probes.map { "\($0.name) (\(s.placement($0.placement)))" }
+        .joined(separator: ", "))
     line()
     line("\(s(.verdict)): \(s.outcome(report.verdict.outcome))")
     line("  \(s(.rule)): \(s.rule(report.verdict.rule, format: format))")
@@ -32,7 +36,10 @@ enum TextReportRenderer {
       line(
         "  \(pad("\(stay.site)/\(stay.room)", 22)) \(format.time(stay.from)) → \(format.time(stay.to))  "
           + format.minutes(stay.minutes))
+      for sentence in s.judgement(stay.judgement, format: format) { out += wrapped(sentence, indent: 6) }
+      for signal in RoomSignal.allCases { line("      " + s.spanSummary(signal, stay.summary(signal), format: format)) }
     }
+    spanLines(report, format, into: &out)
     for metric in Metric.allCases { summary(report.summary(metric), format, into: &out) }
     line()
     line(s(.excursions))
@@ -109,6 +116,40 @@ enum TextReportRenderer {
     out += "  " + pad(s(.daysOnClock) + ":", 32) + format.number(treatment.elapsedDays, places: 1) + "\n"
     out += "  " + pad(s(.restarts) + ":", 32) + String(treatment.restarts) + "\n"
     if let done = treatment.completedAt { out += "  " + pad(s(.completedAt) + ":", 32) + format.time(done) + "\n" }
+  }
+
+  /// How many spans the text and HTML reports list before "… and N more" (a long lot has four defrosts a day).
+  static let listedSpans = 50
+
+  /// The report's defrosts and door openings, one line each, the first `listedSpans` of them.
+  private static func spanLines(_ report: LotReport, _ format: ReportFormatter, into out: inout String) {
+    let s = format.strings
+    let spans = report.spans
+    out += "\n\(s(.roomSpans))\n"
+    if spans.isEmpty { out += "  \(s(.none))\n" }
+    for span in spans.prefix(listedSpans) {
+      var text = "  \(pad("\(span.site)/\(span.room)", 22)) \(pad(s.signal(span.span.signal), 10)) "
+      text += "\(format.time(span.span.start)) → \(format.time(span.end))  \(pad(format.minutes(span.minutes), 9)) "
+      text += s.spanSource(span.span)
+      if let note = s.overMaximum(span, format: format) { text += " (\(note))" }
+      out += text + "\n"
+    }
+    if spans.count > listedSpans { out += "  \(s.moreSpans(spans.count - listedSpans))\n" }
+  }
+
+  /// `text` broken into lines of at most `width` characters at spaces, each indented by `indent` spaces.
+  static func wrapped(_ text: String, indent: Int, width: Int = 116) -> String {
+    let margin = String(repeating: " ", count: indent)
+    var out = ""
+    var current = margin
+    for word in text.split(separator: " ") {
+      if current.count > indent && current.count + 1 + word.count > width {
+        out += current + "\n"
+        current = margin
+      }
+      current += (current.count > indent ? " " : "") + word
+    }
+    return out + current + "\n"
   }
 
   /// `text` padded with spaces to `width` characters.

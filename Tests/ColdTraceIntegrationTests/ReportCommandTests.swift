@@ -74,6 +74,51 @@ struct ReportCommandTests {
     #expect(mismatched.stdout.contains("mismatch") && mismatched.stdout.contains("a reading's time or value changed"))
   }
 
+  /// The database above with a defrost of cold2 (minutes 20–40, from the controller's input) and a collector config
+  /// that places p1 in the product.
+  private func withDefrostAndProductProbe() throws -> (db: String, config: String, directory: URL) {
+    let (db, directory) = try database()
+    let store = try SQLiteStore(path: db)
+    try store.write { tx in
+      let id = try tx.openRoomSpan(
+        RoomSpan(signal: .defrost, source: .input, sensor: "ctl2", start: t0.adding(seconds: 1200), end: nil),
+        site: "hx", room: "cold2")
+      try tx.closeRoomSpan(id, at: t0.adding(seconds: 2400))
+    }
+    let config = directory.appendingPathComponent("collector.toml")
+    try "[placements]\n\"hx/p1\" = \"product\"\n".write(to: config, atomically: true, encoding: .utf8)
+    return (db, config.path, directory)
+  }
+
+  @Test func theConfigsProductProbeJudgesAndTheDefrostIsReportedAndSealed() throws {
+    let (db, config, directory) = try withDefrostAndProductProbe()
+    let json = try run(["report", "LT-7", "--format", "json", "--config", config], db: db)
+    #expect(json.status == 0, "\(json.stderr)")
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+    let verdict = try #require(object["verdict"] as? [String: Any])
+    #expect(verdict["outcome"] as? String == "within_limits", "p2's 20 warm minutes are the air's, not the product's")
+    let rooms = try #require(object["rooms"] as? [[String: Any]])
+    #expect((rooms.first?["judged_by"] as? [String: Any])?["basis"] as? String == "product")
+    let spans = try #require(object["spans"] as? [[String: Any]])
+    #expect(
+      spans.count == 1 && spans.first?["signal"] as? String == "defrost" && spans.first?["minutes"] as? Double == 20)
+
+    let file = directory.appendingPathComponent("LT-7.txt").path
+    let written = try run(["report", "LT-7", "--config", config, "--out", file], db: db)
+    #expect(written.status == 0, "\(written.stderr)")
+    let text = try String(contentsOfFile: file, encoding: .utf8)
+    #expect(text.contains("Judged by product probe hx/p1.") && text.contains("Defrosts: 1 (20 min in all"))
+    #expect(try run(["report", "LT-7", "--config", config, "--verify", file], db: db).stdout.hasPrefix("match"))
+
+    let unplaced = try run(["report", "LT-7", "--verify", file], db: db)
+    #expect(unplaced.status == 1 && unplaced.stdout.contains("a probe's placement"), "\(unplaced.stdout)")
+    let sqlite = try Executables.run(
+      URL(fileURLWithPath: "/usr/bin/sqlite3"), [db, "UPDATE room_spans SET start_ms = start_ms + 60000"])
+    #expect(sqlite.status == 0, "sqlite3: \(sqlite.stderr)")
+    let moved = try run(["report", "LT-7", "--config", config, "--verify", file], db: db)
+    #expect(moved.status == 1 && moved.stdout.contains("the rooms' defrost or door spans changed"), "\(moved.stdout)")
+  }
+
   @Test(arguments: [
     ["report", "LT-404"],
     ["report", "LT-7", "--format", "pdf"],

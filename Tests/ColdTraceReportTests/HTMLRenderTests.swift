@@ -5,7 +5,8 @@ import Testing
 @testable import ColdTraceReport
 
 /// The HTML report in a real headless Chromium (Debian `chromium`): the screenshot must have the window's size and
-/// show the chart (the shaded limit band, the excursion marks, many colours), not a blank page.
+/// show the chart (the shaded limit band, the excursion marks, the defrost and door bands, many colours), not a blank
+/// page.
 @Suite(.timeLimit(.minutes(10)))
 struct HTMLRenderTests {
   static let chromium = "/usr/bin/chromium"
@@ -44,6 +45,8 @@ struct HTMLRenderTests {
     var nonWhite = 0
     var band = 0
     var excursion = 0
+    var defrost = 0
+    var door = 0
     for y in 0..<image.height {
       for x in 0..<image.width {
         let colour = image.colour(x, y)
@@ -52,11 +55,16 @@ struct HTMLRenderTests {
         if colour == 0xE3F4E6 { band += 1 }
         let (r, g, b) = (colour >> 16, colour >> 8 & 0xFF, colour & 0xFF)
         if r > 200 && g < 180 && b < 180 && r - g > 60 { excursion += 1 }
+        // The bands at 30 % over the chart's pink or green: blue-grey for a defrost, light orange for a door.
+        if b > 200 && g > 200 && b - r > 12 { defrost += 1 }
+        if r > 240 && (190...222).contains(g) && (160...205).contains(b) { door += 1 }
       }
     }
     #expect(nonWhite > image.width * image.height / 20, "the page is nearly blank")
     #expect(colours.count > 50, "only \(colours.count) colours: no chart or text drawn")
     #expect(band > 5_000, "the shaded limit band is missing (\(band) pixels)")
     #expect(excursion > 200, "the excursion marks are missing (\(excursion) pixels)")
+    #expect(defrost > 5_000, "the defrost bands are missing (\(defrost) pixels)")
+    #expect(door > 1_000, "the door bands are missing (\(door) pixels)")
   }
 }

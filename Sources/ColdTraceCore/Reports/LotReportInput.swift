@@ -1,5 +1,5 @@
 /// Everything a lot report is computed from, loaded in one go from storage: the lot, its probes' readings, the alerts
-/// that name it and the integrity seal over that data.
+/// that name it, the defrosts and door openings of its rooms, and the integrity seal over that data.
 public struct LotReportInput: Sendable {
   public var lot: Lot
   /// The report's period: the lot's creation to its close, or to the time the report was made while it is open.
@@ -8,16 +8,20 @@ public struct LotReportInput: Sendable {
   /// One series per probe and placement, ordered by placement, then site and sensor.
   public var series: [ProbeSeries]
   public var alerts: [AlertRecord]
+  /// The defrosts and door openings of the lot's rooms during its stays, oldest first per stay.
+  public var spans: [StayRoomSpan]
   public var seal: ReportSeal
 
   public init(
-    lot: Lot, from: Timestamp, to: Timestamp, series: [ProbeSeries], alerts: [AlertRecord], seal: ReportSeal
+    lot: Lot, from: Timestamp, to: Timestamp, series: [ProbeSeries], alerts: [AlertRecord],
+    spans: [StayRoomSpan] = [], seal: ReportSeal
   ) {
     self.lot = lot
     self.from = from
     self.to = to
     self.series = series
     self.alerts = alerts
+    self.spans = spans
     self.seal = seal
   }
 }

@@ -4,6 +4,9 @@ public struct ProbeSeries: Sendable, Equatable {
   public var site: String
   public var room: String
   public var sensor: String
+  /// Where the probe is mounted (as the collector judges it when the report is made): decides whether its readings
+  /// judge the lot (docs/alert-rules.md, "Reports").
+  public var placement: Placement
   /// The window the lot spent in the room (clipped to the report's period), in milliseconds since the epoch.
   public var fromMilliseconds: Int64
   public var toMilliseconds: Int64
@@ -14,10 +17,14 @@ public struct ProbeSeries: Sendable, Equatable {
   /// Relative humidities in %, `.nan` where a reading carries none.
   public var humidities: [Double] = []
 
-  public init(site: String, room: String, sensor: String, fromMilliseconds: Int64, toMilliseconds: Int64) {
+  public init(
+    site: String, room: String, sensor: String, placement: Placement = .air, fromMilliseconds: Int64,
+    toMilliseconds: Int64
+  ) {
     self.site = site
     self.room = room
     self.sensor = sensor
+    self.placement = placement
     self.fromMilliseconds = fromMilliseconds
     self.toMilliseconds = toMilliseconds
   }

@@ -4,11 +4,18 @@ import GRDB
 extension SQLiteStore {
   /// Everything `coldtrace report` needs for one lot over [its creation, `until`) — `until` defaults to its close, or
   /// `now` while it is open — read in one transaction: every probe of the rooms it was placed in, during each
-  /// placement, the alerts that name it, and the integrity seal over that data. `nil` when there is no such lot.
+  /// placement, with its placement from `placements` (the collector's view; a probe not in it is in the air), the
+  /// defrost and door spans of those rooms, the alerts that name it, and the integrity seal over that data at
+  /// `sealVersion` (`--verify` recomputes a file's seal at the version it was made with). `nil` when there is no such
+  /// lot.
   ///
   /// Readings stream from one prepared statement per probe and placement (the table's time-ordered key) into flat
-  /// arrays; sensor-fault rows without values are left out.
-  public func reportInput(lot id: String, until: Timestamp? = nil, now: Timestamp) throws -> LotReportInput? {
+  /// arrays; sensor-fault rows without values are left out, and so are inputs (a defrost or door contact: its rows
+  /// carry a signal, no value), which are no probe.
+  public func reportInput(
+    lot id: String, until: Timestamp? = nil, now: Timestamp, placements: [ProbeKey: Placement] = [:],
+    sealVersion: Int = ReportSeal.currentVersion
+  ) throws -> LotReportInput? {
     try read { db in
       guard let lot = try LotRows.lot(db, id: id) else { return nil }
       let from = lot.placements.first?.from ?? lot.createdAt
@@ -20,7 +27,10 @@ extension SQLiteStore {
       placementDigest.append(from.milliseconds)
       placementDigest.append(to.milliseconds)
       var readingDigest = ReportDigest()
+      var probeDigest = ReportDigest()
+      var spanDigest = ReportDigest()
       var series: [ProbeSeries] = []
+      var spans: [StayRoomSpan] = []
       let probes = try db.cachedStatement(
         sql: "SELECT id, sensor FROM sources WHERE site = ? AND room = ? ORDER BY sensor")
       let readings = try db.cachedStatement(
@@ -38,14 +48,23 @@ extension SQLiteStore {
         placementDigest.append(start)
         placementDigest.append(end)
         for probe in try Row.fetchAll(probes, arguments: [placement.site, placement.room]) {
+          let source: Int64 = probe[0]
+          if try Self.isInput(db, source: source) { continue }
+          let sensor: String = probe[1]
+          let mounted = placements[ProbeKey(site: placement.site, sensor: sensor)] ?? .air
           var one = ProbeSeries(
-            site: placement.site, room: placement.room, sensor: probe[1], fromMilliseconds: start,
+            site: placement.site, room: placement.room, sensor: sensor, placement: mounted, fromMilliseconds: start,
             toMilliseconds: end)
           readingDigest.append(one.site)
           readingDigest.append(one.sensor)
           readingDigest.append(start)
           readingDigest.append(end)
-          let rows = try Row.fetchCursor(readings, arguments: [probe[0] as Int64, start, end])
+          probeDigest.append(one.site)
+          probeDigest.append(one.room)
+          probeDigest.append(one.sensor)
+          probeDigest.append(start)
+          probeDigest.append(mounted.rawValue)
+          let rows = try Row.fetchCursor(readings, arguments: [source, start, end])
           while let row = try rows.next() {
             let time: Int64 = row[0]
             let temperature = StoredSample.value(row[1])
@@ -57,13 +76,33 @@ extension SQLiteStore {
           }
           series.append(one)
         }
+        let stayEnd = Timestamp(milliseconds: end)
+        for var span in try RoomSpanRows.fetch(
+          db, site: placement.site, room: placement.room, from: placement.from, to: stayEnd)
+        where span.start < stayEnd && (span.end ?? stayEnd) > placement.from {
+          span.end = min(span.end ?? stayEnd, stayEnd)
+          spans.append(StayRoomSpan(site: placement.site, room: placement.room, span: span))
+          spanDigest.append(placement.site)
+          spanDigest.append(placement.room)
+          spanDigest.append(span.signal.rawValue)
+          spanDigest.append(span.source.rawValue)
+          spanDigest.append(span.sensor ?? "")
+          spanDigest.append(span.start.milliseconds)
+          spanDigest.append(span.end?.milliseconds ?? end)
+        }
       }
-      let placementsHash = placementDigest.sha256
-      let readingsHash = readingDigest.sha256
+      let digests = (
+        placements: placementDigest.sha256, readings: readingDigest.sha256, probes: probeDigest.sha256,
+        spans: spanDigest.sha256
+      )
       var seal = ReportSeal(
-        lot: lot.id, from: from, to: to, readings: series.reduce(0) { $0 + $1.count },
-        placementsSHA256: placementsHash, readingsSHA256: readingsHash,
-        sha256: JournalChain.hash(placementsHash + readingsHash))
+        version: sealVersion, lot: lot.id, from: from, to: to, readings: series.reduce(0) { $0 + $1.count },
+        placementsSHA256: digests.placements, readingsSHA256: digests.readings, probesSHA256: digests.probes,
+        spansSHA256: digests.spans,
+        sha256: JournalChain.hash(
+          ReportSeal.overallInput(
+            version: sealVersion, placements: digests.placements, readings: digests.readings,
+            probes: digests.probes, spans: digests.spans)))
       if let head = try Row.fetchOne(db, sql: "SELECT id, line FROM alert_events ORDER BY id DESC LIMIT 1") {
         seal.journalEventID = head[0]
         seal.journalSHA256 = JournalChain.hash(head[1])
@@ -77,8 +116,19 @@ extension SQLiteStore {
           """,
         arguments: [lot.id, to.milliseconds]
       ).map(AlertRows.record)
-      return LotReportInput(lot: lot, from: from, to: to, series: series, alerts: alerts, seal: seal)
+      return LotReportInput(lot: lot, from: from, to: to, series: series, alerts: alerts, spans: spans, seal: seal)
     }
+  }
+
+  /// Whether `source` is an input (a defrost or door contact) rather than a probe: its newest row carries a signal.
+  private static func isInput(_ db: Database, source: Int64) throws -> Bool {
+    try Bool.fetchOne(
+      db,
+      sql: """
+        SELECT defrost IS NOT NULL OR door_open IS NOT NULL FROM readings WHERE source_id = ?
+        ORDER BY ts_ms DESC LIMIT 1
+        """,
+      arguments: [source]) ?? false
   }
 
   /// Whether the alert journal still holds event `eventID` with a line hashing to `sha256`, and the chain from the

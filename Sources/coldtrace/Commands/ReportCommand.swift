@@ -15,12 +15,19 @@ struct ReportCommand: ParsableCommand {
       once; JSON and CSV timestamps are RFC 3339 UTC. Every format but CSV carries an integrity seal: --verify checks
       it against the database.
 
+      Which probes judge: in each room the lot stayed in, the room's product and simulant probes when it has one,
+      else its air probes with each defrost (up to \(Int(ReportSpanLimits.defrostMaximumMinutes)) min, and \
+      \(Int(ReportSpanLimits.afterDefrostMinutes)) min after it) and door opening (up to \
+      \(Int(ReportSpanLimits.doorMaximumMinutes)) min) left out; evaporator and ambient probes are shown, never
+      judge. Placements are the collector's (--config's [placements] over the agents' announcements); the report
+      says per room which probes judged and why, and lists the defrosts and door openings.
+
       How it judges: a reading stands for the time until its probe's next one (at most twice the probe's interval;
-      longer silences are data gaps); a moment is out of range when any probe is past a warning limit. Verdict:
-      FAILED when there is no reading, when a critical limit was passed for longer than its alarm delay, when time out
-      of range exceeds the product's excursion budget, or, for a product without a budget, when one excursion lasted
-      longer than its warning limit's alarm delay; EXCURSIONS WITHIN BUDGET when some time was out of range otherwise;
-      WITHIN LIMITS when none was. The report names the rule that decided.
+      longer silences are data gaps); a moment is out of range when any judging probe is past a warning limit.
+      Verdict: FAILED when no judging probe has a reading, when a critical limit was passed for longer than its alarm
+      delay, when time out of range exceeds the product's excursion budget, or, for a product without a budget, when
+      one excursion lasted longer than its warning limit's alarm delay; EXCURSIONS WITHIN BUDGET when some time was
+      out of range otherwise; WITHIN LIMITS when none was. The report names the rule that decided.
 
       Examples:
         coldtrace report LT-2026-0612
@@ -38,7 +45,10 @@ struct ReportCommand: ParsableCommand {
   var out: String?
   @Option(help: ArgumentHelp("Show times at this offset, e.g. +07:00 (default: the machine's).", valueName: "±HH:MM"))
   var utcOffset: String?
-  @Option(help: ArgumentHelp("Check a report file's integrity seal against the database.", valueName: "file"))
+  @Option(
+    help: ArgumentHelp(
+      "Check a report file's integrity seal against the database (give the same --config: placements are sealed).",
+      valueName: "file"))
   var verify: String?
 
   func run() throws {
@@ -53,11 +63,13 @@ struct ReportCommand: ParsableCommand {
       } ?? Language.fromLocale(ProcessInfo.processInfo.environment)
     let offset = try utcOffset.map(Self.parseOffset) ?? TimeZone.current.secondsFromGMT() / 60
     let store = try global.openStore()
-    if let verify { return try check(verify, lot: id, store: store) }
-    guard let input = try store.reportInput(lot: id, now: WallClock.now()) else {
+    let settings = try global.settings()
+    let placements = try store.placements(overriddenBy: settings)
+    if let verify { return try check(verify, lot: id, store: store, placements: placements) }
+    guard let input = try store.reportInput(lot: id, now: WallClock.now(), placements: placements) else {
       throw UsageError("no lot \(id) (see `coldtrace lot list`)")
     }
-    guard let profile = try global.settings().products.catalog.named(input.lot.product) else {
+    guard let profile = settings.products.catalog.named(input.lot.product) else {
       throw UsageError("lot \(id) has product \"\(input.lot.product)\", which no profile describes")
     }
     let report = LotReportBuilder.build(input, profile: profile)
@@ -73,7 +85,7 @@ struct ReportCommand: ParsableCommand {
     }
   }
 
-  private func check(_ path: String, lot id: String, store: SQLiteStore) throws {
+  private func check(_ path: String, lot id: String, store: SQLiteStore, placements: [ProbeKey: Placement]) throws {
     guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
       throw UsageError("cannot read \(path)")
     }
@@ -81,7 +93,10 @@ struct ReportCommand: ParsableCommand {
       throw UsageError("\(path) carries no ColdTrace integrity seal (CSV reports have none)")
     }
     guard claimed.lot == id else { throw UsageError("\(path) is a report on lot \(claimed.lot), not \(id)") }
-    guard let input = try store.reportInput(lot: id, until: claimed.to, now: claimed.to) else {
+    guard
+      let input = try store.reportInput(
+        lot: id, until: claimed.to, now: claimed.to, placements: placements, sealVersion: claimed.version)
+    else {
       throw UsageError("no lot \(id) in this database")
     }
     var differences = SealComparison.differences(claimed: claimed, recomputed: input.seal)
