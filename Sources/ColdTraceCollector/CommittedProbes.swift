@@ -10,6 +10,8 @@ struct CommittedProbe {
   var source: SourceRow?
   var room: String?
   var placement = Placement.air
+  /// Found retired by the silence check: never checked again (readings do not bring a retired probe back).
+  var retired = false
 }
 
 /// A room of a site, as a dictionary key.

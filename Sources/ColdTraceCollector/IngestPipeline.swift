@@ -129,7 +129,9 @@ public final class IngestPipeline: Sendable {
     newSamples: NewSampleWriter
   ) throws -> [Sample] {
     let probe = batch.probe(ofReading: index)
-    let source = try tx.source(for: reading.key, agent: reading.agent, known: batch[probe: probe].now.source)
+    // Samples come oldest first: a new room starts at the first one.
+    let source = try tx.source(
+      for: reading.key, agent: reading.agent, known: batch[probe: probe].now.source, from: reading.samples.first?.ts)
     batch[probe: probe].now.source = source
     let fresh = try tx.storeSamples(
       reading.samples, source: source.id, group: probe, highest: &batch[probe: probe].highestSequence,
@@ -158,6 +160,9 @@ public final class IngestPipeline: Sendable {
       // treatment clock by its own profile.
       let shared = batch.sharedRoom(room, lots: occupancy.lots(at: sample.ts)) { products.room(for: key, lots: $0) }
       for event in batch.process(sample, key: key, profile: shared.profile, probe: probe) {
+        // Retiring a probe resolves its `offline` alert in the shell's transaction; the reading that ends the
+        // silence of a retired probe then has nothing left to resolve (one lookup, only when silence ends).
+        if event.kind == .offline, event.type == .resolved, try !tx.hasOpenAlert(key, kind: .offline) { continue }
         alerts.append(CommittedAlert(key: key, event: try tx.apply(event, lots: shared.lots(for: event))))
       }
       alerts += try lotRules.apply(

@@ -24,6 +24,13 @@ enum JSONReportRenderer {
       }
       json.integer("readings", report.readings)
       json.strings("probes", report.probes)
+      json.objects("probe_calibrations", report.probes) { json, probe in
+        let calibration = report.calibrations[probe]
+        json.string("probe", probe)
+        json.string("certificate", calibration?.certificate)
+        json.string("calibrated_at", calibration?.calibratedAt.rfc3339)
+        json.string("due", calibration?.due.rfc3339)
+      }
       json.object("limits") { json in
         for metric in Metric.allCases {
           json.object(metric.rawValue) { limits(&$0, report.profile.bands(for: metric)) }

@@ -24,6 +24,8 @@ public struct LotReport: Sendable {
   public var seal: ReportSeal
   /// The probes' readings, for the chart and the CSV.
   public var series: [ProbeSeries]
+  /// Per probe (`site/sensor`), its calibration in force at the end of the period; absent: none on record.
+  public var calibrations: [String: ProbeCalibration] = [:]
 
   /// The summary of `metric`.
   public func summary(_ metric: Metric) -> MetricSummary {

@@ -45,7 +45,7 @@ public enum LotReportBuilder {
       probes: probeNames(input.series), temperature: temperature, humidity: humidity, excursions: excursions,
       gaps: gaps(input.series, caps: caps),
       treatment: profile.coldTreatment.map { ColdTreatmentClock.status($0, series: input.series, caps: caps) },
-      alerts: input.alerts, verdict: verdict, seal: input.seal, series: input.series)
+      alerts: input.alerts, verdict: verdict, seal: input.seal, series: input.series, calibrations: input.calibrations)
   }
 
   /// The cap on a reading's weight for each probe (`site/sensor`): twice its median interval.

@@ -25,7 +25,11 @@ struct ProbeRoomHistoryTests {
     _ = try store.addLot("LT-A", product: "litchi", market: nil, site: "hongxuan", room: "cold2", at: F.minute(0))
     try F.insert(minutes(0..<10, seqFrom: 1), probe, into: store)
     let cold3 = SensorKey(site: probe.site, room: "cold3", sensor: probe.sensor)
-    try F.insert(minutes(10..<20, seqFrom: 11), cold3, into: store)
+    // As the collector stores it: the new room from the first sample of the message that names it.
+    try store.write { tx in
+      let source = try tx.source(for: cold3, agent: "hx-edge-1", known: nil, from: F.minute(10))
+      _ = try tx.insertNew(minutes(10..<20, seqFrom: 11), source: source.id)
+    }
     return store
   }
 

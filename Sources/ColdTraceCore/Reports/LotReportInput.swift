@@ -9,6 +9,9 @@ public struct LotReportInput: Sendable {
   public var series: [ProbeSeries]
   public var alerts: [AlertRecord]
   public var seal: ReportSeal
+  /// Per probe of `series` (`site/sensor`), the calibration in force at the end of the period; a probe without one
+  /// has none on record.
+  public var calibrations: [String: ProbeCalibration] = [:]
 
   public init(
     lot: Lot, from: Timestamp, to: Timestamp, series: [ProbeSeries], alerts: [AlertRecord], seal: ReportSeal

@@ -159,6 +159,9 @@ enum Schema {
         sql: "CREATE TABLE probe_placements (site TEXT NOT NULL, sensor TEXT NOT NULL, placement TEXT NOT NULL, "
           + "PRIMARY KEY (site, sensor)) WITHOUT ROWID")
     }
+    migrator.registerMigration("v12-probe-lifecycle") { db in
+      try ProbeLifecycleSchema.migrate(db)
+    }
     return migrator
   }
 }

@@ -44,20 +44,23 @@ extension WriteTransaction {
     }.line
   }
 
-  /// The stored samples of the probes now in `site/room`, from `from` (inclusive) to `until` (exclusive, `nil`: no
-  /// end), oldest first: what a lot placed there in the past was exposed to.
+  /// The stored samples taken in `site/room` (by each probe's room history: the probes that hung there at each
+  /// sample's time), from `from` (inclusive) to `until` (exclusive, `nil`: no end), oldest first: what a lot placed
+  /// there in the past was exposed to.
   public func readings(inRoom site: String, _ room: String, from: Timestamp, until: Timestamp?) throws
     -> [(key: SensorKey, sample: Sample)]
   {
     try Row.fetchAll(
       db,
       sql: """
-        SELECT s.site, s.room, s.sensor, r.seq, r.ts_ms, r.temp_mc, r.rh_mpct, r.error
-        FROM readings r JOIN sources s ON s.id = r.source_id
-        WHERE s.site = ? AND s.room = ? AND r.ts_ms >= ? AND r.ts_ms < ?
+        WITH \(ProbeLifecycleSchema.stays)
+        SELECT s.site, st.room, s.sensor, r.seq, r.ts_ms, r.temp_mc, r.rh_mpct, r.error
+        FROM stays st JOIN sources s ON s.id = st.source_id
+        CROSS JOIN readings r ON r.source_id = st.source_id AND r.ts_ms >= st.from_ms AND r.ts_ms < st.to_ms
+        WHERE s.site = ?3 AND st.room = ?4 AND st.to_ms > ?1 AND st.from_ms < ?2 AND r.ts_ms >= ?1 AND r.ts_ms < ?2
         ORDER BY r.ts_ms, s.sensor, r.seq
         """,
-      arguments: [site, room, from.milliseconds, until?.milliseconds ?? Int64.max]
+      arguments: [from.milliseconds, until?.milliseconds ?? Int64.max, site, room]
     ).map { row in
       (SensorKey(site: row[0], room: row[1], sensor: row[2]), StoredSample.sample(row, at: 3))
     }

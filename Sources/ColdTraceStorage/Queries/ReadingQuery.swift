@@ -25,11 +25,12 @@ public struct IngestCounts: Sendable, Equatable {
 }
 
 extension SQLiteStore {
-  /// The stored samples, oldest first (by event time, then sequence).
+  /// The stored samples, oldest first (by event time, then sequence), each in the room its probe hung in at its
+  /// time (the probe's room history), so a probe that moved leaves its old readings in the old room.
   public func readings(_ filter: ReadingFilter) throws -> [StoredReading] {
     var clauses: [String] = []
     var arguments: [any DatabaseValueConvertible] = []
-    for (column, value) in [("s.site", filter.site), ("s.room", filter.room), ("s.sensor", filter.sensor)] {
+    for (column, value) in [("s.site", filter.site), ("st.room", filter.room), ("s.sensor", filter.sensor)] {
       if let value {
         clauses.append("\(column) = ?")
         arguments.append(value)
@@ -44,9 +45,13 @@ extension SQLiteStore {
       arguments.append(until.milliseconds)
     }
     let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
+    // CROSS JOIN keeps the readings innermost: each stay reads its probe's readings by the (source, time) key.
     let sql = """
-      SELECT s.site, s.room, s.sensor, s.agent, r.seq, r.ts_ms, r.temp_mc, r.rh_mpct, r.error
-      FROM readings r JOIN sources s ON s.id = r.source_id \(whereClause)
+      WITH \(ProbeLifecycleSchema.stays)
+      SELECT s.site, st.room, s.sensor, s.agent, r.seq, r.ts_ms, r.temp_mc, r.rh_mpct, r.error
+      FROM stays st JOIN sources s ON s.id = st.source_id
+      CROSS JOIN readings r ON r.source_id = st.source_id AND r.ts_ms >= st.from_ms AND r.ts_ms < st.to_ms
+      \(whereClause)
       ORDER BY r.ts_ms, s.site, s.sensor, r.seq
       """
     return try read { db in

@@ -21,8 +21,16 @@ extension SQLiteStore {
       placementDigest.append(to.milliseconds)
       var readingDigest = ReportDigest()
       var series: [ProbeSeries] = []
+      // The probes' stays in the placement's room that overlap it, clipped to it: a probe that moved in or out
+      // counts only while it hung there (its room history).
       let probes = try db.cachedStatement(
-        sql: "SELECT id, sensor FROM sources WHERE site = ? AND room = ? ORDER BY sensor")
+        sql: """
+          WITH \(ProbeLifecycleSchema.stays)
+          SELECT st.source_id, s.sensor, MAX(st.from_ms, ?1), MIN(st.to_ms, ?2) FROM stays st
+          JOIN sources s ON s.id = st.source_id
+          WHERE s.site = ?3 AND st.room = ?4 AND st.from_ms < ?2 AND st.to_ms > ?1
+          ORDER BY s.sensor, st.from_ms
+          """)
       let readings = try db.cachedStatement(
         sql: """
           SELECT ts_ms, temp_mc, rh_mpct FROM readings
@@ -37,15 +45,16 @@ extension SQLiteStore {
         placementDigest.append(placement.room)
         placementDigest.append(start)
         placementDigest.append(end)
-        for probe in try Row.fetchAll(probes, arguments: [placement.site, placement.room]) {
+        for probe in try Row.fetchAll(probes, arguments: [start, end, placement.site, placement.room]) {
+          let (stayStart, stayEnd): (Int64, Int64) = (probe[2], probe[3])
           var one = ProbeSeries(
-            site: placement.site, room: placement.room, sensor: probe[1], fromMilliseconds: start,
-            toMilliseconds: end)
+            site: placement.site, room: placement.room, sensor: probe[1], fromMilliseconds: stayStart,
+            toMilliseconds: stayEnd)
           readingDigest.append(one.site)
           readingDigest.append(one.sensor)
-          readingDigest.append(start)
-          readingDigest.append(end)
-          let rows = try Row.fetchCursor(readings, arguments: [probe[0] as Int64, start, end])
+          readingDigest.append(stayStart)
+          readingDigest.append(stayEnd)
+          let rows = try Row.fetchCursor(readings, arguments: [probe[0] as Int64, stayStart, stayEnd])
           while let row = try rows.next() {
             let time: Int64 = row[0]
             let temperature = StoredSample.value(row[1])
@@ -77,8 +86,31 @@ extension SQLiteStore {
           """,
         arguments: [lot.id, to.milliseconds]
       ).map(AlertRows.record)
-      return LotReportInput(lot: lot, from: from, to: to, series: series, alerts: alerts, seal: seal)
+      var input = LotReportInput(lot: lot, from: from, to: to, series: series, alerts: alerts, seal: seal)
+      input.calibrations = try calibrations(of: series, at: to, db)
+      return input
     }
+  }
+
+  /// The calibration in force at `time` (the latest calibrated by then) of each probe of `series`, by `site/sensor`.
+  private func calibrations(of series: [ProbeSeries], at time: Timestamp, _ db: Database) throws
+    -> [String: ProbeCalibration]
+  {
+    let statement = try db.cachedStatement(
+      sql: """
+        SELECT c.certificate, c.calibrated_ms, c.due_ms, c.by_name FROM probe_calibrations c
+        JOIN sources s ON s.id = c.source_id
+        WHERE s.site = ? AND s.sensor = ? AND c.calibrated_ms <= ? ORDER BY c.calibrated_ms DESC, c.id DESC LIMIT 1
+        """)
+    var found: [String: ProbeCalibration] = [:]
+    for one in series where found["\(one.site)/\(one.sensor)"] == nil {
+      if let row = try Row.fetchOne(statement, arguments: [one.site, one.sensor, time.milliseconds]) {
+        found["\(one.site)/\(one.sensor)"] = ProbeCalibration(
+          certificate: row[0], calibratedAt: Timestamp(milliseconds: row[1]), due: Timestamp(milliseconds: row[2]),
+          by: row[3])
+      }
+    }
+    return found
   }
 
   /// Whether the alert journal still holds event `eventID` with a line hashing to `sha256`, and the chain from the
