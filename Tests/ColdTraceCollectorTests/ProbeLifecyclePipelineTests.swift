@@ -81,9 +81,10 @@ struct ProbeLifecyclePipelineTests {
     func day(_ days: Double) -> Timestamp { due.adding(seconds: days * 86_400) }
     #expect(try pipeline.checkCalibrations(now: day(-31), rule: rule).alerts.isEmpty, "31 days ahead: no notice")
     let opened = try pipeline.checkCalibrations(now: day(-30), rule: rule).alerts
-    #expect(opened.map { "\($0.event.alert.kind.rawValue) \($0.event.alert.severity.rawValue)" } == [
-      "calibration_due warning"
-    ])
+    #expect(
+      opened.map { "\($0.event.alert.kind.rawValue) \($0.event.alert.severity.rawValue)" } == [
+        "calibration_due warning"
+      ])
     #expect(opened.first?.key.room == "cold2")
     #expect(try pipeline.checkCalibrations(now: day(-1), rule: rule).alerts.isEmpty, "still due: nothing changes")
     let escalated = try pipeline.checkCalibrations(now: day(0), rule: rule)

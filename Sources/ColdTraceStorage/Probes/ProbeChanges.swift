@@ -96,7 +96,9 @@ extension WriteTransaction {
       json.string("due", due.rfc3339)
       json.string("by", person)
     }
-    return try checkCalibration(source: source.id, key: SensorKey(site: probe.site, room: source.room, sensor: probe.sensor), now: now, rule: rule).map { [$0] } ?? []
+    return try checkCalibration(
+      source: source.id, key: SensorKey(site: probe.site, room: source.room, sensor: probe.sensor), now: now, rule: rule
+    ).map { [$0] } ?? []
   }
 
   /// Applies the `calibration_due` rule to one active probe at `now`: the event it caused, if any.
@@ -132,11 +134,12 @@ extension WriteTransaction {
   }
 
   /// Resolves a retired probe's open `offline` and `calibration_due` alerts: it is no longer watched.
-  private func resolveAlertsOfRetired(_ probe: ProbeKey, at: Timestamp, because why: String) throws -> [RecordedEvent]
-  {
+  private func resolveAlertsOfRetired(_ probe: ProbeKey, at: Timestamp, because why: String) throws -> [RecordedEvent] {
     var resolved: [RecordedEvent] = []
     for kind in [AlertKind.offline, .calibrationDue] {
-      guard let alert = try AlertRows.openAlert(db, key: SensorKey(site: probe.site, room: "", sensor: probe.sensor), kind: kind)
+      guard
+        let alert = try AlertRows.openAlert(
+          db, key: SensorKey(site: probe.site, room: "", sensor: probe.sensor), kind: kind)
       else { continue }
       let event = AlertEvent(
         type: .resolved, key: SensorKey(site: alert.site, room: alert.room, sensor: alert.sensor), kind: kind,

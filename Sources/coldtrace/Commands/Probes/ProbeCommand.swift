@@ -196,7 +196,8 @@ struct ProbeCalibrateCommand: ParsableCommand {
         target.probe, certificate: certificate, at: calibrated, due: dueDate, by: person, now: now,
         rule: CalibrationRule())
     }
-    print("probe \(target.name) calibrated at \(calibrated.rfc3339): certificate \(certificate), due \(dueDate.rfc3339)")
+    print(
+      "probe \(target.name) calibrated at \(calibrated.rfc3339): certificate \(certificate), due \(dueDate.rfc3339)")
     printLotAlerts(events)
   }
 }
