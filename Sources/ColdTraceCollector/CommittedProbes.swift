@@ -10,7 +10,8 @@ struct CommittedProbe {
   var source: SourceRow?
   var room: String?
   var placement = Placement.air
-  /// Found retired by the silence check: never checked again (readings do not bring a retired probe back).
+  /// Retired by the shell (read at start and on every timer round, and by the silence check): its readings judge
+  /// nothing and it is never checked for silence again (readings do not bring a retired probe back).
   var retired = false
 }
 

@@ -37,6 +37,11 @@ final class SilenceTimer: Sendable {
   /// are committed, whatever the next rule does.
   func check() {
     let now = clock.now()
+    do {
+      try pipeline.refreshRetirements()
+    } catch {
+      log(error, "reading retired probes")
+    }
     let silence = pipeline.checkSilence(now: now, rule: settings.silence)
     emit(silence.committed)
     if let failure = silence.failure { log(failure, "silence check") }

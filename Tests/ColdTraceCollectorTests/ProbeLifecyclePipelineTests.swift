@@ -125,4 +125,24 @@ struct ProbeLifecyclePipelineTests {
     let records = try pipeline.store.probeRecords(site: nil, retired: true, now: minute(120))
     #expect(records.map(\.retirement?.reason) == ["cable cut"], "readings do not bring it back")
   }
+
+  @Test func aRetiredProbesLateReadingsAreStoredAndJudgeNothing() throws {
+    let pipeline = try IngestPipeline(store: try SQLiteStore(path: database), products: ProductAssignment())
+    _ = try pipeline.store.addLot("L1", product: "litchi", market: nil, site: "hongxuan", room: "cold2", at: start)
+    try play(pipeline, room: "cold2", minutes: 0..<10)
+    _ = try pipeline.store.write { tx in
+      try tx.retireProbe(
+        ProbeKey(site: "hongxuan", sensor: "probe-1"), reason: "left on the desk", by: "lan", at: minute(10))
+    }
+    // The collector learns it on its next timer round; three hours at 7 °C then raise no temp_high (45 min) and
+    // spend no budget (120 min), and the lot's report stops at the retirement.
+    try pipeline.refreshRetirements()
+    try play(pipeline, room: "cold2", minutes: 10..<190)
+    #expect(try pipeline.store.counts().readings == 190)
+    #expect(try pipeline.store.alerts(AlertFilter()).isEmpty)
+    #expect(try pipeline.store.lotRuleState("L1")?.temperatureBudget.usedMs == 9 * 60_000)
+    let report = try #require(try pipeline.store.reportInput(lot: "L1", until: minute(300), now: minute(300)))
+    #expect(report.series.map(\.count) == [10])
+    #expect(report.series.first?.toMilliseconds == minute(10).milliseconds)
+  }
 }

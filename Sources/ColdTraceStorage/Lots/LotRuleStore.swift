@@ -45,15 +45,15 @@ extension WriteTransaction {
   }
 
   /// The stored samples taken in `site/room` (by each probe's room history: the probes that hung there at each
-  /// sample's time), from `from` (inclusive) to `until` (exclusive, `nil`: no end), oldest first: what a lot placed
-  /// there in the past was exposed to.
+  /// sample's time, a retired probe until its retirement), from `from` (inclusive) to `until` (exclusive, `nil`: no
+  /// end), oldest first: what a lot placed there in the past was exposed to.
   public func readings(inRoom site: String, _ room: String, from: Timestamp, until: Timestamp?) throws
     -> [(key: SensorKey, sample: Sample)]
   {
     try Row.fetchAll(
       db,
       sql: """
-        WITH \(ProbeLifecycleSchema.stays)
+        WITH \(ProbeLifecycleSchema.lotStays)
         SELECT s.site, st.room, s.sensor, r.seq, r.ts_ms, r.temp_mc, r.rh_mpct, r.error
         FROM stays st JOIN sources s ON s.id = st.source_id
         CROSS JOIN readings r ON r.source_id = st.source_id AND r.ts_ms >= st.from_ms AND r.ts_ms < st.to_ms

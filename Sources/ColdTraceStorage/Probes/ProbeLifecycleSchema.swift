@@ -58,4 +58,17 @@ enum ProbeLifecycleSchema {
       FROM probe_rooms
     )
     """
+
+  /// The stays that count for a lot (reports, a lot's catch-up): as `stays`, but ending when the probe was retired,
+  /// so a retired probe that still reports (left on a desk, still in the agent's config) adds nothing to a lot's
+  /// record. A stay that starts after the retirement ends before it starts, and matches no reading.
+  static let lotStays = """
+    stays AS (
+      SELECT p.source_id, p.room, p.from_ms,
+        MIN(
+          COALESCE(LEAD(p.from_ms) OVER (PARTITION BY p.source_id ORDER BY p.from_ms), 9223372036854775807),
+          COALESCE(r.retired_ms, 9223372036854775807)) AS to_ms
+      FROM probe_rooms p LEFT JOIN probe_retirements r ON r.source_id = p.source_id
+    )
+    """
 }

@@ -111,6 +111,16 @@ extension WriteTransaction {
 }
 
 extension SQLiteStore {
+  /// Every retired probe (a small table: the collector reads it on every timer round).
+  public func retiredProbes() throws -> Set<ProbeKey> {
+    try read { db in
+      Set(
+        try Row.fetchAll(
+          db, sql: "SELECT s.site, s.sensor FROM probe_retirements r JOIN sources s ON s.id = r.source_id"
+        ).map { ProbeKey(site: $0[0], sensor: $0[1]) })
+    }
+  }
+
   /// `coldtrace probe list`: see `WriteTransaction.probeRecords`.
   public func probeRecords(site: String?, retired: Bool, now: Timestamp) throws -> [ProbeRecord] {
     try read { db in try WriteTransaction(db: db).probeRecords(site: site, retired: retired, now: now) }
