@@ -41,5 +41,6 @@ struct ProbeLifecycleMigrationTests {
     #expect(try store.readings(ReadingFilter()).map(\.key.room) == ["cold2", "cold2", "cold3"])
     let journal = try store.read { db in try String.fetchAll(db, sql: "SELECT event FROM alert_events") }
     #expect(journal == ["probe_moved"])
+    #expect(try store.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") } == ["ok"])
   }
 }

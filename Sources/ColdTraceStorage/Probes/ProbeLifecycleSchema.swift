@@ -15,12 +15,14 @@ enum ProbeLifecycleSchema {
   static let beginning = Int64.min
 
   static func migrate(_ db: Database) throws {
+    // The key's columns come first: SQLite 3.40's integrity_check reports "NULL value in probe_rooms.room" for a
+    // WITHOUT ROWID table whose NOT NULL column sits between its key's columns.
     try db.execute(
       sql: """
         CREATE TABLE probe_rooms (
           source_id INTEGER NOT NULL REFERENCES sources(id),
-          room TEXT NOT NULL,
           from_ms INTEGER NOT NULL,
+          room TEXT NOT NULL,
           PRIMARY KEY (source_id, from_ms)
         ) WITHOUT ROWID;
         CREATE INDEX probe_rooms_by_room ON probe_rooms(room, source_id);
