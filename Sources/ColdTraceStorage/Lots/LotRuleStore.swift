@@ -56,8 +56,9 @@ extension WriteTransaction {
         WITH \(ProbeLifecycleSchema.lotStays)
         SELECT s.site, st.room, s.sensor, r.seq, r.ts_ms, r.temp_mc, r.rh_mpct, r.error
         FROM stays st JOIN sources s ON s.id = st.source_id
-        CROSS JOIN readings r ON r.source_id = st.source_id AND r.ts_ms >= st.from_ms AND r.ts_ms < st.to_ms
-        WHERE s.site = ?3 AND st.room = ?4 AND st.to_ms > ?1 AND st.from_ms < ?2 AND r.ts_ms >= ?1 AND r.ts_ms < ?2
+        CROSS JOIN readings r
+          ON r.source_id = st.source_id AND r.ts_ms >= MAX(st.from_ms, ?1) AND r.ts_ms < MIN(st.to_ms, ?2)
+        WHERE s.site = ?3 AND st.room = ?4 AND st.to_ms > ?1 AND st.from_ms < ?2
         ORDER BY r.ts_ms, s.sensor, r.seq
         """,
       arguments: [from.milliseconds, until?.milliseconds ?? Int64.max, site, room]

@@ -28,21 +28,17 @@ extension SQLiteStore {
   /// The stored samples, oldest first (by event time, then sequence), each in the room its probe hung in at its
   /// time (the probe's room history), so a probe that moved leaves its old readings in the old room.
   public func readings(_ filter: ReadingFilter) throws -> [StoredReading] {
+    // The time window first (?1, ?2, folded into each stay's bounds so the readings key is searched with one lower
+    // and one upper bound), then the filters.
     var clauses: [String] = []
-    var arguments: [any DatabaseValueConvertible] = []
+    var arguments: [any DatabaseValueConvertible] = [
+      filter.since?.milliseconds ?? Int64.min, filter.until.map { $0.milliseconds + 1 } ?? Int64.max,
+    ]
     for (column, value) in [("s.site", filter.site), ("st.room", filter.room), ("s.sensor", filter.sensor)] {
       if let value {
-        clauses.append("\(column) = ?")
+        clauses.append("\(column) = ?\(arguments.count + 1)")
         arguments.append(value)
       }
-    }
-    if let since = filter.since {
-      clauses.append("r.ts_ms >= ?")
-      arguments.append(since.milliseconds)
-    }
-    if let until = filter.until {
-      clauses.append("r.ts_ms <= ?")
-      arguments.append(until.milliseconds)
     }
     let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
     // CROSS JOIN keeps the readings innermost: each stay reads its probe's readings by the (source, time) key.
@@ -50,7 +46,8 @@ extension SQLiteStore {
       WITH \(ProbeLifecycleSchema.stays)
       SELECT s.site, st.room, s.sensor, s.agent, r.seq, r.ts_ms, r.temp_mc, r.rh_mpct, r.error
       FROM stays st JOIN sources s ON s.id = st.source_id
-      CROSS JOIN readings r ON r.source_id = st.source_id AND r.ts_ms >= st.from_ms AND r.ts_ms < st.to_ms
+      CROSS JOIN readings r
+        ON r.source_id = st.source_id AND r.ts_ms >= MAX(st.from_ms, ?1) AND r.ts_ms < MIN(st.to_ms, ?2)
       \(whereClause)
       ORDER BY r.ts_ms, s.site, s.sensor, r.seq
       """
