@@ -25,7 +25,6 @@ enum ProbeLifecycleSchema {
           room TEXT NOT NULL,
           PRIMARY KEY (source_id, from_ms)
         ) WITHOUT ROWID;
-        CREATE INDEX probe_rooms_by_room ON probe_rooms(room, source_id);
         CREATE TABLE probe_retirements (
           source_id INTEGER PRIMARY KEY REFERENCES sources(id),
           retired_ms INTEGER NOT NULL,

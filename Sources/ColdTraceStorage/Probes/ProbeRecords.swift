@@ -125,18 +125,4 @@ extension SQLiteStore {
   public func probeRecords(site: String?, retired: Bool, now: Timestamp) throws -> [ProbeRecord] {
     try read { db in try WriteTransaction(db: db).probeRecords(site: site, retired: retired, now: now) }
   }
-
-  /// The calibration in force per probe (`site/sensor` → record), for the lot report's probe list.
-  public func calibrations() throws -> [ProbeKey: ProbeCalibration] {
-    try read { db in
-      let tx = WriteTransaction(db: db)
-      var result: [ProbeKey: ProbeCalibration] = [:]
-      for row in try Row.fetchAll(db, sql: "SELECT DISTINCT s.id, s.site, s.sensor FROM sources s") {
-        if let calibration = try tx.calibration(ofSource: row[0]) {
-          result[ProbeKey(site: row[1], sensor: row[2])] = calibration
-        }
-      }
-      return result
-    }
-  }
 }
