@@ -93,6 +93,20 @@ struct ProbeLifecycleCommandTests {
     #expect(text.contains("hongxuan/cold2-pulp (certificate VN-CAL-118, due"), "\(text)")
     #expect(text.contains("hongxuan/cold2-pulp-b (no calibration on record)"), "\(text)")
 
+    // The calibrations a report states are sealed: one recorded afterwards for its period is a difference.
+    let sealed = URL(fileURLWithPath: db).deletingLastPathComponent().appendingPathComponent("LT-1.json").path
+    #expect(try run(["report", "LT-1", "--format", "json", "--out", sealed], db: db).status == 0)
+    #expect(try run(["report", "LT-1", "--verify", sealed], db: db).status == 0)
+    let late = try run(
+      [
+        "probe", "calibrate", "hongxuan/cold2-pulp-b", "--certificate", "VN-CAL-120", "--due", "2099-01-01", "--at",
+        "2026-06-20", "--by", "lan",
+      ], db: db)
+    #expect(late.status == 0, "\(late.stderr)")
+    let changed = try run(["report", "LT-1", "--verify", sealed], db: db)
+    #expect(changed.status == 1)
+    #expect((changed.stdout + changed.stderr).contains("calibrations changed"), "\(changed.stdout) \(changed.stderr)")
+
     let verified = try run(["journal", "verify"], db: db)
     #expect(verified.status == 0, "\(verified.stderr)")
     let journal = try String(

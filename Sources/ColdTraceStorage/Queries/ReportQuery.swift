@@ -67,6 +67,15 @@ extension SQLiteStore {
           series.append(one)
         }
       }
+      // The calibrations the report states are sealed with the placements; a lot whose probes have none keeps the
+      // seal it had before calibrations were recorded.
+      let calibrations = try calibrations(of: series, at: to, db)
+      for (probe, calibration) in calibrations.sorted(by: { $0.key < $1.key }) {
+        placementDigest.append(probe)
+        placementDigest.append(calibration.certificate)
+        placementDigest.append(calibration.calibratedAt.milliseconds)
+        placementDigest.append(calibration.due.milliseconds)
+      }
       let placementsHash = placementDigest.sha256
       let readingsHash = readingDigest.sha256
       var seal = ReportSeal(
@@ -87,7 +96,7 @@ extension SQLiteStore {
         arguments: [lot.id, to.milliseconds]
       ).map(AlertRows.record)
       var input = LotReportInput(lot: lot, from: from, to: to, series: series, alerts: alerts, seal: seal)
-      input.calibrations = try calibrations(of: series, at: to, db)
+      input.calibrations = calibrations
       return input
     }
   }
