@@ -15,6 +15,10 @@ extension CollectorService {
     public var agentPresence = AgentPresenceRule(graceSeconds: 120)
     /// An acknowledged alert still open this long is announced again (0: never).
     public var renotifyAfterSeconds: Double = 3600
+    /// `calibration_due`, a wall-clock rule about days, evaluated on the first timer round and then at most every
+    /// `calibrationCheckSeconds`, never per reading.
+    public var calibration = CalibrationRule()
+    public var calibrationCheckSeconds: Double = 300
     /// The operator's notification program, if any.
     public var notification: NotificationHook.Settings?
 

@@ -10,6 +10,9 @@ struct CommittedProbe {
   var source: SourceRow?
   var room: String?
   var placement = Placement.air
+  /// Retired by the shell (read at start and on every timer round, and by the silence check): its readings judge
+  /// nothing and it is never checked for silence again (readings do not bring a retired probe back).
+  var retired = false
 }
 
 /// A room of a site, as a dictionary key.

@@ -3,7 +3,8 @@ import ColdTraceStorage
 
 extension IngestPipeline {
   /// Opens `offline` for every probe silent for longer than the rule allows, judged by the collector's clock `now`,
-  /// one transaction per probe. A failure stops the round: what was committed before it is returned with it.
+  /// one transaction per probe; a retired probe never (the shell retires it: the check reads it in the same
+  /// transaction, and remembers it). A failure stops the round: what was committed before it is returned with it.
   public func checkSilence(now: Timestamp, rule: SilenceRule) -> (committed: CommittedEvents, failure: (any Error)?) {
     committed.withLock { memory in
       var committed = CommittedEvents()
@@ -19,12 +20,17 @@ extension IngestPipeline {
   private func checkSilence(
     now: Timestamp, rule: SilenceRule, memory: inout CommittedProbes, into committed: inout CommittedEvents
   ) throws {
-    for (probe, before) in memory.probes {
+    for (probe, before) in memory.probes where !before.retired {
       var state = before.engine
       guard state.offlineSince == nil, let last = state.lastTs, now.seconds(since: last) > rule.silentAfterSeconds
       else { continue }
+      var retired = false
       let (raised, journal) = try store.writeJournaled { tx -> CommittedAlert? in
         guard let source = try tx.source(site: probe.site, sensor: probe.sensor) else { return nil }
+        if try tx.retirement(ofSource: source.id) != nil {
+          retired = true
+          return nil
+        }
         let key = SensorKey(site: probe.site, room: source.room, sensor: probe.sensor)
         let room = products.room(for: key, lots: try tx.lots(inRoom: key.site, key.room, at: now))
         guard let event = rule.check(now: now, key: key, productID: room.profile.id, state: &state) else { return nil }
@@ -34,7 +40,21 @@ extension IngestPipeline {
       }
       committed = committed + CommittedEvents(alerts: raised.map { [$0] } ?? [], journal: journal)
       memory[probe]?.engine = state
+      if retired { memory[probe]?.retired = true }
     }
+  }
+
+  /// The `calibration_due` rule over every active probe with a calibration on record, at the collector's clock
+  /// `now`, in one transaction: the alerts it opened, escalated or resolved, each on its probe's room.
+  public func checkCalibrations(now: Timestamp, rule: CalibrationRule) throws -> CommittedEvents {
+    let (raised, journal) = try store.writeJournaled { tx in
+      try tx.activeCalibrations().compactMap { probe in
+        try tx.checkCalibration(source: probe.source, key: probe.key, now: now, rule: rule).map {
+          CommittedAlert(key: probe.key, event: $0)
+        }
+      }
+    }
+    return CommittedEvents(alerts: raised, journal: journal)
   }
 
   /// Announces again the acknowledged alerts still open after `afterSeconds` (see `WriteTransaction.renotifyDue`), on

@@ -32,9 +32,24 @@ public final class IngestPipeline: Sendable {
     for probe in Set(announced.keys).union(placementOverrides.keys) {
       probes[probe, default: CommittedProbe()].placement = placementOverrides[probe] ?? announced[probe] ?? .air
     }
+    for probe in try store.retiredProbes() { probes[probe, default: CommittedProbe()].retired = true }
     var memory = CommittedProbes()
     for (probe, state) in probes { memory[probe] = state }
     self.committed = Mutex(memory)
+  }
+
+  /// Learns the probes the shell retired since the last call (`coldtrace probe retire/replace` write the database,
+  /// not the collector's memory): from then on their readings are stored and judged by no rule. The timer calls it
+  /// every round; the table is small.
+  public func refreshRetirements() throws {
+    let retired = try store.retiredProbes()
+    committed.withLock { memory in
+      for probe in retired where memory[probe]?.retired != true {
+        var state = memory[probe] ?? CommittedProbe()
+        state.retired = true
+        memory[probe] = state
+      }
+    }
   }
 
   /// Records the placements an agent of `site` announced in its status (per sensor id): stored, then used from the
@@ -129,7 +144,9 @@ public final class IngestPipeline: Sendable {
     newSamples: NewSampleWriter
   ) throws -> [Sample] {
     let probe = batch.probe(ofReading: index)
-    let source = try tx.source(for: reading.key, agent: reading.agent, known: batch[probe: probe].now.source)
+    // Samples come oldest first: a new room starts at the first one.
+    let source = try tx.source(
+      for: reading.key, agent: reading.agent, known: batch[probe: probe].now.source, from: reading.samples.first?.ts)
     batch[probe: probe].now.source = source
     let fresh = try tx.storeSamples(
       reading.samples, source: source.id, group: probe, highest: &batch[probe: probe].highestSequence,
@@ -146,9 +163,10 @@ public final class IngestPipeline: Sendable {
     _ fresh: [Sample], of reading: DecodedReading, at index: Int, in batch: inout IngestBatch, tx: WriteTransaction,
     lotRules: inout LotRuleRunner
   ) throws -> [CommittedAlert] {
-    guard !fresh.isEmpty else { return [] }
-    let key = reading.key
     let probe = batch.probe(ofReading: index)
+    // A retired probe is no longer watched: its readings are stored, and judge nothing (no alert, no lot rule).
+    guard !fresh.isEmpty, !batch[probe: probe].now.retired else { return [] }
+    let key = reading.key
     let room = batch.room(ofReading: index)
     let occupancy = try batch.occupancy(room) ?? readOccupancy(of: room, in: &batch, tx: tx)
     var alerts: [CommittedAlert] = []
@@ -158,6 +176,9 @@ public final class IngestPipeline: Sendable {
       // treatment clock by its own profile.
       let shared = batch.sharedRoom(room, lots: occupancy.lots(at: sample.ts)) { products.room(for: key, lots: $0) }
       for event in batch.process(sample, key: key, profile: shared.profile, probe: probe) {
+        // Retiring a probe resolves its `offline` alert in the shell's transaction; the reading that ends the
+        // silence of a retired probe then has nothing left to resolve (one lookup, only when silence ends).
+        if event.kind == .offline, event.type == .resolved, try !tx.hasOpenAlert(key, kind: .offline) { continue }
         alerts.append(CommittedAlert(key: key, event: try tx.apply(event, lots: shared.lots(for: event))))
       }
       alerts += try lotRules.apply(

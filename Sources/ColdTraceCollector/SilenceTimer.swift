@@ -6,8 +6,8 @@ import Synchronization
 
 /// The collector's timer rules, on a thread of their own: every `checkSeconds` it raises `offline` for silent probes
 /// (a dead probe or agent alarms without waiting for a next reading), `agent_offline` for agents whose will stands,
-/// announces the open alerts a silence hid once it is over, and announces again acknowledged alerts still open after
-/// `renotifyAfterSeconds`.
+/// announces the open alerts a silence hid once it is over, announces again acknowledged alerts still open after
+/// `renotifyAfterSeconds`, and every `calibrationCheckSeconds` raises, escalates or resolves `calibration_due`.
 final class SilenceTimer: Sendable {
   let pipeline: IngestPipeline
   let presence: AgentPresenceTracker
@@ -17,6 +17,8 @@ final class SilenceTimer: Sendable {
   let logger: Logger
   let clock: any ServiceClock
   private let stopping = Atomic<Bool>(false)
+  /// When the calibration rule last ran, in milliseconds of the collector's clock (`Int64.min`: never).
+  private let lastCalibrationCheck = Atomic<Int64>(Int64.min)
 
   init(
     pipeline: IngestPipeline, presence: AgentPresenceTracker, fanOut: AlertFanOut, tally: SharedTally,
@@ -35,6 +37,11 @@ final class SilenceTimer: Sendable {
   /// are committed, whatever the next rule does.
   func check() {
     let now = clock.now()
+    do {
+      try pipeline.refreshRetirements()
+    } catch {
+      log(error, "reading retired probes")
+    }
     let silence = pipeline.checkSilence(now: now, rule: settings.silence)
     emit(silence.committed)
     if let failure = silence.failure { log(failure, "silence check") }
@@ -53,7 +60,22 @@ final class SilenceTimer: Sendable {
         log(error, "re-notification")
       }
     }
+    checkCalibrations(now: now)
     fanOut.catchUpJournalIfBehind()
+  }
+
+  /// The calibration rule, when `calibrationCheckSeconds` have passed since it last ran (a due date is a matter of
+  /// days: checking it every round would cost a transaction for nothing).
+  private func checkCalibrations(now: Timestamp) {
+    let last = lastCalibrationCheck.load(ordering: .relaxed)
+    let every = Int64(settings.calibrationCheckSeconds * 1000)
+    guard last == Int64.min || now.milliseconds - last >= every else { return }
+    lastCalibrationCheck.store(now.milliseconds, ordering: .relaxed)
+    do {
+      emit(try pipeline.checkCalibrations(now: now, rule: settings.calibration))
+    } catch {
+      log(error, "calibration check")
+    }
   }
 
   private func emit(_ committed: CommittedEvents) {

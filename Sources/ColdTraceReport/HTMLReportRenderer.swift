@@ -37,11 +37,7 @@ enum HTMLReportRenderer {
         ],
         [s(.timesIn), format.zone],
         [s(.readings), format.language.integer(report.readings)],
-        [
-          s(.probes),
-          "\(report.probes.count): "
-            + report.probes.map { "\($0.name) (\(s.placement($0.placement)))" }.joined(separator: ", "),
-        ],
+        [s(.probes), format.probeList(report)],
       ]
         + Metric.allCases.map {
           ["\(s(.limitsApplied)) – \(s.metric($0))", format.limits(report.profile.bands(for: $0), $0)]

@@ -30,6 +30,13 @@ enum JSONReportRenderer {
         json.string("placement", probe.placement.rawValue)
         json.bool("judges", probe.judges)
       }
+      json.objects("probe_calibrations", report.probes) { json, probe in
+        let calibration = report.calibrations[probe.name]
+        json.string("probe", probe.name)
+        json.string("certificate", calibration?.certificate)
+        json.string("calibrated_at", calibration?.calibratedAt.rfc3339)
+        json.string("due", calibration?.due.rfc3339)
+      }
       json.object("limits") { json in
         for metric in Metric.allCases {
           json.object(metric.rawValue) { limits(&$0, report.profile.bands(for: metric)) }

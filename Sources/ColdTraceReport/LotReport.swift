@@ -26,6 +26,8 @@ public struct LotReport: Sendable {
   public var series: [ProbeSeries]
   /// Every defrost and door opening of every stay, oldest first per stay.
   public var spans: [StayRoomSpan] { rooms.flatMap(\.spans) }
+  /// Per probe (`site/sensor`), its calibration in force at the end of the period; absent: none on record.
+  public var calibrations: [String: ProbeCalibration] = [:]
 
   /// The summary of `metric`.
   public func summary(_ metric: Metric) -> MetricSummary {

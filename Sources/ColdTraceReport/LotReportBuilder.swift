@@ -50,7 +50,8 @@ public enum LotReportBuilder {
       humidity: humidity, excursions: excursions,
       gaps: gaps(input.series, caps: caps),
       treatment: profile.coldTreatment.map { ColdTreatmentClock.status($0, series: judged, caps: caps) },
-      alerts: input.alerts, verdict: verdict, seal: input.seal, series: input.series)
+      alerts: input.alerts, verdict: verdict, seal: input.seal, series: input.series,
+      calibrations: input.calibrations)
   }
 
   /// The cap on a reading's weight for each probe (`site/sensor`): twice its median interval.

@@ -17,11 +17,7 @@ enum TextReportRenderer {
       "\(format.time(report.from)) → \(format.time(report.to))\(report.isOpen ? " (\(s(.openLot)))" : "")")
     field(s(.timesIn), format.zone)
     field(s(.readings), format.language.integer(report.readings))
-    field(
-      s(.probes),
-      "\(report.probes.count): "
-        + report.probes.map { "\($0.name) (\(s.placement($0.placement)))" }
-        .joined(separator: ", "))
+    field(s(.probes), format.probeList(report))
     line()
     line("\(s(.verdict)): \(s.outcome(report.verdict.outcome))")
     line("  \(s(.rule)): \(s.rule(report.verdict.rule, format: format))")

@@ -16,6 +16,8 @@ public enum AlertKind: String, Sendable, Codable, CaseIterable {
   case offline
   case agentOffline = "agent_offline"
   case sensorFault = "sensor_fault"
+  /// A probe's calibration falls due within the notice (warning) or is past due (critical).
+  case calibrationDue = "calibration_due"
 
   /// The kind raised when `metric` stays past a limit in `direction`.
   public init(metric: Metric, direction: BandDirection) {
@@ -34,7 +36,7 @@ public enum AlertKind: String, Sendable, Codable, CaseIterable {
     case .tempLow: (.temperature, .low)
     case .rhHigh: (.humidity, .high)
     case .rhLow: (.humidity, .low)
-    case .tempTrend, .budget, .treatment, .offline, .agentOffline, .sensorFault: nil
+    case .tempTrend, .budget, .treatment, .offline, .agentOffline, .sensorFault, .calibrationDue: nil
     }
   }
 }

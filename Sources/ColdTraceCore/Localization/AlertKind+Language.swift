@@ -13,6 +13,7 @@ extension AlertKind {
       case .offline: ("sensor offline", "cảm biến mất kết nối")
       case .agentOffline: ("edge agent offline", "thiết bị biên mất kết nối")
       case .sensorFault: ("sensor fault", "lỗi cảm biến")
+      case .calibrationDue: ("probe calibration due", "đến hạn hiệu chuẩn đầu dò")
       }
     return language == .vi ? vi : en
   }

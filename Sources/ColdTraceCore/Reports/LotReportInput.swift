@@ -11,6 +11,9 @@ public struct LotReportInput: Sendable {
   /// The defrosts and door openings of the lot's rooms during its stays, oldest first per stay.
   public var spans: [StayRoomSpan]
   public var seal: ReportSeal
+  /// Per probe of `series` (`site/sensor`), the calibration in force at the end of the period; a probe without one
+  /// has none on record.
+  public var calibrations: [String: ProbeCalibration] = [:]
 
   public init(
     lot: Lot, from: Timestamp, to: Timestamp, series: [ProbeSeries], alerts: [AlertRecord],

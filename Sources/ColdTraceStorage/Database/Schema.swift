@@ -206,6 +206,9 @@ enum Schema {
           CREATE INDEX alerts_silence_pending ON alerts(id) WHERE silence_pending = 1;
           """)
     }
+    migrator.registerMigration("v12-probe-lifecycle") { db in
+      try ProbeLifecycleSchema.migrate(db)
+    }
     return migrator
   }
 }

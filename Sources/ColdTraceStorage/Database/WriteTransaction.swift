@@ -18,8 +18,11 @@ public struct WriteTransaction {
     self.windows = windows
   }
 
-  /// The integer id of a probe, created on first sight; its room and agent follow the latest message.
-  public func sourceID(for key: SensorKey, agent: String?) throws -> Int64 {
+  /// The integer id of a probe, created on first sight; its room and agent follow the latest message. A room that
+  /// differs from the last one is also a move in the probe's room history (`probe_rooms`) from `from`, the earliest
+  /// time of the message that says so (`nil`: just after the probe's newest stored reading), so its earlier readings
+  /// stay in the room they were taken in.
+  public func sourceID(for key: SensorKey, agent: String?, from: Timestamp? = nil) throws -> Int64 {
     let find = try db.cachedStatement(sql: "SELECT id, room, agent FROM sources WHERE site = ? AND sensor = ?")
     if let row = try Row.fetchOne(find, arguments: [key.site, key.sensor]) {
       // By position: GRDB looks a column up by name case-insensitively, lowercasing the name each time.
@@ -30,11 +33,16 @@ public struct WriteTransaction {
         try db.cachedStatement(sql: "UPDATE sources SET room = ?, agent = COALESCE(?, agent) WHERE id = ?")
           .execute(arguments: [key.room, agent, id])
       }
+      if room != key.room {
+        try recordRoom(key.room, source: id, from: try from ?? afterLatestReading(of: id))
+      }
       return id
     }
     try db.cachedStatement(sql: "INSERT INTO sources (site, sensor, room, agent) VALUES (?, ?, ?, ?)")
       .execute(arguments: [key.site, key.sensor, key.room, agent])
-    return db.lastInsertedRowID
+    let id = db.lastInsertedRowID
+    try recordFirstRoom(key.room, source: id)
+    return id
   }
 
   /// A known probe's id and current room.

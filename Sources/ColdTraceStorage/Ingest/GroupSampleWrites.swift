@@ -16,10 +16,12 @@ public struct SourceRow: Sendable, Equatable {
 extension WriteTransaction {
   /// The source row for a reading of `key` from `agent`: `known` (as last written) while the room and agent are the
   /// same, so a group looks a probe up only on first sight or when it moves; otherwise written (created, or its room
-  /// and agent updated to follow the latest message).
-  public func source(for key: SensorKey, agent: String?, known: SourceRow?) throws -> SourceRow {
+  /// and agent updated to follow the latest message; a new room is a move from `from`, the message's earliest time).
+  public func source(for key: SensorKey, agent: String?, known: SourceRow?, from: Timestamp? = nil) throws
+    -> SourceRow
+  {
     if let known, known.room == key.room, agent == nil || agent == known.agent { return known }
-    let id = try sourceID(for: key, agent: agent)
+    let id = try sourceID(for: key, agent: agent, from: from)
     return SourceRow(id: id, room: key.room, agent: agent ?? known?.agent)
   }
 

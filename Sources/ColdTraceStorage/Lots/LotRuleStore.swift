@@ -44,7 +44,8 @@ extension WriteTransaction {
     }.line
   }
 
-  /// The stored samples of the probes now in `site/room`, from `from` (inclusive) to `until` (exclusive, `nil`: no
+  /// The stored samples taken in `site/room` (by each probe's room history: the probes that hung there at each
+  /// sample's time, a retired probe until its retirement), from `from` (inclusive) to `until` (exclusive, `nil`: no
   /// end), oldest first: what a lot placed there in the past was exposed to.
   public func readings(inRoom site: String, _ room: String, from: Timestamp, until: Timestamp?) throws
     -> [(key: SensorKey, sample: Sample)]
@@ -52,12 +53,15 @@ extension WriteTransaction {
     try Row.fetchAll(
       db,
       sql: """
-        SELECT s.site, s.room, s.sensor, \(StoredSample.columns(alias: "r"))
-        FROM readings r JOIN sources s ON s.id = r.source_id
-        WHERE s.site = ? AND s.room = ? AND r.ts_ms >= ? AND r.ts_ms < ?
+        WITH \(ProbeLifecycleSchema.lotStays)
+        SELECT s.site, st.room, s.sensor, \(StoredSample.columns(alias: "r"))
+        FROM stays st JOIN sources s ON s.id = st.source_id
+        CROSS JOIN readings r
+          ON r.source_id = st.source_id AND r.ts_ms >= MAX(st.from_ms, ?1) AND r.ts_ms < MIN(st.to_ms, ?2)
+        WHERE s.site = ?3 AND st.room = ?4 AND st.to_ms > ?1 AND st.from_ms < ?2
         ORDER BY r.ts_ms, s.sensor, r.seq
         """,
-      arguments: [site, room, from.milliseconds, until?.milliseconds ?? Int64.max]
+      arguments: [from.milliseconds, until?.milliseconds ?? Int64.max, site, room]
     ).map { row in
       (SensorKey(site: row[0], room: row[1], sensor: row[2]), StoredSample.sample(row, at: 3))
     }

@@ -25,28 +25,30 @@ public struct IngestCounts: Sendable, Equatable {
 }
 
 extension SQLiteStore {
-  /// The stored samples, oldest first (by event time, then sequence).
+  /// The stored samples, oldest first (by event time, then sequence), each in the room its probe hung in at its
+  /// time (the probe's room history), so a probe that moved leaves its old readings in the old room.
   public func readings(_ filter: ReadingFilter) throws -> [StoredReading] {
+    // The time window first (?1, ?2, folded into each stay's bounds so the readings key is searched with one lower
+    // and one upper bound), then the filters.
     var clauses: [String] = []
-    var arguments: [any DatabaseValueConvertible] = []
-    for (column, value) in [("s.site", filter.site), ("s.room", filter.room), ("s.sensor", filter.sensor)] {
+    var arguments: [any DatabaseValueConvertible] = [
+      filter.since?.milliseconds ?? Int64.min, filter.until.map { $0.milliseconds + 1 } ?? Int64.max,
+    ]
+    for (column, value) in [("s.site", filter.site), ("st.room", filter.room), ("s.sensor", filter.sensor)] {
       if let value {
-        clauses.append("\(column) = ?")
+        clauses.append("\(column) = ?\(arguments.count + 1)")
         arguments.append(value)
       }
     }
-    if let since = filter.since {
-      clauses.append("r.ts_ms >= ?")
-      arguments.append(since.milliseconds)
-    }
-    if let until = filter.until {
-      clauses.append("r.ts_ms <= ?")
-      arguments.append(until.milliseconds)
-    }
     let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
+    // CROSS JOIN keeps the readings innermost: each stay reads its probe's readings by the (source, time) key.
     let sql = """
-      SELECT s.site, s.room, s.sensor, s.agent, \(StoredSample.columns(alias: "r"))
-      FROM readings r JOIN sources s ON s.id = r.source_id \(whereClause)
+      WITH \(ProbeLifecycleSchema.stays)
+      SELECT s.site, st.room, s.sensor, s.agent, \(StoredSample.columns(alias: "r"))
+      FROM stays st JOIN sources s ON s.id = st.source_id
+      CROSS JOIN readings r
+        ON r.source_id = st.source_id AND r.ts_ms >= MAX(st.from_ms, ?1) AND r.ts_ms < MIN(st.to_ms, ?2)
+      \(whereClause)
       ORDER BY r.ts_ms, s.site, s.sensor, r.seq
       """
     return try read { db in

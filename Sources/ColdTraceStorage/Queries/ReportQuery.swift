@@ -31,8 +31,16 @@ extension SQLiteStore {
       var spanDigest = ReportDigest()
       var series: [ProbeSeries] = []
       var spans: [StayRoomSpan] = []
+      // The probes' stays in the placement's room that overlap it, clipped to it: a probe that moved in or out
+      // counts only while it hung there (its room history), a retired one only until its retirement.
       let probes = try db.cachedStatement(
-        sql: "SELECT id, sensor FROM sources WHERE site = ? AND room = ? ORDER BY sensor")
+        sql: """
+          WITH \(ProbeLifecycleSchema.lotStays)
+          SELECT st.source_id, s.sensor, MAX(st.from_ms, ?1), MIN(st.to_ms, ?2) FROM stays st
+          JOIN sources s ON s.id = st.source_id
+          WHERE s.site = ?3 AND st.room = ?4 AND st.from_ms < ?2 AND st.to_ms > ?1 AND st.to_ms > st.from_ms
+          ORDER BY s.sensor, st.from_ms
+          """)
       let readings = try db.cachedStatement(
         sql: """
           SELECT ts_ms, temp_mc, rh_mpct FROM readings
@@ -47,24 +55,25 @@ extension SQLiteStore {
         placementDigest.append(placement.room)
         placementDigest.append(start)
         placementDigest.append(end)
-        for probe in try Row.fetchAll(probes, arguments: [placement.site, placement.room]) {
+        for probe in try Row.fetchAll(probes, arguments: [start, end, placement.site, placement.room]) {
           let source: Int64 = probe[0]
           if try Self.isInput(db, source: source) { continue }
           let sensor: String = probe[1]
+          let (stayStart, stayEnd): (Int64, Int64) = (probe[2], probe[3])
           let mounted = placements[ProbeKey(site: placement.site, sensor: sensor)] ?? .air
           var one = ProbeSeries(
-            site: placement.site, room: placement.room, sensor: sensor, placement: mounted, fromMilliseconds: start,
-            toMilliseconds: end)
+            site: placement.site, room: placement.room, sensor: sensor, placement: mounted,
+            fromMilliseconds: stayStart, toMilliseconds: stayEnd)
           readingDigest.append(one.site)
           readingDigest.append(one.sensor)
-          readingDigest.append(start)
-          readingDigest.append(end)
+          readingDigest.append(stayStart)
+          readingDigest.append(stayEnd)
           probeDigest.append(one.site)
           probeDigest.append(one.room)
           probeDigest.append(one.sensor)
-          probeDigest.append(start)
+          probeDigest.append(stayStart)
           probeDigest.append(mounted.rawValue)
-          let rows = try Row.fetchCursor(readings, arguments: [source, start, end])
+          let rows = try Row.fetchCursor(readings, arguments: [source, stayStart, stayEnd])
           while let row = try rows.next() {
             let time: Int64 = row[0]
             let temperature = StoredSample.value(row[1])
@@ -91,6 +100,15 @@ extension SQLiteStore {
           spanDigest.append(span.end?.milliseconds ?? end)
         }
       }
+      // The calibrations the report states are sealed with the placements; a lot whose probes have none keeps the
+      // seal it had before calibrations were recorded.
+      let calibrations = try calibrations(of: series, at: to, db)
+      for (probe, calibration) in calibrations.sorted(by: { $0.key < $1.key }) {
+        placementDigest.append(probe)
+        placementDigest.append(calibration.certificate)
+        placementDigest.append(calibration.calibratedAt.milliseconds)
+        placementDigest.append(calibration.due.milliseconds)
+      }
       let digests = (
         placements: placementDigest.sha256, readings: readingDigest.sha256, probes: probeDigest.sha256,
         spans: spanDigest.sha256
@@ -116,7 +134,10 @@ extension SQLiteStore {
           """,
         arguments: [lot.id, to.milliseconds]
       ).map(AlertRows.record)
-      return LotReportInput(lot: lot, from: from, to: to, series: series, alerts: alerts, spans: spans, seal: seal)
+      var input = LotReportInput(
+        lot: lot, from: from, to: to, series: series, alerts: alerts, spans: spans, seal: seal)
+      input.calibrations = calibrations
+      return input
     }
   }
 
@@ -129,6 +150,27 @@ extension SQLiteStore {
         ORDER BY ts_ms DESC LIMIT 1
         """,
       arguments: [source]) ?? false
+  }
+
+  /// The calibration in force at `time` (the latest calibrated by then) of each probe of `series`, by `site/sensor`.
+  private func calibrations(of series: [ProbeSeries], at time: Timestamp, _ db: Database) throws
+    -> [String: ProbeCalibration]
+  {
+    let statement = try db.cachedStatement(
+      sql: """
+        SELECT c.certificate, c.calibrated_ms, c.due_ms, c.by_name FROM probe_calibrations c
+        JOIN sources s ON s.id = c.source_id
+        WHERE s.site = ? AND s.sensor = ? AND c.calibrated_ms <= ? ORDER BY c.calibrated_ms DESC, c.id DESC LIMIT 1
+        """)
+    var found: [String: ProbeCalibration] = [:]
+    for one in series where found["\(one.site)/\(one.sensor)"] == nil {
+      if let row = try Row.fetchOne(statement, arguments: [one.site, one.sensor, time.milliseconds]) {
+        found["\(one.site)/\(one.sensor)"] = ProbeCalibration(
+          certificate: row[0], calibratedAt: Timestamp(milliseconds: row[1]), due: Timestamp(milliseconds: row[2]),
+          by: row[3])
+      }
+    }
+    return found
   }
 
   /// Whether the alert journal still holds event `eventID` with a line hashing to `sha256`, and the chain from the

@@ -13,9 +13,11 @@ public struct SensorStatus: Sendable, Equatable {
   /// The probe's temperature readings of the trend window before its latest reading, oldest first.
   public var recentTemperatures: [(ts: Timestamp, tempC: Double)]
   public var openAlerts: [AlertRecord]
+  /// The calibration in force (`nil`: none on record).
+  public var calibration: ProbeCalibration? = nil
 
   public static func == (lhs: SensorStatus, rhs: SensorStatus) -> Bool {
-    lhs.key == rhs.key && lhs.agent == rhs.agent && lhs.latest == rhs.latest
+    lhs.key == rhs.key && lhs.agent == rhs.agent && lhs.latest == rhs.latest && lhs.calibration == rhs.calibration
       && lhs.readingsLastDay == rhs.readingsLastDay && lhs.openAlerts == rhs.openAlerts
       && lhs.recentTemperatures.elementsEqual(rhs.recentTemperatures) { $0.ts == $1.ts && $0.tempC == $1.tempC }
   }
@@ -41,8 +43,10 @@ public struct FacilityStatus: Sendable, Equatable {
 }
 
 extension SQLiteStore {
-  /// Every known probe, ordered by site, room and sensor, with its latest reading, its temperatures over the last
-  /// `trendWindowSeconds` before that reading, and its open alerts; and the lots in each room at `now`.
+  /// Every active probe (retired ones are no longer watched), in the room it hangs in at `now` by its room history,
+  /// ordered by site, room and sensor, with its latest reading, its temperatures over the last `trendWindowSeconds`
+  /// before that reading, its open alerts (wherever they opened) and its calibration; and the lots in each room at
+  /// `now`.
   ///
   /// Each probe costs a few index range scans, whatever the size of its history.
   public func facilityStatus(now: Timestamp, trendWindowSeconds: Double = 3600) throws -> FacilityStatus {
@@ -50,8 +54,13 @@ extension SQLiteStore {
       let open = try Row.fetchAll(
         db, sql: "SELECT \(AlertRows.columns) FROM alerts WHERE state != 'resolved' ORDER BY opened_ms"
       ).map(AlertRows.record)
+      let tx = WriteTransaction(db: db)
       let sources = try Row.fetchAll(
-        db, sql: "SELECT id, site, room, sensor, agent FROM sources ORDER BY site, room, sensor")
+        db,
+        sql: """
+          SELECT id, site, room, sensor, agent FROM sources s
+          WHERE NOT EXISTS (SELECT 1 FROM probe_retirements r WHERE r.source_id = s.id)
+          """)
       let latestStatement = try db.cachedStatement(
         sql: """
           SELECT \(StoredSample.columns()) FROM readings WHERE source_id = ? ORDER BY ts_ms DESC, seq DESC LIMIT 1
@@ -63,15 +72,17 @@ extension SQLiteStore {
           SELECT ts_ms, temp_mc FROM readings
           WHERE source_id = ? AND ts_ms >= ? AND ts_ms <= ? AND temp_mc IS NOT NULL ORDER BY ts_ms
           """)
-      var openByProbe: [SensorKey: [AlertRecord]] = [:]
-      for alert in open {
-        openByProbe[SensorKey(site: alert.site, room: alert.room, sensor: alert.sensor), default: []].append(alert)
+      // By probe: an alert follows its probe to another room. Agent alerts (room "-") are no probe's.
+      var openByProbe: [ProbeKey: [AlertRecord]] = [:]
+      for alert in open where alert.room != "-" {
+        openByProbe[ProbeKey(site: alert.site, sensor: alert.sensor), default: []].append(alert)
       }
       let dayAgo = now.milliseconds - 86_400_000
       var sensors: [SensorStatus] = []
       for source in sources {
         let id: Int64 = source["id"]
-        let key = SensorKey(site: source["site"], room: source["room"], sensor: source["sensor"])
+        let room = try tx.room(ofSource: id, at: now) ?? source["room"]
+        let key = SensorKey(site: source["site"], room: room, sensor: source["sensor"])
         let latest = try Row.fetchOne(latestStatement, arguments: [id]).map { StoredSample.sample($0, at: 0) }
         let count = try Int.fetchOne(countStatement, arguments: [id, dayAgo, now.milliseconds]) ?? 0
         var recent: [(ts: Timestamp, tempC: Double)] = []
@@ -84,8 +95,10 @@ extension SQLiteStore {
         sensors.append(
           SensorStatus(
             key: key, agent: source["agent"], latest: latest, readingsLastDay: count, recentTemperatures: recent,
-            openAlerts: openByProbe[key] ?? []))
+            openAlerts: openByProbe[ProbeKey(site: key.site, sensor: key.sensor)] ?? [],
+            calibration: try tx.calibration(ofSource: id)))
       }
+      sensors.sort { ($0.key.site, $0.key.room, $0.key.sensor) < ($1.key.site, $1.key.room, $1.key.sensor) }
       var lotsByRoom: [String: [LotPresence]] = [:]
       for row in try Row.fetchAll(
         db,

@@ -12,6 +12,8 @@ struct StatusBoard {
     var ageSeconds: Double?
     var trend: TemperatureTrend?
     var stale: Bool
+    /// Where the probe stands with its calibration at `now` (`nil`: none on record).
+    var calibration: CalibrationState?
   }
 
   let rows: [Row]
@@ -26,7 +28,8 @@ struct StatusBoard {
         lots: status.lots(site: sensor.key.site, room: sensor.key.room),
         lotAlerts: status.lotAlerts(site: sensor.key.site, room: sensor.key.room), ageSeconds: age,
         trend: TemperatureTrend(sensor.recentTemperatures),
-        stale: (age ?? .infinity) > staleAfterSeconds || sensor.openAlerts.contains { $0.kind == .offline })
+        stale: (age ?? .infinity) > staleAfterSeconds || sensor.openAlerts.contains { $0.kind == .offline },
+        calibration: sensor.calibration.map { CalibrationRule().state(of: $0, now: now) })
     }
   }
 
@@ -35,7 +38,10 @@ struct StatusBoard {
     let language = text.language
     let cells: [[String]] = rows.map { row in
       let latest = row.status.latest
-      let alerts = row.status.openAlerts.map(text.alert)
+      var alerts = row.status.openAlerts.map(text.alert)
+      if let calibration = row.status.calibration, let state = row.calibration, state != .valid {
+        alerts.append(text.calibration(state, due: calibration.due))
+      }
       return [
         row.status.key.sensor,
         row.placement.rawValue,
@@ -114,6 +120,12 @@ extension StatusBoard.Row {
         json.string("market", lot.market)
       }
       json.objects("open_alerts", status.openAlerts) { AlertMessage(alert: $1).write(to: &$0) }
+      json.object("calibration", status.calibration) { json, calibration in
+        json.string("certificate", calibration.certificate)
+        json.string("calibrated_at", calibration.calibratedAt.rfc3339)
+        json.string("due", calibration.due.rfc3339)
+        json.string("state", self.calibration?.rawValue)
+      }
       json.objects("room_lot_alerts", lotAlerts) { AlertMessage(alert: $1).write(to: &$0) }
     }
   }

@@ -70,6 +70,17 @@ struct StatusText {
     return self.alert(alert) + (language == .en ? ": lot " : ": lô ") + lots
   }
 
+  /// A probe's calibration falling due or past due, e.g. `calibration due 2027-06-30`.
+  func calibration(_ state: CalibrationState, due: Timestamp) -> String {
+    let day = String(due.rfc3339.prefix(10))
+    switch (state, language) {
+    case (.overdue, .en): return "calibration OVERDUE since \(day)"
+    case (.overdue, .vi): return "QUÁ HẠN hiệu chuẩn từ \(day)"
+    case (_, .en): return "calibration due \(day)"
+    case (_, .vi): return "đến hạn hiệu chuẩn \(day)"
+    }
+  }
+
   func footer(staleAfterMinutes: Double) -> String {
     let minutes = language.decimal(staleAfterMinutes, places: staleAfterMinutes.rounded() == staleAfterMinutes ? 0 : 1)
     switch language {
