@@ -80,9 +80,13 @@ public final class AgentRunner {
         if case .refused(_, let reason) = outcome { logger.error("broker refused a reading on \(topic): \(reason)") }
       }
     }
-    let schedule = SamplingClock(
-      realStart: clock.now(), catchUpFromSecondsAgo: config.catchUpFromSecondsAgo, interval: config.intervalSeconds,
-      speed: config.speed)
+    let schedule =
+      config.lockstep.map {
+        SamplingClock(anchor: $0.anchor, eventStart: $0.start, interval: config.intervalSeconds, speed: $0.speed)
+      }
+      ?? SamplingClock(
+        realStart: clock.now(), catchUpFromSecondsAgo: config.catchUpFromSecondsAgo,
+        interval: config.intervalSeconds, speed: config.speed)
     let context = SensorContext(sysfsRoot: config.sysfsRoot, start: schedule.eventStart)
     let sensors = config.sensors.map { $0.make(context) }
     logger.info(
