@@ -53,18 +53,18 @@ struct ModbusOutputTests {
   func controllerPoints() throws {
     let port = try #require(FreePort.find())
     let anchor = WallClock.now().adding(seconds: -125 * 60 / 60)
-    let process = Process()
-    process.executableURL = Executables.product("coldtrace-sim")
-    process.arguments = [
-      "run", "--scenario", ScenarioTests.path("defrost"), "--speed", "60", "--anchor", anchor.rfc3339, "--modbus-port",
-      "\(port)",
-    ]
-    process.standardOutput = FileHandle.nullDevice
-    try process.run()
-    defer {
-      process.terminate()
-      process.waitUntilExit()
-    }
+    let log = try TemporaryDirectory.make(prefix: "sim-controller")
+    defer { try? FileManager.default.removeItem(at: log) }
+    // A ChildProcess, not a Process: it stops the simulator (which would play for 24 min) with SIGKILL if SIGTERM is
+    // blocked, as it is in the test runner's threads.
+    let simulator = try ChildProcess(
+      name: "sim", executable: Executables.product("coldtrace-sim").path,
+      arguments: [
+        "run", "--scenario", ScenarioTests.path("defrost"), "--speed", "60", "--anchor", anchor.rfc3339,
+        "--modbus-port", "\(port)",
+      ],
+      log: log.appendingPathComponent("sim.log").path)
+    defer { simulator.stop(grace: 1) }
     let settings = ModbusSettings(endpoint: .tcp(host: "127.0.0.1", port: port), temp: nil, rh: nil)
     let defrostCoil = ModbusInput(settings: settings, point: .coil(0))
     let doorCoil = ModbusInput(settings: settings, point: .coil(1))
