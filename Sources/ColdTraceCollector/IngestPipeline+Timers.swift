@@ -47,4 +47,16 @@ extension IngestPipeline {
     }
     return CommittedEvents(alerts: alerts, journal: journal)
   }
+
+  /// Announces, once, the open alerts a silence or maintenance window hid and that nothing covers any more at `now`
+  /// (`WriteTransaction.releaseSilencedAlerts`): a silence that expired, or one the shell ended (the collector learns
+  /// of it from the database, as of an acknowledgement).
+  public func releaseSilenced(now: Timestamp) throws -> CommittedEvents {
+    let (events, journal) = try store.writeJournaled { tx in try tx.releaseSilencedAlerts(now: now) }
+    let alerts = events.map { event in
+      CommittedAlert(
+        key: SensorKey(site: event.alert.site, room: event.alert.room, sensor: event.alert.sensor), event: event)
+    }
+    return CommittedEvents(alerts: alerts, journal: journal)
+  }
 }

@@ -6,7 +6,8 @@ import Synchronization
 
 /// The collector's timer rules, on a thread of their own: every `checkSeconds` it raises `offline` for silent probes
 /// (a dead probe or agent alarms without waiting for a next reading), `agent_offline` for agents whose will stands,
-/// and announces again acknowledged alerts still open after `renotifyAfterSeconds`.
+/// announces the open alerts a silence hid once it is over, and announces again acknowledged alerts still open after
+/// `renotifyAfterSeconds`.
 final class SilenceTimer: Sendable {
   let pipeline: IngestPipeline
   let presence: AgentPresenceTracker
@@ -40,6 +41,11 @@ final class SilenceTimer: Sendable {
     let presence = presence.check(now: now)
     emit(presence.committed)
     if let failure = presence.failure { log(failure, "agent presence check") }
+    do {
+      emit(try pipeline.releaseSilenced(now: now))
+    } catch {
+      log(error, "announcing alerts after their silence")
+    }
     if settings.renotifyAfterSeconds > 0 {
       do {
         emit(try pipeline.renotify(now: now, afterSeconds: settings.renotifyAfterSeconds))

@@ -17,7 +17,8 @@ struct AlertMessageTests {
     AlertRecord(
       id: 8, kind: .agentOffline, severity: .critical, state: .acked, site: "hx", room: "-", sensor: "hx-edge-1",
       product: nil, openedAt: opened, resolvedAt: opened.adding(seconds: 600), ackedAt: opened.adding(seconds: 60),
-      ackedBy: "lan", note: "door\nclosed", limit: nil, peak: nil, message: "agent hx-edge-1 offline")
+      ackedBy: "lan", note: "door\nclosed", limit: nil, peak: nil, message: "agent hx-edge-1 offline",
+      silenced: "3")
   }
 
   @Test("writes the alert's fields, and an event's, byte for byte")
@@ -26,7 +27,8 @@ struct AlertMessageTests {
       #""id":7,"kind":"temp_high","severity":"warning","state":"open","site":"hx","room":"cold-1","#
       + #""sensor":"probe-a","lots":["L-1","L \"2\""],"product":"litchi","opened_at":"2026-11-29T03:40:00.000Z","#
       + #""resolved_at":null,"acked_at":null,"acked_by":null,"note":null,"limit":5,"peak":7.4,"#
-      + #""message":"temperature 7.4 °C above 5 °C for 15 min (litchi, warning)","unacknowledged":true}"#
+      + #""message":"temperature 7.4 °C above 5 °C for 15 min (litchi, warning)","unacknowledged":true,"#
+      + #""silenced":null}"#
     #expect(open.jsonLine() == "{" + fields)
     let event = #"{"event":"opened","event_id":12,"at":"2026-11-29T03:40:00.000Z","#
     #expect(open.jsonLine(event: "opened", eventID: 12, at: opened) == event + fields)
@@ -58,13 +60,15 @@ struct AlertMessageTests {
       #"{"prev":"00","event":"resolved","event_id":2,"at":"2026-11-29T03:50:00.000Z","id":1,"kind":"offline","#
       + #""severity":"critical","state":"resolved","site":"hx","room":"cold-1","sensor":"p","lots":[],"#
       + #""product":null,"opened_at":"2026-11-29T03:40:00.000Z","resolved_at":"2026-11-29T03:50:00.000Z","#
-      + #""acked_at":null,"acked_by":null,"note":null,"limit":null,"peak":null,"message":"back","unacknowledged":true}"#
+      + #""acked_at":null,"acked_by":null,"note":null,"limit":null,"peak":null,"message":"back","unacknowledged":true,"#
+      + #""silenced":"maintenance:cleaning"}"#
     let message = try #require(AlertMessage.decode(line))
     #expect(message.prev == "00")
     #expect(message.event == "resolved")
     #expect(message.eventID == 2)
     #expect(message.alert.kind == .offline)
     #expect(message.alert.resolvedAt == opened.adding(seconds: 600))
+    #expect(message.alert.silenced == "maintenance:cleaning")
     #expect(message.encode() == line)
   }
 

@@ -79,7 +79,13 @@ struct RejectionCase: Sendable, CustomTestStringConvertible {
       detail: "payload is 262145 bytes; the limit is 262144 (256 KiB)"),
     RejectionCase(
       .noValues, #"{"v":1,"seq":7,"ts":"2026-11-29T03:40:00Z","temp_c":null}"#,
-      detail: "the sample has none of temp_c, rh_pct or error"),
+      detail: "the sample has none of temp_c, rh_pct, error, defrost or door_open"),
+    RejectionCase(
+      .wrongType, #"{"v":1,"seq":7,"ts":"2026-11-29T03:40:00Z","defrost":1}"#,
+      detail: "defrost must be true or false, got number"),
+    RejectionCase(
+      .wrongType, #"{"v":1,"samples":[{"ts":1795923500,"door_open":"open"}]}"#,
+      detail: "door_open must be true or false, got string (samples[0])"),
     RejectionCase(
       .badTopic, #"{"v":1,"ts":"2026-11-29T03:40:00Z","temp_c":4}"#, topic: "coldtrace/v1/reading/hongxuan/cold2",
       detail: #"topic "coldtrace/v1/reading/hongxuan/cold2" has 5 levels; expected 6: "#
@@ -135,6 +141,8 @@ struct ReadingDecoderTests {
       Sample(seq: 1844, ts: start.adding(seconds: 60), rhPct: 0),
       Sample(seq: 1845, ts: start.adding(seconds: 120), error: "CRC failed 3 times; check the cable"),
       Sample(seq: 1900, ts: start.adding(seconds: 180), tempC: -80, rhPct: 100, error: "humidity probe \"stuck\""),
+      Sample(seq: 1901, ts: start.adding(seconds: 240), defrost: true),
+      Sample(seq: 1902, ts: start.adding(seconds: 300), defrost: false, doorOpen: true),
     ]
     let payload = ReadingEncoder.encodeBatch(agent: "hx-edge-1", samples: samples)
     let decoded = try ReadingFixture.decode(payload).get()
@@ -215,7 +223,7 @@ struct ReadingDecoderTests {
         == PayloadRejection(.noValues, "samples is empty; a batch carries at least one sample"))
     #expect(
       ReadingFixture.rejection(#"{"v":1,"samples":[{"ts":1}]}"#)?.detail
-        == "the sample has none of temp_c, rh_pct or error (samples[0])")
+        == "the sample has none of temp_c, rh_pct, error, defrost or door_open (samples[0])")
   }
 
   @Test("reports ts mistakes precisely")

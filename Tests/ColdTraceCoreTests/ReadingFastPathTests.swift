@@ -15,6 +15,8 @@ struct ReadingFastPathTests {
     let samples = [
       Sample(seq: 1842, ts: ts, tempC: 3.42, rhPct: 91.8), Sample(seq: 7, ts: ts, tempC: -0.5),
       Sample(seq: 8, ts: ts, error: "CRC \"failed\"\n3×"), Sample(seq: nil, ts: ts, rhPct: 0),
+      Sample(seq: 9, ts: ts, defrost: true), Sample(seq: 10, ts: ts, doorOpen: false),
+      Sample(seq: 11, ts: ts, defrost: false, doorOpen: true),
     ]
     for sample in samples {
       for floor in [nil, Int64(3)] {
@@ -101,9 +103,11 @@ struct ReadingFastPathTests {
       ReadingEncoder.encodeBatch(
         agent: "a", samples: [Sample(seq: 1, ts: ts, tempC: 1), Sample(seq: 2, ts: ts, rhPct: 2)], floor: 1),
       #"{"samples" : [ {"ts":1,"error":"x"} , {"temp_c":null,"ts":2} ] ,"v":1}"#,
+      ReadingEncoder.encodeBatch(
+        agent: "a", samples: [Sample(seq: 1, ts: ts, defrost: true), Sample(seq: 2, ts: ts, doorOpen: false)]),
     ].map { Array($0.utf8) }
-    let alphabet =
-      Array(#"{}[]":,.-+eE0123456789 \nnulltruefalsevtsagentseqtemp_crh_pcterrorfloor"#.utf8) + [0, 0x1F, 0xC3, 0xFF]
+    let keys = "vtsagentseqtemp_crh_pcterrorfloordefrostdoor_open"
+    let alphabet = Array(#"{}[]":,.-+eE0123456789 \nnulltruefalse"#.utf8) + Array(keys.utf8) + [0, 0x1F, 0xC3, 0xFF]
     var taken = 0
     for round in 0..<20_000 {
       var payload = base[round % base.count]
@@ -135,7 +139,7 @@ struct ReadingFastPathTests {
     guard !payload.contains(UInt8(ascii: "\\")), case .object(let object) = try JSONParser.parse(payload) else {
       return false
     }
-    let sampleKeys: Set = ["seq", "ts", "temp_c", "rh_pct", "error"]
+    let sampleKeys: Set = ["seq", "ts", "temp_c", "rh_pct", "error", "defrost", "door_open"]
     let envelopeKeys = sampleKeys.union(["v", "agent", "floor", "samples"])
     guard object.members.allSatisfy({ envelopeKeys.contains($0.key) }) else { return false }
     guard let samples = object["samples"] else { return true }

@@ -17,6 +17,8 @@ public struct CollectorConfigFile: Sendable {
   public var notification: NotificationHook.Settings?
   /// `[placements]`: `"<site>/<sensor>" = "product"`, winning over what the probe's agent announces.
   public var placements: [ProbeKey: Placement] = [:]
+  /// `[[maintenance]]`: scheduled windows when a scope's alerts are recorded but not notified.
+  public var maintenance: [MaintenanceWindow] = []
 
   public init() {}
 
@@ -25,7 +27,7 @@ public struct CollectorConfigFile: Sendable {
     try config.rejectUnknownKeys(allowed: [
       "db", "journal", "broker", "collector_id", "mqtt_version", "default_product", "rooms", "tls",
       "offline_after_minutes", "agent_offline_after_minutes", "renotify_after_minutes", "notify", "product",
-      "placements",
+      "placements", "maintenance",
     ])
     var file = CollectorConfigFile()
     let catalog = try ProfileCatalog.configured(config)
@@ -84,6 +86,7 @@ public struct CollectorConfigFile: Sendable {
       settings.retries = try notify.int("retries", .within(0...100), default: settings.retries)
       file.notification = settings
     }
+    file.maintenance = try maintenanceWindows(config)
     file.tls = try config.tlsOptions()
     return file
   }

@@ -24,12 +24,15 @@ public struct AlertRecord: Sendable, Equatable {
   public var limit: Double?
   public var peak: Double?
   public var message: String
+  /// The silence (its id) or maintenance window (`maintenance:<name>`) that covered the alert's latest opened,
+  /// escalated or resolved event, which was therefore not handed to the notification program; `nil` when it was.
+  public var silenced: String?
 
   public init(
     id: Int64, kind: AlertKind, severity: Severity, state: AlertState, site: String, room: String, sensor: String,
     lots: [String] = [], product: String?, openedAt: Timestamp, resolvedAt: Timestamp? = nil,
     ackedAt: Timestamp? = nil, ackedBy: String? = nil, note: String? = nil, limit: Double?, peak: Double?,
-    message: String
+    message: String, silenced: String? = nil
   ) {
     self.id = id
     self.kind = kind
@@ -48,5 +51,6 @@ public struct AlertRecord: Sendable, Equatable {
     self.limit = limit
     self.peak = peak
     self.message = message
+    self.silenced = silenced
   }
 }

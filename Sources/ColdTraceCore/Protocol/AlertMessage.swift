@@ -54,6 +54,7 @@ public struct AlertMessage: Sendable, Equatable {
     json.string("message", alert.message)
     // An alert that is over but nobody acknowledged stays flagged for review.
     json.bool("unacknowledged", alert.ackedAt == nil)
+    json.string("silenced", alert.silenced)
   }
 
   /// Reads a line back; `nil` unless it is a JSON object with every alert field of the right type (`null` where a
@@ -100,7 +101,7 @@ private struct FieldReader {
       openedAt: optionalTime("opened_at") ?? fail(Timestamp(milliseconds: 0)),
       resolvedAt: optionalTime("resolved_at"), ackedAt: optionalTime("acked_at"), ackedBy: optionalString("acked_by"),
       note: optionalString("note"), limit: optionalNumber("limit"), peak: optionalNumber("peak"),
-      message: string("message"))
+      message: string("message"), silenced: optionalString("silenced"))
     return AlertMessage(prev: prev, event: event, eventID: eventID, at: at, alert: alert)
   }
 

@@ -36,7 +36,8 @@ public enum ReadingEncoder {
     return out
   }
 
-  /// `"seq":…,"ts":…,"temp_c":…,"rh_pct":…,"error":…`, skipping absent fields (`ts` is always present).
+  /// `"seq":…,"ts":…,"temp_c":…,"rh_pct":…,"error":…,"defrost":…,"door_open":…`, skipping absent fields (`ts` is
+  /// always present).
   private static func appendFields(of sample: Sample, to out: inout String) {
     if let seq = sample.seq {
       out.append("\"seq\":")
@@ -57,5 +58,7 @@ public enum ReadingEncoder {
       out.append(",\"error\":")
       JSONText.appendQuoted(error, to: &out)
     }
+    if let defrost = sample.defrost { out.append(defrost ? ",\"defrost\":true" : ",\"defrost\":false") }
+    if let doorOpen = sample.doorOpen { out.append(doorOpen ? ",\"door_open\":true" : ",\"door_open\":false") }
   }
 }

@@ -1,5 +1,6 @@
 /// The collector's fast path for the payloads agents send: one flat object with only the fields the protocol names
-/// (`v`, `agent`, `floor`, and a sample's `seq`, `ts`, `temp_c`, `rh_pct`, `error`), or a `samples` array of such
+/// (`v`, `agent`, `floor`, and a sample's `seq`, `ts`, `temp_c`, `rh_pct`, `error`, `defrost`, `door_open`), or a
+/// `samples` array of such
 /// sample objects; keys in any order.
 ///
 /// It reads the bytes straight into a `DecodedReading`: keys matched as bytes, numbers into `Double`s, an RFC 3339
@@ -38,7 +39,7 @@ extension JSONParser {
       case .samples:
         batch = parser.scanSamples(limit: limit)
         return batch != nil
-      case .seq, .ts, .tempC, .rhPct, .error:
+      case .seq, .ts, .tempC, .rhPct, .error, .defrost, .doorOpen:
         return parser.scanSampleField(field, into: &single)
       }
       return true
@@ -127,6 +128,8 @@ extension JSONParser {
       guard bytes[index] == UInt8(ascii: "\""), let text = try? parseString(), SampleDecoder.acceptsError(text)
       else { return false }
       sample.error = text
+    case .defrost: return scanBool(into: &sample.defrost)
+    case .doorOpen: return scanBool(into: &sample.doorOpen)
     case .version, .agent, .floor, .samples: return false
     }
     return true
@@ -136,6 +139,20 @@ extension JSONParser {
   private mutating func scanNull() -> Bool {
     guard startsWith("null", at: index) else { return false }
     index += 4
+    return true
+  }
+
+  /// A JSON `true` or `false` (a room signal), consumed; `false` (nothing consumed) for anything else.
+  private mutating func scanBool(into signal: inout Bool?) -> Bool {
+    if startsWith("true", at: index) {
+      index += 4
+      signal = true
+    } else if startsWith("false", at: index) {
+      index += 5
+      signal = false
+    } else {
+      return false
+    }
     return true
   }
 
@@ -206,7 +223,10 @@ extension JSONParser {
     case 6:
       if startsWith("temp_c", at: start) { return .tempC }
       return startsWith("rh_pct", at: start) ? .rhPct : nil
-    case 7: return startsWith("samples", at: start) ? .samples : nil
+    case 7:
+      if startsWith("defrost", at: start) { return .defrost }
+      return startsWith("samples", at: start) ? .samples : nil
+    case 9: return startsWith("door_open", at: start) ? .doorOpen : nil
     default: return nil
     }
   }
@@ -214,7 +234,7 @@ extension JSONParser {
 
 /// The fields the fast path knows.
 private enum ReadingField: UInt8 {
-  case version, agent, floor, samples, seq, ts, tempC, rhPct, error
+  case version, agent, floor, samples, seq, ts, tempC, rhPct, error, defrost, doorOpen
 
   var isSampleField: Bool { rawValue >= ReadingField.seq.rawValue }
 }
@@ -226,12 +246,19 @@ private struct ScannedSample {
   var tempC: Double?
   var rhPct: Double?
   var error: String?
+  var defrost: Bool?
+  var doorOpen: Bool?
 
-  var isEmpty: Bool { seq == nil && ts == nil && tempC == nil && rhPct == nil && error == nil }
+  var isEmpty: Bool {
+    seq == nil && ts == nil && tempC == nil && rhPct == nil && error == nil && defrost == nil && doorOpen == nil
+  }
 
-  /// The sample, if the decoder accepts it: it has a `ts` no further ahead than `limit`, and a value or an error.
+  /// The sample, if the decoder accepts it: it has a `ts` no further ahead than `limit`, and a value, an error or a
+  /// signal.
   func accepted(limit: FutureLimit) -> Sample? {
-    guard let ts, ts.milliseconds <= limit.latest, tempC != nil || rhPct != nil || error != nil else { return nil }
-    return Sample(seq: seq, ts: ts, tempC: tempC, rhPct: rhPct, error: error)
+    guard let ts, ts.milliseconds <= limit.latest else { return nil }
+    let sample = Sample(
+      seq: seq, ts: ts, tempC: tempC, rhPct: rhPct, error: error, defrost: defrost, doorOpen: doorOpen)
+    return sample.hasContent ? sample : nil
   }
 }

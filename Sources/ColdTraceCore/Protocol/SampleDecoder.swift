@@ -1,4 +1,4 @@
-/// Reads one sample's fields (`seq`, `ts`, `temp_c`, `rh_pct`, `error`) from a JSON object, for `ReadingDecoder`.
+/// Reads one sample's fields (`seq`, `ts`, `temp_c`, `rh_pct`, `error`, `defrost`, `door_open`) from a JSON object, for `ReadingDecoder`.
 ///
 /// Checks run in a fixed order whatever the order of the fields in the document, so the same payload is always
 /// refused for the same reason.
@@ -20,6 +20,8 @@ struct SampleDecoder {
       case "temp_c": fields.tempC = member.value
       case "rh_pct": fields.rhPct = member.value
       case "error": fields.error = member.value
+      case "defrost": fields.defrost = member.value
+      case "door_open": fields.doorOpen = member.value
       default: break
       }
     }
@@ -64,8 +66,12 @@ struct SampleDecoder {
       fields.tempC, field: "temp_c", range: ReadingDecoder.temperatureRange, unit: "°C")
     let rhPct = try decodeMeasurement(fields.rhPct, field: "rh_pct", range: ReadingDecoder.humidityRange, unit: "%")
     let error = try decodeError(fields.error)
-    guard tempC != nil || rhPct != nil || error != nil else {
-      throw rejection(.noValues, "the sample has none of temp_c, rh_pct or error")
+    let defrost = try decodeSignal(fields.defrost, field: "defrost")
+    let doorOpen = try decodeSignal(fields.doorOpen, field: "door_open")
+    let sample = Sample(
+      seq: seq, ts: ts, tempC: tempC, rhPct: rhPct, error: error, defrost: defrost, doorOpen: doorOpen)
+    guard sample.hasContent else {
+      throw rejection(.noValues, "the sample has none of temp_c, rh_pct, error, defrost or door_open")
     }
     guard ts.milliseconds <= limit.latest else {
       let ahead = Int64(((Double(ts.milliseconds) - Double(limit.now.milliseconds)) / 1000).rounded(.down))
@@ -74,7 +80,7 @@ struct SampleDecoder {
         "ts \(ts.rfc3339) is \(ahead) s ahead of the collector clock (\(limit.now.rfc3339)); "
           + "the limit is \(ReadingDecoder.maxFutureSkewSeconds) s; check the agent's clock")
     }
-    return Sample(seq: seq, ts: ts, tempC: tempC, rhPct: rhPct, error: error)
+    return sample
   }
 
   /// A sequence number (`seq`, or the envelope's `floor`): a whole number in 0...2^53 − 1.
@@ -146,6 +152,14 @@ struct SampleDecoder {
       .wrongType, "error has \(text.unicodeScalars.count) characters; the limit is \(ReadingDecoder.maxErrorLength)")
   }
 
+  private func decodeSignal(_ value: JSONValue?, field: String) throws(PayloadRejection) -> Bool? {
+    guard let value else { return nil }
+    guard case .bool(let on) = value else {
+      throw rejection(.wrongType, "\(field) must be true or false, got \(value.typeName)")
+    }
+    return on
+  }
+
   private func finiteNumber(_ value: JSONValue, field: String) throws(PayloadRejection) -> Double {
     guard case .number(let number) = value else {
       throw rejection(.wrongType, "\(field) must be a number, got \(value.typeName)")
@@ -168,4 +182,6 @@ struct SampleFields {
   var tempC: JSONValue?
   var rhPct: JSONValue?
   var error: JSONValue?
+  var defrost: JSONValue?
+  var doorOpen: JSONValue?
 }

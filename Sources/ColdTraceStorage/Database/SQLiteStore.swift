@@ -23,6 +23,7 @@ public final class SQLiteStore: Sendable {
   public let path: String
   let queue: DatabaseQueue
   private let pageLimit = Mutex<PageLimitFile?>(nil)
+  private let windows = Mutex<[MaintenanceWindow]>([])
 
   /// Opens and migrates the database at `path`; creates it only when `create` is true (the collector), so a shell
   /// command pointed at a wrong path says so instead of showing an empty database.
@@ -59,8 +60,15 @@ public final class SQLiteStore: Sendable {
     }
     if full { throw DatabaseError(resultCode: .SQLITE_FULL, message: "database or disk is full") }
     let journal = CommittedJournalLines()
-    let result = try queue.write { db in try body(WriteTransaction(db: db, journal: journal)) }
+    let windows = self.windows.withLock { $0 }
+    let result = try queue.write { db in try body(WriteTransaction(db: db, journal: journal, windows: windows)) }
     return (result, journal.lines)
+  }
+
+  /// The scheduled maintenance windows every later transaction judges alert events by, with the stored silences (the
+  /// collector's `[[maintenance]]` tables; the shell commands raise only lot alerts, which no window covers).
+  public func useMaintenanceWindows(_ windows: [MaintenanceWindow]) {
+    self.windows.withLock { $0 = windows }
   }
 
   /// For fault tests only: while the file at `path` holds a number, the database cannot grow past that many pages,

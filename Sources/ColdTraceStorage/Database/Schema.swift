@@ -159,6 +159,53 @@ enum Schema {
         sql: "CREATE TABLE probe_placements (site TEXT NOT NULL, sensor TEXT NOT NULL, placement TEXT NOT NULL, "
           + "PRIMARY KEY (site, sensor)) WITHOUT ROWID")
     }
+    migrator.registerMigration("v10-room-signals") { db in
+      // A room signal (docs/protocol.md, "Reading payload") is stored as a reading of its input: `defrost` and
+      // `door_open` are 1 or 0 in an input's rows and NULL in a probe's (no table rewrite: SQLite adds the columns).
+      try db.execute(sql: "ALTER TABLE readings ADD COLUMN defrost INTEGER")
+      try db.execute(sql: "ALTER TABLE readings ADD COLUMN door_open INTEGER")
+      // Each defrost and door opening as the collector understood it (from an input, the schedule or an evaporator
+      // probe), for reports and status; `end_ms` is NULL while it lasts.
+      try db.execute(
+        sql: """
+          CREATE TABLE room_spans (
+            id INTEGER PRIMARY KEY,
+            site TEXT NOT NULL,
+            room TEXT NOT NULL,
+            signal TEXT NOT NULL,
+            source TEXT NOT NULL,
+            sensor TEXT,
+            start_ms INTEGER NOT NULL,
+            end_ms INTEGER
+          );
+          CREATE INDEX room_spans_by_room ON room_spans(site, room, start_ms);
+          """)
+    }
+    migrator.registerMigration("v11-silences") { db in
+      try db.execute(
+        sql: """
+          -- Operators' silences (docs/alert-rules.md, "Silences and maintenance windows"): a scope (a site, a room or
+          -- one probe: room and sensor null when not given) and a time span; ended_ms when someone ended it early.
+          CREATE TABLE silences (
+            id INTEGER PRIMARY KEY,
+            site TEXT NOT NULL,
+            room TEXT,
+            sensor TEXT,
+            from_ms INTEGER NOT NULL,
+            until_ms INTEGER NOT NULL,
+            reason TEXT NOT NULL,
+            created_by TEXT NOT NULL,
+            ended_ms INTEGER,
+            ended_by TEXT
+          );
+          CREATE INDEX silences_by_site ON silences(site, until_ms);
+          -- Which silence or window covered an alert's latest event, and whether that event still waits to be
+          -- announced (the alert is open and its silence has not ended yet).
+          ALTER TABLE alerts ADD COLUMN silenced TEXT;
+          ALTER TABLE alerts ADD COLUMN silence_pending INTEGER NOT NULL DEFAULT 0;
+          CREATE INDEX alerts_silence_pending ON alerts(id) WHERE silence_pending = 1;
+          """)
+    }
     return migrator
   }
 }

@@ -34,13 +34,18 @@ struct StoredSample {
     stored == noSequence ? nil : stored
   }
 
-  /// The columns `sample(_:at:)` reads, in its order.
-  static let columns = "seq, ts_ms, temp_mc, rh_mpct, error"
+  /// The columns `sample(_:at:)` reads, in its order, each prefixed with `alias` and a dot when given.
+  static func columns(alias: String? = nil) -> String {
+    let prefix = alias.map { "\($0)." } ?? ""
+    return ["seq", "ts_ms", "temp_mc", "rh_mpct", "error", "defrost", "door_open"].map { prefix + $0 }
+      .joined(separator: ", ")
+  }
 
-  /// A sample from a row holding `columns` (with the table's alias prefixed if any) from position `first` on.
+  /// A sample from a row holding `columns()` from position `first` on.
   static func sample(_ row: Row, at first: Int) -> Sample {
     Sample(
       seq: sequence(row[first]), ts: Timestamp(milliseconds: row[first + 1]),
-      tempC: value(row[first + 2]), rhPct: value(row[first + 3]), error: row[first + 4])
+      tempC: value(row[first + 2]), rhPct: value(row[first + 3]), error: row[first + 4],
+      defrost: row[first + 5], doorOpen: row[first + 6])
   }
 }

@@ -9,10 +9,13 @@ import GRDBSQLite
 public struct WriteTransaction {
   let db: Database
   let journal: CommittedJournalLines
+  /// The collector's scheduled maintenance windows, judged with the silences stored in the database.
+  let windows: [MaintenanceWindow]
 
-  init(db: Database, journal: CommittedJournalLines = CommittedJournalLines()) {
+  init(db: Database, journal: CommittedJournalLines = CommittedJournalLines(), windows: [MaintenanceWindow] = []) {
     self.db = db
     self.journal = journal
+    self.windows = windows
   }
 
   /// The integer id of a probe, created on first sight; its room and agent follow the latest message.
@@ -100,25 +103,29 @@ public struct WriteTransaction {
   }
 
   /// Applies one engine event to the alerts table (a new alert, an escalation, a resolution) and records it as an
-  /// alert event; returns the alert as it now stands and the event's id.
+  /// alert event; returns the alert as it now stands and the event's id. An event in an active silence or maintenance
+  /// window at its own time is marked with it (`silenced`), and so not notified; an open alert it hides waits for the
+  /// silence's end (`releaseSilencedAlerts`).
   public func apply(_ event: AlertEvent, lots: [String] = []) throws -> RecordedEvent {
     let key = event.key
+    let silence = try silenceCovering(key, at: event.at)
+    let pending = silence != nil && event.type != .resolved
     var alert: AlertRecord
     switch event.type {
     case .opened:
       alert = AlertRecord(
         id: 0, kind: event.kind, severity: event.severity, state: .open, site: key.site, room: key.room,
         sensor: key.sensor, lots: lots, product: event.productID, openedAt: event.at, limit: event.limit,
-        peak: event.peak, message: event.message)
+        peak: event.peak, message: event.message, silenced: silence)
       try db.cachedStatement(
         sql: """
           INSERT INTO alerts (kind, severity, state, site, room, sensor, product, lots, opened_ms, limit_value, peak,
-            message)
-          VALUES (?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            message, silenced, silence_pending)
+          VALUES (?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
           """
       ).execute(arguments: [
         event.kind.rawValue, event.severity.rawValue, key.site, key.room, key.sensor, event.productID,
-        AlertRows.encodeLots(lots), event.at.milliseconds, event.limit, event.peak, event.message,
+        AlertRows.encodeLots(lots), event.at.milliseconds, event.limit, event.peak, event.message, silence, pending,
       ])
       alert.id = db.lastInsertedRowID
     case .escalated, .resolved:
@@ -130,6 +137,7 @@ public struct WriteTransaction {
       alert.lots += lots.filter { !alert.lots.contains($0) }
       alert.peak = event.peak ?? alert.peak
       alert.message = event.message
+      alert.silenced = silence
       if event.type == .escalated {
         alert.limit = event.limit
       } else {
@@ -138,15 +146,18 @@ public struct WriteTransaction {
       }
       try db.cachedStatement(
         sql: """
-          UPDATE alerts SET severity = ?, state = ?, resolved_ms = ?, limit_value = ?, peak = ?, message = ?, lots = ?
+          UPDATE alerts SET severity = ?, state = ?, resolved_ms = ?, limit_value = ?, peak = ?, message = ?, lots = ?,
+            silenced = ?, silence_pending = ?
           WHERE id = ?
           """
       ).execute(arguments: [
         alert.severity.rawValue, alert.state.rawValue, alert.resolvedAt?.milliseconds, alert.limit, alert.peak,
-        alert.message, AlertRows.encodeLots(alert.lots), alert.id,
+        alert.message, AlertRows.encodeLots(alert.lots), silence, pending, alert.id,
       ])
     }
-    return try recordEvent(event.type.rawValue, alert: alert, at: event.at)
+    var recorded = try recordEvent(event.type.rawValue, alert: alert, at: event.at)
+    recorded.silencedBy = silence
+    return recorded
   }
 
   /// Acknowledges an alert. An alert already resolved keeps its state and gains the acknowledgement.
@@ -171,7 +182,7 @@ public struct WriteTransaction {
       db,
       sql: """
         SELECT \(AlertRows.columns) FROM alerts
-        WHERE state = 'acked' AND COALESCE(renotified_ms, acked_ms) <= ? ORDER BY id
+        WHERE state = 'acked' AND silence_pending = 0 AND COALESCE(renotified_ms, acked_ms) <= ? ORDER BY id
         """, arguments: [cutoff]
     ).map(AlertRows.record)
     var recorded: [RecordedEvent] = []
@@ -182,7 +193,7 @@ public struct WriteTransaction {
     return recorded
   }
 
-  private func recordEvent(_ name: String, alert: AlertRecord, at: Timestamp) throws -> RecordedEvent {
+  func recordEvent(_ name: String, alert: AlertRecord, at: Timestamp) throws -> RecordedEvent {
     let (eventID, line) = try appendJournalLine(event: name, alertID: alert.id, lotID: nil, at: at) { eventID in
       alert.jsonLine(event: name, eventID: eventID, at: at)
     }
@@ -195,4 +206,6 @@ public struct RecordedEvent: Sendable, Equatable {
   public let alert: AlertRecord
   public let eventID: Int64
   public let line: String
+  /// The silence or maintenance window that covered this event: it is journalled and published, not notified.
+  public internal(set) var silencedBy: String? = nil
 }

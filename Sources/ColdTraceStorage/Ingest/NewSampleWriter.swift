@@ -72,7 +72,7 @@ public final class NewSampleWriter {
   private func execute(_ insert: Statement, rows: ArraySlice<ReadingRow>) throws {
     let statement = insert.sqliteStatement
     sqlite3_reset(statement)
-    for (offset, row) in rows.enumerated() { row.bind(to: statement, at: CInt(offset * 6 + 1)) }
+    for (offset, row) in rows.enumerated() { row.bind(to: statement, at: CInt(offset) * ReadingRow.columnCount + 1) }
     let code = sqlite3_step(statement)
     let changed = db.changesCount
     sqlite3_reset(statement)

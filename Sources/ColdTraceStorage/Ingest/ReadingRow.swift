@@ -3,28 +3,37 @@ import GRDB
 import GRDBSQLite
 
 /// One row of `readings` as the ingest inserts it, bound through SQLite's C API on GRDB's cached statement (which
-/// spares boxing six arguments per reading): `WriteTransaction.insertNew` one row a statement, `NewSampleWriter`
+/// spares boxing eight arguments per reading): `WriteTransaction.insertNew` one row a statement, `NewSampleWriter`
 /// up to 16.
 struct ReadingRow {
   var source: Int64
   var ts: Int64
   var stored: StoredSample
   var error: String?
+  /// A room signal's state (docs/protocol.md, "Reading payload"): 1 on or open, 0 off or closed, `nil` in a probe's row.
+  var defrost: Int64?
+  var doorOpen: Int64?
+
+  /// Parameters bound per row.
+  static let columnCount: CInt = 8
 
   init(_ sample: Sample, source: Int64) {
     self.source = source
     ts = sample.ts.milliseconds
     stored = StoredSample(sample)
     error = sample.error
+    defrost = sample.defrost.map { $0 ? 1 : 0 }
+    doorOpen = sample.doorOpen.map { $0 ? 1 : 0 }
   }
 
   /// `INSERT OR IGNORE` of `rows` rows.
   static func insertSQL(rows: Int) -> String {
-    let values = Array(repeating: "(?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
-    return "INSERT OR IGNORE INTO readings (source_id, ts_ms, seq, temp_mc, rh_mpct, error) VALUES \(values)"
+    let values = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
+    return
+      "INSERT OR IGNORE INTO readings (source_id, ts_ms, seq, temp_mc, rh_mpct, error, defrost, door_open) VALUES \(values)"
   }
 
-  /// Binds the six columns from parameter `first` on; the error text is copied by SQLite.
+  /// Binds the eight columns from parameter `first` on; the error text is copied by SQLite.
   func bind(to statement: SQLiteStatement, at first: CInt) {
     sqlite3_bind_int64(statement, first, source)
     sqlite3_bind_int64(statement, first + 1, ts)
@@ -36,13 +45,16 @@ struct ReadingRow {
     } else {
       sqlite3_bind_null(statement, first + 5)
     }
+    Self.bind(defrost, to: statement, at: first + 6)
+    Self.bind(doorOpen, to: statement, at: first + 7)
   }
 
   /// `sample` as this row stores it: temperature and humidity at 0.001 resolution, what every later read gives.
   func storedSample(of sample: Sample) -> Sample {
     Sample(
       seq: sample.seq, ts: sample.ts, tempC: StoredSample.value(stored.milliTemperature),
-      rhPct: StoredSample.value(stored.milliHumidity), error: sample.error)
+      rhPct: StoredSample.value(stored.milliHumidity), error: sample.error, defrost: sample.defrost,
+      doorOpen: sample.doorOpen)
   }
 
   /// GRDB's error for a failed step, with SQLite's extended code, so `SQLiteStore.isTransient` and the collector's

@@ -52,7 +52,7 @@ extension WriteTransaction {
     try Row.fetchAll(
       db,
       sql: """
-        SELECT s.site, s.room, s.sensor, r.seq, r.ts_ms, r.temp_mc, r.rh_mpct, r.error
+        SELECT s.site, s.room, s.sensor, \(StoredSample.columns(alias: "r"))
         FROM readings r JOIN sources s ON s.id = r.source_id
         WHERE s.site = ? AND s.room = ? AND r.ts_ms >= ? AND r.ts_ms < ?
         ORDER BY r.ts_ms, s.sensor, r.seq

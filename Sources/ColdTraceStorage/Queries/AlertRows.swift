@@ -5,7 +5,7 @@ import GRDB
 enum AlertRows {
   static let columns = """
     id, kind, severity, state, site, room, sensor, product, lots, opened_ms, resolved_ms, acked_ms, acked_by, note,
-    limit_value, peak, message
+    limit_value, peak, message, silenced
     """
 
   /// An alert from a row of `columns`, read by position (in `columns`' order): by name, GRDB looks every column up
@@ -23,7 +23,7 @@ enum AlertRows {
       resolvedAt: (row[10] as Int64?).map(Timestamp.init(milliseconds:)),
       ackedAt: (row[11] as Int64?).map(Timestamp.init(milliseconds:)),
       ackedBy: row[12], note: row[13],
-      limit: row[14], peak: row[15], message: row[16])
+      limit: row[14], peak: row[15], message: row[16], silenced: row[17])
   }
 
   static func alert(_ db: Database, id: Int64) throws -> AlertRecord? {

@@ -45,7 +45,7 @@ extension SQLiteStore {
     }
     let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
     let sql = """
-      SELECT s.site, s.room, s.sensor, s.agent, r.seq, r.ts_ms, r.temp_mc, r.rh_mpct, r.error
+      SELECT s.site, s.room, s.sensor, s.agent, \(StoredSample.columns(alias: "r"))
       FROM readings r JOIN sources s ON s.id = r.source_id \(whereClause)
       ORDER BY r.ts_ms, s.site, s.sensor, r.seq
       """

@@ -54,7 +54,7 @@ extension SQLiteStore {
         db, sql: "SELECT id, site, room, sensor, agent FROM sources ORDER BY site, room, sensor")
       let latestStatement = try db.cachedStatement(
         sql: """
-          SELECT \(StoredSample.columns) FROM readings WHERE source_id = ? ORDER BY ts_ms DESC, seq DESC LIMIT 1
+          SELECT \(StoredSample.columns()) FROM readings WHERE source_id = ? ORDER BY ts_ms DESC, seq DESC LIMIT 1
           """)
       let countStatement = try db.cachedStatement(
         sql: "SELECT COUNT(*) FROM readings WHERE source_id = ? AND ts_ms > ? AND ts_ms <= ?")

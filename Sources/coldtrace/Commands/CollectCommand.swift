@@ -46,6 +46,7 @@ struct CollectCommand: ParsableCommand {
     // Group commit: one fsync before each round of acknowledgements instead of one per message (see SQLiteStore).
     let store = try SQLiteStore(path: databasePath, durability: .onDemand)
     if let testPageLimitFile { store.simulateFullDisk(whileFileHoldsPageLimit: testPageLimitFile) }
+    store.useMaintenanceWindows(settings.maintenance)
     let pipeline = try IngestPipeline(
       store: store, products: settings.products, placementOverrides: settings.placements)
     // A configuration that judges alerts differently from the last recorded one is journalled (the service's start

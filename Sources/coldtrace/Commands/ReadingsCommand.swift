@@ -30,7 +30,7 @@ struct ReadingsCommand: ParsableCommand {
     let store = try global.openStore()
     let readings = try store.readings(filter)
     let placements = try store.placements(overriddenBy: try global.settings())
-    if format == .csv { print("site,room,sensor,agent,seq,ts,temp_c,rh_pct,error,placement") }
+    if format == .csv { print("site,room,sensor,agent,seq,ts,temp_c,rh_pct,error,placement,defrost,door_open") }
     for reading in readings {
       let placement = placements[ProbeKey(site: reading.key.site, sensor: reading.key.sensor)] ?? .air
       print(format == .json ? Self.json(reading, placement: placement) : Self.csv(reading, placement: placement))
@@ -50,6 +50,8 @@ struct ReadingsCommand: ParsableCommand {
       json.number("temp_c", sample.tempC)
       json.number("rh_pct", sample.rhPct)
       if let error = sample.error { json.string("error", error) }
+      if let defrost = sample.defrost { json.bool("defrost", defrost) }
+      if let doorOpen = sample.doorOpen { json.bool("door_open", doorOpen) }
     }
   }
 
@@ -58,7 +60,8 @@ struct ReadingsCommand: ParsableCommand {
     let cells = [
       reading.key.site, reading.key.room, reading.key.sensor, reading.agent ?? "", sample.seq.map { String($0) } ?? "",
       sample.ts.rfc3339, sample.tempC.map(JSONText.number) ?? "", sample.rhPct.map(JSONText.number) ?? "",
-      sample.error.map(csvQuoted) ?? "", placement.rawValue,
+      sample.error.map(csvQuoted) ?? "", placement.rawValue, sample.defrost.map { String($0) } ?? "",
+      sample.doorOpen.map { String($0) } ?? "",
     ]
     return cells.joined(separator: ",")
   }

@@ -64,7 +64,13 @@ struct AlertTable {
       }
       pad(widths[6] - cells[6], to: &bytes)
       cell(peak.utf8, width: cells[7], column: 7, to: &bytes)
-      cell(alert.message.utf8, width: 0, column: 8, to: &bytes)
+      if let silenced = alert.silenced {
+        // A silenced alert notified nobody: the mark says which silence or window covered it.
+        bytes.append(contentsOf: "  [silenced \(silenced)] ".utf8)
+        bytes.append(contentsOf: alert.message.utf8)
+      } else {
+        cell(alert.message.utf8, width: 0, column: 8, to: &bytes)
+      }
       drain(&bytes)
     }
   }
