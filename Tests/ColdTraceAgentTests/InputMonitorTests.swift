@@ -50,4 +50,30 @@ struct InputMonitorTests {
     #expect(fault.map(\.time) == [Self.start.adding(seconds: 60)])
     #expect(monitor.readAll(at: Self.start.adding(seconds: 90), now: Self.start).map(\.value) == [.state(true)])
   }
+
+  @Test("a reading becomes a defrost, door_open or error sample that survives the outbox's record format")
+  func samplesThroughTheOutbox() {
+    let time = Self.start.adding(seconds: 120)
+    let readings = [
+      InputMonitor.Reading(id: "d", room: "cold2", signal: .defrost, value: .state(true), time: time),
+      InputMonitor.Reading(id: "d", room: "cold2", signal: .defrost, value: .state(false), time: time),
+      InputMonitor.Reading(id: "o", room: "cold2", signal: .door, value: .state(true), time: time),
+      InputMonitor.Reading(id: "o", room: "cold2", signal: .door, value: .fault("gpio: EIO"), time: time),
+    ]
+    let samples = readings.enumerated().map { $0.element.sample(seq: Int64($0.offset + 1)) }
+    #expect(samples[0] == Sample(seq: 1, ts: time, defrost: true))
+    #expect(samples[1] == Sample(seq: 2, ts: time, defrost: false))
+    #expect(samples[2] == Sample(seq: 3, ts: time, doorOpen: true))
+    #expect(samples[3] == Sample(seq: 4, ts: time, error: "gpio: EIO"))
+    #expect(
+      ReadingEncoder.encode(agent: "hx-edge-1", sample: samples[0])
+        == #"{"v":1,"agent":"hx-edge-1","seq":1,"ts":"2026-06-12T17:02:00.000Z","defrost":true}"#)
+    for sample in samples {
+      var bytes: [UInt8] = []
+      OutboxRecord(sensor: "d", room: "cold2", sample: sample).encode(into: &bytes)
+      let decoded = bytes.withUnsafeBytes { OutboxRecord.decode($0, at: 0)?.0 }
+      #expect(decoded?.sample == sample)
+    }
+  }
 }
+

@@ -75,3 +75,14 @@ public final class InputMonitor {
     }
   }
 }
+
+extension InputMonitor.Reading {
+  /// The sample this read makes: `defrost` or `doorOpen` as the signal says, or an `error` sample reporting the fault.
+  public func sample(seq: Int64) -> Sample {
+    switch value {
+    case .state(let on) where signal == .defrost: Sample(seq: seq, ts: time, defrost: on)
+    case .state(let on): Sample(seq: seq, ts: time, doorOpen: on)
+    case .fault(let reason): Sample(seq: seq, ts: time, error: reason)
+    }
+  }
+}
