@@ -70,7 +70,9 @@ enum AgentCommand {
     let configuration = try load(path)
     print(
       "\(path): ok (site \(configuration.site), agent \(configuration.agent), "
-        + "\(configuration.sensors.count) sensors, broker \(configuration.broker))")
+        + "\(configuration.sensors.count) sensors, "
+        + (configuration.inputs.isEmpty ? "" : "\(configuration.inputs.count) inputs, ")
+        + "broker \(configuration.broker))")
   }
 
   static func load(_ path: String, broker: String? = nil) throws -> AgentConfiguration {
