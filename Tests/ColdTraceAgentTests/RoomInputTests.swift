@@ -48,6 +48,22 @@ struct RoomInputTests {
     #expect(reason.contains("unit 1: reading coil 9: Illegal data address"), "\(reason)")
   }
 
+  @Test("modbus RTU: a controller's defrost coil and door input on a serial line, at its unit id")
+  func modbusOverRTU() throws {
+    let server = try ModbusRTUServer(unit: 4)
+    server.setCoils(0, [true])
+    server.setDiscreteInputs(1, [true])
+    let settings = ModbusSettings(
+      endpoint: .rtu(device: server.device, baud: 9600, parity: .none, dataBits: 8, stopBits: 1), unit: 4, temp: nil,
+      rh: nil)
+    let defrost = ModbusInput(settings: settings, point: .coil(0))
+    let door = ModbusInput(settings: settings, point: .discreteInput(1))
+    #expect(defrost.read(at: Self.now) == .state(true))
+    #expect(door.read(at: Self.now) == .state(true))
+    server.setCoils(0, [false])
+    #expect(defrost.read(at: Self.now) == .state(false))
+  }
+
   @Test("modbus: nothing listening is a fault naming the endpoint")
   func modbusRefused() throws {
     let port = try #require(FreePort.find())
