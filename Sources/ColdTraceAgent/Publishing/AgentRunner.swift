@@ -5,7 +5,8 @@ import Logging
 import Synchronization
 
 /// `coldtrace-agent run`: samples every sensor on schedule, numbers each sample durably, publishes it at QoS 1 on its
-/// reading topic, and keeps a retained `online` status (with `offline` as the MQTT will).
+/// reading topic, and keeps a retained `online` status (with `offline` as the MQTT will). Room inputs (`[[input]]`)
+/// are read at every round too, and polled in between so that a change goes out at once (`InputMonitor`).
 ///
 /// Nothing is lost on the way: each sample is in the durable `Outbox` before it is published, and stays there until the
 /// collector's acknowledgement watermark covers it (`OutboxSender` re-sends what is not confirmed in time).
@@ -100,7 +101,8 @@ public final class AgentRunner {
       "sampling",
       metadata: [
         "site": "\(config.site)", "agent": "\(config.agent)",
-        "sensors": "\(sensors.map(\.id).joined(separator: ","))", "interval_s": "\(config.intervalSeconds)",
+        "sensors": "\(sensors.map(\.id).joined(separator: ","))",
+        "inputs": "\(config.inputs.map(\.id).joined(separator: ","))", "interval_s": "\(config.intervalSeconds)",
         "outbox_pending": "\(outbox.pendingCount)", "outbox_dropped": "\(outbox.dropped)",
       ])
     var index = 0
