@@ -80,4 +80,18 @@ struct ModbusOutputTests {
     #expect(doorInput.read(at: now) == .state(false))
     #expect(statusDoor.read(at: now) == .state(false))
   }
+
+  @Test(
+    "run refuses a time base it cannot use, in one line, exit 2",
+    arguments: [
+      (["--start", "noon"], "--start must be an RFC 3339 time"), (["--anchor", "now"], "--anchor must be an RFC 3339"),
+      (["--virtual", "--anchor", "2026-12-07T06:00:00Z"], "--anchor and --virtual exclude each other"),
+    ])
+  func refusesBadTimeBase(_ arguments: [String], _ expected: String) throws {
+    let result = try Executables.run(
+      Executables.product("coldtrace-sim"), ["run", "--scenario", ScenarioTests.path("defrost")] + arguments)
+    #expect(result.status == 2)
+    #expect(result.stderr.contains(expected), "\(result.stderr)")
+    #expect(result.stdout.isEmpty)
+  }
 }
