@@ -62,7 +62,7 @@ public struct SysfsWriter {
 
   private func milli(_ value: Double) -> String { "\(Int((value * 1000).rounded()))\n" }
 
-  private func replace(_ directory: String, _ name: String, _ text: String) throws(SysfsWriteError) {
+  func replace(_ directory: String, _ name: String, _ text: String) throws(SysfsWriteError) {
     let path = directory + "/" + name
     guard Self.makeDirectories(directory) else { throw SysfsWriteError(path: directory, errno: errno) }
     let temporary = directory + "/.\(name).tmp"

@@ -54,6 +54,16 @@ public final class ModbusRTUServer: Sendable {
     registers.set(\.tab_input_registers, address, values)
   }
 
+  /// Sets coils (function 0x01) from `address` on.
+  public func setCoils(_ address: Int, _ values: [Bool]) {
+    registers.set(\.tab_bits, address, values)
+  }
+
+  /// Sets discrete inputs (function 0x02) from `address` on.
+  public func setDiscreteInputs(_ address: Int, _ values: [Bool]) {
+    registers.set(\.tab_input_bits, address, values)
+  }
+
   /// TIOCSPTLCK and TIOCGPTN (Linux's asm-generic numbers, as on x86-64 and arm64); Glibc does not export them.
   private static let unlockRequest = UInt(0x4004_5431)
   private static let numberRequest = UInt(0x8004_5430)

@@ -1,15 +1,15 @@
 import CModbus
 import Foundation
 
-/// A server's register tables (holding and input, from address 0), shared between the code that sets them and the
-/// serving thread under a lock.
+/// A server's tables (coils, discrete inputs, holding and input registers, each from address 0), shared between the
+/// code that sets them and the serving thread under a lock.
 final class ModbusRegisters: @unchecked Sendable {
   private let mapping: UnsafeMutablePointer<modbus_mapping_t>
   private let lock = NSLock()
 
-  /// `size` holding and `size` input registers, all 0.
-  init(size: Int) throws(ModbusServerError) {
-    guard let mapping = modbus_mapping_new(0, 0, Int32(size), Int32(size)) else {
+  /// `size` holding and `size` input registers, and `bits` coils and `bits` discrete inputs, all 0.
+  init(size: Int, bits: Int = 16) throws(ModbusServerError) {
+    guard let mapping = modbus_mapping_new(Int32(bits), Int32(bits), Int32(size), Int32(size)) else {
       throw ModbusServerError("modbus_mapping_new: \(String(cString: modbus_strerror(errno)))")
     }
     self.mapping = mapping
@@ -24,6 +24,14 @@ final class ModbusRegisters: @unchecked Sendable {
     lock.withLock {
       guard let base = mapping.pointee[keyPath: table] else { return }
       for (offset, value) in values.enumerated() { base[address + offset] = value }
+    }
+  }
+
+  /// Sets consecutive bits of one bit table (coils or discrete inputs) from `address` on.
+  func set(_ table: KeyPath<modbus_mapping_t, UnsafeMutablePointer<UInt8>?>, _ address: Int, _ values: [Bool]) {
+    lock.withLock {
+      guard let base = mapping.pointee[keyPath: table] else { return }
+      for (offset, value) in values.enumerated() { base[address + offset] = value ? 1 : 0 }
     }
   }
 

@@ -6,7 +6,8 @@ import Synchronization
 /// A Modbus TCP server on 127.0.0.1, served by libmodbus itself on a background thread: the simulator's
 /// `--modbus-port` output and the agent's Modbus tests.
 ///
-/// Its registers (holding and input, `size` of each, from address 0) survive `stop()` / `start()`, which restart the
+/// Its tables (holding and input registers, `size` of each, and coils and discrete inputs, `bits` of each, all from
+/// address 0) survive `stop()` / `start()`, which restart the
 /// server on the same port. Several clients may be connected at once, and any unit id is answered.
 public final class ModbusTCPServer: Sendable {
   public let port: Int
@@ -14,10 +15,10 @@ public final class ModbusTCPServer: Sendable {
   private let running = Mutex<ModbusTCPListener?>(nil)
 
   /// Starts a server on `port`, or on a free loopback port when `nil`.
-  public init(port: Int? = nil, size: Int = 64) throws {
+  public init(port: Int? = nil, size: Int = 64, bits: Int = 16) throws {
     guard let port = port ?? FreePort.find() else { throw ModbusServerError("no free loopback port") }
     self.port = port
-    registers = try ModbusRegisters(size: size)
+    registers = try ModbusRegisters(size: size, bits: bits)
     try start()
   }
 
@@ -33,6 +34,16 @@ public final class ModbusTCPServer: Sendable {
   /// Sets holding registers (function 0x03) from `address` on.
   public func setHoldingRegisters(_ address: Int, _ values: [UInt16]) {
     registers.set(\.tab_registers, address, values)
+  }
+
+  /// Sets coils (function 0x01: relay outputs such as a controller's defrost relay) from `address` on.
+  public func setCoils(_ address: Int, _ values: [Bool]) {
+    registers.set(\.tab_bits, address, values)
+  }
+
+  /// Sets discrete inputs (function 0x02: contacts such as a door switch) from `address` on.
+  public func setDiscreteInputs(_ address: Int, _ values: [Bool]) {
+    registers.set(\.tab_input_bits, address, values)
   }
 
   /// Sets each (address, value) in both the input and the holding registers, at once for any request.

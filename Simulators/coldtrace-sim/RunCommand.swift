@@ -13,8 +13,12 @@ struct RunCommand: ParsableCommand {
     discussion: """
       Time is event time: --virtual plays as fast as possible (three weeks in seconds), --speed N plays N seconds of \
       room per second of wall clock. The same scenario and seed always give the same trace.
-      Example:
+      Lockstep with an agent: --anchor T plays the scenario's start (or --start) at wall-clock instant T; give the \
+      agent's run the same --start, --speed and --anchor and both see the same event time at the same moment.
+      Examples:
         coldtrace-sim run --scenario Simulators/scenarios/power-cut-3h.toml --virtual --csv
+        coldtrace-sim run --scenario Simulators/scenarios/defrost.toml --speed 1440 --modbus-port 1502 \
+          --anchor 2026-12-07T06:00:05Z
       """
   )
 
@@ -27,6 +31,15 @@ struct RunCommand: ParsableCommand {
   @Flag(help: "Play on a virtual clock, as fast as possible.")
   var virtual = false
 
+  @Option(help: ArgumentHelp("Event time to start from instead of the scenario's start (RFC 3339).", valueName: "time"))
+  var start: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "Wall-clock instant (RFC 3339) at which the start is played (default: now); the time base shared with an agent.",
+      valueName: "time"))
+  var anchor: String?
+
   @Option(help: ArgumentHelp("Seed for the probes' noise and faults (default: the scenario's).", valueName: "s"))
   var seed: UInt64?
 
@@ -38,7 +51,8 @@ struct RunCommand: ParsableCommand {
 
   @Option(
     help: ArgumentHelp(
-      "Also serve the readings as a Modbus TCP transmitter on 127.0.0.1:PORT (probe i: registers 2i+1, 2i+2).",
+      "Also serve the readings and the controller's outputs over Modbus TCP on 127.0.0.1:PORT (probe i: registers "
+        + "2i+1, 2i+2; coil/discrete input 0 defrost, 1 door; register 100 status bits).",
       valueName: "port"))
   var modbusPort: Int?
 
@@ -46,16 +60,28 @@ struct RunCommand: ParsableCommand {
     if let modbusPort, !(1...65_535).contains(modbusPort) { throw ValidationError("--modbus-port must be 1–65535") }
     if let speed, !(speed > 0) { throw ValidationError("--speed must be positive") }
     if virtual && speed != nil { throw ValidationError("--speed and --virtual exclude each other") }
+    if virtual && anchor != nil { throw ValidationError("--anchor and --virtual exclude each other") }
+    if let start, Timestamp.parseRFC3339(start) == nil {
+      throw ValidationError("--start must be an RFC 3339 time such as 2026-06-12T17:00:00Z")
+    }
+    if let anchor, Timestamp.parseRFC3339(anchor) == nil {
+      throw ValidationError("--anchor must be an RFC 3339 time such as 2026-12-07T06:00:05.250Z")
+    }
   }
 
   func run() throws {
-    let scenario = try ScenarioFile.load(self.scenario)
+    var scenario = try ScenarioFile.load(self.scenario)
+    if let start = start.flatMap(Timestamp.parseRFC3339) { scenario.start = start }
+    if modbusPort != nil, scenario.probes.count > ModbusOutput.maxProbes {
+      throw ValidationError("--modbus-port serves at most \(ModbusOutput.maxProbes) probes; the scenario has more")
+    }
     let pace = virtual ? nil : (speed ?? 1)
     let writer = sysfsOut.map { SysfsWriter(root: $0, probes: scenario.probes) }
     let modbus = try modbusPort.map { try ModbusOutput(port: $0, probes: scenario.probes.count) }
     defer { modbus?.stop() }
     print(csv ? TraceCSV.header(probes: scenario.probes) : "# \(scenario.name): \(scenario.description)")
-    let began = Date()
+    let anchorTime = anchor.flatMap(Timestamp.parseRFC3339)
+    let began = anchorTime.map { Date(timeIntervalSince1970: Double($0.milliseconds) / 1000) } ?? Date()
     try scenario.play(seed: seed) { snapshot, outputs in
       if let pace {
         let due = snapshot.time.seconds(since: scenario.start) / pace
@@ -63,7 +89,8 @@ struct RunCommand: ParsableCommand {
         if wait > 0 { Thread.sleep(forTimeInterval: wait) }
       }
       try writer?.write(outputs)
-      modbus?.update(outputs)
+      try writer?.writeController(snapshot)
+      modbus?.update(snapshot, outputs)
       if csv {
         print(TraceCSV.line(snapshot, outputs, probes: scenario.probes))
       } else {

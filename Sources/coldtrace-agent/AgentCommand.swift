@@ -41,7 +41,8 @@ enum AgentCommand {
     case .show(let text): print(text)
     case .run(let arguments): try run(arguments)
     case .checkConfig(let config): try checkConfig(config)
-    case .probe(let sysfsRoot): try ProbeCommand.run(sysfsRoot: sysfsRoot)
+    case .probe(let sysfsRoot, nil): try ProbeCommand.run(sysfsRoot: sysfsRoot)
+    case .probe(let sysfsRoot, let config?): try ProbeCommand.showInputs(try load(config), sysfsRoot: sysfsRoot)
     }
   }
 
@@ -50,6 +51,7 @@ enum AgentCommand {
     SignalWaiter.blockTerminationSignals()
     var configuration = try load(arguments.config, broker: arguments.broker)
     configuration.sysfsRoot = arguments.sysfsRoot
+    configuration.lockstep = try arguments.lockstep()
     if let samples = arguments.samples, samples < 1 { throw UsageError("--samples must be at least 1") }
     guard arguments.drainSeconds >= 0, arguments.drainSeconds <= 86_400 else {
       throw UsageError("--drain-seconds must be 0…86400")
@@ -68,7 +70,9 @@ enum AgentCommand {
     let configuration = try load(path)
     print(
       "\(path): ok (site \(configuration.site), agent \(configuration.agent), "
-        + "\(configuration.sensors.count) sensors, broker \(configuration.broker))")
+        + "\(configuration.sensors.count) sensors, "
+        + (configuration.inputs.isEmpty ? "" : "\(configuration.inputs.count) inputs, ")
+        + "broker \(configuration.broker))")
   }
 
   static func load(_ path: String, broker: String? = nil) throws -> AgentConfiguration {

@@ -1,11 +1,12 @@
 import ColdTraceAgent
+import ColdTraceCore
 import ColdTraceSystem
 
 /// What `coldtrace-agent` was asked to do.
 enum AgentInvocation: Equatable {
   case run(RunArguments)
   case checkConfig(config: String)
-  case probe(sysfsRoot: String)
+  case probe(sysfsRoot: String, config: String?)
   /// Help or the version: print it and exit 0.
   case show(String)
 }
@@ -17,6 +18,10 @@ struct RunArguments: Equatable {
   var samples: Int?
   var drainSeconds: Double = 10
   var sysfsRoot = "/"
+  /// Lockstep with `coldtrace-sim run`: the event time to start from, the speed, and the wall-clock anchor.
+  var start: String?
+  var speed: Double?
+  var anchor: String?
 }
 
 /// The agent's command line, read without ArgumentParser: ArgumentParser links FoundationEssentials, about 1.9 MB of
@@ -42,11 +47,16 @@ enum AgentCommandLine {
   static let samples = Option(name: "samples", valueName: "samples")
   static let drainSeconds = Option(name: "drain-seconds", valueName: "drain-seconds")
   static let broker = Option(name: "broker", valueName: "mqtt://[user[:password]@]host[:port]")
+  static let start = Option(name: "start", valueName: "time")
+  static let speed = Option(name: "speed", valueName: "n")
+  static let anchor = Option(name: "anchor", valueName: "time")
 
   static let subcommands = [
-    Subcommand(name: "run", options: [config, broker, samples, drainSeconds, sysfsRoot], help: AgentHelp.run),
+    Subcommand(
+      name: "run", options: [config, broker, samples, drainSeconds, sysfsRoot, start, speed, anchor],
+      help: AgentHelp.run),
     Subcommand(name: "check-config", options: [config], help: AgentHelp.checkConfig),
-    Subcommand(name: "probe", options: [sysfsRoot], help: AgentHelp.probe),
+    Subcommand(name: "probe", options: [sysfsRoot, config], help: AgentHelp.probe),
   ]
 
   /// The invocation the arguments (without the program name) ask for.
@@ -70,11 +80,14 @@ enum AgentCommandLine {
       run.samples = try values[samples.name].map { (text) throws(UsageError) in try number(text, for: samples) }
       if let text = values[drainSeconds.name] { run.drainSeconds = try number(text, for: drainSeconds) }
       run.sysfsRoot = values[sysfsRoot.name] ?? run.sysfsRoot
+      run.start = values[start.name]
+      run.speed = try values[speed.name].map { (text) throws(UsageError) in try number(text, for: speed) }
+      run.anchor = values[anchor.name]
       return .run(run)
     case "check-config":
       return .checkConfig(config: try required(config, values))
     default:
-      return .probe(sysfsRoot: values[sysfsRoot.name] ?? "/")
+      return .probe(sysfsRoot: values[sysfsRoot.name] ?? "/", config: values[config.name])
     }
   }
 
@@ -117,5 +130,24 @@ enum AgentCommandLine {
   {
     guard let value = Number(text) else { throw UsageError("The value '\(text)' is invalid for \(option.label)") }
     return value
+  }
+}
+
+extension RunArguments {
+  /// `--start`, `--speed` and `--anchor`, checked together: the three values `coldtrace-sim run` is given.
+  func lockstep() throws(UsageError) -> Lockstep? {
+    guard start != nil || speed != nil || anchor != nil else { return nil }
+    guard let startText = start, let anchorText = anchor else {
+      throw UsageError("--start and --anchor go together (with --speed): the time base shared with coldtrace-sim run")
+    }
+    guard let startTime = Timestamp.parseRFC3339(startText) else {
+      throw UsageError("--start must be an RFC 3339 time such as 2026-06-12T17:00:00Z")
+    }
+    guard let anchorTime = Timestamp.parseRFC3339(anchorText) else {
+      throw UsageError("--anchor must be an RFC 3339 time such as 2026-12-07T06:00:05.250Z")
+    }
+    let speed = speed ?? 1
+    guard speed >= 1, speed <= 100_000 else { throw UsageError("--speed must be 1…100000") }
+    return Lockstep(start: startTime, anchor: anchorTime, speed: speed)
   }
 }

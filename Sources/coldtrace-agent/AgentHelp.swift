@@ -23,7 +23,8 @@ enum AgentHelp {
       check-config            Validate an agent configuration; exit 2 with the
                               first problem found.
       probe                   List the 1-wire, IIO and hwmon sensors on this box as
-                              [[sensor]] tables, with their current values.
+                              [[sensor]] tables, with their current values (with
+                              --config: the configured inputs' states).
 
       See 'coldtrace-agent help <subcommand>' for detailed help.
     """
@@ -37,7 +38,8 @@ enum AgentHelp {
     mqtt://hongxuan:secret@broker.local
 
     USAGE: coldtrace-agent run --config <path> [--broker <mqtt://[user[:password]@]host[:port]>] \
-    [--samples <samples>] [--drain-seconds <drain-seconds>] [--sysfs-root <dir>]
+    [--samples <samples>] [--drain-seconds <drain-seconds>] [--sysfs-root <dir>] [--start <time>] [--speed <n>] \
+    [--anchor <time>]
 
     OPTIONS:
       --config <path>         Agent configuration file (TOML).
@@ -50,6 +52,13 @@ enum AgentHelp {
                               collector to confirm everything. (default: 10.0)
       --sysfs-root <dir>      Directory holding the sys/ tree the sensor drivers
                               read. (default: /)
+      --start <time>          Lockstep with coldtrace-sim run (tests): the event
+                              time (RFC 3339) of the first sample.
+      --speed <n>             With --start: seconds of event time per second of
+                              wall clock. (default: 1)
+      --anchor <time>         With --start: the wall-clock instant (RFC 3339) at
+                              which --start is played; give coldtrace-sim run the
+                              same three values.
       --version               Show the version.
       -h, --help              Show help information.
 
@@ -79,13 +88,18 @@ enum AgentHelp {
     clearer id). Values that cannot be read are shown as faults in the comment
     above the table.
 
-    Example: coldtrace-agent probe >> /etc/coldtrace/agent.toml
+    With --config, reads each [[input]] of that configuration once instead (the
+    room controllers' defrost and door contacts) and prints its state.
 
-    USAGE: coldtrace-agent probe [--sysfs-root <dir>]
+    Example: coldtrace-agent probe >> /etc/coldtrace/agent.toml
+             coldtrace-agent probe --config /etc/coldtrace/agent.toml
+
+    USAGE: coldtrace-agent probe [--sysfs-root <dir>] [--config <path>]
 
     OPTIONS:
       --sysfs-root <dir>      Directory holding the sys/ tree the sensor drivers
                               read. (default: /)
+      --config <path>         Agent configuration file (TOML) whose inputs to read.
       --version               Show the version.
       -h, --help              Show help information.
 

@@ -22,3 +22,29 @@ enum ProbeCommand {
     }
   }
 }
+
+extension ProbeCommand {
+  /// `probe --config`: reads every `[[input]]` of the configuration once and prints one line each, so an installer
+  /// can open the door or start a defrost and see the contact follow.
+  static func showInputs(_ configuration: AgentConfiguration, sysfsRoot root: String) throws {
+    guard !configuration.inputs.isEmpty else {
+      print("# No [[input]] configured.")
+      return
+    }
+    let now = WallClock.now()
+    let monitor = InputMonitor(
+      configuration.inputs, context: SensorContext(sysfsRoot: root, start: now), now: now)
+    print("# input  room  signal  driver  state")
+    for (input, reading) in zip(configuration.inputs, monitor.readAll(at: now, now: now)) {
+      print("\(input.id)  \(input.room)  \(input.signal.rawValue)  \(input.driver)  \(describe(reading))")
+    }
+  }
+
+  private static func describe(_ reading: InputMonitor.Reading) -> String {
+    switch reading.value {
+    case .state(let on) where reading.signal == .defrost: on ? "defrosting" : "not defrosting"
+    case .state(let on): on ? "open" : "closed"
+    case .fault(let reason): "FAULT: \(reason)"
+    }
+  }
+}

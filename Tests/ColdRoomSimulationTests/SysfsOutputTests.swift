@@ -54,4 +54,41 @@ struct SysfsOutputTests {
     let w1 = W1Sensor(id: "a", room: "r", device: "28-0316a2b4c5d6", sysfsRoot: root.path)
     #expect(w1.read(at: RoomTrace.start) == .values(tempC: Double(last[10])!, rhPct: nil))
   }
+
+  @Test("the controller's defrost relay and door contact become GPIO value files the gpio input driver reads")
+  func controllerGPIO() throws {
+    let root = try TemporaryDirectory.make(prefix: "sim-gpio")
+    defer { try? FileManager.default.removeItem(at: root) }
+    let writer = SysfsWriter(root: root.path, probes: [])
+    let defrost = GPIOInput(path: root.path + "/sys/class/gpio/gpio17/value", activeLow: false)
+    let door = GPIOInput(path: root.path + "/sys/class/gpio/gpio27/value", activeLow: false)
+    for (defrosting, doorOpen) in [(true, false), (false, true), (false, false)] {
+      try writer.writeController(Self.snapshot(defrosting: defrosting, doorOpen: doorOpen))
+      #expect(defrost.read(at: RoomTrace.start) == .state(defrosting))
+      #expect(door.read(at: RoomTrace.start) == .state(doorOpen))
+    }
+    let text = try String(contentsOfFile: root.path + "/sys/class/gpio/gpio27/value", encoding: .utf8)
+    #expect(text == "0\n")
+  }
+
+  @Test("coldtrace-sim run --sysfs-out leaves the controller's last state: no defrost at the end of defrost.toml")
+  func runWritesGPIO() throws {
+    let root = try TemporaryDirectory.make(prefix: "sim-run-gpio")
+    defer { try? FileManager.default.removeItem(at: root) }
+    let result = try Executables.run(
+      Executables.product("coldtrace-sim"),
+      ["run", "--scenario", ScenarioTests.path("defrost"), "--virtual", "--csv", "--sysfs-out", root.path])
+    #expect(result.status == 0, "\(result.stderr)")
+    for line in [17, 27] {
+      let text = try String(contentsOfFile: root.path + "/sys/class/gpio/gpio\(line)/value", encoding: .utf8)
+      #expect(text == "0\n", "gpio\(line)")
+    }
+  }
+
+  static func snapshot(defrosting: Bool, doorOpen: Bool) -> RoomSnapshot {
+    RoomSnapshot(
+      time: RoomTrace.start, airC: 2, rhPct: 90, productC: 2, coilC: -4, productMassKg: 1000, ambientC: 30,
+      ambientRHPct: 70, compressorOn: !defrosting, defrosting: defrosting, doorOpen: doorOpen, powered: true,
+      setpointC: 2)
+  }
 }

@@ -19,7 +19,7 @@ struct AgentCommandLineTests {
       (["run", "-h"], "  --drain-seconds <drain-seconds>\n"),
       (["run", "--config", "x", "--help"], "(default: 10.0)"),
       (["check-config", "--help"], "USAGE: coldtrace-agent check-config --config <path>\n"),
-      (["probe", "-h"], "USAGE: coldtrace-agent probe [--sysfs-root <dir>]\n"),
+      (["probe", "-h"], "USAGE: coldtrace-agent probe [--sysfs-root <dir>] [--config <path>]\n"),
     ])
   func help(_ arguments: [String], _ expected: String) throws {
     let result = try Executables.run(agent, arguments)

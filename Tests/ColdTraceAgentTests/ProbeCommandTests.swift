@@ -24,6 +24,53 @@ struct ProbeCommandTests {
     #expect(check.stdout.contains("site hongxuan, agent hx-edge-1, 6 sensors"), "\(check.stdout)")
   }
 
+  /// A GPIO door contact under a fake sysfs root, a command reading a defrost relay, and a GPIO line never exported.
+  @Test func probeWithConfigShowsEachInputsState() throws {
+    let directory = try TemporaryDirectory.make(prefix: "probe-inputs")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let line = directory.appendingPathComponent("sys/class/gpio/gpio27")
+    try FileManager.default.createDirectory(at: line, withIntermediateDirectories: true)
+    try "1\n".write(to: line.appendingPathComponent("value"), atomically: true, encoding: .utf8)
+    let config = directory.appendingPathComponent("agent.toml")
+    try """
+    site = "hongxuan"
+    agent = "hx-edge-1"
+
+    [[input]]
+    id = "cold2-door"
+    room = "cold2"
+    signal = "door"
+    driver = "gpio"
+    path = "/sys/class/gpio/gpio27/value"
+
+    [[input]]
+    id = "cold2-defrost"
+    room = "cold2"
+    signal = "defrost"
+    driver = "command"
+    command = ["/bin/echo", "off"]
+
+    [[input]]
+    id = "cold3-door"
+    room = "cold3"
+    signal = "door"
+    driver = "gpio"
+    path = "/sys/class/gpio/gpio22/value"
+    """.write(to: config, atomically: true, encoding: .utf8)
+    let probe = try Executables.run(agent, ["probe", "--config", config.path, "--sysfs-root", directory.path])
+    #expect(probe.status == 0, "\(probe.stderr)")
+    let lines = probe.stdout.split(separator: "\n").map(String.init)
+    #expect(lines.count == 4, "\(probe.stdout)")
+    #expect(lines.contains("cold2-door  cold2  door  gpio  open"))
+    #expect(lines.contains("cold2-defrost  cold2  defrost  command  not defrosting"))
+    #expect(
+      lines.contains {
+        $0.hasPrefix("cold3-door  cold3  door  gpio  FAULT: gpio ") && $0.hasSuffix("No such file or directory")
+      })
+    let check = try Executables.run(agent, ["check-config", "--config", config.path])
+    #expect(check.stdout.contains("0 sensors, 3 inputs, broker"), "\(check.stdout)")
+  }
+
   @Test func showsFaultsAsComments() throws {
     let probe = try Executables.run(agent, ["probe", "--sysfs-root", SysfsFixtures.faults])
     #expect(probe.status == 0, "\(probe.stderr)")

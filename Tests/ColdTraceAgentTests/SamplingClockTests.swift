@@ -59,4 +59,15 @@ struct SamplingClockTests {
       #expect(zip(due, due.dropFirst()).allSatisfy { $0 <= $1 }, "catch up \(ago) s at \(speed)×")
     }
   }
+
+  @Test("lockstep: event time at a real instant follows the anchor and the speed, never before the start")
+  func lockstepClock() {
+    let start = Timestamp.parseRFC3339("2026-06-12T17:00:00Z")!
+    let anchor = Timestamp.parseRFC3339("2026-12-07T06:00:00Z")!
+    let clock = SamplingClock(anchor: anchor, eventStart: start, interval: 60, speed: 1440)
+    #expect(clock.eventTime(atReal: anchor.adding(seconds: -5)) == start)
+    #expect(clock.eventTime(atReal: anchor.adding(seconds: 10)) == start.adding(seconds: 14_400))
+    #expect(clock.realTime(ofSample: 60) == anchor.adding(seconds: 2.5))
+    #expect(clock.eventTime(ofSample: 60) == start.adding(seconds: 3600))
+  }
 }

@@ -167,7 +167,7 @@ private let shellArguments: [HostileInput] = [
   },
 ]
 
-private func agent(_ name: String, _ arguments: @escaping @Sendable (HostilePaths) -> [String]) -> HostileInput {
+func agent(_ name: String, _ arguments: @escaping @Sendable (HostilePaths) -> [String]) -> HostileInput {
   HostileInput(name: name, program: "coldtrace-agent", arguments: arguments)
 }
 
@@ -191,7 +191,7 @@ private let agentArguments: [HostileInput] = [
 ]
 
 /// A config case: `text` is written to `paths.config`, with `STATE` standing for the agent's state directory.
-private func configCase(_ program: String, _ name: String, _ text: String) -> HostileInput {
+func configCase(_ program: String, _ name: String, _ text: String) -> HostileInput {
   let isCollector = program == "coldtrace"
   let arguments: @Sendable (HostilePaths) -> [String] = { paths in
     isCollector
@@ -203,8 +203,8 @@ private func configCase(_ program: String, _ name: String, _ text: String) -> Ho
   return HostileInput(name: name, program: program, arguments: arguments, config: config)
 }
 
-private let agentHeader = "site = \"hongxuan\"\nagent = \"hx-edge-1\"\nstate_dir = \"STATE\"\n"
-private let agentSensor = "[[sensor]]\nid = \"s1\"\nroom = \"cold2\"\n"
+let agentHeader = "site = \"hongxuan\"\nagent = \"hx-edge-1\"\nstate_dir = \"STATE\"\n"
+let agentSensor = "[[sensor]]\nid = \"s1\"\nroom = \"cold2\"\n"
 
 private func agentConfig(_ name: String, _ text: String) -> HostileInput { configCase("coldtrace-agent", name, text) }
 
@@ -359,7 +359,7 @@ struct HostileArgumentTests {
     name.hasPrefix("out-") || name.hasPrefix("err-") || name == "hostile.toml" || name == "agent.toml"
   }
 
-  private func refuses(_ input: HostileInput, sourceLocation: SourceLocation = #_sourceLocation) throws {
+  func refuses(_ input: HostileInput, sourceLocation: SourceLocation = #_sourceLocation) throws {
     let fixture = try ShellFixture()
     let directory = fixture.directory.path
     let paths = HostilePaths(

@@ -14,10 +14,15 @@ public struct AgentConfiguration: Sendable {
   /// Seconds of event time between two samples of each sensor.
   public var intervalSeconds: Double
   public var sensors: [SensorConfiguration]
+  /// The room controllers' contacts (`[[input]]`): defrost relays and door switches.
+  public var inputs: [InputConfiguration] = []
   /// Playback of simulated sensors: start this many seconds in the past and run `speed` times faster than real time
   /// until caught up with the clock (the demo shows an hour in seconds); 0 and 1 mean live.
   public var catchUpFromSecondsAgo: Double = 0
   public var speed: Double = 1
+  /// Lockstep with `coldtrace-sim run` (`run --start --speed --anchor`): play event time `start` at wall-clock `anchor`,
+  /// `speed` times faster than real time; replaces the catch-up above.
+  public var lockstep: Lockstep?
   /// Where sysfs is mounted; `--sysfs-root` points drivers at a fixture tree.
   public var sysfsRoot: String = "/"
   public var outboxLimits = Outbox.Limits()
@@ -43,7 +48,7 @@ public struct AgentConfiguration: Sendable {
   public static func load(_ config: ConfigTable) throws(ConfigError) -> AgentConfiguration {
     try config.rejectUnknownKeys(allowed: [
       "site", "agent", "broker", "state_dir", "interval_seconds", "sensor", "tls", "simulation", "outbox",
-      "mqtt_version", "reconnect_max_seconds",
+      "mqtt_version", "reconnect_max_seconds", "input",
     ])
     let site = try identifier(config, "site", as: .site)
     let agent = try identifier(config, "agent", as: .agent)
@@ -63,10 +68,21 @@ public struct AgentConfiguration: Sendable {
       }
       sensors.append(sensor)
     }
-    guard !sensors.isEmpty else { throw ConfigError("\(config.path): no [[sensor]] configured") }
+    var inputs: [InputConfiguration] = []
+    for table in try config.tables("input") {
+      let input = try InputConfiguration.load(table)
+      if sensors.contains(where: { $0.id == input.id }) || inputs.contains(where: { $0.id == input.id }) {
+        throw table.invalid("id", "\"\(input.id)\" is used by another sensor or input")
+      }
+      inputs.append(input)
+    }
+    guard !sensors.isEmpty || !inputs.isEmpty else {
+      throw ConfigError("\(config.path): no [[sensor]] (or [[input]]) configured")
+    }
     var configuration = AgentConfiguration(
       site: site, agent: agent, broker: broker, stateDirectory: try config.string("state_dir") ?? ".",
       intervalSeconds: interval, sensors: sensors)
+    configuration.inputs = inputs
     configuration.tls = try config.tlsOptions()
     if let outbox = try config.table("outbox") {
       try outbox.rejectUnknownKeys(allowed: ["max_mb", "max_age_hours", "segment_kb", "ack_timeout_seconds"])
@@ -103,6 +119,19 @@ public struct AgentConfiguration: Sendable {
       throw config.invalid(key, "is not valid: \(error)")
     }
     return value
+  }
+}
+
+/// A shared time base with `coldtrace-sim run` (see `SamplingClock.init(anchor:eventStart:interval:speed:)`).
+public struct Lockstep: Sendable, Equatable {
+  public var start: Timestamp
+  public var anchor: Timestamp
+  public var speed: Double
+
+  public init(start: Timestamp, anchor: Timestamp, speed: Double) {
+    self.start = start
+    self.anchor = anchor
+    self.speed = speed
   }
 }
 

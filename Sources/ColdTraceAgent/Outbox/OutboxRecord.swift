@@ -37,14 +37,23 @@ public struct OutboxRecord: Sendable, Equatable {
     string(room)
     integer(sample.seq ?? 0)
     integer(sample.ts.milliseconds)
-    let flags: UInt8 = (sample.tempC != nil ? 1 : 0) | (sample.rhPct != nil ? 2 : 0) | (sample.error != nil ? 4 : 0)
-    body.append(flags)
+    body.append(Self.flags(sample))
     if let tempC = sample.tempC { integer(tempC.bitPattern) }
     if let rhPct = sample.rhPct { integer(rhPct.bitPattern) }
     if let error = sample.error { string(String(error.prefix(256))) }
     withUnsafeBytes(of: UInt32(body.count).littleEndian) { out += $0 }
     withUnsafeBytes(of: body.withUnsafeBytes(CRC32.checksum).littleEndian) { out += $0 }
     out += body
+  }
+
+  /// The flags byte: 1 temperature, 2 humidity, 4 error follow; 8 the sample carries `defrost`, whose value is 16;
+  /// 32 it carries `doorOpen`, whose value is 64 (a room input's state fits in the byte; records written before room
+  /// inputs have none of the higher bits).
+  static func flags(_ sample: Sample) -> UInt8 {
+    var flags: UInt8 = (sample.tempC != nil ? 1 : 0) | (sample.rhPct != nil ? 2 : 0) | (sample.error != nil ? 4 : 0)
+    if let defrost = sample.defrost { flags |= 8 | (defrost ? 16 : 0) }
+    if let doorOpen = sample.doorOpen { flags |= 32 | (doorOpen ? 64 : 0) }
+    return flags
   }
 
   /// Decodes the record at `offset`; returns it and the offset after it, or `nil` if the bytes there are not a
@@ -74,6 +83,8 @@ public struct OutboxRecord: Sendable, Equatable {
       guard let error = reader.string() else { return nil }
       sample.error = error
     }
+    if flags & 8 != 0 { sample.defrost = flags & 16 != 0 }
+    if flags & 32 != 0 { sample.doorOpen = flags & 64 != 0 }
     return (OutboxRecord(sensor: sensor, room: room, sample: sample), start + length)
   }
 }

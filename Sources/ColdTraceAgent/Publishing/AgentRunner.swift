@@ -5,7 +5,8 @@ import Logging
 import Synchronization
 
 /// `coldtrace-agent run`: samples every sensor on schedule, numbers each sample durably, publishes it at QoS 1 on its
-/// reading topic, and keeps a retained `online` status (with `offline` as the MQTT will).
+/// reading topic, and keeps a retained `online` status (with `offline` as the MQTT will). Room inputs (`[[input]]`)
+/// are read at every round too, and polled in between so that a change goes out at once (`InputMonitor`).
 ///
 /// Nothing is lost on the way: each sample is in the durable `Outbox` before it is published, and stays there until the
 /// collector's acknowledgement watermark covers it (`OutboxSender` re-sends what is not confirmed in time).
@@ -80,16 +81,28 @@ public final class AgentRunner {
         if case .refused(_, let reason) = outcome { logger.error("broker refused a reading on \(topic): \(reason)") }
       }
     }
-    let schedule = SamplingClock(
-      realStart: clock.now(), catchUpFromSecondsAgo: config.catchUpFromSecondsAgo, interval: config.intervalSeconds,
-      speed: config.speed)
+    let schedule =
+      config.lockstep.map {
+        SamplingClock(anchor: $0.anchor, eventStart: $0.start, interval: config.intervalSeconds, speed: $0.speed)
+      }
+      ?? SamplingClock(
+        realStart: clock.now(), catchUpFromSecondsAgo: config.catchUpFromSecondsAgo,
+        interval: config.intervalSeconds, speed: config.speed)
     let context = SensorContext(sysfsRoot: config.sysfsRoot, start: schedule.eventStart)
     let sensors = config.sensors.map { $0.make(context) }
+    let inputs = InputMonitor(config.inputs, context: context, now: clock.now())
+    /// An input's reads become outbox records numbered like a sensor's samples, under the input's id.
+    func records(_ readings: [InputMonitor.Reading]) -> [OutboxRecord] {
+      readings.map {
+        OutboxRecord(sensor: $0.id, room: $0.room, sample: $0.sample(seq: outbox.nextSequence(for: $0.id)))
+      }
+    }
     logger.info(
       "sampling",
       metadata: [
         "site": "\(config.site)", "agent": "\(config.agent)",
-        "sensors": "\(sensors.map(\.id).joined(separator: ","))", "interval_s": "\(config.intervalSeconds)",
+        "sensors": "\(sensors.map(\.id).joined(separator: ","))",
+        "inputs": "\(config.inputs.map(\.id).joined(separator: ","))", "interval_s": "\(config.intervalSeconds)",
         "outbox_pending": "\(outbox.pendingCount)", "outbox_dropped": "\(outbox.dropped)",
       ])
     var index = 0
@@ -110,15 +123,24 @@ public final class AgentRunner {
       }
       var sampled = false
       if index < (maxSamples ?? Int.max) {
+        if now < schedule.realTime(ofSample: index), !inputs.isEmpty {
+          // Between rounds: a change is published as soon as a poll sees it.
+          let changed = inputs.poll(
+            at: min(schedule.eventTime(atReal: now), schedule.eventTime(ofSample: index)), now: now)
+          if !changed.isEmpty { try sender.record(records(changed), connected: client.isConnected, publish: publish) }
+        }
         if now >= schedule.realTime(ofSample: index) {
           let eventTime = schedule.eventTime(ofSample: index)
           let values = ConcurrentSampler(sensors).readAll(at: eventTime)
-          let records = zip(sensors, values).map { sensor, value in
+          var roundRecords = zip(sensors, values).map { sensor, value in
             OutboxRecord(
               sensor: sensor.id, room: sensor.room,
               sample: value.sample(seq: outbox.nextSequence(for: sensor.id), at: eventTime))
           }
-          try sender.record(records, connected: client.isConnected, publish: publish)
+          // Inputs are stamped when read, so a round that runs late (slow probes) still stamps what it saw when.
+          let readAt = clock.now()
+          roundRecords += records(inputs.readAll(at: max(eventTime, schedule.eventTime(atReal: readAt)), now: readAt))
+          try sender.record(roundRecords, connected: client.isConnected, publish: publish)
           index += 1
           sampled = true
         }

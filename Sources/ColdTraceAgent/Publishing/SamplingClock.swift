@@ -18,6 +18,16 @@ public struct SamplingClock: Sendable {
     self.speed = catchUpFromSecondsAgo > 0 ? max(speed, 1) : 1
   }
 
+  /// Lockstep with a simulator (`run --start --speed --anchor`): event time `eventStart` is played at the wall-clock
+  /// instant `anchor`, then `speed` seconds of event time per second, exactly as `coldtrace-sim run` does with the
+  /// same three values, so both see the same event time at the same moment.
+  public init(anchor: Timestamp, eventStart: Timestamp, interval: Double, speed: Double) {
+    self.realStart = anchor
+    self.eventStart = eventStart
+    self.interval = interval
+    self.speed = max(speed, 1)
+  }
+
   /// Event time of sample `index` (0-based).
   public func eventTime(ofSample index: Int) -> Timestamp {
     eventStart.adding(seconds: Double(index) * interval)
@@ -29,5 +39,12 @@ public struct SamplingClock: Sendable {
     let event = eventTime(ofSample: index)
     let playback = realStart.adding(seconds: event.seconds(since: eventStart) / speed)
     return max(playback, event)
+  }
+
+  /// The event time at real time `now`: where the fast clock is while playing back (never before the start), the wall
+  /// clock once caught up. Room inputs read between two samples are stamped with it.
+  public func eventTime(atReal now: Timestamp) -> Timestamp {
+    let playback = eventStart.adding(seconds: max(0, now.seconds(since: realStart)) * speed)
+    return min(playback, max(now, eventStart))
   }
 }

@@ -26,36 +26,55 @@ final class ModbusConnection {
 
   /// Reads one request, connecting first if needed; a kept connection that turns out dead is replaced once.
   func perform(_ request: ModbusReadRequest) throws(ModbusFailure) -> [UInt16] {
-    let reused = connected
-    let context = try connect()
     var registers = [UInt16](repeating: 0, count: request.count)
-    var result = call(request, context, &registers)
-    if result.read < 0, reused, Self.peerClosed(result.error) {
-      disconnect()
-      result = call(request, try connect(), &registers)
-    }
-    guard result.read >= 0 else {
-      if !Self.isException(result.error) { disconnect() }
-      throw ModbusFailure(message: "reading \(Self.describe(request)): \(Self.message(result.error))")
-    }
-    guard result.read == request.count else {
-      disconnect()
-      throw ModbusFailure(message: "reading \(Self.describe(request)): got \(result.read) registers")
+    try transact(Self.describe(request), count: request.count) { context in
+      registers.withUnsafeMutableBufferPointer { buffer in
+        switch request.function {
+        case .holding:
+          modbus_read_registers(context, Int32(request.start), Int32(request.count), buffer.baseAddress)
+        case .input:
+          modbus_read_input_registers(context, Int32(request.start), Int32(request.count), buffer.baseAddress)
+        }
+      }
     }
     return registers
   }
 
-  private func call(
-    _ request: ModbusReadRequest, _ context: OpaquePointer, _ registers: inout [UInt16]
-  ) -> (read: Int, error: Int32) {
-    errno = 0
-    let read = registers.withUnsafeMutableBufferPointer { buffer in
-      switch request.function {
-      case .holding: modbus_read_registers(context, Int32(request.start), Int32(request.count), buffer.baseAddress)
-      case .input:
-        modbus_read_input_registers(context, Int32(request.start), Int32(request.count), buffer.baseAddress)
+  /// Reads one coil (function 0x01) or discrete input (0x02), with the same connection handling as `perform`.
+  func readBit(discreteInput: Bool, at address: Int) throws(ModbusFailure) -> Bool {
+    var bits: [UInt8] = [0]
+    try transact(discreteInput ? "discrete input \(address)" : "coil \(address)", count: 1) { context in
+      bits.withUnsafeMutableBufferPointer { buffer in
+        discreteInput
+          ? modbus_read_input_bits(context, Int32(address), 1, buffer.baseAddress)
+          : modbus_read_bits(context, Int32(address), 1, buffer.baseAddress)
       }
     }
+    return bits[0] != 0
+  }
+
+  /// Runs one libmodbus read (`call` returns what it returns: the count read, or -1 with errno), connecting first if
+  /// needed; a kept connection that turns out dead is replaced once.
+  private func transact(_ what: String, count: Int, _ call: (OpaquePointer) -> Int32) throws(ModbusFailure) {
+    let reused = connected
+    var result = Self.attempt(call, try connect())
+    if result.read < 0, reused, Self.peerClosed(result.error) {
+      disconnect()
+      result = Self.attempt(call, try connect())
+    }
+    guard result.read >= 0 else {
+      if !Self.isException(result.error) { disconnect() }
+      throw ModbusFailure(message: "reading \(what): \(Self.message(result.error))")
+    }
+    guard result.read == count else {
+      disconnect()
+      throw ModbusFailure(message: "reading \(what): got \(result.read) values")
+    }
+  }
+
+  private static func attempt(_ call: (OpaquePointer) -> Int32, _ context: OpaquePointer) -> (read: Int, error: Int32) {
+    errno = 0
+    let read = call(context)
     return (Int(read), errno)
   }
 

@@ -74,8 +74,9 @@ public final class ModbusSensor: Sensor {
 ///   (`int16` is signed, `uint16` is not).
 public enum ModbusDriver: SensorDriver {
   public static let name = "modbus"
-  public static let keys: Set<String> = tcpKeys.union(rtuKeys).union(["transport", "unit", "timeout_seconds"])
-    .union(metrics)
+  public static let keys: Set<String> = connectionKeys.union(metrics)
+  /// The keys of `connection(_:)`.
+  static let connectionKeys: Set<String> = tcpKeys.union(rtuKeys).union(["transport", "unit", "timeout_seconds"])
   static let tcpKeys: Set<String> = ["host", "port"]
   static let rtuKeys: Set<String> = ["device", "baud", "parity", "data_bits", "stop_bits"]
   static let metrics: Set<String> = ["temp", "rh"]
@@ -92,6 +93,18 @@ public enum ModbusDriver: SensorDriver {
 
   /// Validates a `[[sensor]]` table with `driver = "modbus"`; errors name the key.
   public static func settings(_ table: ConfigTable) throws(ConfigError) -> ModbusSettings {
+    var settings = try connection(table)
+    settings.temp = try registerMap(table, "temp")
+    settings.rh = try registerMap(table, "rh")
+    guard settings.temp != nil || settings.rh != nil else {
+      throw table.invalid("temp", "or `rh` is required: a register map such as { function = 4, register = 1 }")
+    }
+    return settings
+  }
+
+  /// The connection keys of a `driver = "modbus"` table (transport, endpoint, `unit`, `timeout_seconds`), shared by
+  /// `[[sensor]]` and `[[input]]` tables; the settings it returns read nothing until given register maps.
+  public static func connection(_ table: ConfigTable) throws(ConfigError) -> ModbusSettings {
     let endpoint: ModbusEndpoint
     switch try table.string("transport") {
     case "tcp":
@@ -131,12 +144,7 @@ public enum ModbusDriver: SensorDriver {
       guard (0...247).contains(unit) || unit == 255 else { throw table.invalid("unit", "must be 0…247 or 255") }
     }
     let timeout = try table.double("timeout_seconds", .within(0.01...60), default: 0.5)
-    let temp = try registerMap(table, "temp")
-    let rh = try registerMap(table, "rh")
-    guard temp != nil || rh != nil else {
-      throw table.invalid("temp", "or `rh` is required: a register map such as { function = 4, register = 1 }")
-    }
-    return ModbusSettings(endpoint: endpoint, unit: unit, timeoutSeconds: timeout, temp: temp, rh: rh)
+    return ModbusSettings(endpoint: endpoint, unit: unit, timeoutSeconds: timeout, temp: nil, rh: nil)
   }
 
   private static func reject(_ keys: Set<String>, in table: ConfigTable, transport: String) throws(ConfigError) {
