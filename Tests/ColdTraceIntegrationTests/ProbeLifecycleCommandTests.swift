@@ -91,8 +91,8 @@ struct ProbeLifecycleCommandTests {
         == ["hongxuan/cold2-air", "hongxuan/cold2-pulp", "hongxuan/cold2-pulp-b"],
       "the old probe and its successor, and the air probe while it hung there")
     let text = try run(["report", "LT-1", "--lang", "en"], db: db).stdout
-    #expect(text.contains("hongxuan/cold2-pulp (air, certificate VN-CAL-118, due"), "\(text)")
-    #expect(text.contains("hongxuan/cold2-pulp-b (air, no calibration on record)"), "\(text)")
+    #expect(text.contains("hongxuan/cold2-pulp (product, certificate VN-CAL-118, due"), "\(text)")
+    #expect(text.contains("hongxuan/cold2-pulp-b (product, no calibration on record)"), "\(text)")
 
     // The calibrations a report states are sealed: one recorded afterwards for its period is a difference.
     let sealed = URL(fileURLWithPath: db).deletingLastPathComponent().appendingPathComponent("LT-1.json").path
