@@ -8,8 +8,8 @@ extension ReportFormatter {
     let probes = report.probes.map { probe in
       let placement = strings.placement(probe.placement)
       guard let calibration = report.calibrations[probe.name] else {
-        return probe.name
-          + (language == .en ? " (\(placement), no calibration on record)" : " (\(placement), chưa có hồ sơ hiệu chuẩn)")
+        let none = language == .en ? "no calibration on record" : "chưa có hồ sơ hiệu chuẩn"
+        return "\(probe.name) (\(placement), \(none))"
       }
       let due = time(calibration.due)
       return probe.name

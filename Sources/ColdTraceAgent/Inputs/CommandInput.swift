@@ -48,13 +48,7 @@ public enum CommandInputDriver: InputDriver {
   public static func factory(signal: RoomSignal, table: ConfigTable) throws(ConfigError)
     -> @Sendable (SensorContext) -> any RoomInput
   {
-    guard let command = try table.strings("command") else {
-      throw table.invalid("command", "is required, e.g. command = [\"/usr/local/bin/read-defrost\"]")
-    }
-    guard let program = command.first, program.hasPrefix("/") else {
-      throw table.invalid("command", "must start with the program's absolute path (it is run without a shell)")
-    }
-    let timeout = try table.double("timeout_seconds", .within(0.1...600), default: 4)
+    let (command, timeout) = try CommandDriver.settings(table, example: #"["/usr/local/bin/read-defrost"]"#)
     return { _ in CommandInput(command: command, timeoutSeconds: timeout) }
   }
 }

@@ -74,13 +74,21 @@ public enum CommandDriver: SensorDriver {
   public static func factory(id: String, room: String, table: ConfigTable) throws(ConfigError)
     -> @Sendable (SensorContext) -> any Sensor
   {
+    let (command, timeout) = try settings(table, example: #"["/usr/local/bin/read-probe", "--bus", "1"]"#)
+    return { _ in CommandSensor(id: id, room: room, command: command, timeoutSeconds: timeout) }
+  }
+
+  /// `command` and `timeout_seconds` of a command sensor's or input's table; `example` shows a `command` value in
+  /// the error when it is missing.
+  static func settings(_ table: ConfigTable, example: String) throws(ConfigError) -> (
+    command: [String], timeoutSeconds: Double
+  ) {
     guard let command = try table.strings("command") else {
-      throw table.invalid("command", "is required, e.g. command = [\"/usr/local/bin/read-probe\", \"--bus\", \"1\"]")
+      throw table.invalid("command", "is required, e.g. command = \(example)")
     }
     guard let program = command.first, program.hasPrefix("/") else {
       throw table.invalid("command", "must start with the program's absolute path (it is run without a shell)")
     }
-    let timeout = try table.double("timeout_seconds", .within(0.1...600), default: 4)
-    return { _ in CommandSensor(id: id, room: room, command: command, timeoutSeconds: timeout) }
+    return (command, try table.double("timeout_seconds", .within(0.1...600), default: 4))
   }
 }
