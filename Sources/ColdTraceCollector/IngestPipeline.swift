@@ -170,7 +170,14 @@ public final class IngestPipeline: Sendable {
     let room = batch.room(ofReading: index)
     let occupancy = try batch.occupancy(room) ?? readOccupancy(of: room, in: &batch, tx: tx)
     var alerts: [CommittedAlert] = []
+    var late: [Sample] = []
     for sample in fresh {
+      // A sample at or before the probe's newest judged one came late: the rules judge a probe in event-time order
+      // and pass over it; the lot report says so (docs/alert-rules.md, "Late readings").
+      if let judged = batch[probe: probe].now.engine.lastTs, sample.ts <= judged {
+        late.append(sample)
+        continue
+      }
       // The lots in the room at the sample's time decide the limits it is judged against: the probe's band alerts
       // by the strictest of their profiles, naming the lots whose own limits it crossed; each lot's budget and
       // treatment clock by its own profile.
@@ -186,6 +193,7 @@ public final class IngestPipeline: Sendable {
         roomHasProductProbe: batch.hasProductProbe(room)
       ).map { CommittedAlert(key: key, event: $0) }
     }
+    if !late.isEmpty, let source = batch[probe: probe].now.source { try tx.recordLate(late, source: source.id) }
     return alerts
   }
 

@@ -81,6 +81,11 @@ enum HTMLReportRenderer {
       report.gaps.map {
         ["\($0.site)/\($0.sensor)", format.time($0.from), format.time($0.to), format.minutes($0.minutes)]
       }, empty: s(.none))
+    if !report.lateReadings.isEmpty {
+      out += "<h2>\(e(ReportLateReadings.title(format.language)))</h2>"
+      out += table(nil, ReportLateReadings.rows(report, format).map { [$0.probe, $0.text] })
+      out += "<p>\(e(ReportLateReadings.note(format.language)))</p>"
+    }
     if let treatment = report.treatment {
       out += "<h2>\(e(s(.treatment))): ≤ \(format.number(treatment.requirement.maxTempC, places: 2)) °C, "
       out += "\(format.number(treatment.requirement.days, places: 0)) \(e(s(.days)))</h2>"

@@ -59,6 +59,12 @@ enum JSONReportRenderer {
         json.string("to", gap.to.rfc3339)
         json.number("minutes", gap.minutes, decimals: decimals)
       }
+      json.objects("late_readings", report.lateReadings.sorted { $0.key < $1.key }) { json, late in
+        json.string("probe", late.key)
+        json.integer("count", late.value.count)
+        json.string("first", late.value.first.rfc3339)
+        json.string("last", late.value.last.rfc3339)
+      }
       json.object("span_limits") { json in
         json.number("defrost_max_minutes", ReportSpanLimits.defrostMaximumMinutes, decimals: decimals)
         json.number("after_defrost_minutes", ReportSpanLimits.afterDefrostMinutes, decimals: decimals)

@@ -28,6 +28,8 @@ public struct LotReport: Sendable {
   public var spans: [StayRoomSpan] { rooms.flatMap(\.spans) }
   /// Per probe (`site/sensor`), its calibration in force at the end of the period; absent: none on record.
   public var calibrations: [String: ProbeCalibration] = [:]
+  /// Per probe (`site/sensor`), the readings the live rules passed over because they arrived late; most lots have none.
+  public var lateReadings: [String: LateReadings] = [:]
 
   /// The summary of `metric`.
   public func summary(_ metric: Metric) -> MetricSummary {

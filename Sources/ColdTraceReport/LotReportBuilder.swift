@@ -51,7 +51,7 @@ public enum LotReportBuilder {
       gaps: gaps(input.series, caps: caps),
       treatment: profile.coldTreatment.map { ColdTreatmentClock.status($0, series: judged, caps: caps) },
       alerts: input.alerts, verdict: verdict, seal: input.seal, series: input.series,
-      calibrations: input.calibrations)
+      calibrations: input.calibrations, lateReadings: input.lateReadings)
   }
 
   /// The cap on a reading's weight for each probe (`site/sensor`): twice its median interval.

@@ -55,6 +55,12 @@ enum TextReportRenderer {
         "  \(pad("\(gap.site)/\(gap.sensor)", 22)) \(format.time(gap.from)) → \(format.time(gap.to))  "
           + format.minutes(gap.minutes))
     }
+    if !report.lateReadings.isEmpty {
+      line()
+      line(ReportLateReadings.title(format.language))
+      for row in ReportLateReadings.rows(report, format) { line("  \(pad(row.probe, 22)) \(row.text)") }
+      out += wrapped(ReportLateReadings.note(format.language), indent: 2)
+    }
     if let treatment = report.treatment { treatmentLines(treatment, format, into: &out) }
     line()
     line(s(.alerts))

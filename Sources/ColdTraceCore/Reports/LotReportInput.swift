@@ -14,6 +14,9 @@ public struct LotReportInput: Sendable {
   /// Per probe of `series` (`site/sensor`), the calibration in force at the end of the period; a probe without one
   /// has none on record.
   public var calibrations: [String: ProbeCalibration] = [:]
+  /// Per probe of `series` (`site/sensor`), its readings of the period the live rules passed over because they
+  /// arrived late; a probe without any is absent.
+  public var lateReadings: [String: LateReadings] = [:]
 
   public init(
     lot: Lot, from: Timestamp, to: Timestamp, series: [ProbeSeries], alerts: [AlertRecord],

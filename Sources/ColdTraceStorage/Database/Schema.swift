@@ -209,6 +209,13 @@ enum Schema {
     migrator.registerMigration("v12-probe-lifecycle") { db in
       try ProbeLifecycleSchema.migrate(db)
     }
+    migrator.registerMigration("v14-late-readings") { db in
+      // Readings stored after a newer reading of the same probe had been judged: the live rules passed over them
+      // (docs/alert-rules.md, "Late readings"), and the lot report says so. Rare: a row per such reading only.
+      try db.execute(
+        sql: "CREATE TABLE late_readings (source_id INTEGER NOT NULL REFERENCES sources(id), ts_ms INTEGER NOT NULL, "
+          + "seq INTEGER NOT NULL, PRIMARY KEY (source_id, ts_ms, seq)) WITHOUT ROWID")
+    }
     return migrator
   }
 }

@@ -137,6 +137,7 @@ extension SQLiteStore {
       var input = LotReportInput(
         lot: lot, from: from, to: to, series: series, alerts: alerts, spans: spans, seal: seal)
       input.calibrations = calibrations
+      input.lateReadings = try LateReadingRows.fetch(db, series: series)
       return input
     }
   }
