@@ -16,6 +16,10 @@ public enum AlertKind: String, Sendable, Codable, CaseIterable {
   case offline
   case agentOffline = "agent_offline"
   case sensorFault = "sensor_fault"
+  /// A room's door stayed open past its warning (then critical) time (docs/alert-rules.md, "Defrost and doors").
+  case doorOpen = "door_open"
+  /// A defrost lasted longer than its maximum: a heater or termination fault, or no defrost at all.
+  case defrostOverrun = "defrost_overrun"
 
   /// The kind raised when `metric` stays past a limit in `direction`.
   public init(metric: Metric, direction: BandDirection) {
@@ -34,7 +38,7 @@ public enum AlertKind: String, Sendable, Codable, CaseIterable {
     case .tempLow: (.temperature, .low)
     case .rhHigh: (.humidity, .high)
     case .rhLow: (.humidity, .low)
-    case .tempTrend, .budget, .treatment, .offline, .agentOffline, .sensorFault: nil
+    case .tempTrend, .budget, .treatment, .offline, .agentOffline, .sensorFault, .doorOpen, .defrostOverrun: nil
     }
   }
 }

@@ -13,6 +13,8 @@ extension AlertKind {
       case .offline: ("sensor offline", "cảm biến mất kết nối")
       case .agentOffline: ("edge agent offline", "thiết bị biên mất kết nối")
       case .sensorFault: ("sensor fault", "lỗi cảm biến")
+      case .doorOpen: ("door left open", "cửa kho để mở")
+      case .defrostOverrun: ("defrost too long", "xả đá quá lâu")
       }
     return language == .vi ? vi : en
   }
