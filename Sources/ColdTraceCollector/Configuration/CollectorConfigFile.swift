@@ -17,16 +17,19 @@ public struct CollectorConfigFile: Sendable {
   public var notification: NotificationHook.Settings?
   /// `[placements]`: `"<site>/<sensor>" = "product"`, winning over what the probe's agent announces.
   public var placements: [ProbeKey: Placement] = [:]
+  /// `[defrost]`, `[doors]`, `[evaporator]`, `[[room_conditions]]`, `[[defrost_schedule]]`.
+  public var roomConditions = RoomConditionConfig()
 
   public init() {}
 
   /// Reads and validates a collector config file; errors name the file and the key.
   public static func load(_ config: ConfigTable) throws(ConfigError) -> CollectorConfigFile {
-    try config.rejectUnknownKeys(allowed: [
-      "db", "journal", "broker", "collector_id", "mqtt_version", "default_product", "rooms", "tls",
-      "offline_after_minutes", "agent_offline_after_minutes", "renotify_after_minutes", "notify", "product",
-      "placements",
-    ])
+    try config.rejectUnknownKeys(
+      allowed: Set([
+        "db", "journal", "broker", "collector_id", "mqtt_version", "default_product", "rooms", "tls",
+        "offline_after_minutes", "agent_offline_after_minutes", "renotify_after_minutes", "notify", "product",
+        "placements",
+      ]).union(RoomConditionConfig.tableKeys))
     var file = CollectorConfigFile()
     let catalog = try ProfileCatalog.configured(config)
     file.products.catalog = catalog
@@ -84,6 +87,7 @@ public struct CollectorConfigFile: Sendable {
       settings.retries = try notify.int("retries", .within(0...100), default: settings.retries)
       file.notification = settings
     }
+    file.roomConditions = try RoomConditionConfig.load(config)
     file.tls = try config.tlsOptions()
     return file
   }

@@ -181,6 +181,14 @@ enum Schema {
           CREATE INDEX room_spans_by_room ON room_spans(site, room, start_ms);
           """)
     }
+    migrator.registerMigration("v13-room-conditions") { db in
+      // Each room's defrost and door state as the collector understood it (docs/alert-rules.md, "Defrost and
+      // doors"): recent spans, the inputs' newest times and the scheduled defrosts recorded, as JSON; saved with the
+      // samples that change it, loaded at start.
+      try db.execute(
+        sql: "CREATE TABLE room_conditions (site TEXT NOT NULL, room TEXT NOT NULL, state BLOB NOT NULL, "
+          + "PRIMARY KEY (site, room)) WITHOUT ROWID")
+    }
     return migrator
   }
 }

@@ -47,7 +47,8 @@ struct CollectCommand: ParsableCommand {
     let store = try SQLiteStore(path: databasePath, durability: .onDemand)
     if let testPageLimitFile { store.simulateFullDisk(whileFileHoldsPageLimit: testPageLimitFile) }
     let pipeline = try IngestPipeline(
-      store: store, products: settings.products, placementOverrides: settings.placements)
+      store: store, products: settings.products, placementOverrides: settings.placements,
+      conditionConfig: settings.roomConditions)
     // A configuration that judges alerts differently from the last recorded one is journalled (the service's start
     // writes the line to the journal file).
     let snapshot = try settings.configurationSnapshot()
