@@ -18,10 +18,10 @@ extension IngestBatch {
 
   /// Whether a sample of `room` at `ts` falls in a defrost or door pause of air-probe alarms.
   func pausesAirAlarms(_ room: Int, at ts: Timestamp) -> Bool {
-    let slot = rooms[room]
-    guard let settings = slot.settings else { return false }
-    return (slot.conditions ?? RoomConditions()).pausesAirAlarms(
-      at: ts, schedule: slot.schedule, settings: settings)
+    // Read in place (no copy of the room's slot): this runs for every air sample of the group.
+    guard let settings = rooms[room].settings else { return false }
+    return (rooms[room].conditions ?? RoomConditions()).pausesAirAlarms(
+      at: ts, schedule: rooms[room].schedule, settings: settings)
   }
 
   /// Changes the room's conditions with `change` (its settings at hand); the group saves them before it commits.

@@ -19,8 +19,7 @@ extension IngestPipeline {
   /// Applies a sample of an input (it carries `defrost` or `door_open`) or of an evaporator probe to its room's
   /// conditions; returns the alerts it raised or resolved.
   func updateConditions(
-    with sample: Sample, key: SensorKey, placement: Placement, room: Int, shared: SharedRoom,
-    in batch: inout IngestBatch,
+    with sample: Sample, key: SensorKey, room: Int, shared: SharedRoom, in batch: inout IngestBatch,
     tx: WriteTransaction
   ) throws -> [CommittedAlert] {
     var alerts: [CommittedAlert] = []

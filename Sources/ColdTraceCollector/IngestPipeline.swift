@@ -174,13 +174,14 @@ public final class IngestPipeline: Sendable {
       // An input's sample or an evaporator probe's changes the room's defrosts and doors; an air probe's sample is
       // judged with the pause at its own time (docs/alert-rules.md, "Defrost and doors").
       if sample.carriesSignal || placement == .evaporator {
-        alerts += try updateConditions(
-          with: sample, key: key, placement: placement, room: room, shared: shared, in: &batch, tx: tx)
+        alerts += try updateConditions(with: sample, key: key, room: room, shared: shared, in: &batch, tx: tx)
       }
-      let paused = placement == .air && batch.pausesAirAlarms(room, at: sample.ts)
+      let paused = placement == .air && !sample.carriesSignal && batch.pausesAirAlarms(room, at: sample.ts)
       for event in batch.process(sample, key: key, profile: shared.profile, probe: probe, paused: paused) {
         alerts.append(CommittedAlert(key: key, event: try tx.apply(event, lots: shared.lots(for: event))))
       }
+      // An input's sample has no value for the lots to judge.
+      guard !sample.carriesSignal else { continue }
       alerts += try lotRules.apply(
         sample, key: key, room: shared, placement: placement, roomHasProductProbe: batch.hasProductProbe(room),
         paused: paused
