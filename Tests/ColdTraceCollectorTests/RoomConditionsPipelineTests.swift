@@ -117,4 +117,27 @@ struct RoomConditionsPipelineTests {
     #expect(try pipeline.store.roomConditions().isEmpty)
     #expect(try pipeline.store.roomSpans(site: "hongxuan", room: "cold2").isEmpty)
   }
+
+  @Test func theSettingsAndTheScheduleAreInTheJournalledSnapshot() throws {
+    let file = try CollectorConfigFile.load(
+      try ConfigTable(
+        path: "collector.toml",
+        text: """
+          [doors]
+          warning_minutes = 6
+          [[room_conditions]]
+          room = "hongxuan/cold3"
+          defrost_max_minutes = 60
+          [[defrost_schedule]]
+          room = "hongxuan/cold2"
+          times = ["23:50", "11:50"]
+          minutes = 20
+          zone = "+07:00"
+          """))
+    let settings = try file.configurationSnapshot().settings
+    #expect(settings["defrost.max_minutes"] == "45")
+    #expect(settings["doors.warning_minutes"] == "6")
+    #expect(settings["defrost_schedule hongxuan/cold2"] == "11:50,23:50 20 min UTC+7h")
+    #expect(settings["room_conditions hongxuan/cold3"]?.contains("defrost.max_minutes=60") == true)
+  }
 }

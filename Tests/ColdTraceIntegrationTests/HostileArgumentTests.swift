@@ -191,7 +191,7 @@ private let agentArguments: [HostileInput] = [
 ]
 
 /// A config case: `text` is written to `paths.config`, with `STATE` standing for the agent's state directory.
-private func configCase(_ program: String, _ name: String, _ text: String) -> HostileInput {
+func configCase(_ program: String, _ name: String, _ text: String) -> HostileInput {
   let isCollector = program == "coldtrace"
   let arguments: @Sendable (HostilePaths) -> [String] = { paths in
     isCollector
@@ -314,33 +314,6 @@ private let collectorConfigs: [HostileInput] = [
   collectorConfig("unknown placement", "[placements]\n\"hongxuan/cold2-pulp\" = \"pulp\"\n"),
   collectorConfig("placement of a room", "[placements]\n\"hongxuan/cold2/pulp\" = \"product\"\n"),
   collectorConfig("placement of the wrong type", "[placements]\n\"hongxuan/cold2-pulp\" = 1\n"),
-  collectorConfig("NaN defrost bypass", "[defrost]\nbypass_minutes = nan\n"),
-  collectorConfig("defrost maximum of a day", "[defrost]\nmax_minutes = 1440\n"),
-  collectorConfig("unknown defrost key", "[defrost]\nmaximum = 30\n"),
-  collectorConfig("door critical before warning", "[doors]\nwarning_minutes = 20\ncritical_minutes = 15\n"),
-  collectorConfig("door pause past critical", "[doors]\npause_max_minutes = 30\n"),
-  collectorConfig("evaporator hysteresis backwards", "[evaporator]\ndefrost_above_c = 2\ndefrost_below_c = 5\n"),
-  collectorConfig("infinite evaporator threshold", "[evaporator]\ndefrost_above_c = inf\n"),
-  collectorConfig("room conditions without a room", "[[room_conditions]]\ndefrost_max_minutes = 30\n"),
-  collectorConfig("room conditions of a wildcard", "[[room_conditions]]\nroom = \"hongxuan/#\"\n"),
-  collectorConfig(
-    "schedule time of 25 h",
-    "[[defrost_schedule]]\nroom = \"hongxuan/cold2\"\ntimes = [\"25:00\"]\nminutes = 20\nzone = \"+07:00\"\n"),
-  collectorConfig(
-    "schedule without a zone", "[[defrost_schedule]]\nroom = \"hongxuan/cold2\"\ntimes = [\"02:00\"]\nminutes = 20\n"),
-  collectorConfig(
-    "schedule zone by name",
-    "[[defrost_schedule]]\nroom = \"hongxuan/cold2\"\ntimes = [\"02:00\"]\nminutes = 20\nzone = \"Asia/Ho_Chi_Minh\"\n"),
-  collectorConfig(
-    "overlapping scheduled defrosts",
-    "[[defrost_schedule]]\nroom = \"hongxuan/cold2\"\ntimes = [\"02:00\", \"02:10\"]\nminutes = 20\nzone = \"Z\"\n"),
-  collectorConfig(
-    "scheduled defrost past its maximum",
-    "[[defrost_schedule]]\nroom = \"hongxuan/cold2\"\ntimes = [\"02:00\"]\nminutes = 60\nzone = \"Z\"\n"),
-  collectorConfig(
-    "two schedules for a room",
-    "[[defrost_schedule]]\nroom = \"a/b\"\ntimes = [\"02:00\"]\nminutes = 20\nzone = \"Z\"\n"
-      + "[[defrost_schedule]]\nroom = \"a/b\"\ntimes = [\"04:00\"]\nminutes = 20\nzone = \"Z\"\n"),
   collectorConfig("relative notify command", "[notify]\ncommand = [\"notify.sh\"]\n"),
   collectorConfig("empty notify command", "[notify]\ncommand = []\n"),
   collectorConfig("notify command of the wrong type", "[notify]\ncommand = \"/bin/true\"\n"),
@@ -375,7 +348,7 @@ struct HostileArgumentTests {
   @Test("agent.toml values", arguments: agentConfigs)
   func agentConfigValue(_ input: HostileInput) throws { try refuses(input) }
 
-  @Test("collector.toml values", arguments: collectorConfigs)
+  @Test("collector.toml values", arguments: collectorConfigs + roomConditionConfigs)
   func collectorConfigValue(_ input: HostileInput) throws { try refuses(input) }
 
   /// Files in the fixture's directory that a refused command may leave: the runner's own captures and inputs.
