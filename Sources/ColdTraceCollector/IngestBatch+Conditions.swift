@@ -39,10 +39,13 @@ extension IngestBatch {
     }
   }
 
-  /// The rooms whose schedule the group must bring up to date, with the newest sample time it has there.
-  var scheduledRooms: [(room: Int, schedule: DefrostSchedule, through: Timestamp)] {
+  /// The rooms whose schedule the group must bring up to date, with the oldest and newest sample time it has there.
+  var scheduledRooms: [(room: Int, schedule: DefrostSchedule, from: Timestamp, through: Timestamp)] {
     rooms.indices.compactMap { index in
-      rooms[index].schedule.map { (index, $0, Timestamp(milliseconds: rooms[index].span.upperBound)) }
+      let span = rooms[index].span
+      return rooms[index].schedule.map {
+        (index, $0, Timestamp(milliseconds: span.lowerBound), Timestamp(milliseconds: span.upperBound))
+      }
     }
   }
 

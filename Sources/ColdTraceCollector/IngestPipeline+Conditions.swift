@@ -7,10 +7,10 @@ import ColdTraceStorage
 extension IngestPipeline {
   /// Records the scheduled defrosts of the batch's rooms up to their newest sample.
   func recordSchedules(in batch: inout IngestBatch, tx: WriteTransaction) throws {
-    for (room, schedule, through) in batch.scheduledRooms {
+    for (room, schedule, from, through) in batch.scheduledRooms {
       let (site, name) = (batch.rooms[room].site, batch.rooms[room].room)
       try batch.updateConditions(room, config: conditionConfig) { conditions, _ in
-        let events = conditions.recordSchedule(schedule, through: through)
+        let events = conditions.recordSchedule(schedule, from: from, through: through)
         _ = try apply(events, to: &conditions, site: site, room: name, key: nil, shared: nil, tx: tx)
       }
     }

@@ -159,6 +159,12 @@ struct RoomConditionsTests {
     // A day later: the 14:00 and the next 02:00.
     let next = conditions.recordSchedule(schedule, through: Timestamp.parseRFC3339("2026-06-13T19:10:00Z")!)
     #expect(next.count == 2)
+    // A first batch that reaches back (an outbox catching up) records the defrosts since its oldest sample.
+    var caughtUp = RoomConditions()
+    let back = caughtUp.recordSchedule(
+      schedule, from: Timestamp.parseRFC3339("2026-06-12T06:00:00Z")!,
+      through: Timestamp.parseRFC3339("2026-06-12T19:05:00Z")!)
+    #expect(back.count == 2, "14:00 local (07:00Z) and 02:00 local (19:00Z)")
   }
 
   @Test func anEvaporatorProbeStartsAndEndsADefrostWithHysteresis() {

@@ -103,10 +103,13 @@ public struct RoomConditions: Sendable, Codable, Equatable {
   }
 
   /// Records the scheduled defrosts that started after the last recorded one, up to `ts` (the newest sample of the
-  /// room): each is one closed span, whole, from the moment it starts. The first call records none before `ts`'s
-  /// own defrost, so a collector started today does not write the past.
-  public mutating func recordSchedule(_ schedule: DefrostSchedule, through ts: Timestamp) -> [RoomConditionEvent] {
-    let from = scheduledThrough.map { $0.adding(seconds: 0.001) } ?? ts
+  /// room): each is one closed span, whole, from the moment it starts. The first call records none that ended
+  /// before `earliest` (the oldest sample it is given), so a collector given a schedule today does not write the
+  /// room's whole past.
+  public mutating func recordSchedule(
+    _ schedule: DefrostSchedule, from earliest: Timestamp? = nil, through ts: Timestamp
+  ) -> [RoomConditionEvent] {
+    let from = scheduledThrough.map { $0.adding(seconds: 0.001) } ?? min(earliest ?? ts, ts)
     guard ts >= from else { return [] }
     var events: [RoomConditionEvent] = []
     for (start, end) in schedule.spans(from: from, to: ts) where start <= ts {
