@@ -156,7 +156,7 @@ let package = Package(
     .testTarget(
       name: "ColdTraceCollectorTests",
       dependencies: [
-        "ColdTraceCollector", "ColdTraceStorage", "ColdTraceCore", "ColdTraceMQTT", "TestSupport",
+        "ColdTraceCollector", "ColdTraceConfig", "ColdTraceStorage", "ColdTraceCore", "ColdTraceMQTT", "TestSupport",
         .product(name: "Logging", package: "swift-log"),
       ]
     ),
@@ -164,7 +164,7 @@ let package = Package(
       name: "ColdTraceIntegrationTests",
       dependencies: [
         "ColdTraceCore", "ColdTraceStorage", "ColdTraceMQTT", "ColdTraceSystem", "ColdTraceConfig", "ColdTraceAgent",
-        "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+        "ColdRoomScenarios", "ColdRoomSimulation", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
       ]
     ),
     .testTarget(

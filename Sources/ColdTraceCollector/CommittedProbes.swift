@@ -23,9 +23,11 @@ struct RoomKey: Hashable {
 
 /// Every probe's committed state, and per room the probes that measure the product there (`product` or `simulant`
 /// hanging in it), kept up to date on every change so that a group learns whether its rooms have one without a scan
-/// of every probe.
+/// of every probe; and the defrost and door state of every room that has had one.
 struct CommittedProbes {
   private(set) var probes: [ProbeKey: CommittedProbe] = [:]
+  /// Per room, its defrosts and doors as committed (docs/alert-rules.md, "Defrost and doors").
+  var conditions: [RoomKey: RoomConditions] = [:]
   private var productProbes: [RoomKey: Set<String>] = [:]
 
   subscript(probe: ProbeKey) -> CommittedProbe? {

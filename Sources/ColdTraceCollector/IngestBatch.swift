@@ -30,10 +30,19 @@ struct IngestBatch {
     /// Whether a probe hanging in the room measures the product (placement `product` or `simulant`): then only such
     /// probes judge its lots.
     var hasProductProbe = false
+    /// The room's defrosts and doors, as committed and as the group leaves them; `nil` for a room that never had
+    /// one (see `IngestBatch+Conditions`).
+    var conditions: RoomConditions?
+    var conditionsChanged = false
+    /// The room's defrost schedule in the collector config, if any.
+    var schedule: DefrostSchedule?
+    /// The room's defrost and door settings, looked up only for a room with conditions or a schedule.
+    var settings: RoomConditionSettings?
   }
 
   private(set) var probes: [Probe] = []
-  private(set) var rooms: [Room] = []
+  /// Set by `IngestBatch+Conditions` (the rooms' conditions) as well as here.
+  var rooms: [Room] = []
   /// Per reading of the batch: the index of its probe in `probes` and of its room in `rooms`.
   private var probeOfReading: [Int] = []
   private var roomOfReading: [Int] = []
@@ -121,10 +130,12 @@ struct IngestBatch {
   }
 
   /// Runs the probe's alert engine over one fresh sample (band and trend rules only for a probe that judges the
-  /// product by its placement).
-  mutating func process(_ sample: Sample, key: SensorKey, profile: ProductProfile, probe: Int) -> [AlertEvent] {
+  /// product by its placement; `paused`: in a defrost or door pause of its room).
+  mutating func process(
+    _ sample: Sample, key: SensorKey, profile: ProductProfile, probe: Int, paused: Bool
+  ) -> [AlertEvent] {
     AlertEngine.process(
-      sample, key: key, profile: profile, judgesProduct: probes[probe].now.placement.judgesProduct,
+      sample, key: key, profile: profile, judgesProduct: probes[probe].now.placement.judgesProduct, paused: paused,
       state: &probes[probe].now.engine)
   }
 

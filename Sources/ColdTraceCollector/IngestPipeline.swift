@@ -17,13 +17,17 @@ public final class IngestPipeline: Sendable {
   let committed: Mutex<CommittedProbes>
   /// The collector config's `[placements]`: they win over what agents announce.
   let placementOverrides: [ProbeKey: Placement]
+  /// The collector config's defrost and door settings and schedules.
+  let conditionConfig: RoomConditionConfig
 
   public init(
-    store: SQLiteStore, products: ProductAssignment, placementOverrides: [ProbeKey: Placement] = [:]
+    store: SQLiteStore, products: ProductAssignment, placementOverrides: [ProbeKey: Placement] = [:],
+    conditionConfig: RoomConditionConfig = RoomConditionConfig()
   ) throws {
     self.store = store
     self.products = products
     self.placementOverrides = placementOverrides
+    self.conditionConfig = conditionConfig
     var probes: [ProbeKey: CommittedProbe] = [:]
     for (probe, engine) in try store.engineStates() { probes[probe, default: CommittedProbe()].engine = engine }
     for (probe, tracker) in try store.watermarkTrackers() { probes[probe, default: CommittedProbe()].tracker = tracker }
@@ -35,6 +39,9 @@ public final class IngestPipeline: Sendable {
     for probe in try store.retiredProbes() { probes[probe, default: CommittedProbe()].retired = true }
     var memory = CommittedProbes()
     for (probe, state) in probes { memory[probe] = state }
+    for (site, room, conditions) in try store.roomConditions() {
+      memory.conditions[RoomKey(site: site, room: room)] = conditions
+    }
     self.committed = Mutex(memory)
   }
 
@@ -112,7 +119,9 @@ public final class IngestPipeline: Sendable {
     try committed.withLock { memory in
       var batch = IngestBatch(readings)
       batch.load(from: memory)
+      batch.loadConditions(from: memory, config: conditionConfig)
       let (outcomes, journal) = try store.writeJournaled { tx in
+        try recordSchedules(in: &batch, tx: tx)
         let newSamples = tx.newSampleWriter()
         var lotRules = LotRuleRunner(products: products, tx: tx)
         var outcomes: [IngestOutcome] = []
@@ -125,6 +134,9 @@ public final class IngestPipeline: Sendable {
         }
         try newSamples.flush()
         try lotRules.save()
+        for (site, room, conditions) in batch.changedConditions {
+          try tx.saveRoomConditions(conditions, site: site, room: room)
+        }
         for change in batch.changes {
           if let engine = change.engine { try tx.saveEngineState(engine, source: change.source) }
           if let watermark = change.watermark { try tx.saveWatermark(watermark, source: change.source) }
@@ -133,6 +145,7 @@ public final class IngestPipeline: Sendable {
       }
       // Committed: the engines and the watermarks move on.
       batch.publish(into: &memory)
+      batch.publishConditions(into: &memory)
       return GroupOutcome(outcomes: outcomes, acknowledgements: batch.acknowledgements(readings), journal: journal)
     }
   }
@@ -182,15 +195,24 @@ public final class IngestPipeline: Sendable {
       // by the strictest of their profiles, naming the lots whose own limits it crossed; each lot's budget and
       // treatment clock by its own profile.
       let shared = batch.sharedRoom(room, lots: occupancy.lots(at: sample.ts)) { products.room(for: key, lots: $0) }
-      for event in batch.process(sample, key: key, profile: shared.profile, probe: probe) {
+      let placement = batch[probe: probe].now.placement
+      // An input's sample or an evaporator probe's changes the room's defrosts and doors; an air probe's sample is
+      // judged with the pause at its own time (docs/alert-rules.md, "Defrost and doors").
+      if sample.carriesSignal || placement == .evaporator {
+        alerts += try updateConditions(with: sample, key: key, room: room, shared: shared, in: &batch, tx: tx)
+      }
+      let paused = placement == .air && !sample.carriesSignal && batch.pausesAirAlarms(room, at: sample.ts)
+      for event in batch.process(sample, key: key, profile: shared.profile, probe: probe, paused: paused) {
         // Retiring a probe resolves its `offline` alert in the shell's transaction; the reading that ends the
         // silence of a retired probe then has nothing left to resolve (one lookup, only when silence ends).
         if event.kind == .offline, event.type == .resolved, try !tx.hasOpenAlert(key, kind: .offline) { continue }
         alerts.append(CommittedAlert(key: key, event: try tx.apply(event, lots: shared.lots(for: event))))
       }
+      // An input's sample has no value for the lots to judge.
+      guard !sample.carriesSignal else { continue }
       alerts += try lotRules.apply(
-        sample, key: key, room: shared, placement: batch[probe: probe].now.placement,
-        roomHasProductProbe: batch.hasProductProbe(room)
+        sample, key: key, room: shared, placement: placement, roomHasProductProbe: batch.hasProductProbe(room),
+        paused: paused
       ).map { CommittedAlert(key: key, event: $0) }
     }
     if !late.isEmpty, let source = batch[probe: probe].now.source { try tx.recordLate(late, source: source.id) }

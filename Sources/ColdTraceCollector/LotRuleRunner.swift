@@ -20,16 +20,18 @@ public struct LotRuleRunner {
 
   /// Applies the sample read by `key` to each lot of `room`; returns the alert events as recorded (for the alert
   /// topic). Treatment completions go to the journal only. Whether the sample counts for the lots depends on its
-  /// probe's `placement` and on whether the room has a product probe (`LotEngine`).
+  /// probe's `placement` and on whether the room has a product probe (`LotEngine`); a `paused` sample (in a defrost
+  /// or door pause) counts for nothing.
   public mutating func apply(
-    _ sample: Sample, key: SensorKey, room: SharedRoom, placement: Placement = .air, roomHasProductProbe: Bool = false
+    _ sample: Sample, key: SensorKey, room: SharedRoom, placement: Placement = .air, roomHasProductProbe: Bool = false,
+    paused: Bool = false
   ) throws -> [RecordedEvent] {
     var recorded: [RecordedEvent] = []
     for occupant in room.occupants {
       var lot = try committed(occupant.lot)
       let events = LotEngine.process(
         sample, key: key, lot: occupant.lot, profile: occupant.profile, closedAt: lot.closedAt, placement: placement,
-        roomHasProductProbe: roomHasProductProbe, state: &lot.state)
+        roomHasProductProbe: roomHasProductProbe, paused: paused, state: &lot.state)
       lots[occupant.lot] = lot
       for event in events {
         switch event {

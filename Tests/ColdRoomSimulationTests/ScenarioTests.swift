@@ -14,7 +14,7 @@ struct ScenarioTests {
 
   static let names = [
     "normal-week", "door-left-open", "defrost", "power-cut-3h", "compressor-failure", "harvest-precooling",
-    "faulty-probe", "litchi-cold-treatment-17d",
+    "faulty-probe", "litchi-cold-treatment-17d", "defrost-overrun",
   ]
 
   static func path(_ name: String) -> String { directory.appendingPathComponent("\(name).toml").path }

@@ -348,7 +348,7 @@ struct HostileArgumentTests {
   @Test("agent.toml values", arguments: agentConfigs)
   func agentConfigValue(_ input: HostileInput) throws { try refuses(input) }
 
-  @Test("collector.toml values", arguments: collectorConfigs)
+  @Test("collector.toml values", arguments: collectorConfigs + roomConditionConfigs)
   func collectorConfigValue(_ input: HostileInput) throws { try refuses(input) }
 
   @Test("coldtrace silence arguments and [[maintenance]] values", arguments: hostileSilenceInputs)

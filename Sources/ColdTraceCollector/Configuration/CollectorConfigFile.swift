@@ -19,16 +19,19 @@ public struct CollectorConfigFile: Sendable {
   public var placements: [ProbeKey: Placement] = [:]
   /// `[[maintenance]]`: scheduled windows when a scope's alerts are recorded but not notified.
   public var maintenance: [MaintenanceWindow] = []
+  /// `[defrost]`, `[doors]`, `[evaporator]`, `[[room_conditions]]`, `[[defrost_schedule]]`.
+  public var roomConditions = RoomConditionConfig()
 
   public init() {}
 
   /// Reads and validates a collector config file; errors name the file and the key.
   public static func load(_ config: ConfigTable) throws(ConfigError) -> CollectorConfigFile {
-    try config.rejectUnknownKeys(allowed: [
-      "db", "journal", "broker", "collector_id", "mqtt_version", "default_product", "rooms", "tls",
-      "offline_after_minutes", "agent_offline_after_minutes", "renotify_after_minutes", "notify", "product",
-      "placements", "maintenance",
-    ])
+    try config.rejectUnknownKeys(
+      allowed: Set([
+        "db", "journal", "broker", "collector_id", "mqtt_version", "default_product", "rooms", "tls",
+        "offline_after_minutes", "agent_offline_after_minutes", "renotify_after_minutes", "notify", "product",
+        "placements", "maintenance",
+      ]).union(RoomConditionConfig.tableKeys))
     var file = CollectorConfigFile()
     let catalog = try ProfileCatalog.configured(config)
     file.products.catalog = catalog
@@ -87,6 +90,7 @@ public struct CollectorConfigFile: Sendable {
       file.notification = settings
     }
     file.maintenance = try maintenanceWindows(config)
+    file.roomConditions = try RoomConditionConfig.load(config)
     file.tls = try config.tlsOptions()
     return file
   }

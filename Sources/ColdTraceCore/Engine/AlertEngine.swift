@@ -29,8 +29,15 @@ public struct AlertEngine: Sendable {
   /// so replayed or out-of-order data cannot corrupt the runs. A fault sample (`error` set) advances `lastTs` but
   /// changes no band state. A sample carrying one metric only updates that metric's bands. A probe whose placement
   /// does not judge the product (`judgesProduct` false: an evaporator or ambient probe) gets its fault rule only.
+  ///
+  /// `paused` says that the sample falls in a defrost or door pause of its room (docs/alert-rules.md, "Defrost and
+  /// doors"; the caller passes it for air probes only): the high-side runs of both metrics, warning and critical,
+  /// freeze (they neither start nor grow, and move on by the pause's length when it ends, so paused time never
+  /// counts), an open high alert neither resolves nor changes, and the trend rule skips the sample (its window
+  /// starts afresh after the pause). The low side and the fault rule are never paused. A pause is capped (the
+  /// defrost's or the door's maximum), so a failure that coincides with one is delayed by that much at most.
   public static func process(
-    _ sample: Sample, key: SensorKey, profile: ProductProfile, judgesProduct: Bool = true,
+    _ sample: Sample, key: SensorKey, profile: ProductProfile, judgesProduct: Bool = true, paused: Bool = false,
     state: inout SensorRuleState
   ) -> [AlertEvent] {
     if let last = state.lastTs, sample.ts <= last { return [] }
@@ -43,9 +50,11 @@ public struct AlertEngine: Sendable {
       events.append(fault)
     }
     guard sample.error == nil, judgesProduct else { return events }
+    track(paused: paused, at: sample.ts, state: &state)
     for metric in Metric.allCases {
       guard let value = metric.value(in: sample), value.isFinite else { continue }
-      for direction in BandDirection.allCases {
+      // Paused, the high side is left as it is: its runs freeze and its open alert waits.
+      for direction in BandDirection.allCases where !(paused && direction == .high) {
         let rule = BandRule(metric: metric, direction: direction, bands: profile.bands(for: metric))
         if let event = rule.evaluate(
           value, at: sample.ts, state: &state[metric, direction], key: key, productID: profile.id)
@@ -54,7 +63,7 @@ public struct AlertEngine: Sendable {
         }
       }
     }
-    if let value = sample.tempC, value.isFinite {
+    if let value = sample.tempC, value.isFinite, !paused {
       if let settings = profile.trend {
         if let event = TrendRule(settings: settings).evaluate(
           value, at: sample.ts, band: profile.temperature, state: &state.trend,
@@ -67,6 +76,28 @@ public struct AlertEngine: Sendable {
       }
     }
     return events
+  }
+
+  /// Starts or ends the probe's pause: at its end the high-side runs move on by its length, so the paused time
+  /// does not count, and the trend window starts afresh (the air is still recovering from what paused it).
+  static func track(paused: Bool, at ts: Timestamp, state: inout SensorRuleState) {
+    if paused {
+      if state.pausedSince == nil { state.pausedSince = ts }
+      return
+    }
+    guard let since = state.pausedSince else { return }
+    state.pausedSince = nil
+    let length = ts.milliseconds - since.milliseconds
+    for metric in Metric.allCases {
+      for severity in Severity.allCases {
+        if let start = state[metric, .high][runStart: severity] {
+          state[metric, .high][runStart: severity] = Timestamp(milliseconds: start.milliseconds + length)
+        }
+      }
+    }
+    state.trend.times = []
+    state.trend.values = []
+    state.trend.risingSince = nil
   }
 
   /// Runs `samples` in order through a fresh engine and returns every event; for tests and for re-evaluating

@@ -18,6 +18,10 @@ public enum AlertKind: String, Sendable, Codable, CaseIterable {
   case sensorFault = "sensor_fault"
   /// A probe's calibration falls due within the notice (warning) or is past due (critical).
   case calibrationDue = "calibration_due"
+  /// A room's door stayed open past its warning (then critical) time (docs/alert-rules.md, "Defrost and doors").
+  case doorOpen = "door_open"
+  /// A defrost lasted longer than its maximum: a heater or termination fault, or no defrost at all.
+  case defrostOverrun = "defrost_overrun"
 
   /// The kind raised when `metric` stays past a limit in `direction`.
   public init(metric: Metric, direction: BandDirection) {
@@ -36,7 +40,9 @@ public enum AlertKind: String, Sendable, Codable, CaseIterable {
     case .tempLow: (.temperature, .low)
     case .rhHigh: (.humidity, .high)
     case .rhLow: (.humidity, .low)
-    case .tempTrend, .budget, .treatment, .offline, .agentOffline, .sensorFault, .calibrationDue: nil
+    case .tempTrend, .budget, .treatment, .offline, .agentOffline, .sensorFault, .calibrationDue, .doorOpen,
+      .defrostOverrun:
+      nil
     }
   }
 }

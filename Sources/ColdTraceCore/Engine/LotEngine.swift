@@ -26,12 +26,22 @@ public enum LotEngine {
   /// lot's history, resolved at once (closing the lot is what ends lot alerts). A sample of a probe that does not
   /// feed the lot rules (`placement`, and whether the room has a product probe) changes nothing but forgetting that
   /// probe's trace, so it no longer holds the treatment clock.
+  ///
+  /// A `paused` sample (an air probe's, in a defrost or door pause of its room: docs/alert-rules.md, "Defrost and
+  /// doors") counts for nothing, neither budget nor treatment clock, and holds no clock; it still moves the probe's
+  /// trace on, so the span up to the next sample starts at it and the paused time is not counted then either.
   public static func process(
     _ sample: Sample, key: SensorKey, lot: String, profile: ProductProfile, closedAt: Timestamp? = nil,
-    placement: Placement = .air, roomHasProductProbe: Bool = false, state: inout LotRuleState
+    placement: Placement = .air, roomHasProductProbe: Bool = false, paused: Bool = false, state: inout LotRuleState
   ) -> [LotEvent] {
     guard placement.feedsLotRules(roomHasProductProbe: roomHasProductProbe) else {
       state.probes["\(key.site)/\(key.sensor)"] = nil
+      return []
+    }
+    if paused {
+      let probeID = "\(key.site)/\(key.sensor)"
+      if let previous = state.probes[probeID], sample.ts <= previous.lastTs { return [] }
+      state.probes[probeID] = LotProbeTrace(lastTs: sample.ts, aboveTreatmentLimit: false, room: key.room)
       return []
     }
     let events = evaluate(sample, key: key, lot: lot, profile: profile, state: &state)

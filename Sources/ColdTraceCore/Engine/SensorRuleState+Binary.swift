@@ -2,7 +2,8 @@
 ///
 /// The collector saves each probe's engine state in the transaction of the readings that changed it. With JSON
 /// (Foundation's `JSONEncoder`) that save cost about as much as storing the reading itself; this form is written with
-/// plain byte appends. Layout: the format byte `1`, then the fields in declaration order, little-endian, each optional
+/// plain byte appends. Layout: the format byte `1`, then the fields in declaration order (`pausedSince` last, absent
+/// from blobs saved before pauses existed), little-endian, each optional
 /// behind a presence byte. A stored JSON state (from collectors before this form) starts with `{` and still loads.
 extension SensorRuleState {
   static let binaryFormat: UInt8 = 1
@@ -36,6 +37,7 @@ extension SensorRuleState {
     writer.timestamp(trend.risingSince)
     writer.timestamp(trend.openedAt)
     writer.optionalDouble(trend.peakRate)
+    writer.timestamp(pausedSince)
     return writer.bytes
   }
 
@@ -96,6 +98,11 @@ extension SensorRuleState {
     state.trend.risingSince = risingSince
     state.trend.openedAt = openedAt
     state.trend.peakRate = peakRate
+    // Blobs saved before defrost and door pauses existed end here.
+    if !reader.isAtEnd {
+      guard let pausedSince = reader.timestamp() else { return nil }
+      state.pausedSince = pausedSince
+    }
     return state
   }
 }

@@ -17,6 +17,10 @@ public struct SensorRuleState: Sendable, Codable, Equatable {
   public var fault = FaultState()
   /// The trend rule's memory (recent temperatures, the rise run, the open trend alert).
   public var trend = TrendState()
+  /// Event time of the first sample of the current defrost or door pause of this (air) probe, `nil` outside one:
+  /// when the pause ends, the high-side runs move on by its length, so paused time never counts
+  /// (docs/alert-rules.md, "Defrost and doors").
+  public var pausedSince: Timestamp?
 
   public init(
     lastTs: Timestamp? = nil, temperatureHigh: BandState = BandState(), temperatureLow: BandState = BandState(),
@@ -64,7 +68,7 @@ public struct SensorRuleState: Sendable, Codable, Equatable {
   }
 
   private enum CodingKeys: String, CodingKey {
-    case lastTs, temperatureHigh, temperatureLow, humidityHigh, humidityLow, offlineSince, fault, trend
+    case lastTs, temperatureHigh, temperatureLow, humidityHigh, humidityLow, offlineSince, fault, trend, pausedSince
   }
 
   public init(from decoder: any Decoder) throws {
@@ -77,6 +81,7 @@ public struct SensorRuleState: Sendable, Codable, Equatable {
     offlineSince = try container.decodeIfPresent(Timestamp.self, forKey: .offlineSince)
     fault = try container.decodeIfPresent(FaultState.self, forKey: .fault) ?? FaultState()
     trend = try container.decodeIfPresent(TrendState.self, forKey: .trend) ?? TrendState()
+    pausedSince = try container.decodeIfPresent(Timestamp.self, forKey: .pausedSince)
   }
 }
 

@@ -14,6 +14,8 @@ extension AlertKind {
       case .agentOffline: ("edge agent offline", "thiết bị biên mất kết nối")
       case .sensorFault: ("sensor fault", "lỗi cảm biến")
       case .calibrationDue: ("probe calibration due", "đến hạn hiệu chuẩn đầu dò")
+      case .doorOpen: ("door left open", "cửa kho để mở")
+      case .defrostOverrun: ("defrost too long", "xả đá quá lâu")
       }
     return language == .vi ? vi : en
   }

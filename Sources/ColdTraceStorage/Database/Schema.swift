@@ -209,6 +209,14 @@ enum Schema {
     migrator.registerMigration("v12-probe-lifecycle") { db in
       try ProbeLifecycleSchema.migrate(db)
     }
+    migrator.registerMigration("v13-room-conditions") { db in
+      // Each room's defrost and door state as the collector understood it (docs/alert-rules.md, "Defrost and
+      // doors"): recent spans, the inputs' newest times and the scheduled defrosts recorded, as JSON; saved with the
+      // samples that change it, loaded at start.
+      try db.execute(
+        sql: "CREATE TABLE room_conditions (site TEXT NOT NULL, room TEXT NOT NULL, state BLOB NOT NULL, "
+          + "PRIMARY KEY (site, room)) WITHOUT ROWID")
+    }
     migrator.registerMigration("v14-late-readings") { db in
       // Readings stored after a newer reading of the same probe had been judged: the live rules passed over them
       // (docs/alert-rules.md, "Late readings"), and the lot report says so. Rare: a row per such reading only.

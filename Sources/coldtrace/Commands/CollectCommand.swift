@@ -48,7 +48,8 @@ struct CollectCommand: ParsableCommand {
     if let testPageLimitFile { store.simulateFullDisk(whileFileHoldsPageLimit: testPageLimitFile) }
     store.useMaintenanceWindows(settings.maintenance)
     let pipeline = try IngestPipeline(
-      store: store, products: settings.products, placementOverrides: settings.placements)
+      store: store, products: settings.products, placementOverrides: settings.placements,
+      conditionConfig: settings.roomConditions)
     // A configuration that judges alerts differently from the last recorded one is journalled (the service's start
     // writes the line to the journal file).
     let snapshot = try settings.configurationSnapshot()

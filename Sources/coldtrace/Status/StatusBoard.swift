@@ -14,12 +14,15 @@ struct StatusBoard {
     var stale: Bool
     /// Where the probe stands with its calibration at `now` (`nil`: none on record).
     var calibration: CalibrationState?
+    /// The room's defrosts and door openings going on now (docs/alert-rules.md, "Defrost and doors").
+    var roomSpans: [RoomSpan] = []
   }
 
   let rows: [Row]
 
   init(
-    status: FacilityStatus, now: Timestamp, staleAfterSeconds: Double, placements: [ProbeKey: Placement] = [:]
+    status: FacilityStatus, now: Timestamp, staleAfterSeconds: Double, placements: [ProbeKey: Placement] = [:],
+    roomSpans: [String: [RoomSpan]] = [:]
   ) {
     rows = status.sensors.map { sensor in
       let age = sensor.latest.map { now.seconds(since: $0.ts) }
@@ -29,7 +32,8 @@ struct StatusBoard {
         lotAlerts: status.lotAlerts(site: sensor.key.site, room: sensor.key.room), ageSeconds: age,
         trend: TemperatureTrend(sensor.recentTemperatures),
         stale: (age ?? .infinity) > staleAfterSeconds || sensor.openAlerts.contains { $0.kind == .offline },
-        calibration: sensor.calibration.map { CalibrationRule().state(of: $0, now: now) })
+        calibration: sensor.calibration.map { CalibrationRule().state(of: $0, now: now) },
+        roomSpans: roomSpans["\(sensor.key.site)/\(sensor.key.room)"] ?? [])
     }
   }
 
@@ -42,12 +46,14 @@ struct StatusBoard {
       if let calibration = row.status.calibration, let state = row.calibration, state != .valid {
         alerts.append(text.calibration(state, due: calibration.due))
       }
+      // An input shows its signal where a probe shows its values.
+      let signal = latest.flatMap(text.signal)
       return [
         row.status.key.sensor,
-        row.placement.rawValue,
-        latest?.error != nil ? text.fault : latest?.tempC.map { language.decimal($0, places: 1) } ?? "-",
-        latest?.rhPct.map { language.decimal($0, places: 1) } ?? "-",
-        row.trend.map { "\($0.arrow) \(signed($0.degreesPerHour, language))" } ?? "-",
+        signal == nil ? row.placement.rawValue : text.input,
+        signal ?? (latest?.error != nil ? text.fault : latest?.tempC.map { language.decimal($0, places: 1) } ?? "-"),
+        signal != nil ? "" : latest?.rhPct.map { language.decimal($0, places: 1) } ?? "-",
+        signal != nil ? "" : row.trend.map { "\($0.arrow) \(signed($0.degreesPerHour, language))" } ?? "-",
         (row.ageSeconds.map(text.age) ?? "-") + (row.stale ? " " + text.stale : ""),
         language.integer(row.status.readingsLastDay),
         alerts.isEmpty ? text.ok : alerts.joined(separator: ", "),
@@ -69,7 +75,8 @@ struct StatusBoard {
       let key = row.status.key
       if room != "\(key.site)/\(key.room)" {
         room = "\(key.site)/\(key.room)"
-        lines.append(terminal.paint(text.roomHeading(site: key.site, room: key.room, lots: row.lots), .bold))
+        let heading = text.roomHeading(site: key.site, room: key.room, lots: row.lots)
+        lines.append(terminal.paint(heading + row.roomSpans.map { text.roomSpan($0) }.joined(), .bold))
         for alert in row.lotAlerts {
           let colour: Terminal.Colour = alert.severity == .critical ? .red : .yellow
           lines.append(terminal.paint("  ! " + text.lotAlert(alert), colour))
@@ -106,6 +113,10 @@ extension StatusBoard.Row {
       json.string("sensor", status.key.sensor)
       json.string("agent", status.agent)
       json.string("placement", placement.rawValue)
+      if let defrost = latest?.defrost { json.bool("defrost", defrost) }
+      if let doorOpen = latest?.doorOpen { json.bool("door_open", doorOpen) }
+      json.bool("room_defrosting", roomSpans.contains { $0.signal == .defrost })
+      json.bool("room_door_open", roomSpans.contains { $0.signal == .door })
       json.string("ts", latest?.ts.rfc3339)
       json.number("age_s", ageSeconds, decimals: 0)
       json.bool("stale", stale)

@@ -37,9 +37,16 @@ struct StatusCommand: ParsableCommand {
     let now = WallClock.now()
     let store = try global.openStore()
     let status = try store.facilityStatus(now: now)
+    // The defrosts and door openings going on now, per room.
+    var spans: [String: [RoomSpan]] = [:]
+    for sensor in status.sensors where spans["\(sensor.key.site)/\(sensor.key.room)"] == nil {
+      spans["\(sensor.key.site)/\(sensor.key.room)"] = try store.roomSpans(
+        site: sensor.key.site, room: sensor.key.room, from: now, to: now
+      ).filter { $0.start <= now && ($0.end.map { $0 > now } ?? true) }
+    }
     let board = StatusBoard(
       status: status, now: now, staleAfterSeconds: staleMinutes * 60,
-      placements: try store.placements(overriddenBy: settings))
+      placements: try store.placements(overriddenBy: settings), roomSpans: spans)
     if json {
       for row in board.rows { print(row.json()) }
       return

@@ -33,6 +33,31 @@ struct StatusText {
   }
 
   var fault: String { language == .en ? "fault" : "lỗi" }
+  var input: String { language == .en ? "input" : "đầu vào" }
+
+  /// An input's latest signal (`defrost on`, `door open` …) instead of values; `nil` for a probe's sample.
+  func signal(_ sample: Sample) -> String? {
+    if let defrost = sample.defrost {
+      return language == .en ? (defrost ? "defrost on" : "defrost off") : (defrost ? "đang xả đá" : "không xả đá")
+    }
+    if let open = sample.doorOpen {
+      return language == .en ? (open ? "door open" : "door closed") : (open ? "cửa mở" : "cửa đóng")
+    }
+    return nil
+  }
+
+  /// A defrost or door opening going on in the room, after its heading: ` · defrost on since 02:00:00Z (schedule)`.
+  func roomSpan(_ span: RoomSpan) -> String {
+    let what =
+      switch (span.signal, language) {
+      case (.defrost, .en): "defrost on"
+      case (.door, .en): "door open"
+      case (.defrost, .vi): "đang xả đá"
+      case (.door, .vi): "cửa mở"
+      }
+    let since = language == .en ? "since" : "từ"
+    return " · \(what) \(since) \(span.start.rfc3339) (\(span.sensor ?? span.source.rawValue))"
+  }
   var ok: String { language == .en ? "ok" : "bình thường" }
   var stale: String { language == .en ? "STALE" : "MẤT TÍN HIỆU" }
   var future: String { language == .en ? "in the future" : "ở tương lai" }
