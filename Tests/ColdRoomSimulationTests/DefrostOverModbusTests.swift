@@ -19,7 +19,11 @@ struct DefrostOverModbusTests {
   static let lot = "LT-2026-0612"
 
   @Test func aNormalWeekInAnAirOnlyRoomRaisesNoCriticalAlertWithTheControllersDefrostSignal() throws {
-    let scenario = try ScenarioFile.load(ScenarioTests.path("normal-week"))
+    var scenario = try ScenarioFile.load(ScenarioTests.path("normal-week"))
+    // Played from three and a half days ago (whole minutes), so the event times end before now and stay within the
+    // collector's offline limit of a week: the simulator and the agent both take this start (`--start`).
+    let now = WallClock.now().milliseconds
+    scenario.start = Timestamp(milliseconds: (now - Int64((Self.days + 0.5) * 86_400_000)) / 60_000 * 60_000)
     var defrosts = 0
     var wasDefrosting = false
     scenario.play { snapshot, _ in
@@ -27,7 +31,7 @@ struct DefrostOverModbusTests {
       if snapshot.defrosting && !wasDefrosting { defrosts += 1 }
       wasDefrosting = snapshot.defrosting
     }
-    #expect(defrosts == 12, "four defrosts a day")
+    #expect((12...13).contains(defrosts), "four defrosts a day, \(defrosts) in these three days")
 
     let broker = try MosquittoBroker()
     defer { broker.stop() }
@@ -47,8 +51,8 @@ struct DefrostOverModbusTests {
     let simulator = try ChildProcess(
       name: "sim", executable: Executables.product("coldtrace-sim").path,
       arguments: [
-        "run", "--scenario", ScenarioTests.path("normal-week"), "--speed", "\(Self.speed)", "--anchor", anchor,
-        "--modbus-port", "\(port)",
+        "run", "--scenario", ScenarioTests.path("normal-week"), "--start", scenario.start.rfc3339, "--speed",
+        "\(Self.speed)", "--anchor", anchor, "--modbus-port", "\(port)",
       ],
       log: facility.directory.appendingPathComponent("sim.log").path)
     defer { simulator.stop() }
