@@ -59,8 +59,11 @@ enum ProbeJudging {
     for placement in input.lot.placements {
       let end = min(placement.to ?? input.to, input.to)
       guard end > placement.from else { continue }
+      // Every probe that hung in the room during the stay, also one that arrived or left within it (its series is
+      // clipped to its own stay there, by the room history).
       let series = input.series.filter {
-        $0.site == placement.site && $0.room == placement.room && $0.fromMilliseconds == placement.from.milliseconds
+        $0.site == placement.site && $0.room == placement.room && $0.fromMilliseconds < end.milliseconds
+          && $0.toMilliseconds > placement.from.milliseconds
       }
       // A span that bridges two stays in the same room was read for each; keep it once.
       var seen = Set<String>()

@@ -84,6 +84,9 @@ struct RejectionCase: Sendable, CustomTestStringConvertible {
       .wrongType, #"{"v":1,"seq":7,"ts":"2026-11-29T03:40:00Z","defrost":1}"#,
       detail: "defrost must be true or false, got number"),
     RejectionCase(
+      .wrongType, #"{"v":1,"ts":"2026-11-29T03:40:00Z","temp_c":4.1,"defrost":false}"#,
+      detail: "a sample carries a probe's temp_c, rh_pct or error, or an input's defrost or door_open, not both"),
+    RejectionCase(
       .wrongType, #"{"v":1,"samples":[{"ts":1795923500,"door_open":"open"}]}"#,
       detail: "door_open must be true or false, got string (samples[0])"),
     RejectionCase(

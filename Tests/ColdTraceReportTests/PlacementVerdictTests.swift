@@ -47,6 +47,18 @@ struct PlacementVerdictTests {
     #expect(report.probes.map(\.judges) == [true, false])
   }
 
+  @Test func aProductProbeThatArrivesAfterTheLotJudgesFromThenOn() {
+    // The pulp probe was moved into cold2 five minutes after the lot (its room history clips its series there).
+    let late = ReportFixtures.probe(
+      "p1", room: "cold2", placement: .product, fromMinute: 5, step: 1, minutes: 55,
+      [Double?](repeating: 3.6, count: 55))
+    let report = build([late, air(warm: 10..<40, hot: 9)])
+    let judgement = report.rooms[0].judgement
+    #expect(judgement.basis == .product, "the room has a product probe during the stay")
+    #expect(judgement.judging.map(\.name) == ["hongxuan/p1"])
+    #expect(report.verdict.outcome != .failed, "\(report.verdict)")
+  }
+
   @Test func theSameAirProbeFailsTheLotInARoomWithoutAProductProbe() {
     let report = build([air(warm: 10..<40, hot: 9)])
     #expect(report.rooms[0].judgement.basis == .air)

@@ -259,6 +259,6 @@ private struct ScannedSample {
     guard let ts, ts.milliseconds <= limit.latest else { return nil }
     let sample = Sample(
       seq: seq, ts: ts, tempC: tempC, rhPct: rhPct, error: error, defrost: defrost, doorOpen: doorOpen)
-    return sample.hasContent ? sample : nil
+    return sample.hasContent && !sample.mixesSignalAndValues ? sample : nil
   }
 }

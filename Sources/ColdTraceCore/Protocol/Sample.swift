@@ -32,6 +32,10 @@ public struct Sample: Hashable, Sendable, Codable {
   /// Whether the sample carries a room signal (`defrost` or `doorOpen`).
   public var carriesSignal: Bool { defrost != nil || doorOpen != nil }
 
+  /// Whether the sample mixes a room signal with a probe's values or error: an input sends its signal alone, a probe
+  /// its values alone (`wrong_type` otherwise), so each source is either a probe or an input.
+  public var mixesSignalAndValues: Bool { carriesSignal && (tempC != nil || rhPct != nil || error != nil) }
+
   /// Whether the sample says anything: a value, an error or a signal (`no_values` otherwise).
   public var hasContent: Bool { tempC != nil || rhPct != nil || error != nil || carriesSignal }
 }

@@ -73,6 +73,11 @@ struct SampleDecoder {
     guard sample.hasContent else {
       throw rejection(.noValues, "the sample has none of temp_c, rh_pct, error, defrost or door_open")
     }
+    guard !sample.mixesSignalAndValues else {
+      throw rejection(
+        .wrongType,
+        "a sample carries a probe's temp_c, rh_pct or error, or an input's defrost or door_open, not both")
+    }
     guard ts.milliseconds <= limit.latest else {
       let ahead = Int64(((Double(ts.milliseconds) - Double(limit.now.milliseconds)) / 1000).rounded(.down))
       throw rejection(

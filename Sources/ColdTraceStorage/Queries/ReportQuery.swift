@@ -142,12 +142,13 @@ extension SQLiteStore {
     }
   }
 
-  /// Whether `source` is an input (a defrost or door contact) rather than a probe: its newest row carries a signal.
+  /// Whether `source` is an input (a defrost or door contact) rather than a probe: its newest row that is no fault
+  /// carries a signal (a sample never mixes a signal with values, and either kind of source may report faults).
   private static func isInput(_ db: Database, source: Int64) throws -> Bool {
     try Bool.fetchOne(
       db,
       sql: """
-        SELECT defrost IS NOT NULL OR door_open IS NOT NULL FROM readings WHERE source_id = ?
+        SELECT defrost IS NOT NULL OR door_open IS NOT NULL FROM readings WHERE source_id = ? AND error IS NULL
         ORDER BY ts_ms DESC LIMIT 1
         """,
       arguments: [source]) ?? false
