@@ -3,7 +3,7 @@ import ColdTraceStorage
 
 extension CollectorConfigFile {
   /// What of this configuration decides alerts, for the journal's `config_changed` lines: the default product, each
-  /// room's product, the placement overrides, the maintenance windows (which decide what is notified), the offline
+  /// room's product, the placement overrides, the maintenance windows and notification channels (which decide what is notified and to whom), the offline
   /// and re-notification thresholds, and the profiles in force (the catalog: built-ins with the config's overrides
   /// and additions).
   public func configurationSnapshot() throws -> ConfigurationSnapshot {
@@ -16,6 +16,7 @@ extension CollectorConfigFile {
     for (room, profile) in products.rooms { settings["room \(room)"] = profile.id }
     for (probe, placement) in placements { settings["placement \(probe.site)/\(probe.sensor)"] = placement.rawValue }
     for window in maintenance { settings[window.id] = window.summary }
+    for channel in notifications { settings["notify \(channel.name)"] = channel.summary }
     // The default and every room's product come from the catalog, so its profiles are all that is in force.
     return try ConfigurationSnapshot(settings: settings, profiles: products.catalog.profiles)
   }
