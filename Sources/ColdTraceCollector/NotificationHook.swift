@@ -117,9 +117,17 @@ public final class NotificationHook: Sendable {
     return true
   }
 
-  /// Runs the program once with `lines` on its standard input; returns why it failed, or `nil`. Whatever it wrote on
-  /// standard error goes to the log (its first lines).
+  /// Runs the program once with `lines` on its standard input; returns why it failed, or `nil`.
   public func run(lines: [String], ids: [Int64], escalation: Bool = false) -> String? {
+    Self.run(settings, lines: lines, ids: ids, escalation: escalation, logger: logger)
+  }
+
+  /// Runs a channel's program once (also for `coldtrace notify test`, which has no outbox): `lines` on its standard
+  /// input, the contacts and ids in its environment; whatever it wrote on standard error goes to the log (its first
+  /// lines). Returns why it failed, or `nil`.
+  public static func run(
+    _ settings: Settings, lines: [String], ids: [Int64], escalation: Bool = false, logger: Logger
+  ) -> String? {
     let contacts = escalation ? settings.escalationContacts : settings.contacts
     let environment = [
       "COLDTRACE_CHANNEL": settings.name, "COLDTRACE_CONTACTS": contacts.joined(separator: ","),
@@ -135,19 +143,19 @@ public final class NotificationHook: Sendable {
     case .timedOut:
       return "timed out after \(JSONText.number(settings.timeoutSeconds)) s"
     case .finished(let termination, _, let errors):
-      logStandardError(errors)
+      logStandardError(errors, channel: settings.name, logger: logger)
       guard termination != .exited(0) else { return nil }
       return "\(termination)" + (ChildProcess.firstLine(errors).map { ": \($0)" } ?? "")
     }
   }
 
   /// The program's standard error in the log: its first five lines, each cut at 300 characters.
-  private func logStandardError(_ errors: [UInt8]) {
+  private static func logStandardError(_ errors: [UInt8], channel: String, logger: Logger) {
     let lines = errors.split(separator: UInt8(ascii: "\n")).prefix(5).map {
       String(String(decoding: $0, as: UTF8.self).prefix(300))
     }
     for line in lines where !line.allSatisfy(\.isWhitespace) {
-      logger.notice("notify \(settings.name) program: \(line)")
+      logger.notice("notify \(channel) program: \(line)")
     }
   }
 }
