@@ -354,9 +354,6 @@ struct HostileArgumentTests {
   @Test("coldtrace silence arguments and [[maintenance]] values", arguments: hostileSilenceInputs)
   func silenceInput(_ input: HostileInput) throws { try refuses(input) }
 
-  @Test("coldtrace notify arguments and [[notify]] values", arguments: hostileNotifyInputs)
-  func notifyInput(_ input: HostileInput) throws { try refuses(input) }
-
   /// Files in the fixture's directory that a refused command may leave: the runner's own captures and inputs.
   private static func isRunnerFile(_ name: String) -> Bool {
     name.hasPrefix("out-") || name.hasPrefix("err-") || name == "hostile.toml" || name == "agent.toml"

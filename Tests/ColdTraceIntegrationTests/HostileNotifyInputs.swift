@@ -54,3 +54,8 @@ private let notifyArguments: [HostileInput] = [
     name: "notify test without channels", program: "coldtrace",
     arguments: { ["notify", "test", "sms", "--db", $0.database] }),
 ]
+
+extension HostileArgumentTests {
+  @Test("coldtrace notify arguments and [[notify]] values", arguments: hostileNotifyInputs)
+  func notifyInput(_ input: HostileInput) throws { try refuses(input) }
+}
