@@ -57,12 +57,13 @@ public final class NotificationHook: Sendable {
   /// Failed runs so far (each is retried).
   public var failures: Int { failedRuns.load(ordering: .relaxed) }
 
-  /// Polls the outbox on a thread of its own until stopped: a run as soon as one is due, else a look every 0.2 s.
+  /// Polls the outbox on a thread of its own until stopped: a run as soon as one is due, else a look every half second
+  /// (a short read-mostly transaction, so the ingest writer hardly notices it).
   public func start() {
     let thread = Thread { [self] in
       while !stopping.load(ordering: .sequentiallyConsistent) {
         do {
-          if try !deliverDue() { Thread.sleep(forTimeInterval: 0.2) }
+          if try !deliverDue() { Thread.sleep(forTimeInterval: 0.5) }
         } catch {
           logger.error("notify \(settings.name): outbox: \(SQLiteStore.summary(of: error)); retrying in 1 s")
           Thread.sleep(forTimeInterval: 1)
