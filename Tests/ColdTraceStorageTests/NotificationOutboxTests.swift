@@ -10,14 +10,14 @@ import Testing
 struct NotificationOutboxTests {
   private let key = SensorKey(site: "hx", room: "cold2", sensor: "p1")
 
-  private func store(_ routes: [NotificationRoute], clock: ManualClock) throws -> SQLiteStore {
+  func store(_ routes: [NotificationRoute], clock: ManualClock) throws -> SQLiteStore {
     let directory = try TemporaryDirectory.make(prefix: "outbox")
     let store = try SQLiteStore(path: directory.appendingPathComponent("o.db").path)
     store.useNotificationRouting(NotificationRouting(routes: routes, clock: clock))
     return store
   }
 
-  private func event(
+  func event(
     _ type: AlertEventType, _ key: SensorKey? = nil, severity: Severity = .critical, at: Timestamp
   ) -> AlertEvent {
     AlertEvent(
@@ -165,5 +165,21 @@ struct NotificationOutboxTests {
     let rows = try store.notifications(channel: "sms")
     #expect(rows[0].dueAt == Timestamp(seconds: 1_780_000_000 + 9200), "06:00 local")
     #expect(rows[1].dueAt == clock.now())
+  }
+}
+
+extension NotificationOutboxTests {
+  @Test func aWarningHeldByQuietHoursHasItsWholeGiveUpTimeAfterThem() throws {
+    // 03:26:40 at +07:00; the quiet hours end at 06:00, 9200 s later; one hour to deliver from then.
+    let clock = ManualClock()
+    var route = NotificationRoute(channel: "sms")
+    route.quietHours = QuietHours.parse("21:00-06:00", offsetMinutes: 420)
+    route.giveUpSeconds = 3600
+    let store = try store([route], clock: clock)
+    _ = try store.write { tx in try tx.apply(event(.opened, severity: .warning, at: clock.now())) }
+    clock.advance(seconds: 9200 + 3599)
+    #expect(try store.write { tx in try tx.expireNotifications(channel: "sms", now: clock.now()) }.isEmpty)
+    clock.advance(seconds: 1)
+    #expect(try store.write { tx in try tx.expireNotifications(channel: "sms", now: clock.now()) }.count == 1)
   }
 }

@@ -10,7 +10,7 @@ public struct NotificationRoute: Sendable, Equatable {
   public var rooms: Set<String> = []
   public var severities: Set<Severity> = []
   public var kinds: Set<AlertKind> = []
-  /// Rows not delivered this long after they were queued are given up (logged, counted, kept).
+  /// Rows not delivered this long after they were first due are given up (logged, counted, kept).
   public var giveUpSeconds: Double = 24 * 3600
   /// An alert still unacknowledged this long after it opened is sent to the escalation contacts (`nil`: never).
   public var escalateAfterSeconds: Double?

@@ -73,6 +73,7 @@ extension WriteTransaction {
     route: NotificationRoute, alert: AlertRecord, eventID: Int64, event: String, line: String, escalation: Bool,
     now: Timestamp
   ) throws {
+    // Given up `giveUpSeconds` after it is first due, so a warning held back by quiet hours gets its full time.
     let due = escalation ? now : route.due(severity: alert.severity, queuedAt: now)
     try db.cachedStatement(
       sql: """
@@ -82,7 +83,7 @@ extension WriteTransaction {
         """
     ).execute(arguments: [
       route.channel, alert.id, eventID, event, alert.site, alert.room, alert.severity.rawValue, escalation, line,
-      now.milliseconds, due.milliseconds, now.milliseconds + Int64(route.giveUpSeconds * 1000),
+      now.milliseconds, due.milliseconds, due.milliseconds + Int64(route.giveUpSeconds * 1000),
     ])
   }
 
