@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs what ColdTrace needs on Debian 12 besides the Swift toolchain: libmosquitto (build), mosquitto and its
 # clients (demo and tests), SQLite headers and CLI, libmodbus (Modbus sensors), faketime (the fault suite's skewed
-# agent clock), chromium and zlib (the HTML report's render test). Safe to run again.
+# agent clock), chromium and zlib (the HTML report's render test), msmtp and jq (the e-mail notification program
+# and its test). Safe to run again.
 set -euo pipefail
 packages=(
   libssl-dev libmosquitto-dev mosquitto mosquitto-clients libsqlite3-dev sqlite3 libmodbus-dev pkg-config faketime
-  chromium zlib1g-dev
+  chromium zlib1g-dev msmtp jq
 )
 missing=()
 for package in "${packages[@]}"; do

@@ -3,19 +3,18 @@ import ColdTraceStorage
 import Logging
 
 /// Hands on what a commit produced: every journal line to the alert journal file (as committed, without reading it
-/// back), and each alert event to the log, to the alert topic of its room and, unless a silence or maintenance
-/// window covered it, to the operator's notification program (grouped per room). The database is the source of
-/// truth: a line the file misses is written at the next gap or start (`JournalAppender`).
+/// back), and each alert event to the log and to the alert topic of its room. Notifications need nothing from here:
+/// the transaction that recorded an event queued it in the outbox, which each channel's `NotificationHook` delivers.
+/// The database is the source of truth: a line the file misses is written at the next gap or start
+/// (`JournalAppender`).
 final class AlertFanOut: Sendable {
   let appender: JournalAppender
   let connection: BrokerConnection
-  let hook: NotificationHook?
   let logger: Logger
 
-  init(appender: JournalAppender, connection: BrokerConnection, hook: NotificationHook?, logger: Logger) {
+  init(appender: JournalAppender, connection: BrokerConnection, logger: Logger) {
     self.appender = appender
     self.connection = connection
-    self.hook = hook
     self.logger = logger
   }
 
@@ -47,11 +46,9 @@ final class AlertFanOut: Sendable {
     for alert in committed.alerts {
       let key = alert.key
       logger.notice("alert: \(alert.line)")
+      // A silenced event is on record and on the topic (dashboards mark it), but was queued for no channel: the
+      // collector announces the alert when its silence ends, if it is still open.
       connection.publish(topic: Topics.alert(site: key.site, room: key.room), payload: Array(alert.line.utf8))
-      // A silenced event is on record and on the topic (dashboards mark it), but pages nobody: the collector
-      // announces the alert when its silence ends, if it is still open.
-      guard alert.event.silencedBy == nil else { continue }
-      hook?.notify(room: "\(key.site)/\(key.room)", line: alert.line)
     }
   }
 }

@@ -9,7 +9,7 @@ import Logging
 ///
 /// The parts, each in its own file: `MessageRouter` (the MQTT handler: statuses, readings queued or committed at
 /// once), `GroupCommitter` (every commit: writer thread, retry policy, tally), `AlertFanOut` (journal file, alert
-/// topic, notification program), `AcknowledgementLoop` (durable, coalesced acks to agents) and `SilenceTimer`
+/// topic), `NotificationHook` (one per channel: the durable outbox's delivery), `AcknowledgementLoop` (durable, coalesced acks to agents) and `SilenceTimer`
 /// (offline, agent_offline, renotify). No reading is lost on SIGKILL: docs/durability.md says why.
 public final class CollectorService: Sendable {
   public static let version = "0.1.0"
@@ -21,7 +21,7 @@ public final class CollectorService: Sendable {
   let makeTransport: MessageTransportFactory
   private let connection = BrokerConnection()
   private let tally = SharedTally()
-  private let hook: NotificationHook?
+  private let hooks: [NotificationHook]
   private let fanOut: AlertFanOut
   private let acknowledgements: AcknowledgementLoop
   private let committer: GroupCommitter
@@ -37,12 +37,16 @@ public final class CollectorService: Sendable {
     self.logger = logger
     self.clock = clock
     self.makeTransport = transport
-    let hook = settings.notification.map { NotificationHook(settings: $0, logger: logger) }
-    self.hook = hook
+    if !settings.notifications.isEmpty {
+      pipeline.store.useNotificationRouting(
+        NotificationRouting(routes: settings.notifications.map(\.route), clock: clock))
+    }
+    hooks = settings.notifications.map {
+      NotificationHook(settings: $0, store: pipeline.store, logger: logger, clock: clock)
+    }
     let presence = try AgentPresenceTracker(rule: settings.agentPresence, pipeline: pipeline)
     fanOut = AlertFanOut(
-      appender: JournalAppender(journal: journal, store: pipeline.store), connection: connection, hook: hook,
-      logger: logger)
+      appender: JournalAppender(journal: journal, store: pipeline.store), connection: connection, logger: logger)
     acknowledgements = AcknowledgementLoop(store: pipeline.store, connection: connection, logger: logger, clock: clock)
     committer = GroupCommitter(
       pipeline: pipeline, acknowledgements: acknowledgements, fanOut: fanOut, tally: tally, logger: logger,
@@ -83,7 +87,7 @@ public final class CollectorService: Sendable {
       acknowledgements.start()
       silence.start()
     }
-    hook?.start()
+    for hook in hooks { hook.start() }
     logger.info(
       "collector started",
       metadata: [
@@ -96,7 +100,7 @@ public final class CollectorService: Sendable {
     committer.beginStopping()
     acknowledgements.stop()
     silence.stop()
-    hook?.stop()
+    for hook in hooks { hook.stop() }
     guard let transport = connection.current else { return }
     _ = try? transport.publish(
       topic: Topics.collectorStatus(id: settings.collectorID), payload: Array(statusLine("offline").utf8),

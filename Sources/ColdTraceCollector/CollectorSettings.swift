@@ -19,8 +19,8 @@ extension CollectorService {
     /// `calibrationCheckSeconds`, never per reading.
     public var calibration = CalibrationRule()
     public var calibrationCheckSeconds: Double = 300
-    /// The operator's notification program, if any.
-    public var notification: NotificationHook.Settings?
+    /// The notification channels (`[[notify]]`), each with its program, filters and contacts.
+    public var notifications: [NotificationHook.Settings] = []
 
     public init(collectorID: String, broker: BrokerAddress) {
       self.collectorID = collectorID

@@ -20,15 +20,17 @@ extension ChildProcess {
   ///
   /// The run ends when the program exits: what it wrote before exiting is read, and a background process it left
   /// holding its output is not waited for. At `timeoutSeconds` the program and its process group are killed.
+  /// `environment` adds variables to the ones this process has (a notification's contacts and ids).
   public static func run(
-    _ command: [String], input: [UInt8]? = nil, timeoutSeconds: Double, captureLimit: Int = 64 * 1024
+    _ command: [String], input: [UInt8]? = nil, timeoutSeconds: Double, captureLimit: Int = 64 * 1024,
+    environment: [String: String] = [:]
   ) -> Outcome {
     guard !command.isEmpty else { return .failedToStart("no program given") }
     let deadline = MonotonicClock.seconds() + timeoutSeconds
     let started: (pid: pid_t, parentEnds: [Int32])
     do {
       let streams: [ChildStream] = [input == nil ? .null : .pipe, .pipe, .pipe]
-      started = try ProcessSpawn.start(command, streams: streams, ownProcessGroup: true)
+      started = try ProcessSpawn.start(command, streams: streams, ownProcessGroup: true, environment: environment)
     } catch {
       return .failedToStart(error.description)
     }

@@ -30,9 +30,10 @@ enum ProcessSpawn {
 
   /// Starts `command` (the program by path, then its arguments); returns its pid and the parent's end of each `.pipe`
   /// stream, in the order stdin, stdout, stderr (-1 for the others). `ownProcessGroup` puts the child in a new process
-  /// group, so that killing the group also ends what it started.
+  /// group, so that killing the group also ends what it started. `environment` adds to (or replaces in) this
+  /// process's environment.
   static func start(
-    _ command: [String], streams: [ChildStream], ownProcessGroup: Bool
+    _ command: [String], streams: [ChildStream], ownProcessGroup: Bool, environment: [String: String] = [:]
   ) throws(SpawnError) -> (pid: pid_t, parentEnds: [Int32]) {
     try lock.withLock { _ throws(SpawnError) in
       var parentEnds: [Int32] = []
@@ -56,7 +57,8 @@ enum ProcessSpawn {
       }
       defer { for descriptor in childEnds where descriptor >= 0 { close(descriptor) } }
       do throws(SpawnError) {
-        let pid = try spawn(command, streams: streams, childEnds: childEnds, ownProcessGroup: ownProcessGroup)
+        let pid = try spawn(
+          command, streams: streams, childEnds: childEnds, ownProcessGroup: ownProcessGroup, environment: environment)
         return (pid, parentEnds)
       } catch {
         for descriptor in parentEnds where descriptor >= 0 { close(descriptor) }
@@ -66,7 +68,8 @@ enum ProcessSpawn {
   }
 
   private static func spawn(
-    _ command: [String], streams: [ChildStream], childEnds: [Int32], ownProcessGroup: Bool
+    _ command: [String], streams: [ChildStream], childEnds: [Int32], ownProcessGroup: Bool,
+    environment: [String: String]
   ) throws(SpawnError) -> pid_t {
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
@@ -105,9 +108,29 @@ enum ProcessSpawn {
     let argv = command.map { strdup($0) } + [nil]
     defer { for argument in argv { free(argument) } }
     var pid: pid_t = 0
-    let result = posix_spawn(&pid, command[0], &actions, &attributes, argv, environ)
+    let result: Int32
+    if environment.isEmpty {
+      result = posix_spawn(&pid, command[0], &actions, &attributes, argv, environ)
+    } else {
+      let envp = mergedEnvironment(environment).map { strdup($0) } + [nil]
+      defer { for entry in envp { free(entry) } }
+      result = posix_spawn(&pid, command[0], &actions, &attributes, argv, envp)
+    }
     guard result == 0 else { throw SpawnError(description: errnoDescription(result)) }
     return pid
+  }
+
+  /// This process's environment as `NAME=value` entries, with `extra` added or replacing.
+  private static func mergedEnvironment(_ extra: [String: String]) -> [String] {
+    var entries: [String] = []
+    var index = 0
+    while let entry = environ[index] {
+      let text = String(cString: entry)
+      let name = text.split(separator: "=", maxSplits: 1).first.map(String.init) ?? text
+      if extra[name] == nil { entries.append(text) }
+      index += 1
+    }
+    return entries + extra.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
   }
 
   /// The descriptors this process has open, from `/proc/self/fd`.

@@ -20,4 +20,23 @@ struct DeployFilesTests {
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.stdout.contains("Default product for rooms without an assignment: litchi"))
   }
+
+  @Test func theCollectorAcceptsTheExampleNotificationChannelsUncommented() throws {
+    let example = try String(
+      contentsOf: Self.repository.appendingPathComponent("deploy/collector.toml"), encoding: .utf8)
+    // The commented [[notify]] tables: from the first one to the blank line after the last.
+    let lines = example.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    let first = try #require(lines.firstIndex(of: "# [[notify]]"))
+    let end = try #require(lines[first...].firstIndex(of: ""))
+    // "# key = value" becomes "key = value", "# # note" a comment, "#" a blank line.
+    let channels = lines[first..<end].map { String($0.dropFirst(2)) }
+    let directory = try TemporaryDirectory.make(prefix: "deploy-notify")
+    let config = directory.appendingPathComponent("collector.toml")
+    try channels.joined(separator: "\n").write(to: config, atomically: true, encoding: .utf8)
+    #expect(channels.filter { $0 == "[[notify]]" }.count == 2)
+    let result = try Executables.run(
+      Executables.product("coldtrace"), ["notify", "test", "nope", "--config", config.path])
+    #expect(result.status == 2)
+    #expect(result.stderr == "coldtrace: no channel named \"nope\" (configured: email, sms)\n", "\(result.stderr)")
+  }
 }

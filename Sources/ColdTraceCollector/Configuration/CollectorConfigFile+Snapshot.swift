@@ -3,9 +3,9 @@ import ColdTraceStorage
 
 extension CollectorConfigFile {
   /// What of this configuration decides alerts, for the journal's `config_changed` lines: the default product, each
-  /// room's product, the placement overrides, the maintenance windows (which decide what is notified), the defrost and
-  /// door settings and schedules, the offline and re-notification thresholds, and the profiles in force (the catalog:
-  /// built-ins with the config's overrides and additions).
+  /// room's product, the placement overrides, the maintenance windows and notification channels (which decide what
+  /// is notified and to whom), the defrost and door settings and schedules, the offline and re-notification
+  /// thresholds, and the profiles in force (the catalog: built-ins with the config's overrides and additions).
   public func configurationSnapshot() throws -> ConfigurationSnapshot {
     var settings: [String: String] = [
       "default_product": products.defaultProduct.id,
@@ -17,6 +17,7 @@ extension CollectorConfigFile {
     for (probe, placement) in placements { settings["placement \(probe.site)/\(probe.sensor)"] = placement.rawValue }
     for window in maintenance { settings[window.id] = window.summary }
     roomConditions.addSnapshotSettings(to: &settings)
+    for channel in notifications { settings["notify \(channel.name)"] = channel.summary }
     // The default and every room's product come from the catalog, so its profiles are all that is in force.
     return try ConfigurationSnapshot(settings: settings, profiles: products.catalog.profiles)
   }

@@ -14,7 +14,8 @@ public struct CollectorConfigFile: Sendable {
   public var offlineAfterMinutes: Double = 10
   public var agentOfflineAfterMinutes: Double = 2
   public var renotifyAfterMinutes: Double = 60
-  public var notification: NotificationHook.Settings?
+  /// `[[notify]]` (or the deprecated `[notify]`): the notification channels.
+  public var notifications: [NotificationHook.Settings] = []
   /// `[placements]`: `"<site>/<sensor>" = "product"`, winning over what the probe's agent announces.
   public var placements: [ProbeKey: Placement] = [:]
   /// `[[maintenance]]`: scheduled windows when a scope's alerts are recorded but not notified.
@@ -76,19 +77,7 @@ public struct CollectorConfigFile: Sendable {
         file.placements[ProbeKey(site: String(parts[0]), sensor: String(parts[1]))] = placement
       }
     }
-    if let notify = try config.table("notify") {
-      try notify.rejectUnknownKeys(allowed: ["command", "group_seconds", "timeout_seconds", "retries"])
-      guard let command = try notify.strings("command"), command.first?.hasPrefix("/") == true else {
-        throw notify.invalid("command", "must be an array whose first element is the program's absolute path")
-      }
-      var settings = NotificationHook.Settings(command: command)
-      settings.groupingSeconds = try notify.double(
-        "group_seconds", .within(0...3600), default: settings.groupingSeconds)
-      settings.timeoutSeconds = try notify.double(
-        "timeout_seconds", .within(0.1...3600), default: settings.timeoutSeconds)
-      settings.retries = try notify.int("retries", .within(0...100), default: settings.retries)
-      file.notification = settings
-    }
+    file.notifications = try notificationChannels(config)
     file.maintenance = try maintenanceWindows(config)
     file.roomConditions = try RoomConditionConfig.load(config)
     file.tls = try config.tlsOptions()

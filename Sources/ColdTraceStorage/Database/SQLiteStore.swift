@@ -24,6 +24,7 @@ public final class SQLiteStore: Sendable {
   let queue: DatabaseQueue
   private let pageLimit = Mutex<PageLimitFile?>(nil)
   private let windows = Mutex<[MaintenanceWindow]>([])
+  private let routing = Mutex<NotificationRouting?>(nil)
 
   /// Opens and migrates the database at `path`; creates it only when `create` is true (the collector), so a shell
   /// command pointed at a wrong path says so instead of showing an empty database.
@@ -61,7 +62,10 @@ public final class SQLiteStore: Sendable {
     if full { throw DatabaseError(resultCode: .SQLITE_FULL, message: "database or disk is full") }
     let journal = CommittedJournalLines()
     let windows = self.windows.withLock { $0 }
-    let result = try queue.write { db in try body(WriteTransaction(db: db, journal: journal, windows: windows)) }
+    let routing = self.routing.withLock { $0 }
+    let result = try queue.write { db in
+      try body(WriteTransaction(db: db, journal: journal, windows: windows, routing: routing))
+    }
     return (result, journal.lines)
   }
 
@@ -69,6 +73,12 @@ public final class SQLiteStore: Sendable {
   /// collector's `[[maintenance]]` tables; the shell commands raise only lot alerts, which no window covers).
   public func useMaintenanceWindows(_ windows: [MaintenanceWindow]) {
     self.windows.withLock { $0 = windows }
+  }
+
+  /// The notification channels every later transaction queues alert events for (the collector's `[[notify]]`
+  /// tables), and the clock that stamps the queued rows; the shell commands queue nothing.
+  public func useNotificationRouting(_ routing: NotificationRouting?) {
+    self.routing.withLock { $0 = routing }
   }
 
   /// For fault tests only: while the file at `path` holds a number, the database cannot grow past that many pages,

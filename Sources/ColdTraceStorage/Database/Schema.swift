@@ -224,6 +224,9 @@ enum Schema {
         sql: "CREATE TABLE late_readings (source_id INTEGER NOT NULL REFERENCES sources(id), ts_ms INTEGER NOT NULL, "
           + "seq INTEGER NOT NULL, PRIMARY KEY (source_id, ts_ms, seq)) WITHOUT ROWID")
     }
+    migrator.registerMigration("v15-notifications") { db in
+      try NotificationOutboxSchema.migrate(db)
+    }
     return migrator
   }
 }

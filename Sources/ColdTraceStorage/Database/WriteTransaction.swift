@@ -11,11 +11,17 @@ public struct WriteTransaction {
   let journal: CommittedJournalLines
   /// The collector's scheduled maintenance windows, judged with the silences stored in the database.
   let windows: [MaintenanceWindow]
+  /// The collector's notification channels: which of them each recorded alert event is queued for.
+  let routing: NotificationRouting?
 
-  init(db: Database, journal: CommittedJournalLines = CommittedJournalLines(), windows: [MaintenanceWindow] = []) {
+  init(
+    db: Database, journal: CommittedJournalLines = CommittedJournalLines(), windows: [MaintenanceWindow] = [],
+    routing: NotificationRouting? = nil
+  ) {
     self.db = db
     self.journal = journal
     self.windows = windows
+    self.routing = routing
   }
 
   /// The integer id of a probe, created on first sight; its room and agent follow the latest message. A room that
@@ -163,7 +169,7 @@ public struct WriteTransaction {
         alert.message, AlertRows.encodeLots(alert.lots), silence, pending, alert.id,
       ])
     }
-    var recorded = try recordEvent(event.type.rawValue, alert: alert, at: event.at)
+    var recorded = try recordEvent(event.type.rawValue, alert: alert, at: event.at, notify: silence == nil)
     recorded.silencedBy = silence
     return recorded
   }
@@ -179,7 +185,7 @@ public struct WriteTransaction {
     alert.note = note ?? alert.note
     try db.cachedStatement(sql: "UPDATE alerts SET state = ?, acked_ms = ?, acked_by = ?, note = ? WHERE id = ?")
       .execute(arguments: [alert.state.rawValue, at.milliseconds, person, alert.note, alertID])
-    return try recordEvent("acked", alert: alert, at: at)
+    return try recordEvent("acked", alert: alert, at: at, notify: false)
   }
 
   /// Announces again every acknowledged alert still open `afterSeconds` after its acknowledgement or its last
@@ -201,11 +207,15 @@ public struct WriteTransaction {
     return recorded
   }
 
-  func recordEvent(_ name: String, alert: AlertRecord, at: Timestamp) throws -> RecordedEvent {
+  /// Journals an alert event and, when it is one people are told of (`notify`: not an acknowledgement, not held back
+  /// by a silence), queues it in the notification outbox for every channel it is routed to, in this transaction.
+  func recordEvent(_ name: String, alert: AlertRecord, at: Timestamp, notify: Bool = true) throws -> RecordedEvent {
     let (eventID, line) = try appendJournalLine(event: name, alertID: alert.id, lotID: nil, at: at) { eventID in
       alert.jsonLine(event: name, eventID: eventID, at: at)
     }
-    return RecordedEvent(alert: alert, eventID: eventID, line: line)
+    let recorded = RecordedEvent(alert: alert, eventID: eventID, line: line)
+    if notify { try queueNotifications(recorded, event: name) }
+    return recorded
   }
 }
 

@@ -62,7 +62,7 @@ struct CollectCommand: ParsableCommand {
     serviceSettings.protocolVersion = settings.protocolVersion
     serviceSettings.tls = settings.tls
     serviceSettings.silence = SilenceRule(silentAfterSeconds: settings.offlineAfterMinutes * 60)
-    serviceSettings.notification = settings.notification
+    serviceSettings.notifications = settings.notifications
     serviceSettings.renotifyAfterSeconds = settings.renotifyAfterMinutes * 60
     serviceSettings.silenceCheckSeconds = min(15, max(1, settings.offlineAfterMinutes * 60 / 4))
     serviceSettings.agentPresence = AgentPresenceRule(graceSeconds: settings.agentOfflineAfterMinutes * 60)

@@ -10,7 +10,7 @@ struct SilenceCommand: ParsableCommand {
     abstract: "Silence a site, room or probe for a while: alerts are recorded and shown but notify nobody.",
     discussion: """
       During a silence the alerts of its scope are still raised, journalled, published and listed (marked as
-      silenced), but not handed to the notification program. An alert still open when the silence ends (or is ended)
+      silenced), but not given to the notification channels. An alert still open when the silence ends (or is ended)
       is notified then, once. Lot alerts (budget, treatment) are never silenced. Scheduled windows, such as a daily
       cleaning, go in the collector config's [[maintenance]] tables instead.
 
