@@ -27,6 +27,9 @@ public final class CollectorService: Sendable {
   private let committer: GroupCommitter
   private let router: MessageRouter
   private let silence: SilenceTimer
+  /// Live counters and histograms, and the connection state, for `/metrics`.
+  public let metrics = CollectorMetrics()
+  private let responder: MetricsResponder?
 
   public init(
     settings: Settings, pipeline: IngestPipeline, journal: AlertJournal, logger: Logger,
@@ -45,13 +48,20 @@ public final class CollectorService: Sendable {
       logger: logger)
     acknowledgements = AcknowledgementLoop(store: pipeline.store, connection: connection, logger: logger, clock: clock)
     committer = GroupCommitter(
-      pipeline: pipeline, acknowledgements: acknowledgements, fanOut: fanOut, tally: tally, logger: logger,
-      clock: clock)
+      pipeline: pipeline, acknowledgements: acknowledgements, fanOut: fanOut, tally: tally, metrics: metrics,
+      logger: logger, clock: clock)
     router = MessageRouter(presence: presence, committer: committer, logger: logger, clock: clock)
     silence = SilenceTimer(
       pipeline: pipeline, presence: presence, fanOut: fanOut, tally: tally, settings: settings, logger: logger,
       clock: clock)
+    responder = try settings.metricsListen.map { [metrics, tally] address in
+      try Self.metricsResponder(
+        at: address, metrics: metrics, tally: tally, hook: hook, databasePath: pipeline.store.path, logger: logger)
+    }
   }
+
+  /// The port `/metrics` listens on, if it is served.
+  public var metricsPort: Int? { responder?.port }
 
   public var totals: CollectorTally { tally.current }
 
@@ -84,6 +94,10 @@ public final class CollectorService: Sendable {
       silence.start()
     }
     hook?.start()
+    if let responder {
+      responder.start()
+      logger.info("serving /metrics on \(settings.metricsListen.map { "\($0.host)" } ?? ""):\(responder.port)")
+    }
     logger.info(
       "collector started",
       metadata: [
@@ -97,6 +111,7 @@ public final class CollectorService: Sendable {
     acknowledgements.stop()
     silence.stop()
     hook?.stop()
+    responder?.stop()
     guard let transport = connection.current else { return }
     _ = try? transport.publish(
       topic: Topics.collectorStatus(id: settings.collectorID), payload: Array(statusLine("offline").utf8),
@@ -125,16 +140,23 @@ public final class CollectorService: Sendable {
   private func log(_ event: ConnectionEvent) {
     switch event {
     case .connected(let sessionPresent):
+      metrics.setConnected(true)
       logger.info("connected to broker", metadata: ["session_present": "\(sessionPresent)"])
       connection.publish(
         topic: Topics.collectorStatus(id: settings.collectorID), payload: Array(statusLine("online").utf8),
         retain: true)
-    case .refused(let reason): logger.error("broker refused the connection: \(reason)")
+    case .refused(let reason):
+      metrics.setConnected(false)
+      logger.error("broker refused the connection: \(reason)")
     case .subscribed(let filter): logger.info("subscribed to \(filter)")
     case .subscriptionRefused(let filter, let reason):
       logger.critical("broker refused the subscription to \(filter): \(reason); no readings will arrive")
-    case .disconnected(let reason): logger.warning("disconnected from broker: \(reason)")
-    case .failed(let reason, let retryIn): logger.warning("\(reason); retrying in \(retryIn) s")
+    case .disconnected(let reason):
+      metrics.setConnected(false)
+      logger.warning("disconnected from broker: \(reason)")
+    case .failed(let reason, let retryIn):
+      metrics.setConnected(false)
+      logger.warning("\(reason); retrying in \(retryIn) s")
     }
   }
 

@@ -19,6 +19,8 @@ public struct CollectorConfigFile: Sendable {
   public var placements: [ProbeKey: Placement] = [:]
   /// `[[maintenance]]`: scheduled windows when a scope's alerts are recorded but not notified.
   public var maintenance: [MaintenanceWindow] = []
+  /// `[metrics] listen`: where `/metrics` is served (`nil`: not served).
+  public var metricsListen: MetricsListenAddress?
 
   public init() {}
 
@@ -27,7 +29,7 @@ public struct CollectorConfigFile: Sendable {
     try config.rejectUnknownKeys(allowed: [
       "db", "journal", "broker", "collector_id", "mqtt_version", "default_product", "rooms", "tls",
       "offline_after_minutes", "agent_offline_after_minutes", "renotify_after_minutes", "notify", "product",
-      "placements", "maintenance",
+      "placements", "maintenance", "metrics",
     ])
     var file = CollectorConfigFile()
     let catalog = try ProfileCatalog.configured(config)
@@ -87,6 +89,7 @@ public struct CollectorConfigFile: Sendable {
       file.notification = settings
     }
     file.maintenance = try maintenanceWindows(config)
+    file.metricsListen = try metricsListen(config)
     file.tls = try config.tlsOptions()
     return file
   }
