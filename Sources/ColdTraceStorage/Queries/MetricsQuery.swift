@@ -10,12 +10,23 @@ public struct DatabaseMetrics: Sendable, Equatable {
     public var kind: String
     public var severity: String
     public var count: Int
+
+    public init(kind: String, severity: String, count: Int) {
+      self.kind = kind
+      self.severity = severity
+      self.count = count
+    }
   }
 
   /// An active probe, in the room it hangs in now, and the time of its newest stored reading.
   public struct LastReading: Sendable, Equatable {
     public var key: SensorKey
     public var at: Timestamp
+
+    public init(key: SensorKey, at: Timestamp) {
+      self.key = key
+      self.at = at
+    }
   }
 
   /// An agent's numbered samples the collector has not acknowledged: for each of its probes, the highest `seq`
@@ -24,6 +35,11 @@ public struct DatabaseMetrics: Sendable, Equatable {
   public struct Unacknowledged: Sendable, Equatable {
     public var agent: AgentKey
     public var samples: Int64
+
+    public init(agent: AgentKey, samples: Int64) {
+      self.agent = agent
+      self.samples = samples
+    }
   }
 
   public var openAlerts: [OpenAlerts] = []
