@@ -5,7 +5,7 @@
 set -euo pipefail
 packages=(
   libssl-dev libmosquitto-dev mosquitto mosquitto-clients libsqlite3-dev sqlite3 libmodbus-dev pkg-config faketime
-  chromium zlib1g-dev
+  chromium zlib1g-dev prometheus
 )
 missing=()
 for package in "${packages[@]}"; do

@@ -31,9 +31,13 @@ public enum HTTPClient {
     address.sin_port = UInt16(port).bigEndian
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
     let connected = withUnsafePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+      }
     }
-    guard connected == 0 else { throw TestSupportError("cannot connect to port \(port): \(String(cString: strerror(errno)))") }
+    guard connected == 0 else {
+      throw TestSupportError("cannot connect to port \(port): \(String(cString: strerror(errno)))")
+    }
     let bytes = Array(request.utf8)
     var sent = 0
     while sent < bytes.count {

@@ -33,7 +33,7 @@ public final class CollectorMetrics: Sendable {
     tally: CollectorTally, notifications: [NotificationCounts], database: DatabaseMetrics?, into text: inout MetricsText
   ) {
     Self.writeBuildInfo(into: &text)
-    text.family("coldtrace_readings_ingested_total", .counter, "Readings committed as new since the collector started.")
+    text.family("coldtrace_readings_ingested_total", .counter, "Readings (samples) committed as new since the collector started.")
     text.sample("coldtrace_readings_ingested_total", ["source": "mqtt"], Double(tally.freshSamples))
     text.family(
       "coldtrace_readings_duplicate_total", .counter,
@@ -52,9 +52,11 @@ public final class CollectorMetrics: Sendable {
       "coldtrace_notifications_total", .counter,
       "Notifications per channel since the collector started: delivered, or failed (given up after every retry).")
     for channel in notifications {
-      text.sample("coldtrace_notifications_total", ["channel": channel.channel, "result": "delivered"],
+      text.sample(
+        "coldtrace_notifications_total", ["channel": channel.channel, "result": "delivered"],
         Double(channel.delivered))
-      text.sample("coldtrace_notifications_total", ["channel": channel.channel, "result": "failed"],
+      text.sample(
+        "coldtrace_notifications_total", ["channel": channel.channel, "result": "failed"],
         Double(channel.failed))
     }
     ingestLatency.write(into: &text)

@@ -105,7 +105,8 @@ public final class MetricsResponder: Sendable {
       let remaining = ContinuousClock.now.duration(to: deadline)
       guard remaining > .zero else { return nil }
       var poller = pollfd(fd: client, events: Int16(POLLIN), revents: 0)
-      let milliseconds = Int32(remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000)
+      let milliseconds = Int32(
+        remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000)
       guard poll(&poller, 1, max(1, milliseconds)) > 0 else { return nil }
       let count = recv(client, &buffer, buffer.count, 0)
       guard count > 0 else { return nil }
@@ -132,7 +133,9 @@ public final class MetricsResponder: Sendable {
     var all = Array(head.utf8) + bytes
     var sent = 0
     while sent < all.count {
-      let count = all.withUnsafeMutableBytes { send(client, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL)) }
+      let count = all.withUnsafeMutableBytes {
+        send(client, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL))
+      }
       guard count > 0 else { return }
       sent += count
     }

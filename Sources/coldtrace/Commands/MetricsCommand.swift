@@ -5,12 +5,14 @@ import ColdTraceSystem
 struct MetricsCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "metrics",
-    abstract: "Print the metrics the database holds, in Prometheus's text format (for node-exporter's textfile collector).",
+    abstract:
+      "Print the metrics the database holds, in Prometheus's text format (for node-exporter's textfile collector).",
     discussion: """
       Open alerts by kind and severity, each probe's last reading time, quarantined messages by reason, and agents'
       unacknowledged samples: what `coldtrace collect` serves on /metrics, less what only the running collector knows.
-      Write the file atomically (node-exporter must never read half of it), e.g. every minute from cron:
-        * * * * * coldtrace metrics --db /var/lib/coldtrace/coldtrace.db > /var/lib/prometheus/node-exporter/coldtrace.prom.$$ && mv /var/lib/prometheus/node-exporter/coldtrace.prom.$$ /var/lib/prometheus/node-exporter/coldtrace.prom
+      Write the file atomically (node-exporter must never read half of it), e.g. every minute from a crontab that
+      sets D=/var/lib/prometheus/node-exporter (Debian's textfile directory):
+        * * * * * coldtrace metrics --db /var/lib/coldtrace/coldtrace.db > $D/ct.prom.$$ && mv $D/ct.prom.$$ $D/ct.prom
       """
   )
 

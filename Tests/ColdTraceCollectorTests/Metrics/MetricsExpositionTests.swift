@@ -1,5 +1,6 @@
 import ColdTraceCore
 import ColdTraceStorage
+import TestSupport
 import Testing
 
 @testable import ColdTraceCollector
@@ -13,7 +14,7 @@ struct MetricsExpositionTests {
     let awkward = "quote \" backslash \\ newline \n end"
     text.sample("coldtrace_test_total", ["reason": awkward, "site": "hongxuan"], 3)
     #expect(text.text.contains(#"# HELP coldtrace_test_total Help with a \\ backslash\nand a newline."#))
-    let page = try ExpositionParser(text.text)
+    let page = try ExpositionPage(text.text)
     #expect(page.value("coldtrace_test_total", ["reason": awkward, "site": "hongxuan"]) == 3)
   }
 
@@ -43,7 +44,7 @@ struct MetricsExpositionTests {
       notifications: [NotificationCounts(channel: "notify", delivered: 4, failed: 1)], database: database,
       into: &text)
 
-    let page = try ExpositionParser(text.text)
+    let page = try ExpositionPage(text.text)
     for name in page.order {
       #expect(page.families[name]?.help?.isEmpty == false, "\(name) has no help")
       #expect(name.hasPrefix("coldtrace_"), "\(name) lacks the prefix")
@@ -75,15 +76,16 @@ struct MetricsExpositionTests {
   }
 
   @Test func theParserRejectsWhatPrometheusWould() {
-    #expect(throws: ExpositionParser.Failure.self) { try ExpositionParser("coldtrace_x 1\n") }
-    #expect(throws: ExpositionParser.Failure.self) {
-      try ExpositionParser("# TYPE coldtrace_x gauge\ncoldtrace_x{a=\"b} 1\n")
+    #expect(throws: ExpositionPage.Failure.self) { try ExpositionPage("coldtrace_x 1\n") }
+    #expect(throws: ExpositionPage.Failure.self) {
+      try ExpositionPage("# TYPE coldtrace_x gauge\ncoldtrace_x{a=\"b} 1\n")
     }
-    #expect(throws: ExpositionParser.Failure.self) {
-      try ExpositionParser("# TYPE coldtrace_x gauge\ncoldtrace_x 1 1764387600000\n")
+    #expect(throws: ExpositionPage.Failure.self) {
+      try ExpositionPage("# TYPE coldtrace_x gauge\ncoldtrace_x 1 1764387600000\n")
     }
-    #expect(throws: ExpositionParser.Failure.self) {
-      try ExpositionParser("# TYPE coldtrace_x gauge\ncoldtrace_x 1\n# TYPE coldtrace_y gauge\n# TYPE coldtrace_x gauge\n")
+    #expect(throws: ExpositionPage.Failure.self) {
+      try ExpositionPage(
+        "# TYPE coldtrace_x gauge\ncoldtrace_x 1\n# TYPE coldtrace_y gauge\n# TYPE coldtrace_x gauge\n")
     }
   }
 

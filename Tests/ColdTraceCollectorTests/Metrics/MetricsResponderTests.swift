@@ -19,7 +19,7 @@ struct MetricsResponderTests {
     #expect(page.status == 200)
     #expect(page.headers["content-type"] == "text/plain; version=0.0.4; charset=utf-8")
     #expect(page.headers["connection"] == "close")
-    #expect(try ExpositionParser(page.body).value("coldtrace_up") == 1)
+    #expect(try ExpositionPage(page.body).value("coldtrace_up") == 1)
     #expect(try HTTPClient.get(port: responder.port, path: "/metrics?x=1").status == 200)
     #expect(try HTTPClient.get(port: responder.port, path: "/").status == 404)
     let post = try HTTPClient.send(

@@ -1,27 +1,29 @@
 /// A strict reader of Prometheus's text format 0.0.4, for the tests: it rejects what Prometheus would (a sample
 /// before its family's `# TYPE`, a family declared twice, a bad label or value) and unescapes label values, so a test
 /// can compare what it reads with what was written.
-struct ExpositionParser {
-  struct Sample: Equatable {
-    var name: String
-    var labels: [String: String]
-    var value: Double
+public struct ExpositionPage {
+  public struct Sample: Equatable, Sendable {
+    public var name: String
+    public var labels: [String: String]
+    public var value: Double
   }
 
-  struct Family {
-    var help: String?
-    var type: String?
-    var samples: [Sample] = []
+  public struct Family: Sendable {
+    public var help: String?
+    public var type: String?
+    public var samples: [Sample] = []
   }
 
-  struct Failure: Error, CustomStringConvertible {
-    var description: String
+  public struct Failure: Error, CustomStringConvertible {
+    public var description: String
   }
 
-  private(set) var families: [String: Family] = [:]
-  private(set) var order: [String] = []
+  public let text: String
+  public private(set) var families: [String: Family] = [:]
+  public private(set) var order: [String] = []
 
-  init(_ text: String) throws {
+  public init(_ text: String) throws {
+    self.text = text
     guard text.hasSuffix("\n") else { throw Failure(description: "the page does not end with a newline") }
     var current: String?
     for line in text.split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
@@ -57,11 +59,11 @@ struct ExpositionParser {
   }
 
   /// The samples named `name` (for a histogram, ask for `<name>_bucket` and the like).
-  func samples(_ name: String) -> [Sample] {
+  public func samples(_ name: String) -> [Sample] {
     families.values.flatMap(\.samples).filter { $0.name == name }
   }
 
-  func value(_ name: String, _ labels: [String: String] = [:]) -> Double? {
+  public func value(_ name: String, _ labels: [String: String] = [:]) -> Double? {
     samples(name).first { $0.labels == labels }?.value
   }
 
@@ -71,7 +73,7 @@ struct ExpositionParser {
     return ["_bucket", "_sum", "_count"].contains { sample == family + $0 }
   }
 
-  static func isMetricName(_ name: String) -> Bool {
+  public static func isMetricName(_ name: String) -> Bool {
     guard let first = name.unicodeScalars.first else { return false }
     let allowed = { (c: Unicode.Scalar) in c.isASCII && (c.properties.isAlphabetic || c == "_" || c == ":") }
     return allowed(first) && name.unicodeScalars.allSatisfy { allowed($0) || ("0"..."9").contains($0) }
