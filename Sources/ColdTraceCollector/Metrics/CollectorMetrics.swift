@@ -33,7 +33,8 @@ public final class CollectorMetrics: Sendable {
     tally: CollectorTally, notifications: [NotificationCounts], database: DatabaseMetrics?, into text: inout MetricsText
   ) {
     Self.writeBuildInfo(into: &text)
-    text.family("coldtrace_readings_ingested_total", .counter, "Readings (samples) committed as new since the collector started.")
+    text.family(
+      "coldtrace_readings_ingested_total", .counter, "Readings (samples) committed as new since the collector started.")
     text.sample("coldtrace_readings_ingested_total", ["source": "mqtt"], Double(tally.freshSamples))
     text.family(
       "coldtrace_readings_duplicate_total", .counter,
