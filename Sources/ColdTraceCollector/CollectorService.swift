@@ -10,7 +10,8 @@ import Logging
 /// The parts, each in its own file: `MessageRouter` (the MQTT handler: statuses, readings queued or committed at
 /// once), `GroupCommitter` (every commit: writer thread, retry policy, tally), `AlertFanOut` (journal file, alert
 /// topic, notification program), `AcknowledgementLoop` (durable, coalesced acks to agents) and `SilenceTimer`
-/// (offline, agent_offline, renotify). No reading is lost on SIGKILL: docs/durability.md says why.
+/// (offline, agent_offline, renotify). No reading is lost on SIGKILL: docs/durability.md says why. With
+/// `metricsListen`, `MetricsResponder` serves `/metrics` on a thread of its own (`CollectorService+Metrics`).
 public final class CollectorService: Sendable {
   public static let version = "0.1.0"
 
@@ -94,9 +95,9 @@ public final class CollectorService: Sendable {
       silence.start()
     }
     hook?.start()
-    if let responder {
+    if let responder, let address = settings.metricsListen {
       responder.start()
-      logger.info("serving /metrics on \(settings.metricsListen.map { "\($0.host)" } ?? ""):\(responder.port)")
+      logger.info("serving /metrics on \(address.host):\(responder.port)")
     }
     logger.info(
       "collector started",

@@ -108,6 +108,13 @@ struct PrometheusScrapeTests {
     // Readings a minute old: nothing is silent, the collector is up.
     let firing = evaluated.filter { ($0["state"] as? String) != "inactive" }.compactMap { $0["name"] as? String }
     #expect(firing.isEmpty, "firing or pending: \(firing)")
+
+    // The broker goes away: the collector says so on its page (and keeps answering).
+    broker.stop()
+    #expect(
+      eventually(timeout: 20, interval: 0.2) {
+        (try? scrape(port: metricsPort))?.value("coldtrace_mqtt_connected") == 0
+      })
   }
 
   @Test func aBadListenAddressIsRefusedWithOneLineAndNothingStored() throws {

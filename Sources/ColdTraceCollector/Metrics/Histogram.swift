@@ -41,15 +41,11 @@ public final class Histogram: Sendable {
     var cumulative: UInt64 = 0
     for (bound, count) in zip(bounds, snapshot.counts) {
       cumulative += count
-      text.sample(name + "_bucket", ["le": MetricsText.formattedBound(bound)], Double(cumulative))
+      // Prometheus matches `le` as text across scrapes: one spelling per bound (`0.005`, `1`, `2.5`).
+      text.sample(name + "_bucket", ["le": MetricsText.formatted(bound)], Double(cumulative))
     }
     text.sample(name + "_bucket", ["le": "+Inf"], Double(snapshot.count))
     text.sample(name + "_sum", snapshot.sum)
     text.sample(name + "_count", Double(snapshot.count))
   }
-}
-
-extension MetricsText {
-  /// A bucket bound as the `le` label: `0.005`, `1`, `2.5` (Prometheus matches `le` as text across scrapes).
-  static func formattedBound(_ bound: Double) -> String { formatted(bound) }
 }
