@@ -57,7 +57,8 @@ public final class CollectorService: Sendable {
       clock: clock)
     responder = try settings.metricsListen.map { [metrics, tally] address in
       try Self.metricsResponder(
-        at: address, metrics: metrics, tally: tally, hook: hook, databasePath: pipeline.store.path, logger: logger)
+        at: address, metrics: metrics, tally: tally, hook: hook, presence: presence, databasePath: pipeline.store.path,
+        logger: logger)
     }
   }
 

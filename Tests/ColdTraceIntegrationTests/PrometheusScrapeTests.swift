@@ -29,6 +29,9 @@ struct PrometheusScrapeTests {
     try publish(broker, topic + "door-probe", #"{"v":1,"ts":\#(now - 60),"temp_c":3.5}"#)  // a redelivery
     try publish(broker, topic + "back-probe", #"{"v":1,"ts":\#(now - 30),"temp_c":2.9}"#)
     try publish(broker, topic + "back-probe", #"{"v":1,"ts":"#)
+    // An agent's status with its outbox: 7 samples waiting, 2 dropped.
+    let status = #"{"state":"online","agent":"hx-edge-1","version":"0.1.0","outbox":{"pending":7,"dropped":2}}"#
+    try publish(broker, "coldtrace/v1/status/hongxuan/hx-edge-1", status)
     // Litchi's critical limit (8 °C) held for 10 minutes of event time: a critical temp_high opens.
     try publish(broker, topic + "warm-probe", #"{"v":1,"ts":\#(now - 900),"temp_c":12}"#)
     try publish(broker, topic + "warm-probe", #"{"v":1,"ts":\#(now - 240),"temp_c":12.5}"#)
@@ -38,11 +41,13 @@ struct PrometheusScrapeTests {
       page = try? scrape(port: metricsPort)
       return page?.value("coldtrace_readings_ingested_total", ["source": "mqtt"]) == 5
         && page?.value("coldtrace_readings_quarantined_total", ["reason": "malformed_json"]) == 1
+        && page?.value("coldtrace_agent_outbox_dropped_samples_total", ["site": "hongxuan", "agent": "hx-edge-1"]) == 2
     }
     #expect(ingested, "the collector's page: \(page?.text ?? "none"); log: \(facility.collectorLog)")
     let live = try #require(page)
     #expect(live.value("coldtrace_readings_duplicate_total", ["source": "mqtt"]) == 1)
     #expect(live.value("coldtrace_mqtt_connected") == 1)
+    #expect(live.value("coldtrace_agent_outbox_pending_samples", ["site": "hongxuan", "agent": "hx-edge-1"]) == 7)
     #expect(live.value("coldtrace_ingest_latency_seconds_count") == 6)
     #expect(live.value("coldtrace_reading_delay_seconds_count") == 5)
     let critical = ["kind": "temp_high", "severity": "critical"]
@@ -99,7 +104,7 @@ struct PrometheusScrapeTests {
     let rulesEvaluated = eventually(timeout: 60, interval: 0.5) {
       let body = (try? HTTPClient.get(port: prometheusPort, path: "/api/v1/rules"))?.body ?? ""
       evaluated = Self.rules(body)
-      return evaluated.count == 5
+      return evaluated.count == 6
         && evaluated.allSatisfy { ($0["health"] as? String) == "ok" && ($0["evaluationTime"] as? Double ?? 0) > 0 }
     }
     #expect(rulesEvaluated, "rules: \(evaluated)")

@@ -30,7 +30,8 @@ public final class CollectorMetrics: Sendable {
 
   /// Every metric `/metrics` serves: the build, the live ones, then what `database` holds.
   func write(
-    tally: CollectorTally, notifications: [NotificationCounts], database: DatabaseMetrics?, into text: inout MetricsText
+    tally: CollectorTally, notifications: [NotificationCounts], agentOutboxes: [AgentKey: StatusMessage.Outbox],
+    database: DatabaseMetrics?, into text: inout MetricsText
   ) {
     Self.writeBuildInfo(into: &text)
     text.family(
@@ -60,10 +61,31 @@ public final class CollectorMetrics: Sendable {
         "coldtrace_notifications_total", ["channel": channel.channel, "result": "failed"],
         Double(channel.failed))
     }
+    writeAgentOutboxes(agentOutboxes, into: &text)
     ingestLatency.write(into: &text)
     readingDelay.write(into: &text)
     commitDuration.write(into: &text)
     if let database { Self.write(database, into: &text) }
+  }
+
+  /// What agents' statuses last said about their outboxes: samples waiting (as of that status) and dropped for space.
+  private func writeAgentOutboxes(_ outboxes: [AgentKey: StatusMessage.Outbox], into text: inout MetricsText) {
+    let agents = outboxes.sorted { ($0.key.site, $0.key.agent) < ($1.key.site, $1.key.agent) }
+    text.family(
+      "coldtrace_agent_outbox_pending_samples", .gauge,
+      "Samples waiting in each agent's outbox, as its latest status said (sent at connect and when it drops some).")
+    for (agent, outbox) in agents {
+      text.sample(
+        "coldtrace_agent_outbox_pending_samples", ["site": agent.site, "agent": agent.agent], Double(outbox.pending))
+    }
+    text.family(
+      "coldtrace_agent_outbox_dropped_samples_total", .counter,
+      "Samples each agent dropped unsent because its outbox was full or too old, since it was installed.")
+    for (agent, outbox) in agents {
+      text.sample(
+        "coldtrace_agent_outbox_dropped_samples_total", ["site": agent.site, "agent": agent.agent],
+        Double(outbox.dropped))
+    }
   }
 
   /// `coldtrace_build_info{version} 1`.

@@ -1,3 +1,4 @@
+import ColdTraceCore
 import ColdTraceStorage
 import ColdTraceSystem
 import Logging
@@ -7,7 +8,7 @@ extension CollectorService {
   /// own (opened here, so a database that cannot be opened stops the start instead of every scrape failing).
   static func metricsResponder(
     at address: MetricsListenAddress, metrics: CollectorMetrics, tally: SharedTally, hook: NotificationHook?,
-    databasePath: String, logger: Logger
+    presence: AgentPresenceTracker, databasePath: String, logger: Logger
   ) throws -> MetricsResponder {
     let reader = try SQLiteStore(path: databasePath, create: false)
     return try MetricsResponder(address: address) {
@@ -21,7 +22,8 @@ extension CollectorService {
         database = nil
       }
       metrics.write(
-        tally: tally.current, notifications: notificationCounts(hook), database: database, into: &text)
+        tally: tally.current, notifications: notificationCounts(hook), agentOutboxes: presence.reportedOutboxes,
+        database: database, into: &text)
       return text.text
     }
   }

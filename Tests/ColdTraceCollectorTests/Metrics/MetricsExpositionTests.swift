@@ -41,8 +41,9 @@ struct MetricsExpositionTests {
     var text = MetricsText()
     metrics.write(
       tally: CollectorTally(messages: 9, freshSamples: 7, duplicateSamples: 2, alertEvents: 1),
-      notifications: [NotificationCounts(channel: "notify", delivered: 4, failed: 1)], database: database,
-      into: &text)
+      notifications: [NotificationCounts(channel: "notify", delivered: 4, failed: 1)],
+      agentOutboxes: [AgentKey(site: "hongxuan", agent: "hx-edge-1"): .init(pending: 40, dropped: 5)],
+      database: database, into: &text)
 
     let page = try ExpositionPage(text.text)
     for name in page.order {
@@ -61,6 +62,9 @@ struct MetricsExpositionTests {
     #expect(page.value("coldtrace_agent_unacknowledged_samples", ["site": "hongxuan", "agent": "hx-edge-1"]) == 12)
     #expect(page.value("coldtrace_notifications_total", ["channel": "notify", "result": "failed"]) == 1)
     #expect(page.value("coldtrace_mqtt_connected") == 1)
+    let agent = ["site": "hongxuan", "agent": "hx-edge-1"]
+    #expect(page.value("coldtrace_agent_outbox_pending_samples", agent) == 40)
+    #expect(page.value("coldtrace_agent_outbox_dropped_samples_total", agent) == 5)
     #expect(page.value("coldtrace_build_info", ["version": CollectorService.version]) == 1)
 
     // Cumulative buckets, +Inf equal to the count, the sum of what was observed.
