@@ -36,6 +36,7 @@ struct PrometheusScrapeTests {
     try publish(broker, topic + "warm-probe", #"{"v":1,"ts":\#(now - 900),"temp_c":12}"#)
     try publish(broker, topic + "warm-probe", #"{"v":1,"ts":\#(now - 240),"temp_c":12.5}"#)
 
+    let critical = ["kind": "temp_high", "severity": "critical"]
     var page: ExpositionPage?
     let ingested = eventually(timeout: 20, interval: 0.1) {
       page = try? scrape(port: metricsPort)
@@ -50,7 +51,6 @@ struct PrometheusScrapeTests {
     #expect(live.value("coldtrace_agent_outbox_pending_samples", ["site": "hongxuan", "agent": "hx-edge-1"]) == 7)
     #expect(live.value("coldtrace_ingest_latency_seconds_count") == 6)
     #expect(live.value("coldtrace_reading_delay_seconds_count") == 5)
-    let critical = ["kind": "temp_high", "severity": "critical"]
     #expect(live.value("coldtrace_alerts_open", critical) == 1)
     let door = ["site": "hongxuan", "room": "cold2", "sensor": "door-probe"]
     let back = ["site": "hongxuan", "room": "cold2", "sensor": "back-probe"]

@@ -13,6 +13,8 @@ extension CollectorService {
     let reader = try SQLiteStore(path: databasePath, create: false)
     return try MetricsResponder(address: address) {
       var text = MetricsText()
+      // The counters first: what they count is committed, so the database read after them has it too.
+      let counted = tally.current
       let database: DatabaseMetrics?
       do {
         database = try reader.databaseMetrics(now: WallClock.now())
@@ -22,7 +24,7 @@ extension CollectorService {
         database = nil
       }
       metrics.write(
-        tally: tally.current, notifications: notificationCounts(hook), agentOutboxes: presence.reportedOutboxes,
+        tally: counted, notifications: notificationCounts(hook), agentOutboxes: presence.reportedOutboxes,
         database: database, into: &text)
       return text.text
     }
