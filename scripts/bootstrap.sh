@@ -6,7 +6,7 @@
 set -euo pipefail
 packages=(
   libssl-dev libmosquitto-dev mosquitto mosquitto-clients libsqlite3-dev sqlite3 libmodbus-dev pkg-config faketime
-  chromium zlib1g-dev msmtp jq
+  chromium zlib1g-dev msmtp jq prometheus
 )
 missing=()
 for package in "${packages[@]}"; do

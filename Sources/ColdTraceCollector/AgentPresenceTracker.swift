@@ -16,6 +16,8 @@ final class AgentPresenceTracker: Sendable {
   let pipeline: IngestPipeline
   private let agents = Mutex<[AgentKey: AgentPresenceRule.Presence]>([:])
   private let withOutbox: Mutex<Set<AgentKey>>
+  /// Each agent's outbox as its latest status reported it (for `/metrics`).
+  private let outboxReports = Mutex<[AgentKey: StatusMessage.Outbox]>([:])
 
   init(rule: AgentPresenceRule, pipeline: IngestPipeline) throws {
     self.rule = rule
@@ -50,6 +52,7 @@ final class AgentPresenceTracker: Sendable {
     else { return false }
     let id = AgentKey(site: site, agent: agent)
     let online = message.isOnline
+    if let outbox = message.outbox { outboxReports.withLock { $0[id] = outbox } }
     if message.outbox != nil, !keepsOutbox(id) {
       // Remembered before its readings are batched; if it cannot be stored, they are simply committed one by one.
       if (try? store.write({ try $0.rememberOutbox(of: id) })) != nil {
@@ -70,6 +73,10 @@ final class AgentPresenceTracker: Sendable {
     }
     return true
   }
+
+  /// Each agent's outbox backlog and dropped samples, as its latest status with an `outbox` said (agents send one
+  /// when they connect and whenever they drop samples, so `pending` is as of then).
+  var reportedOutboxes: [AgentKey: StatusMessage.Outbox] { outboxReports.withLock { $0 } }
 
   /// Whether `agent` has announced a durable outbox.
   func keepsOutbox(_ agent: AgentKey) -> Bool { withOutbox.withLock { $0.contains(agent) } }

@@ -9,8 +9,10 @@ import Logging
 ///
 /// The parts, each in its own file: `MessageRouter` (the MQTT handler: statuses, readings queued or committed at
 /// once), `GroupCommitter` (every commit: writer thread, retry policy, tally), `AlertFanOut` (journal file, alert
-/// topic), `NotificationHook` (one per channel: the durable outbox's delivery), `AcknowledgementLoop` (durable, coalesced acks to agents) and `SilenceTimer`
-/// (offline, agent_offline, renotify). No reading is lost on SIGKILL: docs/durability.md says why.
+/// topic), `NotificationHook` (one per channel: the durable outbox's delivery), `AcknowledgementLoop` (durable,
+/// coalesced acks to agents) and `SilenceTimer` (offline, agent_offline, renotify). No reading is lost on SIGKILL:
+/// docs/durability.md says why. With `metricsListen`, `MetricsResponder` serves `/metrics` on a thread of its own
+/// (`CollectorService+Metrics`).
 public final class CollectorService: Sendable {
   public static let version = "0.1.0"
 
@@ -27,6 +29,9 @@ public final class CollectorService: Sendable {
   private let committer: GroupCommitter
   private let router: MessageRouter
   private let silence: SilenceTimer
+  /// Live counters and histograms, and the connection state, for `/metrics`.
+  public let metrics = CollectorMetrics()
+  private let responder: MetricsResponder?
 
   public init(
     settings: Settings, pipeline: IngestPipeline, journal: AlertJournal, logger: Logger,
@@ -49,13 +54,21 @@ public final class CollectorService: Sendable {
       appender: JournalAppender(journal: journal, store: pipeline.store), connection: connection, logger: logger)
     acknowledgements = AcknowledgementLoop(store: pipeline.store, connection: connection, logger: logger, clock: clock)
     committer = GroupCommitter(
-      pipeline: pipeline, acknowledgements: acknowledgements, fanOut: fanOut, tally: tally, logger: logger,
-      clock: clock)
+      pipeline: pipeline, acknowledgements: acknowledgements, fanOut: fanOut, tally: tally, metrics: metrics,
+      logger: logger, clock: clock)
     router = MessageRouter(presence: presence, committer: committer, logger: logger, clock: clock)
     silence = SilenceTimer(
       pipeline: pipeline, presence: presence, fanOut: fanOut, tally: tally, settings: settings, logger: logger,
       clock: clock)
+    responder = try settings.metricsListen.map { [metrics, tally] address in
+      try Self.metricsResponder(
+        at: address, metrics: metrics, tally: tally, hook: hook, presence: presence, databasePath: pipeline.store.path,
+        logger: logger)
+    }
   }
+
+  /// The port `/metrics` listens on, if it is served.
+  public var metricsPort: Int? { responder?.port }
 
   public var totals: CollectorTally { tally.current }
 
@@ -88,6 +101,10 @@ public final class CollectorService: Sendable {
       silence.start()
     }
     for hook in hooks { hook.start() }
+    if let responder, let address = settings.metricsListen {
+      responder.start()
+      logger.info("serving /metrics on \(address.host):\(responder.port)")
+    }
     logger.info(
       "collector started",
       metadata: [
@@ -101,6 +118,7 @@ public final class CollectorService: Sendable {
     acknowledgements.stop()
     silence.stop()
     for hook in hooks { hook.stop() }
+    responder?.stop()
     guard let transport = connection.current else { return }
     _ = try? transport.publish(
       topic: Topics.collectorStatus(id: settings.collectorID), payload: Array(statusLine("offline").utf8),
@@ -129,16 +147,23 @@ public final class CollectorService: Sendable {
   private func log(_ event: ConnectionEvent) {
     switch event {
     case .connected(let sessionPresent):
+      metrics.setConnected(true)
       logger.info("connected to broker", metadata: ["session_present": "\(sessionPresent)"])
       connection.publish(
         topic: Topics.collectorStatus(id: settings.collectorID), payload: Array(statusLine("online").utf8),
         retain: true)
-    case .refused(let reason): logger.error("broker refused the connection: \(reason)")
+    case .refused(let reason):
+      metrics.setConnected(false)
+      logger.error("broker refused the connection: \(reason)")
     case .subscribed(let filter): logger.info("subscribed to \(filter)")
     case .subscriptionRefused(let filter, let reason):
       logger.critical("broker refused the subscription to \(filter): \(reason); no readings will arrive")
-    case .disconnected(let reason): logger.warning("disconnected from broker: \(reason)")
-    case .failed(let reason, let retryIn): logger.warning("\(reason); retrying in \(retryIn) s")
+    case .disconnected(let reason):
+      metrics.setConnected(false)
+      logger.warning("disconnected from broker: \(reason)")
+    case .failed(let reason, let retryIn):
+      metrics.setConnected(false)
+      logger.warning("\(reason); retrying in \(retryIn) s")
     }
   }
 

@@ -35,6 +35,7 @@ final class GroupCommitter: Sendable {
   let acknowledgements: AcknowledgementLoop
   let fanOut: AlertFanOut
   let tally: SharedTally
+  let metrics: CollectorMetrics
   let logger: Logger
   let clock: any ServiceClock
   private let queue = IngestQueue(batchLimit: GroupCommitter.batchLimit)
@@ -45,8 +46,9 @@ final class GroupCommitter: Sendable {
 
   init(
     pipeline: IngestPipeline, acknowledgements: AcknowledgementLoop, fanOut: AlertFanOut, tally: SharedTally,
-    logger: Logger, clock: any ServiceClock
+    metrics: CollectorMetrics, logger: Logger, clock: any ServiceClock
   ) {
+    self.metrics = metrics
     self.pipeline = pipeline
     self.acknowledgements = acknowledgements
     self.fanOut = fanOut
@@ -63,11 +65,12 @@ final class GroupCommitter: Sendable {
     topic: String, payload: UnsafeRawBufferPointer, decoded: Result<DecodedReading, PayloadRejection>,
     receivedAt: Timestamp
   ) {
+    let received = ContinuousClock.now
     switch decoded {
     case .success(let reading):
       // The payload is read only if the reading must go to quarantine, while this call still holds it.
       let group = Group(
-        readings: [reading], topic: { _ in topic },
+        readings: [reading], topic: { _ in topic }, receivedAt: { _ in received },
         quarantine: { _, error in
           try self.pipeline.quarantineUnstorable(
             topic: topic, payload: payload, error: error, receivedAt: self.clock.now())
@@ -77,7 +80,9 @@ final class GroupCommitter: Sendable {
       let quarantined = retrying(until: Self.never, by: .network) {
         try pipeline.ingest(decoded, topic: topic, payload: payload, receivedAt: receivedAt)
       }
-      if case .success(let committed) = quarantined { deliver(committed, topic: { _ in topic }, by: .network) }
+      if case .success(let committed) = quarantined {
+        deliver(committed, topic: { _ in topic }, group: nil, by: .network)
+      }
     }
   }
 
@@ -108,10 +113,15 @@ final class GroupCommitter: Sendable {
 
   /// One transaction for `group`, retried while the failure can pass; see the type's doc for the rest.
   private func commit(_ group: Group, by committer: Committer) {
-    let committed = retrying(until: Self.cannotPass, by: committer) { try pipeline.commitGroup(group.readings) }
+    let committed = retrying(until: Self.cannotPass, by: committer) {
+      let started = ContinuousClock.now
+      let outcome = try pipeline.commitGroup(group.readings)
+      metrics.commitDuration.observe(Self.seconds(since: started))
+      return outcome
+    }
     switch committed {
     case .success(let committed):
-      deliver(committed, topic: group.topic, by: committer)
+      deliver(committed, topic: group.topic, group: group, by: committer)
     case .failure(let error):
       guard group.readings.count == 1 else {
         logger.error("a batch of \(group.readings.count) readings failed (\(error)); committing them one at a time")
@@ -162,10 +172,17 @@ final class GroupCommitter: Sendable {
     clock.sleep(seconds: outage.retryWaitSeconds)
   }
 
-  /// Counts a committed group, notes its acknowledgements and hands its alert events and journal lines on.
+  private static func seconds(since start: ContinuousClock.Instant) -> Double {
+    let elapsed = start.duration(to: .now).components
+    return Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+  }
+
+  /// Counts a committed group (and times its stored readings, when it is one), notes its acknowledgements and hands
+  /// its alert events and journal lines on.
   private func deliver(
-    _ committed: IngestPipeline.GroupOutcome, topic: (Int) -> String, by committer: Committer
+    _ committed: IngestPipeline.GroupOutcome, topic: (Int) -> String, group: Group?, by committer: Committer
   ) {
+    let committedAt = clock.now()
     var counted = CollectorTally(batches: committer == .writer ? 1 : 0)
     for (index, outcome) in committed.outcomes.enumerated() {
       counted.messages += 1
@@ -179,6 +196,12 @@ final class GroupCommitter: Sendable {
           logger.warning("\(warning)")
         }
       case .stored(let fresh, let duplicates, let alerts):
+        if let group {
+          metrics.ingestLatency.observe(Self.seconds(since: group.receivedAt(index)))
+          if fresh > 0, let newest = group.readings[index].samples.map(\.ts).max() {
+            metrics.readingDelay.observe(Double(committedAt.milliseconds - newest.milliseconds) / 1000)
+          }
+        }
         counted.freshSamples += fresh
         counted.duplicateSamples += duplicates
         counted.alertEvents += alerts.count
@@ -208,21 +231,25 @@ private enum Committer {
 private struct Group {
   let readings: [DecodedReading]
   let topic: (Int) -> String
+  /// When message `index` was received: its ingest latency runs from then to the commit.
+  let receivedAt: (Int) -> ContinuousClock.Instant
   let quarantine: (_ index: Int, _ error: any Error) throws -> Void
 
   init(
     readings: [DecodedReading], topic: @escaping (Int) -> String,
+    receivedAt: @escaping (Int) -> ContinuousClock.Instant,
     quarantine: @escaping (_ index: Int, _ error: any Error) throws -> Void
   ) {
     self.readings = readings
     self.topic = topic
+    self.receivedAt = receivedAt
     self.quarantine = quarantine
   }
 
   /// The writer's group: readings the queue handed over, with their copied payloads.
   init(queued items: [IngestQueue.Item], pipeline: IngestPipeline, clock: any ServiceClock) {
     self.init(
-      readings: items.map(\.reading), topic: { items[$0].topic },
+      readings: items.map(\.reading), topic: { items[$0].topic }, receivedAt: { items[$0].receivedAt },
       quarantine: { index, error in
         try items[index].payload.withUnsafeBytes { payload in
           try pipeline.quarantineUnstorable(
@@ -234,7 +261,7 @@ private struct Group {
   /// Message `index` of the group, alone.
   func alone(_ index: Int) -> Group {
     Group(
-      readings: [readings[index]], topic: { _ in topic(index) },
+      readings: [readings[index]], topic: { _ in topic(index) }, receivedAt: { _ in receivedAt(index) },
       quarantine: { _, error in try quarantine(index, error) })
   }
 }

@@ -18,6 +18,8 @@ final class IngestQueue: @unchecked Sendable {
     /// The raw bytes, kept for quarantine should the reading turn out to be unstorable.
     var payload: [UInt8]
     var reading: DecodedReading
+    /// When the MQTT handler queued it: the start of its ingest latency (`CollectorMetrics`).
+    var receivedAt = ContinuousClock.now
   }
 
   let capacity: Int

@@ -22,6 +22,8 @@ public struct CollectorConfigFile: Sendable {
   public var maintenance: [MaintenanceWindow] = []
   /// `[defrost]`, `[doors]`, `[evaporator]`, `[[room_conditions]]`, `[[defrost_schedule]]`.
   public var roomConditions = RoomConditionConfig()
+  /// `[metrics] listen`: where `/metrics` is served (`nil`: not served).
+  public var metricsListen: MetricsListenAddress?
 
   public init() {}
 
@@ -31,7 +33,7 @@ public struct CollectorConfigFile: Sendable {
       allowed: Set([
         "db", "journal", "broker", "collector_id", "mqtt_version", "default_product", "rooms", "tls",
         "offline_after_minutes", "agent_offline_after_minutes", "renotify_after_minutes", "notify", "product",
-        "placements", "maintenance",
+        "placements", "maintenance", "metrics",
       ]).union(RoomConditionConfig.tableKeys))
     var file = CollectorConfigFile()
     let catalog = try ProfileCatalog.configured(config)
@@ -80,6 +82,7 @@ public struct CollectorConfigFile: Sendable {
     file.notifications = try notificationChannels(config)
     file.maintenance = try maintenanceWindows(config)
     file.roomConditions = try RoomConditionConfig.load(config)
+    file.metricsListen = try metricsListen(config)
     file.tls = try config.tlsOptions()
     return file
   }
