@@ -60,9 +60,9 @@ public final class CollectorService: Sendable {
     silence = SilenceTimer(
       pipeline: pipeline, presence: presence, fanOut: fanOut, tally: tally, settings: settings, logger: logger,
       clock: clock)
-    responder = try settings.metricsListen.map { [metrics, tally] address in
+    responder = try settings.metricsListen.map { [metrics, tally, hooks] address in
       try Self.metricsResponder(
-        at: address, metrics: metrics, tally: tally, hook: hook, presence: presence, databasePath: pipeline.store.path,
+        at: address, metrics: metrics, tally: tally, hooks: hooks, presence: presence, databasePath: pipeline.store.path,
         logger: logger)
     }
   }

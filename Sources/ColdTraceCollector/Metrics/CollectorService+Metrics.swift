@@ -7,7 +7,7 @@ extension CollectorService {
   /// The `/metrics` responder: each scrape writes the live metrics and reads the database's on a connection of its
   /// own (opened here, so a database that cannot be opened stops the start instead of every scrape failing).
   static func metricsResponder(
-    at address: MetricsListenAddress, metrics: CollectorMetrics, tally: SharedTally, hook: NotificationHook?,
+    at address: MetricsListenAddress, metrics: CollectorMetrics, tally: SharedTally, hooks: [NotificationHook],
     presence: AgentPresenceTracker, databasePath: String, logger: Logger
   ) throws -> MetricsResponder {
     let reader = try SQLiteStore(path: databasePath, create: false)
@@ -24,17 +24,16 @@ extension CollectorService {
         database = nil
       }
       metrics.write(
-        tally: counted, notifications: notificationCounts(hook), agentOutboxes: presence.reportedOutboxes,
+        tally: counted, notifications: notificationCounts(hooks), agentOutboxes: presence.reportedOutboxes,
         database: database, into: &text)
       return text.text
     }
   }
 
-  /// What the notification machinery has counted, per channel: the one place the metrics read it, so a different
-  /// notifier (a durable outbox with several channels) is re-pointed here alone. The single `[notify]` program is
-  /// the channel `notify`.
-  static func notificationCounts(_ hook: NotificationHook?) -> [NotificationCounts] {
-    guard let hook else { return [] }
-    return [NotificationCounts(channel: "notify", delivered: hook.deliveries, failed: hook.failures)]
+  /// What the notification machinery has counted since the collector started, per channel (`[[notify]]` `name`;
+  /// the old single `[notify]` table is the channel `default`): runs of its program that delivered, and runs that
+  /// failed (each is retried from the durable outbox).
+  static func notificationCounts(_ hooks: [NotificationHook]) -> [NotificationCounts] {
+    hooks.map { NotificationCounts(channel: $0.settings.name, delivered: $0.deliveries, failed: $0.failures) }
   }
 }
