@@ -27,6 +27,7 @@ public final class CollectorService: Sendable {
   private let committer: GroupCommitter
   private let router: MessageRouter
   private let silence: SilenceTimer
+  private let limits: RoomLimitsPublisher
 
   public init(
     settings: Settings, pipeline: IngestPipeline, journal: AlertJournal, logger: Logger,
@@ -48,9 +49,10 @@ public final class CollectorService: Sendable {
       pipeline: pipeline, acknowledgements: acknowledgements, fanOut: fanOut, tally: tally, logger: logger,
       clock: clock)
     router = MessageRouter(presence: presence, committer: committer, logger: logger, clock: clock)
+    limits = RoomLimitsPublisher(pipeline: pipeline, connection: connection, logger: logger)
     silence = SilenceTimer(
       pipeline: pipeline, presence: presence, fanOut: fanOut, tally: tally, settings: settings, logger: logger,
-      clock: clock)
+      clock: clock, limits: limits)
   }
 
   public var totals: CollectorTally { tally.current }
@@ -118,7 +120,7 @@ public final class CollectorService: Sendable {
   /// One round of the acknowledgement loop, now.
   func acknowledgeNow() { acknowledgements.flush() }
 
-  /// One round of the timer rules (offline, agent_offline, renotify), now.
+  /// One round of the timer rules (offline, agent_offline, renotify, room limits), now.
   func checkTimersNow() { silence.check() }
 
   /// Logs a connection event; on connect, publishes the retained `online` status.
@@ -129,6 +131,7 @@ public final class CollectorService: Sendable {
       connection.publish(
         topic: Topics.collectorStatus(id: settings.collectorID), payload: Array(statusLine("online").utf8),
         retain: true)
+      limits.connected()
     case .refused(let reason): logger.error("broker refused the connection: \(reason)")
     case .subscribed(let filter): logger.info("subscribed to \(filter)")
     case .subscriptionRefused(let filter, let reason):
