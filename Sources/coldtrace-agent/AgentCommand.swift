@@ -73,6 +73,7 @@ enum AgentCommand {
         + "\(configuration.sensors.count) sensors, "
         + (configuration.inputs.isEmpty ? "" : "\(configuration.inputs.count) inputs, ")
         + "broker \(configuration.broker))")
+    if configuration.edgeAlarm != nil { EdgeAlarmSummary.lines(configuration).forEach { print($0) } }
   }
 
   static func load(_ path: String, broker: String? = nil) throws -> AgentConfiguration {

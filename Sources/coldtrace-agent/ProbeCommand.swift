@@ -24,9 +24,11 @@ enum ProbeCommand {
 }
 
 extension ProbeCommand {
-  /// `probe --config`: reads every `[[input]]` of the configuration once and prints one line each, so an installer
-  /// can open the door or start a defrost and see the contact follow.
+  /// `probe --config`: the edge alarm's settings and limits (`EdgeAlarmSummary`), then reads every `[[input]]` of the
+  /// configuration once and prints one line each, so an installer can open the door or start a defrost and see the
+  /// contact follow.
   static func showInputs(_ configuration: AgentConfiguration, sysfsRoot root: String) throws {
+    EdgeAlarmSummary.lines(configuration).forEach { print($0) }
     guard !configuration.inputs.isEmpty else {
       print("# No [[input]] configured.")
       return

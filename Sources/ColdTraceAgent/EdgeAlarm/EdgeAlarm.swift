@@ -44,8 +44,9 @@ public final class EdgeAlarm {
     }
     let held = limits.rooms.keys.sorted().joined(separator: ",")
     logger.info("\(settings.summary); limits held for rooms: \(held.isEmpty ? "none" : held)")
-    // A relay left on by a previous run (a crash, a reboot) is released until the alarm has a reason to sound.
-    if output.retriesAfterFailure { drive(false, reason: "agent started", now: now) }
+    // A relay left on by a previous run (a crash, a reboot) is released until the alarm has a reason to sound; a
+    // command is run only when the alarm changes.
+    if output.retriesAfterFailure { drive(false, reason: "agent started", now: now) } else { driven = false }
   }
 
   /// Keeps limits received from the collector (those of another site are ignored).
