@@ -21,11 +21,11 @@ enum EdgeAlarmSummary {
       }
       let parts = Metric.allCases.compactMap { metric -> String? in
         let critical = limits.critical(metric)
-        let sides = [
-          critical.low.map { "< \(metric.format($0.threshold))" },
-          critical.high.map { "> \(metric.format($0.threshold))" },
-        ]
-        .compactMap { $0 }
+        let sides = [("<", critical.low), (">", critical.high)].compactMap { sign, limit in
+          limit.map {
+            "\(sign) \(metric.format($0.threshold)) for \(JSONText.number(Double($0.delaySeconds) / 60)) min"
+          }
+        }
         return sides.isEmpty ? nil : "\(metric.rawValue) " + sides.joined(separator: " or ")
       }
       lines.append(

@@ -28,7 +28,7 @@ extension ProbeCommand {
   /// configuration once and prints one line each, so an installer can open the door or start a defrost and see the
   /// contact follow.
   static func showInputs(_ configuration: AgentConfiguration, sysfsRoot root: String) throws {
-    EdgeAlarmSummary.lines(configuration).forEach { print($0) }
+    for line in EdgeAlarmSummary.lines(configuration) { print(line) }
     guard !configuration.inputs.isEmpty else {
       print("# No [[input]] configured.")
       return

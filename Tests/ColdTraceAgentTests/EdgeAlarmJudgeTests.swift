@@ -82,10 +82,9 @@ struct EdgeAlarmJudgeTests {
       .init(id: "coil", room: "cold2", placement: .evaporator), .init(id: "bay", room: "cold2", placement: .ambient),
     ])
     for minute in 0...20 {
-      #expect(judge.judge(sensor: "coil", tempC: 15, rhPct: 99, at: Self.minute(Double(minute)), limits: Self.litchi)
-        == .notJudging)
-      #expect(judge.judge(sensor: "bay", tempC: 32, rhPct: 60, at: Self.minute(Double(minute)), limits: Self.litchi)
-        == .notJudging)
+      let time = Self.minute(Double(minute))
+      #expect(judge.judge(sensor: "coil", tempC: 15, rhPct: 99, at: time, limits: Self.litchi) == .notJudging)
+      #expect(judge.judge(sensor: "bay", tempC: 32, rhPct: 60, at: time, limits: Self.litchi) == .notJudging)
     }
     #expect(judge.active.isEmpty)
   }

@@ -68,7 +68,7 @@ public final class EdgeAlarm {
     let room = judge.probes[sensor]?.room ?? ""
     let verdict = judge.judge(sensor: sensor, tempC: tempC, rhPct: rhPct, at: time, limits: limits.rooms[room])
     if case .noLimits(let room) = verdict, speaking, missingLogged.insert(room).inserted {
-      logger.warning("edge alarm: no limits known for room \(room) (none received from the collector yet): not judged")
+      logger.warning("edge alarm: no limits known for room \(room) (none received from the collector): not judged")
     }
   }
 
@@ -78,7 +78,7 @@ public final class EdgeAlarm {
     let down = !connected && now.seconds(since: lastConnected) >= settings.afterSeconds
     if down && !speaking {
       let since = lastConnected.rfc3339
-      logger.warning("edge alarm: no connection to the broker since \(since); judging the probes against critical limits")
+      logger.warning("edge alarm: no connection to the broker since \(since); judging the probes against their limits")
       for room in Set(judge.probes.values.map(\.room)).sorted() where limits.rooms[room] == nil {
         missingLogged.insert(room)
         logger.warning("edge alarm: no limits known for room \(room); its probes cannot be judged")

@@ -145,7 +145,9 @@ public final class AgentRunner {
         if now >= schedule.realTime(ofSample: index) {
           let eventTime = schedule.eventTime(ofSample: index)
           let values = ConcurrentSampler(sensors).readAll(at: eventTime)
-          for (sensor, value) in zip(sensors, values) { edgeAlarm?.judge(sensor: sensor.id, value: value, at: eventTime) }
+          for (sensor, value) in zip(sensors, values) {
+            edgeAlarm?.judge(sensor: sensor.id, value: value, at: eventTime)
+          }
           var roundRecords = zip(sensors, values).map { sensor, value in
             OutboxRecord(
               sensor: sensor.id, room: sensor.room,
