@@ -6,7 +6,7 @@ import ColdTraceCore
 /// alarm in one.
 enum EdgeAlarmSummary {
   static func lines(_ configuration: AgentConfiguration) -> [String] {
-    guard let settings = configuration.edgeAlarm else { return ["# edge alarm: not configured ([edge_alarm])"] }
+    guard let settings = configuration.edgeAlarm else { return [] }
     var lines = ["# \(settings.summary)"]
     let held: EdgeLimitsFile
     do {

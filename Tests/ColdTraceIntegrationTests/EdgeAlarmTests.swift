@@ -79,6 +79,10 @@ struct EdgeAlarmIntegrationTests {
     #expect(log.contains("edge alarm: no connection to the broker since"))
     #expect(log.contains("edge alarm ON: cold2-air in cold2:"))
     #expect(log.contains("edge alarm off: every probe is back inside its limits"))
+    let config = facility.agentStateDirectory().appendingPathComponent("agent.toml").path
+    let shown = try Executables.run(Executables.product("coldtrace-agent"), ["check-config", "--config", config])
+    #expect(shown.stdout.contains("# edge alarm: gpio \(gpio.path), after 0.05 min without the broker"))
+    #expect(shown.stdout.contains("# room cold2: litchi, critical temp_c < -0.5 °C for 10 min or > 8 °C for 10 min"))
     print("edge alarm: sounded \(String(format: "%.1f", soundedAfter)) s after the link was cut")
   }
 
