@@ -83,6 +83,7 @@ struct LimitsMessageTests {
     #"{"v":1,"ts":"2026-06-12T17:00:00Z","site":"s","room":"r","profile":"p","temp_c":{"critical_high":"8","critical_high_delay_minutes":1,"hysteresis":0},"rh_pct":{"hysteresis":0}}"#,
     #"{"v":1,"ts":"2026-06-12T17:00:00Z","site":"s","room":"r","profile":"p","temp_c":{"hysteresis":-1},"rh_pct":{"hysteresis":0}}"#,
     #"{"v":1,"ts":"2026-06-12T17:00:00Z","site":"s","room":"r","profile":"p","temp_c":{"critical_low":1,"critical_low_delay_minutes":1e9,"hysteresis":0},"rh_pct":{"hysteresis":0}}"#,
+    #"{"v":1,"ts":"2026-06-12T17:00:00Z","site":"s","room":"../r","profile":"p","temp_c":{"hysteresis":0},"rh_pct":{"hysteresis":0}}"#,
     "not json", "",
   ])
   func anUntrustworthyPayloadIsRefused(_ text: String) {

@@ -88,13 +88,15 @@ public struct LimitsMessage: Sendable, Equatable {
     }
   }
 
-  /// Reads a payload; `nil` unless every field is there with its type, the version is 1, and the numbers are sane
-  /// (finite thresholds, delays of 0 to 30 days, a hysteresis of 0 or more): an agent acts on these alone.
+  /// Reads a payload; `nil` unless every field is there with its type, the version is 1, the site and room are valid
+  /// ids, and the numbers are sane (finite thresholds, delays of 0 to 30 days, a hysteresis of 0 or more): an agent
+  /// acts on these alone, and keeps them in a file by room.
   public static func decode(_ payload: UnsafeRawBufferPointer) -> LimitsMessage? {
     guard case .object(let object)? = try? JSONParser.parse(payload) else { return nil }
     guard case .number(let version)? = object["v"], version == Double(Self.version),
       case .string(let tsText)? = object["ts"], let ts = Timestamp.parseRFC3339(tsText),
-      case .string(let site)? = object["site"], case .string(let room)? = object["room"],
+      case .string(let site)? = object["site"], Identifier.isValid(site, as: .site),
+      case .string(let room)? = object["room"], Identifier.isValid(room, as: .room),
       case .string(let profile)? = object["profile"],
       let temperature = critical(object[key(.temperature)]), let humidity = critical(object[key(.humidity)])
     else { return nil }
