@@ -32,6 +32,7 @@ public final class CollectorService: Sendable {
   /// Live counters and histograms, and the connection state, for `/metrics`.
   public let metrics = CollectorMetrics()
   private let responder: MetricsResponder?
+  private let limits: RoomLimitsPublisher
 
   public init(
     settings: Settings, pipeline: IngestPipeline, journal: AlertJournal, logger: Logger,
@@ -57,9 +58,10 @@ public final class CollectorService: Sendable {
       pipeline: pipeline, acknowledgements: acknowledgements, fanOut: fanOut, tally: tally, metrics: metrics,
       logger: logger, clock: clock)
     router = MessageRouter(presence: presence, committer: committer, logger: logger, clock: clock)
+    limits = RoomLimitsPublisher(pipeline: pipeline, connection: connection, logger: logger)
     silence = SilenceTimer(
       pipeline: pipeline, presence: presence, fanOut: fanOut, tally: tally, settings: settings, logger: logger,
-      clock: clock)
+      clock: clock, limits: limits)
     responder = try settings.metricsListen.map { [metrics, tally, hooks] address in
       try Self.metricsResponder(
         at: address, metrics: metrics, tally: tally, hooks: hooks, presence: presence, databasePath: pipeline.store.path,
@@ -140,7 +142,7 @@ public final class CollectorService: Sendable {
   /// One round of the acknowledgement loop, now.
   func acknowledgeNow() { acknowledgements.flush() }
 
-  /// One round of the timer rules (offline, agent_offline, renotify), now.
+  /// One round of the timer rules (offline, agent_offline, renotify, room limits), now.
   func checkTimersNow() { silence.check() }
 
   /// Logs a connection event; on connect, publishes the retained `online` status.
@@ -152,6 +154,7 @@ public final class CollectorService: Sendable {
       connection.publish(
         topic: Topics.collectorStatus(id: settings.collectorID), payload: Array(statusLine("online").utf8),
         retain: true)
+      limits.connected()
     case .refused(let reason):
       metrics.setConnected(false)
       logger.error("broker refused the connection: \(reason)")

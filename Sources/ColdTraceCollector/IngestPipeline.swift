@@ -74,6 +74,13 @@ public final class IngestPipeline: Sendable {
     }
   }
 
+  /// The room each probe that sent a reading hangs in, as committed (retired probes left out).
+  func probeRooms() -> [(probe: ProbeKey, room: String)] {
+    committed.withLock { memory in
+      memory.probes.compactMap { probe, state in state.retired ? nil : state.room.map { (probe, $0) } }
+    }
+  }
+
   /// Where a probe is mounted, as the rules use it now.
   public func placement(of probe: ProbeKey) -> Placement {
     committed.withLock { $0[probe]?.placement ?? placementOverrides[probe] ?? .air }

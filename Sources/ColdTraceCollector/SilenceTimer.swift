@@ -16,14 +16,17 @@ final class SilenceTimer: Sendable {
   let settings: CollectorService.Settings
   let logger: Logger
   let clock: any ServiceClock
+  /// The rooms' critical limits, republished on every round when they changed.
+  let limits: RoomLimitsPublisher?
   private let stopping = Atomic<Bool>(false)
   /// When the calibration rule last ran, in milliseconds of the collector's clock (`Int64.min`: never).
   private let lastCalibrationCheck = Atomic<Int64>(Int64.min)
 
   init(
     pipeline: IngestPipeline, presence: AgentPresenceTracker, fanOut: AlertFanOut, tally: SharedTally,
-    settings: CollectorService.Settings, logger: Logger, clock: any ServiceClock
+    settings: CollectorService.Settings, logger: Logger, clock: any ServiceClock, limits: RoomLimitsPublisher? = nil
   ) {
+    self.limits = limits
     self.pipeline = pipeline
     self.presence = presence
     self.fanOut = fanOut
@@ -61,6 +64,7 @@ final class SilenceTimer: Sendable {
       }
     }
     checkCalibrations(now: now)
+    limits?.publishChanged(now: now)
     fanOut.catchUpJournalIfBehind()
   }
 
@@ -87,13 +91,15 @@ final class SilenceTimer: Sendable {
     logger.error("\(what) failed: \(error); retrying in \(settings.silenceCheckSeconds) s")
   }
 
-  /// Checks every `silenceCheckSeconds` until stopped, looking at the stop flag every tenth of a second.
+  /// Checks every `silenceCheckSeconds` until stopped, looking at the stop flag every tenth of a second; the room
+  /// limits go out at once after a connection rather than at the next round.
   func start() {
     let thread = Thread { [self] in
       var waited = 0.0
       while !stopping.load(ordering: .sequentiallyConsistent) {
         clock.sleep(seconds: 0.1)
         waited += 0.1
+        if let limits, limits.isDue { limits.publishChanged(now: clock.now()) }
         guard waited >= settings.silenceCheckSeconds else { continue }
         waited = 0
         check()

@@ -73,6 +73,9 @@ enum AgentCommand {
         + "\(configuration.sensors.count) sensors, "
         + (configuration.inputs.isEmpty ? "" : "\(configuration.inputs.count) inputs, ")
         + "broker \(configuration.broker))")
+    if configuration.edgeAlarm != nil {
+      for line in EdgeAlarmSummary.lines(configuration) { print(line) }
+    }
   }
 
   static func load(_ path: String, broker: String? = nil) throws -> AgentConfiguration {

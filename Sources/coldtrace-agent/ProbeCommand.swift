@@ -24,9 +24,13 @@ enum ProbeCommand {
 }
 
 extension ProbeCommand {
-  /// `probe --config`: reads every `[[input]]` of the configuration once and prints one line each, so an installer
-  /// can open the door or start a defrost and see the contact follow.
+  /// `probe --config`: the edge alarm's settings and limits when it has one (`EdgeAlarmSummary`), then reads every `[[input]]` of the
+  /// configuration once and prints one line each, so an installer can open the door or start a defrost and see the
+  /// contact follow.
   static func showInputs(_ configuration: AgentConfiguration, sysfsRoot root: String) throws {
+    if configuration.edgeAlarm != nil {
+      for line in EdgeAlarmSummary.lines(configuration) { print(line) }
+    }
     guard !configuration.inputs.isEmpty else {
       print("# No [[input]] configured.")
       return

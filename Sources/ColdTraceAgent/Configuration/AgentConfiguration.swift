@@ -31,6 +31,8 @@ public struct AgentConfiguration: Sendable {
   public var protocolVersion: ClientOptions.ProtocolVersion = .v5
   /// The longest wait between reconnect attempts (the back-off doubles from 0.5 s up to it).
   public var reconnectMaxSeconds: Double = 30
+  /// `[edge_alarm]`: the local alarm when the broker is out of reach; `nil` without the table.
+  public var edgeAlarm: EdgeAlarmConfiguration?
 
   public init(
     site: String, agent: String, broker: BrokerAddress, stateDirectory: String, intervalSeconds: Double,
@@ -48,7 +50,7 @@ public struct AgentConfiguration: Sendable {
   public static func load(_ config: ConfigTable) throws(ConfigError) -> AgentConfiguration {
     try config.rejectUnknownKeys(allowed: [
       "site", "agent", "broker", "state_dir", "interval_seconds", "sensor", "tls", "simulation", "outbox",
-      "mqtt_version", "reconnect_max_seconds", "input",
+      "mqtt_version", "reconnect_max_seconds", "input", "edge_alarm",
     ])
     let site = try identifier(config, "site", as: .site)
     let agent = try identifier(config, "agent", as: .agent)
@@ -101,6 +103,9 @@ public struct AgentConfiguration: Sendable {
     configuration.reconnectMaxSeconds = try config.double(
       "reconnect_max_seconds", .within(0.5...3600), default: configuration.reconnectMaxSeconds)
     configuration.protocolVersion = try config.mqttVersion()
+    configuration.edgeAlarm = try config.table("edge_alarm").map { table throws(ConfigError) in
+      try EdgeAlarmConfiguration.load(table)
+    }
     if let simulation = try config.table("simulation") {
       try simulation.rejectUnknownKeys(allowed: ["catch_up_minutes", "speed"])
       // Finite and bounded: the sampling clock turns it into integer milliseconds (inf or NaN would trap there).

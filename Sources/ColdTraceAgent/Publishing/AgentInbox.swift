@@ -2,11 +2,13 @@ import ColdTraceCore
 import ColdTraceMQTT
 import Synchronization
 
-/// What the network thread hands to the sampling thread: reconnections and the collector's acknowledgements.
+/// What the network thread hands to the sampling thread: reconnections, the collector's acknowledgements, and the
+/// rooms' limits for the edge alarm.
 final class AgentInbox: Sendable {
   private struct Content {
     var connections = 0
     var watermarks: [String: Int64] = [:]
+    var limits: [LimitsMessage] = []
   }
 
   private let content = Mutex(Content())
@@ -24,11 +26,18 @@ final class AgentInbox: Sendable {
     return true
   }
 
+  /// Reads a room's limits (`LimitsMessage`) and keeps them for the sampling thread.
+  func receiveLimits(_ payload: UnsafeRawBufferPointer) -> Bool {
+    guard let message = LimitsMessage.decode(payload) else { return false }
+    content.withLock { $0.limits.append(message) }
+    return true
+  }
+
   /// Everything received since the last call.
-  func take() -> (connections: Int, watermarks: [String: Int64]) {
+  func take() -> (connections: Int, watermarks: [String: Int64], limits: [LimitsMessage]) {
     content.withLock { content in
       defer { content = Content() }
-      return (content.connections, content.watermarks)
+      return (content.connections, content.watermarks, content.limits)
     }
   }
 }

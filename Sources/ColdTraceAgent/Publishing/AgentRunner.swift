@@ -49,10 +49,16 @@ public final class AgentRunner {
     options.sessionExpirySeconds = 86_400
     options.will = .init(topic: statusTopic, payload: Array(statusLine("offline", outbox: nil).utf8))
     let logger = self.logger
+    let limitsPrefix = "\(Topics.root)/limits/"
     let client = try makeTransport(
       options,
       { message in
-        if !inbox.receiveAcknowledgement(message.payload) {
+        if message.topic.hasPrefix(limitsPrefix) {
+          // An empty retained message clears a room's limits on the broker; the agent keeps what it holds.
+          if message.payload.count > 0 && !inbox.receiveLimits(message.payload) {
+            logger.warning("ignored malformed limits on \(message.topic)")
+          }
+        } else if !inbox.receiveAcknowledgement(message.payload) {
           logger.warning("ignored a malformed acknowledgement on \(message.topic)")
         }
       },
@@ -63,6 +69,8 @@ public final class AgentRunner {
           inbox.noteConnected()
         case .refused(let reason): logger.error("broker refused the connection: \(reason)")
         case .subscribed: break
+        case .subscriptionRefused(let filter, let reason) where filter.hasPrefix(limitsPrefix):
+          logger.error("broker refused the subscription to \(filter): \(reason); the edge alarm gets no new limits")
         case .subscriptionRefused(let filter, let reason):
           logger.error("broker refused the subscription to \(filter): \(reason); the outbox cannot be confirmed")
         case .disconnected(let reason): logger.warning("disconnected: \(reason)")
@@ -70,6 +78,10 @@ public final class AgentRunner {
         }
       })
     try client.subscribe(Topics.ack(site: config.site, agent: config.agent), qos: .atLeastOnce)
+    let edgeAlarm = try config.edgeAlarm.map { settings in
+      try EdgeAlarm(settings: settings, configuration: config, logger: logger, now: clock.now())
+    }
+    if edgeAlarm != nil { try client.subscribe(Topics.limitsFilter(site: config.site), qos: .atLeastOnce) }
     client.start()
     defer { client.stop() }
 
@@ -110,7 +122,8 @@ public final class AgentRunner {
     var drainDeadline: Timestamp?
     while !shouldStop() {
       let now = clock.now()
-      let (connections, watermarks) = inbox.take()
+      let (connections, watermarks, limits) = inbox.take()
+      edgeAlarm?.receive(limits)
       if connections > 0 {
         sender.restart()
         announcedDropped = -1
@@ -132,6 +145,9 @@ public final class AgentRunner {
         if now >= schedule.realTime(ofSample: index) {
           let eventTime = schedule.eventTime(ofSample: index)
           let values = ConcurrentSampler(sensors).readAll(at: eventTime)
+          for (sensor, value) in zip(sensors, values) {
+            edgeAlarm?.judge(sensor: sensor.id, value: value, at: eventTime)
+          }
           var roundRecords = zip(sensors, values).map { sensor, value in
             OutboxRecord(
               sensor: sensor.id, room: sensor.room,
@@ -150,6 +166,7 @@ public final class AgentRunner {
         drainDeadline = deadline
         if outbox.pendingCount == 0 || now >= deadline { break }
       }
+      edgeAlarm?.update(now: now, connected: client.isConnected)
       // The backlog moves on every pass, even when sampling falls behind its schedule and a round is always due.
       try sender.pump(
         now: now, connected: client.isConnected, inFlight: { client.unacknowledgedCount }, publish: publish)

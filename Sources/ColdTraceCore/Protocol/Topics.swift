@@ -26,6 +26,12 @@ public enum Topics {
   /// `coldtrace/v1/alert/<site>/<room>`: collector → all, one alert event.
   public static func alert(site: String, room: String) -> String { "\(root)/alert/\(site)/\(room)" }
 
+  /// `coldtrace/v1/limits/<site>/<room>`: collector → agents, a room's critical limits, retained (`LimitsMessage`).
+  public static func limits(site: String, room: String) -> String { "\(root)/limits/\(site)/\(room)" }
+
+  /// An agent's subscription to the limits of every room of its site.
+  public static func limitsFilter(site: String) -> String { "\(root)/limits/\(site)/+" }
+
   /// `coldtrace/v1/status/collector/<id>`: the collector's retained online/offline state.
   public static func collectorStatus(id: String) -> String {
     "\(root)/status/\(Identifier.reservedSiteID)/\(id)"

@@ -32,6 +32,27 @@ extension SQLiteStore {
   public func lot(_ id: String) throws -> Lot? {
     try read { db in try LotRows.lot(db, id: id) }
   }
+
+  /// Every room holding lots at `time`, keyed "site/room", each with its lots as `WriteTransaction.lots(inRoom:at:)`
+  /// lists them: one query for the collector's room limits, whatever the number of rooms.
+  public func lotsByRoom(at time: Timestamp) throws -> [String: [(id: String, product: String)]] {
+    try read { db in
+      var rooms: [String: [(id: String, product: String)]] = [:]
+      let rows = try Row.fetchAll(
+        db,
+        sql: """
+          SELECT p.site, p.room, l.id, l.product FROM lot_placements p JOIN lots l ON l.id = p.lot_id
+          WHERE p.from_ms <= ? AND (p.to_ms IS NULL OR p.to_ms > ?) ORDER BY p.from_ms, l.id
+          """,
+        arguments: [time.milliseconds, time.milliseconds])
+      for row in rows {
+        let site: String = row[0]
+        let room: String = row[1]
+        rooms["\(site)/\(room)", default: []].append((row[2], row[3]))
+      }
+      return rooms
+    }
+  }
 }
 
 extension WriteTransaction {
