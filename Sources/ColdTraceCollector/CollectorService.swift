@@ -64,7 +64,8 @@ public final class CollectorService: Sendable {
       clock: clock, limits: limits)
     responder = try settings.metricsListen.map { [metrics, tally, hooks] address in
       try Self.metricsResponder(
-        at: address, metrics: metrics, tally: tally, hooks: hooks, presence: presence, databasePath: pipeline.store.path,
+        at: address, metrics: metrics, tally: tally, hooks: hooks, presence: presence,
+        databasePath: pipeline.store.path,
         logger: logger)
     }
   }
