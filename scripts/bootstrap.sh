@@ -7,6 +7,7 @@ set -euo pipefail
 packages=(
   libssl-dev libmosquitto-dev mosquitto mosquitto-clients libsqlite3-dev sqlite3 libmodbus-dev pkg-config faketime
   chromium zlib1g-dev msmtp jq prometheus
+  apprise curl  # deploy/notify/apprise.sh and zalo-zns.sh, and their tests (util-linux's flock is always there)
 )
 missing=()
 for package in "${packages[@]}"; do
