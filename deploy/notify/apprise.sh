@@ -29,8 +29,12 @@ elif [ -z "$contacts" ]; then
   echo "apprise.sh: no services: set COLDTRACE_APPRISE_CONFIG, or Apprise URLs as contacts in the [[notify]] table" >&2
   exit 2
 fi
-command -v "$apprise" > /dev/null 2>&1 || { echo "apprise.sh: $apprise is not installed (apt-get install apprise)" >&2; exit 2; }
-command -v jq > /dev/null 2>&1 || { echo "apprise.sh: jq is not installed (apt-get install jq)" >&2; exit 2; }
+for tool in "$apprise" jq; do
+  if ! command -v "$tool" > /dev/null 2>&1; then
+    echo "apprise.sh: $tool is not installed (apt-get install apprise jq)" >&2
+    exit 2
+  fi
+done
 
 ids=${COLDTRACE_NOTIFICATION_IDS:-}
 sent=${COLDTRACE_APPRISE_SENT:-}
@@ -92,7 +96,9 @@ case $status in
   0) ;;
   3)
     # Apprise's 3: no service matched the tags. The configuration sends nothing for this severity: not a failure.
-    echo "apprise.sh: no service in $config is tagged $severity$([ "$escalation" = 1 ] && echo ' or escalation') or always: nothing sent" >&2
+    tags=$severity
+    [ "$escalation" = 1 ] && tags="$tags or escalation"
+    echo "apprise.sh: no service in $config is tagged $tags or always: nothing sent" >&2
     ;;
   *)
     echo "apprise.sh: apprise exited with status $status: not delivered (to every service), retried later" >&2
