@@ -83,8 +83,27 @@ struct AppriseChannelTests {
     #expect(message.contains("KHẨN (mở): hongxuan/cold2, đầu dò probe-a: temp_high"), "\(message)")
     #expect(message.contains("CRITICAL (opened): hongxuan/cold2, probe probe-a: temp_high"), "\(message)")
     #expect(message.contains("Mã cảnh báo \(alert).") && message.contains("Alert \(alert)."), "\(message)")
-    let ids = try String(contentsOf: sent, encoding: .utf8)
+    let ids = try String(contentsOf: sent, encoding: .utf8).split(separator: "\n").joined(separator: ",")
     #expect(!ids.isEmpty, "the delivered notification ids are remembered")
+
+    // The same ids again (the collector died before recording the delivery): nothing is posted twice.
+    let repeated = try Executables.run(
+      URL(fileURLWithPath: "/bin/sh"), ["-c", "printf '%s\\n' \"$EVENT\" | \(Self.script)"],
+      environment: [
+        "COLDTRACE_APPRISE_CONFIG": appriseConfig.path, "COLDTRACE_APPRISE_SENT": sent.path,
+        "COLDTRACE_NOTIFICATION_IDS": ids, "EVENT": #"{"severity":"critical","site":"hongxuan","room":"cold2"}"#,
+      ])
+    #expect(repeated.status == 0, "\(repeated.stderr)")
+    #expect(sink.requests.count == 1)
+
+    // `coldtrace notify test`, as the guide says: a critical test message, to the critical service, each time.
+    for _ in 0..<2 {
+      let test = try facility.shell(["notify", "test", "apprise", "--config", config])
+      #expect(test.status == 0, "\(test.stderr)")
+    }
+    #expect(sink.requests.count == 3)
+    #expect(sink.requests.last?.path == "/critical")
+    #expect(sink.requests.last?.json?["title"] as? String == "[ColdTrace] KHẨN/CRITICAL test/test: temp_high")
   }
 
   @Test func aServiceDownWhenTheCriticalOpensGetsItOnceWhenBackThroughTheCollectorsRetries() throws {

@@ -202,6 +202,23 @@ struct ZaloChannelTests {
     #expect(try tokenFile(setup)["refresh_token"] as? String == "RT-2")
   }
 
+  @Test func theNotifyTestMessageIsSentEveryTimeAndNeverRemembered() throws {
+    let setup = try setUp()
+    defer { setup.sink.stop() }
+    setup.stub.state.withLock { $0.validAccess = "AT-OLD" }
+    let test =
+      #"{"event":"test","event_id":0,"at":"2026-12-07T05:00:00.000Z","id":0,"kind":"temp_high","#
+      + #""severity":"critical","site":"test","room":"test","sensor":"test","peak":9,"limit":8,"lots":[]}"#
+    for _ in 0..<2 {
+      let result = try run(setup, ids: "0", events: [test], contacts: "84901234567")
+      #expect(result.status == 0, "\(result.stderr)")
+    }
+    let bodies = setup.sink.requests.compactMap(\.json)
+    #expect(bodies.count == 2, "coldtrace notify test sends each time it is run")
+    #expect(bodies.allSatisfy { ($0["tracking_id"] as? String)?.hasPrefix("test-") == true })
+    #expect((bodies.first?["template_data"] as? [String: String])?["kho"] == "test/test")
+  }
+
   @Test func aRejectedTemplateIsReportedAsPermanentAndRetriedLater() throws {
     let setup = try setUp()
     defer { setup.sink.stop() }

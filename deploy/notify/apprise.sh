@@ -36,7 +36,8 @@ for tool in "$apprise" jq; do
   fi
 done
 
-ids=${COLDTRACE_NOTIFICATION_IDS:-}
+# Notification 0 is `coldtrace notify test`: sent every time it is run, never remembered.
+ids=$(printf '%s' "${COLDTRACE_NOTIFICATION_IDS:-}" | tr ',' '\n' | grep -vx '0' | paste -sd, -) || true
 sent=${COLDTRACE_APPRISE_SENT:-}
 if [ -n "$sent" ] && [ -n "$ids" ] && [ -f "$sent" ]; then
   repeat=yes
