@@ -147,4 +147,36 @@ struct AppriseChannelTests {
     #expect(json["title"] as? String == "[ColdTrace] KHẨN/CRITICAL hongxuan/cold2: temp_high")
     #expect((json["message"] as? String)?.contains("Alert \(try openedAlertID(facility)).") == true)
   }
+
+  @Test func theGuidesExamplesAreAcceptedByAppriseAndTheCollector() throws {
+    try requirePrograms()
+    let directory = try TemporaryDirectory.make(prefix: "apprise-guide")
+    let conf = directory.appendingPathComponent("apprise.conf")
+    try GuideExamples.block("deploy/notify/apprise.md", containing: "critical = smseagle://")
+      .write(to: conf, atomically: true, encoding: .utf8)
+    let apprise = URL(fileURLWithPath: try #require(ChildProcess.system("apprise")))
+    // --dry-run lists the services a tag reaches, without sending.
+    func services(_ tags: [String]) throws -> [String] {
+      let result = try Executables.run(apprise, ["--dry-run", "--config", conf.path] + tags.flatMap { ["--tag", $0] })
+      #expect(result.status == 0, "\(result.stderr)")
+      // "  1. smseagle://****@192.168.1.50/...": the scheme of each numbered line.
+      return result.stdout.split(separator: "\n").compactMap { line in
+        let words = line.split(separator: " ")
+        guard words.count == 2, words[0].hasSuffix("."), let scheme = words[1].split(separator: ":").first else {
+          return nil
+        }
+        return String(scheme)
+      }
+    }
+    #expect(try services(["critical"]).sorted() == ["mailtos", "ntfys", "smseagle"])
+    #expect(try services(["warning"]).sorted() == ["discord", "mailtos"])
+    #expect(try services(["critical", "escalation"]).sorted() == ["discord", "mailtos", "ntfys", "smseagle"])
+
+    let toml = directory.appendingPathComponent("collector.toml")
+    try GuideExamples.block("deploy/notify/apprise.md", containing: "[[notify]]")
+      .write(to: toml, atomically: true, encoding: .utf8)
+    let result = try Executables.run(
+      Executables.product("coldtrace"), ["notify", "test", "nope", "--config", toml.path])
+    #expect(result.stderr == "coldtrace: no channel named \"nope\" (configured: apprise)\n", "\(result.stderr)")
+  }
 }

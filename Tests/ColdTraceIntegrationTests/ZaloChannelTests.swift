@@ -235,4 +235,27 @@ struct ZaloChannelTests {
     let sent = try String(contentsOf: setup.state.appendingPathComponent("sent"), encoding: .utf8)
     #expect(sent.isEmpty, "not remembered as sent: the collector's retry sends it once the template is fixed")
   }
+
+  @Test func theGuidesExamplesAreAcceptedByTheProgramAndTheCollector() throws {
+    let setup = try setUp()
+    defer { setup.sink.stop() }
+    setup.stub.state.withLock { $0.validAccess = "AT-OLD" }
+    let secret = setup.directory.appendingPathComponent("secret")
+    try GuideExamples.block("deploy/notify/zalo.md", containing: "template_data")
+      .replacingOccurrences(of: "/etc/coldtrace/zalo-secret", with: secret.path)
+      .replacingOccurrences(of: "/var/lib/coldtrace/zalo", with: setup.state.path)
+      .write(to: setup.config, atomically: true, encoding: .utf8)
+    let result = try run(setup, ids: "41", events: [Self.event], contacts: "0901234567")
+    #expect(result.status == 0, "\(result.stderr)")
+    let data = try #require(setup.sink.requests.first?.json?["template_data"] as? [String: String])
+    #expect(data["kho"] == "hongxuan/cold2" && data["thoi_gian"] == "12:00 07/12/2026", "\(data)")
+    #expect(data["hotline"] == "0222 3812 345")
+
+    let toml = setup.directory.appendingPathComponent("collector.toml")
+    try GuideExamples.block("deploy/notify/zalo.md", containing: "[[notify]]")
+      .write(to: toml, atomically: true, encoding: .utf8)
+    let collector = try Executables.run(
+      Executables.product("coldtrace"), ["notify", "test", "nope", "--config", toml.path])
+    #expect(collector.stderr == "coldtrace: no channel named \"nope\" (configured: zalo)\n", "\(collector.stderr)")
+  }
 }
