@@ -172,7 +172,7 @@ index=0
 while IFS= read -r event <&3; do
   [ -n "$event" ] || continue
   index=$((index + 1))
-  id=$(printf '%s' "$ids" | cut -d, -f "$index")
+  id=$(printf '%s\n' "$ids" | awk -F, -v field="$index" '{ print $field }')
   [ -n "$id" ] || id=0
   data=$(printf '%s\n' "$event" | jq -c --argjson map "$map" --argjson offset "${offset:-420}" "$mapping" 2>&1) \
     || fail 2 "$config: $data"
