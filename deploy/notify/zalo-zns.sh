@@ -188,7 +188,7 @@ while IFS= read -r event <&3; do
     # Notification 0 is `coldtrace notify test`: sent every time, never remembered.
     if [ "$id" != 0 ] && grep -qx "$id $phone" "$sent"; then continue; fi
     tracking=$id
-    [ "$id" != 0 ] || tracking=test-$(date +%s)
+    [ "$id" != 0 ] || tracking=test$(date +%s)
     jq -cn --arg phone "$phone" --arg template "$template_id" --arg tracking "$tracking" --argjson data "$data" \
       '{phone: $phone, template_id: $template, template_data: $data, tracking_id: $tracking}' > "$work/body"
     [ -n "$access" ] || token
