@@ -186,7 +186,25 @@ struct ZaloChannelTests {
       "\(result.stderr)")
     #expect(try Data(contentsOf: setup.tokens) == before, "the token file is unchanged")
     #expect(setup.sink.requests.map(\.path) == ["/v4/oa/access_token"], "past its lifetime: refreshed before sending")
-    #expect(!FileManager.default.fileExists(atPath: setup.tokens.path + ".tmp"))
+    let left = try FileManager.default.contentsOfDirectory(atPath: setup.state.path).sorted()
+    #expect(left == ["lock", "sent", "tokens.json"], "no temporary file, no refused answer kept")
+  }
+
+  @Test func aRefreshAnswerLeftByACrashIsStoredByTheNextRunInsteadOfRefreshingAgain() throws {
+    let setup = try setUp(expired: true)
+    defer { setup.sink.stop() }
+    // Zalo took RT-1 and answered; the program died before replacing tokens.json (which still holds the spent RT-1).
+    setup.stub.state.withLock { $0.validRefresh = "RT-2" }
+    let answer = setup.state.appendingPathComponent("refresh-answer.json")
+    try #"{"access_token":"AT-NEW","refresh_token":"RT-2","expires_in":"90000"}"#
+      .write(to: answer, atomically: true, encoding: .utf8)
+    let result = try run(setup, ids: "41", events: [Self.event], contacts: "0901234567")
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stderr.contains("storing the token pair of a refresh a crash interrupted"))
+    #expect(setup.sink.requests.map(\.path) == ["/message/template"], "no refresh: the stored answer is used")
+    #expect(setup.sink.requests.first?.headers["access_token"] == "AT-NEW")
+    #expect(try tokenFile(setup)["refresh_token"] as? String == "RT-2")
+    #expect(!FileManager.default.fileExists(atPath: answer.path))
   }
 
   @Test func twoRunsAtOnceRefreshTheSingleUseTokenOnlyOnce() throws {

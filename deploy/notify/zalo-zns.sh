@@ -19,8 +19,8 @@
 #                                             https://oauth.zaloapp.com): a test points them at a local stub
 # The access token lives about 25 hours; it is refreshed when it has less than 10 minutes left, or when Zalo answers
 # -124 (access token invalid or expired), once per run. Zalo's refresh token is single-use and the answer carries the
-# next one: the new pair is written to a temporary file in state_dir, flushed to disk and renamed over tokens.json
-# (mode 600), under a lock, so neither a crash nor a second run can lose it.
+# next one: the answer is flushed to disk in state_dir first, then the new pair is written to a temporary file there,
+# flushed and renamed over tokens.json (mode 600), all under a lock, so neither a crash nor a second run loses it.
 # Exit status: 0 sent (or every message a repeat), 2 a configuration error, 3 a failure worth retrying (network,
 # Zalo busy), 4 a failure that needs a person (template, phone number, quota, refresh token): the first line of
 # standard error, which ends up in `coldtrace notify status`, says which. The collector retries either way; the
@@ -88,6 +88,32 @@ normalise() {
   if printf '%s' "$number" | grep -Eqx '84[0-9]{9,10}'; then printf '%s' "$number"; fi
 }
 
+# Zalo's answer to a refresh goes straight to $answer in state_dir and is flushed to disk before anything else: from
+# then on the new pair survives a crash. adopt turns it into tokens.json (a temporary file, flushed, renamed over
+# tokens.json, the directory flushed: the file is always the old pair or the new one, whole) and removes it; a run
+# that finds an $answer left by a crash adopts it first.
+answer=$state/refresh-answer.json
+is_pair() { jq -e '(.access_token | type) == "string" and (.refresh_token | type) == "string"' "$1" > /dev/null 2>&1; }
+adopt() {
+  now=$(date +%s)
+  jq --argjson now "$now" '{access_token, refresh_token,
+    expires_at: ($now + ((.expires_in // 90000) | tonumber? // 90000)), refreshed_at: $now}' "$answer" \
+    > "$tokens.tmp"
+  chmod 600 "$tokens.tmp"
+  sync "$tokens.tmp" 2> /dev/null || sync
+  mv -f "$tokens.tmp" "$tokens"
+  sync "$state" 2> /dev/null || sync
+  rm -f "$answer"
+}
+if [ -s "$answer" ]; then
+  if is_pair "$answer"; then
+    echo "zalo-zns.sh: storing the token pair of a refresh a crash interrupted" >&2
+    adopt
+  else
+    rm -f "$answer"
+  fi
+fi
+
 # The refresh: POST <oauth>/v4/oa/access_token, header secret_key, form app_id, refresh_token, grant_type. Secrets go
 # to curl in files, not on its command line (which every local user can read in /proc).
 refreshed=no
@@ -98,26 +124,22 @@ refresh() {
   printf 'secret_key: %s\n' "$secret" > "$work/oauth-headers"
   if ! curl -sS --max-time 15 -X POST -H @"$work/oauth-headers" --data-urlencode "app_id=$app_id" \
     --data-urlencode "refresh_token@$work/refresh_token" --data-urlencode "grant_type=refresh_token" \
-    -o "$work/refresh" "$oauth/v4/oa/access_token" 2> "$work/curl-error"; then
+    -o "$answer" "$oauth/v4/oa/access_token" 2> "$work/curl-error"; then
+    # No answer, or part of one: if Zalo did take the refresh token, nothing here can recover the new one.
+    rm -f "$answer"
     fail 3 "token refresh: cannot reach $oauth: $(head -n 1 "$work/curl-error"); $tokens unchanged"
   fi
-  if ! jq -e '(.access_token | type) == "string" and (.refresh_token | type) == "string"' "$work/refresh" \
-    > /dev/null 2>&1; then
+  sync "$answer" 2> /dev/null || sync
+  if ! is_pair "$answer"; then
     # Zalo answers a refused refresh with {error, message} or {error_name, error_reason, error_description},
     # sometimes with HTTP 200.
     why=$(jq -r '[.error, .message, .error_name, .error_description] | map(select(. != null) | tostring)
-      | join(": ")' "$work/refresh" 2> /dev/null || head -c 200 "$work/refresh")
+      | join(": ")' "$answer" 2> /dev/null || head -c 200 "$answer")
+    rm -f "$answer"
     fail 4 "PERMANENT: Zalo refused the token refresh ($why); $tokens unchanged: if the refresh token expired or was" \
       "used, authorise the app again (zalo.md)"
   fi
-  now=$(date +%s)
-  jq --argjson now "$now" '{access_token, refresh_token,
-    expires_at: ($now + ((.expires_in // 90000) | tonumber? // 90000)), refreshed_at: $now}' "$work/refresh" \
-    > "$tokens.tmp"
-  chmod 600 "$tokens.tmp"
-  sync "$tokens.tmp" 2> /dev/null || sync
-  mv -f "$tokens.tmp" "$tokens"
-  sync "$state" 2> /dev/null || sync
+  adopt
 }
 
 access=""
