@@ -147,6 +147,7 @@ text=$(printf '%s\n' "$events" | jq -rs --arg unicode "$unicode" --arg zone "$zo
      | if $level <= 3 then
          if $count == 1 then "\($where): cảnh báo \($events[0] | item($level))\($reply)"
          else "\($where), \($count) cảnh báo: \([$events[] | item($level)] | join("; "))\($reply)" end
+       elif $count == 1 then "\($where): cảnh báo \($events[0].id)\($reply)"
        elif $level == 4 then
          "\($where), \($count) cảnh báo \($events[0].id)-\($events[-1].id): \([$events[].kind] | unique | join(","))"
          + $reply
@@ -155,7 +156,7 @@ text=$(printf '%s\n' "$events" | jq -rs --arg unicode "$unicode" --arg zone "$zo
   | ([$texts[] | select(fits)] | first)
     // ($texts[-1] | (rindex(". ") // length) as $cut
         | .[:$cut] as $head | .[$cut:] as $tail
-        | $head[:([0, budget - ($tail | length) - 3] | max)] + "..." + $tail
+        | $head[:([0, budget - ($tail | length) - 2] | max)] + "..." + $tail[1:]
         | .[:budget])')
 
 if [ "$print" = yes ]; then
