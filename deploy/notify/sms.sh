@@ -78,7 +78,7 @@ esac
 already_sent() {
   [ -n "$sent" ] && [ -n "$ids" ] && [ -f "$sent" ] || return 1
   for id in $(printf '%s' "$ids" | tr ',' ' '); do
-    grep -qx "$id $1" "$sent" || return 1
+    grep -Fqx "$id $1" "$sent" || return 1
   done
   return 0
 }
