@@ -114,6 +114,31 @@ struct SMSScriptTests {
     #expect(none.status == 2 && none.stderr.contains("COLDTRACE_CONTACTS is empty"))
   }
 
+  @Test func theExampleGammuConfigurationQueuesAndNamesTheReceiveProgram() throws {
+    let inject = try #require(
+      ChildProcess.system("gammu-smsd-inject"), "gammu-smsd is not installed: scripts/bootstrap.sh installs it")
+    let example = try String(contentsOf: Self.notify.appendingPathComponent("gammu-smsdrc"), encoding: .utf8)
+    #expect(
+      example.contains(
+        "\nrunonreceive = /usr/bin/env COLDTRACE_CONFIG=/etc/coldtrace/collector.toml "
+          + "COLDTRACE_SMS_ALLOWLIST=/etc/coldtrace/sms-allowlist /usr/local/lib/coldtrace/notify/sms-receive.sh\n"))
+    // The example with its spool in a temporary directory: gammu-smsd-inject reads it and queues a message there.
+    let directory = try TemporaryDirectory.make(prefix: "sms-example")
+    for folder in ["inbox", "outbox", "sent", "error"] {
+      try FileManager.default.createDirectory(
+        at: directory.appendingPathComponent(folder), withIntermediateDirectories: true)
+    }
+    let config = directory.appendingPathComponent("smsdrc")
+    try example.replacingOccurrences(of: "/var/spool/gammu/", with: directory.path + "/")
+      .replacingOccurrences(of: "logfile = syslog", with: "logfile = \(directory.path)/smsd.log")
+      .write(to: config, atomically: true, encoding: .utf8)
+    let result = try Executables.run(
+      URL(fileURLWithPath: inject), ["-c", config.path, "TEXT", "0912345678", "-text", "Thu ColdTrace"])
+    #expect(result.status == 0, "\(result.stderr)")
+    let queued = try FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("outbox").path)
+    #expect(queued.count == 1 && queued[0].hasSuffix("_0912345678_sms0.smsbackup"), "\(queued)")
+  }
+
   /// sms-receive.sh with `coldtrace` replaced by `echo`, without answers: what it would acknowledge, as whom.
   private func receive(from number: String, _ text: String) throws -> String {
     let directory = try TemporaryDirectory.make(prefix: "sms-receive")

@@ -35,6 +35,8 @@ esac
 
 # jq definitions: Vietnamese letters with diacritics and their base letters, one for one; combining marks (a
 # decomposed text) are dropped; anything else outside ASCII becomes "?", and "`" (not in the GSM alphabet) "'".
+# Not `iconv -t ASCII//TRANSLIT`: it folds Vietnamese in C.UTF-8 only, and gives "?" in the C locale or in a locale
+# that is not installed (as a service's environment often is).
 # shellcheck disable=SC2016 # a jq program, not shell
 fold_defs='
   def fold_table:
