@@ -114,6 +114,34 @@ struct SMSScriptTests {
     #expect(none.status == 2 && none.stderr.contains("COLDTRACE_CONTACTS is empty"))
   }
 
+  @Test func gammuQueuesOneGSMMessageOrWithUnicodeAMultiPartOneWithDiacritics() throws {
+    let phone = try GammuPhone(directory: try TemporaryDirectory.make(prefix: "sms-inject"))
+    let environment = ["COLDTRACE_CONTACTS": "0912345678", "COLDTRACE_SMSD_CONFIG": phone.configFile.path]
+    let plain = try run("sms.sh", input: event(id: 42) + "\n", environment: environment)
+    #expect(plain.status == 0, "\(plain.stderr)")
+    var unicode = environment
+    unicode["COLDTRACE_SMS_UNICODE"] = "1"
+    unicode["COLDTRACE_CONTACTS"] = "+84980000001"
+    let accented = try run("sms.sh", input: event(id: 42) + "\n", environment: unicode)
+    #expect(accented.status == 0, "\(accented.stderr)")
+    let queued = phone.messages(in: phone.outbox)
+    let gsm = try #require(queued.first { $0.number == "0912345678" })
+    let expected = try text([event(id: 42)])
+    #expect(gsm.coding == "Default_No_Compression" && gsm.text == expected)
+    let ucs2 = try #require(queued.first { $0.number == "+84980000001" })
+    #expect(ucs2.coding == "Unicode_No_Compression")
+    #expect(
+      ucs2.text
+        == "KHẨN hongxuan/cold2: cảnh báo 42 temp_high, đầu dò probe-a, đỉnh 9C (ngưỡng 8C), lúc 00:19 08/12, "
+        + "lô LT-2026-07. Trả lời: OK 42")
+    let parts = try FileManager.default.contentsOfDirectory(atPath: phone.outbox.path).filter {
+      $0.contains("84980000001")
+    }
+    #expect(parts.count == 1, "one file holds the parts of the multi-part message: \(parts)")
+    let file = try String(contentsOf: phone.outbox.appendingPathComponent(parts[0]), encoding: .utf8)
+    #expect(file.components(separatedBy: "[SMSBackup").count == 3, "127 characters in UCS-2 are 2 parts of 67")
+  }
+
   @Test func theExampleGammuConfigurationQueuesAndNamesTheReceiveProgram() throws {
     let inject = try #require(
       ChildProcess.system("gammu-smsd-inject"), "gammu-smsd is not installed: scripts/bootstrap.sh installs it")
