@@ -2,11 +2,12 @@
 # Installs what ColdTrace needs on Debian 12 besides the Swift toolchain: libmosquitto (build), mosquitto and its
 # clients (demo and tests), SQLite headers and CLI, libmodbus (Modbus sensors), faketime (the fault suite's skewed
 # agent clock), chromium and zlib (the HTML report's render test), msmtp and jq (the e-mail notification program
-# and its test). Safe to run again.
+# and its test), gammu and gammu-smsd (the SMS notification programs and their test, on Gammu's dummy phone). Safe
+# to run again.
 set -euo pipefail
 packages=(
   libssl-dev libmosquitto-dev mosquitto mosquitto-clients libsqlite3-dev sqlite3 libmodbus-dev pkg-config faketime
-  chromium zlib1g-dev msmtp jq prometheus
+  chromium zlib1g-dev msmtp jq prometheus gammu gammu-smsd
   apprise curl  # deploy/notify/apprise.sh and zalo-zns.sh, and their tests (util-linux's flock is always there)
 )
 missing=()
