@@ -17,7 +17,8 @@ if [ -z "$contacts" ]; then
   echo "email.sh: COLDTRACE_CONTACTS is empty: set contacts in the [[notify]] table" >&2
   exit 2
 fi
-ids=${COLDTRACE_NOTIFICATION_IDS:-}
+# Notification 0 is `coldtrace notify test`: sent every time it is run, never remembered.
+ids=$(printf '%s' "${COLDTRACE_NOTIFICATION_IDS:-}" | tr ',' '\n' | grep -vx '0' | paste -sd, -) || true
 sent=${COLDTRACE_EMAIL_SENT:-}
 if [ -n "$sent" ] && [ -n "$ids" ] && [ -f "$sent" ]; then
   repeat=yes
