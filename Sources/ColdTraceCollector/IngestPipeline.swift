@@ -39,7 +39,11 @@ public final class IngestPipeline: Sendable {
     for probe in try store.retiredProbes().keys { probes[probe, default: CommittedProbe()].retired = true }
     var memory = CommittedProbes()
     for (probe, state) in probes { memory[probe] = state }
-    for (site, room, conditions) in try store.roomConditions() {
+    let retired = try store.retiredProbes()
+    for (site, room, saved) in try store.roomConditions() {
+      // A retirement ends its probe's spans; a state saved just before the collector learnt of it may still hold one.
+      var conditions = saved
+      for (probe, at) in retired where probe.site == site { conditions.retire(sensor: probe.sensor, at: at) }
       memory.conditions[RoomKey(site: site, room: room)] = conditions
     }
     self.committed = Mutex(memory)

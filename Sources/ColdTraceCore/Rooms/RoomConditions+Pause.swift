@@ -31,10 +31,28 @@ extension RoomConditions {
   /// cumulative caps (`AirPause`). `schedule` is the room's defrost schedule, if it has one; it counts only while no
   /// defrost input reports.
   public func pausesAirAlarms(at ts: Timestamp, schedule: DefrostSchedule?, settings: RoomConditionSettings) -> Bool {
+    let schedule = defrostInputReports(at: ts) ? nil : schedule
+    // Most samples of a room fall in no span's window: those need no caps, nor any array (one runs per air sample).
+    let t = ts.milliseconds
+    let inSpan = spans.contains { tracked in
+      guard tracked.span.source != .schedule else { return false }
+      let window = settings.pauseWindow(tracked.span.signal, start: tracked.span.start, end: tracked.span.end)
+      return window.start <= t && t < window.end
+    }
+    guard inSpan || schedule?.span(at: ts) != nil || schedule.map({ inBypass(of: $0, at: ts, settings) }) == true
+    else { return false }
     let recorded = spans.lazy.filter { $0.span.source != .schedule }.map(\.span)
-    let windows = Self.pauseWindows(
-      recorded, schedule: defrostInputReports(at: ts) ? nil : schedule, around: ts, settings: settings)
-    return AirPause(settings).pauses(windows, at: ts.milliseconds)
+    let windows = Self.pauseWindows(recorded, schedule: schedule, around: ts, settings: settings)
+    return AirPause(settings).pauses(windows, at: t)
+  }
+
+  /// Whether `ts` falls in the bypass after one of the schedule's defrosts.
+  private func inBypass(of schedule: DefrostSchedule, at ts: Timestamp, _ settings: RoomConditionSettings) -> Bool {
+    let reach = Double(settings.defrostBypassMs + settings.defrostMaxMs) / 1000
+    return schedule.spans(from: ts.adding(seconds: -reach), to: ts).contains { start, end in
+      let window = settings.pauseWindow(.defrost, start: start, end: end)
+      return window.start <= ts.milliseconds && ts.milliseconds < window.end
+    }
   }
 
   /// The pause windows of `spans` and of the schedule's defrosts over the `AirPause.lookbackMs` before `ts`.
