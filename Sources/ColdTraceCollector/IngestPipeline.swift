@@ -36,27 +36,17 @@ public final class IngestPipeline: Sendable {
     for probe in Set(announced.keys).union(placementOverrides.keys) {
       probes[probe, default: CommittedProbe()].placement = placementOverrides[probe] ?? announced[probe] ?? .air
     }
-    for probe in try store.retiredProbes() { probes[probe, default: CommittedProbe()].retired = true }
+    for probe in try store.retiredProbes().keys { probes[probe, default: CommittedProbe()].retired = true }
     var memory = CommittedProbes()
     for (probe, state) in probes { memory[probe] = state }
-    for (site, room, conditions) in try store.roomConditions() {
+    let retired = try store.retiredProbes()
+    for (site, room, saved) in try store.roomConditions() {
+      // A retirement ends its probe's spans; a state saved just before the collector learnt of it may still hold one.
+      var conditions = saved
+      for (probe, at) in retired where probe.site == site { conditions.retire(sensor: probe.sensor, at: at) }
       memory.conditions[RoomKey(site: site, room: room)] = conditions
     }
     self.committed = Mutex(memory)
-  }
-
-  /// Learns the probes the shell retired since the last call (`coldtrace probe retire/replace` write the database,
-  /// not the collector's memory): from then on their readings are stored and judged by no rule. The timer calls it
-  /// every round; the table is small.
-  public func refreshRetirements() throws {
-    let retired = try store.retiredProbes()
-    committed.withLock { memory in
-      for probe in retired where memory[probe]?.retired != true {
-        var state = memory[probe] ?? CommittedProbe()
-        state.retired = true
-        memory[probe] = state
-      }
-    }
   }
 
   /// Records the placements an agent of `site` announced in its status (per sensor id): stored, then used from the

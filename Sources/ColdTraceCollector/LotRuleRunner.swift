@@ -50,10 +50,11 @@ public struct LotRuleRunner {
   /// Evaluates `lot` (of `product`) over the readings stored for `site/room` from `from`, as if they arrived now:
   /// for a lot added or moved with a past `--at`. Band alerts of the past are not raised again (they were judged
   /// when the readings arrived); budgets and the treatment clock catch up, judged by the probes' placements as known
-  /// now.
-  public mutating func catchUp(lot: String, product: String, site: String, room: String, from: Timestamp) throws
-    -> [RecordedEvent]
-  {
+  /// now, with the room's defrost and door pauses (`conditions`: the collector config's settings and schedules, the
+  /// spans stored) applied to its air probes as the live rules apply them.
+  public mutating func catchUp(
+    lot: String, product: String, site: String, room: String, from: Timestamp, conditions: RoomConditionConfig
+  ) throws -> [RecordedEvent] {
     guard let profile = products.profile(forProduct: product) else { return [] }
     let occupant = SharedRoom(occupants: [.init(lot: lot, profile: profile)], fallback: profile)
     var placements: [String: Placement] = [:]
@@ -63,11 +64,14 @@ public struct LotRuleRunner {
       placements[sensor] = placement
       if probe.room == room, placement.measuresProduct { roomHasProductProbe = true }
     }
+    let pauses = try StoredRoomPauses(site: site, room: room, from: from, config: conditions, tx: tx)
     var recorded: [RecordedEvent] = []
     for (key, sample) in try tx.readings(inRoom: site, room, from: from, until: nil) {
+      let placement = placements[key.sensor] ?? .air
+      let paused = placement == .air && !sample.carriesSignal && pauses.pausesAirAlarms(at: sample.ts)
       recorded += try apply(
-        sample, key: key, room: occupant, placement: placements[key.sensor] ?? .air,
-        roomHasProductProbe: roomHasProductProbe)
+        sample, key: key, room: occupant, placement: placement, roomHasProductProbe: roomHasProductProbe,
+        paused: paused)
     }
     return recorded
   }

@@ -6,10 +6,12 @@ import ColdTraceCore
 ///
 /// `excluded` (sorted, disjoint) are windows the probe does not speak for: an air probe's defrost and door spans in a
 /// room without a product probe. A hold is cut around them; a reading whose whole hold falls inside them is left out.
+/// A reading below `keptBelow` (the low limit) is never cut: a span excuses warm air, not freezing.
 struct HeldReadings {
   let series: ProbeSeries
   let capMilliseconds: Int64
   var excluded: [PeakSpan] = []
+  var keptBelow: Double? = nil
 
   /// Calls `body(start, end, value, first)` for each reading of `metric` that has a value, oldest first, once per
   /// piece of its hold outside `excluded`; `first` is true on a reading's first piece (to count readings once).
@@ -23,7 +25,7 @@ struct HeldReadings {
     var hasPrevious = false
     var window = 0
     func emit(_ start: Int64, _ end: Int64, _ value: Double) {
-      guard !excluded.isEmpty else { return body(start, end, value, true) }
+      guard !excluded.isEmpty, !(keptBelow.map { value < $0 } ?? false) else { return body(start, end, value, true) }
       var from = start
       var first = true
       let instant = start == end

@@ -33,7 +33,9 @@ struct MetricAnalysis {
       var criticals = BandDirection.allCases.compactMap { direction in
         bands.limit(.critical, direction).map { SpanCollector(direction: direction, threshold: $0.threshold) }
       }
-      let held = HeldReadings(series: one, capMilliseconds: LotReportBuilder.cap(caps, one), excluded: judged.excluded)
+      let held = HeldReadings(
+        series: one, capMilliseconds: LotReportBuilder.cap(caps, one), excluded: judged.excluded,
+        keptBelow: bands.clearingThreshold(.low))
       held.forEach(metric) { start, end, value, first in
         if first { readings += 1 }
         minimum = min(minimum, value)

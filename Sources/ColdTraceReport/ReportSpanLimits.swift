@@ -14,6 +14,10 @@ public enum ReportSpanLimits {
   public static let afterDefrostMinutes = 30.0
   /// A door opening is left out from its start for at most this long.
   public static let doorMaximumMinutes = 15.0
+  /// Door openings are left out for at most this long in any rolling hour, all together (the collector's default).
+  public static let doorMinutesPerHour = RoomConditionSettings().doorPausePerHourMaxMinutes
+  /// At most this many defrosts are left out in any rolling 24 hours (the collector's default); further ones count.
+  public static let defrostsPerDay = RoomConditionSettings().defrostPerDayMax
 
   static let minute: Int64 = 60_000
 
@@ -32,6 +36,23 @@ public enum ReportSpanLimits {
       return PeakSpan(start: start, end: min(end, maximum), peak: 0)
     }
     return PeakSpan(start: start, end: end + Int64(afterDefrostMinutes) * minute, peak: 0)
+  }
+
+  /// What `spans` leave out of the air probes' judgement, within the cumulative caps (`AirPause`): the windows
+  /// (sorted, disjoint), and the spans that leave something out.
+  static func excluded(_ spans: [StayRoomSpan]) -> (windows: [PeakSpan], leaving: [StayRoomSpan]) {
+    let own = spans.map { span in
+      let window = excludedWindow(span)
+      return AirPause.Window(
+        signal: span.span.signal, spanStart: span.span.start.milliseconds, spanEnd: span.end.milliseconds,
+        start: window.start, end: window.end)
+    }
+    let caps = AirPause(doorMsPerHour: Int64(doorMinutesPerHour * 60_000), defrostsPerDay: defrostsPerDay)
+    let windows = caps.capped(own).map { PeakSpan(start: $0.start, end: $0.end, peak: 0) }
+    let leaving = zip(spans, own).filter { _, window in
+      windows.contains { $0.start < window.end && window.start < $0.end }
+    }.map(\.0)
+    return (windows, leaving)
   }
 
   /// Minutes of `span` past its maximum: counted against the lot in an air-only room.

@@ -87,9 +87,11 @@ enum ProbeJudging {
       var excluded: [PeakSpan] = []
       if judgement.basis == .air {
         let stay = PeakSpan(start: placement.from.milliseconds, end: end.milliseconds, peak: 0)
-        // Only spans that leave something of this stay out count (a defrost begun long before the lot came may not).
-        let leaving = spans.filter { ReportSpanLimits.excludedWindow($0).clipped(to: stay) != nil }
-        excluded = PeakSpan.union(leaving.map(ReportSpanLimits.excludedWindow), higher: true)
+        // Within the cumulative caps; only spans that leave something of this stay out count (a defrost begun long
+        // before the lot came may not).
+        let capped = ReportSpanLimits.excluded(spans)
+        excluded = capped.windows
+        let leaving = capped.leaving.filter { ReportSpanLimits.excludedWindow($0).clipped(to: stay) != nil }
         judgement.excludedDefrosts = Self.distinct(leaving, .defrost)
         judgement.excludedDoors = Self.distinct(leaving, .door)
         judgement.excludedMinutes = Double(PeakSpan.total(excluded.compactMap { $0.clipped(to: stay) })) / 60_000

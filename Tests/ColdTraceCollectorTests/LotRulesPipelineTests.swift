@@ -138,7 +138,8 @@ struct LotRulesPipelineTests {
       _ = try tx.addLot("LI-1", product: "litchi", market: nil, site: "hongxuan", room: "cold2", at: at(minutes: 10))
       var runner = LotRuleRunner(products: ProductAssignment(), tx: tx)
       let raised = try runner.catchUp(
-        lot: "LI-1", product: "litchi", site: "hongxuan", room: "cold2", from: at(minutes: 10))
+        lot: "LI-1", product: "litchi", site: "hongxuan", room: "cold2", from: at(minutes: 10),
+        conditions: RoomConditionConfig())
       try runner.save()
       return raised
     }
@@ -166,7 +167,9 @@ struct LotRulesPipelineTests {
     try store.write { tx in
       _ = try tx.moveLot("LI-1", site: "hongxuan", room: "cold3", at: at(minutes: 30))
       var runner = LotRuleRunner(products: ProductAssignment(), tx: tx)
-      _ = try runner.catchUp(lot: "LI-1", product: "litchi", site: "hongxuan", room: "cold3", from: at(minutes: 30))
+      _ = try runner.catchUp(
+        lot: "LI-1", product: "litchi", site: "hongxuan", room: "cold3", from: at(minutes: 30),
+        conditions: RoomConditionConfig())
       try runner.save()
     }
     // cold3's readings 31…60 each stand for a minute (its first, at minute 30, for none).

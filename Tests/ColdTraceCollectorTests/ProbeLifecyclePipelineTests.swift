@@ -37,7 +37,8 @@ struct ProbeLifecyclePipelineTests {
     _ = try store.write { tx in
       _ = try tx.addLot(lot, product: "litchi", market: nil, site: "hongxuan", room: room, at: start)
       var rules = LotRuleRunner(products: ProductAssignment(), tx: tx)
-      let events = try rules.catchUp(lot: lot, product: "litchi", site: "hongxuan", room: room, from: start)
+      let events = try rules.catchUp(
+        lot: lot, product: "litchi", site: "hongxuan", room: room, from: start, conditions: RoomConditionConfig())
       try rules.save()
       return events
     }
@@ -124,6 +125,54 @@ struct ProbeLifecyclePipelineTests {
     #expect(try pipeline.store.alerts(AlertFilter()).count == 1, "the one offline alert, resolved at retirement")
     let records = try pipeline.store.probeRecords(site: nil, retired: true, now: minute(120))
     #expect(records.map(\.retirement?.reason) == ["cable cut"], "readings do not bring it back")
+  }
+
+  /// Sends `sample` from `sensor` of hongxuan/cold2.
+  private func send(_ pipeline: IngestPipeline, _ sensor: String, _ sample: Sample) throws {
+    let payload = Array(ReadingEncoder.encode(agent: "a", sample: sample).utf8)
+    _ = try payload.withUnsafeBytes {
+      try pipeline.ingest(topic: "coldtrace/v1/reading/hongxuan/cold2/\(sensor)", payload: $0, receivedAt: sample.ts)
+    }
+  }
+
+  @Test func retiringResolvesEveryOpenAlertOfTheProbeAndEndsTheSpansItHeldOpen() throws {
+    let pipeline = try IngestPipeline(store: try SQLiteStore(path: database), products: ProductAssignment())
+    // A door contact reports the door open for 12 minutes (a critical door_open), a probe sits past 8 °C.
+    for step in 0...12 {
+      try send(pipeline, "cold2-door", Sample(seq: Int64(step + 1), ts: minute(step), doorOpen: true))
+      try send(pipeline, "probe-1", Sample(seq: Int64(step + 1), ts: minute(step), tempC: 9 + Double(step % 2) / 10))
+    }
+    for step in 13...30 {
+      try send(pipeline, "probe-1", Sample(seq: Int64(step + 1), ts: minute(step), tempC: 9 + Double(step % 2) / 10))
+    }
+    let store = pipeline.store
+    var open = AlertFilter()
+    open.state = .open
+    #expect(Set(try store.alerts(open).map(\.kind)) == [.doorOpen, .tempHigh])
+    #expect(try store.roomSpans(site: "hongxuan", room: "cold2").map(\.end) == [nil])
+
+    let door = try store.write { tx in
+      try tx.retireProbe(
+        ProbeKey(site: "hongxuan", sensor: "cold2-door"), reason: "contact removed", by: "lan", at: minute(31))
+    }
+    #expect(door.map(\.alert.kind) == [.doorOpen])
+    #expect(door.allSatisfy { $0.alert.state == .resolved && $0.alert.message.contains("retired") })
+    #expect(try store.roomSpans(site: "hongxuan", room: "cold2").map(\.end) == [minute(31)])
+    let saved = try #require(try store.roomConditions().first { $0.room == "cold2" }?.conditions)
+    #expect(saved.open(.door) == nil)
+
+    // The collector learns it, and its memory (saved with the next change of the room) ends the span too.
+    try pipeline.refreshRetirements()
+    try send(pipeline, "cold2-defrost", Sample(seq: 1, ts: minute(32), defrost: false))
+    let after = try #require(try store.roomConditions().first { $0.room == "cold2" }?.conditions)
+    #expect(after.open(.door) == nil)
+    #expect(after.spans.first?.span.end == minute(31))
+
+    let probe = try store.write { tx in
+      try tx.retireProbe(ProbeKey(site: "hongxuan", sensor: "probe-1"), reason: "broken", by: "lan", at: minute(33))
+    }
+    #expect(probe.map(\.alert.kind) == [.tempHigh], "not only offline: every open alert of the probe")
+    #expect(try store.alerts(open).isEmpty)
   }
 
   @Test func aRetiredProbesLateReadingsAreStoredAndJudgeNothing() throws {

@@ -101,6 +101,29 @@ struct SilencePipelineTests {
     #expect(settings["maintenance:night-defrost"] == "thanhha daily 23:00-01:00 +00:00: defrost")
   }
 
+  @Test func windowsThatTogetherCoverAWholeDayAreRefusedNamingThem() throws {
+    let day = "from = \"06:00\"\nto = \"18:30\"\nreason = \"day shift\""
+    let night = "from = \"18:00\"\nto = \"06:30\"\nreason = \"night\""
+    #expect {
+      try load(
+        "[[maintenance]]\nscope = \"hongxuan\"\n\(day)\n[[maintenance]]\nname = \"night\"\n"
+          + "scope = \"hongxuan/cold2\"\n\(night)\n")
+    } throws: { error in
+      let line = "\(error)"
+      return line.contains("maintenance:1, maintenance:night") && line.contains("hongxuan/cold2")
+        && line.contains("only 0 min") && !line.contains("\n")
+    }
+    // The same windows on different rooms leave each room its nights (or days); an hour free a day is enough.
+    let apart = try load(
+      "[[maintenance]]\nscope = \"hongxuan/cold1\"\n\(day)\n[[maintenance]]\nscope = \"hongxuan/cold2\"\n\(night)\n"
+        + "[[maintenance]]\nscope = \"thanhha\"\nfrom = \"07:00\"\nto = \"06:00\"\nreason = \"x\"\n")
+    #expect(apart.maintenance.count == 3)
+    // A window of 23 h every day but one leaves less than an hour in the 24 h around midnight of that day's end.
+    #expect(throws: ConfigError.self) {
+      try load("[[maintenance]]\nscope = \"thanhha\"\nfrom = \"07:00\"\nto = \"06:30\"\nreason = \"x\"\n")
+    }
+  }
+
   @Test(arguments: [
     ("scope = \"hongxuan/cold 2\"\nfrom = \"06:00\"\nto = \"07:00\"\nreason = \"x\"", "scope"),
     ("scope = \"hongxuan\"\nfrom = \"6am\"\nto = \"07:00\"\nreason = \"x\"", "from"),

@@ -81,6 +81,23 @@ struct PausedRulesTests {
     #expect(state[budget: .temperature].usedMs == 5 * 60 * 60_000)
   }
 
+  @Test func aPausedSampleBelowTheLowLimitStillSpendsBudget() {
+    // A pause excuses warm air only: fruit freezing during a defrost or with the door open uses its budget.
+    var profile = litchi
+    profile.budget = ExcursionBudget(temperatureMinutes: 30, humidityMinutes: 720)
+    var paused = LotRuleState()
+    var events: [LotEvent] = []
+    for minute in stride(from: 0, through: 60, by: 5) {
+      events += LotEngine.process(
+        Sample(seq: nil, ts: at(Double(minute)), tempC: 0.2), key: key, lot: "L1", profile: profile, paused: true,
+        state: &paused)
+    }
+    #expect(paused[budget: .temperature].usedMs == 60 * 60_000, "below 1 °C for an hour, paused or not")
+    let alerts = events.compactMap { if case .alert(let alert) = $0 { alert } else { nil } }
+    #expect(alerts.map(\.kind) == [.budget])
+    #expect(alerts.first?.at == at(30))
+  }
+
   @Test func thePauseSurvivesTheBinaryForm() {
     var state = SensorRuleState()
     state.pausedSince = at(3)

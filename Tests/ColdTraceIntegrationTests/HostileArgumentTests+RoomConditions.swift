@@ -9,6 +9,11 @@ let roomConditionConfigs: [HostileInput] = [
   roomConditions("unknown defrost key", "[defrost]\nmaximum = 30\n"),
   roomConditions("door critical before warning", "[doors]\nwarning_minutes = 20\ncritical_minutes = 15\n"),
   roomConditions("door pause past critical", "[doors]\npause_max_minutes = 30\n"),
+  roomConditions("door pause per hour past an hour", "[doors]\npause_per_hour_max_minutes = 90\n"),
+  roomConditions("negative defrosts per day", "[defrost]\nper_day_max = -1\n"),
+  roomConditions("fractional defrosts per day", "[defrost]\nper_day_max = 2.5\n"),
+  roomConditions(
+    "room defrosts per day past 48", "[[room_conditions]]\nroom = \"hongxuan/cold2\"\ndefrost_per_day_max = 100\n"),
   roomConditions("evaporator hysteresis backwards", "[evaporator]\ndefrost_above_c = 2\ndefrost_below_c = 5\n"),
   roomConditions("infinite evaporator threshold", "[evaporator]\ndefrost_above_c = inf\n"),
   roomConditions("room conditions without a room", "[[room_conditions]]\ndefrost_max_minutes = 30\n"),

@@ -87,5 +87,8 @@ private let maintenanceConfigs: [HostileInput] = [
     "maintenance with an unknown key",
     "[[maintenance]]\nscope = \"hongxuan\"\nfrom = \"06:00\"\nto = \"07:00\"\nreason = \"x\"\nuntil = \"08:00\"\n"),
   collectorConfig("maintenance of the wrong type", "maintenance = \"hongxuan/cold2\"\n"),
-
+  collectorConfig(
+    "maintenance windows covering a whole day",
+    "[[maintenance]]\nscope = \"hongxuan\"\nfrom = \"06:00\"\nto = \"18:30\"\nreason = \"day shift\"\n"
+      + "[[maintenance]]\nscope = \"hongxuan/cold2\"\nfrom = \"18:00\"\nto = \"06:30\"\nreason = \"night\"\n"),
 ]

@@ -42,7 +42,21 @@ extension CollectorConfigFile {
           id: id, scope: scope, days: try days(table), fromMinute: from, toMinute: to, offsetMinutes: offset,
           reason: reason))
     }
+    try checkCoverage(windows, config)
     return windows
+  }
+
+  /// Windows that together leave a scope less than an hour a day unsilenced would hide its alarms for good: refused,
+  /// naming the windows and the worst 24 hours.
+  private static func checkCoverage(_ windows: [MaintenanceWindow], _ config: ConfigTable) throws(ConfigError) {
+    guard let violation = MaintenanceCoverage.firstViolation(windows) else { return }
+    let minute = violation.fromMinuteOfWeek
+    let from = "\(MaintenanceWindow.dayNames[minute / 1440]) \(MaintenanceWindow.clock(minute % 1440)) UTC"
+    let minimum = MaintenanceCoverage.minimumUncoveredMinutes
+    throw ConfigError(
+      "\(config.path): [[maintenance]] windows \(violation.windows.joined(separator: ", ")) together leave "
+        + "\(violation.scope) only \(violation.uncoveredMinutes) min unsilenced in the 24 h from \(from); "
+        + "leave at least \(minimum) min a day uncovered")
   }
 
   private static func minutes(_ table: ConfigTable, _ key: String) throws(ConfigError) -> Int {

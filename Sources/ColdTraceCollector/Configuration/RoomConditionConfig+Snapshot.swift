@@ -28,6 +28,8 @@ extension RoomConditionConfig {
       ("doors.pause_max_minutes", s.doorPauseMaxMinutes), ("doors.bypass_minutes", s.doorBypassMinutes),
       ("evaporator.defrost_above_c", s.evaporatorDefrostAboveC),
       ("evaporator.defrost_below_c", s.evaporatorDefrostBelowC),
+      ("doors.pause_per_hour_max_minutes", s.doorPausePerHourMaxMinutes),
+      ("defrost.per_day_max", Double(s.defrostPerDayMax)),
     ].map { ($0, JSONText.number($1)) }
   }
 }

@@ -30,15 +30,17 @@ public struct RoomConditionConfig: Sendable, Equatable {
   static func load(_ config: ConfigTable) throws(ConfigError) -> RoomConditionConfig {
     var result = RoomConditionConfig()
     if let defrost = try config.table("defrost") {
-      try defrost.rejectUnknownKeys(allowed: ["bypass_minutes", "max_minutes"])
+      try defrost.rejectUnknownKeys(allowed: ["bypass_minutes", "max_minutes", "per_day_max"])
       result.defaults.defrostBypassMinutes = try defrost.double(
         "bypass_minutes", .within(0...240, "4 hours"), default: result.defaults.defrostBypassMinutes)
       result.defaults.defrostMaxMinutes = try defrost.double(
         "max_minutes", .within(1...240, "4 hours"), default: result.defaults.defrostMaxMinutes)
+      result.defaults.defrostPerDayMax = try defrost.int(
+        "per_day_max", .within(0...48, "defrosts in 24 h"), default: result.defaults.defrostPerDayMax)
     }
     if let doors = try config.table("doors") {
       try doors.rejectUnknownKeys(allowed: [
-        "warning_minutes", "critical_minutes", "pause_max_minutes", "bypass_minutes",
+        "warning_minutes", "critical_minutes", "pause_max_minutes", "bypass_minutes", "pause_per_hour_max_minutes",
       ])
       result.defaults.doorWarningMinutes = try doors.double(
         "warning_minutes", .within(1...1440, "a day"), default: result.defaults.doorWarningMinutes)
@@ -48,6 +50,9 @@ public struct RoomConditionConfig: Sendable, Equatable {
         "pause_max_minutes", .within(0...120, "2 hours"), default: result.defaults.doorPauseMaxMinutes)
       result.defaults.doorBypassMinutes = try doors.double(
         "bypass_minutes", .within(0...120, "2 hours"), default: result.defaults.doorBypassMinutes)
+      result.defaults.doorPausePerHourMaxMinutes = try doors.double(
+        "pause_per_hour_max_minutes", .within(0...60, "an hour"),
+        default: result.defaults.doorPausePerHourMaxMinutes)
     }
     if let evaporator = try config.table("evaporator") {
       try evaporator.rejectUnknownKeys(allowed: ["defrost_above_c", "defrost_below_c"])
@@ -91,6 +96,7 @@ public struct RoomConditionConfig: Sendable, Equatable {
     try table.rejectUnknownKeys(allowed: [
       "room", "defrost_bypass_minutes", "defrost_max_minutes", "door_warning_minutes", "door_critical_minutes",
       "door_pause_max_minutes", "door_bypass_minutes", "evaporator_defrost_above_c", "evaporator_defrost_below_c",
+      "door_pause_per_hour_max_minutes", "defrost_per_day_max",
     ])
     var s = defaults
     s.defrostBypassMinutes = try table.double(
@@ -105,6 +111,10 @@ public struct RoomConditionConfig: Sendable, Equatable {
       "door_pause_max_minutes", .within(0...120, "2 hours"), default: s.doorPauseMaxMinutes)
     s.doorBypassMinutes = try table.double(
       "door_bypass_minutes", .within(0...120, "2 hours"), default: s.doorBypassMinutes)
+    s.doorPausePerHourMaxMinutes = try table.double(
+      "door_pause_per_hour_max_minutes", .within(0...60, "an hour"), default: s.doorPausePerHourMaxMinutes)
+    s.defrostPerDayMax = try table.int(
+      "defrost_per_day_max", .within(0...48, "defrosts in 24 h"), default: s.defrostPerDayMax)
     s.evaporatorDefrostAboveC = try table.double(
       "evaporator_defrost_above_c", .within(-40...40), default: s.evaporatorDefrostAboveC)
     s.evaporatorDefrostBelowC = try table.double(

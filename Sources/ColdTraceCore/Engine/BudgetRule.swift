@@ -13,10 +13,13 @@ struct BudgetRule {
   let productID: String
   /// The allowance in minutes, or `nil` to count time without alarming.
   let minutes: Double?
+  /// The sides that count: both, or the low side only for an air probe's reading in a defrost or door pause (the
+  /// pause excuses warm air, never freezing).
+  var sides: [BandDirection] = BandDirection.allCases
 
-  /// Whether `value` is outside the band the budget counts against.
+  /// Whether `value` is outside the band the budget counts against, on a side that counts.
   func isOutside(_ value: Double) -> Bool {
-    BandDirection.allCases.contains { direction in
+    sides.contains { direction in
       bands.clearingThreshold(direction).map { direction.isPast(value, $0) } ?? false
     }
   }

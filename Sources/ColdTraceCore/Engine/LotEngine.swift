@@ -28,8 +28,9 @@ public enum LotEngine {
   /// probe's trace, so it no longer holds the treatment clock.
   ///
   /// A `paused` sample (an air probe's, in a defrost or door pause of its room: docs/alert-rules.md, "Defrost and
-  /// doors") counts for nothing, neither budget nor treatment clock, and holds no clock; it still moves the probe's
-  /// trace on, so the span up to the next sample starts at it and the paused time is not counted then either.
+  /// doors") counts for the budget only below the low limit (a pause excuses warm air, never freezing), for the
+  /// treatment clock not at all, and holds no clock; it still moves the probe's trace on, so the span up to the next
+  /// sample starts at it and the paused time above the high limit is not counted then either.
   public static func process(
     _ sample: Sample, key: SensorKey, lot: String, profile: ProductProfile, closedAt: Timestamp? = nil,
     placement: Placement = .air, roomHasProductProbe: Bool = false, paused: Bool = false, state: inout LotRuleState
@@ -38,13 +39,7 @@ public enum LotEngine {
       state.probes["\(key.site)/\(key.sensor)"] = nil
       return []
     }
-    if paused {
-      let probeID = "\(key.site)/\(key.sensor)"
-      if let previous = state.probes[probeID], sample.ts <= previous.lastTs { return [] }
-      state.probes[probeID] = LotProbeTrace(lastTs: sample.ts, aboveTreatmentLimit: false, room: key.room)
-      return []
-    }
-    let events = evaluate(sample, key: key, lot: lot, profile: profile, state: &state)
+    let events = evaluate(sample, key: key, lot: lot, profile: profile, paused: paused, state: &state)
     guard let closedAt else { return events }
     return events.flatMap { event -> [LotEvent] in
       guard case .alert(let alert) = event else { return [event] }
@@ -57,7 +52,7 @@ public enum LotEngine {
   }
 
   private static func evaluate(
-    _ sample: Sample, key: SensorKey, lot: String, profile: ProductProfile, state: inout LotRuleState
+    _ sample: Sample, key: SensorKey, lot: String, profile: ProductProfile, paused: Bool, state: inout LotRuleState
   ) -> [LotEvent] {
     let probeID = "\(key.site)/\(key.sensor)"
     let previous = state.probes[probeID]
@@ -67,7 +62,7 @@ public enum LotEngine {
         start: max($0.lastTs.milliseconds, sample.ts.milliseconds - maxReadingSpanMs), end: sample.ts.milliseconds)
     }
     var trace = LotProbeTrace(
-      lastTs: sample.ts, aboveTreatmentLimit: previous?.aboveTreatmentLimit ?? false, room: key.room)
+      lastTs: sample.ts, aboveTreatmentLimit: paused ? false : previous?.aboveTreatmentLimit ?? false, room: key.room)
     defer { state.probes[probeID] = trace }
     guard sample.error == nil else { return [] }
     var events: [LotEvent] = []
@@ -75,12 +70,12 @@ public enum LotEngine {
       guard let value = metric.value(in: sample), value.isFinite else { continue }
       let rule = BudgetRule(
         metric: metric, bands: profile.bands(for: metric), lot: lot, productID: profile.id,
-        minutes: profile.budget?.minutes(for: metric))
+        minutes: profile.budget?.minutes(for: metric), sides: paused ? [.low] : BandDirection.allCases)
       if let event = rule.evaluate(value, at: sample.ts, span: span, key: key, state: &state[budget: metric]) {
         events.append(.alert(event))
       }
     }
-    if let treatment = profile.coldTreatment, let value = sample.tempC, value.isFinite {
+    if !paused, let treatment = profile.coldTreatment, let value = sample.tempC, value.isFinite {
       trace.aboveTreatmentLimit = value > treatment.maxTempC
       let othersAbove = state.probes.contains { id, other in
         id != probeID && other.aboveTreatmentLimit && other.room == key.room && id.hasPrefix("\(key.site)/")

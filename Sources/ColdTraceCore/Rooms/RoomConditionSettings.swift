@@ -21,6 +21,12 @@ public struct RoomConditionSettings: Sendable, Equatable, Codable {
   /// After a door that closed within its pause maximum, air-probe high alarms stay paused this long while the air
   /// recovers: 15 min (measured on the simulator's 60 m³ room: 4–6 min openings are back under 5 °C within it).
   public var doorBypassMinutes = 15.0
+  /// Door pauses (with their bypasses) add up to at most this much in any rolling hour: 30 min. A door propped open
+  /// and shut every few minutes would otherwise pause an air-only room all day (`AirPause`).
+  public var doorPausePerHourMaxMinutes = 30.0
+  /// At most this many defrosts pause in any rolling 24 hours: 6 (controllers defrost 2–6 times a day). A controller
+  /// defrosting every hour is a fault, and its further defrosts are judged as normal air (`AirPause`).
+  public var defrostPerDayMax = 6
   /// An evaporator probe above this starts a recognised defrost: 6 °C. A coil that cools sits below 0 °C, an idle one
   /// drifts to the room air (0–5 °C in a chilled room); the heater takes it past 8–12 °C, where controllers end the
   /// defrost (`dtE`/`dt1`). Rooms kept above 5 °C need a higher value.
@@ -31,6 +37,31 @@ public struct RoomConditionSettings: Sendable, Equatable, Codable {
 
   public init() {}
 
+  private enum CodingKeys: String, CodingKey {
+    case defrostBypassMinutes, defrostMaxMinutes, doorWarningMinutes, doorCriticalMinutes, doorPauseMaxMinutes
+    case doorBypassMinutes, doorPausePerHourMaxMinutes, defrostPerDayMax, evaporatorDefrostAboveC
+    case evaporatorDefrostBelowC
+  }
+
+  /// Reads settings saved before the cumulative caps existed with the caps' defaults.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    let d = RoomConditionSettings()
+    defrostBypassMinutes = try c.decodeIfPresent(Double.self, forKey: .defrostBypassMinutes) ?? d.defrostBypassMinutes
+    defrostMaxMinutes = try c.decodeIfPresent(Double.self, forKey: .defrostMaxMinutes) ?? d.defrostMaxMinutes
+    doorWarningMinutes = try c.decodeIfPresent(Double.self, forKey: .doorWarningMinutes) ?? d.doorWarningMinutes
+    doorCriticalMinutes = try c.decodeIfPresent(Double.self, forKey: .doorCriticalMinutes) ?? d.doorCriticalMinutes
+    doorPauseMaxMinutes = try c.decodeIfPresent(Double.self, forKey: .doorPauseMaxMinutes) ?? d.doorPauseMaxMinutes
+    doorBypassMinutes = try c.decodeIfPresent(Double.self, forKey: .doorBypassMinutes) ?? d.doorBypassMinutes
+    doorPausePerHourMaxMinutes =
+      try c.decodeIfPresent(Double.self, forKey: .doorPausePerHourMaxMinutes) ?? d.doorPausePerHourMaxMinutes
+    defrostPerDayMax = try c.decodeIfPresent(Int.self, forKey: .defrostPerDayMax) ?? d.defrostPerDayMax
+    evaporatorDefrostAboveC =
+      try c.decodeIfPresent(Double.self, forKey: .evaporatorDefrostAboveC) ?? d.evaporatorDefrostAboveC
+    evaporatorDefrostBelowC =
+      try c.decodeIfPresent(Double.self, forKey: .evaporatorDefrostBelowC) ?? d.evaporatorDefrostBelowC
+  }
+
   var defrostMaxMs: Int64 { Self.ms(defrostMaxMinutes) }
   var defrostBypassMs: Int64 { Self.ms(defrostBypassMinutes) }
   var doorPauseMaxMs: Int64 { Self.ms(doorPauseMaxMinutes) }
@@ -40,6 +71,18 @@ public struct RoomConditionSettings: Sendable, Equatable, Codable {
   func maxMs(_ signal: RoomSignal) -> Int64 { signal == .defrost ? defrostMaxMs : doorPauseMaxMs }
   /// The bypass after a span of `signal` that ended within its maximum.
   func bypassMs(_ signal: RoomSignal) -> Int64 { signal == .defrost ? defrostBypassMs : doorBypassMs }
+
+  /// The window in which a span of `signal` from `start` to `end` (`nil`: still on) pauses air-probe high alarms, by
+  /// itself: up to its maximum, and its bypass after it when it ended within the maximum.
+  public func pauseWindow(_ signal: RoomSignal, start: Timestamp, end: Timestamp?) -> AirPause.Window {
+    let from = start.milliseconds
+    let maxEnd = from + maxMs(signal)
+    guard let end = end?.milliseconds else {
+      return AirPause.Window(signal: signal, spanStart: from, spanEnd: maxEnd, start: from, end: maxEnd)
+    }
+    let until = end <= maxEnd ? end + bypassMs(signal) : maxEnd
+    return AirPause.Window(signal: signal, spanStart: from, spanEnd: end, start: from, end: until)
+  }
 
   static func ms(_ minutes: Double) -> Int64 { Int64((minutes * 60_000).rounded()) }
 }

@@ -23,6 +23,9 @@ public struct RoomConditions: Sendable, Codable, Equatable {
   public private(set) var lastTs: [String: Timestamp] = [:]
   /// The start of the latest scheduled defrost recorded as a span.
   public private(set) var scheduledThrough: Timestamp?
+  /// Per defrost input (sensor id): its first and newest sample carrying `defrost`, to tell when it reports
+  /// (`defrostInputReports(at:)`); `nil` in a state saved before inputs were tracked.
+  public private(set) var defrostInputs: [String: DefrostInputReport]?
   private var nextNumber: Int64 = 1
 
   /// How long a closed span stays for lookups after it ended: 48 h, far beyond the few minutes by which samples of
@@ -38,32 +41,6 @@ public struct RoomConditions: Sendable, Codable, Equatable {
     spans.last { $0.span.signal == signal && $0.span.end == nil }?.span
   }
 
-  /// Whether air-probe high alarms are paused at `ts`: in a defrost (up to its maximum) or its bypass after, in a door
-  /// opening (up to its maximum) or its bypass after; a span that outlasted its maximum has no bypass. `schedule` is
-  /// the room's defrost schedule, if it has one.
-  public func pausesAirAlarms(at ts: Timestamp, schedule: DefrostSchedule?, settings: RoomConditionSettings) -> Bool {
-    for tracked in spans.reversed() where tracked.span.source != .schedule {
-      let span = tracked.span
-      if Self.pauses(start: span.start, end: span.end, signal: span.signal, at: ts, settings: settings) { return true }
-    }
-    guard let schedule else { return false }
-    let reach = settings.defrostBypassMs + settings.defrostMaxMs
-    return schedule.spans(from: ts.adding(seconds: -Double(reach) / 1000), to: ts).contains {
-      Self.pauses(start: $0.start, end: $0.end, signal: .defrost, at: ts, settings: settings)
-    }
-  }
-
-  static func pauses(
-    start: Timestamp, end: Timestamp?, signal: RoomSignal, at ts: Timestamp, settings: RoomConditionSettings
-  ) -> Bool {
-    let t = ts.milliseconds
-    let maxEnd = start.milliseconds + settings.maxMs(signal)
-    guard t >= start.milliseconds else { return false }
-    guard let end else { return t < maxEnd }
-    if end.milliseconds <= maxEnd { return t < end.milliseconds + settings.bypassMs(signal) }
-    return t < maxEnd
-  }
-
   /// Applies an input's sample (`defrost` and/or `doorOpen`) read by the input `key`; returns the spans that began or
   /// ended and the alert events, in order. A sample at or before the input's newest is ignored.
   public mutating func process(
@@ -71,6 +48,12 @@ public struct RoomConditions: Sendable, Codable, Equatable {
   ) -> [RoomConditionEvent] {
     guard accept(sample.ts, from: key.sensor) else { return [] }
     var events: [RoomConditionEvent] = []
+    if sample.defrost != nil {
+      let first = defrostInputs?[key.sensor]?.first ?? sample.ts
+      defrostInputs = (defrostInputs ?? [:]).merging([key.sensor: DefrostInputReport(first: first, last: sample.ts)]) {
+        $1
+      }
+    }
     if let defrost = sample.defrost {
       events += turn(.defrost, on: defrost, source: .input, at: sample.ts, key: key, productID: productID)
     }
@@ -114,12 +97,27 @@ public struct RoomConditions: Sendable, Codable, Equatable {
     var events: [RoomConditionEvent] = []
     for (start, end) in schedule.spans(from: from, to: ts) where start <= ts {
       if let through = scheduledThrough, start <= through { continue }
+      // A defrost input that reports is the truth: a slot of the schedule it did not confirm is no defrost.
+      if defrostInputReports(at: start) {
+        scheduledThrough = start
+        continue
+      }
       let span = RoomSpan(signal: .defrost, source: .schedule, sensor: nil, start: start, end: end)
       events.append(.began(span, number: append(span)))
       scheduledThrough = start
     }
     prune()
     return events
+  }
+
+  /// Ends the spans `sensor` left open at `at` (its start, if later), with no alert (the retirement resolved them),
+  /// and forgets it as a defrost input: a retired input or evaporator probe holds its room paused no longer.
+  public mutating func retire(sensor: String, at: Timestamp) {
+    for index in spans.indices where spans[index].span.sensor == sensor && spans[index].span.end == nil {
+      spans[index].span.end = max(at, spans[index].span.start)
+      spans[index].alerted = nil
+    }
+    if defrostInputs?[sensor] != nil { defrostInputs?[sensor] = nil }
   }
 
   /// Ties span `number` to the row the collector stored it as.

@@ -55,7 +55,7 @@ public struct MaintenanceWindow: Sendable, Equatable {
   }
 
   /// Minutes after midnight as `HH:MM`.
-  static func clock(_ minutes: Int) -> String {
+  public static func clock(_ minutes: Int) -> String {
     let hours = minutes / 60
     let rest = minutes % 60
     return (hours < 10 ? "0" : "") + String(hours) + ":" + (rest < 10 ? "0" : "") + String(rest)

@@ -133,10 +133,13 @@ extension WriteTransaction {
       arguments: [source, at.milliseconds, reason, person, successor])
   }
 
-  /// Resolves a retired probe's open `offline` and `calibration_due` alerts: it is no longer watched.
+  /// Resolves every open alert of a retired probe (band, trend, fault, `offline`, `calibration_due`, and an input's
+  /// `door_open` or `defrost_overrun`), and ends the room spans it held open: it is no longer watched, and what it
+  /// left open would otherwise stay open (and pause its room) for good.
   private func resolveAlertsOfRetired(_ probe: ProbeKey, at: Timestamp, because why: String) throws -> [RecordedEvent] {
+    try endSpans(ofRetired: probe.sensor, site: probe.site, at: at)
     var resolved: [RecordedEvent] = []
-    for kind in [AlertKind.offline, .calibrationDue] {
+    for kind in AlertKind.allCases {
       guard
         let alert = try AlertRows.openAlert(
           db, key: SensorKey(site: probe.site, room: "", sensor: probe.sensor), kind: kind)

@@ -111,13 +111,17 @@ extension WriteTransaction {
 }
 
 extension SQLiteStore {
-  /// Every retired probe (a small table: the collector reads it on every timer round).
-  public func retiredProbes() throws -> Set<ProbeKey> {
+  /// Every retired probe and when it was retired (a small table: the collector reads it on every timer round).
+  public func retiredProbes() throws -> [ProbeKey: Timestamp] {
     try read { db in
-      Set(
-        try Row.fetchAll(
-          db, sql: "SELECT s.site, s.sensor FROM probe_retirements r JOIN sources s ON s.id = r.source_id"
-        ).map { ProbeKey(site: $0[0], sensor: $0[1]) })
+      var retired: [ProbeKey: Timestamp] = [:]
+      for row in try Row.fetchAll(
+        db,
+        sql: "SELECT s.site, s.sensor, r.retired_ms FROM probe_retirements r JOIN sources s ON s.id = r.source_id")
+      {
+        retired[ProbeKey(site: row[0], sensor: row[1])] = Timestamp(milliseconds: row[2])
+      }
+      return retired
     }
   }
 

@@ -59,7 +59,8 @@ func lotChange(
       var rules = LotRuleRunner(
         products: settings.products, tx: tx, placementOverrides: settings.placements)
       let alerts = try rules.catchUp(
-        lot: lot.id, product: lot.product, site: catchUp.site, room: catchUp.room, from: catchUp.from)
+        lot: lot.id, product: lot.product, site: catchUp.site, room: catchUp.room, from: catchUp.from,
+        conditions: settings.roomConditions)
       try rules.save()
       return (lot, caused + alerts)
     }

@@ -9,8 +9,9 @@ struct ProbeCommand: ParsableCommand {
     commandName: "probe",
     abstract: "Probes over their life: list, retire, replace, move, and record calibrations.",
     discussion: """
-      A retired probe never raises `offline` again; its readings stay where they are, and readings that still
-      arrive from it are stored but do not bring it back. A probe's room history keeps each reading in the room it
+      A retired probe never raises `offline` again; its open alerts resolve and the defrost or door spans it held
+      open end at its retirement. Its readings stay where they are, and readings that still arrive from it are
+      stored but do not bring it back. A probe's room history keeps each reading in the room it
       was taken in. Every change is a line of the alert journal.
 
       Examples:
@@ -90,7 +91,8 @@ func probeChange(_ global: GlobalOptions, _ body: (WriteTransaction) throws -> [
 
 struct ProbeRetireCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "retire", abstract: "Retire a probe: it is no longer watched and never raises offline again.",
+    commandName: "retire",
+    abstract: "Retire a probe: it is no longer watched, its open alerts resolve, and it never raises offline again.",
     discussion: "Example: coldtrace probe retire hongxuan/cold2-door --reason \"cable cut\" --by lan")
 
   @OptionGroup var global: GlobalOptions
