@@ -17,6 +17,12 @@ public enum RejectionReason: String, Sendable, CaseIterable {
   case tooDeep = "too_deep"
   case invalidUTF8 = "invalid_utf8"
   case badSequence = "bad_sequence"
+  // A `[[source]]` message (a third-party publisher's) that cannot become a reading; docs/protocol.md, "Sources".
+  case unmappedTopic = "unmapped_topic"
+  case unmappedProbe = "unmapped_probe"
+  case noValue = "no_value"
+  case staleRetained = "stale_retained"
+  case badTime = "bad_time"
 }
 
 /// A refused reading payload: the reason to count it under and one human line saying what was wrong, e.g.
