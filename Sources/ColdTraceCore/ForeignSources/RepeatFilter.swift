@@ -1,0 +1,43 @@
+/// Per probe of the `[[source]]`s, the last reading stored, to keep cached or replayed state from becoming new
+/// readings, and to keep receipt times of one probe strictly increasing.
+///
+/// - A reading with the same values and the same time as the probe's last one is a replay (Zigbee2MQTT's
+///   `cache_state_send_on_startup`, a retained message with its payload time): not stored.
+/// - With `repeatWithinSeconds` > 0, a reading with the same values within that many seconds of the last one is a
+///   repeat of cached state (a Zigbee2MQTT battery report carries the old temperature again): not stored.
+/// - A receipt-timed reading in the same millisecond as the probe's last one (Shelly Gen1's temperature and humidity
+///   topics arrive together) is moved 1 ms later, so storing by (site, sensor, time) keeps both.
+///
+/// Memory only: after a restart the first reading of each probe is stored (storage itself drops an exact
+/// (site, sensor, time) duplicate).
+public struct RepeatFilter: Sendable {
+  struct Last: Sendable {
+    var ts: Timestamp
+    var tempC: Double?
+    var rhPct: Double?
+  }
+
+  private var last: [SensorKey: Last] = [:]
+  /// The most probes remembered; a full filter starts over, so memory stays bounded whatever topics arrive.
+  public let capacity: Int
+
+  public init(capacity: Int = 50_000) { self.capacity = capacity }
+
+  /// Whether `reading` (one sample) is new; adjusts a receipt time that collides with the last one.
+  public mutating func admit(_ reading: inout DecodedReading, repeatWithinSeconds: Double, receiptTime: Bool) -> Bool {
+    guard var sample = reading.samples.first else { return false }
+    if let previous = last[reading.key] {
+      let same = previous.tempC == sample.tempC && previous.rhPct == sample.rhPct
+      if same && (sample.ts == previous.ts || abs(sample.ts.seconds(since: previous.ts)) < repeatWithinSeconds) {
+        return false
+      }
+      if receiptTime && sample.ts <= previous.ts {
+        sample.ts = Timestamp(milliseconds: previous.ts.milliseconds + 1)
+        reading.samples[0] = sample
+      }
+    }
+    if last.count >= capacity { last.removeAll(keepingCapacity: true) }
+    last[reading.key] = Last(ts: sample.ts, tempC: sample.tempC, rhPct: sample.rhPct)
+    return true
+  }
+}

@@ -1,0 +1,147 @@
+/// One `[[source]]` of the collector config: how a third-party publisher's messages (Zigbee2MQTT, Tasmota, Shelly,
+/// ESPHome, collectd, Home Assistant, any JSON or plain number) become ColdTrace readings. Pure: the collector's
+/// clock comes in as `now`, per-probe memory (repeats) lives in `RepeatFilter`.
+///
+/// A message on one of `topics` is read by the `preset`; each probe it holds is named by the first `rows` entry
+/// that matches its topic and id (or, with no rows, by the source's own `room` and `sensor`), whose templates take
+/// the topic's captures and the probe's `{id}`. Values are converted to °C and offset, and timed by `time`.
+public struct SourceMapping: Sendable {
+  /// The source's name, from its table (`id`): in logs and errors.
+  public var name: String
+  public var site: String
+  public var preset: SourcePreset
+  public var topics: [TopicPattern]
+  public var naming: ProbeNaming
+  public var rows: [SourceMapRow]
+  public var time: TimePolicy
+  public var unit: TemperatureUnit = .celsius
+  public var options = Options()
+  /// A value-unchanged repeat within this many seconds of the probe's last stored reading is not stored.
+  public var repeatWithinSeconds: Double
+  /// The source's probes raise `offline` after this long without a reading (else the collector's setting).
+  public var offlineAfterMinutes: Double?
+
+  /// The fields and metric of the presets that need them (`json`: the value fields; plain numbers: the metric).
+  public struct Options: Sendable {
+    public var metric: SourceMetric?
+    public var temperatureField: String?
+    public var humidityField: String?
+    public init() {}
+  }
+
+  public init(
+    name: String, site: String, preset: SourcePreset, topics: [TopicPattern], naming: ProbeNaming,
+    rows: [SourceMapRow] = [], time: TimePolicy
+  ) {
+    self.name = name
+    self.site = site
+    self.preset = preset
+    self.topics = topics
+    self.naming = naming
+    self.rows = rows
+    self.time = time
+    self.repeatWithinSeconds = preset.defaultRepeatWithinSeconds
+  }
+
+  /// The captures of `topic` if it is one of this source's, else `nil`.
+  public func captures(of topic: String) -> [String: String]? {
+    for pattern in topics { if let captures = pattern.match(topic) { return captures } }
+    return nil
+  }
+
+  /// The readings a message of this source holds: one per probe, or the reasons it holds none (a message with
+  /// several probes may give both). `.ignored`: the message is not a reading (a battery or bridge topic).
+  public func map(
+    topic: String, captures: [String: String], payload: UnsafeRawBufferPointer, retained: Bool, now: Timestamp
+  ) -> SourceOutcome {
+    do throws(PayloadRejection) {
+      if retained && time.isReceipt {
+        throw PayloadRejection(
+          .staleRetained, "a retained message has no time of its own and this source is timed at receipt")
+      }
+      let levels = topic.split(separator: "/", omittingEmptySubsequences: false)
+      let extractionOptions = PresetExtraction.Options(
+        metric: options.metric, temperatureField: options.temperatureField, humidityField: options.humidityField,
+        timeField: time.payloadField)
+      guard
+        let extraction = try PresetExtraction.extract(
+          preset, levels: levels, payload: payload, options: extractionOptions)
+      else { return .ignored }
+      let ts: Timestamp
+      switch time {
+      case .receipt: ts = now
+      case .payload(let payloadTime): ts = try payloadTime.read(extraction.time, now: now)
+      }
+      var readings: [MappedReading] = []
+      var rejections: [PayloadRejection] = []
+      for value in extraction.values {
+        do throws(PayloadRejection) {
+          readings.append(try reading(of: value, topic: topic, captures: captures, ts: ts))
+        } catch {
+          rejections.append(error)
+        }
+      }
+      return .mapped(readings, rejections)
+    } catch {
+      return .mapped([], [error])
+    }
+  }
+
+  private func reading(of value: FoundValue, topic: String, captures: [String: String], ts: Timestamp)
+    throws(PayloadRejection) -> MappedReading
+  {
+    let row = rows.first { $0.applies(topic: topic, id: value.id) }
+    if !rows.isEmpty && row == nil {
+      if let id = value.id, rows.contains(where: { $0.match?.match(topic) != nil || $0.match == nil }) {
+        throw PayloadRejection(.unmappedProbe, "no [[source.map]] row of source \(name) selects id \(id)")
+      }
+      throw PayloadRejection(.unmappedTopic, "no [[source.map]] row of source \(name) matches the topic")
+    }
+    var values = captures
+    if let id = value.id { values["id"] = id }
+    if let rowCaptures = row?.match?.match(topic) { values.merge(rowCaptures) { $1 } }
+    let naming = row?.naming.over(self.naming) ?? self.naming
+    let key = try naming.key(site: site, values: values)
+    let unit = value.statedUnit ?? row?.unit ?? self.unit
+    var sample = Sample(seq: nil, ts: ts)
+    if let temperature = value.temperature {
+      let celsius = unit.celsius(temperature) + (naming.offsetC ?? 0)
+      guard ReadingDecoder.temperatureRange.contains(celsius) else {
+        throw PayloadRejection(
+          .tempOutOfRange, "temperature \(JSONText.number(celsius)) °C of \(key.sensor) is outside -80..85 °C")
+      }
+      sample.tempC = celsius
+    }
+    if let humidity = value.humidity {
+      guard ReadingDecoder.humidityRange.contains(humidity) else {
+        throw PayloadRejection(
+          .rhOutOfRange, "humidity \(JSONText.number(humidity)) % of \(key.sensor) is outside 0..100 %")
+      }
+      sample.rhPct = humidity
+    }
+    return MappedReading(
+      reading: DecodedReading(key: key, agent: nil, samples: [sample], isBatch: false),
+      placement: naming.placement)
+  }
+}
+
+extension TimePolicy {
+  var payloadField: String? {
+    if case .payload(let time) = self { return time.field }
+    return nil
+  }
+}
+
+/// What a source makes of one message.
+public enum SourceOutcome: Sendable {
+  /// Not a reading (a battery, availability or bridge message): nothing to store, nothing to quarantine.
+  case ignored
+  /// The readings of the probes that mapped, and why the others (or the whole message) did not.
+  case mapped([MappedReading], [PayloadRejection])
+}
+
+/// One probe's reading from a source message, with the placement its table gives it.
+public struct MappedReading: Sendable, Equatable {
+  public var reading: DecodedReading
+  public var placement: Placement?
+}
