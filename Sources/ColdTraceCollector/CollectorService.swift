@@ -57,11 +57,15 @@ public final class CollectorService: Sendable {
     committer = GroupCommitter(
       pipeline: pipeline, acknowledgements: acknowledgements, fanOut: fanOut, tally: tally, metrics: metrics,
       logger: logger, clock: clock)
-    router = MessageRouter(presence: presence, committer: committer, logger: logger, clock: clock)
+    let sources =
+      settings.sources.isEmpty
+      ? nil
+      : SourceRouter(sources: settings.sources, pipeline: pipeline, committer: committer, logger: logger)
+    router = MessageRouter(presence: presence, committer: committer, logger: logger, clock: clock, sources: sources)
     limits = RoomLimitsPublisher(pipeline: pipeline, connection: connection, logger: logger)
     silence = SilenceTimer(
       pipeline: pipeline, presence: presence, fanOut: fanOut, tally: tally, settings: settings, logger: logger,
-      clock: clock, limits: limits)
+      clock: clock, limits: limits, sources: sources)
     responder = try settings.metricsListen.map { [metrics, tally, hooks] address in
       try Self.metricsResponder(
         at: address, metrics: metrics, tally: tally, hooks: hooks, presence: presence,
@@ -96,6 +100,7 @@ public final class CollectorService: Sendable {
       { [weak self] event in self?.log(event) })
     try transport.subscribe(Topics.readingFilter, qos: .atLeastOnce)
     try transport.subscribe(Topics.statusFilter, qos: .atLeastOnce)
+    for filter in router.sources?.filters ?? [] { try transport.subscribe(filter, qos: .atLeastOnce) }
     connection.set(transport)
     committer.start()
     transport.start()

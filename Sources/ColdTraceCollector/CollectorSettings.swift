@@ -23,6 +23,8 @@ extension CollectorService {
     public var notifications: [NotificationHook.Settings] = []
     /// Where `/metrics` is served for Prometheus, if anywhere.
     public var metricsListen: MetricsListenAddress?
+    /// The `[[source]]`s: third-party topics the collector also subscribes to and maps into readings.
+    public var sources: [SourceMapping] = []
 
     public init(collectorID: String, broker: BrokerAddress) {
       self.collectorID = collectorID

@@ -5,11 +5,14 @@ extension IngestPipeline {
   /// Opens `offline` for every probe silent for longer than the rule allows, judged by the collector's clock `now`,
   /// one transaction per probe; a retired probe never (the shell retires it: the check reads it in the same
   /// transaction, and remembers it). A failure stops the round: what was committed before it is returned with it.
-  public func checkSilence(now: Timestamp, rule: SilenceRule) -> (committed: CommittedEvents, failure: (any Error)?) {
+  /// `silentAfter` gives a probe's own limit in seconds (a `[[source]]`'s `offline_after_minutes`), else `rule`'s.
+  public func checkSilence(
+    now: Timestamp, rule: SilenceRule, silentAfter: (ProbeKey) -> Double? = { _ in nil }
+  ) -> (committed: CommittedEvents, failure: (any Error)?) {
     committed.withLock { memory in
       var committed = CommittedEvents()
       do {
-        try checkSilence(now: now, rule: rule, memory: &memory, into: &committed)
+        try checkSilence(now: now, rule: rule, silentAfter: silentAfter, memory: &memory, into: &committed)
         return (committed, nil)
       } catch {
         return (committed, error)
@@ -18,9 +21,11 @@ extension IngestPipeline {
   }
 
   private func checkSilence(
-    now: Timestamp, rule: SilenceRule, memory: inout CommittedProbes, into committed: inout CommittedEvents
+    now: Timestamp, rule general: SilenceRule, silentAfter: (ProbeKey) -> Double?, memory: inout CommittedProbes,
+    into committed: inout CommittedEvents
   ) throws {
     for (probe, before) in memory.probes where !before.retired {
+      let rule = silentAfter(probe).map(SilenceRule.init(silentAfterSeconds:)) ?? general
       var state = before.engine
       guard state.offlineSince == nil, let last = state.lastTs, now.seconds(since: last) > rule.silentAfterSeconds
       else { continue }

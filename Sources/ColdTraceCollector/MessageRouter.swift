@@ -16,11 +16,18 @@ final class MessageRouter: Sendable {
   let committer: GroupCommitter
   let logger: Logger
   let clock: any ServiceClock
+  /// The `[[source]]`s' topics (third-party publishers), if any.
+  let sources: SourceRouter?
   /// The sensors of reading topics seen before (used by the network thread only).
   private let topics = Mutex(ReadingTopicCache())
   private static let statusPrefix = Topics.root + "/status/"
+  private static let ownPrefix = Topics.root + "/"
 
-  init(presence: AgentPresenceTracker, committer: GroupCommitter, logger: Logger, clock: any ServiceClock) {
+  init(
+    presence: AgentPresenceTracker, committer: GroupCommitter, logger: Logger, clock: any ServiceClock,
+    sources: SourceRouter? = nil
+  ) {
+    self.sources = sources
     self.presence = presence
     self.committer = committer
     self.logger = logger
@@ -33,6 +40,10 @@ final class MessageRouter: Sendable {
       if !presence.receive(topic: message.topic, payload: message.payload, now: receivedAt) {
         logger.warning("ignored a malformed status message on \(message.topic)")
       }
+      return
+    }
+    if let sources, !message.topic.hasPrefix(Self.ownPrefix) {
+      sources.route(message, receivedAt: receivedAt)
       return
     }
     let decoded = topics.withLock { topics in

@@ -18,15 +18,19 @@ final class SilenceTimer: Sendable {
   let clock: any ServiceClock
   /// The rooms' critical limits, republished on every round when they changed.
   let limits: RoomLimitsPublisher?
+  /// The `[[source]]`s, whose probes may have an offline limit of their own.
+  let sources: SourceRouter?
   private let stopping = Atomic<Bool>(false)
   /// When the calibration rule last ran, in milliseconds of the collector's clock (`Int64.min`: never).
   private let lastCalibrationCheck = Atomic<Int64>(Int64.min)
 
   init(
     pipeline: IngestPipeline, presence: AgentPresenceTracker, fanOut: AlertFanOut, tally: SharedTally,
-    settings: CollectorService.Settings, logger: Logger, clock: any ServiceClock, limits: RoomLimitsPublisher? = nil
+    settings: CollectorService.Settings, logger: Logger, clock: any ServiceClock, limits: RoomLimitsPublisher? = nil,
+    sources: SourceRouter? = nil
   ) {
     self.limits = limits
+    self.sources = sources
     self.pipeline = pipeline
     self.presence = presence
     self.fanOut = fanOut
@@ -45,7 +49,9 @@ final class SilenceTimer: Sendable {
     } catch {
       log(error, "reading retired probes")
     }
-    let silence = pipeline.checkSilence(now: now, rule: settings.silence)
+    let silence = pipeline.checkSilence(now: now, rule: settings.silence) { [sources] probe in
+      sources?.offlineAfterSeconds(of: probe)
+    }
     emit(silence.committed)
     if let failure = silence.failure { log(failure, "silence check") }
     let presence = presence.check(now: now)

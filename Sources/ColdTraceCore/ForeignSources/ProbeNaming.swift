@@ -53,7 +53,7 @@ public struct IdTemplate: Sendable, Equatable, CustomStringConvertible {
     self.names = names
   }
 
-  static func capture(_ name: String) -> IdTemplate {
+  public static func capture(_ name: String) -> IdTemplate {
     // A capture name is always a valid template.
     (try? IdTemplate("{\(name)}")) ?? IdTemplate(fixed: name)
   }

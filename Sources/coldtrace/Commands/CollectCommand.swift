@@ -64,9 +64,11 @@ struct CollectCommand: ParsableCommand {
     serviceSettings.silence = SilenceRule(silentAfterSeconds: settings.offlineAfterMinutes * 60)
     serviceSettings.notifications = settings.notifications
     serviceSettings.renotifyAfterSeconds = settings.renotifyAfterMinutes * 60
-    serviceSettings.silenceCheckSeconds = min(15, max(1, settings.offlineAfterMinutes * 60 / 4))
+    let shortestOffline = settings.sources.compactMap(\.offlineAfterMinutes).reduce(settings.offlineAfterMinutes, min)
+    serviceSettings.silenceCheckSeconds = min(15, max(1, shortestOffline * 60 / 4))
     serviceSettings.agentPresence = AgentPresenceRule(graceSeconds: settings.agentOfflineAfterMinutes * 60)
     serviceSettings.metricsListen = settings.metricsListen
+    serviceSettings.sources = settings.sources
     let service = try CollectorService(settings: serviceSettings, pipeline: pipeline, journal: journal, logger: logger)
     try service.start()
     let signal = SignalWaiter.waitForTermination()

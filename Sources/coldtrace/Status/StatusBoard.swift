@@ -112,6 +112,8 @@ extension StatusBoard.Row {
       json.string("room", status.key.room)
       json.string("sensor", status.key.sensor)
       json.string("agent", status.agent)
+      // No seq: a third-party source's reading, which no acknowledgement covers (gaps look like silence).
+      json.string("transport", latest.map { $0.seq == nil ? "unacknowledged" : "acknowledged" })
       json.string("placement", placement.rawValue)
       if let defrost = latest?.defrost { json.bool("defrost", defrost) }
       if let doorOpen = latest?.doorOpen { json.bool("door_open", doorOpen) }

@@ -1,0 +1,89 @@
+import ColdTraceCore
+import ColdTraceMQTT
+import Logging
+import Synchronization
+
+/// The collector's `[[source]]` topics, on the MQTT network thread: maps each third-party message into readings
+/// (`SourceMapping`), drops repeats of cached state (`RepeatFilter`), and commits every reading, or quarantines what
+/// cannot be one, before the message's PUBACK (`GroupCommitter.commitWaiting`). Such readings carry no `seq`: they are
+/// stored once by (site, sensor, time) and no acknowledgement covers them.
+///
+/// Only messages outside `coldtrace/` come here, so ColdTrace's own readings never pay for the mapping.
+final class SourceRouter: Sendable {
+  let sources: [SourceMapping]
+  private let pipeline: IngestPipeline
+  private let committer: GroupCommitter
+  private let logger: Logger
+  private let repeats = Mutex(RepeatFilter())
+  /// Probes whose source's placement was recorded in this run, and per probe its source's offline limit.
+  private let probes = Mutex<[ProbeKey: Double?]>([:])
+
+  init(sources: [SourceMapping], pipeline: IngestPipeline, committer: GroupCommitter, logger: Logger) {
+    self.sources = sources
+    self.pipeline = pipeline
+    self.committer = committer
+    self.logger = logger
+  }
+
+  /// The broker subscriptions the sources need, each once.
+  var filters: [String] {
+    var seen: Set<String> = []
+    return sources.flatMap { $0.topics.map(\.filter) }.filter { seen.insert($0).inserted }
+  }
+
+  /// The offline limit, in seconds, of a probe a source with its own `offline_after_minutes` has named.
+  func offlineAfterSeconds(of probe: ProbeKey) -> Double? {
+    probes.withLock { $0[probe] ?? nil }.map { $0 * 60 }
+  }
+
+  func route(_ message: ReceivedMessage, receivedAt: Timestamp) {
+    guard let (source, captures) = source(of: message.topic) else {
+      quarantine(message, PayloadRejection(.unmappedTopic, "no [[source]] topic pattern matches it"), receivedAt)
+      return
+    }
+    let outcome = source.map(
+      topic: message.topic, captures: captures, payload: message.payload, retained: message.retain, now: receivedAt)
+    guard case .mapped(let readings, let rejections) = outcome else { return }
+    for rejection in rejections { quarantine(message, rejection, receivedAt) }
+    for mapped in readings {
+      var reading = mapped.reading
+      let fresh = repeats.withLock {
+        $0.admit(&reading, repeatWithinSeconds: source.repeatWithinSeconds, receiptTime: source.time.isReceipt)
+      }
+      guard fresh else {
+        logger.debug("source \(source.name): \(reading.key) repeats its last reading; not stored")
+        continue
+      }
+      note(reading.key, placement: mapped.placement, source: source)
+      committer.commitWaiting(
+        topic: message.topic, payload: message.payload, decoded: .success(reading), receivedAt: receivedAt)
+    }
+  }
+
+  private func source(of topic: String) -> (SourceMapping, [String: String])? {
+    for source in sources { if let captures = source.captures(of: topic) { return (source, captures) } }
+    return nil
+  }
+
+  private func quarantine(_ message: ReceivedMessage, _ rejection: PayloadRejection, _ receivedAt: Timestamp) {
+    committer.commitWaiting(
+      topic: message.topic, payload: message.payload, decoded: .failure(rejection), receivedAt: receivedAt)
+  }
+
+  /// The first reading of a probe in this run records its source's placement (as an agent's status would) and its
+  /// offline limit.
+  private func note(_ key: SensorKey, placement: Placement?, source: SourceMapping) {
+    let probe = ProbeKey(site: key.site, sensor: key.sensor)
+    let isNew = probes.withLock { probes in
+      guard probes[probe] == nil else { return false }
+      probes[probe] = .some(source.offlineAfterMinutes)
+      return true
+    }
+    guard isNew, let placement else { return }
+    do {
+      try pipeline.announcePlacements([key.sensor: placement], site: key.site)
+    } catch {
+      logger.error("source \(source.name): cannot record the placement of \(probe): \(error)")
+    }
+  }
+}
