@@ -39,4 +39,18 @@ struct DeployFilesTests {
     #expect(result.status == 2)
     #expect(result.stderr == "coldtrace: no channel named \"nope\" (configured: email, sms)\n", "\(result.stderr)")
   }
+  @Test func theCollectorAcceptsTheExampleSourcesUncommented() throws {
+    let example = try String(
+      contentsOf: Self.repository.appendingPathComponent("deploy/collector.toml"), encoding: .utf8)
+    let lines = example.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    let first = try #require(lines.firstIndex(of: "# [[source]]"))
+    let end = lines[first...].firstIndex(of: "") ?? lines.endIndex
+    let sources = lines[first..<end].map { String($0.dropFirst(2)) }
+    let directory = try TemporaryDirectory.make(prefix: "deploy-sources")
+    let config = directory.appendingPathComponent("collector.toml")
+    try sources.joined(separator: "\n").write(to: config, atomically: true, encoding: .utf8)
+    #expect(sources.filter { $0 == "[[source]]" }.count == 2)
+    let result = try Executables.run(Executables.product("coldtrace"), ["products", "--config", config.path])
+    #expect(result.status == 0, "\(result.stderr)")
+  }
 }
