@@ -36,6 +36,10 @@ struct SourceConfigTests {
     #expect(source.topics.map(\.filter) == ["tele/+/SENSOR"])
     #expect(source.time == .payload(PayloadTime(field: "Time", unit: .seconds, zone: "+07:00")))
     #expect(source.offlineAfterMinutes == 15)
+    #expect(
+      try file.configurationSnapshot().settings["source tasmota-cold3"]
+        == "hongxuan tasmota tele/{room}-esp/SENSOR time=payload+07:00 offline=15 [id 01144A0CB2AA → sensor=cold3-air] "
+        + "[id 0316A2C5D6FF → sensor=cold3-pulp placement=product offset_c=-0.2]")
     #expect(source.rows.map(\.id) == ["01144A0CB2AA", "0316A2C5D6FF"])
     #expect(
       source.rows[1].naming == ProbeNaming(sensor: try IdTemplate("cold3-pulp"), offsetC: -0.2, placement: .product))

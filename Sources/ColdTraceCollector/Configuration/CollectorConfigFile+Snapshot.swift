@@ -5,7 +5,7 @@ extension CollectorConfigFile {
   /// What of this configuration decides alerts, for the journal's `config_changed` lines: the default product, each
   /// room's product, the placement overrides, the maintenance windows and notification channels (which decide what
   /// is notified and to whom), the defrost and door settings and schedules, the offline and re-notification
-  /// thresholds, and the profiles in force (the catalog: built-ins with the config's overrides and additions).
+  /// thresholds, the `[[source]]`s (which probes they make and when those go offline), and the profiles in force (the catalog: built-ins with the config's overrides and additions).
   public func configurationSnapshot() throws -> ConfigurationSnapshot {
     var settings: [String: String] = [
       "default_product": products.defaultProduct.id,
@@ -18,6 +18,7 @@ extension CollectorConfigFile {
     for window in maintenance { settings[window.id] = window.summary }
     roomConditions.addSnapshotSettings(to: &settings)
     for channel in notifications { settings["notify \(channel.name)"] = channel.summary }
+    for source in sources { settings["source \(source.name)"] = source.summary }
     // The default and every room's product come from the catalog, so its profiles are all that is in force.
     return try ConfigurationSnapshot(settings: settings, profiles: products.catalog.profiles)
   }
