@@ -22,6 +22,10 @@ public enum AlertKind: String, Sendable, Codable, CaseIterable {
   case doorOpen = "door_open"
   /// A defrost lasted longer than its maximum: a heater or termination fault, or no defrost at all.
   case defrostOverrun = "defrost_overrun"
+  /// A wireless probe's battery is low (a `[[source]]`'s probe; a warning only).
+  case batteryLow = "battery_low"
+  /// A wireless probe's radio link is weak: Zigbee link quality or Wi-Fi RSSI (a warning only).
+  case weakSignal = "weak_signal"
 
   /// The kind raised when `metric` stays past a limit in `direction`.
   public init(metric: Metric, direction: BandDirection) {
@@ -41,7 +45,7 @@ public enum AlertKind: String, Sendable, Codable, CaseIterable {
     case .rhHigh: (.humidity, .high)
     case .rhLow: (.humidity, .low)
     case .tempTrend, .budget, .treatment, .offline, .agentOffline, .sensorFault, .calibrationDue, .doorOpen,
-      .defrostOverrun:
+      .defrostOverrun, .batteryLow, .weakSignal:
       nil
     }
   }
