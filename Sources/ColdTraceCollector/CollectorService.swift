@@ -60,7 +60,9 @@ public final class CollectorService: Sendable {
     let sources =
       settings.sources.isEmpty
       ? nil
-      : SourceRouter(sources: settings.sources, pipeline: pipeline, committer: committer, logger: logger)
+      : try SourceRouter(
+        sources: settings.sources, pipeline: pipeline, committer: committer, logger: logger,
+        emit: { [fanOut] in fanOut.emit($0) })
     router = MessageRouter(presence: presence, committer: committer, logger: logger, clock: clock, sources: sources)
     limits = RoomLimitsPublisher(pipeline: pipeline, connection: connection, logger: logger)
     silence = SilenceTimer(

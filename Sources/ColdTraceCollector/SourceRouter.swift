@@ -15,11 +15,20 @@ final class SourceRouter: Sendable {
   private let committer: GroupCommitter
   private let logger: Logger
   private let repeats = Mutex(RepeatFilter())
+  /// Journals and publishes the `battery_low` and `weak_signal` events this router records.
+  private let emit: @Sendable (CommittedEvents) -> Void
+  /// Per probe, which of `battery_low` and `weak_signal` is open.
+  private let health: Mutex<[SensorKey: Set<AlertKind>]>
   /// Probes whose source's placement was recorded in this run, and per probe its source's offline limit.
   private let probes = Mutex<[ProbeKey: Double?]>([:])
 
-  init(sources: [SourceMapping], pipeline: IngestPipeline, committer: GroupCommitter, logger: Logger) {
+  init(
+    sources: [SourceMapping], pipeline: IngestPipeline, committer: GroupCommitter, logger: Logger,
+    emit: @escaping @Sendable (CommittedEvents) -> Void
+  ) throws {
     self.sources = sources
+    self.emit = emit
+    health = Mutex(try pipeline.openProbeHealthAlerts())
     self.pipeline = pipeline
     self.committer = committer
     self.logger = logger
@@ -46,7 +55,8 @@ final class SourceRouter: Sendable {
     guard case .mapped(let readings, let rejections) = outcome else { return }
     for rejection in rejections { quarantine(message, rejection, receivedAt) }
     for mapped in readings {
-      var reading = mapped.reading
+      judgeHealth(mapped, source: source)
+      guard var reading = mapped.reading else { continue }
       let fresh = repeats.withLock {
         $0.admit(&reading, repeatWithinSeconds: source.repeatWithinSeconds, receiptTime: source.time.isReceipt)
       }
@@ -54,9 +64,22 @@ final class SourceRouter: Sendable {
         logger.debug("source \(source.name): \(reading.key) repeats its last reading; not stored")
         continue
       }
-      note(reading.key, placement: mapped.placement, source: source)
+      note(mapped.key, placement: mapped.placement, source: source)
       committer.commitWaiting(
         topic: message.topic, payload: message.payload, decoded: .success(reading), receivedAt: receivedAt)
+    }
+  }
+
+  private func judgeHealth(_ mapped: MappedReading, source: SourceMapping) {
+    guard !mapped.health.isEmpty else { return }
+    let events = health.withLock { health in
+      source.health.judge(
+        mapped.health, key: mapped.key, productID: "-", at: mapped.at, open: &health[mapped.key, default: []])
+    }
+    do {
+      emit(try pipeline.recordProbeHealth(events))
+    } catch {
+      logger.error("source \(source.name): cannot record the health of \(mapped.key): \(error)")
     }
   }
 

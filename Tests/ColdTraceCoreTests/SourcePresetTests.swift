@@ -20,15 +20,19 @@ struct SourcePresetTests {
     for payload in payloads {
       let result = outcome(mapping, "zigbee2mqtt/cold2-snzb-1", payload)
       #expect(result.rejections.isEmpty, "\(result.rejections)")
-      let reading = try #require(result.readings.first).reading
+      let reading = try #require(result.readings.first?.reading)
       #expect(reading.key == SensorKey(site: "hx", room: "cold2", sensor: "snzb-1"))
       #expect(reading.samples == [Sample(seq: nil, ts: SourceFixture.at0340, tempC: 3.42, rhPct: 91.8)])
     }
     #expect(outcome(mapping, "zigbee2mqtt/cold2-snzb-1/availability", #"{"state":"online"}"#).readings.isEmpty)
     let noLastSeen = outcome(mapping, "zigbee2mqtt/cold2-snzb-1", #"{"temperature":3.42}"#)
     #expect(noLastSeen.rejections.map(\.reason) == [.badTime])
-    let battery = outcome(mapping, "zigbee2mqtt/cold2-snzb-1", #"{"battery":97,"linkquality":60}"#)
-    #expect(battery.rejections.map(\.reason) == [.noValue])
+    let battery = outcome(
+      mapping, "zigbee2mqtt/cold2-snzb-1", #"{"battery":17,"linkquality":60,"last_seen":"2026-11-29T03:40:00Z"}"#)
+    #expect(battery.readings.map(\.reading) == [nil])
+    #expect(battery.readings.map(\.health) == [ProbeHealth(batteryPct: 17, linkQuality: 60)])
+    let contact = outcome(mapping, "zigbee2mqtt/cold2-door", #"{"contact":true,"last_seen":"2026-11-29T03:40:00Z"}"#)
+    #expect(contact.rejections.map(\.reason) == [.noValue])
   }
 
   @Test("Tasmota: probes by DS18B20 Id, local Time at the source's zone, TempUnit F converted")
@@ -38,21 +42,21 @@ struct SourcePresetTests {
     let payload =
       #"{"Time":"2026-11-29T10:40:00","DS18B20-1":{"Id":"01144A0CB2AA","Temperature":3.4},"DS18B20-2":{"Id":"0316A2C5D6FF","Temperature":4.1},"ESP32":{"Temperature":41.7},"TempUnit":"C"}"#
     let result = outcome(mapping, "tele/cold3-esp/SENSOR", payload)
-    #expect(result.readings.map(\.reading.key.sensor) == ["cold3-01144A0CB2AA", "cold3-0316A2C5D6FF"])
-    #expect(result.readings.map { $0.reading.samples[0].tempC } == [3.4, 4.1])
-    #expect(result.readings.allSatisfy { $0.reading.samples[0].ts == SourceFixture.at0340 })
+    #expect(result.readings.map(\.key.sensor) == ["cold3-01144A0CB2AA", "cold3-0316A2C5D6FF"])
+    #expect(result.readings.map { $0.reading?.samples[0].tempC } == [3.4, 4.1])
+    #expect(result.readings.allSatisfy { $0.reading?.samples[0].ts == SourceFixture.at0340 })
 
     let fahrenheit = outcome(
       mapping, "tele/cold3-esp/SENSOR",
       #"{"Time":"2026-11-29T10:40:00","DS18B20":{"Id":"01144A0CB2AA","Temperature":38.12},"TempUnit":"F"}"#)
-    let celsius = try #require(fahrenheit.readings.first?.reading.samples[0].tempC)
+    let celsius = try #require(fahrenheit.readings.first?.reading?.samples[0].tempC)
     #expect(abs(celsius - 3.4) < 0.001)
 
     let sht = outcome(
       mapping, "tele/cold3-esp/SENSOR",
       #"{"Time":"2026-11-29T10:40:00","SHT3X":{"Temperature":3.4,"Humidity":91.8,"DewPoint":2.1},"TempUnit":"C"}"#)
-    #expect(sht.readings.first?.reading.key.sensor == "cold3-SHT3X")
-    #expect(sht.readings.first?.reading.samples[0].rhPct == 91.8)
+    #expect(sht.readings.first?.key.sensor == "cold3-SHT3X")
+    #expect(sht.readings.first?.reading?.samples[0].rhPct == 91.8)
 
     let noZone = try source(
       .tasmota, "tele/{room}-esp/SENSOR", time: .payload(PayloadTime(field: "Time", unit: .seconds)),
@@ -71,8 +75,8 @@ struct SourcePresetTests {
     let renumbered =
       #"{"Time":"2026-11-29T10:40:00","DS18B20-1":{"Id":"0316A2C5D6FF","Temperature":1.2},"DS18B20-2":{"Id":"01144A0CB2AA","Temperature":3.4},"DS18B20-3":{"Id":"0A0000000001","Temperature":9.9},"TempUnit":"C"}"#
     let result = outcome(mapping, "tele/cold3-esp/SENSOR", renumbered)
-    #expect(result.readings.map(\.reading.key.sensor) == ["cold3-pulp", "cold3-air"])
-    #expect(result.readings.map { $0.reading.samples[0].tempC } == [1.2, 3.4])
+    #expect(result.readings.map(\.key.sensor) == ["cold3-pulp", "cold3-air"])
+    #expect(result.readings.map { $0.reading?.samples[0].tempC } == [1.2, 3.4])
     #expect(result.rejections.map(\.reason) == [.unmappedProbe])
   }
 
@@ -81,11 +85,13 @@ struct SourcePresetTests {
     let mapping = try source(.shellyGen1, "shellies/{sensor}/sensor/+", time: .receipt, room: "cold2")
     let temperature = outcome(mapping, "shellies/shellyht-AB12/sensor/temperature", "3.42")
     let humidity = outcome(mapping, "shellies/shellyht-AB12/sensor/humidity", "91.8")
-    #expect(temperature.readings.first?.reading.samples[0].tempC == 3.42)
-    #expect(humidity.readings.first?.reading.samples[0].rhPct == 91.8)
-    #expect(temperature.readings.first?.reading.key == humidity.readings.first?.reading.key)
-    #expect(temperature.readings.first?.reading.samples[0].ts == SourceFixture.now)
-    #expect(outcome(mapping, "shellies/shellyht-AB12/sensor/battery", "98").ignored)
+    #expect(temperature.readings.first?.reading?.samples[0].tempC == 3.42)
+    #expect(humidity.readings.first?.reading?.samples[0].rhPct == 91.8)
+    #expect(temperature.readings.first?.key == humidity.readings.first?.key)
+    #expect(temperature.readings.first?.reading?.samples[0].ts == SourceFixture.now)
+    let battery = outcome(mapping, "shellies/shellyht-AB12/sensor/battery", "18")
+    #expect(battery.readings.map(\.health) == [ProbeHealth(batteryPct: 18)] && battery.readings[0].reading == nil)
+    #expect(outcome(mapping, "shellies/shellyht-AB12/sensor/ext_power", "false").ignored)
     #expect(
       outcome(mapping, "shellies/shellyht-AB12/sensor/temperature", "3.4", retained: true).rejections.map(\.reason)
         == [.staleRetained])
@@ -99,15 +105,19 @@ struct SourcePresetTests {
     let payload =
       #"{"src":"shellyplusht-b8d61a8b17cc","dst":"shellyplusht-b8d61a8b17cc/events","method":"NotifyStatus","params":{"ts":1795923600.62,"temperature:0":{"id":0,"tC":3.4,"tF":38.1},"humidity:0":{"id":0,"rh":91.8}}}"#
     let result = outcome(mapping, "shellyplusht-b8d61a8b17cc/events/rpc", payload)
-    let reading = try #require(result.readings.first).reading
+    let reading = try #require(result.readings.first?.reading)
     #expect(reading.key.sensor == "shellyplusht-b8d61a8b17cc")
     #expect(
       reading.samples == [Sample(seq: nil, ts: Timestamp(milliseconds: 1_795_923_600_620), tempC: 3.4, rhPct: 91.8)])
     let unsynced =
       #"{"src":"x","method":"NotifyStatus","params":{"ts":null,"temperature:0":{"id":0,"tC":3.4,"tF":38.1}}}"#
     #expect(outcome(mapping, "shellyplusht-b8d61a8b17cc/events/rpc", unsynced).rejections.map(\.reason) == [.badTime])
-    let battery = #"{"src":"x","method":"NotifyStatus","params":{"ts":1795923600.62,"devicepower:0":{"id":0}}}"#
-    #expect(outcome(mapping, "shellyplusht-b8d61a8b17cc/events/rpc", battery).ignored)
+    let battery =
+      #"{"src":"x","method":"NotifyStatus","params":{"ts":1795923600.62,"devicepower:0":{"id":0,"battery":{"V":4.8,"percent":15}},"wifi":{"rssi":-88}}}"#
+    let health = outcome(mapping, "shellyplusht-b8d61a8b17cc/events/rpc", battery).readings
+    #expect(health.map(\.health) == [ProbeHealth(batteryPct: 15, rssiDBm: -88)] && health[0].reading == nil)
+    let sys = #"{"src":"x","method":"NotifyStatus","params":{"ts":1795923600.62,"sys":{"uptime":4}}}"#
+    #expect(outcome(mapping, "shellyplusht-b8d61a8b17cc/events/rpc", sys).ignored)
   }
 
   @Test("ESPHome and Home Assistant statestream: a plain number at receipt; nan and unavailable are no value")
@@ -115,12 +125,12 @@ struct SourcePresetTests {
     for preset in [SourcePreset.esphome, .haStatestream, .plain] {
       var mapping = try source(preset, "{room}/sensor/{sensor}/state", time: .receipt)
       let good = outcome(mapping, "cold2/sensor/cold2_air/state", "3.42")
-      #expect(good.readings.first?.reading.samples == [Sample(seq: nil, ts: SourceFixture.now, tempC: 3.42)])
+      #expect(good.readings.first?.reading?.samples == [Sample(seq: nil, ts: SourceFixture.now, tempC: 3.42)])
       for bad in ["nan", "unavailable", "unknown", ""] {
         #expect(outcome(mapping, "cold2/sensor/cold2_air/state", bad).rejections.map(\.reason) == [.noValue])
       }
       mapping.options.metric = .humidity
-      #expect(outcome(mapping, "cold2/sensor/cold2_rh/state", "91.8").readings.first?.reading.samples[0].rhPct == 91.8)
+      #expect(outcome(mapping, "cold2/sensor/cold2_rh/state", "91.8").readings.first?.reading?.samples[0].rhPct == 91.8)
     }
   }
 
@@ -129,11 +139,11 @@ struct SourcePresetTests {
     let mapping = try source(.collectd, "collectd/{room}/{sensor}/+", time: payloadTime)
     let result = outcome(mapping, "collectd/cold2/sensors-probe1/temperature", "1795923600.123:3.42")
     #expect(
-      result.readings.first?.reading.samples == [
+      result.readings.first?.reading?.samples == [
         Sample(seq: nil, ts: Timestamp(milliseconds: 1_795_923_600_123), tempC: 3.42)
       ])
     #expect(
-      outcome(mapping, "collectd/cold2/sensors-probe1/humidity", "1795923600:91.8").readings.first?.reading.samples[0]
+      outcome(mapping, "collectd/cold2/sensors-probe1/humidity", "1795923600:91.8").readings.first?.reading?.samples[0]
         .rhPct == 91.8)
     #expect(
       outcome(mapping, "collectd/cold2/sensors-probe1/temperature", "3.42").rejections.map(\.reason) == [.noValue])
@@ -147,7 +157,7 @@ struct SourcePresetTests {
     mapping.unit = .fahrenheit
     mapping.naming.offsetC = -0.2
     let result = outcome(mapping, "farm/cold2/p1", #"{"data":{"tf":38.12},"meta":{"t":1795923600000}}"#)
-    let celsius = try #require(result.readings.first?.reading.samples[0].tempC)
+    let celsius = try #require(result.readings.first?.reading?.samples[0].tempC)
     #expect(abs(celsius - 3.2) < 0.001)
     #expect(
       outcome(mapping, "farm/cold2/p1", #"{"data":{"tf":400},"meta":{"t":1795923600000}}"#).rejections.map(\.reason)

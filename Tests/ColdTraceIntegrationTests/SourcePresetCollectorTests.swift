@@ -172,3 +172,35 @@ struct SourcePresetCollectorTests {
     #expect(lines.count == 1 && lines[0].contains("`source[1].time`"), "\(result.stderr)")
   }
 }
+
+/// Wireless probe health through the real collector: warnings that open and resolve.
+@Suite(.serialized, .timeLimit(.minutes(10)))
+struct SourceProbeHealthCollectorTests {
+  @Test func zigbeeBatteryAndLinkQualityOpenAndResolveWarnings() throws {
+    let rig = try SourceRig()
+    defer { rig.stop() }
+    let t1 = SourceClock.secondsAgo(200)
+    func report(_ seconds: Int64, battery: Int, link: Int, temperature: Double) throws {
+      try rig.publish(
+        "zigbee2mqtt/cold2-snzb-1",
+        #"{"battery":\#(battery),"humidity":91.8,"linkquality":\#(link),"temperature":\#(temperature),"voltage":2600,"last_seen":"\#(SourceClock.iso(seconds))"}"#
+      )
+    }
+    try report(t1, battery: 15, link: 9, temperature: 3.4)
+    let opened = eventually {
+      Set(((try? rig.store.alerts(AlertFilter())) ?? []).map(\.kind)) == [.batteryLow, .weakSignal]
+    }
+    #expect(opened, "\(String(describing: try? rig.store.alerts(AlertFilter())))")
+    let alerts = try rig.store.alerts(AlertFilter())
+    #expect(alerts.allSatisfy { $0.severity == .warning && $0.state == .open && $0.sensor == "snzb-1" })
+    #expect(!rig.facility.collectorLog.contains("cannot record the health"))
+    // A new battery and a repeater: both resolve.
+    try report(t1 + 60, battery: 100, link: 120, temperature: 3.5)
+    #expect(
+      eventually { ((try? rig.store.alerts(AlertFilter())) ?? []).allSatisfy { $0.state == .resolved } },
+      "\(String(describing: try? rig.store.alerts(AlertFilter())))")
+    let journal = try String(contentsOfFile: rig.facility.journal, encoding: .utf8)
+    #expect(journal.contains(#""kind":"battery_low""#) && journal.contains(#""kind":"weak_signal""#))
+    try rig.expectReadings(2)
+  }
+}

@@ -7,7 +7,7 @@ enum SourceConfig {
   static let keys: Set<String> = [
     "id", "site", "preset", "topic", "topics", "room", "sensor", "time", "time_field", "time_unit", "time_zone", "unit",
     "offset_c", "placement", "metric", "temperature_field", "humidity_field", "repeat_within_seconds",
-    "offline_after_minutes", "map",
+    "offline_after_minutes", "battery_low_pct", "weak_linkquality", "weak_rssi_dbm", "map",
   ]
   static let rowKeys: Set<String> = ["match", "id", "room", "sensor", "offset_c", "placement", "unit"]
 
@@ -44,6 +44,11 @@ enum SourceConfig {
     source.repeatWithinSeconds = try table.double(
       "repeat_within_seconds", .within(0...86_400, "a day"), default: preset.defaultRepeatWithinSeconds)
     source.offlineAfterMinutes = try table.double("offline_after_minutes", .within(0.05...10_080, "a week"))
+    source.health.batteryLowPct = try table.double(
+      "battery_low_pct", .within(0...100), default: source.health.batteryLowPct)
+    source.health.weakLinkQuality = try table.double(
+      "weak_linkquality", .within(0...255), default: source.health.weakLinkQuality)
+    source.health.weakRSSIDBm = try table.double("weak_rssi_dbm", .within(-120...0), default: source.health.weakRSSIDBm)
     try checkNames(source, table)
     return source
   }

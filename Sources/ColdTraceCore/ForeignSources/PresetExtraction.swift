@@ -8,6 +8,10 @@ struct FoundValue: Equatable, Sendable {
   /// The unit the payload itself states (Tasmota's `TempUnit`, Shelly Gen2's `tC`), winning over the table's.
   var statedUnit: TemperatureUnit?
   var humidity: Double?
+  /// Battery and radio link, when the message reports them.
+  var health = ProbeHealth()
+
+  var hasValue: Bool { temperature != nil || humidity != nil }
 }
 
 /// What a message holds: its probes' values and its time field (if any). `nil` from `PresetExtraction.extract`:
@@ -34,15 +38,18 @@ enum PresetExtraction {
       if levels.count >= 2 && levels[1] == "bridge" { return nil }
       if let last = levels.last, ["availability", "set", "get"].contains(last) { return nil }
       let object = try jsonObject(payload)
-      return try single(
-        FoundValue(temperature: number(object["temperature"]), humidity: number(object["humidity"])),
-        time: object.at(path: options.timeField ?? "last_seen"), what: "temperature or humidity")
+      var found = FoundValue(temperature: number(object["temperature"]), humidity: number(object["humidity"]))
+      found.health = ProbeHealth(batteryPct: number(object["battery"]), linkQuality: number(object["linkquality"]))
+      return try single(found, time: object.at(path: options.timeField ?? "last_seen"), what: "temperature or humidity")
     case .tasmota:
       return try tasmota(jsonObject(payload), timeField: options.timeField ?? "Time")
     case .shellyGen1:
       switch levels.last {
       case "temperature": return try plain(payload, as: .temperature)
       case "humidity": return try plain(payload, as: .humidity)
+      case "battery":
+        guard let battery = Double(try utf8Text(payload).trimmingASCIIWhitespace), battery.isFinite else { return nil }
+        return Extraction(values: [FoundValue(health: ProbeHealth(batteryPct: battery))], time: nil)
       default: return nil
       }
     case .shellyGen2:
@@ -65,7 +72,7 @@ enum PresetExtraction {
   private static func single(_ value: FoundValue, time: JSONValue?, what: String) throws(PayloadRejection)
     -> Extraction
   {
-    guard value.temperature != nil || value.humidity != nil else {
+    guard value.hasValue || !value.health.isEmpty else {
       throw PayloadRejection(.noValue, "the payload has no numeric \(what)")
     }
     return Extraction(values: [value], time: time)
@@ -88,8 +95,8 @@ enum PresetExtraction {
     return Extraction(values: values, time: JSONValue.object(object).at(path: timeField))
   }
 
-  /// `NotifyStatus`/`NotifyFullStatus`: `temperature:N` and `humidity:N` components, merged by `N`. Other methods,
-  /// and statuses without either component (battery, Wi-Fi), are not readings.
+  /// `NotifyStatus`/`NotifyFullStatus`: `temperature:N`, `humidity:N` and `devicepower:N` (battery) components,
+  /// merged by `N`, and the Wi-Fi `rssi`. Other methods, and statuses with none of these, are ignored.
   private static func shellyGen2(_ object: JSONObject, timeField: String) throws(PayloadRejection) -> Extraction? {
     guard case .string(let method)? = object["method"], method == "NotifyStatus" || method == "NotifyFullStatus",
       case .object(let params)? = object["params"]
@@ -113,7 +120,15 @@ enum PresetExtraction {
         }
       } else if member.key.hasPrefix("humidity:"), let rh = number(component["rh"]) {
         merge(String(member.key.dropFirst(9))) { $0.humidity = rh }
+      } else if member.key.hasPrefix("devicepower:"),
+        let percent = number(JSONValue.object(component).at(path: "battery.percent"))
+      {
+        merge(String(member.key.dropFirst(12))) { $0.health.batteryPct = percent }
       }
+    }
+    if let rssi = number(JSONValue.object(params).at(path: "wifi.rssi")) {
+      if values.isEmpty { values.append(FoundValue(id: "0")) }
+      for index in values.indices { values[index].health.rssiDBm = rssi }
     }
     guard !values.isEmpty else { return nil }
     return Extraction(values: values, time: JSONValue.object(object).at(path: timeField))

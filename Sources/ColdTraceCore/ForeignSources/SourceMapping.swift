@@ -20,6 +20,8 @@ public struct SourceMapping: Sendable {
   public var repeatWithinSeconds: Double
   /// The source's probes raise `offline` after this long without a reading (else the collector's setting).
   public var offlineAfterMinutes: Double?
+  /// When its probes' batteries and links raise `battery_low` and `weak_signal`.
+  public var health = ProbeHealthRule()
 
   /// The fields and metric of the presets that need them (`json`: the value fields; plain numbers: the metric).
   public struct Options: Sendable {
@@ -103,6 +105,9 @@ public struct SourceMapping: Sendable {
     let naming = row?.naming.over(self.naming) ?? self.naming
     let key = try naming.key(site: site, values: values)
     let unit = value.statedUnit ?? row?.unit ?? self.unit
+    guard value.hasValue else {
+      return MappedReading(key: key, reading: nil, placement: naming.placement, health: value.health, at: ts)
+    }
     var sample = Sample(seq: nil, ts: ts)
     if let temperature = value.temperature {
       let celsius = unit.celsius(temperature) + (naming.offsetC ?? 0)
@@ -120,8 +125,8 @@ public struct SourceMapping: Sendable {
       sample.rhPct = humidity
     }
     return MappedReading(
-      reading: DecodedReading(key: key, agent: nil, samples: [sample], isBatch: false),
-      placement: naming.placement)
+      key: key, reading: DecodedReading(key: key, agent: nil, samples: [sample], isBatch: false),
+      placement: naming.placement, health: value.health, at: ts)
   }
 }
 
@@ -140,8 +145,13 @@ public enum SourceOutcome: Sendable {
   case mapped([MappedReading], [PayloadRejection])
 }
 
-/// One probe's reading from a source message, with the placement its table gives it.
+/// One probe's part of a source message: its reading (`nil` when the message only reports the probe's battery or
+/// link), the placement its table gives it, and its health.
 public struct MappedReading: Sendable, Equatable {
-  public var reading: DecodedReading
+  public var key: SensorKey
+  public var reading: DecodedReading?
   public var placement: Placement?
+  public var health: ProbeHealth
+  /// The message's time (payload or receipt): when the health was reported.
+  public var at: Timestamp
 }
