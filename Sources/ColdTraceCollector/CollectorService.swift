@@ -102,7 +102,7 @@ public final class CollectorService: Sendable {
       { [weak self] event in self?.log(event) })
     try transport.subscribe(Topics.readingFilter, qos: .atLeastOnce)
     try transport.subscribe(Topics.statusFilter, qos: .atLeastOnce)
-    for filter in router.sources?.filters ?? [] { try transport.subscribe(filter, qos: .atLeastOnce) }
+    for (filter, qos) in router.sources?.filters ?? [] { try transport.subscribe(filter, qos: qos) }
     connection.set(transport)
     committer.start()
     transport.start()

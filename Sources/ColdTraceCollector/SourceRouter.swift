@@ -34,10 +34,22 @@ final class SourceRouter: Sendable {
     self.logger = logger
   }
 
-  /// The broker subscriptions the sources need, each once.
-  var filters: [String] {
-    var seen: Set<String> = []
-    return sources.flatMap { $0.topics.map(\.filter) }.filter { seen.insert($0).inserted }
+  /// The broker subscriptions the sources need, each once, with their QoS: 1 for payload-timed sources; 0 for
+  /// receipt-timed ones, so that the broker queues nothing for them while the collector is away (a backlog delivered
+  /// at reconnection would be stamped with its delivery time, hours of readings in one second).
+  var filters: [(filter: String, qos: QoS)] {
+    var result: [(filter: String, qos: QoS)] = []
+    for source in sources {
+      let qos: QoS = source.time.isReceipt ? .atMostOnce : .atLeastOnce
+      for filter in source.topics.map(\.filter) {
+        if let index = result.firstIndex(where: { $0.filter == filter }) {
+          if qos == .atLeastOnce { result[index].qos = qos }
+        } else {
+          result.append((filter, qos))
+        }
+      }
+    }
+    return result
   }
 
   /// The offline limit, in seconds, of a probe a source with its own `offline_after_minutes` has named.

@@ -130,6 +130,18 @@ struct SourcePresetCollectorTests {
     #expect(try rig.readings(sensor: "cold6_air").map(\.sample.tempC) == [3.42, 3.6])
   }
 
+  @Test func aReceiptTimedSourceGetsNoBacklogStampedAtReconnection() throws {
+    let rig = try SourceRig()
+    defer { rig.stop() }
+    rig.facility.stopCollector()
+    // Published while the collector is away: its persistent session must not keep it (QoS 0 subscription).
+    try rig.publish("plain/cold10/p2", "5.0")
+    try rig.startCollector()
+    try rig.publish("plain/cold10/p2", "5.1")
+    try rig.expectReadings(1)
+    #expect(try rig.readings().map(\.sample.tempC) == [5.1])
+  }
+
   @Test func tasmotaProbesKeepTheirIdentityWhenAThirdDS18B20RenumbersTheKeys() throws {
     let rig = try SourceRig()
     defer { rig.stop() }
