@@ -103,6 +103,7 @@ public final class CollectorService: Sendable {
     try transport.subscribe(Topics.readingFilter, qos: .atLeastOnce)
     try transport.subscribe(Topics.statusFilter, qos: .atLeastOnce)
     for (filter, qos) in router.sources?.filters ?? [] { try transport.subscribe(filter, qos: qos) }
+    for filter in router.sources?.availabilityFilters ?? [] { try transport.subscribe(filter, qos: .atLeastOnce) }
     connection.set(transport)
     committer.start()
     transport.start()

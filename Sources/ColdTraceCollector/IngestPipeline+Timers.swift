@@ -5,9 +5,10 @@ extension IngestPipeline {
   /// Opens `offline` for every probe silent for longer than the rule allows, judged by the collector's clock `now`,
   /// one transaction per probe; a retired probe never (the shell retires it: the check reads it in the same
   /// transaction, and remembers it). A failure stops the round: what was committed before it is returned with it.
-  /// `silentAfter` gives a probe's own limit in seconds (a `[[source]]`'s `offline_after_minutes`), else `rule`'s.
+  /// `silentAfter` gives a probe's own limit in seconds, given its latest reading's time (a `[[source]]`'s
+  /// `offline_after_minutes`, or less once its device announced itself offline), else `rule`'s.
   public func checkSilence(
-    now: Timestamp, rule: SilenceRule, silentAfter: (ProbeKey) -> Double? = { _ in nil }
+    now: Timestamp, rule: SilenceRule, silentAfter: (ProbeKey, Timestamp) -> Double? = { _, _ in nil }
   ) -> (committed: CommittedEvents, failure: (any Error)?) {
     committed.withLock { memory in
       var committed = CommittedEvents()
@@ -21,11 +22,13 @@ extension IngestPipeline {
   }
 
   private func checkSilence(
-    now: Timestamp, rule general: SilenceRule, silentAfter: (ProbeKey) -> Double?, memory: inout CommittedProbes,
+    now: Timestamp, rule general: SilenceRule, silentAfter: (ProbeKey, Timestamp) -> Double?,
+    memory: inout CommittedProbes,
     into committed: inout CommittedEvents
   ) throws {
     for (probe, before) in memory.probes where !before.retired {
-      let rule = silentAfter(probe).map(SilenceRule.init(silentAfterSeconds:)) ?? general
+      let rule =
+        before.engine.lastTs.flatMap { silentAfter(probe, $0) }.map(SilenceRule.init(silentAfterSeconds:)) ?? general
       var state = before.engine
       guard state.offlineSince == nil, let last = state.lastTs, now.seconds(since: last) > rule.silentAfterSeconds
       else { continue }

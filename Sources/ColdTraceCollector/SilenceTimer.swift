@@ -49,8 +49,8 @@ final class SilenceTimer: Sendable {
     } catch {
       log(error, "reading retired probes")
     }
-    let silence = pipeline.checkSilence(now: now, rule: settings.silence) { [sources] probe in
-      sources?.offlineAfterSeconds(of: probe)
+    let silence = pipeline.checkSilence(now: now, rule: settings.silence) { [sources] probe, last in
+      sources?.offlineAfterSeconds(of: probe, lastReading: last)
     }
     emit(silence.committed)
     if let failure = silence.failure { log(failure, "silence check") }

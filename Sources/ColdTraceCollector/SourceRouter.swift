@@ -19,6 +19,8 @@ final class SourceRouter: Sendable {
   private let emit: @Sendable (CommittedEvents) -> Void
   /// Per probe, which of `battery_low` and `weak_signal` is open.
   private let health: Mutex<[SensorKey: Set<AlertKind>]>
+  /// The devices, their probes and their announced availability.
+  let devices = Mutex(SourceDevices())
   /// Probes whose source's placement was recorded in this run, and per probe its source's offline limit.
   private let probes = Mutex<[ProbeKey: Double?]>([:])
 
@@ -52,12 +54,17 @@ final class SourceRouter: Sendable {
     return result
   }
 
-  /// The offline limit, in seconds, of a probe a source with its own `offline_after_minutes` has named.
-  func offlineAfterSeconds(of probe: ProbeKey) -> Double? {
-    probes.withLock { $0[probe] ?? nil }.map { $0 * 60 }
+  /// The offline limit, in seconds after its latest reading, of a probe a source has named: its source's
+  /// `offline_after_minutes`, or less once its device announced itself offline.
+  func offlineAfterSeconds(of probe: ProbeKey, lastReading: Timestamp) -> Double? {
+    let own = probes.withLock { $0[probe] ?? nil }.map { $0 * 60 }
+    let announced = devices.withLock { $0.silentAfterSeconds(of: probe, lastReading: lastReading) }
+    guard let announced else { return own }
+    return min(own ?? announced, announced)
   }
 
   func route(_ message: ReceivedMessage, receivedAt: Timestamp) {
+    if routeAvailability(message, receivedAt: receivedAt) { return }
     guard let (source, captures) = source(of: message.topic) else {
       quarantine(message, PayloadRejection(.unmappedTopic, "no [[source]] topic pattern matches it"), receivedAt)
       return
@@ -77,6 +84,8 @@ final class SourceRouter: Sendable {
         continue
       }
       note(mapped.key, placement: mapped.placement, source: source)
+      let device = DeviceAvailability.device(source: source.name, captures: captures, shared: source.deviceCaptures)
+      devices.withLock { $0.saw(ProbeKey(site: mapped.key.site, sensor: mapped.key.sensor), device: device) }
       committer.commitWaiting(
         topic: message.topic, payload: message.payload, decoded: .success(reading), receivedAt: receivedAt)
     }
@@ -100,7 +109,7 @@ final class SourceRouter: Sendable {
     return nil
   }
 
-  private func quarantine(_ message: ReceivedMessage, _ rejection: PayloadRejection, _ receivedAt: Timestamp) {
+  func quarantine(_ message: ReceivedMessage, _ rejection: PayloadRejection, _ receivedAt: Timestamp) {
     committer.commitWaiting(
       topic: message.topic, payload: message.payload, decoded: .failure(rejection), receivedAt: receivedAt)
   }

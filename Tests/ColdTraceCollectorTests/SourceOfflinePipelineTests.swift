@@ -24,7 +24,7 @@ struct SourceOfflinePipelineTests {
       }
     }
     let rule = SilenceRule(silentAfterSeconds: 600)
-    let ninetyMinutes: (ProbeKey) -> Double? = { $0.sensor == "snzb-1" ? 5400 : nil }
+    let ninetyMinutes: (ProbeKey, Timestamp) -> Double? = { probe, _ in probe.sensor == "snzb-1" ? 5400 : nil }
     let early = pipeline.checkSilence(now: start.adding(seconds: 1200), rule: rule, silentAfter: ninetyMinutes)
     #expect(early.committed.alerts.map(\.key.sensor) == ["probe-1"])
     let late = pipeline.checkSilence(now: start.adding(seconds: 5500), rule: rule, silentAfter: ninetyMinutes)

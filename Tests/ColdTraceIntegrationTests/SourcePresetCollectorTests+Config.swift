@@ -16,6 +16,8 @@ enum SourceTestConfig {
     preset = "zigbee2mqtt"
     topic = "zigbee2mqtt/{room}-{sensor}"
     time = "payload"
+    availability = "zigbee2mqtt/{room}-{sensor}/availability"
+    availability_grace_minutes = 0.05
 
     [[source]]
     id = "tasmota"
@@ -91,7 +93,8 @@ enum SourceTestConfig {
 
   /// The subscriptions the collector logs once they are granted.
   static let filters = [
-    "zigbee2mqtt/+", "tele/+/SENSOR", "shellies/+/sensor/+", "+/events/rpc", "esphome/+/sensor/+/state",
+    "zigbee2mqtt/+", "zigbee2mqtt/+/availability", "tele/+/SENSOR", "shellies/+/sensor/+", "+/events/rpc",
+    "esphome/+/sensor/+/state",
     "collectd/+/+/+",
     "homeassistant/sensor/+/state", "farm/+/+/json", "plain/+/+",
   ]

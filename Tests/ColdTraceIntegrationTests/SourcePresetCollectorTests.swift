@@ -185,9 +185,10 @@ struct SourcePresetCollectorTests {
   }
 }
 
-/// Wireless probe health through the real collector: warnings that open and resolve.
+/// Wireless probe health and device availability through the real collector: warnings that open and resolve, and
+/// `offline` after an announced disconnection.
 @Suite(.serialized, .timeLimit(.minutes(10)))
-struct SourceProbeHealthCollectorTests {
+struct SourceDeviceHealthCollectorTests {
   @Test func zigbeeBatteryAndLinkQualityOpenAndResolveWarnings() throws {
     let rig = try SourceRig()
     defer { rig.stop() }
@@ -214,5 +215,26 @@ struct SourceProbeHealthCollectorTests {
     let journal = try String(contentsOfFile: rig.facility.journal, encoding: .utf8)
     #expect(journal.contains(#""kind":"battery_low""#) && journal.contains(#""kind":"weak_signal""#))
     try rig.expectReadings(2)
+  }
+
+  @Test func aZigbeeDeviceAnnouncedOfflineRaisesOfflineAfterItsGrace() throws {
+    let rig = try SourceRig()
+    defer { rig.stop() }
+    let now = SourceClock.secondsAgo(5)
+    try rig.publish(
+      "zigbee2mqtt/cold2-snzb-1", #"{"temperature":3.4,"humidity":91,"last_seen":"\#(SourceClock.iso(now))"}"#)
+    try rig.expectReadings(1)
+    // Zigbee2MQTT 2.x marks it offline (retained): 3 s of grace, not the collector's 60 minutes.
+    try rig.publish("zigbee2mqtt/cold2-snzb-1/availability", #"{"state":"offline"}"#, retain: true)
+    let offline = eventually(timeout: 20) {
+      ((try? rig.store.alerts(AlertFilter())) ?? []).contains { $0.kind == .offline && $0.state == .open }
+    }
+    #expect(offline, "\(String(describing: try? rig.store.alerts(AlertFilter())))")
+    try rig.publish(
+      "zigbee2mqtt/cold2-snzb-1", #"{"temperature":3.5,"humidity":91,"last_seen":"\#(SourceClock.iso(now + 4))"}"#)
+    #expect(
+      eventually { ((try? rig.store.alerts(AlertFilter())) ?? []).allSatisfy { $0.state == .resolved } },
+      "\(String(describing: try? rig.store.alerts(AlertFilter())))")
+    #expect(try rig.quarantined().isEmpty)
   }
 }

@@ -7,7 +7,8 @@ enum SourceConfig {
   static let keys: Set<String> = [
     "id", "site", "preset", "topic", "topics", "room", "sensor", "time", "time_field", "time_unit", "time_zone", "unit",
     "offset_c", "placement", "metric", "temperature_field", "humidity_field", "repeat_within_seconds",
-    "offline_after_minutes", "battery_low_pct", "weak_linkquality", "weak_rssi_dbm", "map",
+    "offline_after_minutes", "battery_low_pct", "weak_linkquality", "weak_rssi_dbm", "availability",
+    "availability_grace_minutes", "map",
   ]
   static let rowKeys: Set<String> = ["match", "id", "room", "sensor", "offset_c", "placement", "unit"]
 
@@ -49,6 +50,15 @@ enum SourceConfig {
     source.health.weakLinkQuality = try table.double(
       "weak_linkquality", .within(0...255), default: source.health.weakLinkQuality)
     source.health.weakRSSIDBm = try table.double("weak_rssi_dbm", .within(-120...0), default: source.health.weakRSSIDBm)
+    if let text = try table.string("availability") {
+      do throws(TopicPatternError) {
+        source.availability = [try TopicPattern(text)]
+      } catch {
+        throw table.invalid("availability", "\"\(text)\" \(error)")
+      }
+    }
+    source.availabilityGraceMinutes = try table.double(
+      "availability_grace_minutes", .within(0...1440, "a day"), default: source.availabilityGraceMinutes)
     try checkNames(source, table)
     return source
   }

@@ -14,6 +14,9 @@ extension SourceMapping {
     if let placement = naming.placement { parts.append("placement=\(placement.rawValue)") }
     if let offset = naming.offsetC { parts.append("offset_c=\(JSONText.number(offset))") }
     if let minutes = offlineAfterMinutes { parts.append("offline=\(JSONText.number(minutes))") }
+    for pattern in availability {
+      parts.append("availability=\(pattern) grace=\(JSONText.number(availabilityGraceMinutes))")
+    }
     for row in rows {
       let target = [row.id.map { "id \($0)" }, row.match.map { "match \($0)" }].compactMap { $0 }.joined(separator: " ")
       var mapped = [row.naming.room.map { "room=\($0)" }, row.naming.sensor.map { "sensor=\($0)" }]

@@ -22,6 +22,17 @@ public struct SourceMapping: Sendable {
   public var offlineAfterMinutes: Double?
   /// When its probes' batteries and links raise `battery_low` and `weak_signal`.
   public var health = ProbeHealthRule()
+  /// The devices' availability topics (`DeviceAvailability`): a device announced offline for
+  /// `availabilityGraceMinutes` raises `offline` for its probes without waiting for `offlineAfterMinutes`.
+  public var availability: [TopicPattern] = []
+  public var availabilityGraceMinutes: Double = 5
+
+  /// The captures an availability topic shares with the data topics: they name the device whose probes it concerns
+  /// (none shared: every probe of the source).
+  public var deviceCaptures: [String] {
+    let data = Set(topics.flatMap(\.captureNames))
+    return Set(availability.flatMap(\.captureNames)).intersection(data).sorted()
+  }
 
   /// The fields and metric of the presets that need them (`json`: the value fields; plain numbers: the metric).
   public struct Options: Sendable {

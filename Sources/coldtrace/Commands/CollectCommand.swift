@@ -64,7 +64,9 @@ struct CollectCommand: ParsableCommand {
     serviceSettings.silence = SilenceRule(silentAfterSeconds: settings.offlineAfterMinutes * 60)
     serviceSettings.notifications = settings.notifications
     serviceSettings.renotifyAfterSeconds = settings.renotifyAfterMinutes * 60
-    let shortestOffline = settings.sources.compactMap(\.offlineAfterMinutes).reduce(settings.offlineAfterMinutes, min)
+    let shortestOffline = settings.sources.flatMap { source in
+      [source.offlineAfterMinutes, source.availability.isEmpty ? nil : source.availabilityGraceMinutes]
+    }.compactMap { $0 }.reduce(settings.offlineAfterMinutes, min)
     serviceSettings.silenceCheckSeconds = min(15, max(1, shortestOffline * 60 / 4))
     serviceSettings.agentPresence = AgentPresenceRule(graceSeconds: settings.agentOfflineAfterMinutes * 60)
     serviceSettings.metricsListen = settings.metricsListen

@@ -1,0 +1,31 @@
+import ColdTraceCore
+import ColdTraceMQTT
+
+extension SourceRouter {
+  /// The availability subscriptions, each once (QoS 1: the broker delivers a will as it was published).
+  var availabilityFilters: [String] {
+    var seen = Set(filters.map(\.filter))
+    return sources.flatMap { $0.availability.map(\.filter) }.filter { seen.insert($0).inserted }
+  }
+
+  /// Handles `message` if it is on a source's availability topic: `true` then. A payload that is neither online
+  /// nor offline is quarantined (`no_value`).
+  func routeAvailability(_ message: ReceivedMessage, receivedAt: Timestamp) -> Bool {
+    for source in sources {
+      for pattern in source.availability {
+        guard let captures = pattern.match(message.topic) else { continue }
+        guard let state = DeviceAvailability(payload: message.payload) else {
+          quarantine(
+            message, PayloadRejection(.noValue, "an availability message is neither online nor offline"), receivedAt)
+          return true
+        }
+        let device = DeviceAvailability.device(source: source.name, captures: captures, shared: source.deviceCaptures)
+        devices.withLock {
+          $0.announce(state, device: device, at: receivedAt, graceSeconds: source.availabilityGraceMinutes * 60)
+        }
+        return true
+      }
+    }
+    return false
+  }
+}

@@ -1,0 +1,33 @@
+/// The devices of the `[[source]]`s (a Tasmota board, a Zigbee sensor, a Shelly), the probes seen from each, and the
+/// ones that announced themselves offline (`DeviceAvailability`), for the `offline` rule: a probe of a device offline
+/// since T is silent from T plus the grace on, whatever its normal limit. A reading from the device, or its
+/// `online`, ends that.
+public struct SourceDevices: Sendable {
+  private var probes: [String: Set<ProbeKey>] = [:]
+  private var offline: [String: (since: Timestamp, graceSeconds: Double)] = [:]
+
+  public init() {}
+
+  /// A reading of `probe` arrived from `device`: the device is online.
+  public mutating func saw(_ probe: ProbeKey, device: String) {
+    probes[device, default: []].insert(probe)
+    offline[device] = nil
+  }
+
+  public mutating func announce(_ state: DeviceAvailability, device: String, at: Timestamp, graceSeconds: Double) {
+    switch state {
+    case .online: offline[device] = nil
+    case .offline: if offline[device] == nil { offline[device] = (at, graceSeconds) }
+    }
+  }
+
+  /// How long after `lastReading` the probe counts as silent because its device announced itself offline, or `nil`.
+  public func silentAfterSeconds(of probe: ProbeKey, lastReading: Timestamp) -> Double? {
+    var limit: Double? = nil
+    for (device, state) in offline where probes[device]?.contains(probe) == true {
+      let seconds = max(0, state.since.adding(seconds: state.graceSeconds).seconds(since: lastReading))
+      limit = min(limit ?? seconds, seconds)
+    }
+    return limit
+  }
+}

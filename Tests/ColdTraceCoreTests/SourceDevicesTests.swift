@@ -1,0 +1,32 @@
+import Testing
+
+@testable import ColdTraceCore
+
+@Suite("Source device availability")
+struct SourceDevicesTests {
+  private func state(_ text: String) -> DeviceAvailability? {
+    Array(text.utf8).withUnsafeBytes { DeviceAvailability(payload: $0) }
+  }
+
+  @Test("reads Zigbee2MQTT, Tasmota, ESPHome and Shelly availability payloads")
+  func payloads() {
+    #expect(state(#"{"state":"offline"}"#) == .offline && state(#"{"state":"online"}"#) == .online)
+    #expect(state("offline") == .offline && state("Offline") == .offline && state("Online") == .online)
+    #expect(state("false") == .offline && state("true") == .online)
+    #expect(state("maybe") == nil && state(#"{"state":3}"#) == nil)
+  }
+
+  @Test("a device announced offline makes its probes silent from the announcement plus the grace; a reading ends it")
+  func silence() {
+    var devices = SourceDevices()
+    let probe = ProbeKey(site: "hx", sensor: "cold3-air")
+    let last = Timestamp(seconds: 1_000)
+    devices.saw(probe, device: "tasmota\u{1F}cold3")
+    #expect(devices.silentAfterSeconds(of: probe, lastReading: last) == nil)
+    devices.announce(.offline, device: "tasmota\u{1F}cold3", at: Timestamp(seconds: 1_100), graceSeconds: 300)
+    #expect(devices.silentAfterSeconds(of: probe, lastReading: last) == 400)
+    #expect(devices.silentAfterSeconds(of: ProbeKey(site: "hx", sensor: "other"), lastReading: last) == nil)
+    devices.saw(probe, device: "tasmota\u{1F}cold3")
+    #expect(devices.silentAfterSeconds(of: probe, lastReading: last) == nil)
+  }
+}
