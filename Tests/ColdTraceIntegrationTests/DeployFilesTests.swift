@@ -53,4 +53,14 @@ struct DeployFilesTests {
     let result = try Executables.run(Executables.product("coldtrace"), ["products", "--config", config.path])
     #expect(result.status == 0, "\(result.stderr)")
   }
+  @Test func theCollectorAcceptsTheOperationsGuidesSourceExamples() throws {
+    let blocks = try ["preset = \"zigbee2mqtt\"", "preset = \"tasmota\""].map {
+      try GuideExamples.block("docs/operations.md", containing: $0)
+    }
+    let directory = try TemporaryDirectory.make(prefix: "guide-sources")
+    let config = directory.appendingPathComponent("collector.toml")
+    try blocks.joined(separator: "\n").write(to: config, atomically: true, encoding: .utf8)
+    let result = try Executables.run(Executables.product("coldtrace"), ["products", "--config", config.path])
+    #expect(result.status == 0, "\(result.stderr)")
+  }
 }
