@@ -1,0 +1,14 @@
+/// `seq_reset`: a probe's publisher numbered again from below without announcing a new install (`inc`), so samples
+/// with numbers already stored, and other content, were refused (`seq_reused` in quarantine) rather than stored
+/// (docs/alert-rules.md, "Sequence resets"). A warning, opened once per probe while it stays open, not per message.
+public enum SequenceResetRule {
+  /// The alert a refused payload opens for the probe of `key` at `now` (the collector's clock), naming the first
+  /// number used again.
+  public static func opening(key: SensorKey, seq: Int64, now: Timestamp) -> AlertEvent {
+    AlertEvent(
+      type: .opened, key: key, kind: .seqReset, severity: .warning, productID: "-", at: now, limit: nil,
+      value: Double(seq), peak: nil,
+      message: "\(key.site)/\(key.sensor) is numbered again from seq \(seq) with new readings: they are kept in "
+        + "quarantine (seq_reused), not stored; give the publisher a new inc or continue its numbering")
+  }
+}
