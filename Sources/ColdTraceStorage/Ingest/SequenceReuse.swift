@@ -7,6 +7,11 @@ import GRDB
 public struct SequenceReused: Error, CustomStringConvertible, Sendable {
   public let seq: Int64
   public let description: String
+
+  public init(seq: Int64, description: String) {
+    self.seq = seq
+    self.description = description
+  }
 }
 
 extension WriteTransaction {
