@@ -1,0 +1,43 @@
+import ColdTraceCore
+import Foundation
+import TestSupport
+import Testing
+
+@testable import ColdTraceAgent
+
+/// The agent's install name: made once with the outbox, kept across restarts, new with a new state directory; and
+/// acknowledgements of another install ignored.
+struct OutboxIncarnationTests {
+  @Test func anOutboxKeepsItsIncarnationAndANewStateDirectoryGetsANewOne() throws {
+    let directory = try TemporaryDirectory.make(prefix: "outbox").path
+    let first = try Outbox(directory: directory).incarnation
+    #expect(Incarnation.isValid(first) && first.count == 16)
+    #expect(try Outbox(directory: directory).incarnation == first, "a restart keeps the install's name")
+    try FileManager.default.removeItem(atPath: directory)
+    #expect(try Outbox(directory: directory).incarnation != first, "a lost state directory means a new install")
+  }
+
+  @Test func aDamagedIncarnationFileStopsTheAgentWithAClearError() throws {
+    let directory = try TemporaryDirectory.make(prefix: "outbox").path
+    _ = try Outbox(directory: directory)
+    try "not valid!\n".write(toFile: directory + "/outbox/incarnation", atomically: true, encoding: .utf8)
+    #expect {
+      _ = try Outbox(directory: directory)
+    } throws: { error in
+      "\(error)".contains("outbox/incarnation: inc \"not valid!\" has a character outside")
+    }
+  }
+
+  @Test func anAcknowledgementOfAnotherIncarnationIsIgnored() {
+    let inbox = AgentInbox(incarnation: "mine")
+    func receive(_ json: String) -> AgentInbox.AcknowledgementReceipt {
+      Array(json.utf8).withUnsafeBytes { inbox.receiveAcknowledgement($0) }
+    }
+    #expect(receive(#"{"sensors":{"cold2-air":1000},"inc":"former"}"#) == .otherIncarnation("former"))
+    #expect(inbox.take().watermarks.isEmpty, "a former install's watermark must not delete our samples")
+    #expect(receive(#"{"sensors":{"cold2-air":7},"inc":"mine"}"#) == .applied)
+    #expect(receive(#"{"sensors":{"cold2-air":5}}"#) == .applied, "a collector without incarnations")
+    #expect(inbox.take().watermarks == ["cold2-air": 7])
+    #expect(receive("[]") == .malformed)
+  }
+}
