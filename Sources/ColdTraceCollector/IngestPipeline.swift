@@ -113,8 +113,7 @@ public final class IngestPipeline: Sendable {
   }
 
   /// Keeps a message that decoded but could not be stored (a bug or a state no rule expected) in quarantine, so it
-  /// is acknowledged and cannot block the messages behind it.
-  /// A payload that numbers again from below (`SequenceReused`) is kept under `seq_reused` instead, and opens its
+  /// is acknowledged and cannot block the messages behind it. A payload that numbers again from below (`SequenceReused`) is kept under `seq_reused` instead, and opens its
   /// probe's `seq_reset` warning unless one is open: the events to hand on are returned.
   @discardableResult
   public func quarantineUnstorable(
@@ -167,8 +166,8 @@ public final class IngestPipeline: Sendable {
     }
   }
 
-  /// Stores the batch's reading number `index` and returns its fresh samples; moves its probe's acknowledgement when
-  /// its agent numbered them.
+  /// Stores the batch's reading number `index` and returns its fresh samples, as stored (numbers at their
+  /// incarnation's offset); moves its probe's acknowledgement when its agent numbered them in its current series.
   private func storeSamples(
     of reading: DecodedReading, at index: Int, in batch: inout IngestBatch, tx: WriteTransaction,
     newSamples: NewSampleWriter
@@ -187,8 +186,8 @@ public final class IngestPipeline: Sendable {
     if series.isCurrent, reading.agent != nil, reading.samples.allSatisfy({ $0.seq != nil }) {
       batch.record(probe, stored: stored.compactMap(\.seq), floor: reading.floor.map { $0 + series.base })
     }
-    // The rules see the numbers the agent sent.
-    return series.base == 0 ? stored : stored.map { $0.offsetting(by: -series.base) }
+    // As stored (the rules ignore numbers; a late reading is recorded by its stored number).
+    return stored
   }
 
   /// Runs the rules over the fresh samples of the batch's reading number `index`, against the state `batch` holds
