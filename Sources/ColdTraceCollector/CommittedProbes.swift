@@ -16,6 +16,8 @@ struct CommittedProbe {
   /// The agent install whose numbers the watermark counts, and their offset in storage (`nil`: none announced, the
   /// numbers are stored as sent).
   var incarnation: ProbeIncarnation?
+  /// Whether a `seq_reset` alert is open (or acknowledged) for the probe: its next sample stored as new resolves it.
+  var sequenceResetOpen = false
 }
 
 /// A room of a site, as a dictionary key.

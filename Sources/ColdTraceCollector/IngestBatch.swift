@@ -115,6 +115,7 @@ struct IngestBatch {
       if probe.now.engine != probe.before.engine { kept.engine = probe.now.engine }
       if probe.acknowledged { kept.tracker = probe.now.tracker }
       kept.incarnation = probe.now.incarnation
+      kept.sequenceResetOpen = probe.now.sequenceResetOpen
       committed[probe.id] = kept
     }
   }

@@ -35,6 +35,16 @@ extension IngestPipeline {
     _ reused: SequenceReused, topic: String, payload: UnsafeRawBufferPointer, receivedAt: Timestamp
   ) throws -> CommittedEvents {
     let key = try? ReadingTopic.sensorKey(from: topic)
+    defer {
+      if let key {
+        committed.withLock { memory in
+          let probe = ProbeKey(site: key.site, sensor: key.sensor)
+          var state = memory[probe] ?? CommittedProbe()
+          state.sequenceResetOpen = true
+          memory[probe] = state
+        }
+      }
+    }
     let (alerts, journal) = try store.writeJournaled { tx -> [CommittedAlert] in
       try tx.quarantine(
         topic: topic, payload: payload, rejection: PayloadRejection(.seqReused, reused.description), at: receivedAt)
@@ -43,6 +53,22 @@ extension IngestPipeline {
       return [CommittedAlert(key: key, event: try tx.apply(event))]
     }
     return CommittedEvents(alerts: alerts, journal: journal)
+  }
+}
+
+extension IngestPipeline {
+  /// Resolves the probe's `seq_reset` warning once a sample of it is stored as new again (`fresh`, in event-time
+  /// order): its publisher numbers above every stored sample, or a new install. One flag test on the usual path.
+  func resolveSequenceReset(
+    after fresh: [Sample], of reading: DecodedReading, at index: Int, in batch: inout IngestBatch, tx: WriteTransaction
+  ) throws -> [CommittedAlert] {
+    let probe = batch.probe(ofReading: index)
+    guard batch[probe: probe].now.sequenceResetOpen, let last = fresh.last else { return [] }
+    batch[probe: probe].now.sequenceResetOpen = false
+    guard let opened = try tx.openAlertOpenedAt(reading.key, kind: .seqReset) else { return [] }
+    // Opened on the collector's clock, when the reused numbers arrived: never resolved before that.
+    let event = SequenceResetRule.resolution(key: reading.key, at: max(last.ts, opened))
+    return [CommittedAlert(key: reading.key, event: try tx.apply(event))]
   }
 }
 

@@ -34,6 +34,9 @@ public final class IngestPipeline: Sendable {
     for (probe, incarnation) in try store.currentIncarnations() {
       probes[probe, default: CommittedProbe()].incarnation = incarnation
     }
+    for probe in try store.probesWithOpenAlert(of: .seqReset) {
+      probes[probe, default: CommittedProbe()].sequenceResetOpen = true
+    }
     for (probe, room) in try store.probeRooms() { probes[probe, default: CommittedProbe()].room = room }
     let announced = try store.announcedPlacements()
     for probe in Set(announced.keys).union(placementOverrides.keys) {
@@ -144,7 +147,9 @@ public final class IngestPipeline: Sendable {
         outcomes.reserveCapacity(readings.count)
         for (index, reading) in readings.enumerated() {
           let fresh = try storeSamples(of: reading, at: index, in: &batch, tx: tx, newSamples: newSamples)
-          let alerts = try evaluate(fresh, of: reading, at: index, in: &batch, tx: tx, lotRules: &lotRules)
+          let alerts =
+            try evaluate(fresh, of: reading, at: index, in: &batch, tx: tx, lotRules: &lotRules)
+            + resolveSequenceReset(after: fresh, of: reading, at: index, in: &batch, tx: tx)
           outcomes.append(
             .stored(fresh: fresh.count, duplicates: reading.samples.count - fresh.count, alerts: alerts))
         }

@@ -104,5 +104,12 @@ struct IncarnationIngestTests {
     let alerts = try pipeline.store.alerts(AlertFilter())
     #expect(alerts.map(\.kind) == [.seqReset])
     #expect(alerts.first?.severity == .warning)
+    // The next sample stored as new resolves it, once; the same pipeline and a restarted one alike.
+    let reopened = try IngestPipeline(store: pipeline.store, products: ProductAssignment())
+    #expect(try ingest(reopened, 6...6, inc: nil, minute: 6).events.alerts.map(\.event.alert.state) == [.resolved])
+    #expect(try ingest(reopened, 7...7, inc: nil, minute: 7).events.alerts.isEmpty)
+    let resolved = try pipeline.store.alerts(AlertFilter())
+    #expect(resolved.map(\.state) == [.resolved])
+    #expect(resolved.first.map { $0.resolvedAt! >= $0.openedAt } == true, "never resolved before it opened")
   }
 }

@@ -6,8 +6,8 @@ import TestSupport
 import Testing
 
 /// A publisher that numbers a probe from 1 again without a new `inc` (`mosquitto_pub`, a client nobody here wrote):
-/// every reused number with new content is kept in quarantine as `seq_reused`, one `seq_reset` warning opens, and a
-/// true re-send stays a silent duplicate.
+/// every reused number with new content is kept in quarantine as `seq_reused`, one `seq_reset` warning opens (and
+/// resolves once a new number is stored), and a true re-send stays a silent duplicate.
 @Suite(.serialized, .timeLimit(.minutes(5)))
 struct SequenceReuseTests {
   @Test func aPublisherRestartingItsSeqIsQuarantinedWithOneAlertNotDroppedSilently() throws {
@@ -43,6 +43,7 @@ struct SequenceReuseTests {
     let resets = try store.alerts(AlertFilter()).filter { $0.kind == .seqReset }
     #expect(resets.count == 1, "one seq_reset alert, not one per message")
     #expect(resets.first?.severity == .warning && resets.first?.sensor == "tp-probe")
+    #expect(resets.first?.state == .resolved, "seq 26, above every stored number, is stored as new and resolves it")
     #expect(try store.readings(ReadingFilter()).allSatisfy { $0.sample.tempC != 9.5 })
     #expect(facility.collectorLog.contains("seq_reused"))
   }

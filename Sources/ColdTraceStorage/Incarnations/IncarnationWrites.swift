@@ -34,6 +34,11 @@ extension WriteTransaction {
     ).execute(arguments: [source, incarnation, base, at.milliseconds])
   }
 
+  /// When the open (or acknowledged) alert of `kind` for the probe of `key` opened, if there is one.
+  public func openAlertOpenedAt(_ key: SensorKey, kind: AlertKind) throws -> Timestamp? {
+    try AlertRows.openAlert(db, key: key, kind: kind)?.openedAt
+  }
+
   /// Records the install an agent's status announced. When it differs from the one recorded before, the change is
   /// journalled (`agent_reinstalled`, with `from` and `to`) and the line returned; the first announcement is only
   /// recorded.
@@ -80,6 +85,17 @@ extension SQLiteStore {
           name: row["incarnation"], base: row["seq_base"])
       }
       return current
+    }
+  }
+
+  /// The probes with an alert of `kind` open or acknowledged (not resolved).
+  public func probesWithOpenAlert(of kind: AlertKind) throws -> Set<ProbeKey> {
+    try read { db in
+      Set(
+        try Row.fetchAll(
+          db, sql: "SELECT DISTINCT site, sensor FROM alerts WHERE kind = ? AND state != 'resolved'",
+          arguments: [kind.rawValue]
+        ).map { ProbeKey(site: $0["site"], sensor: $0["sensor"]) })
     }
   }
 
