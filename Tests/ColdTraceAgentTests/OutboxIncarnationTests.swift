@@ -11,7 +11,7 @@ struct OutboxIncarnationTests {
   @Test func anOutboxKeepsItsIncarnationAndANewStateDirectoryGetsANewOne() throws {
     let directory = try TemporaryDirectory.make(prefix: "outbox").path
     let first = try Outbox(directory: directory).incarnation
-    #expect(Incarnation.isValid(first) && first.count == 16)
+    #expect(Incarnation.isValid(first) && first.count == 15)
     #expect(try Outbox(directory: directory).incarnation == first, "a restart keeps the install's name")
     try FileManager.default.removeItem(atPath: directory)
     #expect(try Outbox(directory: directory).incarnation != first, "a lost state directory means a new install")

@@ -19,9 +19,9 @@ struct IncarnationProtocolTests {
 
   @Test func aSingleAndABatchPayloadCarryTheirIncarnation() throws {
     let single = try decodeBothWays(
-      #"{"v":1,"agent":"hx-edge-1","inc":"9f3c0a5e12b4d678","floor":1,"seq":1,"ts":"2027-01-15T08:00:00.000Z","temp_c":3.4}"#
+      #"{"v":1,"agent":"hx-edge-1","inc":"9f3c0a5e12b4d67","floor":1,"seq":1,"ts":"2027-01-15T08:00:00.000Z","temp_c":3.4}"#
     ).get()
-    #expect(single.incarnation == "9f3c0a5e12b4d678")
+    #expect(single.incarnation == "9f3c0a5e12b4d67")
     let batch = try decodeBothWays(
       #"{"v":1,"agent":"hx-edge-1","floor":1,"samples":[{"seq":1,"ts":"2027-01-15T08:00:00.000Z","temp_c":3.4}],"inc":"x.y_z-1"}"#
     ).get()
@@ -76,15 +76,16 @@ struct IncarnationProtocolTests {
 
   @Test func theStatusAnnouncesTheIncarnation() {
     let status = StatusMessage(
-      state: "online", sender: .agent("hx-edge-1"), version: "0.1.0", ts: nil, incarnation: "9f3c0a5e12b4d678")
+      state: "online", sender: .agent("hx-edge-1"), version: "0.1.0", ts: nil, incarnation: "9f3c0a5e12b4d67")
     let decoded = StatusMessage.decode(Array(status.encode().utf8))
-    #expect(decoded?.incarnation == "9f3c0a5e12b4d678")
+    #expect(decoded?.incarnation == "9f3c0a5e12b4d67")
     let invalid = #"{"state":"online","agent":"hx-edge-1","incarnation":"a b"}"#
     #expect(StatusMessage.decode(Array(invalid.utf8))?.incarnation == nil)
   }
 
-  @Test func aNewInstallIsNamedBySixteenHexDigits() {
-    #expect(Incarnation.hex(0xff) == "00000000000000ff")
+  @Test func aNewInstallIsNamedByFifteenHexDigits() {
+    #expect(Incarnation.hex(0xff) == "0000000000000ff")
+    #expect(Incarnation.hex(.max) == "fffffffffffffff")
     #expect(Incarnation.isValid(Incarnation.hex(.max)))
   }
 }

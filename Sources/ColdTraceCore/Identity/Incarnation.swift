@@ -3,13 +3,20 @@
 /// A box whose state directory is lost (an SD card replaced, a fresh install with the same ids) numbers its samples
 /// from 1 again. The incarnation tells the collector that these numbers start a new series rather than repeat old
 /// ones. On the wire it is the reading's `inc`, the agent status's `incarnation` and the acknowledgement's `inc`: 1 to
-/// 64 characters of `A-Z a-z 0-9 . _ -` (`coldtrace-agent` writes 16 lowercase hex digits of a random 64-bit number).
+/// 64 characters of `A-Z a-z 0-9 . _ -`. `coldtrace-agent` writes 15 lowercase hex digits of a random 60-bit number:
+/// at most 15 bytes, a Swift string keeps them inline, so the collector allocates nothing for them per message.
 public enum Incarnation {
   public static let maxLength = 64
 
   /// Whether `text` is an acceptable incarnation.
   public static func isValid(_ text: some StringProtocol) -> Bool {
     problem(text) == nil
+  }
+
+  /// Whether the raw bytes of a JSON string's content (no escapes) are an acceptable incarnation: the fast path's
+  /// check, on the bytes in place.
+  static func isValid(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    !bytes.isEmpty && bytes.count <= maxLength && bytes.allSatisfy(isAllowed)
   }
 
   /// What is wrong with `text` as an incarnation, in one phrase, or `nil` when it is acceptable.
@@ -23,13 +30,13 @@ public enum Incarnation {
     return nil
   }
 
-  /// 16 lowercase hex digits of `value`: how `coldtrace-agent` names a new install.
+  /// 15 lowercase hex digits of `value`'s low 60 bits: how `coldtrace-agent` names a new install.
   public static func hex(_ value: UInt64) -> String {
-    let digits = String(value, radix: 16)
-    return String(repeating: "0", count: 16 - digits.count) + digits
+    let digits = String(value & 0x0fff_ffff_ffff_ffff, radix: 16)
+    return String(repeating: "0", count: 15 - digits.count) + digits
   }
 
-  private static func isAllowed(_ byte: UInt8) -> Bool {
+  static func isAllowed(_ byte: UInt8) -> Bool {
     switch byte {
     case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
       UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"):

@@ -183,11 +183,17 @@ extension JSONParser {
     return true
   }
 
-  /// A valid incarnation (`inc`).
+  /// A valid incarnation (`inc`), read from the bytes in place (its characters need no escapes).
   private mutating func scanIncarnation(into incarnation: inout String?) -> Bool {
-    guard bytes[index] == UInt8(ascii: "\""), let text = try? parseString(), Incarnation.isValid(text)
-    else { return false }
-    incarnation = text
+    guard bytes[index] == UInt8(ascii: "\"") else { return false }
+    let start = index + 1
+    var end = start
+    while end < bytes.count, bytes[end] != UInt8(ascii: "\"") { end += 1 }
+    guard end < bytes.count else { return false }
+    let text = UnsafeBufferPointer(rebasing: bytes.assumingMemoryBound(to: UInt8.self)[start..<end])
+    guard Incarnation.isValid(bytes: text) else { return false }
+    incarnation = String(decoding: text, as: UTF8.self)
+    index = end + 1
     return true
   }
 
