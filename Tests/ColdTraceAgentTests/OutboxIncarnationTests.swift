@@ -17,6 +17,23 @@ struct OutboxIncarnationTests {
     #expect(try Outbox(directory: directory).incarnation != first, "a lost state directory means a new install")
   }
 
+  @Test func anOutboxFromBeforeIncarnationsGetsOneAndKeepsItsNumbers() throws {
+    // An agent upgraded in place: its outbox has samples and watermarks but no incarnation file.
+    let directory = try TemporaryDirectory.make(prefix: "outbox").path
+    let outbox = try Outbox(directory: directory)
+    try outbox.append(
+      (1...5).map {
+        OutboxRecord(
+          sensor: "cold2-air", room: "cold2", sample: Sample(seq: $0, ts: Timestamp(seconds: 1_800_000_000 + $0)))
+      })
+    try outbox.acknowledge(["cold2-air": 3])
+    try FileManager.default.removeItem(atPath: directory + "/outbox/incarnation")
+    let upgraded = try Outbox(directory: directory)
+    #expect(Incarnation.isValid(upgraded.incarnation))
+    #expect(upgraded.nextSequence(for: "cold2-air") == 6, "the numbers continue: the collector's first incarnation")
+    #expect(upgraded.pendingCount == 2)
+  }
+
   @Test func aDamagedIncarnationFileStopsTheAgentWithAClearError() throws {
     let directory = try TemporaryDirectory.make(prefix: "outbox").path
     _ = try Outbox(directory: directory)
