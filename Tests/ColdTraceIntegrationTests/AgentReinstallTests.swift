@@ -56,13 +56,18 @@ struct AgentReinstallTests {
 
     facility.stopCollector()
     try FileManager.default.removeItem(at: facility.agentStateDirectory())
+    // An acknowledgement of the former install waits in the agent's persistent session on the broker (as one sent
+    // after the old box went away would): the new install receives it as soon as it connects.
+    try publish(
+      broker, "coldtrace/v1/ack/hongxuan/hx-edge-1", #"{"sensors":{"cold2-air":1000},"inc":"\#(former)"}"#)
     try facility.startCollector()
-    // The uplink is up: the new install hears the collector before it samples, and must not take the former
-    // install's watermark for its own.
+    // The uplink is up: the new install must not take the former install's watermark for its own.
     let second = try facility.startAgent(samples: 20, interval: 0.05, arguments: ["--drain-seconds", "30"])
     defer { second.stop() }
     #expect(second.wait(seconds: 60) && second.exitStatus == 0)
     let reinstalled = try incarnation(of: facility)
+    let agentLog = try String(contentsOf: facility.agentLog(), encoding: .utf8)
+    #expect(agentLog.contains("ignored an acknowledgement for incarnation \(former)"), "\(agentLog)")
     #expect(eventually(timeout: 20) { (try? store.counts().readings) == 45 })
     // The collector restarts again: the new install's numbers keep their offset, nothing is stored twice.
     facility.stopCollector()
@@ -103,6 +108,13 @@ struct AgentReinstallTests {
     #expect(
       status.stdout.contains("hongxuan/hx-edge-1  incarnation \(reinstalled)")
         && status.stdout.contains("was \(former)"), "status: \(status.stdout)")
+  }
+
+  private func publish(_ broker: MosquittoBroker, _ topic: String, _ payload: String) throws {
+    let pub = try #require(ChildProcess.system("mosquitto_pub"), "mosquitto-clients is not installed")
+    let result = try Executables.run(
+      URL(fileURLWithPath: pub), ["-h", "127.0.0.1", "-p", String(broker.port), "-q", "1", "-t", topic, "-m", payload])
+    #expect(result.status == 0, "mosquitto_pub failed: \(result.stderr)")
   }
 
   private func incarnation(of facility: Facility) throws -> String {
