@@ -16,7 +16,10 @@ extension IngestPipeline {
     let current = batch[probe: probe].now.incarnation
     guard let name = reading.incarnation else { return (0, (current?.base ?? 0) == 0) }
     if let current, current.name == name { return (current.base, true) }
-    if let former = try tx.incarnationBase(source: source, incarnation: name) { return (former, false) }
+    if let former = try tx.incarnationBase(source: source, incarnation: name) {
+      try checkFormerSeriesFits(reading, base: former, source: source, tx: tx)
+      return (former, false)
+    }
     var base: Int64 = 0
     let isFirst = try current == nil && !tx.hasIncarnations(source: source)
     if !isFirst {
@@ -27,6 +30,22 @@ extension IngestPipeline {
     batch[probe: probe].now.incarnation = ProbeIncarnation(name: name, base: base)
     if base > 0 { batch.restartWatermark(probe, at: base) }
     return (base, true)
+  }
+
+  /// Refuses (`SequenceReused`, so `seq_reused` in quarantine) a former install's samples whose numbers would be
+  /// stored among the next install's from its seq 1 on (`next` + 1…): two boxes run under one agent id, or an old
+  /// box came back. Stored, they would take numbers the newer install is still to send. (A later install's seq 0, if
+  /// a publisher sends one, meets the former's next number: the usual content check refuses whichever comes second.)
+  private func checkFormerSeriesFits(
+    _ reading: DecodedReading, base: Int64, source: Int64, tx: WriteTransaction
+  ) throws {
+    guard let highest = reading.samples.last?.seq, let next = try tx.nextIncarnationBase(source: source, above: base),
+      base + highest > next
+    else { return }
+    throw SequenceReused(
+      seq: highest,
+      description: "seq \(highest) of incarnation \(reading.incarnation ?? "-"), a former install of agent "
+        + "\(reading.agent ?? "-"), reaches the numbers of the install after it: are two boxes running as one agent?")
   }
 
   /// Keeps a payload refused for `SequenceReused` in quarantine (`seq_reused`) and opens its probe's `seq_reset`

@@ -59,6 +59,10 @@ struct IncarnationIngestTests {
     #expect(late.outcomes == [.stored(fresh: 1, duplicates: 0, alerts: [])])
     #expect(late.acknowledgements.isEmpty)
     #expect(try storedCount(pipeline) == 9)
+    // The former install's numbers may not run into the new install's: seq 7 would be stored where seq 1 of the new
+    // one is (two boxes under one agent id).
+    #expect(throws: SequenceReused.self) { try ingest(pipeline, 7...7, inc: "old", minute: 7) }
+    #expect(try storedCount(pipeline) == 9)
   }
 
   @Test func aRestartedCollectorKeepsEachIncarnationsOffsetAndWatermark() throws {

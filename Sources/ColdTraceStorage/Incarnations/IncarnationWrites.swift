@@ -20,6 +20,13 @@ extension WriteTransaction {
       arguments: [source, incarnation])
   }
 
+  /// The lowest offset above `base` among `source`'s installs: where the series after the one at `base` starts.
+  public func nextIncarnationBase(source: Int64, above base: Int64) throws -> Int64? {
+    try Int64.fetchOne(
+      db.cachedStatement(sql: "SELECT MIN(seq_base) FROM source_incarnations WHERE source_id = ? AND seq_base > ?"),
+      arguments: [source, base])
+  }
+
   /// Whether any install has numbered samples of `source`.
   public func hasIncarnations(source: Int64) throws -> Bool {
     try Bool.fetchOne(
