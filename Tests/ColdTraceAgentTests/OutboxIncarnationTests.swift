@@ -1,5 +1,6 @@
 import ColdTraceCore
 import Foundation
+import Synchronization
 import TestSupport
 import Testing
 
@@ -32,6 +33,24 @@ struct OutboxIncarnationTests {
     #expect(Incarnation.isValid(upgraded.incarnation))
     #expect(upgraded.nextSequence(for: "cold2-air") == 6, "the numbers continue: the collector's first incarnation")
     #expect(upgraded.pendingCount == 2)
+  }
+
+  @Test func processesOpeningANewOutboxAtOnceAllGetTheSameIncarnation() throws {
+    // The agent starting while something else reads its outbox: the first name created wins, nobody fails.
+    let directory = try TemporaryDirectory.make(prefix: "outbox").path
+    let names = Mutex<[String]>([])
+    let failures = Mutex<[String]>([])
+    DispatchQueue.concurrentPerform(iterations: 8) { _ in
+      do {
+        let name = try OutboxIncarnation.loadOrCreate(in: directory)
+        names.withLock { $0.append(name) }
+      } catch {
+        failures.withLock { $0.append("\(error)") }
+      }
+    }
+    #expect(failures.withLock { $0 }.isEmpty)
+    #expect(Set(names.withLock { $0 }).count == 1)
+    #expect(try OutboxIncarnation.loadOrCreate(in: directory) == names.withLock { $0 }.first)
   }
 
   @Test func aDamagedIncarnationFileStopsTheAgentWithAClearError() throws {
