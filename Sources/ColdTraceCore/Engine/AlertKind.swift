@@ -22,6 +22,8 @@ public enum AlertKind: String, Sendable, Codable, CaseIterable {
   case doorOpen = "door_open"
   /// A defrost lasted longer than its maximum: a heater or termination fault, or no defrost at all.
   case defrostOverrun = "defrost_overrun"
+  /// A probe's publisher used sequence numbers again for new readings (`SequenceResetRule`); a warning only.
+  case seqReset = "seq_reset"
 
   /// The kind raised when `metric` stays past a limit in `direction`.
   public init(metric: Metric, direction: BandDirection) {
@@ -41,7 +43,7 @@ public enum AlertKind: String, Sendable, Codable, CaseIterable {
     case .rhHigh: (.humidity, .high)
     case .rhLow: (.humidity, .low)
     case .tempTrend, .budget, .treatment, .offline, .agentOffline, .sensorFault, .calibrationDue, .doorOpen,
-      .defrostOverrun:
+      .defrostOverrun, .seqReset:
       nil
     }
   }

@@ -16,6 +16,7 @@ extension AlertKind {
       case .calibrationDue: ("probe calibration due", "đến hạn hiệu chuẩn đầu dò")
       case .doorOpen: ("door left open", "cửa kho để mở")
       case .defrostOverrun: ("defrost too long", "xả đá quá lâu")
+      case .seqReset: ("readings numbered again", "số thứ tự bản ghi bị dùng lại")
       }
     return language == .vi ? vi : en
   }
