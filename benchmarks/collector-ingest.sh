@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Collector ingest rate against the broker's own delivery rate, in one run on this machine (loopback only).
 #   benchmarks/collector-ingest.sh [messages-per-run]
+#   COLDTRACE_BENCH_LOAD_ARGS="--incarnation 9f3c0a5e12b4d67" benchmarks/collector-ingest.sh   # payloads with inc
 # 1. ceiling: `coldtrace-sim load` → mosquitto (max_queued_messages 0) → mosquitto_sub -q 1 to /dev/null;
 # 2. the collector on the same stream (storing durably, evaluating rules); 3. the same with `samples` batches of 100.
 # The ceiling is timed from mosquitto_sub's start to its last message; the collector both from its start (process
@@ -19,7 +20,7 @@ now() { date +%s.%N; }
 rate_of() { python3 -c "print(f'{$1 / ($3 - $2):.0f}')"; }
 load() {  # $1 = batch, $2 = seed
   "$bin/coldtrace-sim" load --broker "mqtt://127.0.0.1:$port" --sites 1 --sensors $sensors --rate "$rate" \
-    --duration 5 --batch "$1" --seed "$2" --announce-outbox > "$work/load-$2.txt"
+    --duration 5 --batch "$1" --seed "$2" --announce-outbox ${COLDTRACE_BENCH_LOAD_ARGS:-} > "$work/load-$2.txt"
 }
 
 # Every consumer drains the same kind of backlog: readings queued by the broker in its persistent session while it

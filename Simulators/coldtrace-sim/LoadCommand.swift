@@ -51,6 +51,10 @@ struct LoadCommand: ParsableCommand {
       for throughput runs, not where the collector may be killed.
       """)
   var announceOutbox = false
+  @Option(
+    help: ArgumentHelp(
+      "Carry this incarnation (`inc`) in every payload, as coldtrace-agent does (default: none).", valueName: "inc"))
+  var incarnation: String?
 
   func validate() throws {
     guard (1...99).contains(sites) else { throw ValidationError("--sites must be within 1–99") }
@@ -60,6 +64,7 @@ struct LoadCommand: ParsableCommand {
     guard (1...1000).contains(batch) else { throw ValidationError("--batch must be within 1–1000") }
     if let eventStep, !(eventStep > 0) { throw ValidationError("--event-step must be positive") }
     if let excursionEvery, excursionEvery < 2 { throw ValidationError("--excursion-every must be at least 2") }
+    if let problem = incarnation.flatMap(Incarnation.problem) { throw ValidationError("--incarnation: \(problem)") }
   }
 
   func run() throws {
@@ -98,8 +103,8 @@ struct LoadCommand: ParsableCommand {
         let samples = (next..<(next + count)).map { trace.sample($0, random: &random) }
         let payload =
           count == 1 && batch == 1
-          ? ReadingEncoder.encode(agent: agent, sample: samples[0])
-          : ReadingEncoder.encodeBatch(agent: agent, samples: samples)
+          ? ReadingEncoder.encode(agent: agent, sample: samples[0], incarnation: incarnation)
+          : ReadingEncoder.encodeBatch(agent: agent, samples: samples, incarnation: incarnation)
         counts.withLock {
           $0.messages += 1
           $0.samples += count

@@ -8,14 +8,21 @@ import Synchronization
 /// Every message from an agent marks its sensor for acknowledgement, duplicates included: an agent that re-sends
 /// because an ack was lost gets the watermark again.
 final class AcknowledgementPublisher: Sendable {
-  private let due = Mutex<[AgentKey: [String: Int64]]>([:])
+  /// Per agent and incarnation (`nil`: readings without `inc`), the watermark due per sensor.
+  private let due = Mutex<[DueKey: [String: Int64]]>([:])
+
+  private struct DueKey: Hashable {
+    var agent: AgentKey
+    var incarnation: String?
+  }
 
   /// Notes committed acknowledgements (a message's, or a committed batch's, one per sensor).
   func note(_ acknowledgements: [Acknowledgement]) {
     due.withLock { due in
       for acknowledgement in acknowledgements {
-        let key = AgentKey(site: acknowledgement.site, agent: acknowledgement.agent)
-        due[key, default: [:]][acknowledgement.sensor] = acknowledgement.watermark
+        let agent = AgentKey(site: acknowledgement.site, agent: acknowledgement.agent)
+        due[DueKey(agent: agent, incarnation: acknowledgement.incarnation), default: [:]][acknowledgement.sensor] =
+          acknowledgement.watermark
       }
     }
   }
@@ -34,9 +41,10 @@ final class AcknowledgementPublisher: Sendable {
       due.withLock { due in due.merge(batch) { current, _ in current } }
       throw error
     }
+    // One message per agent and incarnation: an agent applies only the watermarks of its own install.
     for (key, sensors) in batch {
-      let payload = AcknowledgementMessage(watermarks: sensors).encode()
-      send(Topics.ack(site: key.site, agent: key.agent), Array(payload.utf8))
+      let payload = AcknowledgementMessage(watermarks: sensors, incarnation: key.incarnation).encode()
+      send(Topics.ack(site: key.agent.site, agent: key.agent.agent), Array(payload.utf8))
     }
   }
 }

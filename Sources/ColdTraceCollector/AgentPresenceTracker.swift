@@ -41,15 +41,16 @@ final class AgentPresenceTracker: Sendable {
     }
   }
 
-  /// Records a status message; returns false if the topic or payload is not an agent status.
-  func receive(topic: String, payload: UnsafeRawBufferPointer, now: Timestamp) -> Bool {
+  /// Records a status message; returns `nil` if the topic or payload is not an agent status, else the journal line
+  /// of a reinstall it announced (`agent_reinstalled`), if any, for the fan-out.
+  func receive(topic: String, payload: UnsafeRawBufferPointer, now: Timestamp) -> CommittedEvents? {
     let levels = topic.split(separator: "/", omittingEmptySubsequences: false)
-    guard levels.count == 5, levels[0] == "coldtrace", levels[1] == "v1", levels[2] == "status" else { return false }
+    guard levels.count == 5, levels[0] == "coldtrace", levels[1] == "v1", levels[2] == "status" else { return nil }
     let site = String(levels[3])
-    guard site != Identifier.reservedSiteID else { return true }  // collectors' own status
+    guard site != Identifier.reservedSiteID else { return CommittedEvents() }  // collectors' own status
     guard let message = StatusMessage.decode(payload), case .agent(let agent) = message.sender,
       Identifier.isValid(agent, as: .agent), Identifier.isValid(site, as: .site)
-    else { return false }
+    else { return nil }
     let id = AgentKey(site: site, agent: agent)
     let online = message.isOnline
     if let outbox = message.outbox { outboxReports.withLock { $0[id] = outbox } }
@@ -71,7 +72,18 @@ final class AgentPresenceTracker: Sendable {
       }
       agents[id] = presence
     }
-    return true
+    return recordIncarnation(of: message, id: id, now: now)
+  }
+
+  /// Stores the install an agent's status names (`StatusMessage.incarnation`), journalling a change from the one
+  /// stored before. If it cannot be stored, the retained status comes again with the next connection.
+  private func recordIncarnation(of message: StatusMessage, id: AgentKey, now: Timestamp) -> CommittedEvents {
+    guard let incarnation = message.incarnation,
+      let (_, journal) = try? store.writeJournaled({ tx in
+        try tx.recordAgentIncarnation(incarnation, site: id.site, agent: id.agent, at: now)
+      })
+    else { return CommittedEvents() }
+    return CommittedEvents(journal: journal)
   }
 
   /// Each agent's outbox backlog and dropped samples, as its latest status with an `outbox` said (agents send one

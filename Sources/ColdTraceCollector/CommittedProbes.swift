@@ -2,8 +2,8 @@ import ColdTraceCore
 import ColdTraceStorage
 
 /// What the collector keeps in memory of each probe between groups, as committed: its alert engine state, its
-/// acknowledgement watermark, its source row (only the collector writes `sources`), the room it hangs in and its
-/// placement.
+/// acknowledgement watermark (in stored numbers) and current agent install, its source row (only the collector writes
+/// `sources`), the room it hangs in and its placement.
 struct CommittedProbe {
   var engine = SensorRuleState()
   var tracker = WatermarkTracker()
@@ -13,6 +13,11 @@ struct CommittedProbe {
   /// Retired by the shell (read at start and on every timer round, and by the silence check): its readings judge
   /// nothing and it is never checked for silence again (readings do not bring a retired probe back).
   var retired = false
+  /// The agent install whose numbers the watermark counts, and their offset in storage (`nil`: none announced, the
+  /// numbers are stored as sent).
+  var incarnation: ProbeIncarnation?
+  /// Whether a `seq_reset` alert is open (or acknowledged) for the probe: its next sample stored as new resolves it.
+  var sequenceResetOpen = false
 }
 
 /// A room of a site, as a dictionary key.

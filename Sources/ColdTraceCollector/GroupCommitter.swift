@@ -130,9 +130,14 @@ final class GroupCommitter: Sendable {
         }
         return
       }
-      logger.error("cannot ingest the reading from \(group.topic(0)): \(error); keeping it in quarantine")
-      _ = retrying(until: Self.never, by: committer) { try group.quarantine(0, error) }
+      if error is SequenceReused {
+        logger.warning("refused the reading from \(group.topic(0)): \(error); keeping it in quarantine (seq_reused)")
+      } else {
+        logger.error("cannot ingest the reading from \(group.topic(0)): \(error); keeping it in quarantine")
+      }
+      let quarantined = retrying(until: Self.never, by: committer) { try group.quarantine(0, error) }
       tally.add(CollectorTally(messages: 1, quarantined: 1))
+      if case .success(let events) = quarantined { fanOut.emit(events) }
     }
   }
 
@@ -226,19 +231,19 @@ private enum Committer {
 }
 
 /// A group to commit: its readings, each message's topic (for logs), and how to keep message `index` whole in
-/// quarantine should it turn out unstorable. The raw payloads are touched only then: an inline message's stays the
+/// quarantine should it turn out unstorable (returning the alert events that raised, for the fan-out). The raw payloads are touched only then: an inline message's stays the
 /// handler's buffer, not a copy.
 private struct Group {
   let readings: [DecodedReading]
   let topic: (Int) -> String
   /// When message `index` was received: its ingest latency runs from then to the commit.
   let receivedAt: (Int) -> ContinuousClock.Instant
-  let quarantine: (_ index: Int, _ error: any Error) throws -> Void
+  let quarantine: (_ index: Int, _ error: any Error) throws -> CommittedEvents
 
   init(
     readings: [DecodedReading], topic: @escaping (Int) -> String,
     receivedAt: @escaping (Int) -> ContinuousClock.Instant,
-    quarantine: @escaping (_ index: Int, _ error: any Error) throws -> Void
+    quarantine: @escaping (_ index: Int, _ error: any Error) throws -> CommittedEvents
   ) {
     self.readings = readings
     self.topic = topic

@@ -114,6 +114,8 @@ struct IngestBatch {
       kept.room = probe.now.source?.room ?? kept.room
       if probe.now.engine != probe.before.engine { kept.engine = probe.now.engine }
       if probe.acknowledged { kept.tracker = probe.now.tracker }
+      kept.incarnation = probe.now.incarnation
+      kept.sequenceResetOpen = probe.now.sequenceResetOpen
       committed[probe.id] = kept
     }
   }
@@ -121,6 +123,12 @@ struct IngestBatch {
   subscript(probe index: Int) -> Probe {
     get { probes[index] }
     _modify { yield &probes[index] }
+  }
+
+  /// Starts the probe's watermark again at `base` (a new install's offset: its numbers count from there).
+  mutating func restartWatermark(_ probe: Int, at base: Int64) {
+    probes[probe].now.tracker = WatermarkTracker(watermark: base)
+    probes[probe].acknowledged = true
   }
 
   /// Records freshly stored sequence numbers in the probe's acknowledgement.
@@ -189,10 +197,14 @@ struct IngestBatch {
     }
     return probes.indices.compactMap { probe in
       guard probes[probe].acknowledged, let index = latest[probe], let agent = readings[index].agent else { return nil }
+      // The tracker counts stored numbers; the agent is told its own (the incarnation's offset taken off).
       let tracker = probes[probe].now.tracker
+      let base = probes[probe].now.incarnation?.base ?? 0
       return Acknowledgement(
-        site: probes[probe].id.site, agent: agent, sensor: probes[probe].id.sensor, watermark: tracker.watermark,
-        gap: tracker.gap.map { $0.firstMissing...$0.highestStored })
+        site: probes[probe].id.site, agent: agent, sensor: probes[probe].id.sensor,
+        watermark: max(0, tracker.watermark - base),
+        gap: tracker.gap.map { ($0.firstMissing - base)...($0.highestStored - base) },
+        incarnation: readings[index].incarnation)
     }
   }
 }

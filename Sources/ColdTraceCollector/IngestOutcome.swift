@@ -15,9 +15,12 @@ public struct Acknowledgement: Sendable, Equatable {
   public var site: String
   public var agent: String
   public var sensor: String
+  /// In the agent's numbers (the incarnation's offset taken off).
   public var watermark: Int64
   /// Set when stored numbers wait above a gap: the first missing one and the highest stored.
   public var gap: ClosedRange<Int64>?
+  /// The agent install the watermark counts the samples of (`nil`: its readings name none).
+  public var incarnation: String? = nil
 }
 
 /// An alert event as committed, and where it was raised: the site and room of the reading (or of the probe, for a

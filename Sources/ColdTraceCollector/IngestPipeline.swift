@@ -31,6 +31,12 @@ public final class IngestPipeline: Sendable {
     var probes: [ProbeKey: CommittedProbe] = [:]
     for (probe, engine) in try store.engineStates() { probes[probe, default: CommittedProbe()].engine = engine }
     for (probe, tracker) in try store.watermarkTrackers() { probes[probe, default: CommittedProbe()].tracker = tracker }
+    for (probe, incarnation) in try store.currentIncarnations() {
+      probes[probe, default: CommittedProbe()].incarnation = incarnation
+    }
+    for probe in try store.probesWithOpenAlert(of: .seqReset) {
+      probes[probe, default: CommittedProbe()].sequenceResetOpen = true
+    }
     for (probe, room) in try store.probeRooms() { probes[probe, default: CommittedProbe()].room = room }
     let announced = try store.announcedPlacements()
     for probe in Set(announced.keys).union(placementOverrides.keys) {
@@ -100,13 +106,19 @@ public final class IngestPipeline: Sendable {
   }
 
   /// Keeps a message that decoded but could not be stored (a bug or a state no rule expected) in quarantine, so it
-  /// is acknowledged and cannot block the messages behind it.
+  /// is acknowledged and cannot block the messages behind it. A payload that numbers again from below (`SequenceReused`) is kept under `seq_reused` instead, and opens its
+  /// probe's `seq_reset` warning unless one is open: the events to hand on are returned.
+  @discardableResult
   public func quarantineUnstorable(
     topic: String, payload: UnsafeRawBufferPointer, error: any Error, receivedAt: Timestamp
-  ) throws {
-    try store.write { tx in
-      try tx.quarantine(topic: topic, payload: payload, reason: "ingest_failed", detail: "\(error)", at: receivedAt)
+  ) throws -> CommittedEvents {
+    guard let reused = error as? SequenceReused else {
+      try store.write { tx in
+        try tx.quarantine(topic: topic, payload: payload, reason: "ingest_failed", detail: "\(error)", at: receivedAt)
+      }
+      return CommittedEvents()
     }
+    return try quarantineReusedSequence(reused, topic: topic, payload: payload, receivedAt: receivedAt)
   }
 
   /// Commits decoded readings in one transaction (group commit), in order; all or nothing: when it throws, nothing
@@ -125,7 +137,9 @@ public final class IngestPipeline: Sendable {
         outcomes.reserveCapacity(readings.count)
         for (index, reading) in readings.enumerated() {
           let fresh = try storeSamples(of: reading, at: index, in: &batch, tx: tx, newSamples: newSamples)
-          let alerts = try evaluate(fresh, of: reading, at: index, in: &batch, tx: tx, lotRules: &lotRules)
+          let alerts =
+            try evaluate(fresh, of: reading, at: index, in: &batch, tx: tx, lotRules: &lotRules)
+            + resolveSequenceReset(after: fresh, of: reading, at: index, in: &batch, tx: tx)
           outcomes.append(
             .stored(fresh: fresh.count, duplicates: reading.samples.count - fresh.count, alerts: alerts))
         }
@@ -147,8 +161,8 @@ public final class IngestPipeline: Sendable {
     }
   }
 
-  /// Stores the batch's reading number `index` and returns its fresh samples; moves its probe's acknowledgement when
-  /// its agent numbered them.
+  /// Stores the batch's reading number `index` and returns its fresh samples, as stored (numbers at their
+  /// incarnation's offset); moves its probe's acknowledgement when its agent numbered them in its current series.
   private func storeSamples(
     of reading: DecodedReading, at index: Int, in batch: inout IngestBatch, tx: WriteTransaction,
     newSamples: NewSampleWriter
@@ -158,13 +172,17 @@ public final class IngestPipeline: Sendable {
     let source = try tx.source(
       for: reading.key, agent: reading.agent, known: batch[probe: probe].now.source, from: reading.samples.first?.ts)
     batch[probe: probe].now.source = source
-    let fresh = try tx.storeSamples(
-      reading.samples, source: source.id, group: probe, highest: &batch[probe: probe].highestSequence,
-      newSamples: newSamples)
-    if reading.agent != nil, reading.samples.allSatisfy({ $0.seq != nil }) {
-      batch.record(probe, stored: fresh.compactMap(\.seq), floor: reading.floor)
+    // A reading's numbers are stored at its install's offset (0 without `inc`, or for a probe's first install).
+    let series = try sequenceSeries(
+      of: reading, probe: probe, source: source.id, in: &batch, tx: tx, newSamples: newSamples)
+    let stored = try tx.storeSamples(
+      series.base == 0 ? reading.samples : reading.samples.map { $0.offsetting(by: series.base) }, source: source.id,
+      group: probe, highest: &batch[probe: probe].highestSequence, newSamples: newSamples)
+    if series.isCurrent, reading.agent != nil, reading.samples.allSatisfy({ $0.seq != nil }) {
+      batch.record(probe, stored: stored.compactMap(\.seq), floor: reading.floor.map { $0 + series.base })
     }
-    return fresh
+    // As stored (the rules ignore numbers; a late reading is recorded by its stored number).
+    return stored
   }
 
   /// Runs the rules over the fresh samples of the batch's reading number `index`, against the state `batch` holds

@@ -37,9 +37,12 @@ final class MessageRouter: Sendable {
   func route(_ message: ReceivedMessage) {
     let receivedAt = clock.now()
     if message.topic.hasPrefix(Self.statusPrefix) {
-      if !presence.receive(topic: message.topic, payload: message.payload, now: receivedAt) {
+      guard let events = presence.receive(topic: message.topic, payload: message.payload, now: receivedAt) else {
         logger.warning("ignored a malformed status message on \(message.topic)")
+        return
       }
+      for line in events.journal { logger.notice("journal: \(line.line)") }
+      committer.fanOut.emit(events)
       return
     }
     if let sources, !message.topic.hasPrefix(Self.ownPrefix) {

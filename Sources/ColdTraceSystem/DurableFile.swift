@@ -21,12 +21,44 @@ public enum DurableFile {
     }
     close(fd)
     guard rename(temporary, path) == 0 else { throw .init(path: path, operation: "rename") }
+    syncDirectory(of: path)
+  }
+
+  /// fsyncs the directory holding `path`, so a new or renamed entry survives a power cut.
+  private static func syncDirectory(of path: String) {
     let directory = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
     let directoryFD = open(directory.isEmpty ? "/" : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
     if directoryFD >= 0 {
       fsync(directoryFD)
       close(directoryFD)
     }
+  }
+
+  /// Creates `path` with `text`, durably, unless it exists: returns `false` (and writes nothing) when another writer
+  /// made it first. Safe against a concurrent creator: the content goes to a temporary file of this process, fsynced,
+  /// then `link` gives it the final name, which fails if the name is taken; a crash leaves the file whole or absent.
+  public static func createOnce(_ path: String, with text: String) throws(DurableFileError) -> Bool {
+    let temporary = path + ".\(getpid()).tmp"
+    let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard fd >= 0 else { throw .init(path: temporary, operation: "open") }
+    defer { unlink(temporary) }
+    do {
+      try writeAll(Array(text.utf8), to: fd, path: temporary)
+    } catch {
+      close(fd)
+      throw error
+    }
+    guard fsync(fd) == 0 else {
+      close(fd)
+      throw .init(path: temporary, operation: "fsync")
+    }
+    close(fd)
+    if link(temporary, path) != 0 {
+      if errno == EEXIST { return false }
+      throw .init(path: path, operation: "link")
+    }
+    syncDirectory(of: path)
+    return true
   }
 
   /// Writes every byte to `fd`, resuming after short writes and interruptions; `path` names the file in the error.

@@ -77,7 +77,7 @@ struct IngestPipelineTests {
   @Test func aMessageThatCannotBeStoredIsQuarantinedNotRetriedForever() throws {
     let pipeline = try pipeline()
     let bytes = Array("{\"v\":1}".utf8)
-    try bytes.withUnsafeBytes {
+    _ = try bytes.withUnsafeBytes {
       try pipeline.quarantineUnstorable(
         topic: topic, payload: $0, error: StoreError("no open alert to resolve"), receivedAt: start)
     }

@@ -8,7 +8,7 @@ import Testing
 /// Debian's `apprise`, posting with its `json://` service to an HTTP sink on loopback. A critical `temp_high` reaches
 /// the sink as exactly one POST naming the room, the kind and the alert, by the configuration's severity tag; with
 /// the service unreachable for a while, the collector's retries deliver it once when it is back.
-@Suite(.serialized, .timeLimit(.minutes(5)))
+@Suite(.serialized, .timeLimit(.minutes(10)))
 struct AppriseChannelTests {
   private static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().appendingPathComponent("deploy/notify/apprise.sh").path

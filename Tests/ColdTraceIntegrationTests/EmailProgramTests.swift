@@ -6,7 +6,7 @@ import Testing
 /// `deploy/notify/email.sh` on its own, with a real msmtp and a local SMTP sink: a notification id it has sent is
 /// not sent again (the collector delivers at least once), while `coldtrace notify test` (notification 0) goes out
 /// every time it is run.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(10)))
 struct EmailProgramTests {
   private static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().appendingPathComponent("deploy/notify/email.sh").path

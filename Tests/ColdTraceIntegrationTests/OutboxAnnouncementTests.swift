@@ -8,7 +8,7 @@ import Testing
 
 /// Group commit is for agents that keep an outbox: an agent whose status announces one has its readings committed in
 /// batches behind the end-to-end acknowledgement, and the collector remembers it across restarts.
-@Suite(.serialized, .timeLimit(.minutes(5)))
+@Suite(.serialized, .timeLimit(.minutes(10)))
 struct OutboxAnnouncementTests {
   @Test func anAgentAnnouncingAnOutboxIsBatchedAndRemembered() throws {
     let broker = try MosquittoBroker()

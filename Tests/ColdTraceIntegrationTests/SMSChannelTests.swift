@@ -8,7 +8,7 @@ import Testing
 /// ASCII SMS of at most 160 characters in the phone's sent folder, naming the alert and "OK <id>"; a reply
 /// "OK <id> note" from an allowlisted number, received by gammu-smsd and handed to deploy/notify/sms-receive.sh by
 /// its RunOnReceive, acknowledges the alert and answers the sender; the same from another number does nothing.
-@Suite(.serialized, .timeLimit(.minutes(5)))
+@Suite(.serialized, .timeLimit(.minutes(10)))
 struct SMSChannelTests {
   static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .deletingLastPathComponent().deletingLastPathComponent()

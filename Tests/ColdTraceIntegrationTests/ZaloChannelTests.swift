@@ -10,7 +10,7 @@ import Testing
 /// clients describe (`{error, message, data}`, -124 for an invalid access token, a single-use refresh token whose
 /// answer carries the next one), so these tests prove what the program sends and how it keeps its tokens, not that
 /// Zalo accepts it.
-@Suite(.serialized, .timeLimit(.minutes(3)))
+@Suite(.serialized, .timeLimit(.minutes(10)))
 struct ZaloChannelTests {
   private static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().appendingPathComponent("deploy/notify/zalo-zns.sh").path

@@ -49,14 +49,16 @@ func checkRoundTrip(_ reading: DecodedReading, topic: String) {
   let agent = reading.agent ?? "fuzz-agent"
   let encoded =
     reading.isBatch
-    ? ReadingEncoder.encodeBatch(agent: agent, samples: reading.samples, floor: reading.floor)
-    : ReadingEncoder.encode(agent: agent, sample: reading.samples[0], floor: reading.floor)
+    ? ReadingEncoder.encodeBatch(
+      agent: agent, samples: reading.samples, floor: reading.floor, incarnation: reading.incarnation)
+    : ReadingEncoder.encode(
+      agent: agent, sample: reading.samples[0], floor: reading.floor, incarnation: reading.incarnation)
   switch ReadingDecoder.decode(topic: topic, payload: Array(encoded.utf8), now: now) {
   case .failure(let rejection):
     fatalError("an accepted reading re-encoded as \(encoded) is refused: \(rejection)")
   case .success(let again):
     guard again.samples == reading.samples, again.floor == reading.floor, again.isBatch == reading.isBatch,
-      again.key == reading.key
+      again.key == reading.key, again.incarnation == reading.incarnation
     else {
       fatalError("round trip changed the reading: \(reading) became \(again) via \(encoded)")
     }

@@ -9,7 +9,8 @@ import ColdTraceSystem
 /// acknowledgement watermark covers it (a broker PUBACK is not enough: docs/mqtt-facts.md).
 ///
 /// Layout, under `<state_dir>/outbox/`: append-only segment files `seg-<n>.log` of CRC-framed records
-/// (`OutboxRecord`), and `acknowledged.state` with each sensor's watermark and the count of samples dropped for space.
+/// (`OutboxRecord`), `acknowledged.state` with each sensor's watermark and the count of samples dropped for space,
+/// and `incarnation`, the name of this install (`OutboxIncarnation`).
 ///
 /// fsync policy: a sampling round's records are written with one `write` and made durable with one `fdatasync`
 /// before any of them is published; a new segment's directory entry is fsynced when it is created; the
@@ -49,12 +50,15 @@ public final class Outbox {
   public private(set) var dropped: Int = 0
   /// Records cut off when opening (a torn tail after a crash), for the log.
   public private(set) var repairedBytes: Int = 0
+  /// This install's name, made with the outbox (`OutboxIncarnation`): every payload and the status carry it.
+  public let incarnation: String
 
   public init(directory: String, limits: Limits = Limits()) throws {
     self.directory = directory + "/outbox"
     self.limits = limits
     mkdir(directory, 0o755)
     mkdir(self.directory, 0o755)
+    incarnation = try OutboxIncarnation.loadOrCreate(in: self.directory)
     try loadAcknowledged()
     try loadSegments()
   }

@@ -53,7 +53,7 @@ final class OutboxSender {
     for record in records {
       let key = SensorKey(site: site, room: record.room, sensor: record.sensor)
       let payload = ReadingEncoder.encode(
-        agent: agent, sample: record.sample, floor: outbox.floor(for: record.sensor))
+        agent: agent, sample: record.sample, floor: outbox.floor(for: record.sensor), incarnation: outbox.incarnation)
       try publish(Topics.reading(key), Array(payload.utf8))
       noteSent(record)
     }
@@ -115,7 +115,8 @@ final class OutboxSender {
     guard let first = records.first else { return }
     let key = SensorKey(site: site, room: first.room, sensor: first.sensor)
     let payload = ReadingEncoder.encodeBatch(
-      agent: agent, samples: records.map(\.sample), floor: outbox.floor(for: first.sensor))
+      agent: agent, samples: records.map(\.sample), floor: outbox.floor(for: first.sensor),
+      incarnation: outbox.incarnation)
     try publish(Topics.reading(key), Array(payload.utf8))
     batchesSent += 1
     for record in records { noteSent(record) }

@@ -40,14 +40,15 @@ public final class AgentRunner {
     if outbox.repairedBytes > 0 {
       logger.warning("outbox: cut off \(outbox.repairedBytes) bytes of a record torn by a crash or power cut")
     }
-    let inbox = AgentInbox()
+    let inbox = AgentInbox(incarnation: outbox.incarnation)
     var options = ClientOptions(clientID: config.agent, broker: config.broker)
     options.tls = config.tls
     options.protocolVersion = config.protocolVersion
     options.reconnectDelayMax = config.reconnectMaxSeconds
     options.cleanSession = false
     options.sessionExpirySeconds = 86_400
-    options.will = .init(topic: statusTopic, payload: Array(statusLine("offline", outbox: nil).utf8))
+    options.will = .init(
+      topic: statusTopic, payload: Array(statusLine("offline", outbox: nil, incarnation: outbox.incarnation).utf8))
     let logger = self.logger
     let limitsPrefix = "\(Topics.root)/limits/"
     let client = try makeTransport(
@@ -58,8 +59,13 @@ public final class AgentRunner {
           if message.payload.count > 0 && !inbox.receiveLimits(message.payload) {
             logger.warning("ignored malformed limits on \(message.topic)")
           }
-        } else if !inbox.receiveAcknowledgement(message.payload) {
-          logger.warning("ignored a malformed acknowledgement on \(message.topic)")
+        } else {
+          switch inbox.receiveAcknowledgement(message.payload) {
+          case .applied: break
+          case .malformed: logger.warning("ignored a malformed acknowledgement on \(message.topic)")
+          case .otherIncarnation(let former):
+            logger.info("ignored an acknowledgement for incarnation \(former), not this install's")
+          }
         }
       },
       { event in
@@ -116,6 +122,7 @@ public final class AgentRunner {
         "sensors": "\(sensors.map(\.id).joined(separator: ","))",
         "inputs": "\(config.inputs.map(\.id).joined(separator: ","))", "interval_s": "\(config.intervalSeconds)",
         "outbox_pending": "\(outbox.pendingCount)", "outbox_dropped": "\(outbox.dropped)",
+        "incarnation": "\(outbox.incarnation)",
       ])
     var index = 0
     var announcedDropped = -1
@@ -194,11 +201,12 @@ public final class AgentRunner {
 
   /// The status payload (docs/protocol.md, "Status payloads"), with the outbox's backlog and the samples it dropped,
   /// and where each probe is mounted.
-  private func statusLine(_ state: String, outbox: Outbox?) -> String {
+  private func statusLine(_ state: String, outbox: Outbox?, incarnation: String? = nil) -> String {
     StatusMessage(
       state: state, sender: .agent(configuration.agent), version: Self.version, ts: clock.now(),
       outbox: outbox.map { StatusMessage.Outbox(pending: $0.pendingCount, dropped: $0.dropped) },
-      placements: Dictionary(configuration.sensors.map { ($0.id, $0.placement) }) { first, _ in first }
+      placements: Dictionary(configuration.sensors.map { ($0.id, $0.placement) }) { first, _ in first },
+      incarnation: outbox?.incarnation ?? incarnation
     ).encode()
   }
 

@@ -22,6 +22,8 @@ public enum AlertKind: String, Sendable, Codable, CaseIterable {
   case doorOpen = "door_open"
   /// A defrost lasted longer than its maximum: a heater or termination fault, or no defrost at all.
   case defrostOverrun = "defrost_overrun"
+  /// A probe's publisher used sequence numbers again for new readings (`SequenceResetRule`); a warning only.
+  case seqReset = "seq_reset"
   /// A wireless probe's battery is low (a `[[source]]`'s probe; a warning only).
   case batteryLow = "battery_low"
   /// A wireless probe's radio link is weak: Zigbee link quality or Wi-Fi RSSI (a warning only).
@@ -45,7 +47,7 @@ public enum AlertKind: String, Sendable, Codable, CaseIterable {
     case .rhHigh: (.humidity, .high)
     case .rhLow: (.humidity, .low)
     case .tempTrend, .budget, .treatment, .offline, .agentOffline, .sensorFault, .calibrationDue, .doorOpen,
-      .defrostOverrun, .batteryLow, .weakSignal:
+      .defrostOverrun, .seqReset, .batteryLow, .weakSignal:
       nil
     }
   }

@@ -16,6 +16,7 @@ extension AlertKind {
       case .calibrationDue: ("probe calibration due", "đến hạn hiệu chuẩn đầu dò")
       case .doorOpen: ("door left open", "cửa kho để mở")
       case .defrostOverrun: ("defrost too long", "xả đá quá lâu")
+      case .seqReset: ("readings numbered again", "số thứ tự bản ghi bị dùng lại")
       case .batteryLow: ("probe battery low", "pin đầu dò yếu")
       case .weakSignal: ("probe signal weak", "sóng đầu dò yếu")
       }

@@ -17,6 +17,12 @@ public enum RejectionReason: String, Sendable, CaseIterable {
   case tooDeep = "too_deep"
   case invalidUTF8 = "invalid_utf8"
   case badSequence = "bad_sequence"
+  /// `inc` is not a string of 1 to 64 id characters (`Incarnation`).
+  case badIncarnation = "bad_incarnation"
+  /// A `seq` already stored for the probe (same incarnation) came again with another `ts` or other values: the
+  /// publisher restarted its numbering without announcing a new incarnation. Given by the collector's store, never
+  /// by the decoder.
+  case seqReused = "seq_reused"
   // A `[[source]]` message (a third-party publisher's) that cannot become a reading; docs/protocol.md, "Sources".
   case unmappedTopic = "unmapped_topic"
   case unmappedProbe = "unmapped_probe"

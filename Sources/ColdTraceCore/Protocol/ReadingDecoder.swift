@@ -10,13 +10,19 @@ public struct DecodedReading: Sendable, Equatable {
   /// ColdTrace extension: the lowest `seq` of this sensor the agent can still send. Numbers below it that the collector
   /// never received are gone for good (the agent's outbox overflowed), so the acknowledgement watermark may pass them.
   public var floor: Int64?
+  /// ColdTrace extension: the agent install that numbered the samples (`inc`, see `Incarnation`); `nil` for
+  /// publishers that do not say, whose numbers continue the probe's one series.
+  public var incarnation: String?
 
-  public init(key: SensorKey, agent: String?, samples: [Sample], isBatch: Bool, floor: Int64? = nil) {
+  public init(
+    key: SensorKey, agent: String?, samples: [Sample], isBatch: Bool, floor: Int64? = nil, incarnation: String? = nil
+  ) {
     self.key = key
     self.agent = agent
     self.samples = samples
     self.isBatch = isBatch
     self.floor = floor
+    self.incarnation = incarnation
   }
 }
 
@@ -118,6 +124,7 @@ public enum ReadingDecoder {
     var agentValue: JSONValue? = nil
     var samplesValue: JSONValue? = nil
     var floorValue: JSONValue? = nil
+    var incarnationValue: JSONValue? = nil
     var topLevelSampleField: String? = nil
     for member in object.members {
       if case .null = member.value { continue }
@@ -126,6 +133,7 @@ public enum ReadingDecoder {
       case "agent": agentValue = member.value
       case "samples": samplesValue = member.value
       case "floor": floorValue = member.value
+      case "inc": incarnationValue = member.value
       case "seq", "ts", "temp_c", "rh_pct", "error": topLevelSampleField = topLevelSampleField ?? member.key
       default: break
       }
@@ -134,9 +142,11 @@ public enum ReadingDecoder {
     let agent = try decodeAgent(agentValue)
     let limit = FutureLimit(now: now)
     let floor = try SampleDecoder(position: nil, limit: limit).decodeSeq(floorValue, field: "floor")
+    let incarnation = try decodeIncarnation(incarnationValue)
     guard let samplesValue else {
       let sample = try SampleDecoder(position: nil, limit: limit).decode(object)
-      return DecodedReading(key: key, agent: agent, samples: [sample], isBatch: false, floor: floor)
+      return DecodedReading(
+        key: key, agent: agent, samples: [sample], isBatch: false, floor: floor, incarnation: incarnation)
     }
     guard case .array(let elements) = samplesValue else {
       throw PayloadRejection(.wrongType, "samples must be an array, got \(samplesValue.typeName)")
@@ -151,7 +161,8 @@ public enum ReadingDecoder {
       }
       return try decoder.decode(object)
     }
-    return DecodedReading(key: key, agent: agent, samples: decoded, isBatch: true, floor: floor)
+    return DecodedReading(
+      key: key, agent: agent, samples: decoded, isBatch: true, floor: floor, incarnation: incarnation)
   }
 
   private static func checkVersion(_ version: JSONValue?) throws(PayloadRejection) {
@@ -178,6 +189,15 @@ public enum ReadingDecoder {
       throw PayloadRejection(error)
     }
     return agent
+  }
+
+  private static func decodeIncarnation(_ value: JSONValue?) throws(PayloadRejection) -> String? {
+    guard let value else { return nil }
+    guard case .string(let incarnation) = value else {
+      throw PayloadRejection(.badIncarnation, "inc must be a string, got \(value.typeName)")
+    }
+    if let problem = Incarnation.problem(incarnation) { throw PayloadRejection(.badIncarnation, problem) }
+    return incarnation
   }
 
   /// A batch of `count` samples, each decoded by `sample(position, decoder)`, in order.

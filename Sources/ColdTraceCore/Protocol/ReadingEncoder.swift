@@ -5,8 +5,8 @@
 /// the samples that were encoded (timestamps at millisecond precision).
 public enum ReadingEncoder {
   /// One sample.
-  public static func encode(agent: String, sample: Sample, floor: Int64? = nil) -> String {
-    var out = envelope(agent: agent)
+  public static func encode(agent: String, sample: Sample, floor: Int64? = nil, incarnation: String? = nil) -> String {
+    var out = envelope(agent: agent, incarnation: incarnation)
     if let floor { out.append(",\"floor\":\(floor)") }
     out.append(",")
     appendFields(of: sample, to: &out)
@@ -15,8 +15,10 @@ public enum ReadingEncoder {
   }
 
   /// Several samples of one sensor, oldest first, in the `samples` array form (a backfill).
-  public static func encodeBatch(agent: String, samples: [Sample], floor: Int64? = nil) -> String {
-    var out = envelope(agent: agent)
+  public static func encodeBatch(
+    agent: String, samples: [Sample], floor: Int64? = nil, incarnation: String? = nil
+  ) -> String {
+    var out = envelope(agent: agent, incarnation: incarnation)
     out.reserveCapacity(out.utf8.count + samples.count * 72)
     if let floor { out.append(",\"floor\":\(floor)") }
     out.append(",\"samples\":[")
@@ -29,10 +31,14 @@ public enum ReadingEncoder {
     return out
   }
 
-  private static func envelope(agent: String) -> String {
+  private static func envelope(agent: String, incarnation: String?) -> String {
     var out = "{\"v\":1,\"agent\":"
     out.reserveCapacity(128)
     JSONText.appendQuoted(agent, to: &out)
+    if let incarnation {
+      out.append(",\"inc\":")
+      JSONText.appendQuoted(incarnation, to: &out)
+    }
     return out
   }
 

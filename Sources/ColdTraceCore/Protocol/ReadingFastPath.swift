@@ -1,5 +1,5 @@
 /// The collector's fast path for the payloads agents send: one flat object with only the fields the protocol names
-/// (`v`, `agent`, `floor`, and a sample's `seq`, `ts`, `temp_c`, `rh_pct`, `error`, `defrost`, `door_open`), or a
+/// (`v`, `agent`, `floor`, `inc`, and a sample's `seq`, `ts`, `temp_c`, `rh_pct`, `error`, `defrost`, `door_open`), or a
 /// `samples` array of such
 /// sample objects; keys in any order.
 ///
@@ -25,6 +25,7 @@ extension JSONParser {
     var hasVersion = false
     var agent: String? = nil
     var floor: Int64? = nil
+    var incarnation: String? = nil
     var single = ScannedSample()
     var batch: [Sample]? = nil
     let scanned = scanMembers(sampleOnly: false) { parser, field in
@@ -36,6 +37,8 @@ extension JSONParser {
         guard parser.scanNull() || parser.scanAgent(into: &agent) else { return false }
       case .floor:
         guard parser.scanNull() || parser.scanSequence(into: &floor) else { return false }
+      case .incarnation:
+        guard parser.scanNull() || parser.scanIncarnation(into: &incarnation) else { return false }
       case .samples:
         batch = parser.scanSamples(limit: limit)
         return batch != nil
@@ -47,10 +50,12 @@ extension JSONParser {
     guard scanned, hasVersion else { return nil }
     if let batch {
       guard single.isEmpty else { return nil }
-      return DecodedReading(key: key, agent: agent, samples: batch, isBatch: true, floor: floor)
+      return DecodedReading(
+        key: key, agent: agent, samples: batch, isBatch: true, floor: floor, incarnation: incarnation)
     }
     guard let sample = single.accepted(limit: limit) else { return nil }
-    return DecodedReading(key: key, agent: agent, samples: [sample], isBatch: false, floor: floor)
+    return DecodedReading(
+      key: key, agent: agent, samples: [sample], isBatch: false, floor: floor, incarnation: incarnation)
   }
 
   /// A non-empty `samples` array of sample objects the decoder accepts, numbered all or none and in increasing order.
@@ -130,7 +135,7 @@ extension JSONParser {
       sample.error = text
     case .defrost: return scanBool(into: &sample.defrost)
     case .doorOpen: return scanBool(into: &sample.doorOpen)
-    case .version, .agent, .floor, .samples: return false
+    case .version, .agent, .floor, .incarnation, .samples: return false
     }
     return true
   }
@@ -178,6 +183,20 @@ extension JSONParser {
     return true
   }
 
+  /// A valid incarnation (`inc`), read from the bytes in place (its characters need no escapes).
+  private mutating func scanIncarnation(into incarnation: inout String?) -> Bool {
+    guard bytes[index] == UInt8(ascii: "\"") else { return false }
+    let start = index + 1
+    var end = start
+    while end < bytes.count, bytes[end] != UInt8(ascii: "\"") { end += 1 }
+    guard end < bytes.count else { return false }
+    let text = UnsafeBufferPointer(rebasing: bytes.assumingMemoryBound(to: UInt8.self)[start..<end])
+    guard Incarnation.isValid(bytes: text) else { return false }
+    incarnation = String(decoding: text, as: UTF8.self)
+    index = end + 1
+    return true
+  }
+
   /// A string value of printable ASCII without escapes that `SampleDecoder` accepts as a sample's `ts` (an RFC 3339
   /// time within the years it prints), read from the bytes in place, from its opening quote; `nil` (and nothing
   /// consumed) for anything else.
@@ -215,7 +234,9 @@ extension JSONParser {
     switch range.count {
     case 1: return startsWith("v", at: start) ? .version : nil
     case 2: return startsWith("ts", at: start) ? .ts : nil
-    case 3: return startsWith("seq", at: start) ? .seq : nil
+    case 3:
+      if startsWith("seq", at: start) { return .seq }
+      return startsWith("inc", at: start) ? .incarnation : nil
     case 5:
       if startsWith("agent", at: start) { return .agent }
       if startsWith("floor", at: start) { return .floor }
@@ -234,7 +255,7 @@ extension JSONParser {
 
 /// The fields the fast path knows.
 private enum ReadingField: UInt8 {
-  case version, agent, floor, samples, seq, ts, tempC, rhPct, error, defrost, doorOpen
+  case version, agent, floor, incarnation, samples, seq, ts, tempC, rhPct, error, defrost, doorOpen
 
   var isSampleField: Bool { rawValue >= ReadingField.seq.rawValue }
 }

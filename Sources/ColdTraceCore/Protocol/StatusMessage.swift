@@ -5,7 +5,8 @@
 ///
 /// `offline` is also the agent's will. An agent with a durable outbox adds `outbox` to its status; the collector takes
 /// that as the sign that its readings may be acknowledged to the broker before they are committed. An agent announces
-/// where each of its probes is mounted in `placements` (`{"<sensor>":"product",...}`).
+/// where each of its probes is mounted in `placements` (`{"<sensor>":"product",...}`), and the install its samples
+/// are numbered by in `incarnation` (an invalid one is ignored).
 public struct StatusMessage: Sendable, Equatable {
   /// Who sends the status: an agent or a collector, by id.
   public enum Sender: Sendable, Equatable {
@@ -35,11 +36,14 @@ public struct StatusMessage: Sendable, Equatable {
   public var outbox: Outbox?
   /// Per sensor id, where the probe is mounted (`nil`: not announced).
   public var placements: [String: Placement]?
+  /// The agent install (`Incarnation`) the agent's samples are numbered by; `nil` when not announced.
+  public var incarnation: String?
 
   public init(
     state: String, sender: Sender, version: String?, ts: Timestamp?, outbox: Outbox? = nil,
-    placements: [String: Placement]? = nil
+    placements: [String: Placement]? = nil, incarnation: String? = nil
   ) {
+    self.incarnation = incarnation
     self.state = state
     self.sender = sender
     self.version = version
@@ -66,6 +70,7 @@ public struct StatusMessage: Sendable, Equatable {
           json.integer("dropped", outbox.dropped)
         }
       }
+      if let incarnation { json.string("incarnation", incarnation) }
       if let placements {
         json.object("placements") { json in
           for sensor in placements.keys.sorted() { json.string(sensor, placements[sensor]?.rawValue) }
@@ -102,6 +107,9 @@ public struct StatusMessage: Sendable, Equatable {
     if case .string(let ts)? = object["ts"] { message.ts = Timestamp.parseRFC3339(ts) }
     if case .object(let outbox)? = object["outbox"] {
       message.outbox = Outbox(pending: count(outbox["pending"]), dropped: count(outbox["dropped"]))
+    }
+    if case .string(let incarnation)? = object["incarnation"], Incarnation.isValid(incarnation) {
+      message.incarnation = incarnation
     }
     if case .object(let placements)? = object["placements"] {
       var known: [String: Placement] = [:]

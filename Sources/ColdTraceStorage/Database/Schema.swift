@@ -227,6 +227,9 @@ enum Schema {
     migrator.registerMigration("v15-notifications") { db in
       try NotificationOutboxSchema.migrate(db)
     }
+    migrator.registerMigration("v16-incarnations") { db in
+      try IncarnationSchema.migrate(db)
+    }
     return migrator
   }
 }

@@ -28,7 +28,8 @@ extension WriteTransaction {
   /// Stores `samples` of `source` and returns those that were new, as stored. Numbered samples above the highest
   /// number stored (`highest`, read on first need and kept up to date by the caller across the group) go to
   /// `newSamples`, several rows a statement (`group` is the caller's number for the source); anything else is
-  /// checked row by row (`insertNew`).
+  /// checked row by row (`insertNew`), after `checkSequenceReuse`: throws `SequenceReused` for a number stored with
+  /// other content.
   public func storeSamples(
     _ samples: [Sample], source: Int64, group: Int, highest: inout Int64?, newSamples: NewSampleWriter
   ) throws -> [Sample] {
@@ -43,6 +44,8 @@ extension WriteTransaction {
       return try newSamples.store(samples, source: source, group: group)
     }
     try newSamples.flush()
+    // A number at or below the highest may be a re-send (silent) or a number used again for another sample (refused).
+    try checkSequenceReuse(samples, source: source, below: stored)
     let fresh = try insertNew(samples, source: source)
     highest = max(stored, fresh.last?.seq ?? stored)
     return fresh

@@ -11,7 +11,7 @@ struct StatusCommand: ParsableCommand {
     discussion: """
       Colours on a terminal, plain text when piped (or with NO_COLOR set), one JSON object per probe with --json.
       A probe with no reading for longer than --stale-after (default: the config's offline_after_minutes, else 10)
-      is marked stale.
+      is marked stale. The text ends with each agent's install (incarnation) and when it last changed.
 
       Examples:
         coldtrace status
@@ -57,6 +57,7 @@ struct StatusCommand: ParsableCommand {
       return
     }
     print(board.render(text, terminal: .standardOutput, staleAfterMinutes: staleMinutes))
+    if let agents = AgentIncarnationLines.render(try store.agentIncarnations()) { print("\n" + agents) }
   }
 
   private func chosenLanguage() throws -> Language {

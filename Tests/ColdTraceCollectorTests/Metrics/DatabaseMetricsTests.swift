@@ -7,7 +7,7 @@ import Testing
 
 /// What the database says for Prometheus, after real commits: open alerts by kind and severity, each probe's newest
 /// reading time in its room, and an agent's samples above the acknowledgement watermark (a gap held open).
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(10)))
 struct DatabaseMetricsTests {
   private let start = Timestamp(seconds: 1_780_000_000)
 

@@ -6,7 +6,7 @@ import Testing
 
 /// The `/metrics` responder over a real loopback socket: the page with Prometheus's content type, and short clear
 /// answers to anything else; and the `[metrics]` table's checks.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(10)))
 struct MetricsResponderTests {
   @Test func servesTheRenderedPageAndRefusesOtherPathsAndMethods() throws {
     let responder = try MetricsResponder(address: MetricsListenAddress(port: 0)) {
