@@ -23,6 +23,10 @@ final class SourceRouter: Sendable {
   let devices = Mutex(SourceDevices())
   /// Probes whose source's placement was recorded in this run, and per probe its source's offline limit.
   private let probes = Mutex<[ProbeKey: Double?]>([:])
+  /// Probes an earlier run stored without an agent, in a site whose sources set their own offline limit: until their
+  /// first reading of this run says which source they come from, the longest such limit of their site, so that a
+  /// restart does not judge a slow battery sensor by the collector's shorter limit.
+  private let carriedLimits: [ProbeKey: Double]
 
   init(
     sources: [SourceMapping], pipeline: IngestPipeline, committer: GroupCommitter, logger: Logger,
@@ -31,6 +35,7 @@ final class SourceRouter: Sendable {
     self.sources = sources
     self.emit = emit
     health = Mutex(try pipeline.openProbeHealthAlerts())
+    carriedLimits = try Self.carriedLimits(sources, pipeline)
     self.pipeline = pipeline
     self.committer = committer
     self.logger = logger
@@ -57,7 +62,7 @@ final class SourceRouter: Sendable {
   /// The offline limit, in seconds after its latest reading, of a probe a source has named: its source's
   /// `offline_after_minutes`, or less once its device announced itself offline.
   func offlineAfterSeconds(of probe: ProbeKey, lastReading: Timestamp) -> Double? {
-    let own = probes.withLock { $0[probe] ?? nil }.map { $0 * 60 }
+    let own = probes.withLock { $0[probe] ?? carriedLimits[probe] }.map { $0 * 60 }
     let announced = devices.withLock { $0.silentAfterSeconds(of: probe, lastReading: lastReading) }
     guard let announced else { return own }
     return min(own ?? announced, announced)
@@ -89,6 +94,22 @@ final class SourceRouter: Sendable {
       committer.commitWaiting(
         topic: message.topic, payload: message.payload, decoded: .success(reading), receivedAt: receivedAt)
     }
+  }
+
+  private static func carriedLimits(_ sources: [SourceMapping], _ pipeline: IngestPipeline) throws -> [ProbeKey: Double]
+  {
+    var longest: [String: Double] = [:]
+    for source in sources {
+      guard let minutes = source.offlineAfterMinutes else { continue }
+      longest[source.site] = max(longest[source.site] ?? 0, minutes)
+    }
+    guard !longest.isEmpty else { return [:] }
+    var limits: [ProbeKey: Double] = [:]
+    for record in try pipeline.store.probeRecords(site: nil, retired: false, now: Timestamp(milliseconds: 0))
+    where record.agent == nil {
+      limits[record.probe] = longest[record.probe.site]
+    }
+    return limits
   }
 
   private func judgeHealth(_ mapped: MappedReading, source: SourceMapping) {

@@ -106,23 +106,26 @@ struct SourceRig {
   let facility: Facility
   let store: SQLiteStore
   let config: URL
+  let filters: [String]
 
-  init() throws {
+  /// `text` replaces the collector config; `filters` are then the subscriptions to wait for.
+  init(config text: String = SourceTestConfig.text, filters: [String] = SourceTestConfig.filters) throws {
     broker = try MosquittoBroker()
     facility = try Facility(broker: broker)
     config = facility.directory.appendingPathComponent("collector.toml")
-    try SourceTestConfig.text.write(to: config, atomically: true, encoding: .utf8)
-    try Self.startCollector(facility, config)
+    self.filters = filters
+    try text.write(to: config, atomically: true, encoding: .utf8)
+    try Self.startCollector(facility, config, filters)
     store = try SQLiteStore(path: facility.database, create: false)
   }
 
-  func startCollector() throws { try Self.startCollector(facility, config) }
+  func startCollector() throws { try Self.startCollector(facility, config, filters) }
 
   /// Starts the collector and waits until every source's subscription is granted.
-  private static func startCollector(_ facility: Facility, _ config: URL) throws {
+  private static func startCollector(_ facility: Facility, _ config: URL, _ filters: [String]) throws {
     try facility.startCollector(arguments: ["--config", config.path])
     let subscribed = eventually(timeout: 20) {
-      SourceTestConfig.filters.allSatisfy { facility.collectorLog.contains("subscribed to \($0)") }
+      filters.allSatisfy { facility.collectorLog.contains("subscribed to \($0)") }
     }
     if !subscribed {
       throw TestSupportError("the collector did not subscribe to every source:\n\(facility.collectorLog)")

@@ -237,4 +237,29 @@ struct SourceDeviceHealthCollectorTests {
       "\(String(describing: try? rig.store.alerts(AlertFilter())))")
     #expect(try rig.quarantined().isEmpty)
   }
+
+  @Test func aSourcesOwnOfflineLimitStillHoldsForItsProbesAfterACollectorRestart() throws {
+    let config = """
+      offline_after_minutes = 0.05
+
+      [[source]]
+      id = "z2m"
+      site = "hx"
+      preset = "zigbee2mqtt"
+      topic = "zigbee2mqtt/{room}-{sensor}"
+      time = "payload"
+      offline_after_minutes = 90
+      """
+    let rig = try SourceRig(config: config, filters: ["zigbee2mqtt/+"])
+    defer { rig.stop() }
+    try rig.publish(
+      "zigbee2mqtt/cold2-snzb-1",
+      #"{"temperature":3.4,"last_seen":"\#(SourceClock.iso(SourceClock.secondsAgo(2)))"}"#)
+    try rig.expectReadings(1)
+    rig.facility.stopCollector()
+    try rig.startCollector()
+    // The collector's own limit is 3 s and its timer runs every second: 6 s without an alert shows the 90 min held.
+    Thread.sleep(forTimeInterval: 6)
+    #expect(try rig.store.alerts(AlertFilter()).isEmpty)
+  }
 }
