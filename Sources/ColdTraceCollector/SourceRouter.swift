@@ -78,7 +78,10 @@ final class SourceRouter: Sendable {
       topic: message.topic, captures: captures, payload: message.payload, retained: message.retain, now: receivedAt)
     guard case .mapped(let readings, let rejections) = outcome else { return }
     for rejection in rejections { quarantine(message, rejection, receivedAt) }
+    let device = DeviceAvailability.device(source: source.name, captures: captures, shared: source.deviceCaptures)
     for mapped in readings {
+      // Any message from the device, a repeat or a battery report too, shows it online.
+      devices.withLock { $0.saw(ProbeKey(site: mapped.key.site, sensor: mapped.key.sensor), device: device) }
       judgeHealth(mapped, source: source)
       guard var reading = mapped.reading else { continue }
       let fresh = repeats.withLock {
@@ -89,8 +92,6 @@ final class SourceRouter: Sendable {
         continue
       }
       note(mapped.key, placement: mapped.placement, source: source)
-      let device = DeviceAvailability.device(source: source.name, captures: captures, shared: source.deviceCaptures)
-      devices.withLock { $0.saw(ProbeKey(site: mapped.key.site, sensor: mapped.key.sensor), device: device) }
       committer.commitWaiting(
         topic: message.topic, payload: message.payload, decoded: .success(reading), receivedAt: receivedAt)
     }
