@@ -72,6 +72,8 @@ struct SourceConfigTests {
       ("preset = \"plain\"\ntopic = \"a/{room}\"\ntime = \"receipt\"", "source[1].sensor"),
       ("preset = \"plain\"\ntopic = \"coldtrace/v1/{room}/{sensor}\"\ntime = \"receipt\"", "source[1].topic"),
       ("preset = \"plain\"\ntopic = \"a/#/{sensor}\"\ntime = \"receipt\"", "source[1].topic"),
+      ("preset = \"plain\"\ntopic = \"{a}/{b}/{c}/{room}/{x}/{sensor}\"\ntime = \"receipt\"", "source[1].topic"),
+      ("preset = \"plain\"\ntopic = \"#\"\ntime = \"receipt\"", "source[1].topic"),
       ("preset = \"json\"\ntopic = \"a/{room}/{sensor}\"\ntime = \"receipt\"", "source[1].temperature_field"),
       (
         "preset = \"plain\"\ntopic = \"a/{room}/{sensor}\"\ntime = \"receipt\"\ntime_zone = \"+07:00\"",

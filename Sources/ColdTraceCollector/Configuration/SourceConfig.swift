@@ -10,6 +10,11 @@ enum SourceConfig {
     "offline_after_minutes", "battery_low_pct", "weak_linkquality", "weak_rssi_dbm", "availability",
     "availability_grace_minutes", "map",
   ]
+  /// One topic of each shape ColdTrace itself uses, which no source's subscription may match.
+  static let ownTopicShapes = [
+    "coldtrace/v1/reading/s/r/p", "coldtrace/v1/status/s/a", "coldtrace/v1/ack/s/a", "coldtrace/v1/alert/s/r",
+    "coldtrace/v1/limits/s/r",
+  ]
   static let rowKeys: Set<String> = ["match", "id", "room", "sensor", "offset_c", "placement", "unit"]
 
   static func load(_ config: ConfigTable) throws(ConfigError) -> [SourceMapping] {
@@ -83,14 +88,20 @@ enum SourceConfig {
     }
     var patterns: [TopicPattern] = []
     for text in texts {
-      guard !text.hasPrefix("coldtrace/") && !text.hasPrefix("+") && !text.hasPrefix("#") else {
+      guard !text.hasPrefix("coldtrace/") && text != "#" else {
         throw table.invalid(key, "\"\(text)\" would take ColdTrace's own topics; a source names its own prefix")
       }
+      let pattern: TopicPattern
       do throws(TopicPatternError) {
-        patterns.append(try TopicPattern(text))
+        pattern = try TopicPattern(text)
       } catch {
         throw table.invalid(key, "\"\(text)\" \(error)")
       }
+      // Its subscription must not take ColdTrace's own messages too (they would be handled twice).
+      if let own = ownTopicShapes.first(where: { (try? TopicPattern(pattern.filter))?.match($0) != nil }) {
+        throw table.invalid(key, "\"\(text)\" subscribes to \(pattern.filter), which takes ColdTrace's own \(own) too")
+      }
+      patterns.append(pattern)
     }
     return patterns
   }
