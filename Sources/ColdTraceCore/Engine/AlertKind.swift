@@ -24,6 +24,9 @@ public enum AlertKind: String, Sendable, Codable, CaseIterable {
   case defrostOverrun = "defrost_overrun"
   /// A probe's publisher used sequence numbers again for new readings (`SequenceResetRule`); a warning only.
   case seqReset = "seq_reset"
+  /// A site went past one of its limits (`max_probes`, `max_readings_per_second`): its excess readings are kept in
+  /// quarantine (`SiteLimitRule`); a warning, one per site and limit.
+  case siteLimit = "site_limit"
 
   /// The kind raised when `metric` stays past a limit in `direction`.
   public init(metric: Metric, direction: BandDirection) {
@@ -43,7 +46,7 @@ public enum AlertKind: String, Sendable, Codable, CaseIterable {
     case .rhHigh: (.humidity, .high)
     case .rhLow: (.humidity, .low)
     case .tempTrend, .budget, .treatment, .offline, .agentOffline, .sensorFault, .calibrationDue, .doorOpen,
-      .defrostOverrun, .seqReset:
+      .defrostOverrun, .seqReset, .siteLimit:
       nil
     }
   }

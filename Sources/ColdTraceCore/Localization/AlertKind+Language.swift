@@ -17,6 +17,7 @@ extension AlertKind {
       case .doorOpen: ("door left open", "cửa kho để mở")
       case .defrostOverrun: ("defrost too long", "xả đá quá lâu")
       case .seqReset: ("readings numbered again", "số thứ tự bản ghi bị dùng lại")
+      case .siteLimit: ("site over its limit", "điểm vượt giới hạn")
       }
     return language == .vi ? vi : en
   }
