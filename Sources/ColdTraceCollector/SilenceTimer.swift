@@ -18,15 +18,20 @@ final class SilenceTimer: Sendable {
   let clock: any ServiceClock
   /// The rooms' critical limits, republished on every round when they changed.
   let limits: RoomLimitsPublisher?
+  /// The probe registry: reloaded every round (the shell's approvals and rejections), and its `site_limit` alerts
+  /// resolved once their site is quiet.
+  let registry: ProbeRegistry?
   private let stopping = Atomic<Bool>(false)
   /// When the calibration rule last ran, in milliseconds of the collector's clock (`Int64.min`: never).
   private let lastCalibrationCheck = Atomic<Int64>(Int64.min)
 
   init(
     pipeline: IngestPipeline, presence: AgentPresenceTracker, fanOut: AlertFanOut, tally: SharedTally,
-    settings: CollectorService.Settings, logger: Logger, clock: any ServiceClock, limits: RoomLimitsPublisher? = nil
+    settings: CollectorService.Settings, logger: Logger, clock: any ServiceClock, limits: RoomLimitsPublisher? = nil,
+    registry: ProbeRegistry? = nil
   ) {
     self.limits = limits
+    self.registry = registry
     self.pipeline = pipeline
     self.presence = presence
     self.fanOut = fanOut
@@ -44,6 +49,16 @@ final class SilenceTimer: Sendable {
       try pipeline.refreshRetirements()
     } catch {
       log(error, "reading retired probes")
+    }
+    if let registry {
+      do {
+        try registry.refresh(now: now)
+      } catch {
+        log(error, "reading the probe registry")
+      }
+      let limits = registry.check(now: now)
+      emit(limits.committed)
+      if let failure = limits.failure { log(failure, "site limit check") }
     }
     let silence = pipeline.checkSilence(now: now, rule: settings.silence)
     emit(silence.committed)

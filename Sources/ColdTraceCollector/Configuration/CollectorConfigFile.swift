@@ -24,6 +24,8 @@ public struct CollectorConfigFile: Sendable {
   public var roomConditions = RoomConditionConfig()
   /// `[metrics] listen`: where `/metrics` is served (`nil`: not served).
   public var metricsListen: MetricsListenAddress?
+  /// `[sites]`, `[sites.<id>]`: each site's probe policy and limits.
+  public var siteLimits = SiteLimitsConfig()
 
   public init() {}
 
@@ -33,7 +35,7 @@ public struct CollectorConfigFile: Sendable {
       allowed: Set([
         "db", "journal", "broker", "collector_id", "mqtt_version", "default_product", "rooms", "tls",
         "offline_after_minutes", "agent_offline_after_minutes", "renotify_after_minutes", "notify", "product",
-        "placements", "maintenance", "metrics",
+        "placements", "maintenance", "metrics", "sites",
       ]).union(RoomConditionConfig.tableKeys))
     var file = CollectorConfigFile()
     let catalog = try ProfileCatalog.configured(config)
@@ -83,6 +85,7 @@ public struct CollectorConfigFile: Sendable {
     file.maintenance = try maintenanceWindows(config)
     file.roomConditions = try RoomConditionConfig.load(config)
     file.metricsListen = try metricsListen(config)
+    file.siteLimits = try siteLimits(config)
     file.tls = try config.tlsOptions()
     return file
   }

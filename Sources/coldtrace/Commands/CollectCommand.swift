@@ -67,6 +67,7 @@ struct CollectCommand: ParsableCommand {
     serviceSettings.silenceCheckSeconds = min(15, max(1, settings.offlineAfterMinutes * 60 / 4))
     serviceSettings.agentPresence = AgentPresenceRule(graceSeconds: settings.agentOfflineAfterMinutes * 60)
     serviceSettings.metricsListen = settings.metricsListen
+    serviceSettings.siteLimits = settings.siteLimits
     let service = try CollectorService(settings: serviceSettings, pipeline: pipeline, journal: journal, logger: logger)
     try service.start()
     let signal = SignalWaiter.waitForTermination()
