@@ -107,3 +107,26 @@ struct SiteAdmissionTests {
     }
   }
 }
+
+/// What the registry costs each message on the network thread: one lock, one dictionary lookup (the site), the
+/// bucket's arithmetic and one set lookup (the sensor). Printed, with a bound loose enough for a debug build on a
+/// shared machine.
+@Suite(.timeLimit(.minutes(10)))
+struct SiteAdmissionCostTests {
+  @Test func admittingAReadingCostsAboutAMicrosecond() {
+    var site = SiteAdmission(limits: SiteLimits(), now: 0)
+    for index in 0..<20 { site.registered.insert("cold\(index)-air") }
+    let sensors = (0..<20).map { "cold\($0)-air" }
+    let rounds = 200_000
+    var admitted = 0
+    let started = ContinuousClock.now
+    for index in 0..<rounds where site.admit(sensor: sensors[index % 20], now: Int64(index)) == .admitted {
+      admitted += 1
+    }
+    let elapsed = started.duration(to: .now)
+    let nanoseconds = Double(elapsed.components.seconds) * 1e9 + Double(elapsed.components.attoseconds) / 1e9
+    print("SiteAdmission.admit: \(Int(nanoseconds / Double(rounds))) ns per reading (\(admitted) admitted)")
+    #expect(admitted == rounds)
+    #expect(nanoseconds / Double(rounds) < 20_000)
+  }
+}

@@ -79,6 +79,6 @@ struct SiteRateLimitTests {
     print("5,000 ids, offline_after_minutes = 1: \(offline) offline alerts, \(lines) journal lines")
     #expect(offline <= limit)
     #expect(alerts.filter { $0.kind == .siteLimit }.count == 1)
-    #expect(lines <= 2 * limit + 2, "registrations and offline alerts of the registered probes, site_limit, config")
+    #expect(lines <= limit + 2, "offline alerts of the registered probes, one site_limit, the config line")
   }
 }

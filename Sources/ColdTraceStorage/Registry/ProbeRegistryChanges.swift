@@ -13,11 +13,13 @@ public enum RegistryOrigin: String, Sendable {
   case approved
 }
 
-/// Changes to the probe registry inside one write transaction, each journalled as a line of the alert journal's hash
-/// chain: `probe_registered` (`origin` `announced` or `auto`), `probe_approved`, `probe_rejected`.
+/// Changes to the probe registry inside one write transaction. An operator's are journalled as lines of the alert
+/// journal's hash chain (`probe_approved`, `probe_rejected`), like `probe retire`'s.
 extension WriteTransaction {
   /// Registers `probe` in `room` unless the registry has a row for it already (registered or rejected); `true` when
-  /// it did.
+  /// it did. Not journalled: what the collector registers by itself (an agent's announcement, a first reading) is
+  /// implied by the status or the reading it stores, and the journal of an install without limits stays as it was;
+  /// the row keeps how and when.
   @discardableResult
   public func registerProbe(_ probe: ProbeKey, room: String?, origin: RegistryOrigin, at: Timestamp) throws -> Bool {
     let known = try db.cachedStatement(sql: "SELECT 1 FROM probe_registry WHERE site = ? AND sensor = ?")
@@ -25,10 +27,6 @@ extension WriteTransaction {
     try upsertRegistry(probe, state: "registered", origin: origin.rawValue, room: room, by: nil, at: at)
     try db.cachedStatement(sql: "DELETE FROM pending_probes WHERE site = ? AND sensor = ?")
       .execute(arguments: [probe.site, probe.sensor])
-    try recordRegistryLine("probe_registered", probe: probe, at: at) { json in
-      json.string("room", room)
-      json.string("origin", origin.rawValue)
-    }
     return true
   }
 
