@@ -93,6 +93,10 @@ struct SiteAdmissionTests {
     #expect(own.probePolicy == .hold && own.maxProbes == 50, "a site's table starts from the defaults")
     #expect(own.readingsPerSecond == 5 && own.burstReadings == 10)
     #expect(file.siteLimits.limits(of: "longvien") == file.siteLimits.defaults)
+    let journalled = try file.configurationSnapshot().settings
+    #expect(journalled["sites hongxuan"]?.contains("max_readings_per_second=5") == true)
+    #expect(journalled["sites"]?.hasPrefix("probe_policy=hold max_probes=50") == true)
+    #expect(try CollectorConfigFile().configurationSnapshot().settings["sites"] == nil, "defaults journal nothing new")
     #expect(try CollectorConfigFile.load(try ConfigTable(path: "c.toml", text: "")).siteLimits == SiteLimitsConfig())
   }
 
