@@ -7,7 +7,7 @@ import Testing
 
 /// Per-site limits with a real broker and collector: a site over its `max_readings_per_second` gets its excess
 /// quarantined (`site_rate_limit`) and one `site_limit` warning, which resolves once it is quiet; other sites are
-/// not touched. And 5,000 invented ids with `offline_after_minutes = 1` raise no offline storm.
+/// not touched. And 5,000 invented ids with `offline_after_minutes = 1` raise one site-level offline alert, not a storm.
 @Suite(.serialized, .timeLimit(.minutes(10)))
 struct SiteRateLimitTests {
   @Test func aSiteOverItsRateIsQuarantinedWithOneWarningAndTheOthersAreNotTouched() throws {
@@ -71,14 +71,24 @@ struct SiteRateLimitTests {
     #expect(publisher.waitForAcknowledgements(timeout: 120))
     let limit = SiteLimits().maxProbes
     #expect(eventually(timeout: 60) { (try? store.counts().quarantinedByReason["site_probe_limit"]) == 5000 - limit })
-    // Past the offline time and a timer round: only the probes registered up to max_probes can go offline.
+    // Past the offline time and a timer round: the probes registered up to max_probes go silent together and raise
+    // one site-level offline alert naming them, not one each.
     Thread.sleep(forTimeInterval: 80)
     let alerts = try store.alerts(AlertFilter())
-    let offline = alerts.filter { $0.kind == .offline }.count
+    let offline = alerts.filter { $0.kind == .offline }
     let lines = try String(contentsOfFile: facility.journal, encoding: .utf8).split(separator: "\n").count
-    print("5,000 ids, offline_after_minutes = 1: \(offline) offline alerts, \(lines) journal lines")
-    #expect(offline <= limit)
+    print("5,000 ids, offline_after_minutes = 1: \(offline.count) offline alerts, \(lines) journal lines")
+    #expect(offline.count == 1)
+    #expect(offline.first.map { ($0.site, $0.room, $0.sensor) } ?? ("", "", "") == ("hongxuan", "-", "*"))
+    #expect(offline.first?.message.hasPrefix("\(limit) probes of site hongxuan sent nothing") == true)
     #expect(alerts.filter { $0.kind == .siteLimit }.count == 1)
-    #expect(lines <= limit + 2, "offline alerts of the registered probes, one site_limit, the config line")
+    #expect(lines <= 3, "the config line, one site_limit, one site-level offline")
+    // They all report again: the site-level alert resolves at a timer round, and no per-probe line appears.
+    for id in 0..<limit { try publisher.publish("coldtrace/v1/reading/hongxuan/bridge/zb-\(id)", secondsAgo: 1) }
+    #expect(
+      eventually(timeout: 40) {
+        (try? store.alerts(AlertFilter()).first { $0.kind == .offline }?.state) == .resolved
+      })
+    #expect(try String(contentsOfFile: facility.journal, encoding: .utf8).split(separator: "\n").count == lines + 1)
   }
 }
