@@ -83,7 +83,7 @@ struct ProductProfileTests {
     #expect(
       AlertKind.allCases.map(\.rawValue) == [
         "temp_high", "temp_low", "rh_high", "rh_low", "temp_trend", "budget", "treatment", "offline", "agent_offline",
-        "sensor_fault", "calibration_due", "door_open", "defrost_overrun",
+        "sensor_fault", "calibration_due", "door_open", "defrost_overrun", "seq_reset", "site_limit",
       ])
     #expect(Severity.warning < Severity.critical)
     #expect(Severity.allCases.map(\.rawValue) == ["warning", "critical"])

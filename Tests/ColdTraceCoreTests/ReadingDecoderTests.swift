@@ -115,8 +115,11 @@ struct RejectionCase: Sendable, CustomTestStringConvertible {
 struct ReadingDecoderTests {
   @Test("every rejection reason has a case below")
   func everyReasonCovered() {
-    // `seq_reused` is the store's reason (a number stored with other content), never the decoder's.
-    #expect(Set(RejectionCase.all.map(\.reason)) == Set(RejectionReason.allCases).subtracting([.seqReused]))
+    // `seq_reused` is the store's reason (a number stored with other content), and `unknown_probe`,
+    // `site_probe_limit` and `site_rate_limit` the probe registry's, never the decoder's.
+    #expect(
+      Set(RejectionCase.all.map(\.reason))
+        == Set(RejectionReason.allCases).subtracting([.seqReused, .unknownProbe, .siteProbeLimit, .siteRateLimit]))
   }
 
   @Test("refuses each kind of bad payload for its own reason", arguments: RejectionCase.all)
