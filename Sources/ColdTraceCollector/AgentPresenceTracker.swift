@@ -14,13 +14,16 @@ final class AgentPresenceTracker: Sendable {
   let rule: AgentPresenceRule
   let store: SQLiteStore
   let pipeline: IngestPipeline
+  /// Registers the probes a status announces (`nil` in tests that need no registry).
+  let registry: ProbeRegistry?
   private let agents = Mutex<[AgentKey: AgentPresenceRule.Presence]>([:])
   private let withOutbox: Mutex<Set<AgentKey>>
   /// Each agent's outbox as its latest status reported it (for `/metrics`).
   private let outboxReports = Mutex<[AgentKey: StatusMessage.Outbox]>([:])
 
-  init(rule: AgentPresenceRule, pipeline: IngestPipeline) throws {
+  init(rule: AgentPresenceRule, pipeline: IngestPipeline, registry: ProbeRegistry? = nil) throws {
     self.rule = rule
+    self.registry = registry
     self.pipeline = pipeline
     let store = pipeline.store
     self.store = store
@@ -72,7 +75,19 @@ final class AgentPresenceTracker: Sendable {
       }
       agents[id] = presence
     }
-    return recordIncarnation(of: message, id: id, now: now)
+    return announceProbes(of: message, site: site, now: now) + recordIncarnation(of: message, id: id, now: now)
+  }
+
+  /// Registers the probes and inputs a status lists (`probes`, with their rooms) and the probes it places.
+  private func announceProbes(of message: StatusMessage, site: String, now: Timestamp) -> CommittedEvents {
+    guard let registry else { return CommittedEvents() }
+    var announced: [String: String?] = [:]
+    for sensor in (message.placements ?? [:]).keys where Identifier.isValid(sensor, as: .sensor) {
+      announced[sensor] = .some(nil)
+    }
+    for (sensor, room) in message.probes ?? [:] { announced[sensor] = room }
+    guard !announced.isEmpty else { return CommittedEvents() }
+    return registry.announce(announced, site: site, now: now)
   }
 
   /// Stores the install an agent's status names (`StatusMessage.incarnation`), journalling a change from the one

@@ -28,6 +28,8 @@ public final class CollectorService: Sendable {
   private let acknowledgements: AcknowledgementLoop
   private let committer: GroupCommitter
   private let router: MessageRouter
+  /// The probes the collector takes, and each site's limits.
+  let registry: ProbeRegistry
   private let silence: SilenceTimer
   /// Live counters and histograms, and the connection state, for `/metrics`.
   public let metrics = CollectorMetrics()
@@ -50,7 +52,9 @@ public final class CollectorService: Sendable {
     hooks = settings.notifications.map {
       NotificationHook(settings: $0, store: pipeline.store, logger: logger, clock: clock)
     }
-    let presence = try AgentPresenceTracker(rule: settings.agentPresence, pipeline: pipeline)
+    let registry = try ProbeRegistry(store: pipeline.store, config: settings.siteLimits, now: clock.now())
+    self.registry = registry
+    let presence = try AgentPresenceTracker(rule: settings.agentPresence, pipeline: pipeline, registry: registry)
     fanOut = AlertFanOut(
       appender: JournalAppender(journal: journal, store: pipeline.store), connection: connection, logger: logger)
     acknowledgements = AcknowledgementLoop(store: pipeline.store, connection: connection, logger: logger, clock: clock)
@@ -63,14 +67,15 @@ public final class CollectorService: Sendable {
       : try SourceRouter(
         sources: settings.sources, pipeline: pipeline, committer: committer, logger: logger,
         emit: { [fanOut] in fanOut.emit($0) })
-    router = MessageRouter(presence: presence, committer: committer, logger: logger, clock: clock, sources: sources)
+    router = MessageRouter(
+      presence: presence, committer: committer, registry: registry, logger: logger, clock: clock, sources: sources)
     limits = RoomLimitsPublisher(pipeline: pipeline, connection: connection, logger: logger)
     silence = SilenceTimer(
       pipeline: pipeline, presence: presence, fanOut: fanOut, tally: tally, settings: settings, logger: logger,
-      clock: clock, limits: limits, sources: sources)
+      clock: clock, limits: limits, sources: sources, registry: registry)
     responder = try settings.metricsListen.map { [metrics, tally, hooks] address in
       try Self.metricsResponder(
-        at: address, metrics: metrics, tally: tally, hooks: hooks, presence: presence,
+        at: address, metrics: metrics, tally: tally, hooks: hooks, presence: presence, registry: registry,
         databasePath: pipeline.store.path,
         logger: logger)
     }

@@ -21,6 +21,8 @@ extension CollectorService {
     public var calibrationCheckSeconds: Double = 300
     /// The notification channels (`[[notify]]`), each with its program, filters and contacts.
     public var notifications: [NotificationHook.Settings] = []
+    /// Each site's probe policy and limits (`[sites]`, `[sites.<id>]`).
+    public var siteLimits = SiteLimitsConfig()
     /// Where `/metrics` is served for Prometheus, if anywhere.
     public var metricsListen: MetricsListenAddress?
     /// The `[[source]]`s: third-party topics the collector also subscribes to and maps into readings.

@@ -42,7 +42,7 @@ final class GroupCommitter: Sendable {
   /// Signalled once by the writer thread when it has committed everything and ended.
   private let writerDone = DispatchSemaphore(value: 0)
   private let stopping = Atomic<Bool>(false)
-  private let quarantineLog = Mutex(QuarantineLogLimiter())
+  let quarantineLog = Mutex(QuarantineLogLimiter())
 
   init(
     pipeline: IngestPipeline, acknowledgements: AcknowledgementLoop, fanOut: AlertFanOut, tally: SharedTally,
@@ -143,7 +143,7 @@ final class GroupCommitter: Sendable {
 
   /// Runs `body` (a commit) until it succeeds or fails in a way `isFinal` says will not pass, waiting out the others
   /// with back-off.
-  private func retrying<T>(
+  func retrying<T>(
     until isFinal: (any Error) -> Bool, by committer: Committer, _ body: () throws -> T
   ) -> Result<T, any Error> {
     var outage = StorageOutage(logger: logger, clock: clock)
@@ -161,7 +161,7 @@ final class GroupCommitter: Sendable {
   }
 
   /// Never gives up: for writes that must happen (a quarantine row).
-  private static func never(_: any Error) -> Bool { false }
+  static func never(_: any Error) -> Bool { false }
 
   /// Gives up on a failure that would fail the same way every time (it belongs to the group, not to storage).
   private static func cannotPass(_ error: any Error) -> Bool { !SQLiteStore.isTransient(error) }
@@ -219,7 +219,7 @@ final class GroupCommitter: Sendable {
 }
 
 /// Who commits a group: that decides what a failure while stopping does, and what the tally counts.
-private enum Committer {
+enum Committer {
   /// The writer thread, a group from the queue (a batch in the tally). Its PUBACKs may have left already, so it keeps
   /// retrying while the collector stops, within `finish`'s 30 s: the agents send again whatever is not acknowledged.
   case writer

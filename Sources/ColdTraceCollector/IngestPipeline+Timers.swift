@@ -26,30 +26,53 @@ extension IngestPipeline {
     memory: inout CommittedProbes,
     into committed: inout CommittedEvents
   ) throws {
+    // Many probes of one site silent in the same round make one site-level alert (`OfflineGroupRule`).
+    var due: [String: [ProbeKey]] = [:]
+    var rules: [ProbeKey: SilenceRule] = [:]
     for (probe, before) in memory.probes where !before.retired {
       let rule =
         before.engine.lastTs.flatMap { silentAfter(probe, $0) }.map(SilenceRule.init(silentAfterSeconds:)) ?? general
-      var state = before.engine
-      guard state.offlineSince == nil, let last = state.lastTs, now.seconds(since: last) > rule.silentAfterSeconds
+      guard before.engine.offlineSince == nil, let last = before.engine.lastTs,
+        now.seconds(since: last) > rule.silentAfterSeconds
       else { continue }
-      var retired = false
-      let (raised, journal) = try store.writeJournaled { tx -> CommittedAlert? in
-        guard let source = try tx.source(site: probe.site, sensor: probe.sensor) else { return nil }
-        if try tx.retirement(ofSource: source.id) != nil {
-          retired = true
-          return nil
-        }
-        let key = SensorKey(site: probe.site, room: source.room, sensor: probe.sensor)
-        let room = products.room(for: key, lots: try tx.lots(inRoom: key.site, key.room, at: now))
-        guard let event = rule.check(now: now, key: key, productID: room.profile.id, state: &state) else { return nil }
-        let recorded = try tx.apply(event, lots: room.lots(for: event))
-        try tx.saveEngineState(state, source: source.id)
-        return CommittedAlert(key: key, event: recorded)
-      }
-      committed = committed + CommittedEvents(alerts: raised.map { [$0] } ?? [], journal: journal)
-      memory[probe]?.engine = state
-      if retired { memory[probe]?.retired = true }
+      due[probe.site, default: []].append(probe)
+      rules[probe] = rule
     }
+    for (site, probes) in due where probes.count >= OfflineGroupRule.threshold {
+      try raiseOfflineGroup(
+        site: site, probes: probes, now: now, rule: general, rules: rules, memory: &memory, into: &committed)
+    }
+    for (_, probes) in due where probes.count < OfflineGroupRule.threshold {
+      for probe in probes {
+        try checkSilence(of: probe, now: now, rule: rules[probe] ?? general, memory: &memory, into: &committed)
+      }
+    }
+    try resolveOfflineGroups(now: now, memory: memory, into: &committed)
+  }
+
+  /// The `offline` rule for one silent probe, in one transaction.
+  private func checkSilence(
+    of probe: ProbeKey, now: Timestamp, rule: SilenceRule, memory: inout CommittedProbes,
+    into committed: inout CommittedEvents
+  ) throws {
+    guard var state = memory[probe]?.engine else { return }
+    var retired = false
+    let (raised, journal) = try store.writeJournaled { tx -> CommittedAlert? in
+      guard let source = try tx.source(site: probe.site, sensor: probe.sensor) else { return nil }
+      if try tx.retirement(ofSource: source.id) != nil {
+        retired = true
+        return nil
+      }
+      let key = SensorKey(site: probe.site, room: source.room, sensor: probe.sensor)
+      let room = products.room(for: key, lots: try tx.lots(inRoom: key.site, key.room, at: now))
+      guard let event = rule.check(now: now, key: key, productID: room.profile.id, state: &state) else { return nil }
+      let recorded = try tx.apply(event, lots: room.lots(for: event))
+      try tx.saveEngineState(state, source: source.id)
+      return CommittedAlert(key: key, event: recorded)
+    }
+    committed = committed + CommittedEvents(alerts: raised.map { [$0] } ?? [], journal: journal)
+    memory[probe]?.engine = state
+    if retired { memory[probe]?.retired = true }
   }
 
   /// The `calibration_due` rule over every active probe with a calibration on record, at the collector's clock

@@ -11,9 +11,13 @@ import Synchronization
 /// durable outbox), whose PUBACK may leave before it is committed. At once: anything else (a third-party source, a
 /// publisher without an outbox, a payload to quarantine), committed before this returns, so its PUBACK leaves only
 /// after the commit (libmosquitto writes it when the handler returns).
+///
+/// Before either, the probe registry admits the reading (`ProbeRegistry`): a probe it does not take, or a site over
+/// its rate, is kept in quarantine at once and goes no further.
 final class MessageRouter: Sendable {
   let presence: AgentPresenceTracker
   let committer: GroupCommitter
+  let registry: ProbeRegistry
   let logger: Logger
   let clock: any ServiceClock
   /// The `[[source]]`s' topics (third-party publishers), if any.
@@ -24,11 +28,12 @@ final class MessageRouter: Sendable {
   private static let ownPrefix = Topics.root + "/"
 
   init(
-    presence: AgentPresenceTracker, committer: GroupCommitter, logger: Logger, clock: any ServiceClock,
-    sources: SourceRouter? = nil
+    presence: AgentPresenceTracker, committer: GroupCommitter, registry: ProbeRegistry, logger: Logger,
+    clock: any ServiceClock, sources: SourceRouter? = nil
   ) {
     self.sources = sources
     self.presence = presence
+    self.registry = registry
     self.committer = committer
     self.logger = logger
     self.clock = clock
@@ -46,12 +51,13 @@ final class MessageRouter: Sendable {
       return
     }
     if let sources, !message.topic.hasPrefix(Self.ownPrefix) {
-      sources.route(message, receivedAt: receivedAt)
+      sources.route(message, receivedAt: receivedAt) { admit($0, message, receivedAt: receivedAt) }
       return
     }
     let decoded = topics.withLock { topics in
       ReadingDecoder.decode(topic: message.topic, payload: message.payload, now: receivedAt, topics: &topics)
     }
+    if case .success(let reading) = decoded, !admit(reading, message, receivedAt: receivedAt) { return }
     if case .success(let reading) = decoded, isCoveredByAcknowledgement(reading),
       committer.enqueue(.init(topic: message.topic, payload: Array(message.payload), reading: reading))
     {
@@ -59,6 +65,35 @@ final class MessageRouter: Sendable {
     }
     committer.commitWaiting(
       topic: message.topic, payload: message.payload, decoded: decoded, receivedAt: receivedAt)
+  }
+
+  /// Asks the registry about `reading`: `true` to go on with it (registering its probe first if the site's policy
+  /// says so), `false` when it was kept in quarantine.
+  private func admit(_ reading: DecodedReading, _ message: ReceivedMessage, receivedAt: Timestamp) -> Bool {
+    switch registry.admit(reading.key, now: receivedAt) {
+    case .admitted:
+      return true
+    case .registerFirst:
+      do {
+        committer.fanOut.emit(try registry.registerOnFirstReading(reading.key, now: receivedAt))
+      } catch {
+        // The reading is stored all the same; the probe is registered again from its readings at the next start.
+        logger.error("cannot record the registration of \(reading.key.site)/\(reading.key.sensor): \(error)")
+      }
+      return true
+    case .refuse(let reason, let pending, let silent, let tripped):
+      committer.quarantineRefused(
+        reading, topic: message.topic, payload: message.payload, reason: reason, pending: pending, silent: silent,
+        receivedAt: receivedAt)
+      if let tripped {
+        do {
+          committer.fanOut.emit(try registry.openAlert(site: reading.key.site, limit: tripped, now: receivedAt))
+        } catch {
+          logger.error("cannot open the site_limit alert of \(reading.key.site): \(error)")
+        }
+      }
+      return false
+    }
   }
 
   /// Numbered throughout, from an agent that keeps a durable outbox: it sends again whatever is not acknowledged.

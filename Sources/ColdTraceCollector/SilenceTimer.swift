@@ -20,6 +20,9 @@ final class SilenceTimer: Sendable {
   let limits: RoomLimitsPublisher?
   /// The `[[source]]`s, whose probes may have an offline limit of their own.
   let sources: SourceRouter?
+  /// The probe registry: reloaded every round (the shell's approvals and rejections), and its `site_limit` alerts
+  /// resolved once their site is quiet.
+  let registry: ProbeRegistry?
   private let stopping = Atomic<Bool>(false)
   /// When the calibration rule last ran, in milliseconds of the collector's clock (`Int64.min`: never).
   private let lastCalibrationCheck = Atomic<Int64>(Int64.min)
@@ -27,10 +30,11 @@ final class SilenceTimer: Sendable {
   init(
     pipeline: IngestPipeline, presence: AgentPresenceTracker, fanOut: AlertFanOut, tally: SharedTally,
     settings: CollectorService.Settings, logger: Logger, clock: any ServiceClock, limits: RoomLimitsPublisher? = nil,
-    sources: SourceRouter? = nil
+    sources: SourceRouter? = nil, registry: ProbeRegistry? = nil
   ) {
     self.limits = limits
     self.sources = sources
+    self.registry = registry
     self.pipeline = pipeline
     self.presence = presence
     self.fanOut = fanOut
@@ -48,6 +52,16 @@ final class SilenceTimer: Sendable {
       try pipeline.refreshRetirements()
     } catch {
       log(error, "reading retired probes")
+    }
+    if let registry {
+      do {
+        try registry.refresh(now: now)
+      } catch {
+        log(error, "reading the probe registry")
+      }
+      let limits = registry.check(now: now)
+      emit(limits.committed)
+      if let failure = limits.failure { log(failure, "site limit check") }
     }
     let silence = pipeline.checkSilence(now: now, rule: settings.silence) { [sources] probe, last in
       sources?.offlineAfterSeconds(of: probe, lastReading: last)

@@ -68,7 +68,8 @@ final class SourceRouter: Sendable {
     return min(own ?? announced, announced)
   }
 
-  func route(_ message: ReceivedMessage, receivedAt: Timestamp) {
+  /// Maps `message` into readings and commits each that `admit` (the probe registry) takes.
+  func route(_ message: ReceivedMessage, receivedAt: Timestamp, admit: (DecodedReading) -> Bool) {
     if routeAvailability(message, receivedAt: receivedAt) { return }
     guard let (source, captures) = source(of: message.topic) else {
       quarantine(message, PayloadRejection(.unmappedTopic, "no [[source]] topic pattern matches it"), receivedAt)
@@ -91,6 +92,7 @@ final class SourceRouter: Sendable {
         logger.debug("source \(source.name): \(reading.key) repeats its last reading; not stored")
         continue
       }
+      guard admit(reading) else { continue }
       note(mapped.key, placement: mapped.placement, source: source)
       committer.commitWaiting(
         topic: message.topic, payload: message.payload, decoded: .success(reading), receivedAt: receivedAt)

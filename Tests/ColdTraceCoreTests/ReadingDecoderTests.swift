@@ -115,11 +115,13 @@ struct RejectionCase: Sendable, CustomTestStringConvertible {
 struct ReadingDecoderTests {
   @Test("every rejection reason has a case below")
   func everyReasonCovered() {
-    // `seq_reused` is the store's reason (a number stored with other content), never the decoder's; the sources'
-    // reasons are the mapping's.
+    // `seq_reused` is the store's reason (a number stored with other content), and `unknown_probe`,
+    // `site_probe_limit` and `site_rate_limit` the probe registry's, never the decoder's; the sources' reasons are
+    // the mapping's.
     #expect(
       Set(RejectionCase.all.map(\.reason))
-        == Set(RejectionReason.allCases.filter { !$0.isSourceMapping }).subtracting([.seqReused]))
+        == Set(RejectionReason.allCases.filter { !$0.isSourceMapping })
+        .subtracting([.seqReused, .unknownProbe, .siteProbeLimit, .siteRateLimit]))
   }
 
   @Test("refuses each kind of bad payload for its own reason", arguments: RejectionCase.all)

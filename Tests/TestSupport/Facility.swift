@@ -38,6 +38,16 @@ public final class Facility {
     if !subscribed { throw TestSupportError("the collector did not subscribe within 20 s; see \(log.path)") }
   }
 
+  /// The running collector's process id (to read its memory in /proc), if it runs.
+  public var collectorPID: pid_t? { collector?.pid }
+
+  /// Writes `text` as a collector config file in the facility's directory and returns `--config` and its path.
+  public func collectorConfig(_ text: String, name: String = "collector.toml") throws -> [String] {
+    let file = directory.appendingPathComponent(name)
+    try text.write(to: file, atomically: true, encoding: .utf8)
+    return ["--config", file.path]
+  }
+
   public func stopCollector() {
     collector?.stop()
     collector = nil

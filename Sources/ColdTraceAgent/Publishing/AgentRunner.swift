@@ -206,7 +206,10 @@ public final class AgentRunner {
       state: state, sender: .agent(configuration.agent), version: Self.version, ts: clock.now(),
       outbox: outbox.map { StatusMessage.Outbox(pending: $0.pendingCount, dropped: $0.dropped) },
       placements: Dictionary(configuration.sensors.map { ($0.id, $0.placement) }) { first, _ in first },
-      incarnation: outbox?.incarnation ?? incarnation
+      incarnation: outbox?.incarnation ?? incarnation,
+      probes: Dictionary(
+        configuration.sensors.map { ($0.id, $0.room) } + configuration.inputs.map { ($0.id, $0.room) }
+      ) { first, _ in first }
     ).encode()
   }
 

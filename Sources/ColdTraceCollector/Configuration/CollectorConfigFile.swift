@@ -26,6 +26,8 @@ public struct CollectorConfigFile: Sendable {
   public var metricsListen: MetricsListenAddress?
   /// `[[source]]`: third-party publishers (Zigbee2MQTT, Tasmota, Shelly, ESPHome, collectd, …) mapped into readings.
   public var sources: [SourceMapping] = []
+  /// `[sites]`, `[sites.<id>]`: each site's probe policy and limits.
+  public var siteLimits = SiteLimitsConfig()
 
   public init() {}
 
@@ -35,7 +37,7 @@ public struct CollectorConfigFile: Sendable {
       allowed: Set([
         "db", "journal", "broker", "collector_id", "mqtt_version", "default_product", "rooms", "tls",
         "offline_after_minutes", "agent_offline_after_minutes", "renotify_after_minutes", "notify", "product",
-        "placements", "maintenance", "metrics", "source",
+        "placements", "maintenance", "metrics", "source", "sites",
       ]).union(RoomConditionConfig.tableKeys))
     var file = CollectorConfigFile()
     let catalog = try ProfileCatalog.configured(config)
@@ -86,6 +88,7 @@ public struct CollectorConfigFile: Sendable {
     file.roomConditions = try RoomConditionConfig.load(config)
     file.metricsListen = try metricsListen(config)
     file.sources = try SourceConfig.load(config)
+    file.siteLimits = try siteLimits(config)
     file.tls = try config.tlsOptions()
     return file
   }

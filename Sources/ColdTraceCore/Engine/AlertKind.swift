@@ -28,6 +28,9 @@ public enum AlertKind: String, Sendable, Codable, CaseIterable {
   case batteryLow = "battery_low"
   /// A wireless probe's radio link is weak: Zigbee link quality or Wi-Fi RSSI (a warning only).
   case weakSignal = "weak_signal"
+  /// A site went past one of its limits (`max_probes`, `max_readings_per_second`): its excess readings are kept in
+  /// quarantine (`SiteLimitRule`); a warning, one per site and limit.
+  case siteLimit = "site_limit"
 
   /// The kind raised when `metric` stays past a limit in `direction`.
   public init(metric: Metric, direction: BandDirection) {
@@ -47,7 +50,7 @@ public enum AlertKind: String, Sendable, Codable, CaseIterable {
     case .rhHigh: (.humidity, .high)
     case .rhLow: (.humidity, .low)
     case .tempTrend, .budget, .treatment, .offline, .agentOffline, .sensorFault, .calibrationDue, .doorOpen,
-      .defrostOverrun, .seqReset, .batteryLow, .weakSignal:
+      .defrostOverrun, .seqReset, .batteryLow, .weakSignal, .siteLimit:
       nil
     }
   }

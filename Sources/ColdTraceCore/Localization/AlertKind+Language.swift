@@ -19,6 +19,7 @@ extension AlertKind {
       case .seqReset: ("readings numbered again", "số thứ tự bản ghi bị dùng lại")
       case .batteryLow: ("probe battery low", "pin đầu dò yếu")
       case .weakSignal: ("probe signal weak", "sóng đầu dò yếu")
+      case .siteLimit: ("site over its limit", "điểm vượt giới hạn")
       }
     return language == .vi ? vi : en
   }

@@ -29,6 +29,13 @@ public enum RejectionReason: String, Sendable, CaseIterable {
   case noValue = "no_value"
   case staleRetained = "stale_retained"
   case badTime = "bad_time"
+  /// The probe is not in the collector's probe registry and its site's `probe_policy` is `hold` (or an operator
+  /// rejected it): kept until `coldtrace probe approve`. Given by the collector's registry, never by the decoder.
+  case unknownProbe = "unknown_probe"
+  /// The probe is not registered and its site already has `max_probes` registered probes.
+  case siteProbeLimit = "site_probe_limit"
+  /// The site publishes more readings per second than its `max_readings_per_second` (and burst) allow.
+  case siteRateLimit = "site_rate_limit"
 }
 
 /// A refused reading payload: the reason to count it under and one human line saying what was wrong, e.g.

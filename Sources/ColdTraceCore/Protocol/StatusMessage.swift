@@ -6,7 +6,8 @@
 /// `offline` is also the agent's will. An agent with a durable outbox adds `outbox` to its status; the collector takes
 /// that as the sign that its readings may be acknowledged to the broker before they are committed. An agent announces
 /// where each of its probes is mounted in `placements` (`{"<sensor>":"product",...}`), and the install its samples
-/// are numbered by in `incarnation` (an invalid one is ignored).
+/// are numbered by in `incarnation` (an invalid one is ignored), and every probe and input it reads, with its room,
+/// in `probes` (`{"<sensor>":"<room>",...}`): the collector's probe registry takes them as known.
 public struct StatusMessage: Sendable, Equatable {
   /// Who sends the status: an agent or a collector, by id.
   public enum Sender: Sendable, Equatable {
@@ -38,12 +39,16 @@ public struct StatusMessage: Sendable, Equatable {
   public var placements: [String: Placement]?
   /// The agent install (`Incarnation`) the agent's samples are numbered by; `nil` when not announced.
   public var incarnation: String?
+  /// Every probe and input of the agent, by sensor id, with the room it hangs in: the collector registers them
+  /// (`nil`: not announced; entries whose id or room is not a valid id are dropped when read).
+  public var probes: [String: String]?
 
   public init(
     state: String, sender: Sender, version: String?, ts: Timestamp?, outbox: Outbox? = nil,
-    placements: [String: Placement]? = nil, incarnation: String? = nil
+    placements: [String: Placement]? = nil, incarnation: String? = nil, probes: [String: String]? = nil
   ) {
     self.incarnation = incarnation
+    self.probes = probes
     self.state = state
     self.sender = sender
     self.version = version
@@ -74,6 +79,11 @@ public struct StatusMessage: Sendable, Equatable {
       if let placements {
         json.object("placements") { json in
           for sensor in placements.keys.sorted() { json.string(sensor, placements[sensor]?.rawValue) }
+        }
+      }
+      if let probes {
+        json.object("probes") { json in
+          for sensor in probes.keys.sorted() { json.string(sensor, probes[sensor]) }
         }
       }
     }
@@ -119,6 +129,17 @@ public struct StatusMessage: Sendable, Equatable {
         }
       }
       message.placements = known
+    }
+    if case .object(let probes)? = object["probes"] {
+      var rooms: [String: String] = [:]
+      for member in probes.members {
+        if case .string(let room) = member.value, Identifier.isValid(member.key, as: .sensor),
+          Identifier.isValid(room, as: .room)
+        {
+          rooms[member.key] = room
+        }
+      }
+      message.probes = rooms
     }
     return message
   }

@@ -230,6 +230,9 @@ enum Schema {
     migrator.registerMigration("v16-incarnations") { db in
       try IncarnationSchema.migrate(db)
     }
+    migrator.registerMigration("v18-probe-registry") { db in
+      try ProbeRegistrySchema.migrate(db)
+    }
     return migrator
   }
 }

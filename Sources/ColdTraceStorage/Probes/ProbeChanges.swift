@@ -40,6 +40,8 @@ extension WriteTransaction {
     } else {
       _ = try sourceID(for: SensorKey(site: old.site, room: source.room, sensor: new), agent: nil)
     }
+    // The successor is expected: the registry takes its readings whatever its site's probe policy.
+    try registerProbe(successor, room: source.room, origin: .approved, at: at)
     let placements = try db.cachedStatement(sql: "SELECT placement FROM probe_placements WHERE site = ? AND sensor = ?")
     var inherited: String?
     if try String.fetchOne(placements, arguments: [old.site, new]) == nil,

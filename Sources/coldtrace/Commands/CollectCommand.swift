@@ -71,6 +71,7 @@ struct CollectCommand: ParsableCommand {
     serviceSettings.agentPresence = AgentPresenceRule(graceSeconds: settings.agentOfflineAfterMinutes * 60)
     serviceSettings.metricsListen = settings.metricsListen
     serviceSettings.sources = settings.sources
+    serviceSettings.siteLimits = settings.siteLimits
     let service = try CollectorService(settings: serviceSettings, pipeline: pipeline, journal: journal, logger: logger)
     try service.start()
     let signal = SignalWaiter.waitForTermination()

@@ -52,12 +52,23 @@ struct StatusCommand: ParsableCommand {
       return
     }
     let text = StatusText(language: language)
+    let pending = Self.pendingLines(try store.pendingProbeCounts(), language: language)
     guard !board.rows.isEmpty else {
-      print(text.noSensors)
+      print(text.noSensors + pending)
       return
     }
-    print(board.render(text, terminal: .standardOutput, staleAfterMinutes: staleMinutes))
+    print(board.render(text, terminal: .standardOutput, staleAfterMinutes: staleMinutes) + pending)
     if let agents = AgentIncarnationLines.render(try store.agentIncarnations()) { print("\n" + agents) }
+  }
+
+  /// Unknown probes are not listed as probes: one line per site with how many wait (`coldtrace probe pending`).
+  static func pendingLines(_ counts: [String: Int], language: Language) -> String {
+    counts.keys.sorted().map { site in
+      let count = counts[site] ?? 0
+      return language == .vi
+        ? "\n\(site): \(count) đầu dò chưa đăng ký đang chờ (coldtrace probe pending)"
+        : "\n\(site): \(count) unknown probe\(count == 1 ? "" : "s") pending (coldtrace probe pending)"
+    }.joined()
   }
 
   private func chosenLanguage() throws -> Language {

@@ -7,7 +7,7 @@ import ColdTraceSystem
 struct ProbeCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "probe",
-    abstract: "Probes over their life: list, retire, replace, move, and record calibrations.",
+    abstract: "Probes over their life: list, approve or reject unknown ones, retire, replace, move, calibrate.",
     discussion: """
       A retired probe never raises `offline` again; its open alerts resolve and the defrost or door spans it held
       open end at its retirement. Its readings stay where they are, and readings that still arrive from it are
@@ -16,12 +16,15 @@ struct ProbeCommand: ParsableCommand {
 
       Examples:
         coldtrace probe list --all
+        coldtrace probe pending
+        coldtrace probe approve hongxuan/cold3-air --room cold3 --by lan
         coldtrace probe replace hongxuan/cold2-pulp cold2-pulp-b --by lan
         coldtrace probe move hongxuan/cold2-door --room cold3 --by lan --at 2026-06-14T08:00:00+07:00
         coldtrace probe calibrate hongxuan/cold2-pulp --certificate VN-CAL-2026-118 --due 2027-06-30 --by lan
       """,
     subcommands: [
-      ProbeListCommand.self, ProbeRetireCommand.self, ProbeReplaceCommand.self, ProbeMoveCommand.self,
+      ProbeListCommand.self, ProbePendingCommand.self, ProbeApproveCommand.self, ProbeRejectCommand.self,
+      ProbeRetireCommand.self, ProbeReplaceCommand.self, ProbeMoveCommand.self,
       ProbeCalibrateCommand.self,
     ]
   )

@@ -1,0 +1,40 @@
+import ColdTraceCore
+import ColdTraceStorage
+
+extension GroupCommitter {
+  /// Keeps a reading the probe registry refused (`unknown_probe`, `site_probe_limit`, `site_rate_limit`) in
+  /// quarantine, counting its probe in `pending_probes` when `pending`, before returning (its PUBACK leaves after):
+  /// one small transaction, no rule runs. Logged at most once per site and reason per interval (a flood of invented
+  /// ids would otherwise log a line per id), not at all when `silent`.
+  func quarantineRefused(
+    _ reading: DecodedReading, topic: String, payload: UnsafeRawBufferPointer, reason: RejectionReason,
+    pending: Bool, silent: Bool, receivedAt: Timestamp
+  ) {
+    let rejection = PayloadRejection(reason, Self.detail(of: reason, for: reading.key))
+    let kept = retrying(until: Self.never, by: .network) {
+      try pipeline.store.write { tx in
+        try tx.quarantine(topic: topic, payload: payload, rejection: rejection, at: receivedAt)
+        if pending { try tx.notePendingProbe(reading.key, reason: reason, at: receivedAt) }
+      }
+    }
+    guard case .success = kept else { return }
+    tally.add(CollectorTally(messages: 1, quarantined: 1))
+    guard !silent else { return }
+    let site = "coldtrace/v1/reading/\(reading.key.site)/+/+"
+    if let warning = quarantineLog.withLock({
+      $0.warning(topic: site, reason: reason.rawValue, detail: rejection.detail, now: receivedAt)
+    }) {
+      logger.warning("\(warning)")
+    }
+  }
+
+  private static func detail(of reason: RejectionReason, for key: SensorKey) -> String {
+    let probe = "\(key.site)/\(key.sensor)"
+    return switch reason {
+    case .siteRateLimit: "site \(key.site) is over its max_readings_per_second (reading of \(probe))"
+    case .siteProbeLimit:
+      "\(probe) is not registered and site \(key.site) has max_probes registered; coldtrace probe approve \(probe)"
+    default: "\(probe) is not a registered probe; coldtrace probe approve \(probe)"
+    }
+  }
+}

@@ -1,0 +1,85 @@
+import ColdTraceCore
+import GRDB
+
+/// The registry as the collector loads it: the registered probes and the rejected ones.
+public struct RegistryContents: Sendable, Equatable {
+  public var registered: Set<ProbeKey> = []
+  public var rejected: Set<ProbeKey> = []
+
+  public init() {}
+}
+
+/// A probe whose readings are quarantined because the registry does not take it (`coldtrace probe pending`).
+public struct PendingProbe: Sendable, Equatable {
+  public var probe: ProbeKey
+  /// The room its latest quarantined reading's topic named.
+  public var room: String
+  /// `unknown_probe` or `site_probe_limit`: why its latest reading was quarantined.
+  public var reason: String
+  public var firstSeen: Timestamp
+  public var lastSeen: Timestamp
+  public var messages: Int
+  /// An operator rejected it.
+  public var rejected: Bool
+}
+
+extension SQLiteStore {
+  /// The whole registry (one row per registered or rejected probe; the collector reads it at start and every timer
+  /// round, to learn what `probe approve` and `probe reject` changed).
+  public func probeRegistry() throws -> RegistryContents {
+    try read { db in
+      var contents = RegistryContents()
+      for row in try Row.fetchAll(db, sql: "SELECT site, sensor, state FROM probe_registry") {
+        let probe = ProbeKey(site: row[0], sensor: row[1])
+        if (row[2] as String) == "registered" {
+          contents.registered.insert(probe)
+        } else {
+          contents.rejected.insert(probe)
+        }
+      }
+      return contents
+    }
+  }
+
+  /// The probes not registered whose readings were quarantined, oldest first seen first; rejected ones only with
+  /// `rejected`.
+  public func pendingProbes(site: String?, rejected: Bool) throws -> [PendingProbe] {
+    try read { db in
+      try Row.fetchAll(
+        db,
+        sql: """
+          SELECT p.site, p.sensor, p.room, p.reason, p.first_ms, p.last_ms, p.messages, r.state
+          FROM pending_probes p LEFT JOIN probe_registry r ON r.site = p.site AND r.sensor = p.sensor
+          WHERE (? IS NULL OR p.site = ?) AND (r.state IS NULL OR r.state = 'rejected')
+          ORDER BY p.first_ms, p.site, p.sensor
+          """, arguments: [site, site]
+      ).compactMap { row in
+        let isRejected = (row[7] as String?) == "rejected"
+        guard rejected || !isRejected else { return nil }
+        return PendingProbe(
+          probe: ProbeKey(site: row[0], sensor: row[1]), room: row[2], reason: row[3],
+          firstSeen: Timestamp(milliseconds: row[4]), lastSeen: Timestamp(milliseconds: row[5]), messages: row[6],
+          rejected: isRejected)
+      }
+    }
+  }
+
+  /// Per site, how many probes wait in `pending_probes` (not registered, not rejected): what `status` shows instead
+  /// of listing them.
+  public func pendingProbeCounts() throws -> [String: Int] {
+    try read { db in
+      var counts: [String: Int] = [:]
+      for row in try Row.fetchAll(
+        db,
+        sql: """
+          SELECT p.site, COUNT(*) FROM pending_probes p
+          WHERE NOT EXISTS (SELECT 1 FROM probe_registry r WHERE r.site = p.site AND r.sensor = p.sensor)
+          GROUP BY p.site
+          """)
+      {
+        counts[row[0]] = row[1]
+      }
+      return counts
+    }
+  }
+}
