@@ -51,7 +51,7 @@ final class MessageRouter: Sendable {
       return
     }
     if let sources, !message.topic.hasPrefix(Self.ownPrefix) {
-      sources.route(message, receivedAt: receivedAt) { admit($0, message, receivedAt: receivedAt) }
+      sources.route(message, receivedAt: receivedAt) { admit($0, message, receivedAt: receivedAt, configured: true) }
       return
     }
     let decoded = topics.withLock { topics in
@@ -68,9 +68,11 @@ final class MessageRouter: Sendable {
   }
 
   /// Asks the registry about `reading`: `true` to go on with it (registering its probe first if the site's policy
-  /// says so), `false` when it was kept in quarantine.
-  private func admit(_ reading: DecodedReading, _ message: ReceivedMessage, receivedAt: Timestamp) -> Bool {
-    switch registry.admit(reading.key, now: receivedAt) {
+  /// says so, or if a `[[source]]` of the config mapped it: `configured`), `false` when it was kept in quarantine.
+  private func admit(
+    _ reading: DecodedReading, _ message: ReceivedMessage, receivedAt: Timestamp, configured: Bool = false
+  ) -> Bool {
+    switch registry.admit(reading.key, now: receivedAt, configured: configured) {
     case .admitted:
       return true
     case .registerFirst:

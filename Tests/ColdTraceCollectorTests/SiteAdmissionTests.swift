@@ -42,6 +42,19 @@ struct SiteAdmissionTests {
     #expect(decision9 == .admitted)
   }
 
+  @Test func aSourceOfTheConfigRegistersItsProbesUnderHoldUpToTheCap() {
+    var limits = SiteLimits()
+    limits.probePolicy = .hold
+    limits.maxProbes = 1
+    var site = SiteAdmission(limits: limits, now: 0)
+    let mapped = site.admit(sensor: "zb-1", now: 0, configured: true)
+    #expect(mapped == .registerFirst, "a [[source]] row names the probe: no approval needed")
+    let unmapped = site.admit(sensor: "zb-2", now: 0)
+    #expect(unmapped == .refuse(.unknownProbe, pending: true, silent: false, tripped: nil))
+    let overCap = site.admit(sensor: "zb-3", now: 0, configured: true)
+    #expect(overCap == .refuse(.siteProbeLimit, pending: true, silent: false, tripped: .maxProbes))
+  }
+
   @Test func pendingIdsAreTrackedUpToABound() {
     var limits = SiteLimits()
     limits.probePolicy = .hold

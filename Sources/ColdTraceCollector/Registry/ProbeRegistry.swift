@@ -47,10 +47,10 @@ final class ProbeRegistry: Sendable {
   }
 
   /// The decision for a reading of `key` received at `now`.
-  func admit(_ key: SensorKey, now: Timestamp) -> Admission {
+  func admit(_ key: SensorKey, now: Timestamp, configured: Bool = false) -> Admission {
     sites.withLock { sites in
       sites[key.site, default: SiteAdmission(limits: config.limits(of: key.site), now: now.milliseconds)]
-        .admit(sensor: key.sensor, now: now.milliseconds)
+        .admit(sensor: key.sensor, now: now.milliseconds, configured: configured)
     }
   }
 

@@ -35,15 +35,16 @@ struct SiteAdmission {
   }
 
   /// The decision for a reading of `sensor` at `now` (milliseconds): the rate first (one subtraction and a
-  /// multiplication), then the probe (one set lookup).
-  mutating func admit(sensor: String, now: Int64) -> Admission {
+  /// multiplication), then the probe (one set lookup). `configured`: the reading comes through a `[[source]]` of the
+  /// collector's config, which names its probes: it is registered under either policy, up to `max_probes`.
+  mutating func admit(sensor: String, now: Int64, configured: Bool = false) -> Admission {
     guard bucket.take(now: now) else { return refuse(.siteRateLimit, sensor: sensor, now: now) }
     if registered.contains(sensor) { return .admitted }
     if rejected.contains(sensor) {
       refused[.unknownProbe, default: 0] += 1
       return .refuse(.unknownProbe, pending: true, silent: true, tripped: nil)
     }
-    switch limits.probePolicy {
+    switch configured ? .register : limits.probePolicy {
     case .hold:
       return refuse(.unknownProbe, sensor: sensor, now: now)
     case .register:
