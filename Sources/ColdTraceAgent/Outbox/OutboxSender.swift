@@ -106,6 +106,16 @@ final class OutboxSender {
     }
   }
 
+  /// When `pump` will re-send for want of a confirmation (just past the timeout: it re-sends once the wait is longer
+  /// than `acknowledgementTimeout`), if something sent waits for one. The agent sleeps until then at the latest.
+  var resendDue: Timestamp? {
+    guard hasUnconfirmed, let waitingSince else { return nil }
+    return waitingSince.adding(seconds: acknowledgementTimeout + 0.001)
+  }
+
+  /// Whether samples in the outbox are still to be sent (in order, behind the backlog) since the last (re)start.
+  var hasBacklog: Bool { cursor < outbox.end }
+
   /// Whether samples were sent that the collector has not confirmed yet.
   var hasUnconfirmed: Bool {
     highestSent.contains { $0.value > outbox.acknowledged[$0.key, default: 0] }
