@@ -26,6 +26,10 @@ public final class AgentRunner {
   /// What the sampling thread sleeps on between its due times: signal it (e.g. from `StopFlag(waking:)`) to have it
   /// look at `shouldStop` at once.
   public let wakeUp: WakeUpPipe
+  /// Runs once, on the sampling thread, after the first round is in the outbox and sent: start-up is over (the
+  /// configuration read, the libraries initialised), so `coldtrace-agent` drops the pages only start-up used
+  /// (`ResidentCode.trimReadOnlyMappings`).
+  public var afterFirstRound: (() -> Void)?
 
   public init(
     configuration: AgentConfiguration, logger: Logger,
@@ -133,6 +137,7 @@ public final class AgentRunner {
           roundRecords += records(inputs.readAll(at: max(eventTime, schedule.eventTime(atReal: readAt)), now: readAt))
           try sender.record(roundRecords, connected: client.isConnected, publish: publish)
           index += 1
+          if index == 1 { afterFirstRound?() }
         }
         due.include(index < rounds ? schedule.realTime(ofSample: index) : now)
         due.include(inputs.nextPoll)
