@@ -169,6 +169,7 @@ public final class AgentRunner {
       }
       if let deadline = due.earliest { clock.wait(until: deadline, wakingOn: wakeUp) }
     }
+    try sender.finish()
     if outbox.pendingCount > 0 {
       logger.notice("\(outbox.pendingCount) samples wait in the outbox for the collector's confirmation")
     }
