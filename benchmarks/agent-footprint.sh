@@ -4,8 +4,9 @@
 #   benchmarks/agent-footprint.sh [seconds-per-window] [windows]       (defaults 60 and 2)
 # 1. 10 probes every 1 s: coldtrace-agent and collectd 5.12 (table plugin reading 10 temperatures and 10 humidities
 #    from a file every second, threshold plugin, mqtt plugin publishing each value at QoS 1 to the same broker) run
-#    side by side; each window measures both: CPU share, wake-ups per second (voluntary context switches over every
-#    thread), RSS; then where the agent's RSS goes (/proc/PID/smaps).
+#    side by side; each window measures both: CPU share (nanoseconds on CPU summed over threads, and the 10 ms
+#    ticks), wake-ups per second (voluntary context switches over every thread), RSS; then where the agent's RSS
+#    goes (/proc/PID/smaps).
 # 2. 10 probes every 60 s: the agent alone, CPU and wake-ups per second over each window (each holds one round).
 # 3. The drain rate of a backlog built while the broker was down.
 # Needs collectd-core (apt-get install -y collectd-core; installed here when missing). Results also go to
@@ -111,9 +112,9 @@ grep -E '^(Rss|Pss|Shared_Clean|Private_Clean|Private_Dirty|Anonymous)' "/proc/$
 kill "$agent" "$collectd"; wait "$agent" "$collectd" 2>/dev/null || true
 median() { python3 -c "import statistics,sys; v=[float(x) for x in sys.argv[1:]]; print(f'{statistics.median(v):.3f}')" "$@"; }
 figure() { grep "^$1:" "$work/$2" | sed -E "s/.*$3 ([0-9.]+).*/\1/"; }
-agent_cpu=$(median $(figure agent busy.txt cpu)); collectd_cpu=$(median $(figure collectd busy.txt cpu))
+agent_cpu=$(median $(figure agent busy.txt cpu_ns)); collectd_cpu=$(median $(figure collectd busy.txt cpu_ns))
 agent_wake=$(median $(figure agent busy.txt wakeups)); collectd_wake=$(median $(figure collectd busy.txt wakeups))
-ratios=$(paste <(figure agent busy.txt cpu) <(figure collectd busy.txt cpu) \
+ratios=$(paste <(figure agent busy.txt cpu_ns) <(figure collectd busy.txt cpu_ns) \
   | awk '{printf "%s%.2f", (NR > 1 ? ", " : ""), ($2 > 0 ? $1 / $2 : 0)}')
 
 # 2. 10 probes every 60 s: the agent at rest.
@@ -125,7 +126,7 @@ sleep 5
 for w in $(seq 1 "$windows"); do sample "$seconds" agent="$agent" | tee -a "$work/rest.txt" >&2; done
 rest_rss=$(awk '/VmRSS/ {print $2}' "/proc/$agent/status")
 start_ns=$(date +%s%N); kill "$agent"; wait "$agent" 2>/dev/null || true; stop_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
-rest_cpu=$(median $(figure agent rest.txt cpu)); rest_wake=$(median $(figure agent rest.txt wakeups))
+rest_cpu=$(median $(figure agent rest.txt cpu_ns)); rest_wake=$(median $(figure agent rest.txt wakeups))
 
 # 3. Backlog drain: record with the broker down, then time the replay into the collector.
 kill "$broker"; wait "$broker" 2>/dev/null || true
