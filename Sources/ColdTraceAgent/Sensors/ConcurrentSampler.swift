@@ -4,7 +4,8 @@ import Dispatch
 import Synchronization
 
 /// Reads every sensor at once, each on its own worker, so a failing or slow probe never delays the others: a round
-/// takes as long as the slowest answer or the longest read timeout, whichever is shorter.
+/// takes as long as the slowest answer or the longest read timeout, whichever is shorter. A sensor whose read is a
+/// computation (`Sensor.readsWithoutWaiting`: the simulations) is read on the calling thread instead.
 ///
 /// A sensor that has not answered within its timeout is reported as `read timed out after N s`; its late answer is
 /// discarded. Until that read returns, the sensor is reported busy and not read again, so a hung probe never piles up
@@ -27,13 +28,17 @@ public struct ConcurrentSampler {
   public func readAll(at time: Timestamp) -> [SensorValue] {
     let started = MonotonicClock.seconds()
     let answers = RoundAnswers(count: sensors.count)
-    for (index, (sensor, worker)) in zip(sensors, workers).enumerated() {
+    for (index, (sensor, worker)) in zip(sensors, workers).enumerated() where !sensor.readsWithoutWaiting {
       let reference = SensorReference(sensor)
       let running = worker.start({ reference.sensor.read(at: time) }, answer: { answers.give($0, for: index) })
       if !running {
         let seconds = JSONText.number(worker.timeoutSeconds)
         answers.give(.fault("not read: a read that timed out (after \(seconds) s) is still running"), for: index)
       }
+    }
+    // Computations (simulated probes) on this thread, while the workers read the devices.
+    for (index, sensor) in sensors.enumerated() where sensor.readsWithoutWaiting {
+      answers.give(sensor.read(at: time), for: index)
     }
     let deadlines = workers.map { started + $0.timeoutSeconds }
     var values = answers.current
