@@ -151,7 +151,7 @@ size=$(stat -c %s "$bin/coldtrace-agent")
   echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(date -u +%F), load $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "coldtrace-agent release, static Swift stdlib: $((size / 1024 / 1024)) MB ($size bytes)"
   echo "10 probes every 1 s for ${windows} x ${seconds} s: RSS ${rss} kB now, ${hwm} kB peak; CPU ${agent_cpu} %"
-  echo "collectd $(collectd -h | sed -nE 's/^collectd ([0-9.]+).*/\1/p') same job, same windows: RSS ${collectd_rss} kB; cpu ${collectd_cpu} %; ${received} values read back from the broker in 3 s"
+  echo "collectd $(collectd -h | sed -nE 's/^collectd ([0-9]+\.[0-9]+\.[0-9]+).*/\1/p') same job, same windows: RSS ${collectd_rss} kB; cpu ${collectd_cpu} %; ${received} values read back from the broker in 3 s"
   echo "agent / collectd cpu by window: ${ratios}; wake-ups/s agent ${agent_wake}, collectd ${collectd_wake}"
   echo "10 probes every 60 s for ${windows} x ${seconds} s: cpu ${rest_cpu} %, ${rest_wake} wake-ups/s, RSS ${rest_rss} kB; SIGTERM to exit ${stop_ms} ms"
   echo "backlog drain: $(count backlog) of 30000 samples stored; ${stored} in ${drain_seconds} s after the first = ${rate} samples/s"
