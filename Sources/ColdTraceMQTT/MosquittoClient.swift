@@ -1,4 +1,5 @@
 import CMosquitto
+import ColdTraceSystem
 import Synchronization
 
 /// An MQTT client over libmosquitto, safe to use from any thread under Swift 6.

@@ -11,6 +11,11 @@ public protocol ServiceClock: Sendable {
   func now() -> Timestamp
   /// Waits `seconds` (a manual clock moves on by that much instead).
   func sleep(seconds: Double)
+  /// Sleeps until `deadline` (wall clock) or until `wakeUp` is signalled, whichever comes first; true if woken (the
+  /// signal is consumed). A loop that computes its next due time waits here instead of polling on a fixed interval. A
+  /// manual clock moves on to the deadline, or to the scripted action that signals `wakeUp` on the way.
+  @discardableResult
+  func wait(until deadline: Timestamp, wakingOn wakeUp: WakeUpPipe) -> Bool
 }
 
 /// The OS's wall clock (`WallClock`), and `nanosleep`.
@@ -24,6 +29,13 @@ public struct SystemClock: ServiceClock {
     var request = timespec(tv_sec: Int(seconds), tv_nsec: Int((seconds - seconds.rounded(.down)) * 1e9))
     var remaining = timespec()
     while nanosleep(&request, &remaining) == -1 && errno == EINTR { request = remaining }
+  }
+
+  /// One `poll` of the wake-up pipe, with the time left to `deadline` as its timeout. Should the wall clock jump
+  /// forward meanwhile, the wait still lasts its timeout: at most one interval late, never a busy loop.
+  @discardableResult
+  public func wait(until deadline: Timestamp, wakingOn wakeUp: WakeUpPipe) -> Bool {
+    wakeUp.wait(seconds: deadline.seconds(since: now()))
   }
 }
 

@@ -58,11 +58,14 @@ enum AgentCommand {
     }
     LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
     let logger = Logger(label: "coldtrace-agent")
-    let stop = StopFlag()
+    let runner = AgentRunner(configuration: configuration, logger: logger)
+    // What start-up alone touched (ld.so's pass over libcrypto's tables, the config parser, OpenSSL's init) need not
+    // stay resident, nor the 64 kB windows around each function the agent runs (benchmarks/README.md, "Agent RSS").
+    runner.afterFirstRound = { ResidentCode.trimReadOnlyMappings() }
+    // The runner sleeps until its next due time: the signal wakes it, so it stops at once.
+    let stop = StopFlag(waking: runner.wakeUp)
     stop.stopOnTerminationSignal()
-    try AgentRunner(configuration: configuration, logger: logger).run(
-      maxSamples: arguments.samples, drainSeconds: arguments.drainSeconds
-    ) { stop.isSet }
+    try runner.run(maxSamples: arguments.samples, drainSeconds: arguments.drainSeconds) { stop.isSet }
   }
 
   /// `check-config`: validate an agent configuration; exit 2 with the first problem found.

@@ -23,6 +23,7 @@ public final class ManualClock: ServiceClock {
     var scheduled: [Scheduled] = []
     var scheduledSoFar = 0
     var sleeps = 0
+    var waits = 0
   }
 
   /// The wall-clock time at which the clock starts.
@@ -52,6 +53,27 @@ public final class ManualClock: ServiceClock {
     state.withLock { $0.sleeps += 1 }
     advance(seconds: seconds)
   }
+
+  /// Moves the clock on to `deadline`, or only as far as the first scripted action that signals `wakeUp` (the clock
+  /// then stands at that action's time): the code under test sleeps until its next due time and is woken by what the
+  /// test scripted, as it would be by the network thread. A signal already given returns at once.
+  @discardableResult
+  public func wait(until deadline: Timestamp, wakingOn wakeUp: WakeUpPipe) -> Bool {
+    state.withLock { $0.waits += 1 }
+    if wakeUp.drain() { return true }
+    let seconds = deadline.seconds(since: now())
+    guard seconds > 0 else { return false }
+    let target = state.withLock { $0.elapsedNanoseconds } + Int64((seconds * 1e9).rounded())
+    while let action = nextAction(upTo: target) {
+      action()
+      if wakeUp.drain() { return true }
+    }
+    state.withLock { $0.elapsedNanoseconds = max($0.elapsedNanoseconds, target) }
+    return false
+  }
+
+  /// How many times `wait(until:wakingOn:)` was called: the wake-ups of a loop that waits for its next due time.
+  public var waitCount: Int { state.withLock { $0.waits } }
 
   /// Seconds the clock has moved since it was made (wall-clock jumps aside).
   public var elapsedSeconds: Double { Double(state.withLock { $0.elapsedNanoseconds }) / 1e9 }

@@ -24,6 +24,9 @@ public final class EdgeAlarm {
   /// What the output was last driven to (`nil`: not yet).
   private var driven: Bool?
   private var failedToDrive = false
+  /// When the output was last driven (or tried): a failed GPIO write is tried again `retrySeconds` later.
+  private var lastDriveAttempt: Timestamp?
+  static let retrySeconds = 1.0
   /// Rooms whose missing limits were logged in this outage.
   private var missingLogged: Set<String> = []
 
@@ -72,6 +75,9 @@ public final class EdgeAlarm {
     }
   }
 
+  /// The link was up until `time` (it dropped then): the outage counts from there.
+  public func linkWasUp(until time: Timestamp) { lastConnected = max(lastConnected, time) }
+
   /// Follows the link (real time `now`) and drives the output to what the judge says.
   public func update(now: Timestamp, connected: Bool) {
     if connected { lastConnected = now }
@@ -90,7 +96,7 @@ public final class EdgeAlarm {
     speaking = down
     let alarms = judge.active
     let on = down && !alarms.isEmpty
-    guard on != driven || (failedToDrive && output.retriesAfterFailure) else { return }
+    guard on != driven || (retryDue.map { now >= $0 } ?? false) else { return }
     let reason =
       on
       ? alarms.map(\.description).joined(separator: "; ")
@@ -98,7 +104,20 @@ public final class EdgeAlarm {
     drive(on, reason: reason, now: now, alarms: alarms)
   }
 
+  /// The next time `update` has something to do without a new reading or a change of link, if any: the moment an
+  /// outage reaches `afterSeconds`, or the retry of a failed output. The agent sleeps until then.
+  public func nextDue(connected: Bool) -> Timestamp? {
+    let speaksAt = connected || speaking ? nil : lastConnected.adding(seconds: settings.afterSeconds)
+    return [speaksAt, retryDue].compactMap { $0 }.min()
+  }
+
+  private var retryDue: Timestamp? {
+    guard failedToDrive, output.retriesAfterFailure, let lastDriveAttempt else { return nil }
+    return lastDriveAttempt.adding(seconds: Self.retrySeconds)
+  }
+
   private func drive(_ on: Bool, reason: String, now: Timestamp, alarms: [EdgeAlarmJudge.Alarm] = []) {
+    lastDriveAttempt = now
     let failure = output.drive(on, payload: payload(on, reason: reason, now: now, alarms: alarms))
     if let failure {
       if !failedToDrive || driven != on {

@@ -37,6 +37,9 @@ public final class InputMonitor {
 
   public var isEmpty: Bool { entries.isEmpty }
 
+  /// When the next input is due for a poll (wall clock), if there is any input.
+  public var nextPoll: Timestamp? { entries.map(\.nextPoll).min() }
+
   /// The heartbeat at a sampling round: reads every input, stamped `time` (event time), and reports each.
   public func readAll(at time: Timestamp, now: Timestamp) -> [Reading] {
     entries.indices.map { index in

@@ -46,6 +46,8 @@ public final class Outbox {
   private var activeFD: Int32 = -1
   /// Highest `seq` per sensor that the collector has confirmed.
   public private(set) var acknowledged: [String: Int64] = [:]
+  /// Watermarks applied in memory and not yet in `acknowledged.state` (`acknowledge(_:deferSaving:)`).
+  private var acknowledgementUnsaved = false
   /// Samples dropped (oldest first) because the outbox was full or too old, since the agent was installed.
   public private(set) var dropped: Int = 0
   /// Records cut off when opening (a torn tail after a crash), for the log.
@@ -97,15 +99,25 @@ public final class Outbox {
   // MARK: - Acknowledgement
 
   /// Applies the collector's watermarks; deletes segments they fully cover. Returns whether anything moved.
+  ///
+  /// The watermarks are saved (`acknowledged.state`, two fsyncs) before any segment they cover is deleted. With
+  /// `deferSaving`, a watermark that deletes nothing is only kept in memory until `saveAcknowledgedIfPending()`: the
+  /// segments still hold every number, so a crash meanwhile costs only re-sends of samples the collector already has
+  /// (stored once), never a lost sample nor a number used twice.
   @discardableResult
-  public func acknowledge(_ watermarks: [String: Int64]) throws -> Bool {
+  public func acknowledge(_ watermarks: [String: Int64], deferSaving: Bool = false) throws -> Bool {
     var moved = false
     for (sensor, watermark) in watermarks where watermark > acknowledged[sensor, default: 0] {
       acknowledged[sensor] = watermark
       moved = true
     }
     guard moved else { return false }
-    try saveAcknowledged()
+    let deletes = segments.count > 1 && segments[0].isAcknowledged(by: acknowledged)
+    if deferSaving && !deletes {
+      acknowledgementUnsaved = true
+    } else {
+      try saveAcknowledged()
+    }
     // Never delete the newest segment: it holds the highest sequence numbers.
     while segments.count > 1, segments[0].isAcknowledged(by: acknowledged) {
       unlink(segments.removeFirst().path)
@@ -209,10 +221,16 @@ public final class Outbox {
     }
   }
 
+  /// Saves watermarks that `acknowledge(_:deferSaving:)` kept in memory only, if any.
+  public func saveAcknowledgedIfPending() throws {
+    if acknowledgementUnsaved { try saveAcknowledged() }
+  }
+
   private func saveAcknowledged() throws {
     var text = "#dropped \(dropped)\n"
     for sensor in acknowledged.keys.sorted() { text += "\(sensor) \(acknowledged[sensor]!)\n" }
     try DurableFile.replace(acknowledgedPath, with: text)
+    acknowledgementUnsaved = false
   }
 
   private func loadSegments() throws {

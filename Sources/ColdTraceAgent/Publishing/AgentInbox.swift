@@ -1,21 +1,30 @@
 import ColdTraceCore
 import ColdTraceMQTT
+import ColdTraceSystem
 import Synchronization
 
 /// What the network thread hands to the sampling thread: reconnections, the collector's acknowledgements, and the
-/// rooms' limits for the edge alarm.
+/// rooms' limits for the edge alarm. Each one wakes the sampling thread (`wakeUp`), which sleeps until its next due
+/// time otherwise; so do lost connections, and the broker's PUBACKs while a backlog waits for room in its window.
 final class AgentInbox: Sendable {
   private struct Content {
     var connections = 0
     var watermarks: [String: Int64] = [:]
     var limits: [LimitsMessage] = []
+    var linkLostAt: Timestamp?
   }
 
   private let content = Mutex(Content())
   /// This install (`Incarnation`): acknowledgements naming another count a former install's samples.
   let incarnation: String
+  /// What the sampling thread sleeps on (`nil`: nobody sleeps, as in a test of the inbox alone).
+  let wakeUp: WakeUpPipe?
+  private let wakesOnPublishCompletion = Atomic<Bool>(false)
 
-  init(incarnation: String) { self.incarnation = incarnation }
+  init(incarnation: String, wakeUp: WakeUpPipe? = nil) {
+    self.incarnation = incarnation
+    self.wakeUp = wakeUp
+  }
 
   /// What became of an acknowledgement payload.
   enum AcknowledgementReceipt: Equatable {
@@ -25,7 +34,29 @@ final class AgentInbox: Sendable {
     case otherIncarnation(String)
   }
 
-  func noteConnected() { content.withLock { $0.connections += 1 } }
+  func noteConnected() {
+    content.withLock { $0.connections += 1 }
+    wakeUp?.signal()
+  }
+
+  /// The link went down, or a connect failed, at `time` (wall clock): the edge alarm measures an outage from when the
+  /// link was last up, not from the sampling thread's last pass, which may be a whole interval earlier.
+  func noteDisconnected(at time: Timestamp) {
+    content.withLock { $0.linkLostAt = time }
+    wakeUp?.signal()
+  }
+
+  /// A QoS 1 publish completed (PUBACK, refusal or abandon): wakes the sampling thread only while it asked to be
+  /// (`wakeOnPublishCompletion`), so live samples' PUBACKs cost no wake-up.
+  func notePublishCompleted() {
+    if wakesOnPublishCompletion.load(ordering: .sequentiallyConsistent) { wakeUp?.signal() }
+  }
+
+  /// Set while the backlog waits for room in the in-flight window, or the agent waits for the broker's last PUBACKs.
+  /// Set it before looking at the in-flight count: a completion in between then wakes the next wait.
+  func wakeOnPublishCompletion(_ wanted: Bool) {
+    wakesOnPublishCompletion.store(wanted, ordering: .sequentiallyConsistent)
+  }
 
   /// Reads an ack payload (`AcknowledgementMessage`) and keeps the highest watermark per sensor, unless it names
   /// another incarnation. One without `inc` (from a collector that does not know incarnations) is applied.
@@ -37,6 +68,7 @@ final class AgentInbox: Sendable {
         content.watermarks[sensor] = max(content.watermarks[sensor] ?? 0, watermark)
       }
     }
+    wakeUp?.signal()
     return .applied
   }
 
@@ -44,14 +76,15 @@ final class AgentInbox: Sendable {
   func receiveLimits(_ payload: UnsafeRawBufferPointer) -> Bool {
     guard let message = LimitsMessage.decode(payload) else { return false }
     content.withLock { $0.limits.append(message) }
+    wakeUp?.signal()
     return true
   }
 
   /// Everything received since the last call.
-  func take() -> (connections: Int, watermarks: [String: Int64], limits: [LimitsMessage]) {
+  func take() -> (connections: Int, watermarks: [String: Int64], limits: [LimitsMessage], linkLostAt: Timestamp?) {
     content.withLock { content in
       defer { content = Content() }
-      return (content.connections, content.watermarks, content.limits)
+      return (content.connections, content.watermarks, content.limits, content.linkLostAt)
     }
   }
 }

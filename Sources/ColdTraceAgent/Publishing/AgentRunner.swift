@@ -11,6 +11,11 @@ import Synchronization
 /// Nothing is lost on the way: each sample is in the durable `Outbox` before it is published, and stays there until the
 /// collector's acknowledgement watermark covers it (`OutboxSender` re-sends what is not confirmed in time).
 ///
+/// At rest it sleeps: each pass ends in one wait (`ServiceClock.wait(until:wakingOn:)`) until the next thing due (the
+/// next round, an input's poll, the acknowledgement timeout, the edge alarm's delay, the end of the drain), and is
+/// woken early through `wakeUp` by what the network thread hands over (acknowledgements, limits, connections and lost
+/// connections, PUBACKs while a backlog waits for its window) and by a stop. Never a fixed polling interval.
+///
 /// The MQTT connection comes from `makeTransport` and every time and wait from `clock`: libmosquitto and the OS's
 /// clocks in production, an in-memory transport and a manual clock in tests (`Tests/TestSupport`).
 public final class AgentRunner {
@@ -18,6 +23,13 @@ public final class AgentRunner {
   let logger: Logger
   let makeTransport: MessageTransportFactory
   let clock: any ServiceClock
+  /// What the sampling thread sleeps on between its due times: signal it (e.g. from `StopFlag(waking:)`) to have it
+  /// look at `shouldStop` at once.
+  public let wakeUp: WakeUpPipe
+  /// Runs once, on the sampling thread, after the first round is in the outbox and sent: start-up is over (the
+  /// configuration read, the libraries initialised), so `coldtrace-agent` drops the pages only start-up used
+  /// (`ResidentCode.trimReadOnlyMappings`).
+  public var afterFirstRound: (() -> Void)?
 
   public init(
     configuration: AgentConfiguration, logger: Logger,
@@ -28,11 +40,16 @@ public final class AgentRunner {
     self.logger = logger
     self.makeTransport = makeTransport
     self.clock = clock
+    guard let wakeUp = WakeUpPipe() else {
+      fatalError("coldtrace-agent: no file descriptor left for the wake-up pipe; raise the limit (ulimit -n)")
+    }
+    self.wakeUp = wakeUp
   }
 
   /// Samples until `shouldStop` says so or `maxSamples` rounds are taken; every sample goes to the durable outbox first
   /// and leaves it only when the collector confirms it. With `maxSamples`, waits up to `drainSeconds` for the collector
-  /// to confirm everything before publishing `offline` and disconnecting.
+  /// to confirm everything before publishing `offline` and disconnecting. `shouldStop` is read after every wake-up:
+  /// whoever sets it signals `wakeUp`.
   public func run(maxSamples: Int? = nil, drainSeconds: Double = 10, shouldStop: @Sendable () -> Bool) throws {
     let config = configuration
     let statusTopic = Topics.status(site: config.site, agent: config.agent)
@@ -40,49 +57,8 @@ public final class AgentRunner {
     if outbox.repairedBytes > 0 {
       logger.warning("outbox: cut off \(outbox.repairedBytes) bytes of a record torn by a crash or power cut")
     }
-    let inbox = AgentInbox(incarnation: outbox.incarnation)
-    var options = ClientOptions(clientID: config.agent, broker: config.broker)
-    options.tls = config.tls
-    options.protocolVersion = config.protocolVersion
-    options.reconnectDelayMax = config.reconnectMaxSeconds
-    options.cleanSession = false
-    options.sessionExpirySeconds = 86_400
-    options.will = .init(
-      topic: statusTopic, payload: Array(statusLine("offline", outbox: nil, incarnation: outbox.incarnation).utf8))
-    let logger = self.logger
-    let limitsPrefix = "\(Topics.root)/limits/"
-    let client = try makeTransport(
-      options,
-      { message in
-        if message.topic.hasPrefix(limitsPrefix) {
-          // An empty retained message clears a room's limits on the broker; the agent keeps what it holds.
-          if message.payload.count > 0 && !inbox.receiveLimits(message.payload) {
-            logger.warning("ignored malformed limits on \(message.topic)")
-          }
-        } else {
-          switch inbox.receiveAcknowledgement(message.payload) {
-          case .applied: break
-          case .malformed: logger.warning("ignored a malformed acknowledgement on \(message.topic)")
-          case .otherIncarnation(let former):
-            logger.info("ignored an acknowledgement for incarnation \(former), not this install's")
-          }
-        }
-      },
-      { event in
-        switch event {
-        case .connected:
-          logger.info("connected to \(config.broker)")
-          inbox.noteConnected()
-        case .refused(let reason): logger.error("broker refused the connection: \(reason)")
-        case .subscribed: break
-        case .subscriptionRefused(let filter, let reason) where filter.hasPrefix(limitsPrefix):
-          logger.error("broker refused the subscription to \(filter): \(reason); the edge alarm gets no new limits")
-        case .subscriptionRefused(let filter, let reason):
-          logger.error("broker refused the subscription to \(filter): \(reason); the outbox cannot be confirmed")
-        case .disconnected(let reason): logger.warning("disconnected: \(reason)")
-        case .failed(let reason, let retryIn): logger.warning("\(reason); retrying in \(retryIn) s")
-        }
-      })
+    let inbox = AgentInbox(incarnation: outbox.incarnation, wakeUp: wakeUp)
+    let client = try makeClient(inbox: inbox, statusTopic: statusTopic)
     try client.subscribe(Topics.ack(site: config.site, agent: config.agent), qos: .atLeastOnce)
     let edgeAlarm = try config.edgeAlarm.map { settings in
       try EdgeAlarm(settings: settings, configuration: config, logger: logger, now: clock.now())
@@ -94,11 +70,7 @@ public final class AgentRunner {
     let sender = OutboxSender(
       outbox: outbox, site: config.site, agent: config.agent,
       acknowledgementTimeout: config.acknowledgementTimeoutSeconds, logger: logger)
-    let publish: OutboxSender.Publish = { topic, payload in
-      try client.publish(topic: topic, payload: payload) { outcome in
-        if case .refused(_, let reason) = outcome { logger.error("broker refused a reading on \(topic): \(reason)") }
-      }
-    }
+    let publish = readingPublisher(client, inbox: inbox)
     let schedule =
       config.lockstep.map {
         SamplingClock(anchor: $0.anchor, eventStart: $0.start, interval: config.intervalSeconds, speed: $0.speed)
@@ -124,30 +96,30 @@ public final class AgentRunner {
         "outbox_pending": "\(outbox.pendingCount)", "outbox_dropped": "\(outbox.dropped)",
         "incarnation": "\(outbox.incarnation)",
       ])
+    let rounds = maxSamples ?? Int.max
     var index = 0
     var announcedDropped = -1
     var drainDeadline: Timestamp?
+    var wasConnected = false
     while !shouldStop() {
       let now = clock.now()
-      let (connections, watermarks, limits) = inbox.take()
+      let connected = client.isConnected
+      var due = NextDue()
+      let (connections, watermarks, limits, linkLostAt) = inbox.take()
       edgeAlarm?.receive(limits)
+      if let linkLostAt, wasConnected || connections > 0 { edgeAlarm?.linkWasUp(until: linkLostAt) }
+      wasConnected = connected
       if connections > 0 {
         sender.restart()
         announcedDropped = -1
       }
       if !watermarks.isEmpty { try sender.acknowledge(watermarks, now: now) }
-      if announcedDropped != outbox.dropped && client.isConnected {
-        announcedDropped = outbox.dropped
-        let status = Array(statusLine("online", outbox: outbox).utf8)
-        _ = try? client.publish(topic: statusTopic, payload: status, retain: true)
-      }
-      var sampled = false
-      if index < (maxSamples ?? Int.max) {
+      if index < rounds {
         if now < schedule.realTime(ofSample: index), !inputs.isEmpty {
           // Between rounds: a change is published as soon as a poll sees it.
           let changed = inputs.poll(
             at: min(schedule.eventTime(atReal: now), schedule.eventTime(ofSample: index)), now: now)
-          if !changed.isEmpty { try sender.record(records(changed), connected: client.isConnected, publish: publish) }
+          if !changed.isEmpty { try sender.record(records(changed), connected: connected, publish: publish) }
         }
         if now >= schedule.realTime(ofSample: index) {
           let eventTime = schedule.eventTime(ofSample: index)
@@ -165,55 +137,72 @@ public final class AgentRunner {
           roundRecords += records(inputs.readAll(at: max(eventTime, schedule.eventTime(atReal: readAt)), now: readAt))
           try sender.record(roundRecords, connected: client.isConnected, publish: publish)
           index += 1
-          sampled = true
+          if index == 1 { afterFirstRound?() }
         }
+        due.include(index < rounds ? schedule.realTime(ofSample: index) : now)
+        due.include(inputs.nextPoll)
       } else {
         // Done sampling: wait for the collector to confirm everything, within the drain time.
         let deadline = drainDeadline ?? now.adding(seconds: drainSeconds)
         drainDeadline = deadline
         if outbox.pendingCount == 0 || now >= deadline { break }
+        due.include(deadline)
       }
-      edgeAlarm?.update(now: now, connected: client.isConnected)
+      edgeAlarm?.update(now: now, connected: connected)
+      due.include(edgeAlarm?.nextDue(connected: connected))
       // The backlog moves on every pass, even when sampling falls behind its schedule and a round is always due.
+      // While it waits for room in the in-flight window, a PUBACK wakes the next wait (asked for before the pump
+      // looks at the window, so none slips by).
+      inbox.wakeOnPublishCompletion(client.isConnected && sender.hasBacklog)
       try sender.pump(
         now: now, connected: client.isConnected, inFlight: { client.unacknowledgedCount }, publish: publish)
-      if !sampled { clock.sleep(seconds: 0.01) }
+      if !sender.hasBacklog { inbox.wakeOnPublishCompletion(false) }  // live samples' PUBACKs: no wake-up
+      if client.isConnected {
+        due.include(sender.resendDue)
+        // A backlog the pump left with room in the window (it stopped at an empty read): look again shortly.
+        if sender.hasBacklog && client.unacknowledgedCount < sender.window { due.include(now.adding(seconds: 0.01)) }
+      }
+      if announcedDropped != outbox.dropped && client.isConnected {
+        announcedDropped = outbox.dropped
+        let status = Array(statusLine("online", outbox: outbox).utf8)
+        _ = try? client.publish(topic: statusTopic, payload: status, retain: true)
+      }
+      if let deadline = due.earliest { clock.wait(until: deadline, wakingOn: wakeUp) }
     }
+    try sender.finish()
     if outbox.pendingCount > 0 {
       logger.notice("\(outbox.pendingCount) samples wait in the outbox for the collector's confirmation")
     }
     _ = try? client.publish(
       topic: statusTopic, payload: Array(statusLine("offline", outbox: outbox).utf8), retain: true)
-    drain(client, seconds: 2)
+    awaitBrokerAcknowledgements(client, inbox: inbox, seconds: 2)
     logger.info("stopped after \(index) sampling rounds")
   }
 
-  private func drain(_ client: any MessageTransport, seconds: Double) {
-    var remaining = seconds
-    while client.unacknowledgedCount > 0 && remaining > 0 {
-      clock.sleep(seconds: 0.02)
-      remaining -= 0.02
+  /// Before disconnecting: lets the broker acknowledge the readings in flight, for at most `seconds`; each PUBACK
+  /// wakes the wait.
+  private func awaitBrokerAcknowledgements(_ client: any MessageTransport, inbox: AgentInbox, seconds: Double) {
+    inbox.wakeOnPublishCompletion(true)
+    let deadline = clock.now().adding(seconds: seconds)
+    while client.unacknowledgedCount > 0 && clock.now() < deadline {
+      clock.wait(until: deadline, wakingOn: wakeUp)
     }
     if client.unacknowledgedCount > 0 {
       logger.warning("\(client.unacknowledgedCount) readings not acknowledged by the broker at exit")
     }
   }
 
-  /// The status payload (docs/protocol.md, "Status payloads"), with the outbox's backlog and the samples it dropped,
-  /// and where each probe is mounted.
-  private func statusLine(_ state: String, outbox: Outbox?, incarnation: String? = nil) -> String {
-    StatusMessage(
-      state: state, sender: .agent(configuration.agent), version: Self.version, ts: clock.now(),
-      outbox: outbox.map { StatusMessage.Outbox(pending: $0.pendingCount, dropped: $0.dropped) },
-      placements: Dictionary(configuration.sensors.map { ($0.id, $0.placement) }) { first, _ in first },
-      incarnation: outbox?.incarnation ?? incarnation,
-      probes: Dictionary(
-        configuration.sensors.map { ($0.id, $0.room) } + configuration.inputs.map { ($0.id, $0.room) }
-      ) { first, _ in first }
-    ).encode()
-  }
-
   public static let version = "0.1.0"
+}
+
+/// The earliest of the times a pass found due next: the time the agent sleeps until.
+struct NextDue {
+  private(set) var earliest: Timestamp?
+
+  mutating func include(_ time: Timestamp?) {
+    guard let time else { return }
+    earliest = earliest.map { min($0, time) } ?? time
+  }
 }
 
 extension SensorValue {

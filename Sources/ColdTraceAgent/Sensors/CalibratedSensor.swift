@@ -78,6 +78,7 @@ public final class CalibratedSensor: WorkerBackedSensor {
   private let retryPauseSeconds: Double
 
   public var id: String { inner.id }
+  public var readsWithoutWaiting: Bool { inner.readsWithoutWaiting }
   public var room: String { inner.room }
 
   public init(wrapping inner: any Sensor, options: SensorOptions, retryPauseSeconds: Double = 0.5) {

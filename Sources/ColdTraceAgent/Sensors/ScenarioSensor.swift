@@ -8,6 +8,8 @@ import ColdTraceCore
 public final class ScenarioSensor: Sensor {
   public let id: String
   public let room: String
+  /// A computation: read on the sampling thread (`ConcurrentSampler`).
+  public var readsWithoutWaiting: Bool { true }
   private let probe: String
   private var model: ColdRoom
 

@@ -14,6 +14,14 @@ public protocol Sensor: AnyObject {
   var room: String { get }
   /// Reads the probe; `time` is the sample's event time (real time, or the simulation's clock).
   func read(at time: Timestamp) -> SensorValue
+  /// True for a read that is a computation and never waits on a device (a simulation): `ConcurrentSampler` then reads
+  /// it on the sampling thread, with no worker thread to wake. Every driver that talks to hardware, a bus, a file or
+  /// a child process keeps the default, false.
+  var readsWithoutWaiting: Bool { get }
+}
+
+extension Sensor {
+  public var readsWithoutWaiting: Bool { false }
 }
 
 /// What a driver needs besides its own `[[sensor]]` table: where the sysfs tree is (tests point it at fixtures), and

@@ -8,6 +8,8 @@ import ColdTraceSystem
 public final class SimulatedSensor: Sensor {
   public let id: String
   public let room: String
+  /// A computation: read on the sampling thread (`ConcurrentSampler`).
+  public var readsWithoutWaiting: Bool { true }
   private var model: SimpleColdRoom
 
   public init(id: String, room: String, model: SimpleColdRoom) {
