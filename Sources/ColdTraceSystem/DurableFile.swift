@@ -7,6 +7,13 @@
 public enum DurableFile {
   public static func replace(_ path: String, with text: String) throws(DurableFileError) {
     let temporary = path + ".tmp"
+    try writeSynced(temporary, text)
+    guard rename(temporary, path) == 0 else { throw .init(path: path, operation: "rename") }
+    syncDirectory(of: path)
+  }
+
+  /// Writes `text` to a new (or truncated) file at `temporary` and fsyncs it.
+  private static func writeSynced(_ temporary: String, _ text: String) throws(DurableFileError) {
     let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
     guard fd >= 0 else { throw .init(path: temporary, operation: "open") }
     do {
@@ -20,8 +27,6 @@ public enum DurableFile {
       throw .init(path: temporary, operation: "fsync")
     }
     close(fd)
-    guard rename(temporary, path) == 0 else { throw .init(path: path, operation: "rename") }
-    syncDirectory(of: path)
   }
 
   /// fsyncs the directory holding `path`, so a new or renamed entry survives a power cut.
@@ -39,20 +44,8 @@ public enum DurableFile {
   /// then `link` gives it the final name, which fails if the name is taken; a crash leaves the file whole or absent.
   public static func createOnce(_ path: String, with text: String) throws(DurableFileError) -> Bool {
     let temporary = path + ".\(getpid()).tmp"
-    let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-    guard fd >= 0 else { throw .init(path: temporary, operation: "open") }
     defer { unlink(temporary) }
-    do {
-      try writeAll(Array(text.utf8), to: fd, path: temporary)
-    } catch {
-      close(fd)
-      throw error
-    }
-    guard fsync(fd) == 0 else {
-      close(fd)
-      throw .init(path: temporary, operation: "fsync")
-    }
-    close(fd)
+    try writeSynced(temporary, text)
     if link(temporary, path) != 0 {
       if errno == EEXIST { return false }
       throw .init(path: path, operation: "link")

@@ -43,23 +43,6 @@ struct NotificationOutageTests {
     return config.path
   }
 
-  /// Eleven readings of 9 °C, a minute apart, ending now in hongxuan/cold2: past litchi's critical 8 °C for the ten
-  /// minutes that open a critical `temp_high`.
-  private func publishWarmRoom(_ broker: MosquittoBroker) throws {
-    let now = WallClock.now()
-    let items = (0...10).map { minute in
-      #"{"ts":"\#(now.adding(seconds: Double(minute - 10) * 60).rfc3339)","temp_c":9}"#
-    }.joined(separator: ",")
-    let pub = try #require(ChildProcess.system("mosquitto_pub"), "mosquitto-clients is not installed")
-    let result = try Executables.run(
-      URL(fileURLWithPath: pub),
-      [
-        "-h", "127.0.0.1", "-p", String(broker.port), "-q", "1", "-t", "coldtrace/v1/reading/hongxuan/cold2/probe-a",
-        "-m", #"{"v":1,"samples":[\#(items)]}"#,
-      ])
-    #expect(result.status == 0, "mosquitto_pub failed: \(result.stderr)")
-  }
-
   private func text(_ file: URL) -> String { (try? String(contentsOf: file, encoding: .utf8)) ?? "" }
 
   /// The `(event, event_id)` of every JSON line in `file`, in order.
@@ -87,7 +70,7 @@ struct NotificationOutageTests {
     let config = try writeConfig(files, escalateMinutes: 0.25)
     try facility.startCollector(arguments: ["--config", config])
     let published = Date()
-    try publishWarmRoom(broker)
+    try broker.publishWarmRoom()
 
     #expect(eventually(timeout: 20) { text(files.email).contains("temp_high") }, "the healthy channel at once")
     #expect(eventually(timeout: 30) { attempts(files) >= 2 }, "the failing channel retried")
@@ -123,7 +106,7 @@ struct NotificationOutageTests {
     try Data().write(to: files.marker)
     let config = try writeConfig(files)
     try facility.startCollector(arguments: ["--config", config])
-    try publishWarmRoom(broker)
+    try broker.publishWarmRoom()
     #expect(eventually(timeout: 20) { text(files.email).contains("temp_high") })
     #expect(eventually(timeout: 20) { attempts(files) >= 2 })
     facility.killCollector()
@@ -163,7 +146,7 @@ struct NotificationOutageTests {
     contacts = ["lan@farm.example", "minh@farm.example"]
     """.write(to: config, atomically: true, encoding: .utf8)
     try facility.startCollector(arguments: ["--config", config.path])
-    try publishWarmRoom(broker)
+    try broker.publishWarmRoom()
     #expect(eventually(timeout: 30) { sink.received.contains("\r\n.\r\n") || sink.received.contains("Subject:") })
     #expect(eventually(timeout: 10) { sink.received.contains("temp_high") }, "\(facility.collectorLog)")
     let mail = sink.received

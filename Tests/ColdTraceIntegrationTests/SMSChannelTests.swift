@@ -63,7 +63,7 @@ struct SMSChannelTests {
       try phone.start()
       #expect(phone.pidFromFile == phone.pid, "gammu-smsd's pid file names the child the test started")
       try facility.startCollector(arguments: ["--config", config])
-      try publishWarmRoom()
+      try broker.publishWarmRoom()
       var id: Int?
       _ = eventually(timeout: 30) {
         id = alerts().first { $0["kind"] as? String == "temp_high" }?["id"] as? Int
@@ -71,23 +71,6 @@ struct SMSChannelTests {
       }
       guard let id else { throw TestSupportError("no temp_high alert in 30 s: \(facility.collectorLog)") }
       return id
-    }
-
-    /// Eleven readings of 9 °C, a minute apart, ending now in hongxuan/cold2: past litchi's critical 8 °C for the
-    /// ten minutes that open a critical `temp_high`.
-    func publishWarmRoom() throws {
-      let now = WallClock.now()
-      let items = (0...10).map { minute in
-        #"{"ts":"\#(now.adding(seconds: Double(minute - 10) * 60).rfc3339)","temp_c":9}"#
-      }.joined(separator: ",")
-      let pub = try #require(ChildProcess.system("mosquitto_pub"), "mosquitto-clients is not installed")
-      let result = try Executables.run(
-        URL(fileURLWithPath: pub),
-        [
-          "-h", "127.0.0.1", "-p", String(broker.port), "-q", "1", "-t",
-          "coldtrace/v1/reading/hongxuan/cold2/probe-a", "-m", #"{"v":1,"samples":[\#(items)]}"#,
-        ])
-      #expect(result.status == 0, "mosquitto_pub failed: \(result.stderr)")
     }
 
     /// `coldtrace alerts --json`, one object a line.
