@@ -52,4 +52,25 @@ struct ProbeRegistryMigrationTests {
     try store.write { tx in try tx.rejectProbe(stranger, by: "lan", at: at) }
     #expect(try store.probeRegistry().rejected == [stranger])
   }
+
+  @Test func aReadAfterAChangeNumberReturnsOnlyWhatChangedSince() throws {
+    let directory = try TemporaryDirectory.make(prefix: "registry-changed")
+    let store = try SQLiteStore(path: directory.appendingPathComponent("coldtrace.db").path)
+    let at = Timestamp(milliseconds: 1_800_000_000_000)
+    let (a, b, c) = (
+      ProbeKey(site: "hongxuan", sensor: "a"), ProbeKey(site: "hongxuan", sensor: "b"),
+      ProbeKey(site: "dongtien", sensor: "c")
+    )
+    try store.write { tx in
+      _ = try tx.registerProbe(a, room: "cold2", origin: .auto, at: at)
+      _ = try tx.registerProbe(b, room: "cold2", origin: .auto, at: at)
+    }
+    let all = try store.probeRegistry()
+    #expect(all.registered == [a, b])
+    #expect(try store.probeRegistry(changedAfter: all.lastChange) == RegistryContents(lastChange: all.lastChange))
+    try store.write { tx in try tx.rejectProbe(c, by: "lan", at: at) }
+    let changed = try store.probeRegistry(changedAfter: all.lastChange)
+    #expect(changed.registered.isEmpty && changed.rejected == [c], "only the rejection, not the whole registry")
+    #expect(changed.lastChange > all.lastChange)
+  }
 }

@@ -17,6 +17,8 @@ final class ProbeRegistry: Sendable {
   let store: SQLiteStore
   let config: SiteLimitsConfig
   private let sites: Mutex<[String: SiteAdmission]>
+  /// The newest `probe_registry` change read: `refresh` reads only what came after it.
+  private let lastChange: Mutex<Int64>
 
   /// Loads the registry and the open `site_limit` alerts at `now`.
   init(store: SQLiteStore, config: SiteLimitsConfig, now: Timestamp) throws {
@@ -24,14 +26,8 @@ final class ProbeRegistry: Sendable {
     self.config = config
     var sites: [String: SiteAdmission] = [:]
     let contents = try store.probeRegistry()
-    for probe in contents.registered {
-      sites[probe.site, default: SiteAdmission(limits: config.limits(of: probe.site), now: now.milliseconds)]
-        .registered.insert(probe.sensor)
-    }
-    for probe in contents.rejected {
-      sites[probe.site, default: SiteAdmission(limits: config.limits(of: probe.site), now: now.milliseconds)]
-        .rejected.insert(probe.sensor)
-    }
+    Self.merge(contents, into: &sites, config: config, now: now)
+    lastChange = Mutex(contents.lastChange)
     var open = AlertFilter()
     open.state = .open
     var acked = AlertFilter()
@@ -98,17 +94,25 @@ final class ProbeRegistry: Sendable {
 
   /// Learns what `probe approve` and `probe reject` changed in the database.
   func refresh(now: Timestamp) throws {
-    let contents = try store.probeRegistry()
-    sites.withLock { sites in
-      for probe in contents.registered where sites[probe.site]?.registered.contains(probe.sensor) != true {
-        sites[probe.site, default: SiteAdmission(limits: config.limits(of: probe.site), now: now.milliseconds)]
-          .registered.insert(probe.sensor)
-        sites[probe.site]?.rejected.remove(probe.sensor)
-      }
-      for probe in contents.rejected where sites[probe.site]?.rejected.contains(probe.sensor) != true {
-        sites[probe.site, default: SiteAdmission(limits: config.limits(of: probe.site), now: now.milliseconds)]
-          .rejected.insert(probe.sensor)
-      }
+    let after = lastChange.withLock { $0 }
+    let contents = try store.probeRegistry(changedAfter: after)
+    lastChange.withLock { $0 = max($0, contents.lastChange) }
+    sites.withLock { Self.merge(contents, into: &$0, config: config, now: now) }
+  }
+
+  /// Adds what `contents` registered or rejected to `sites` (a probe is in one of the two sets).
+  private static func merge(
+    _ contents: RegistryContents, into sites: inout [String: SiteAdmission], config: SiteLimitsConfig, now: Timestamp
+  ) {
+    for probe in contents.registered {
+      sites[probe.site, default: SiteAdmission(limits: config.limits(of: probe.site), now: now.milliseconds)]
+        .registered.insert(probe.sensor)
+      sites[probe.site]?.rejected.remove(probe.sensor)
+    }
+    for probe in contents.rejected {
+      sites[probe.site, default: SiteAdmission(limits: config.limits(of: probe.site), now: now.milliseconds)]
+        .rejected.insert(probe.sensor)
+      sites[probe.site]?.registered.remove(probe.sensor)
     }
   }
 

@@ -156,8 +156,9 @@ extension WriteTransaction {
     return resolved
   }
 
-  /// Journals a probe change: `{"prev":…,"event":"probe_…","event_id":…,"at":…,"site":…,"sensor":…,…}`.
-  private func recordProbeLine(
+  /// Journals a probe change (lifecycle or registry):
+  /// `{"prev":…,"event":"probe_…","event_id":…,"at":…,"site":…,"sensor":…,…}`.
+  func recordProbeLine(
     _ event: String, probe: ProbeKey, at: Timestamp, _ fields: (inout JSONObjectWriter) -> Void
   ) throws {
     _ = try appendJournalLine(event: event, alertID: nil, lotID: nil, at: at) { eventID in

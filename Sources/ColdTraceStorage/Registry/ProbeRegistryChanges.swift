@@ -46,7 +46,7 @@ extension WriteTransaction {
     try db.execute(
       sql: "DELETE FROM pending_probes WHERE site = ? AND sensor = ?", arguments: [probe.site, probe.sensor])
     _ = try sourceID(for: SensorKey(site: probe.site, room: room, sensor: probe.sensor), agent: nil)
-    try recordRegistryLine("probe_approved", probe: probe, at: at) { json in
+    try recordProbeLine("probe_approved", probe: probe, at: at) { json in
       json.string("room", room)
       json.string("by", person)
     }
@@ -61,7 +61,7 @@ extension WriteTransaction {
     default: break
     }
     try upsertRegistry(probe, state: "rejected", origin: "rejected", room: nil, by: person, at: at)
-    try recordRegistryLine("probe_rejected", probe: probe, at: at) { json in json.string("by", person) }
+    try recordProbeLine("probe_rejected", probe: probe, at: at) { json in json.string("by", person) }
   }
 
   /// Counts a quarantined reading of a probe the registry does not take (`reason`), at `at`, in the room its topic
@@ -86,23 +86,12 @@ extension WriteTransaction {
   ) throws {
     try db.cachedStatement(
       sql: """
-        INSERT INTO probe_registry (site, sensor, state, origin, room, by_name, at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)
+        INSERT INTO probe_registry (site, sensor, state, origin, room, by_name, at_ms, change_no)
+          VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(change_no), 0) + 1 FROM probe_registry))
         ON CONFLICT (site, sensor) DO UPDATE SET state = excluded.state, origin = excluded.origin,
-          room = COALESCE(excluded.room, room), by_name = excluded.by_name, at_ms = excluded.at_ms
+          room = COALESCE(excluded.room, room), by_name = excluded.by_name, at_ms = excluded.at_ms,
+          change_no = excluded.change_no
         """
     ).execute(arguments: [probe.site, probe.sensor, state, origin, room, person, at.milliseconds])
-  }
-
-  /// Journals a registry change: `{"prev":…,"event":"probe_…","event_id":…,"at":…,"site":…,"sensor":…,…}`.
-  private func recordRegistryLine(
-    _ event: String, probe: ProbeKey, at: Timestamp, _ fields: (inout JSONObjectWriter) -> Void
-  ) throws {
-    _ = try appendJournalLine(event: event, alertID: nil, lotID: nil, at: at) { eventID in
-      JournalFields.line(event: event, eventID: eventID, at: at) { json in
-        json.string("site", probe.site)
-        json.string("sensor", probe.sensor)
-        fields(&json)
-      }
-    }
   }
 }

@@ -5,8 +5,10 @@ import GRDB
 public struct RegistryContents: Sendable, Equatable {
   public var registered: Set<ProbeKey> = []
   public var rejected: Set<ProbeKey> = []
+  /// The newest change number read (every write of a row gives it the next number): where the next read starts.
+  public var lastChange: Int64 = -1
 
-  public init() {}
+  public init(lastChange: Int64 = -1) { self.lastChange = lastChange }
 }
 
 /// A probe whose readings are quarantined because the registry does not take it (`coldtrace probe pending`).
@@ -24,18 +26,26 @@ public struct PendingProbe: Sendable, Equatable {
 }
 
 extension SQLiteStore {
-  /// The whole registry (one row per registered or rejected probe; the collector reads it at start and every timer
-  /// round, to learn what `probe approve` and `probe reject` changed).
-  public func probeRegistry() throws -> RegistryContents {
+  /// The registry's rows written after change number `after` (-1: all of it): the collector reads it all at start,
+  /// then at every timer round only what changed since (`probe approve`, `probe reject`, its own registrations), one
+  /// indexed range however many probes are registered.
+  public func probeRegistry(changedAfter after: Int64 = -1) throws -> RegistryContents {
     try read { db in
       var contents = RegistryContents()
-      for row in try Row.fetchAll(db, sql: "SELECT site, sensor, state FROM probe_registry") {
+      contents.lastChange = max(after, -1)
+      let rows = try Row.fetchCursor(
+        db, sql: "SELECT site, sensor, state, change_no FROM probe_registry WHERE change_no > ? ORDER BY change_no",
+        arguments: [after])
+      while let row = try rows.next() {
         let probe = ProbeKey(site: row[0], sensor: row[1])
         if (row[2] as String) == "registered" {
           contents.registered.insert(probe)
+          contents.rejected.remove(probe)
         } else {
           contents.rejected.insert(probe)
+          contents.registered.remove(probe)
         }
+        contents.lastChange = row[3]
       }
       return contents
     }

@@ -22,8 +22,10 @@ enum ProbeRegistrySchema {
           room TEXT,
           by_name TEXT,
           at_ms INTEGER NOT NULL,
+          change_no INTEGER NOT NULL DEFAULT 0,
           PRIMARY KEY (site, sensor)
         ) WITHOUT ROWID;
+        CREATE INDEX probe_registry_change ON probe_registry (change_no);
         CREATE TABLE pending_probes (
           site TEXT NOT NULL,
           sensor TEXT NOT NULL,
