@@ -52,7 +52,7 @@ struct RoomSignalLockstepTests {
     return result
   }
 
-  @Test("the agent's defrost spans match the scenario's four defrosts within one sample interval; the door stays shut")
+  @Test("the agent's defrost spans match the scenario's four defrosts within two sample intervals; the door stays shut")
   func defrostSpansMatchTheScenario() throws {
     let scenario = try ScenarioFile.load(ScenarioTests.path("defrost"))
     var truth: [(Timestamp, Bool)] = []
@@ -111,9 +111,12 @@ struct RoomSignalLockstepTests {
 
     let measured = published.spans("cold2-defrost")
     #expect(measured.count == expected.count, "\(measured) vs \(expected)")
+    // Within one sample interval, plus one for the machine: at 1440× a 42 ms scheduling delay of the agent's poll
+    // (the test processes share the cores) is a whole minute of event time.
+    let tolerance = 2 * Self.interval
     for (got, want) in zip(measured, expected) {
-      #expect(abs(got.lowerBound.seconds(since: want.lowerBound)) <= Self.interval, "start \(got) vs \(want)")
-      #expect(abs(got.upperBound.seconds(since: want.upperBound)) <= Self.interval, "end \(got) vs \(want)")
+      #expect(abs(got.lowerBound.seconds(since: want.lowerBound)) <= tolerance, "start \(got) vs \(want)")
+      #expect(abs(got.upperBound.seconds(since: want.upperBound)) <= tolerance, "end \(got) vs \(want)")
     }
     let door = published.states.withLock { $0["cold2-door"] ?? [:] }
     #expect(door.count >= rounds)

@@ -62,17 +62,17 @@ struct ScenarioTests {
     #expect(first.contains { $0.contains(",85.0,") })
   }
 
-  @Test("three weeks of a room on the virtual clock take seconds")
-  func threeWeeksInSeconds() throws {
+  /// How fast it plays is the benchmarks' business (a timed test fails on a busy machine), not this test's.
+  @Test("three weeks of a room on the virtual clock: one sample a minute, the first at the start")
+  func threeWeeksOnTheVirtualClock() throws {
     var scenario = try ScenarioFile.load(Self.path("normal-week"))
     scenario.durationSeconds = 21 * 86_400
     scenario.sampleSeconds = 60
-    var samples = 0
-    let elapsed = ContinuousClock().measure {
-      scenario.play { _, _ in samples += 1 }
-    }
-    #expect(samples == 21 * 1440 + 1)
-    #expect(elapsed < .seconds(20))
+    var times: [Double] = []
+    scenario.play { room, _ in times.append(room.time.seconds(since: scenario.start)) }
+    #expect(times.count == 21 * 1440 + 1)
+    #expect(times.first == 0)
+    #expect(abs((times.last ?? 0) - 21 * 86_400) < 0.001)
   }
 
   @Test("the cold treatment holds the pulp at or below 0.99 °C after the first day")

@@ -101,6 +101,15 @@ public final class AgentRunner {
     var announcedDropped = -1
     var drainDeadline: Timestamp?
     var wasConnected = false
+    /// After a connection the status goes out before any reading: the collector learns the probes and their
+    /// placements before it judges their readings (and registers them before a `hold` site would quarantine them).
+    /// Called before anything is published, and again when the outbox has dropped samples since the last status.
+    func announceStatusIfDue() {
+      guard client.isConnected, announcedDropped != outbox.dropped else { return }
+      announcedDropped = outbox.dropped
+      _ = try? client.publish(
+        topic: statusTopic, payload: Array(statusLine("online", outbox: outbox).utf8), retain: true)
+    }
     while !shouldStop() {
       let now = clock.now()
       let connected = client.isConnected
@@ -119,7 +128,10 @@ public final class AgentRunner {
           // Between rounds: a change is published as soon as a poll sees it.
           let changed = inputs.poll(
             at: min(schedule.eventTime(atReal: now), schedule.eventTime(ofSample: index)), now: now)
-          if !changed.isEmpty { try sender.record(records(changed), connected: connected, publish: publish) }
+          if !changed.isEmpty {
+            announceStatusIfDue()
+            try sender.record(records(changed), connected: client.isConnected, publish: publish)
+          }
         }
         if now >= schedule.realTime(ofSample: index) {
           let eventTime = schedule.eventTime(ofSample: index)
@@ -135,6 +147,7 @@ public final class AgentRunner {
           // Inputs are stamped when read, so a round that runs late (slow probes) still stamps what it saw when.
           let readAt = clock.now()
           roundRecords += records(inputs.readAll(at: max(eventTime, schedule.eventTime(atReal: readAt)), now: readAt))
+          announceStatusIfDue()
           try sender.record(roundRecords, connected: client.isConnected, publish: publish)
           index += 1
           if index == 1 { afterFirstRound?() }
@@ -154,6 +167,7 @@ public final class AgentRunner {
       // While it waits for room in the in-flight window, a PUBACK wakes the next wait (asked for before the pump
       // looks at the window, so none slips by).
       inbox.wakeOnPublishCompletion(client.isConnected && sender.hasBacklog)
+      announceStatusIfDue()
       try sender.pump(
         now: now, connected: client.isConnected, inFlight: { client.unacknowledgedCount }, publish: publish)
       if !sender.hasBacklog { inbox.wakeOnPublishCompletion(false) }  // live samples' PUBACKs: no wake-up
@@ -162,11 +176,7 @@ public final class AgentRunner {
         // A backlog the pump left with room in the window (it stopped at an empty read): look again shortly.
         if sender.hasBacklog && client.unacknowledgedCount < sender.window { due.include(now.adding(seconds: 0.01)) }
       }
-      if announcedDropped != outbox.dropped && client.isConnected {
-        announcedDropped = outbox.dropped
-        let status = Array(statusLine("online", outbox: outbox).utf8)
-        _ = try? client.publish(topic: statusTopic, payload: status, retain: true)
-      }
+      announceStatusIfDue()
       if let deadline = due.earliest { clock.wait(until: deadline, wakingOn: wakeUp) }
     }
     try sender.finish()
