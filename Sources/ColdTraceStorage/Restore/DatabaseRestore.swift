@@ -32,7 +32,7 @@ public enum DatabaseRestore {
     }
     defer { withExtendedLifetime(lock) {} }
 
-    let acknowledged = RestoreChecks.watermarks(inDatabaseAt: database)
+    let replacedState = RestoreChecks.replacedDatabase(at: database)
     let directoryOwner = FileAccess.ownership(of: URL(fileURLWithPath: database).deletingLastPathComponent().path)
     let owner =
       FileAccess.ownership(of: database) ?? (0o640, directoryOwner?.uid ?? getuid(), directoryOwner?.gid ?? getgid())
@@ -51,9 +51,12 @@ public enum DatabaseRestore {
     FileAccess.syncDirectory(of: database)
 
     let store = try SQLiteStore(path: database, create: false)
-    let gaps = acknowledged.map { acknowledged in
+    let gaps = replacedState.map { replaced in
       RestoreChecks.gaps(
-        acknowledged: acknowledged, restored: (try? store.read { try RestoreChecks.watermarks($0) }) ?? [])
+        acknowledged: replaced.watermarks, restored: (try? store.read { try RestoreChecks.watermarks($0) }) ?? [])
+    }
+    let notificationsSettled = try store.write { transaction in
+      try RestoreChecks.settle(replacedState?.settledNotifications ?? [], in: transaction.db)
     }
     let journalFile = AlertJournal(path: journal)
     let journalExisted = FileManager.default.fileExists(atPath: journal)
@@ -65,7 +68,8 @@ public enum DatabaseRestore {
       let report = { (eventID: Int64) in
         RestoreReport(
           database: database, backup: backup, backupSummary: summary, replacedDatabase: replaced, journal: journal,
-          eventID: eventID, setAside: plan.setAside, gaps: gaps, by: FileAccess.userName)
+          eventID: eventID, setAside: plan.setAside, gaps: gaps, notificationsSettled: notificationsSettled,
+          by: FileAccess.userName)
       }
       let recorded = try store.write { try $0.recordRestore(report, at: now) }
       let lines = try store.journalLines(after: plan.appendAfter).map { JournalLine(eventID: $0.id, line: $0.line) }

@@ -27,6 +27,21 @@ public struct WatermarkGap: Sendable, Equatable {
   public var lost: Int64 { probe.watermark - restored }
 }
 
+/// The database a restore replaces, as far as the restore uses it.
+struct ReplacedDatabase {
+  let watermarks: [ProbeWatermark]
+  let settledNotifications: [SettledNotification]
+}
+
+/// A notification outbox row that is no longer pending (`delivered`, `given_up`, `superseded`).
+struct SettledNotification {
+  let id: Int64
+  let channel: String
+  let eventID: Int64
+  let state: String
+  let doneMilliseconds: Int64?
+}
+
 enum RestoreChecks {
   /// Opens `path` read-only and checks it is a whole ColdTrace database this program can run: SQLite's
   /// `integrity_check` passes, it carries ColdTrace's schema, and no migration newer than this program's.
@@ -58,14 +73,42 @@ enum RestoreChecks {
     }
   }
 
-  /// Every probe's watermark in the database at `path` (read-only), or `nil` when it cannot be read.
-  static func watermarks(inDatabaseAt path: String) -> [ProbeWatermark]? {
+  /// What a restore needs from the database it replaces (read-only), or `nil` when it cannot be read.
+  static func replacedDatabase(at path: String) -> ReplacedDatabase? {
     guard FileManager.default.fileExists(atPath: path) else { return nil }
     var configuration = Configuration()
     configuration.readonly = true
     guard let queue = try? DatabaseQueue(path: path, configuration: configuration) else { return nil }
     defer { try? queue.close() }
-    return try? queue.read { db in try watermarks(db) }
+    return try? queue.read { db in
+      let notifications =
+        try db.tableExists("notifications")
+        ? try Row.fetchAll(
+          db, sql: "SELECT id, channel, event_id, state, done_ms FROM notifications WHERE state != 'pending'"
+        ).map { row in
+          SettledNotification(
+            id: row["id"], channel: row["channel"], eventID: row["event_id"], state: row["state"],
+            doneMilliseconds: row["done_ms"])
+        } : []
+      return ReplacedDatabase(watermarks: try watermarks(db), settledNotifications: notifications)
+    }
+  }
+
+  /// Marks the restored database's pending notifications that the replaced database had already delivered (or
+  /// given up, or superseded) as it had, so nobody is sent an SMS twice for one event; returns how many.
+  static func settle(_ notifications: [SettledNotification], in db: Database) throws -> Int {
+    guard try db.tableExists("notifications") else { return 0 }
+    let statement = try db.makeStatement(
+      sql: """
+        UPDATE notifications SET state = ?, done_ms = ?
+        WHERE id = ? AND channel = ? AND event_id = ? AND state = 'pending'
+        """)
+    var settled = 0
+    for row in notifications {
+      try statement.execute(arguments: [row.state, row.doneMilliseconds, row.id, row.channel, row.eventID])
+      settled += db.changesCount
+    }
+    return settled
   }
 
   /// Watermarks per probe and incarnation: the current incarnation's (highest `seq_base`) in its own numbers, and

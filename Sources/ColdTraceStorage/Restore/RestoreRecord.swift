@@ -15,6 +15,9 @@ public struct RestoreReport: Sendable {
   /// Per probe, samples acknowledged to its agent after the backup was made; `nil` when the replaced database
   /// could not be read, so nobody can say.
   public let gaps: [WatermarkGap]?
+  /// Notifications still pending in the backup that the replaced database had already sent (or settled): marked so
+  /// in the restored one, not sent again.
+  public let notificationsSettled: Int
   public let by: String
 
   /// One sentence for the journal line and the log.
@@ -64,6 +67,7 @@ extension WriteTransaction {
         } else {
           json.raw("lost", "null")
         }
+        json.integer("notifications_settled", report.notificationsSettled)
         json.string("by", report.by)
         json.string("message", report.message)
       }

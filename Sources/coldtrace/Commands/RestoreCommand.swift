@@ -76,6 +76,10 @@ struct RestoreCommand: ParsableCommand {
       text += "the agents need nothing: their next readings carry a floor above what they dropped, and the "
       text += "collector's watermark passes the gap\n"
     }
+    if report.notificationsSettled > 0 {
+      text += "notifications: \(report.notificationsSettled) pending in the backup were already sent after it; "
+      text += "they are not sent again\n"
+    }
     text += "start the collector: sudo systemctl start coldtrace-collector\n"
     return text
   }
