@@ -99,15 +99,6 @@ private let shellArguments: [HostileInput] = [
   coldtrace("backup to a directory") { ["backup", "--db", $0.database, $0.directory] },
   coldtrace("backup into a missing directory") { ["backup", "--db", $0.database, "/nonexistent/backup.db"] },
   coldtrace("empty backup path") { ["backup", "--db", $0.database, ""] },
-  coldtrace("backup into a missing --directory") { ["backup", "--db", $0.database, "--directory", "/nonexistent"] },
-  coldtrace("backup with a file and a --directory") {
-    ["backup", "--db", $0.database, "--directory", $0.directory, $0.directory + "/x.db"]
-  },
-  coldtrace("restore the database onto itself") { ["restore", "--db", $0.database, $0.database] },
-  coldtrace("restore a directory") { ["restore", "--db", $0.database, $0.directory] },
-  coldtrace("restore a missing file") { ["restore", "--db", $0.database, "/nonexistent/backup.db"] },
-  coldtrace("restore a file that is not SQLite") { ["restore", "--db", $0.database, $0.journal] },
-  coldtrace("restore an empty path") { ["restore", "--db", $0.database, ""] },
   coldtrace("unknown product") {
     ["lot", "add", "LT-1", "--product", "durian-x", "--room", "hongxuan/cold2", "--db", $0.database]
   },
@@ -348,7 +339,7 @@ private let collectorConfigs: [HostileInput] = [
 /// agent's state exactly as they were (byte for byte), with no new files.
 @Suite("hostile arguments and config values", .serialized, .timeLimit(.minutes(10)))
 struct HostileArgumentTests {
-  @Test("coldtrace arguments", arguments: shellArguments)
+  @Test("coldtrace arguments", arguments: shellArguments + hostileBackupInputs)
   func shellArgument(_ input: HostileInput) throws { try refuses(input) }
 
   @Test("coldtrace-agent arguments", arguments: agentArguments)
