@@ -15,6 +15,19 @@ enum MosquittoCallbacks {
     mosquitto_subscribe_v5_callback_set(handle, onSubscribe)
   }
 
+  /// libmosquitto's log, wanted only while a connection is being set up (`NetworkLoop`): with a log callback set it
+  /// formats a debug line for every packet.
+  static func setLogging(_ on: Bool, on handle: OpaquePointer) {
+    mosquitto_log_callback_set(handle, on ? onLog : nil)
+  }
+
+  private static let onLog:
+    @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?, Int32, UnsafePointer<CChar>?) ->
+      Void = { _, userdata, level, message in
+        guard let message else { return }
+        client(userdata)?.didLog(level: level, message: String(cString: message))
+      }
+
   private static func client(_ userdata: UnsafeMutableRawPointer?) -> MosquittoClient? {
     guard let userdata else { return nil }
     return Unmanaged<MosquittoClient>.fromOpaque(userdata).takeUnretainedValue()

@@ -27,6 +27,8 @@ public final class MosquittoClient: @unchecked Sendable {
   /// Bursts of received messages whose PUBACKs left together (`NetworkLoop.serviceConnection`).
   let burstsCorked = Atomic<Int>(0)
   private let state = Mutex(SharedState())
+  /// What libmosquitto logged about TLS during the current connect attempt (`TLSDiagnosis`).
+  let tlsDiagnosis = Mutex(TLSDiagnosis())
   /// The running network thread, if any; start and stop serialise on this lock (never taken by callbacks).
   private let lifecycle = Mutex<NetworkLoop?>(nil)
 
@@ -227,7 +229,7 @@ public final class MosquittoClient: @unchecked Sendable {
   func didDisconnect(code: Int32) {
     connectionEnded()
     if code != 0 {
-      onEvent?(.disconnected(reason: MosquittoLibrary.describe(code)))
+      onEvent?(.disconnected(reason: describeFailure(code)))
     }
   }
 

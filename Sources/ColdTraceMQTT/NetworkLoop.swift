@@ -19,6 +19,8 @@ final class NetworkLoop: @unchecked Sendable {
   private let stopping = Atomic<Bool>(false)
   private var thread = pthread_t()
   private var running = false
+  /// Whether libmosquitto's log callback is set (network thread only).
+  private var listeningForTLSFailures = false
 
   init(client: MosquittoClient) { self.client = client }
 
@@ -51,6 +53,16 @@ final class NetworkLoop: @unchecked Sendable {
     running = false
   }
 
+  /// libmosquitto's log is read only while a TLS connection is being set up: it names why a handshake failed
+  /// (`TLSDiagnosis`), and once connected a log callback would cost a formatted line per packet.
+  private func listenForTLSFailures(_ on: Bool) {
+    guard client.options.broker.usesTLS else { return }
+    if on { client.resetTLSDiagnosis() }  // each attempt says only what it met
+    guard on != listeningForTLSFailures else { return }
+    MosquittoCallbacks.setLogging(on, on: client.handle)
+    listeningForTLSFailures = on
+  }
+
   private var isStopping: Bool { stopping.load(ordering: .sequentiallyConsistent) }
 
   private func run() {
@@ -60,10 +72,11 @@ final class NetworkLoop: @unchecked Sendable {
     var needsConnect = true
     while !isStopping {
       if needsConnect {
+        listenForTLSFailures(true)
         let rc = connect()
         if rc != MOSQ_ERR_SUCCESS.rawValue {
           client.report(
-            .failed(reason: "connect to \(options.broker): \(MosquittoLibrary.describe(rc))", retryIn: delay))
+            .failed(reason: "connect to \(options.broker): \(client.describeFailure(rc))", retryIn: delay))
           pause(seconds: delay)
           delay = nextDelay(after: delay)
           continue
@@ -77,12 +90,15 @@ final class NetworkLoop: @unchecked Sendable {
           mosquitto_loop(handle, 500, 1)
         }
       if rc == MOSQ_ERR_SUCCESS.rawValue {
-        if client.isConnected { delay = options.reconnectDelayMin }
+        if client.isConnected {
+          delay = options.reconnectDelayMin
+          listenForTLSFailures(false)
+        }
         continue
       }
       if isStopping { break }
       client.report(
-        .failed(reason: "connection to \(options.broker): \(MosquittoLibrary.describe(rc))", retryIn: delay))
+        .failed(reason: "connection to \(options.broker): \(client.describeFailure(rc))", retryIn: delay))
       client.connectionEnded()  // libmosquitto may not have said so (a failed poll)
       pause(seconds: delay)
       delay = nextDelay(after: delay)

@@ -21,7 +21,8 @@ struct ColdTraceCommand: ParsableCommand {
     version: CollectorService.version,
     subcommands: [
       CollectCommand.self, AlertsCommand.self, AckCommand.self, LotCommand.self, ReadingsCommand.self,
-      StatusCommand.self, ProductsCommand.self, JournalCommand.self, BackupCommand.self, DemoCommand.self,
+      StatusCommand.self, ProductsCommand.self, JournalCommand.self, BackupCommand.self, RestoreCommand.self,
+      DemoCommand.self,
       ReportCommand.self, SilenceCommand.self, ProbeCommand.self, NotifyCommand.self, MetricsCommand.self,
     ]
   )

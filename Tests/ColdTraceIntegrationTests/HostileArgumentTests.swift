@@ -339,7 +339,7 @@ private let collectorConfigs: [HostileInput] = [
 /// agent's state exactly as they were (byte for byte), with no new files.
 @Suite("hostile arguments and config values", .serialized, .timeLimit(.minutes(10)))
 struct HostileArgumentTests {
-  @Test("coldtrace arguments", arguments: shellArguments)
+  @Test("coldtrace arguments", arguments: shellArguments + hostileBackupInputs)
   func shellArgument(_ input: HostileInput) throws { try refuses(input) }
 
   @Test("coldtrace-agent arguments", arguments: agentArguments)

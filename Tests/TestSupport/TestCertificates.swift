@@ -37,3 +37,46 @@ public struct TestCertificates {
     serverKey = path("server.key")
   }
 }
+
+extension TestCertificates {
+  /// Another certificate for the server's key, signed by this CA: for other names (`subjectAltName`, e.g.
+  /// `DNS:broker.elsewhere.example`), and with `faketime` set to `issuedAt` (e.g. `2020-01-01 00:00:00`) for one
+  /// that expired long ago. Returns its path.
+  public func issueServerCertificate(
+    _ name: String, subjectAltName: String = "IP:127.0.0.1, DNS:localhost", issuedAt: String? = nil, days: Int = 2
+  ) throws -> String {
+    let directory = URL(fileURLWithPath: caCertificate).deletingLastPathComponent()
+    let path = { (file: String) in directory.appendingPathComponent(file).path }
+    try "subjectAltName = \(subjectAltName)\n".write(toFile: path("\(name).ext"), atomically: true, encoding: .utf8)
+    try Self.openssl(
+      [
+        "x509", "-req", "-in", path("server.csr"), "-CA", caCertificate, "-CAkey", path("ca.key"), "-CAcreateserial",
+        "-days", String(days), "-extfile", path("\(name).ext"), "-out", path("\(name).crt"),
+      ], underFaketime: issuedAt)
+    chmod(path("\(name).crt"), 0o644)
+    return path("\(name).crt")
+  }
+
+  /// A CA of its own, which signed none of these certificates (a client given it meets an unknown CA).
+  public func unrelatedCA() throws -> String {
+    let directory = URL(fileURLWithPath: caCertificate).deletingLastPathComponent()
+    let path = { (file: String) in directory.appendingPathComponent(file).path }
+    try Self.openssl([
+      "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=Another CA",
+      "-keyout", path("other-ca.key"), "-out", path("other-ca.crt"),
+    ])
+    chmod(path("other-ca.crt"), 0o644)
+    return path("other-ca.crt")
+  }
+
+  private static func openssl(_ arguments: [String], underFaketime time: String? = nil) throws {
+    guard let openssl = ChildProcess.system("openssl") else { throw TestSupportError("openssl is not installed") }
+    var command = [openssl] + arguments
+    if let time {
+      guard let faketime = ChildProcess.system("faketime") else { throw TestSupportError("faketime is not installed") }
+      command = [faketime, time] + command
+    }
+    let result = try Executables.run(URL(fileURLWithPath: command[0]), Array(command.dropFirst()))
+    guard result.status == 0 else { throw TestSupportError("\(command.joined(separator: " ")): \(result.stderr)") }
+  }
+}

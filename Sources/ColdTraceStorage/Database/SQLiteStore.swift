@@ -43,6 +43,12 @@ public final class SQLiteStore: Sendable {
       queue = try DatabaseQueue(path: path, configuration: configuration)
       try Schema.migrator.migrate(queue)
     } catch let error as DatabaseError {
+      // SQLite says only "unable to open database file": name the permission that is missing, and for whom.
+      let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+      for (file, mode) in [(path, R_OK | W_OK), (directory, W_OK | X_OK)] where access(file, mode) != 0 {
+        let what = file == path ? "the file" : "its directory \(directory)"
+        throw StoreError("cannot open database \(path): \(what): \(FileAccess.reason(errno))")
+      }
       throw StoreError("cannot open database \(path): \(error.message ?? error.description)")
     }
   }

@@ -43,6 +43,14 @@ struct CollectCommand: ParsableCommand {
     LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
     let logger = Logger(label: "coldtrace.collect")
 
+    // Held while the collector runs: `coldtrace restore` refuses to replace the database under it.
+    let lock: CollectorLock
+    do {
+      lock = try CollectorLock.holdForCollector(database: databasePath)
+    } catch let error as UnusablePath {
+      throw UsageError(error.description)
+    }
+    defer { withExtendedLifetime(lock) {} }
     // Group commit: one fsync before each round of acknowledgements instead of one per message (see SQLiteStore).
     let store = try SQLiteStore(path: databasePath, durability: .onDemand)
     if let testPageLimitFile { store.simulateFullDisk(whileFileHoldsPageLimit: testPageLimitFile) }

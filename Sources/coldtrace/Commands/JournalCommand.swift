@@ -40,9 +40,20 @@ struct JournalVerifyCommand: ParsableCommand {
     switch JournalChain.verify(files: contents) {
     case .success(let result):
       print("ok: \(result.lines) lines chained; head \(result.head)")
+      for (name, text) in contents {
+        for line in text.split(separator: "\n") where line.contains("\"event\":\"restored\"") {
+          print("restore recorded in \(name): \(Self.field("message", of: line) ?? String(line))")
+        }
+      }
     case .failure(let broken):
       StandardError.write("coldtrace: journal chain broken at \(broken)\n")
       throw ExitCode(1)
     }
+  }
+
+  /// A string field of a journal line (the `restored` line's `message`), or `nil`.
+  static func field(_ name: String, of line: Substring) -> String? {
+    guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return nil }
+    return object[name] as? String
   }
 }
