@@ -1,3 +1,4 @@
+import ColdRoomScenarios
 import ColdTraceCore
 import ColdTraceStorage
 import ColdTraceSystem
@@ -10,9 +11,7 @@ import Testing
 /// changes in the lot rules (docs/alert-rules.md, "Probe placement").
 @Suite(.serialized, .timeLimit(.minutes(10)))
 struct ProbePlacementTests {
-  private static let scenarios = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Simulators/scenarios")
-  private static let lot = "LT-2026-0612"
+  private static let lot = ScenarioPlayback.lot
 
   /// The collector's config file in `facility`.
   private func configFile(_ facility: Facility) -> String {
@@ -20,33 +19,21 @@ struct ProbePlacementTests {
   }
 
   /// Plays `scenario` (`hours` of it, `probes` by id, every `interval` seconds) with a litchi lot in the room, the
-  /// collector's config ending with `collectorConfig`; returns the facility's store once every reading is in.
+  /// collector's config ending with `collectorConfig` (`ScenarioPlayback`, which stops the collector at the end).
   ///
-  /// The agent plays the past faster than real time, so the collector's clock runs ahead of the readings' event
-  /// time by up to the whole span: `offline_after_minutes` is a week, or every probe would look silent meanwhile.
+  /// The agent starts the scenario at the scenario's own UTC time of day: the simulated room runs its defrosts and
+  /// its outside air by the time of day but the scenario's events from the agent's start, so at another time of day
+  /// normal-week's afternoon door opening falls in a defrost and its air probes turn critical (the 15:50 UTC failure;
+  /// `ScenarioTimeOfDayTests`).
   private func play(
     _ scenario: String, probes: [String], hours: Double, interval: Double, speed: Double,
     collectorConfig: String = "", facility: Facility
-  ) throws -> SQLiteStore {
-    try ("offline_after_minutes = 10080\n" + collectorConfig).write(
-      toFile: configFile(facility), atomically: true, encoding: .utf8)
-    try facility.startCollector(arguments: ["--config", configFile(facility)])
-    let lot = try facility.shell([
-      "lot", "add", Self.lot, "--product", "litchi", "--room", "hongxuan/cold2", "--at", "\(Int(hours) + 2)h",
-    ])
-    #expect(lot.status == 0, "\(lot.stderr)")
-    let path = Self.scenarios.appendingPathComponent("\(scenario).toml").path
-    let tables = probes.map {
-      "[[sensor]]\nid = \"\($0)\"\nroom = \"cold2\"\ndriver = \"simulated\"\nscenario = \"\(path)\"\nprobe = \"\($0)\"\n"
-    }.joined(separator: "\n")
-    let rounds = Int(hours * 3600 / interval)
-    let agent = try facility.startAgent(
-      samples: rounds, interval: interval, catchUpMinutes: hours * 60, speed: speed, sensorTables: tables)
-    #expect(agent.wait(seconds: 240), "agent did not finish")
-    #expect(agent.exitStatus == 0)
-    let store = try SQLiteStore(path: facility.database, create: false)
-    #expect(eventually(timeout: 60) { (try? store.counts().readings) == rounds * probes.count })
-    return store
+  ) throws -> ScenarioPlayback.Played {
+    let path = ScenarioPlayback.scenarios.appendingPathComponent("\(scenario).toml").path
+    let start = try ScenarioFile.load(path).start
+    return try ScenarioPlayback(facility: facility).play(
+      scenario, probes: probes, hours: hours, interval: interval, speed: speed,
+      alignedTo: Double(start.milliseconds % 86_400_000) / 1000, collectorConfig: collectorConfig)
   }
 
   private static let normalWeekProbes = ["28-0316a2b4c5d6", "sht31-room", "28-0316a2b4c5f8"]
@@ -61,9 +48,9 @@ struct ProbePlacementTests {
     defer { broker.stop() }
     let facility = try Facility(broker: broker)
     defer { facility.stopCollector() }
-    let store = try play(
+    let played = try play(
       "normal-week", probes: Self.normalWeekProbes, hours: 7 * 24, interval: 300, speed: 20_000, facility: facility)
-    let alerts = try store.alerts(AlertFilter())
+    let alerts = played.alerts
     print("normal-week, placements from the scenario: \(alerts.count) alerts: \(summary(alerts))")
     #expect(!alerts.contains { $0.severity == .critical }, "\(summary(alerts))")
     #expect(!alerts.contains { $0.kind == .budget }, "\(summary(alerts))")
@@ -75,7 +62,9 @@ struct ProbePlacementTests {
     #expect(product.contains("\"placement\":\"product\""))
     let air = try #require(status.stdout.split(separator: "\n").first { $0.contains("\"sht31-room\"") })
     #expect(air.contains("\"placement\":\"air\""))
-    let readings = try facility.shell(["readings", "--sensor", "28-0316a2b4c5f8", "--since", "1h"])
+    // The week's last hour, wherever the time of day put it.
+    let lastHour = played.start.adding(seconds: (7 * 24 - 1) * 3600).rfc3339
+    let readings = try facility.shell(["readings", "--sensor", "28-0316a2b4c5f8", "--since", lastHour])
     #expect(readings.status == 0, "\(readings.stderr)")
     #expect(readings.stdout.contains("\"placement\":\"product\""))
   }
@@ -87,10 +76,10 @@ struct ProbePlacementTests {
     defer { broker.stop() }
     let facility = try Facility(broker: broker)
     defer { facility.stopCollector() }
-    let store = try play(
+    let played = try play(
       "normal-week", probes: Self.normalWeekProbes, hours: 7 * 24, interval: 300, speed: 20_000,
       collectorConfig: "[placements]\n\"hongxuan/28-0316a2b4c5f8\" = \"air\"\n", facility: facility)
-    let alerts = try store.alerts(AlertFilter())
+    let alerts = played.alerts
     print("normal-week, every probe overridden to air: \(alerts.count) alerts: \(summary(alerts))")
     #expect(alerts.contains { $0.kind == .budget && $0.severity == .critical && $0.lots == [Self.lot] })
     let status = try facility.shell(["status", "--json", "--config", configFile(facility)])
@@ -104,14 +93,14 @@ struct ProbePlacementTests {
     let facility = try Facility(broker: broker)
     defer { facility.stopCollector() }
     let probes = ["28-0316a2b4c5d6", "sht31-door"]
-    let store = try play("door-left-open", probes: probes, hours: 6, interval: 60, speed: 2_000, facility: facility)
-    let alerts = try store.alerts(AlertFilter())
+    let played = try play("door-left-open", probes: probes, hours: 6, interval: 60, speed: 2_000, facility: facility)
+    let alerts = played.alerts
     print("door-left-open: \(alerts.count) alerts: \(summary(alerts))")
     let critical = try #require(
       alerts.first { $0.severity == .critical && $0.kind == .tempHigh && $0.lots == [Self.lot] },
       "\(summary(alerts))")
     // At the event time the alert engine alone gives over the same readings (as before placement existed).
-    let readings = try store.readings(ReadingFilter()).filter { $0.key.sensor == critical.sensor }
+    let readings = try played.store.readings(ReadingFilter()).filter { $0.key.sensor == critical.sensor }
     let replayed = AlertEngine.replay(readings.map { ($0.key, $0.sample) }, profile: BuiltInProfiles.litchi)
     let expected = try #require(replayed.first { $0.kind == .tempHigh && $0.type == .opened })
     #expect(critical.openedAt <= expected.at, "opened at \(critical.openedAt), engine alone \(expected.at)")
