@@ -62,7 +62,7 @@ struct ClockCorrectionTests {
     let logger = Logger(label: "test")
     let keeper = try ClockKeeper(
       source: FileClockSync(path: flag), waitSeconds: 600, outboxDirectory: directory.path, boot: boot, logger: logger)
-    try keeper.update(now: Timestamp(milliseconds: 9_000_000), bootMilliseconds: 60_000)
+    keeper.update(now: Timestamp(milliseconds: 9_000_000), bootMilliseconds: 60_000)
     #expect(keeper.holding)
     #expect(
       keeper.stamp(now: Timestamp(milliseconds: 9_000_000), bootMilliseconds: 60_000)
@@ -71,13 +71,13 @@ struct ClockCorrectionTests {
       keeper.nextLook(now: Timestamp(milliseconds: 9_000_000), bootMilliseconds: 60_000)
         == Timestamp(milliseconds: 9_005_000))
     try "synced".write(toFile: flag, atomically: true, encoding: .utf8)
-    try keeper.update(now: Timestamp(milliseconds: 20_000_000), bootMilliseconds: 70_000)
+    keeper.update(now: Timestamp(milliseconds: 20_000_000), bootMilliseconds: 70_000)
     #expect(!keeper.holding && keeper.synchronised)
     #expect(keeper.stamp(now: Timestamp(milliseconds: 20_000_000), bootMilliseconds: 70_000) == nil)
     #expect(keeper.decisions[boot] == .synchronised(offsetMilliseconds: 19_930_000))
     // Back to unsynchronised later in the boot: the decision stands (re-sends stay alike), nothing is held.
     try "unsynced".write(toFile: flag, atomically: true, encoding: .utf8)
-    try keeper.update(now: Timestamp(milliseconds: 20_100_000), bootMilliseconds: 170_000)
+    keeper.update(now: Timestamp(milliseconds: 20_100_000), bootMilliseconds: 170_000)
     #expect(!keeper.holding)
     // A restarted agent reads the decision back.
     let restarted = try ClockKeeper(
@@ -92,12 +92,25 @@ struct ClockCorrectionTests {
     let keeper = try ClockKeeper(
       source: FileClockSync(path: missing), waitSeconds: 600, outboxDirectory: directory.path, boot: boot,
       logger: logger)
-    try keeper.update(now: Timestamp(milliseconds: 1_000_000), bootMilliseconds: 599_999)
+    keeper.update(now: Timestamp(milliseconds: 1_000_000), bootMilliseconds: 599_999)
     #expect(keeper.holding)
-    try keeper.update(now: Timestamp(milliseconds: 1_000_001), bootMilliseconds: 600_000)
+    keeper.update(now: Timestamp(milliseconds: 1_000_001), bootMilliseconds: 600_000)
     #expect(!keeper.holding && keeper.decisions[boot] == .sentUnsynced)
     let text = try String(contentsOfFile: directory.appendingPathComponent("clock").path, encoding: .utf8)
     #expect(text == "\(String(boot, radix: 16)) sent_unsynced\n")
+  }
+
+  @Test func aDecisionThatCannotBeSavedHoldsPublishing() throws {
+    let directory = try TemporaryDirectory.make(prefix: "clock").appendingPathComponent("gone").path
+    let keeper = try ClockKeeper(
+      source: TrustedClockSync(), waitSeconds: 0, outboxDirectory: directory, boot: boot,
+      logger: Logger(label: "test"))
+    keeper.update(now: Timestamp(milliseconds: 5_000_000), bootMilliseconds: 1_000)
+    // Synchronised, but unsaved: a sample stamped before could otherwise leave now as unsynced and later as corrected.
+    #expect(keeper.holding && keeper.decisions.isEmpty)
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    keeper.update(now: Timestamp(milliseconds: 5_001_000), bootMilliseconds: 2_000)
+    #expect(!keeper.holding && keeper.decisions[boot] == .synchronised(offsetMilliseconds: 4_999_000))
   }
 
   @Test func outboxRecordsKeepTheClockReading() throws {

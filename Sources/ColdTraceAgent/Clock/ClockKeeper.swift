@@ -26,6 +26,8 @@ final class ClockKeeper {
   /// As of the latest `update`.
   private(set) var synchronised = true
   private var looked = false
+  /// The latest attempt to save this boot's decision failed.
+  private var unsaved = false
   static let keptBoots = 8
 
   init(
@@ -49,8 +51,9 @@ final class ClockKeeper {
   }
 
   /// Looks at the source at wall-clock `now` and boot-time `bootMilliseconds`, and makes this boot's decision when it
-  /// is due (saving it before returning).
-  func update(now: Timestamp, bootMilliseconds: Int64) throws {
+  /// is due, saving it before it counts. A decision that cannot be saved (a full disk) is tried again at the next
+  /// look, and nothing is published meanwhile.
+  func update(now: Timestamp, bootMilliseconds: Int64) {
     let synchronised = source.isSynchronised()
     if synchronised != self.synchronised || !looked {
       if synchronised && looked {
@@ -68,17 +71,18 @@ final class ClockKeeper {
     }
     guard decisions[boot] == nil else { return }
     if synchronised {
-      try decide(.synchronised(offsetMilliseconds: now.milliseconds - bootMilliseconds))
+      decide(.synchronised(offsetMilliseconds: now.milliseconds - bootMilliseconds))
     } else if bootMilliseconds >= waitMilliseconds {
-      if waitMilliseconds > 0 {
+      if waitMilliseconds > 0 && !unsaved {
         logger.warning("clock: still not synchronised after \(waitMilliseconds / 60_000) min; sending marked unsynced")
       }
-      try decide(.sentUnsynced)
+      decide(.sentUnsynced)
     }
   }
 
-  /// Whether publishing waits for the clock: not synchronised, and this boot not decided yet.
-  var holding: Bool { !synchronised && decisions[boot] == nil }
+  /// Whether publishing waits for the clock: this boot not decided yet, and the clock not synchronised (or the
+  /// decision not saved).
+  var holding: Bool { decisions[boot] == nil && (!synchronised || unsaved) }
 
   /// What the record of a sample taken now keeps of the clock: `nil` when it is synchronised.
   func stamp(now: Timestamp, bootMilliseconds: Int64) -> UnsyncedStamp? {
@@ -96,18 +100,25 @@ final class ClockKeeper {
     return now.adding(seconds: min(5, Double(max(0, waitMilliseconds - bootMilliseconds)) / 1000))
   }
 
-  private func decide(_ decision: BootClockDecision) throws {
-    remember(boot, decision)
+  private func decide(_ decision: BootClockDecision) {
     var text = ""
-    for boot in order.suffix(Self.keptBoots) {
+    for boot in (order.filter { $0 != boot } + [boot]).suffix(Self.keptBoots) {
       let hex = String(boot, radix: 16)
-      switch decisions[boot] {
+      switch boot == self.boot ? decision : decisions[boot] {
       case .synchronised(let offset)?: text += "\(hex) synchronised \(offset)\n"
       case .sentUnsynced?: text += "\(hex) sent_unsynced\n"
       case nil: break
       }
     }
-    try DurableFile.replace(path, with: text)
+    do {
+      try DurableFile.replace(path, with: text)
+    } catch {
+      if !unsaved { logger.error("clock: cannot save \(path): \(error); publishing waits until it can") }
+      unsaved = true
+      return
+    }
+    unsaved = false
+    remember(boot, decision)
   }
 
   private func remember(_ boot: UInt64, _ decision: BootClockDecision) {

@@ -113,7 +113,7 @@ public final class AgentRunner {
     while !shouldStop() {
       let now = clock.now()
       let bootTime = Int64((clock.monotonicSeconds() * 1000).rounded())
-      try keeper.update(now: now, bootMilliseconds: bootTime)
+      keeper.update(now: now, bootMilliseconds: bootTime)
       if let jump = ClockJump.detect(now: now, bootMilliseconds: bootTime, previous: &wallOffset),
         config.lockstep == nil, config.catchUpFromSecondsAgo == 0
       {
