@@ -113,6 +113,21 @@ struct ClockCorrectionTests {
     #expect(!keeper.holding && keeper.decisions[boot] == .synchronised(offsetMilliseconds: 4_999_000))
   }
 
+  @Test func aStepOfTheWallClockIsSeenAgainstTheBootTimeClock() {
+    var previous: Int64?
+    #expect(
+      ClockJump.detect(now: Timestamp(milliseconds: 1_000_000), bootMilliseconds: 500, previous: &previous) == nil)
+    // 1.5 s of drift and scheduling is no step; NTP setting the clock 3 h forward is.
+    #expect(
+      ClockJump.detect(now: Timestamp(milliseconds: 1_011_500), bootMilliseconds: 10_000, previous: &previous) == nil)
+    #expect(
+      ClockJump.detect(now: Timestamp(milliseconds: 11_811_500), bootMilliseconds: 10_000, previous: &previous)
+        == 10_800)
+    #expect(
+      ClockJump.detect(now: Timestamp(milliseconds: 1_011_500), bootMilliseconds: 10_000, previous: &previous)
+        == -10_800)
+  }
+
   @Test func outboxRecordsKeepTheClockReading() throws {
     let directory = try TemporaryDirectory.make(prefix: "outbox").path
     let stamp = UnsyncedStamp(boot: boot, offsetMilliseconds: -42)

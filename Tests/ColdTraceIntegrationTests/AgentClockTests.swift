@@ -94,9 +94,10 @@ struct AgentClockTests {
     // Held: nothing taken with the unsynchronised clock has left the box.
     let store = { try SQLiteStore(path: facility.database, create: false) }
     #expect(try store().counts().readings == 0)
-    // NTP answers: the wall clock is set (libfaketime reads its file at most once a second), then flagged synced.
+    // NTP answers: the wall clock is set (libfaketime reads its file again within a second; the agent sees the step
+    // against its boot-time clock and says so), then flagged synced.
     try "+0\n".write(to: wallClock, atomically: true, encoding: .utf8)
-    Thread.sleep(forTimeInterval: 1.6)
+    #expect(eventually(timeout: 10) { log().contains("clock: the wall clock jumped by ") })
     try "synced\n".write(to: syncFlag, atomically: true, encoding: .utf8)
     let synchronisedAt = Date()
     #expect(agent.wait(seconds: 60) && agent.exitStatus == 0)
