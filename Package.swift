@@ -35,6 +35,8 @@ let package = Package(
     ),
     // glibc's <malloc.h> (`mallopt`), for the agent's memory footprint.
     .systemLibrary(name: "CMalloc"),
+    // glibc's <sys/timex.h> (`ntp_adjtime`): whether the kernel's clock is synchronised, for the agent.
+    .systemLibrary(name: "CTimex"),
     // OpenSSL's libcrypto from Debian's libssl-dev (SHA-256 for the journal's hash chain).
     .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
     // Swift 6-safe MQTT client over libmosquitto: supervised network thread, QoS 1 completions.
@@ -45,7 +47,7 @@ let package = Package(
     .target(name: "ColdTraceTOML"),
     // The imperative shell's contact with the OS: clocks, termination signals, durable small files, child processes.
     // No Foundation: the agent links it.
-    .target(name: "ColdTraceSystem", dependencies: ["ColdTraceCore"]),
+    .target(name: "ColdTraceSystem", dependencies: ["ColdTraceCore", "CTimex"]),
     // Configuration files (agent.toml, collector.toml, scenarios): TOML tables read with errors naming the file, the
     // line and the key; range-checked numbers; the MQTT connection keys; `[[product]]` profiles. No Foundation: the
     // agent links it.

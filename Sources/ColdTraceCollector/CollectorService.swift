@@ -68,7 +68,8 @@ public final class CollectorService: Sendable {
         sources: settings.sources, pipeline: pipeline, committer: committer, logger: logger,
         emit: { [fanOut] in fanOut.emit($0) })
     router = MessageRouter(
-      presence: presence, committer: committer, registry: registry, logger: logger, clock: clock, sources: sources)
+      presence: presence, committer: committer, registry: registry, logger: logger, clock: clock, sources: sources,
+      clockSkew: try ClockSkewTracker(rule: settings.clockSkew, store: pipeline.store))
     limits = RoomLimitsPublisher(pipeline: pipeline, connection: connection, logger: logger)
     silence = SilenceTimer(
       pipeline: pipeline, presence: presence, fanOut: fanOut, tally: tally, settings: settings, logger: logger,

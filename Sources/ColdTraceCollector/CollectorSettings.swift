@@ -13,6 +13,8 @@ extension CollectorService {
     public var silenceCheckSeconds: Double = 15
     /// An agent whose status stays `offline` (its will) this long raises `agent_offline`.
     public var agentPresence = AgentPresenceRule(graceSeconds: 120)
+    /// An agent whose clock stays past this margin from the collector's raises `clock_skew` (`[clock]`).
+    public var clockSkew = ClockSkewRule()
     /// An acknowledged alert still open this long is announced again (0: never).
     public var renotifyAfterSeconds: Double = 3600
     /// `calibration_due`, a wall-clock rule about days, evaluated on the first timer round and then at most every

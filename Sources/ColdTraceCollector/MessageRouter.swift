@@ -18,6 +18,8 @@ final class MessageRouter: Sendable {
   let presence: AgentPresenceTracker
   let committer: GroupCommitter
   let registry: ProbeRegistry
+  /// Judges agents' clocks from the `sent` time of their payloads (`nil` in tests that need none).
+  let clockSkew: ClockSkewTracker?
   let logger: Logger
   let clock: any ServiceClock
   /// The `[[source]]`s' topics (third-party publishers), if any.
@@ -29,9 +31,10 @@ final class MessageRouter: Sendable {
 
   init(
     presence: AgentPresenceTracker, committer: GroupCommitter, registry: ProbeRegistry, logger: Logger,
-    clock: any ServiceClock, sources: SourceRouter? = nil
+    clock: any ServiceClock, sources: SourceRouter? = nil, clockSkew: ClockSkewTracker? = nil
   ) {
     self.sources = sources
+    self.clockSkew = clockSkew
     self.presence = presence
     self.registry = registry
     self.committer = committer
@@ -57,6 +60,7 @@ final class MessageRouter: Sendable {
     let decoded = topics.withLock { topics in
       ReadingDecoder.decode(topic: message.topic, payload: message.payload, now: receivedAt, topics: &topics)
     }
+    judgeClock(decoded, message, receivedAt: receivedAt)
     if case .success(let reading) = decoded, !admit(reading, message, receivedAt: receivedAt) { return }
     if case .success(let reading) = decoded, isCoveredByAcknowledgement(reading),
       committer.enqueue(.init(topic: message.topic, payload: Array(message.payload), reading: reading))
@@ -95,6 +99,34 @@ final class MessageRouter: Sendable {
         }
       }
       return false
+    }
+  }
+
+  /// Hands the agent's `sent` time, if the payload has one, to the `clock_skew` judge: from the decoded reading, or
+  /// from the envelope of one refused for a `ts` too far ahead (a clock hours fast).
+  private func judgeClock(
+    _ decoded: Result<DecodedReading, PayloadRejection>, _ message: ReceivedMessage, receivedAt: Timestamp
+  ) {
+    guard let clockSkew else { return }
+    let sender: (agent: String, sent: Timestamp)?
+    let site: String?
+    switch decoded {
+    case .success(let reading):
+      sender = reading.agent.flatMap { agent in reading.sent.map { (agent, $0) } }
+      site = reading.key.site
+    case .failure(let rejection) where rejection.reason == .futureTimestamp:
+      sender = ReadingDecoder.sender(of: message.payload)
+      site = try? ReadingTopic.sensorKey(from: message.topic).site
+    case .failure:
+      return
+    }
+    guard let sender, let site else { return }
+    do {
+      let events = try clockSkew.observe(site: site, agent: sender.agent, sent: sender.sent, received: receivedAt)
+      for line in events.journal { logger.notice("journal: \(line.line)") }
+      committer.fanOut.emit(events)
+    } catch {
+      logger.error("cannot record the clock_skew alert of agent \(sender.agent): \(error)")
     }
   }
 

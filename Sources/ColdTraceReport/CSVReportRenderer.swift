@@ -11,8 +11,13 @@ import ColdTraceCore
 /// Rows are written as bytes with the date parts cached per day: a month of minute readings from four probes is
 /// 170,000 rows.
 enum CSVReportRenderer {
-  static let columns = ["ts", "local_time", "site", "room", "sensor", "temp_c", "rh_pct", "temp_status", "rh_status"]
-  static let spanColumns = ["signal", "source", "site", "room", "sensor", "start", "end", "local_start", "minutes"]
+  static let columns = [
+    "ts", "local_time", "site", "room", "sensor", "temp_c", "rh_pct", "temp_status", "rh_status", "time_quality",
+  ]
+  /// As wide as `columns`: the last one is left empty.
+  static let spanColumns = [
+    "signal", "source", "site", "room", "sensor", "start", "end", "local_start", "minutes", "",
+  ]
   private static let day: Int64 = 86_400_000
 
   static func render(_ report: LotReport, _ format: ReportFormatter) -> String {
@@ -63,6 +68,8 @@ enum CSVReportRenderer {
         out += status(temp, temperature).utf8
         out.append(separator)
         out += status(rh, humidity).utf8
+        out.append(separator)
+        if let quality = series.timeQualities[index] { out += quality.rawValue.utf8 }
         out += [13, 10]
       }
     }
@@ -84,7 +91,7 @@ enum CSVReportRenderer {
       let fields = [
         span.span.signal.rawValue, span.span.source.rawValue, span.site, span.room, span.span.sensor ?? "",
         span.span.start.rfc3339, span.end.rfc3339, format.time(span.span.start),
-        format.language == .vi ? String(minutes.map { $0 == "." ? "," : $0 }) : minutes,
+        format.language == .vi ? String(minutes.map { $0 == "." ? "," : $0 }) : minutes, "",
       ]
       out += fields.joined(separator: joiner).utf8
       out += [13, 10]

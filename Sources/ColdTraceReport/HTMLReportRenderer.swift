@@ -86,6 +86,11 @@ enum HTMLReportRenderer {
       out += table(nil, ReportLateReadings.rows(report, format).map { [$0.probe, $0.text] })
       out += "<p>\(e(ReportLateReadings.note(format.language)))</p>"
     }
+    if !report.doubtfulTimes.isEmpty {
+      out += "<h2>\(e(ReportTimeQuality.title(format.language)))</h2>"
+      out += table(nil, ReportTimeQuality.rows(report, format).map { [$0.probe, $0.text] })
+      out += "<p>\(e(ReportTimeQuality.note(format.language)))</p>"
+    }
     if let treatment = report.treatment {
       out += "<h2>\(e(s(.treatment))): ≤ \(format.number(treatment.requirement.maxTempC, places: 2)) °C, "
       out += "\(format.number(treatment.requirement.days, places: 0)) \(e(s(.days)))</h2>"

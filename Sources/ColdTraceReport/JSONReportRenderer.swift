@@ -65,6 +65,13 @@ enum JSONReportRenderer {
         json.string("first", late.value.first.rfc3339)
         json.string("last", late.value.last.rfc3339)
       }
+      json.objects("time_quality", report.doubtfulTimes.sorted { $0.key < $1.key }) { json, doubtful in
+        json.string("probe", doubtful.key)
+        json.integer("corrected", doubtful.value.corrected)
+        json.integer("unsynced", doubtful.value.unsynced)
+        json.string("first", doubtful.value.first.rfc3339)
+        json.string("last", doubtful.value.last.rfc3339)
+      }
       json.object("span_limits") { json in
         json.number("defrost_max_minutes", ReportSpanLimits.defrostMaximumMinutes, decimals: decimals)
         json.number("after_defrost_minutes", ReportSpanLimits.afterDefrostMinutes, decimals: decimals)

@@ -30,6 +30,9 @@ public struct LotReport: Sendable {
   public var calibrations: [String: ProbeCalibration] = [:]
   /// Per probe (`site/sensor`), the readings the live rules passed over because they arrived late; most lots have none.
   public var lateReadings: [String: LateReadings] = [:]
+  /// Per probe (`site/sensor`), its readings whose time was corrected or is doubtful (`time_quality`); most lots have
+  /// none.
+  public var doubtfulTimes: [String: DoubtfulTimes] { DoubtfulTimes.count(series) }
 
   /// The summary of `metric`.
   public func summary(_ metric: Metric) -> MetricSummary {

@@ -61,6 +61,12 @@ enum TextReportRenderer {
       for row in ReportLateReadings.rows(report, format) { line("  \(pad(row.probe, 22)) \(row.text)") }
       out += wrapped(ReportLateReadings.note(format.language), indent: 2)
     }
+    if !report.doubtfulTimes.isEmpty {
+      line()
+      line(ReportTimeQuality.title(format.language))
+      for row in ReportTimeQuality.rows(report, format) { line("  \(pad(row.probe, 22)) \(row.text)") }
+      out += wrapped(ReportTimeQuality.note(format.language), indent: 2)
+    }
     if let treatment = report.treatment { treatmentLines(treatment, format, into: &out) }
     line()
     line(s(.alerts))

@@ -9,6 +9,9 @@ import ColdTraceCore
 public protocol ServiceClock: Sendable {
   /// The wall-clock time: what readings, alerts and statuses are stamped with. May jump (NTP, an operator).
   func now() -> Timestamp
+  /// Seconds on a clock that nobody sets and that counts suspends (`CLOCK_BOOTTIME`), from an arbitrary start: what
+  /// the wall clock is measured against when it jumps or is not synchronised.
+  func monotonicSeconds() -> Double
   /// Waits `seconds` (a manual clock moves on by that much instead).
   func sleep(seconds: Double)
   /// Sleeps until `deadline` (wall clock) or until `wakeUp` is signalled, whichever comes first; true if woken (the
@@ -23,6 +26,8 @@ public struct SystemClock: ServiceClock {
   public init() {}
 
   public func now() -> Timestamp { WallClock.now() }
+
+  public func monotonicSeconds() -> Double { Double(KernelClock.bootMilliseconds()) / 1000 }
 
   public func sleep(seconds: Double) {
     guard seconds > 0 else { return }

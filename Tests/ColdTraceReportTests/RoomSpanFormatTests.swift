@@ -59,7 +59,7 @@ struct RoomSpanFormatTests {
     let rows = tables[1].split(separator: "\r\n")
     #expect(rows.first == Substring(CSVReportRenderer.spanColumns.joined(separator: ",")))
     #expect(rows.count == 1 + 4)
-    #expect(rows.allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false).count == 9 })
+    #expect(rows.allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false).count == 10 })
     #expect(CSVReportRenderer.spanColumns.count == CSVReportRenderer.columns.count)
   }
 

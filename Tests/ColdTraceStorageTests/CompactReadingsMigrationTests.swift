@@ -72,8 +72,10 @@ struct CompactReadingsMigrationTests {
     #expect(schema == ["readings", "readings_once_by_seq"], "the v1 table and its three indexes are gone")
     let columns = try store.read { db in try db.columns(in: "readings").map(\.name) }
     #expect(
-      columns == ["source_id", "ts_ms", "seq", "temp_mc", "rh_mpct", "error", "defrost", "door_open"],
-      "v7's columns, then the room signals v10 adds")
+      columns == [
+        "source_id", "ts_ms", "seq", "temp_mc", "rh_mpct", "error", "defrost", "door_open", "time_quality",
+      ],
+      "v7's columns, then the room signals v10 adds and the time quality v19 adds")
   }
 
   @Test func theKeysStillHoldAfterTheMigration() throws {

@@ -33,6 +33,9 @@ public struct AgentConfiguration: Sendable {
   public var reconnectMaxSeconds: Double = 30
   /// `[edge_alarm]`: the local alarm when the broker is out of reach; `nil` without the table.
   public var edgeAlarm: EdgeAlarmConfiguration?
+  /// `[clock]`: how the agent learns whether its clock is synchronised. A file without the table follows the kernel; a
+  /// configuration built in code (tests) trusts the clock unless it says otherwise, so it does not depend on the host.
+  public var clock = ClockSettings(sync: .trust)
 
   public init(
     site: String, agent: String, broker: BrokerAddress, stateDirectory: String, intervalSeconds: Double,
@@ -50,7 +53,7 @@ public struct AgentConfiguration: Sendable {
   public static func load(_ config: ConfigTable) throws(ConfigError) -> AgentConfiguration {
     try config.rejectUnknownKeys(allowed: [
       "site", "agent", "broker", "state_dir", "interval_seconds", "sensor", "tls", "simulation", "outbox",
-      "mqtt_version", "reconnect_max_seconds", "input", "edge_alarm",
+      "mqtt_version", "reconnect_max_seconds", "input", "edge_alarm", "clock",
     ])
     let site = try identifier(config, "site", as: .site)
     let agent = try identifier(config, "agent", as: .agent)
@@ -106,6 +109,8 @@ public struct AgentConfiguration: Sendable {
     configuration.edgeAlarm = try config.table("edge_alarm").map { table throws(ConfigError) in
       try EdgeAlarmConfiguration.load(table)
     }
+    configuration.clock =
+      try config.table("clock").map { table throws(ConfigError) in try ClockSettings.load(table) } ?? ClockSettings()
     if let simulation = try config.table("simulation") {
       try simulation.rejectUnknownKeys(allowed: ["catch_up_minutes", "speed"])
       // Finite and bounded: the sampling clock turns it into integer milliseconds (inf or NaN would trap there).

@@ -9,11 +9,14 @@ public struct OutboxRecord: Sendable, Equatable {
   public var sensor: String
   public var room: String
   public var sample: Sample
+  /// The clock reading of a sample taken while the wall clock was not synchronised (`ClockKeeper`); `nil` otherwise.
+  public var clock: UnsyncedStamp?
 
-  public init(sensor: String, room: String, sample: Sample) {
+  public init(sensor: String, room: String, sample: Sample, clock: UnsyncedStamp? = nil) {
     self.sensor = sensor
     self.room = room
     self.sample = sample
+    self.clock = clock
   }
 
   var seq: Int64 { sample.seq ?? 0 }
@@ -37,10 +40,14 @@ public struct OutboxRecord: Sendable, Equatable {
     string(room)
     integer(sample.seq ?? 0)
     integer(sample.ts.milliseconds)
-    body.append(Self.flags(sample))
+    body.append(Self.flags(sample) | (clock != nil ? 128 : 0))
     if let tempC = sample.tempC { integer(tempC.bitPattern) }
     if let rhPct = sample.rhPct { integer(rhPct.bitPattern) }
     if let error = sample.error { string(String(error.prefix(256))) }
+    if let clock {
+      integer(clock.offsetMilliseconds)
+      integer(clock.boot)
+    }
     withUnsafeBytes(of: UInt32(body.count).littleEndian) { out += $0 }
     withUnsafeBytes(of: body.withUnsafeBytes(CRC32.checksum).littleEndian) { out += $0 }
     out += body
@@ -48,7 +55,8 @@ public struct OutboxRecord: Sendable, Equatable {
 
   /// The flags byte: 1 temperature, 2 humidity, 4 error follow; 8 the sample carries `defrost`, whose value is 16;
   /// 32 it carries `doorOpen`, whose value is 64 (a room input's state fits in the byte; records written before room
-  /// inputs have none of the higher bits).
+  /// inputs have none of the higher bits). 128 (set by `encode`): the record ends with an `UnsyncedStamp`, its offset
+  /// (i64) and boot (u64); records written before clock synchronisation was followed never have it.
   static func flags(_ sample: Sample) -> UInt8 {
     var flags: UInt8 = (sample.tempC != nil ? 1 : 0) | (sample.rhPct != nil ? 2 : 0) | (sample.error != nil ? 4 : 0)
     if let defrost = sample.defrost { flags |= 8 | (defrost ? 16 : 0) }
@@ -85,7 +93,12 @@ public struct OutboxRecord: Sendable, Equatable {
     }
     if flags & 8 != 0 { sample.defrost = flags & 16 != 0 }
     if flags & 32 != 0 { sample.doorOpen = flags & 64 != 0 }
-    return (OutboxRecord(sensor: sensor, room: room, sample: sample), start + length)
+    var clock: UnsyncedStamp?
+    if flags & 128 != 0 {
+      guard let offset = reader.integer(Int64.self), let boot = reader.integer(UInt64.self) else { return nil }
+      clock = UnsyncedStamp(boot: boot, offsetMilliseconds: offset)
+    }
+    return (OutboxRecord(sensor: sensor, room: room, sample: sample, clock: clock), start + length)
   }
 }
 

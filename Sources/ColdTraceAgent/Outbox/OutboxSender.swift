@@ -29,6 +29,11 @@ final class OutboxSender {
   private var highestSent: [String: Int64] = [:]
   private var waitingSince: Timestamp?
   public private(set) var batchesSent = 0
+  /// The sample a record is published as (`ClockKeeper.published`: stamped again or marked when it was taken with a
+  /// clock that was not synchronised).
+  var publishedSample: (OutboxRecord) -> Sample = { $0.sample }
+  /// The agent's wall clock, put in each payload as `sent` (the collector's `clock_skew` judge); `nil`: left out.
+  var sentClock: (() -> Timestamp)?
 
   init(outbox: Outbox, site: String, agent: String, acknowledgementTimeout: Double, logger: Logger) {
     self.outbox = outbox
@@ -53,7 +58,8 @@ final class OutboxSender {
     for record in records {
       let key = SensorKey(site: site, room: record.room, sensor: record.sensor)
       let payload = ReadingEncoder.encode(
-        agent: agent, sample: record.sample, floor: outbox.floor(for: record.sensor), incarnation: outbox.incarnation)
+        agent: agent, sample: publishedSample(record), floor: outbox.floor(for: record.sensor),
+        incarnation: outbox.incarnation, sent: sentClock?())
       try publish(Topics.reading(key), Array(payload.utf8))
       noteSent(record)
     }
@@ -137,8 +143,8 @@ final class OutboxSender {
     guard let first = records.first else { return }
     let key = SensorKey(site: site, room: first.room, sensor: first.sensor)
     let payload = ReadingEncoder.encodeBatch(
-      agent: agent, samples: records.map(\.sample), floor: outbox.floor(for: first.sensor),
-      incarnation: outbox.incarnation)
+      agent: agent, samples: records.map(publishedSample), floor: outbox.floor(for: first.sensor),
+      incarnation: outbox.incarnation, sent: sentClock?())
     try publish(Topics.reading(key), Array(payload.utf8))
     batchesSent += 1
     for record in records { noteSent(record) }

@@ -67,11 +67,16 @@ public final class AgentRunner {
     client.start()
     defer { client.stop() }
 
+    let keeper = try ClockKeeper(
+      source: config.clock.makeSource(), waitSeconds: config.clock.waitSeconds, outboxDirectory: outbox.directory,
+      logger: logger)
     let sender = OutboxSender(
       outbox: outbox, site: config.site, agent: config.agent,
       acknowledgementTimeout: config.acknowledgementTimeoutSeconds, logger: logger)
+    sender.publishedSample = keeper.published
+    sender.sentClock = { [clock] in clock.now() }
     let publish = readingPublisher(client, inbox: inbox)
-    let schedule =
+    var schedule =
       config.lockstep.map {
         SamplingClock(anchor: $0.anchor, eventStart: $0.start, interval: config.intervalSeconds, speed: $0.speed)
       }
@@ -82,11 +87,15 @@ public final class AgentRunner {
     let sensors = config.sensors.map { $0.make(context) }
     let inputs = InputMonitor(config.inputs, context: context, now: clock.now())
     /// An input's reads become outbox records numbered like a sensor's samples, under the input's id.
-    func records(_ readings: [InputMonitor.Reading]) -> [OutboxRecord] {
+    func records(_ readings: [InputMonitor.Reading], clock stamp: UnsyncedStamp?) -> [OutboxRecord] {
       readings.map {
-        OutboxRecord(sensor: $0.id, room: $0.room, sample: $0.sample(seq: outbox.nextSequence(for: $0.id)))
+        OutboxRecord(
+          sensor: $0.id, room: $0.room, sample: $0.sample(seq: outbox.nextSequence(for: $0.id)), clock: stamp)
       }
     }
+    // Sample n of the schedule is round `scheduleBase + n`: a live schedule starts again when the wall clock jumps.
+    var scheduleBase = 0
+    var wallOffset: Int64?
     logger.info(
       "sampling",
       metadata: [
@@ -112,8 +121,21 @@ public final class AgentRunner {
     }
     while !shouldStop() {
       let now = clock.now()
+      let bootTime = Int64((clock.monotonicSeconds() * 1000).rounded())
+      keeper.update(now: now, bootMilliseconds: bootTime)
+      if let jump = ClockJump.detect(now: now, bootMilliseconds: bootTime, previous: &wallOffset),
+        config.lockstep == nil, config.catchUpFromSecondsAgo == 0
+      {
+        logger.notice("clock: the wall clock jumped by \(jump) s; the sampling schedule starts again from now")
+        scheduleBase = index
+        schedule = SamplingClock(realStart: now, catchUpFromSecondsAgo: 0, interval: config.intervalSeconds, speed: 1)
+      }
+      let stamp = keeper.stamp(now: now, bootMilliseconds: bootTime)
+      // While the clock is awaited, nothing is published: what is sent must never be stamped again (`ClockKeeper`).
       let connected = client.isConnected
+      let publishing = connected && !keeper.holding
       var due = NextDue()
+      due.include(keeper.nextLook(now: now, bootMilliseconds: bootTime))
       let (connections, watermarks, limits, linkLostAt) = inbox.take()
       edgeAlarm?.receive(limits)
       if let linkLostAt, wasConnected || connections > 0 { edgeAlarm?.linkWasUp(until: linkLostAt) }
@@ -124,17 +146,18 @@ public final class AgentRunner {
       }
       if !watermarks.isEmpty { try sender.acknowledge(watermarks, now: now) }
       if index < rounds {
-        if now < schedule.realTime(ofSample: index), !inputs.isEmpty {
+        if now < schedule.realTime(ofSample: index - scheduleBase), !inputs.isEmpty {
           // Between rounds: a change is published as soon as a poll sees it.
           let changed = inputs.poll(
-            at: min(schedule.eventTime(atReal: now), schedule.eventTime(ofSample: index)), now: now)
+            at: min(schedule.eventTime(atReal: now), schedule.eventTime(ofSample: index - scheduleBase)), now: now)
           if !changed.isEmpty {
             announceStatusIfDue()
-            try sender.record(records(changed), connected: client.isConnected, publish: publish)
+            try sender.record(
+              records(changed, clock: stamp), connected: client.isConnected && !keeper.holding, publish: publish)
           }
         }
-        if now >= schedule.realTime(ofSample: index) {
-          let eventTime = schedule.eventTime(ofSample: index)
+        if now >= schedule.realTime(ofSample: index - scheduleBase) {
+          let eventTime = schedule.eventTime(ofSample: index - scheduleBase)
           let values = ConcurrentSampler(sensors).readAll(at: eventTime)
           for (sensor, value) in zip(sensors, values) {
             edgeAlarm?.judge(sensor: sensor.id, value: value, at: eventTime)
@@ -142,17 +165,18 @@ public final class AgentRunner {
           var roundRecords = zip(sensors, values).map { sensor, value in
             OutboxRecord(
               sensor: sensor.id, room: sensor.room,
-              sample: value.sample(seq: outbox.nextSequence(for: sensor.id), at: eventTime))
+              sample: value.sample(seq: outbox.nextSequence(for: sensor.id), at: eventTime), clock: stamp)
           }
           // Inputs are stamped when read, so a round that runs late (slow probes) still stamps what it saw when.
           let readAt = clock.now()
-          roundRecords += records(inputs.readAll(at: max(eventTime, schedule.eventTime(atReal: readAt)), now: readAt))
+          roundRecords += records(
+            inputs.readAll(at: max(eventTime, schedule.eventTime(atReal: readAt)), now: readAt), clock: stamp)
           announceStatusIfDue()
-          try sender.record(roundRecords, connected: client.isConnected, publish: publish)
+          try sender.record(roundRecords, connected: client.isConnected && !keeper.holding, publish: publish)
           index += 1
           if index == 1 { afterFirstRound?() }
         }
-        due.include(index < rounds ? schedule.realTime(ofSample: index) : now)
+        due.include(index < rounds ? schedule.realTime(ofSample: index - scheduleBase) : now)
         due.include(inputs.nextPoll)
       } else {
         // Done sampling: wait for the collector to confirm everything, within the drain time.
@@ -166,12 +190,13 @@ public final class AgentRunner {
       // The backlog moves on every pass, even when sampling falls behind its schedule and a round is always due.
       // While it waits for room in the in-flight window, a PUBACK wakes the next wait (asked for before the pump
       // looks at the window, so none slips by).
-      inbox.wakeOnPublishCompletion(client.isConnected && sender.hasBacklog)
+      inbox.wakeOnPublishCompletion(publishing && sender.hasBacklog)
       announceStatusIfDue()
       try sender.pump(
-        now: now, connected: client.isConnected, inFlight: { client.unacknowledgedCount }, publish: publish)
+        now: now, connected: client.isConnected && !keeper.holding, inFlight: { client.unacknowledgedCount },
+        publish: publish)
       if !sender.hasBacklog { inbox.wakeOnPublishCompletion(false) }  // live samples' PUBACKs: no wake-up
-      if client.isConnected {
+      if publishing {
         due.include(sender.resendDue)
         // A backlog the pump left with room in the window (it stopped at an empty read): look again shortly.
         if sender.hasBacklog && client.unacknowledgedCount < sender.window { due.include(now.adding(seconds: 0.01)) }
@@ -203,6 +228,17 @@ public final class AgentRunner {
   }
 
   public static let version = "0.1.0"
+}
+
+/// A step of the wall clock against the boot-time clock (NTP setting the time, an operator): more than 2 s.
+enum ClockJump {
+  /// The step since the previous pass, in whole seconds, if there was one; keeps this pass's offset in `previous`.
+  static func detect(now: Timestamp, bootMilliseconds: Int64, previous: inout Int64?) -> Int64? {
+    let offset = now.milliseconds - bootMilliseconds
+    defer { previous = offset }
+    guard let before = previous, abs(offset - before) > 2000 else { return nil }
+    return (offset - before) / 1000
+  }
 }
 
 /// The earliest of the times a pass found due next: the time the agent sleeps until.

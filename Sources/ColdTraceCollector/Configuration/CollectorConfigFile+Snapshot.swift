@@ -27,6 +27,12 @@ extension CollectorConfigFile {
         siteLimits.defaults.summary + " limit_clear_minutes=\(JSONText.number(siteLimits.clearAfterSeconds / 60))"
       for (site, limits) in siteLimits.sites { settings["sites \(site)"] = limits.summary }
     }
+    // Recorded once it differs from the defaults, like the site limits.
+    if clockSkew != ClockSkewRule() {
+      settings["clock"] =
+        "skew_margin_seconds=\(JSONText.number(clockSkew.marginSeconds)) "
+        + "skew_sustain_seconds=\(JSONText.number(clockSkew.sustainSeconds))"
+    }
     // The default and every room's product come from the catalog, so its profiles are all that is in force.
     return try ConfigurationSnapshot(settings: settings, profiles: products.catalog.profiles)
   }

@@ -28,6 +28,8 @@ public struct CollectorConfigFile: Sendable {
   public var sources: [SourceMapping] = []
   /// `[sites]`, `[sites.<id>]`: each site's probe policy and limits.
   public var siteLimits = SiteLimitsConfig()
+  /// `[clock]`: when an agent's clock counts as wrong (`clock_skew`).
+  public var clockSkew = ClockSkewRule()
 
   public init() {}
 
@@ -37,7 +39,7 @@ public struct CollectorConfigFile: Sendable {
       allowed: Set([
         "db", "journal", "broker", "collector_id", "mqtt_version", "default_product", "rooms", "tls",
         "offline_after_minutes", "agent_offline_after_minutes", "renotify_after_minutes", "notify", "product",
-        "placements", "maintenance", "metrics", "source", "sites",
+        "placements", "maintenance", "metrics", "source", "sites", "clock",
       ]).union(RoomConditionConfig.tableKeys))
     var file = CollectorConfigFile()
     let catalog = try ProfileCatalog.configured(config)
@@ -89,6 +91,7 @@ public struct CollectorConfigFile: Sendable {
     file.metricsListen = try metricsListen(config)
     file.sources = try SourceConfig.load(config)
     file.siteLimits = try siteLimits(config)
+    file.clockSkew = try clockSkew(config)
     file.tls = try config.tlsOptions()
     return file
   }

@@ -31,6 +31,9 @@ public enum AlertKind: String, Sendable, Codable, CaseIterable {
   /// A site went past one of its limits (`max_probes`, `max_readings_per_second`): its excess readings are kept in
   /// quarantine (`SiteLimitRule`); a warning, one per site and limit.
   case siteLimit = "site_limit"
+  /// An agent's clock runs consistently ahead of or behind the collector's (`ClockSkewRule`); a warning, one per
+  /// agent.
+  case clockSkew = "clock_skew"
 
   /// The kind raised when `metric` stays past a limit in `direction`.
   public init(metric: Metric, direction: BandDirection) {
@@ -50,7 +53,7 @@ public enum AlertKind: String, Sendable, Codable, CaseIterable {
     case .rhHigh: (.humidity, .high)
     case .rhLow: (.humidity, .low)
     case .tempTrend, .budget, .treatment, .offline, .agentOffline, .sensorFault, .calibrationDue, .doorOpen,
-      .defrostOverrun, .seqReset, .batteryLow, .weakSignal, .siteLimit:
+      .defrostOverrun, .seqReset, .batteryLow, .weakSignal, .siteLimit, .clockSkew:
       nil
     }
   }

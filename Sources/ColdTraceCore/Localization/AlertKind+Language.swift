@@ -20,6 +20,7 @@ extension AlertKind {
       case .batteryLow: ("probe battery low", "pin đầu dò yếu")
       case .weakSignal: ("probe signal weak", "sóng đầu dò yếu")
       case .siteLimit: ("site over its limit", "điểm vượt giới hạn")
+      case .clockSkew: ("edge agent clock wrong", "đồng hồ thiết bị biên sai giờ")
       }
     return language == .vi ? vi : en
   }

@@ -13,9 +13,13 @@ public struct DecodedReading: Sendable, Equatable {
   /// ColdTrace extension: the agent install that numbered the samples (`inc`, see `Incarnation`); `nil` for
   /// publishers that do not say, whose numbers continue the probe's one series.
   public var incarnation: String?
+  /// ColdTrace extension: the publisher's clock when it sent the payload (`sent`), for the `clock_skew` judge; `nil`
+  /// when absent or unreadable.
+  public var sent: Timestamp?
 
   public init(
-    key: SensorKey, agent: String?, samples: [Sample], isBatch: Bool, floor: Int64? = nil, incarnation: String? = nil
+    key: SensorKey, agent: String?, samples: [Sample], isBatch: Bool, floor: Int64? = nil, incarnation: String? = nil,
+    sent: Timestamp? = nil
   ) {
     self.key = key
     self.agent = agent
@@ -23,6 +27,7 @@ public struct DecodedReading: Sendable, Equatable {
     self.isBatch = isBatch
     self.floor = floor
     self.incarnation = incarnation
+    self.sent = sent
   }
 }
 
@@ -125,6 +130,7 @@ public enum ReadingDecoder {
     var samplesValue: JSONValue? = nil
     var floorValue: JSONValue? = nil
     var incarnationValue: JSONValue? = nil
+    var sentValue: JSONValue? = nil
     var topLevelSampleField: String? = nil
     for member in object.members {
       if case .null = member.value { continue }
@@ -134,6 +140,7 @@ public enum ReadingDecoder {
       case "samples": samplesValue = member.value
       case "floor": floorValue = member.value
       case "inc": incarnationValue = member.value
+      case "sent": sentValue = member.value
       case "seq", "ts", "temp_c", "rh_pct", "error": topLevelSampleField = topLevelSampleField ?? member.key
       default: break
       }
@@ -143,10 +150,11 @@ public enum ReadingDecoder {
     let limit = FutureLimit(now: now)
     let floor = try SampleDecoder(position: nil, limit: limit).decodeSeq(floorValue, field: "floor")
     let incarnation = try decodeIncarnation(incarnationValue)
+    let sent = SampleDecoder.sentTime(sentValue)
     guard let samplesValue else {
       let sample = try SampleDecoder(position: nil, limit: limit).decode(object)
       return DecodedReading(
-        key: key, agent: agent, samples: [sample], isBatch: false, floor: floor, incarnation: incarnation)
+        key: key, agent: agent, samples: [sample], isBatch: false, floor: floor, incarnation: incarnation, sent: sent)
     }
     guard case .array(let elements) = samplesValue else {
       throw PayloadRejection(.wrongType, "samples must be an array, got \(samplesValue.typeName)")
@@ -162,7 +170,7 @@ public enum ReadingDecoder {
       return try decoder.decode(object)
     }
     return DecodedReading(
-      key: key, agent: agent, samples: decoded, isBatch: true, floor: floor, incarnation: incarnation)
+      key: key, agent: agent, samples: decoded, isBatch: true, floor: floor, incarnation: incarnation, sent: sent)
   }
 
   private static func checkVersion(_ version: JSONValue?) throws(PayloadRejection) {

@@ -5,8 +5,10 @@
 /// the samples that were encoded (timestamps at millisecond precision).
 public enum ReadingEncoder {
   /// One sample.
-  public static func encode(agent: String, sample: Sample, floor: Int64? = nil, incarnation: String? = nil) -> String {
-    var out = envelope(agent: agent, incarnation: incarnation)
+  public static func encode(
+    agent: String, sample: Sample, floor: Int64? = nil, incarnation: String? = nil, sent: Timestamp? = nil
+  ) -> String {
+    var out = envelope(agent: agent, incarnation: incarnation, sent: sent)
     if let floor { out.append(",\"floor\":\(floor)") }
     out.append(",")
     appendFields(of: sample, to: &out)
@@ -16,9 +18,9 @@ public enum ReadingEncoder {
 
   /// Several samples of one sensor, oldest first, in the `samples` array form (a backfill).
   public static func encodeBatch(
-    agent: String, samples: [Sample], floor: Int64? = nil, incarnation: String? = nil
+    agent: String, samples: [Sample], floor: Int64? = nil, incarnation: String? = nil, sent: Timestamp? = nil
   ) -> String {
-    var out = envelope(agent: agent, incarnation: incarnation)
+    var out = envelope(agent: agent, incarnation: incarnation, sent: sent)
     out.reserveCapacity(out.utf8.count + samples.count * 72)
     if let floor { out.append(",\"floor\":\(floor)") }
     out.append(",\"samples\":[")
@@ -31,18 +33,23 @@ public enum ReadingEncoder {
     return out
   }
 
-  private static func envelope(agent: String, incarnation: String?) -> String {
+  /// `sent` is the publisher's clock when it sent the payload (the collector compares it with its own: `clock_skew`).
+  private static func envelope(agent: String, incarnation: String?, sent: Timestamp?) -> String {
     var out = "{\"v\":1,\"agent\":"
-    out.reserveCapacity(128)
+    out.reserveCapacity(160)
     JSONText.appendQuoted(agent, to: &out)
     if let incarnation {
       out.append(",\"inc\":")
       JSONText.appendQuoted(incarnation, to: &out)
     }
+    if let sent {
+      out.append(",\"sent\":")
+      JSONText.appendQuoted(sent.rfc3339, to: &out)
+    }
     return out
   }
 
-  /// `"seq":…,"ts":…,"temp_c":…,"rh_pct":…,"error":…,"defrost":…,"door_open":…`, skipping absent fields (`ts` is
+  /// `"seq":…,"ts":…,"temp_c":…,"rh_pct":…,"error":…,"defrost":…,"door_open":…,"time_quality":…`, skipping absent fields (`ts` is
   /// always present).
   private static func appendFields(of sample: Sample, to out: inout String) {
     if let seq = sample.seq {
@@ -66,5 +73,10 @@ public enum ReadingEncoder {
     }
     if let defrost = sample.defrost { out.append(defrost ? ",\"defrost\":true" : ",\"defrost\":false") }
     if let doorOpen = sample.doorOpen { out.append(doorOpen ? ",\"door_open\":true" : ",\"door_open\":false") }
+    if let quality = sample.timeQuality {
+      out.append(",\"time_quality\":\"")
+      out.append(quality.rawValue)
+      out.append("\"")
+    }
   }
 }

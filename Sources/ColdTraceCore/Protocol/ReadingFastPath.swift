@@ -1,5 +1,6 @@
 /// The collector's fast path for the payloads agents send: one flat object with only the fields the protocol names
-/// (`v`, `agent`, `floor`, `inc`, and a sample's `seq`, `ts`, `temp_c`, `rh_pct`, `error`, `defrost`, `door_open`), or a
+/// (`v`, `agent`, `floor`, `inc`, `sent`, and a sample's `seq`, `ts`, `temp_c`, `rh_pct`, `error`, `defrost`,
+/// `door_open`, `time_quality`), or a
 /// `samples` array of such
 /// sample objects; keys in any order.
 ///
@@ -26,6 +27,7 @@ extension JSONParser {
     var agent: String? = nil
     var floor: Int64? = nil
     var incarnation: String? = nil
+    var sent: Timestamp? = nil
     var single = ScannedSample()
     var batch: [Sample]? = nil
     let scanned = scanMembers(sampleOnly: false) { parser, field in
@@ -39,10 +41,12 @@ extension JSONParser {
         guard parser.scanNull() || parser.scanSequence(into: &floor) else { return false }
       case .incarnation:
         guard parser.scanNull() || parser.scanIncarnation(into: &incarnation) else { return false }
+      case .sent:
+        guard parser.scanNull() || parser.scanTime(into: &sent) else { return false }
       case .samples:
         batch = parser.scanSamples(limit: limit)
         return batch != nil
-      case .seq, .ts, .tempC, .rhPct, .error, .defrost, .doorOpen:
+      case .seq, .ts, .tempC, .rhPct, .error, .defrost, .doorOpen, .timeQuality:
         return parser.scanSampleField(field, into: &single)
       }
       return true
@@ -51,11 +55,11 @@ extension JSONParser {
     if let batch {
       guard single.isEmpty else { return nil }
       return DecodedReading(
-        key: key, agent: agent, samples: batch, isBatch: true, floor: floor, incarnation: incarnation)
+        key: key, agent: agent, samples: batch, isBatch: true, floor: floor, incarnation: incarnation, sent: sent)
     }
     guard let sample = single.accepted(limit: limit) else { return nil }
     return DecodedReading(
-      key: key, agent: agent, samples: [sample], isBatch: false, floor: floor, incarnation: incarnation)
+      key: key, agent: agent, samples: [sample], isBatch: false, floor: floor, incarnation: incarnation, sent: sent)
   }
 
   /// A non-empty `samples` array of sample objects the decoder accepts, numbered all or none and in increasing order.
@@ -116,12 +120,16 @@ extension JSONParser {
     if scanNull() { return field != .ts }  // null is an absent field, and a sample needs its ts
     switch field {
     case .seq: return scanSequence(into: &sample.seq)
-    case .ts:
-      if let parsed = scanTimestamp() {
-        sample.ts = parsed
+    case .ts: return scanTime(into: &sample.ts)
+    case .timeQuality:
+      if startsWith("\"corrected\"", at: index) {
+        index += 11
+        sample.timeQuality = .corrected
+      } else if startsWith("\"unsynced\"", at: index) {
+        index += 10
+        sample.timeQuality = .unsynced
       } else {
-        guard let seconds = scanNumber(), let ts = SampleDecoder.timestamp(unixSeconds: seconds) else { return false }
-        sample.ts = ts
+        return false
       }
     case .tempC:
       guard let number = scanNumber(), ReadingDecoder.temperatureRange.contains(number) else { return false }
@@ -135,8 +143,19 @@ extension JSONParser {
       sample.error = text
     case .defrost: return scanBool(into: &sample.defrost)
     case .doorOpen: return scanBool(into: &sample.doorOpen)
-    case .version, .agent, .floor, .incarnation, .samples: return false
+    case .version, .agent, .floor, .incarnation, .sent, .samples: return false
     }
+    return true
+  }
+
+  /// A time as `ts` takes it (an RFC 3339 string, or Unix seconds) the decoder accepts; `false` for anything else.
+  private mutating func scanTime(into time: inout Timestamp?) -> Bool {
+    if let parsed = scanTimestamp() {
+      time = parsed
+      return true
+    }
+    guard let seconds = scanNumber(), let parsed = SampleDecoder.timestamp(unixSeconds: seconds) else { return false }
+    time = parsed
     return true
   }
 
@@ -237,6 +256,7 @@ extension JSONParser {
     case 3:
       if startsWith("seq", at: start) { return .seq }
       return startsWith("inc", at: start) ? .incarnation : nil
+    case 4: return startsWith("sent", at: start) ? .sent : nil
     case 5:
       if startsWith("agent", at: start) { return .agent }
       if startsWith("floor", at: start) { return .floor }
@@ -248,38 +268,8 @@ extension JSONParser {
       if startsWith("defrost", at: start) { return .defrost }
       return startsWith("samples", at: start) ? .samples : nil
     case 9: return startsWith("door_open", at: start) ? .doorOpen : nil
+    case 12: return startsWith("time_quality", at: start) ? .timeQuality : nil
     default: return nil
     }
-  }
-}
-
-/// The fields the fast path knows.
-private enum ReadingField: UInt8 {
-  case version, agent, floor, incarnation, samples, seq, ts, tempC, rhPct, error, defrost, doorOpen
-
-  var isSampleField: Bool { rawValue >= ReadingField.seq.rawValue }
-}
-
-/// A sample's fields as the fast path read them.
-private struct ScannedSample {
-  var seq: Int64?
-  var ts: Timestamp?
-  var tempC: Double?
-  var rhPct: Double?
-  var error: String?
-  var defrost: Bool?
-  var doorOpen: Bool?
-
-  var isEmpty: Bool {
-    seq == nil && ts == nil && tempC == nil && rhPct == nil && error == nil && defrost == nil && doorOpen == nil
-  }
-
-  /// The sample, if the decoder accepts it: it has a `ts` no further ahead than `limit`, and a value, an error or a
-  /// signal.
-  func accepted(limit: FutureLimit) -> Sample? {
-    guard let ts, ts.milliseconds <= limit.latest else { return nil }
-    let sample = Sample(
-      seq: seq, ts: ts, tempC: tempC, rhPct: rhPct, error: error, defrost: defrost, doorOpen: doorOpen)
-    return sample.hasContent && !sample.mixesSignalAndValues ? sample : nil
   }
 }

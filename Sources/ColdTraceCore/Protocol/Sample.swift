@@ -15,10 +15,12 @@ public struct Sample: Hashable, Sendable, Codable {
   public var defrost: Bool?
   /// The room's door, as its contact says: open (`true`) or closed; `nil` in a probe's sample.
   public var doorOpen: Bool?
+  /// How far `ts` can be trusted when its clock was not synchronised (`time_quality`); `nil`: a trusted time.
+  public var timeQuality: TimeQuality?
 
   public init(
     seq: Int64?, ts: Timestamp, tempC: Double? = nil, rhPct: Double? = nil, error: String? = nil,
-    defrost: Bool? = nil, doorOpen: Bool? = nil
+    defrost: Bool? = nil, doorOpen: Bool? = nil, timeQuality: TimeQuality? = nil
   ) {
     self.seq = seq
     self.ts = ts
@@ -27,6 +29,7 @@ public struct Sample: Hashable, Sendable, Codable {
     self.error = error
     self.defrost = defrost
     self.doorOpen = doorOpen
+    self.timeQuality = timeQuality
   }
 
   /// Whether the sample carries a room signal (`defrost` or `doorOpen`).

@@ -22,6 +22,7 @@ struct SampleDecoder {
       case "error": fields.error = member.value
       case "defrost": fields.defrost = member.value
       case "door_open": fields.doorOpen = member.value
+      case "time_quality": fields.timeQuality = member.value
       default: break
       }
     }
@@ -68,8 +69,10 @@ struct SampleDecoder {
     let error = try decodeError(fields.error)
     let defrost = try decodeSignal(fields.defrost, field: "defrost")
     let doorOpen = try decodeSignal(fields.doorOpen, field: "door_open")
+    let timeQuality = try decodeTimeQuality(fields.timeQuality)
     let sample = Sample(
-      seq: seq, ts: ts, tempC: tempC, rhPct: rhPct, error: error, defrost: defrost, doorOpen: doorOpen)
+      seq: seq, ts: ts, tempC: tempC, rhPct: rhPct, error: error, defrost: defrost, doorOpen: doorOpen,
+      timeQuality: timeQuality)
     guard sample.hasContent else {
       throw rejection(.noValues, "the sample has none of temp_c, rh_pct, error, defrost or door_open")
     }
@@ -165,6 +168,27 @@ struct SampleDecoder {
     return on
   }
 
+  /// `time_quality`: a string; one this collector does not know counts as `unsynced` (`TimeQuality(payloadText:)`).
+  private func decodeTimeQuality(_ value: JSONValue?) throws(PayloadRejection) -> TimeQuality? {
+    guard let value else { return nil }
+    guard case .string(let text) = value else {
+      throw rejection(.wrongType, "time_quality must be a string (corrected or unsynced), got \(value.typeName)")
+    }
+    return TimeQuality(payloadText: text)
+  }
+
+  /// The envelope's `sent` (the publisher's clock when it sent the payload): an RFC 3339 time or Unix seconds, like
+  /// `ts`; anything else is ignored (`nil`), since it only feeds the `clock_skew` judge and never refuses a reading.
+  static func sentTime(_ value: JSONValue?) -> Timestamp? {
+    switch value {
+    case .string(let text)?:
+      guard let time = Timestamp.parseRFC3339(text), accepts(time) else { return nil }
+      return time
+    case .number(let seconds)?: return seconds.isFinite ? timestamp(unixSeconds: seconds) : nil
+    default: return nil
+    }
+  }
+
   private func finiteNumber(_ value: JSONValue, field: String) throws(PayloadRejection) -> Double {
     guard case .number(let number) = value else {
       throw rejection(.wrongType, "\(field) must be a number, got \(value.typeName)")
@@ -189,4 +213,5 @@ struct SampleFields {
   var error: JSONValue?
   var defrost: JSONValue?
   var doorOpen: JSONValue?
+  var timeQuality: JSONValue?
 }

@@ -16,6 +16,8 @@ public struct ProbeSeries: Sendable, Equatable {
   public var temperatures: [Double] = []
   /// Relative humidities in %, `.nan` where a reading carries none.
   public var humidities: [Double] = []
+  /// The readings whose time was corrected or is doubtful (`time_quality`), by index; most series have none.
+  public var timeQualities: [Int: TimeQuality] = [:]
 
   public init(
     site: String, room: String, sensor: String, placement: Placement = .air, fromMilliseconds: Int64,
@@ -32,7 +34,10 @@ public struct ProbeSeries: Sendable, Equatable {
   public var count: Int { times.count }
 
   /// Adds a reading at the end (callers append in time order); `nil` values are stored as `.nan`.
-  public mutating func append(milliseconds: Int64, temperature: Double?, humidity: Double?) {
+  public mutating func append(
+    milliseconds: Int64, temperature: Double?, humidity: Double?, timeQuality: TimeQuality? = nil
+  ) {
+    if let timeQuality { timeQualities[times.count] = timeQuality }
     times.append(milliseconds)
     temperatures.append(temperature ?? .nan)
     humidities.append(humidity ?? .nan)

@@ -233,6 +233,11 @@ enum Schema {
     migrator.registerMigration("v18-probe-registry") { db in
       try ProbeRegistrySchema.migrate(db)
     }
+    migrator.registerMigration("v19-time-quality") { db in
+      // A sample's `time_quality` (docs/protocol.md, "Reading payload"): 1 corrected, 2 unsynced
+      // (`TimeQuality.storedCode`), NULL for a trusted time, which every row before has (no table rewrite).
+      try db.execute(sql: "ALTER TABLE readings ADD COLUMN time_quality INTEGER")
+    }
     return migrator
   }
 }

@@ -37,7 +37,7 @@ struct StoredSample {
   /// The columns `sample(_:at:)` reads, in its order, each prefixed with `alias` and a dot when given.
   static func columns(alias: String? = nil) -> String {
     let prefix = alias.map { "\($0)." } ?? ""
-    return ["seq", "ts_ms", "temp_mc", "rh_mpct", "error", "defrost", "door_open"].map { prefix + $0 }
+    return ["seq", "ts_ms", "temp_mc", "rh_mpct", "error", "defrost", "door_open", "time_quality"].map { prefix + $0 }
       .joined(separator: ", ")
   }
 
@@ -46,6 +46,6 @@ struct StoredSample {
     Sample(
       seq: sequence(row[first]), ts: Timestamp(milliseconds: row[first + 1]),
       tempC: value(row[first + 2]), rhPct: value(row[first + 3]), error: row[first + 4],
-      defrost: row[first + 5], doorOpen: row[first + 6])
+      defrost: row[first + 5], doorOpen: row[first + 6], timeQuality: TimeQuality(storedCode: row[first + 7]))
   }
 }

@@ -13,9 +13,11 @@ struct ReadingRow {
   /// A room signal's state (docs/protocol.md, "Reading payload"): 1 on or open, 0 off or closed, `nil` in a probe's row.
   var defrost: Int64?
   var doorOpen: Int64?
+  /// `TimeQuality.storedCode`, `nil` for a trusted time.
+  var timeQuality: Int64?
 
   /// Parameters bound per row.
-  static let columnCount: CInt = 8
+  static let columnCount: CInt = 9
 
   init(_ sample: Sample, source: Int64) {
     self.source = source
@@ -24,16 +26,17 @@ struct ReadingRow {
     error = sample.error
     defrost = sample.defrost.map { $0 ? 1 : 0 }
     doorOpen = sample.doorOpen.map { $0 ? 1 : 0 }
+    timeQuality = sample.timeQuality?.storedCode
   }
 
   /// `INSERT OR IGNORE` of `rows` rows.
   static func insertSQL(rows: Int) -> String {
-    let values = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
-    return
-      "INSERT OR IGNORE INTO readings (source_id, ts_ms, seq, temp_mc, rh_mpct, error, defrost, door_open) VALUES \(values)"
+    let values = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
+    return "INSERT OR IGNORE INTO readings (source_id, ts_ms, seq, temp_mc, rh_mpct, error, defrost, door_open, "
+      + "time_quality) VALUES \(values)"
   }
 
-  /// Binds the eight columns from parameter `first` on; the error text is copied by SQLite.
+  /// Binds the nine columns from parameter `first` on; the error text is copied by SQLite.
   func bind(to statement: SQLiteStatement, at first: CInt) {
     sqlite3_bind_int64(statement, first, source)
     sqlite3_bind_int64(statement, first + 1, ts)
@@ -47,6 +50,7 @@ struct ReadingRow {
     }
     Self.bind(defrost, to: statement, at: first + 6)
     Self.bind(doorOpen, to: statement, at: first + 7)
+    Self.bind(timeQuality, to: statement, at: first + 8)
   }
 
   /// `sample` as this row stores it: temperature and humidity at 0.001 resolution, what every later read gives.
@@ -54,7 +58,7 @@ struct ReadingRow {
     Sample(
       seq: sample.seq, ts: sample.ts, tempC: StoredSample.value(stored.milliTemperature),
       rhPct: StoredSample.value(stored.milliHumidity), error: sample.error, defrost: sample.defrost,
-      doorOpen: sample.doorOpen)
+      doorOpen: sample.doorOpen, timeQuality: sample.timeQuality)
   }
 
   /// GRDB's error for a failed step, with SQLite's extended code, so `SQLiteStore.isTransient` and the collector's

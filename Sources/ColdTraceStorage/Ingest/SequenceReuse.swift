@@ -27,8 +27,11 @@ extension WriteTransaction {
       guard let seq = sample.seq, seq <= highest,
         let row = try Row.fetchOne(statement, arguments: [source, seq])
       else { continue }
-      let stored = StoredSample.sample(row, at: 0)
-      let incoming = ReadingRow(sample, source: source).storedSample(of: sample)
+      var stored = StoredSample.sample(row, at: 0)
+      var incoming = ReadingRow(sample, source: source).storedSample(of: sample)
+      // What the publisher says of its clock is no part of the sample's identity.
+      stored.timeQuality = nil
+      incoming.timeQuality = nil
       guard stored != incoming else { continue }
       throw SequenceReused(
         seq: seq,

@@ -43,7 +43,7 @@ extension SQLiteStore {
           """)
       let readings = try db.cachedStatement(
         sql: """
-          SELECT ts_ms, temp_mc, rh_mpct FROM readings
+          SELECT ts_ms, temp_mc, rh_mpct, time_quality FROM readings
           WHERE source_id = ? AND ts_ms >= ? AND ts_ms < ? AND (temp_mc IS NOT NULL OR rh_mpct IS NOT NULL)
           ORDER BY ts_ms
           """)
@@ -78,10 +78,13 @@ extension SQLiteStore {
             let time: Int64 = row[0]
             let temperature = StoredSample.value(row[1])
             let humidity = StoredSample.value(row[2])
-            one.append(milliseconds: time, temperature: temperature, humidity: humidity)
+            let quality = TimeQuality(storedCode: row[3])
+            one.append(milliseconds: time, temperature: temperature, humidity: humidity, timeQuality: quality)
             readingDigest.append(time)
             readingDigest.append(temperature)
             readingDigest.append(humidity)
+            // Sealed when there is one, so every reading of a lot without any seals as before.
+            if let quality { readingDigest.append(quality.storedCode) }
           }
           series.append(one)
         }

@@ -80,6 +80,7 @@ struct CollectCommand: ParsableCommand {
     serviceSettings.metricsListen = settings.metricsListen
     serviceSettings.sources = settings.sources
     serviceSettings.siteLimits = settings.siteLimits
+    serviceSettings.clockSkew = settings.clockSkew
     let service = try CollectorService(settings: serviceSettings, pipeline: pipeline, journal: journal, logger: logger)
     try service.start()
     let signal = SignalWaiter.waitForTermination()

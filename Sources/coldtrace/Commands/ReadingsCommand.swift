@@ -52,6 +52,7 @@ struct ReadingsCommand: ParsableCommand {
       if let error = sample.error { json.string("error", error) }
       if let defrost = sample.defrost { json.bool("defrost", defrost) }
       if let doorOpen = sample.doorOpen { json.bool("door_open", doorOpen) }
+      if let quality = sample.timeQuality { json.string("time_quality", quality.rawValue) }
     }
   }
 

@@ -55,10 +55,16 @@ struct StatusCommand: ParsableCommand {
     let pending = Self.pendingLines(try store.pendingProbeCounts(), language: language)
     guard !board.rows.isEmpty else {
       print(text.noSensors + pending)
+      if let agents = AgentIncarnationLines.render([], clockSkews: try AgentIncarnationLines.clockSkews(store)) {
+        print("\n" + agents)
+      }
       return
     }
     print(board.render(text, terminal: .standardOutput, staleAfterMinutes: staleMinutes) + pending)
-    if let agents = AgentIncarnationLines.render(try store.agentIncarnations()) { print("\n" + agents) }
+    let skews = try AgentIncarnationLines.clockSkews(store)
+    if let agents = AgentIncarnationLines.render(try store.agentIncarnations(), clockSkews: skews) {
+      print("\n" + agents)
+    }
   }
 
   /// Unknown probes are not listed as probes: one line per site with how many wait (`coldtrace probe pending`).
