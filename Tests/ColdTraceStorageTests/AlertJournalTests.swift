@@ -98,6 +98,22 @@ struct AlertJournalTests {
     #expect(eventIDs(try journal.catchUp(from: store)) == [5])
   }
 
+  /// A power cut after a catch-up started a new line and before the rest reached the disk: the file ends with a torn
+  /// line that names event 3 and is followed by a newline. It is not whole, so event 3 is written again in full.
+  @Test func aTornLineEndedByANewlineIsNotTakenForItsEvent() throws {
+    let store = try scratch.open()
+    try openAlerts(2, in: store)
+    try journal.catchUp(from: store)
+    try openAlerts(2, from: 2, in: store)
+    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: journal.path))
+    try handle.seekToEnd()
+    try handle.write(contentsOf: Data(#"{"event":"opened","event_id":3,"at":"2026-06-"#.utf8 + [0x0A]))
+    try handle.close()
+    #expect(eventIDs(try journal.catchUp(from: store)) == [3, 4])
+    let parsed = try completeLines().filter { F.object($0) != nil }
+    #expect(parsed == (try store.alertEventLines(after: 0)).map(\.line))
+  }
+
   @Test("catchUp from many threads at once writes each event exactly once, in order")
   func concurrentCatchUpsNeverDuplicate() throws {
     let store = try scratch.open()

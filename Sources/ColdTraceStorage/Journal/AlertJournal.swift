@@ -1,3 +1,4 @@
+import ColdTraceCore
 import ColdTraceSystem
 import Foundation
 
@@ -75,12 +76,13 @@ public struct AlertJournal: Sendable {
     guard got == length else { return (0, true) }
     let endsWithNewline = buffer.last == UInt8(ascii: "\n")
     let marker = Array("\"event_id\":".utf8)
-    // Scan backwards through complete lines for the newest event_id.
+    // Scan backwards through whole lines for the newest event_id. A line a power cut tore, which a later catch-up
+    // ended with a newline, is not whole: its event may never have been written in full, so it does not count.
     var end = endsWithNewline ? length - 1 : (buffer.lastIndex(of: UInt8(ascii: "\n")) ?? -1)
     while end > 0 {
       let start = (buffer[..<end].lastIndex(of: UInt8(ascii: "\n")) ?? -1) + 1
       let line = buffer[start..<end]
-      if let found = line.firstRange(of: marker) {
+      if let found = line.firstRange(of: marker), case .object? = try? JSONParser.parse(Array(line)) {
         let digits = line[found.upperBound...].prefix { $0 >= 0x30 && $0 <= 0x39 }
         if let id = Int64(String(decoding: digits, as: UTF8.self)) { return (id, endsWithNewline) }
       }

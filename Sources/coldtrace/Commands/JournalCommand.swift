@@ -39,7 +39,10 @@ struct JournalVerifyCommand: ParsableCommand {
     }
     switch JournalChain.verify(files: contents) {
     case .success(let result):
-      print("ok: \(result.lines) lines chained; head \(result.head)")
+      let torn =
+        result.torn.isEmpty
+        ? "" : "; \(result.torn.count) torn lines left by a crash skipped (\(result.torn.joined(separator: ", ")))"
+      print("ok: \(result.lines) lines chained; head \(result.head)\(torn)")
     case .failure(let broken):
       StandardError.write("coldtrace: journal chain broken at \(broken)\n")
       throw ExitCode(1)
