@@ -114,6 +114,34 @@ struct AlertJournalTests {
     #expect(parsed == (try store.alertEventLines(after: 0)).map(\.line))
   }
 
+  /// A power cut kept journal lines the kernel had written back and took the commits they record: the database made
+  /// another event 3 since (or none yet). The file is copied aside whole and written again from the database.
+  @Test(arguments: [true, false])
+  func aJournalAheadOfItsDatabaseIsSetAsideAndWrittenAgain(databaseMadeAnotherEvent: Bool) throws {
+    let lost = try scratch.open()
+    try openAlerts(3, in: lost)
+    try journal.catchUp(from: lost)
+    let before = try text()
+    let survivor = try ScratchDatabase()
+    let store = try survivor.open()
+    try openAlerts(2, in: store)
+    if databaseMadeAnotherEvent { try openAlerts(1, from: 5, in: store) }
+    try Data(before.utf8).write(to: URL(fileURLWithPath: survivor.journal.path))
+
+    let written = try survivor.journal.catchUp(from: store)
+    let stored = try store.alertEventLines(after: 0).map(\.line)
+    #expect(written == stored)
+    #expect(try String(contentsOfFile: survivor.journal.path, encoding: .utf8) == stored.map { $0 + "\n" }.joined())
+    let directory = URL(fileURLWithPath: survivor.journal.path).deletingLastPathComponent()
+    let name = URL(fileURLWithPath: survivor.journal.path).lastPathComponent
+    let aside = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter {
+      $0.hasPrefix(name + ".ahead-")
+    }
+    #expect(aside.count == 1)
+    #expect(try String(contentsOf: directory.appendingPathComponent(aside[0]), encoding: .utf8) == before)
+    #expect(try survivor.journal.catchUp(from: store) == [], "in step again: nothing more to write")
+  }
+
   @Test("catchUp from many threads at once writes each event exactly once, in order")
   func concurrentCatchUpsNeverDuplicate() throws {
     let store = try scratch.open()
