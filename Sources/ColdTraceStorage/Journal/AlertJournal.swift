@@ -54,13 +54,15 @@ public struct AlertJournal: Sendable {
   /// whole (`<journal>.ahead-<ms>`, synced, kept as evidence) and written again from the database.
   func catchUp(fd: Int32, from store: SQLiteStore) throws -> [JournalLine] {
     var (lastID, endsWithNewline, lastLine) = Self.lastWholeLine(fd: fd)
-    if let lastLine, try store.journalLine(id: lastID) != lastLine {
+    let ahead = try lastLine.map { try store.journalLine(id: lastID) != $0 } ?? false
+    if ahead {
       try setAside(fd, lastID: lastID)
       (lastID, endsWithNewline) = (0, true)
     }
     let events = try store.journalLines(after: lastID).map { JournalLine(eventID: $0.id, line: $0.line) }
-    guard !events.isEmpty else { return [] }
-    try write(events, to: fd, afterNewline: endsWithNewline)
+    if !events.isEmpty { try write(events, to: fd, afterNewline: endsWithNewline) }
+    // The rewritten journal is made durable, or a power cut could bring the old one back.
+    if ahead { fsync(fd) }
     return events
   }
 
