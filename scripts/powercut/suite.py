@@ -124,7 +124,10 @@ class Run:
                 label, copy, "coldtrace.db", self.ledger, self.rig.acknowledged(), self.rig.coldtrace,
                 journal=f"{copy}/coldtrace.alerts.jsonl", durable=kind != "kill")
             detail = f"{stored} readings, {events} alert events, {rows} notifications"
+            set_aside = len([n for n in os.listdir(self.host.mount) if ".ahead-" in n])
             self.rig.start_collector()
+            if len([n for n in os.listdir(self.host.mount) if ".ahead-" in n]) > set_aside:
+                detail += "; the journal was ahead of the database: set aside and written again"
             # The restarted collector has caught its journal up with the database: every durable line is in it.
             checks.verify_journal(label, checks.copy_locked(self.rig.journal, f"{self.work}/journal-copy"),
                                   self.rig.coldtrace, self.ledger, checks.last_event_id(f"{copy}/coldtrace.db"))
