@@ -2,13 +2,16 @@
 # Installs what ColdTrace needs on Debian 12 besides the Swift toolchain: libmosquitto (build), mosquitto and its
 # clients (demo and tests), SQLite headers and CLI, libmodbus (Modbus sensors), faketime (the fault suite's skewed
 # agent clock), chromium and zlib (the HTML report's render test), msmtp and jq (the e-mail notification program
-# and its test), gammu and gammu-smsd (the SMS notification programs and their test, on Gammu's dummy phone). Safe
-# to run again.
+# and its test), gammu and gammu-smsd (the SMS notification programs and their test, on Gammu's dummy phone), what
+# LazyFS needs to build and mount (the power-cut suite) and strace (the SD-card wear benchmark). Safe to run again.
 set -euo pipefail
 packages=(
   libssl-dev libmosquitto-dev mosquitto mosquitto-clients libsqlite3-dev sqlite3 libmodbus-dev pkg-config faketime
   chromium zlib1g-dev msmtp jq prometheus gammu gammu-smsd
   apprise curl  # deploy/notify/apprise.sh and zalo-zns.sh, and their tests (util-linux's flock is always there)
+  cmake g++ libfuse3-dev fuse3 libtoml11-dev libspdlog-dev libfmt-dev  # LazyFS, for scripts/powercut-suite.sh
+  strace  # benchmarks/sd-wear.sh counts the agent's and the collector's fsyncs
+  python3  # runs the power-cut suite (scripts/powercut/) and the benchmarks' helpers
 )
 missing=()
 for package in "${packages[@]}"; do

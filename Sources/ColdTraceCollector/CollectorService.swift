@@ -95,6 +95,10 @@ public final class CollectorService: Sendable {
   /// `start()`; without `timers`, the acknowledgement loop and the silence timer do not run by themselves (tests
   /// drive them with `acknowledgeNow` and `checkTimersNow` on a manual clock).
   func start(timers: Bool) throws {
+    // Commits a killed collector left in the write-ahead log unsynced are read back from the page cache: make them
+    // durable before the journal, a notification or an acknowledgement repeats them, so a power cut cannot take back
+    // what this run has already told anyone.
+    try pipeline.store.syncWriteAheadLog()
     try fanOut.catchUpJournal()
     let statusTopic = Topics.collectorStatus(id: settings.collectorID)
     var options = ClientOptions(clientID: "coldtrace-collector-\(settings.collectorID)", broker: settings.broker)
@@ -142,8 +146,10 @@ public final class CollectorService: Sendable {
       retain: true)
     transport.stop()
     connection.set(nil)
-    // Nothing arrives any more: let the writer commit what it accepted.
+    // Nothing arrives any more: let the writer commit what it accepted, then make all of it durable, so a power cut
+    // right after a clean stop loses nothing (the last commits since the acknowledgement loop's sync included).
     committer.finish()
+    do { try pipeline.store.syncWriteAheadLog() } catch { logger.error("at stop: \(error)") }
     let totals = self.totals
     logger.info(
       "collector stopped",

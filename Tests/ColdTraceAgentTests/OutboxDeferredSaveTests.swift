@@ -1,4 +1,5 @@
 import ColdTraceCore
+import ColdTraceSystem
 import TestSupport
 import Testing
 
@@ -38,5 +39,31 @@ struct OutboxDeferredSaveTests {
     let reopened = try Outbox(directory: directory, limits: .init(segmentBytes: 256))
     #expect(reopened.acknowledged["a"] == 60, "saved before the segments it covers went")
     #expect(reopened.nextSequence(for: "a") == 101)
+  }
+
+  /// A box with 10 probes every 60 s: the watermark file is replaced once 1,000 samples are confirmed beyond it (every
+  /// 100 rounds), not at every acknowledgement, so a round costs its one fdatasync and nothing more.
+  @Test func theSenderSavesDeferredWatermarksPerThousandSamplesNotPerAcknowledgement() throws {
+    let harness = try SenderHarness()
+    harness.transport.acknowledgesAutomatically = true
+    harness.transport.connect()
+    let sensors = (1...10).map { "probe-\($0)" }
+    let file = harness.outbox.directory + "/acknowledged.state"
+    func roundConfirmed(_ round: Int64) throws {
+      try harness.record(harness.samples(sensors))
+      try harness.pump()
+      try harness.acknowledge(Dictionary(uniqueKeysWithValues: sensors.map { ($0, round) }))
+      harness.clock.advance(seconds: 60)
+    }
+    for round in Int64(1)...99 { try roundConfirmed(round) }
+    #expect(try DurableFile.read(file) == nil, "990 samples confirmed: nothing written yet")
+    #expect(harness.outbox.unsavedAcknowledgements == 990)
+    try roundConfirmed(100)
+    #expect(try DurableFile.read(file)?.contains("probe-1 100\n") == true, "saved at the 1,000th sample")
+    #expect(harness.outbox.unsavedAcknowledgements == 0)
+    for round in Int64(101)...150 { try roundConfirmed(round) }
+    #expect(try DurableFile.read(file)?.contains("probe-1 100\n") == true, "not saved again before 2,000")
+    try harness.sender.finish()
+    #expect(try DurableFile.read(file)?.contains("probe-1 150\n") == true, "a clean stop saves what is pending")
   }
 }

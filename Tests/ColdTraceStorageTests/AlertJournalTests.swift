@@ -98,6 +98,50 @@ struct AlertJournalTests {
     #expect(eventIDs(try journal.catchUp(from: store)) == [5])
   }
 
+  /// A power cut after a catch-up started a new line and before the rest reached the disk: the file ends with a torn
+  /// line that names event 3 and is followed by a newline. It is not whole, so event 3 is written again in full.
+  @Test func aTornLineEndedByANewlineIsNotTakenForItsEvent() throws {
+    let store = try scratch.open()
+    try openAlerts(2, in: store)
+    try journal.catchUp(from: store)
+    try openAlerts(2, from: 2, in: store)
+    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: journal.path))
+    try handle.seekToEnd()
+    try handle.write(contentsOf: Data(#"{"event":"opened","event_id":3,"at":"2026-06-"#.utf8 + [0x0A]))
+    try handle.close()
+    #expect(eventIDs(try journal.catchUp(from: store)) == [3, 4])
+    let parsed = try completeLines().filter { F.object($0) != nil }
+    #expect(parsed == (try store.alertEventLines(after: 0)).map(\.line))
+  }
+
+  /// A power cut kept journal lines the kernel had written back and took the commits they record: the database made
+  /// another event 3 since (or none yet). The file is copied aside whole and written again from the database.
+  @Test(arguments: [true, false])
+  func aJournalAheadOfItsDatabaseIsSetAsideAndWrittenAgain(databaseMadeAnotherEvent: Bool) throws {
+    let lost = try scratch.open()
+    try openAlerts(3, in: lost)
+    try journal.catchUp(from: lost)
+    let before = try text()
+    let survivor = try ScratchDatabase()
+    let store = try survivor.open()
+    try openAlerts(2, in: store)
+    if databaseMadeAnotherEvent { try openAlerts(1, from: 5, in: store) }
+    try Data(before.utf8).write(to: URL(fileURLWithPath: survivor.journal.path))
+
+    let written = try survivor.journal.catchUp(from: store)
+    let stored = try store.alertEventLines(after: 0).map(\.line)
+    #expect(written == stored)
+    #expect(try String(contentsOfFile: survivor.journal.path, encoding: .utf8) == stored.map { $0 + "\n" }.joined())
+    let directory = URL(fileURLWithPath: survivor.journal.path).deletingLastPathComponent()
+    let name = URL(fileURLWithPath: survivor.journal.path).lastPathComponent
+    let aside = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter {
+      $0.hasPrefix(name + ".ahead-")
+    }
+    #expect(aside.count == 1)
+    #expect(try String(contentsOf: directory.appendingPathComponent(aside[0]), encoding: .utf8) == before)
+    #expect(try survivor.journal.catchUp(from: store) == [], "in step again: nothing more to write")
+  }
+
   @Test("catchUp from many threads at once writes each event exactly once, in order")
   func concurrentCatchUpsNeverDuplicate() throws {
     let store = try scratch.open()

@@ -26,7 +26,7 @@ struct JournalChainTests {
     return try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
   }
 
-  private func verify(_ files: [[String]]) -> Result<(lines: Int, head: String), JournalChain.Break> {
+  private func verify(_ files: [[String]]) -> Result<(lines: Int, head: String, torn: [String]), JournalChain.Break> {
     JournalChain.verify(files: files.enumerated().map { ("f\($0.offset)", $0.element.joined(separator: "\n") + "\n") })
   }
 
@@ -74,5 +74,22 @@ struct JournalChainTests {
       return
     }
     #expect(broken.file == "f1" && broken.line == 1)
+  }
+
+  /// A power cut can leave a line cut short; the collector's catch-up then starts a new line and writes that event
+  /// again in full. The torn line is skipped and named; the chain goes on from the last whole line before it.
+  @Test func aLineTornByAPowerCutAndWrittenAgainVerifiesAndIsNamed() throws {
+    let lines = try journal(events: 6)
+    let tornMiddle = Array(lines[0..<3]) + [String(lines[3].prefix(100))] + Array(lines[3...])
+    let middle = try verify([tornMiddle]).get()
+    #expect(middle.lines == 6 && middle.torn == ["f0:4"] && middle.head == JournalChain.hash(lines[5]))
+    let tornFirst = [String(lines[0].prefix(30))] + lines
+    #expect(try verify([tornFirst]).get().torn == ["f0:1"], "torn before its prev: still a torn line")
+    let cutShort = Array(lines[0..<3]) + [String(lines[3].prefix(100))] + Array(lines[4...])
+    guard case .failure(let broken) = verify([cutShort]) else {
+      Issue.record("a line cut short and not written again went unnoticed")
+      return
+    }
+    #expect(broken.line == 5, "the line after the cut one chains to the whole line, not to the one before it")
   }
 }

@@ -48,6 +48,8 @@ public final class Outbox {
   public private(set) var acknowledged: [String: Int64] = [:]
   /// Watermarks applied in memory and not yet in `acknowledged.state` (`acknowledge(_:deferSaving:)`).
   private var acknowledgementUnsaved = false
+  /// Samples the watermarks in memory cover beyond those in `acknowledged.state`: what a crash now would re-send.
+  public private(set) var unsavedAcknowledgements = 0
   /// Samples dropped (oldest first) because the outbox was full or too old, since the agent was installed.
   public private(set) var dropped: Int = 0
   /// Records cut off when opening (a torn tail after a crash), for the log.
@@ -108,6 +110,7 @@ public final class Outbox {
   public func acknowledge(_ watermarks: [String: Int64], deferSaving: Bool = false) throws -> Bool {
     var moved = false
     for (sensor, watermark) in watermarks where watermark > acknowledged[sensor, default: 0] {
+      unsavedAcknowledgements += Int(clamping: watermark - acknowledged[sensor, default: 0])
       acknowledged[sensor] = watermark
       moved = true
     }
@@ -231,6 +234,7 @@ public final class Outbox {
     for sensor in acknowledged.keys.sorted() { text += "\(sensor) \(acknowledged[sensor]!)\n" }
     try DurableFile.replace(acknowledgedPath, with: text)
     acknowledgementUnsaved = false
+    unsavedAcknowledgements = 0
   }
 
   private func loadSegments() throws {
@@ -256,6 +260,12 @@ public final class Outbox {
     if let newest = segments.last {
       activeFD = open(newest.path, O_WRONLY | O_APPEND | O_CLOEXEC)
       guard activeFD >= 0 else { throw OutboxError("cannot open \(newest.path): \(errnoDescription())") }
+      // A process killed between its write and its fdatasync leaves records that are read back (and may be sent)
+      // but are not durable yet, and a repaired tail is cut off in the page cache only: make both durable before
+      // anything is sent, or a power cut could later take back a number the collector already has.
+      guard fdatasync(activeFD) == 0 else {
+        throw OutboxError("cannot fsync \(newest.path): \(errnoDescription())")
+      }
     }
   }
 

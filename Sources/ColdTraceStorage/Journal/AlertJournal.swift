@@ -1,3 +1,4 @@
+import ColdTraceCore
 import ColdTraceSystem
 import Foundation
 
@@ -46,12 +47,41 @@ public struct AlertJournal: Sendable {
   }
 
   /// Under the lock: appends every stored line after the file's last `event_id`; returns them.
+  ///
+  /// A file whose last whole line is not the database's line of that event is ahead of the database: a power cut
+  /// kept lines the kernel had written back and took the commits they record (their samples come again, and may
+  /// make other events under the same ids). Appending to it would break the chain for good, so it is copied aside
+  /// whole (`<journal>.ahead-<ms>`, synced, kept as evidence) and written again from the database.
   func catchUp(fd: Int32, from store: SQLiteStore) throws -> [JournalLine] {
-    let (lastID, endsWithNewline) = Self.lastEventID(fd: fd)
+    var (lastID, endsWithNewline, lastLine) = Self.lastWholeLine(fd: fd)
+    let ahead = try lastLine.map { try store.journalLine(id: lastID) != $0 } ?? false
+    if ahead {
+      try setAside(fd, lastID: lastID)
+      (lastID, endsWithNewline) = (0, true)
+    }
     let events = try store.journalLines(after: lastID).map { JournalLine(eventID: $0.id, line: $0.line) }
-    guard !events.isEmpty else { return [] }
-    try write(events, to: fd, afterNewline: endsWithNewline)
+    if !events.isEmpty { try write(events, to: fd, afterNewline: endsWithNewline) }
+    // The rewritten journal is made durable, or a power cut could bring the old one back.
+    if ahead { fsync(fd) }
     return events
+  }
+
+  /// Copies the whole file to `<journal>.ahead-<ms>`, syncs the copy, then empties the journal.
+  private func setAside(_ fd: Int32, lastID: Int64) throws {
+    guard let text = try? DurableFile.readBytes(path) else { throw StoreError("cannot read alert journal \(path)") }
+    let aside = path + ".ahead-\(Int64(Date().timeIntervalSince1970 * 1000))"
+    do {
+      guard try DurableFile.createOnce(aside, with: String(decoding: text, as: UTF8.self)) else {
+        throw StoreError("\(aside) exists")
+      }
+    } catch {
+      throw StoreError("cannot copy the alert journal aside to \(aside): \(error)")
+    }
+    guard ftruncate(fd, 0) == 0 else { throw StoreError("cannot empty alert journal \(path): \(errnoDescription())") }
+    FileHandle.standardError.write(
+      Data(
+        ("coldtrace: the alert journal \(path) held event \(lastID) as the database does not (a power cut kept journal "
+          + "lines and lost their commits); moved to \(aside), journal written again from the database\n").utf8))
   }
 
   /// Under the lock: appends `lines`, after a newline if the file does not end with one (a crash mid-line).
@@ -67,25 +97,34 @@ public struct AlertJournal: Sendable {
 
   /// The `event_id` of the last complete line, and whether the file ends with a newline (a crash mid-line does not).
   static func lastEventID(fd: Int32) -> (Int64, endsWithNewline: Bool) {
+    let (id, endsWithNewline, _) = lastWholeLine(fd: fd)
+    return (id, endsWithNewline)
+  }
+
+  /// `lastEventID`, with that line's text (`nil` when the file holds no whole line with an `event_id`).
+  static func lastWholeLine(fd: Int32) -> (Int64, endsWithNewline: Bool, line: String?) {
     let size = lseek(fd, 0, SEEK_END)
-    guard size > 0 else { return (0, true) }
+    guard size > 0 else { return (0, true, nil) }
     let length = min(Int(size), 65_536)
     var buffer = [UInt8](repeating: 0, count: length)
     let got = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, length, off_t(Int(size) - length)) }
-    guard got == length else { return (0, true) }
+    guard got == length else { return (0, true, nil) }
     let endsWithNewline = buffer.last == UInt8(ascii: "\n")
     let marker = Array("\"event_id\":".utf8)
-    // Scan backwards through complete lines for the newest event_id.
+    // Scan backwards through whole lines for the newest event_id. A line a power cut tore, which a later catch-up
+    // ended with a newline, is not whole: its event may never have been written in full, so it does not count.
     var end = endsWithNewline ? length - 1 : (buffer.lastIndex(of: UInt8(ascii: "\n")) ?? -1)
     while end > 0 {
       let start = (buffer[..<end].lastIndex(of: UInt8(ascii: "\n")) ?? -1) + 1
       let line = buffer[start..<end]
-      if let found = line.firstRange(of: marker) {
+      if let found = line.firstRange(of: marker), case .object? = try? JSONParser.parse(Array(line)) {
         let digits = line[found.upperBound...].prefix { $0 >= 0x30 && $0 <= 0x39 }
-        if let id = Int64(String(decoding: digits, as: UTF8.self)) { return (id, endsWithNewline) }
+        if let id = Int64(String(decoding: digits, as: UTF8.self)) {
+          return (id, endsWithNewline, String(decoding: line, as: UTF8.self))
+        }
       }
       end = start - 1
     }
-    return (0, endsWithNewline)
+    return (0, endsWithNewline, nil)
   }
 }

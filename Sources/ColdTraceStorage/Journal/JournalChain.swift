@@ -1,4 +1,5 @@
 import CCrypto
+import ColdTraceCore
 
 /// The journal's hash chain: every line carries, as `"prev"`, the SHA-256 of the line before it, so no line can be
 /// changed, removed or inserted without breaking the chain from there on (an audit trail in the spirit of EN 12830
@@ -43,16 +44,28 @@ public enum JournalChain {
     public var description: String { "\(file):\(line): \(reason)" }
   }
 
-  /// Checks journal files (oldest first, as rotated) line by line; returns the number of lines and the head hash. The
-  /// first line's `prev` is taken as given, so a set of files that starts after older ones were archived verifies.
-  public static func verify(files: [(name: String, text: String)]) -> Result<(lines: Int, head: String), Break> {
+  /// Checks journal files (oldest first, as rotated) line by line; returns the number of lines, the head hash and where
+  /// torn lines were skipped. The first line's `prev` is taken as given, so a set of files that starts after older
+  /// ones were archived verifies.
+  ///
+  /// A torn line (not a whole JSON object: a crash or a power cut cut it short, and the next line was started on a
+  /// line of its own, `AlertJournal`) is skipped, not chained: the line after it must chain to the last whole line
+  /// before it, as the collector's catch-up writes it. Cutting a whole line short by hand still breaks the chain there.
+  public static func verify(
+    files: [(name: String, text: String)]
+  ) -> Result<(lines: Int, head: String, torn: [String]), Break> {
     var expected: String? = nil
     var count = 0
+    var torn: [String] = []
     for (name, text) in files {
       var number = 0
       for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
         number += 1
         if line.isEmpty { continue }
+        guard case .object? = try? JSONParser.parse(String(line)) else {
+          torn.append("\(name):\(number)")
+          continue
+        }
         guard let declared = declaredPrevious(line) else {
           return .failure(Break(file: name, line: number, reason: "the line carries no \"prev\" hash"))
         }
@@ -67,6 +80,6 @@ public enum JournalChain {
         count += 1
       }
     }
-    return .success((count, expected ?? genesis))
+    return .success((count, expected ?? genesis, torn))
   }
 }

@@ -91,8 +91,14 @@ extension SQLiteStore {
     }
   }
 
+  /// The stored journal line of one event, if the database has it.
+  public func journalLine(id: Int64) throws -> String? {
+    try read { db in try String.fetchOne(db, sql: "SELECT line FROM alert_events WHERE id = ?", arguments: [id]) }
+  }
+
   /// Every journal line with an id above `afterID`, in order: alert events, lot changes and treatment completions,
   /// one hash chain (what the journal file carries).
+
   public func journalLines(after afterID: Int64) throws -> [(id: Int64, line: String)] {
     try read { db in
       try Row.fetchAll(db, sql: "SELECT id, line FROM alert_events WHERE id > ? ORDER BY id", arguments: [afterID])

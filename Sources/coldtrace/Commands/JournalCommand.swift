@@ -39,7 +39,10 @@ struct JournalVerifyCommand: ParsableCommand {
     }
     switch JournalChain.verify(files: contents) {
     case .success(let result):
-      print("ok: \(result.lines) lines chained; head \(result.head)")
+      let torn =
+        result.torn.isEmpty
+        ? "" : "; \(result.torn.count) torn lines left by a crash skipped (\(result.torn.joined(separator: ", ")))"
+      print("ok: \(result.lines) lines chained; head \(result.head)\(torn)")
       for (name, text) in contents {
         for line in text.split(separator: "\n") where line.contains("\"event\":\"restored\"") {
           print("restore recorded in \(name): \(Self.field("message", of: line) ?? String(line))")
