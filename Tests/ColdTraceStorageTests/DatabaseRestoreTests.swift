@@ -17,7 +17,7 @@ struct DatabaseRestoreTests {
       value: 9, peak: 9, message: "m")
   }
 
-  private func verify(_ path: String) throws -> Result<(lines: Int, head: String), JournalChain.Break> {
+  private func verify(_ path: String) throws -> Result<(lines: Int, head: String, torn: [String]), JournalChain.Break> {
     JournalChain.verify(files: [(path, try String(contentsOfFile: path, encoding: .utf8))])
   }
 
