@@ -112,9 +112,13 @@ print(f"machine: {os.cpu_count()} cores, {datetime.date.today()}, commit {commit
       f"{os.getloadavg()[0]:.1f}; mode {mode}, {seconds} s per phase, {flooders} flooders")
 print(f"anchor: the broker took the flood at {anchor['rate']} msg/s into mosquitto_sub -q 1 > /dev/null")
 duration = (end - start) / 1e6
+quarantined_count = sum(int(part.split("=")[1]) for part in quarantined.split() if "=" in part)
+# The flooder keeps no outbox: what the collector deferred (turned away, unacknowledged) is never sent again here,
+# where a real agent would send it again after its ack_timeout_seconds.
+deferred = int(flood["published"]) - int(stored) - quarantined_count
 print(f"flood: site A published {flood['published']} readings in {duration:.1f} s ({flood['rate']} msg/s acknowledged"
       f" by the broker) with the collector subscribed; stored {stored_at_end} by its end, {stored} in all;"
-      f" quarantine: {quarantined}")
+      f" quarantine: {quarantined}; deferred (left to the agent to send again): {deferred}")
 def q(values, p):
     return values[min(len(values) - 1, int(p * len(values)))]
 for name, values in phases.items():

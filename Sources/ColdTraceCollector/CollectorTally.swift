@@ -9,6 +9,8 @@ public struct CollectorTally: Sendable, Equatable {
   public var alertEvents = 0
   /// Transactions the writer thread committed (group commits of agents' readings).
   public var batches = 0
+  /// Readings turned away because their site had its share waiting for the writer (its agents send them again).
+  public var deferred = 0
 
   mutating func add(_ other: CollectorTally) {
     messages += other.messages
@@ -17,6 +19,7 @@ public struct CollectorTally: Sendable, Equatable {
     quarantined += other.quarantined
     alertEvents += other.alertEvents
     batches += other.batches
+    deferred += other.deferred
   }
 }
 

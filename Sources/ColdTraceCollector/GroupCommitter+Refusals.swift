@@ -38,3 +38,23 @@ extension GroupCommitter {
     }
   }
 }
+
+extension GroupCommitter {
+  /// Counts a reading the queue turned away because its site had its share waiting (`IngestQueue.put`), and tells
+  /// the operator at most once a minute per site. Nothing is kept: no acknowledgement covers it, so its agent sends
+  /// it again.
+  func noteDeferred(_ reading: DecodedReading, receivedAt: Timestamp) {
+    tally.add(CollectorTally(messages: 1, deferred: 1))
+    let site = reading.key.site
+    let due = deferralLog.withLock { logged in
+      if let last = logged[site], receivedAt.seconds(since: last) < 60 { return false }
+      logged[site] = receivedAt
+      return true
+    }
+    guard due else { return }
+    let warning =
+      "site \(site) has its share of readings waiting for the writer (at most \(siteQueueCapacity)): its readings are "
+      + "deferred, not acknowledged (its agents send them again), while the other sites are served"
+    logger.warning("\(warning)")
+  }
+}

@@ -8,7 +8,8 @@ import Synchronization
 /// are decoded and either queued for group commit or committed at once (`GroupCommitter`).
 ///
 /// Queued: a reading the end-to-end acknowledgement covers (a `seq` on every sample, from an agent that announced a
-/// durable outbox), whose PUBACK may leave before it is committed. At once: anything else (a third-party source, a
+/// durable outbox), whose PUBACK may leave before it is committed; or, while its site has its share of the queue
+/// waiting, deferred (not kept, not acknowledged: its agent sends it again). At once: anything else (a third-party source, a
 /// publisher without an outbox, a payload to quarantine), committed before this returns, so its PUBACK leaves only
 /// after the commit (libmosquitto writes it when the handler returns).
 ///
@@ -58,10 +59,14 @@ final class MessageRouter: Sendable {
       ReadingDecoder.decode(topic: message.topic, payload: message.payload, now: receivedAt, topics: &topics)
     }
     if case .success(let reading) = decoded, !admit(reading, message, receivedAt: receivedAt) { return }
-    if case .success(let reading) = decoded, isCoveredByAcknowledgement(reading),
-      committer.enqueue(.init(topic: message.topic, payload: Array(message.payload), reading: reading))
-    {
-      return
+    if case .success(let reading) = decoded, isCoveredByAcknowledgement(reading) {
+      switch committer.enqueue(.init(topic: message.topic, payload: Array(message.payload), reading: reading)) {
+      case .queued: return
+      case .deferred:
+        committer.noteDeferred(reading, receivedAt: receivedAt)
+        return
+      case .closed: break
+      }
     }
     committer.commitWaiting(
       topic: message.topic, payload: message.payload, decoded: decoded, receivedAt: receivedAt)
