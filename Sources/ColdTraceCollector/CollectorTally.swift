@@ -9,7 +9,8 @@ public struct CollectorTally: Sendable, Equatable {
   public var alertEvents = 0
   /// Transactions the writer thread committed (group commits of agents' readings).
   public var batches = 0
-  /// Readings turned away because their site had its share waiting for the writer (its agents send them again).
+  /// Readings of agents with an outbox left to them, not kept: their site had its share waiting for the writer, or
+  /// was over its `max_readings_per_second` (the agents send them again).
   public var deferred = 0
 
   mutating func add(_ other: CollectorTally) {

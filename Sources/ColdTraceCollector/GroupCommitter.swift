@@ -43,7 +43,7 @@ final class GroupCommitter: Sendable {
   private let writerDone = DispatchSemaphore(value: 0)
   private let stopping = Atomic<Bool>(false)
   let quarantineLog = Mutex(QuarantineLogLimiter())
-  /// Per site, when a deferral was last logged (at most once a minute per site).
+  /// Per site and cause, when a reading left to its agent (deferred, over the rate) was last logged.
   let deferralLog = Mutex<[String: Timestamp]>([:])
   /// The most readings one site may have waiting for the writer.
   var siteQueueCapacity: Int { queue.siteCapacity }
@@ -64,6 +64,9 @@ final class GroupCommitter: Sendable {
   /// Queues a reading for the writer thread, or turns it away when its site has its share waiting (its agent sends
   /// it again: `noteDeferred`); `.closed` once the queue is closed (then commit it with `commitWaiting`).
   func enqueue(_ item: IngestQueue.Item) -> IngestQueue.PutOutcome { queue.put(item) }
+
+  /// Holds back the later readings of the probe of `reading`, which was not kept, until its agent sends it again.
+  func holdBackAfter(_ reading: DecodedReading) { queue.turnAway(reading) }
 
   /// Commits one message as a group of one, before returning: a reading, or a payload to quarantine.
   func commitWaiting(

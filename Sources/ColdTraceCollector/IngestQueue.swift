@@ -118,6 +118,14 @@ final class IngestQueue: @unchecked Sendable {
     return waiting >= siteCapacity || (sites.count >= capacity && waiting * max(sites.sitesWaiting, 1) >= capacity)
   }
 
+  /// Records that `reading` was turned away before it reached the queue (over its site's rate), so that no later
+  /// reading of its probe overtakes it either.
+  func turnAway(_ reading: DecodedReading) {
+    condition.lock()
+    defer { condition.unlock() }
+    deferrals.turnAway(reading, now: .now)
+  }
+
   /// How many probes have readings deferred now (`DeferredProbes`).
   var deferredProbes: Int {
     condition.lock()

@@ -89,9 +89,15 @@ final class MessageRouter: Sendable {
       }
       return true
     case .refuse(let reason, let pending, let silent, let tripped):
-      committer.quarantineRefused(
-        reading, topic: message.topic, payload: message.payload, reason: reason, pending: pending, silent: silent,
-        receivedAt: receivedAt)
+      if reason == .siteRateLimit && isCoveredByAcknowledgement(reading) {
+        // Over the rate, from an agent that keeps it: not kept (a transaction each would make the limit the
+        // bottleneck of every site), not acknowledged, so the agent sends it again.
+        committer.noteOverRate(reading, receivedAt: receivedAt)
+      } else {
+        committer.quarantineRefused(
+          reading, topic: message.topic, payload: message.payload, reason: reason, pending: pending,
+          silent: silent, receivedAt: receivedAt)
+      }
       if let tripped {
         do {
           committer.fanOut.emit(try registry.openAlert(site: reading.key.site, limit: tripped, now: receivedAt))
