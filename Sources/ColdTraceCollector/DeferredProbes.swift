@@ -21,7 +21,8 @@ struct DeferredProbes {
 
   /// Whether `reading` must wait for an earlier reading of its probe that was turned away.
   func holdsBack(_ reading: DecodedReading, now: ContinuousClock.Instant) -> Bool {
-    guard let entry = deferred[Self.probe(of: reading)] else { return false }
+    // The usual case, nothing deferred, costs no lookup.
+    guard !deferred.isEmpty, let entry = deferred[Self.probe(of: reading)] else { return false }
     if entry.since.duration(to: now) > .seconds(expirySeconds) { return false }
     let first = reading.samples.first?.seq ?? .min
     if first <= entry.from { return false }
