@@ -156,7 +156,7 @@ public final class CollectorService: Sendable {
       metadata: [
         "messages": "\(totals.messages)", "stored": "\(totals.freshSamples)",
         "duplicates": "\(totals.duplicateSamples)", "quarantined": "\(totals.quarantined)",
-        "batches": "\(totals.batches)",
+        "batches": "\(totals.batches)", "deferred": "\(totals.deferred)",
       ])
   }
 

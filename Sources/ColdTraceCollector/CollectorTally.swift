@@ -9,6 +9,9 @@ public struct CollectorTally: Sendable, Equatable {
   public var alertEvents = 0
   /// Transactions the writer thread committed (group commits of agents' readings).
   public var batches = 0
+  /// Readings of agents with an outbox left to them, not kept: their site had its share waiting for the writer, or
+  /// was over its `max_readings_per_second` (the agents send them again).
+  public var deferred = 0
 
   mutating func add(_ other: CollectorTally) {
     messages += other.messages
@@ -17,6 +20,7 @@ public struct CollectorTally: Sendable, Equatable {
     quarantined += other.quarantined
     alertEvents += other.alertEvents
     batches += other.batches
+    deferred += other.deferred
   }
 }
 

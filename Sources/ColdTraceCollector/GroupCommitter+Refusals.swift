@@ -38,3 +38,39 @@ extension GroupCommitter {
     }
   }
 }
+
+extension GroupCommitter {
+  /// Counts a reading the queue turned away because its site had its share waiting (`IngestQueue.put`), and tells
+  /// the operator at most once a minute per site. Nothing is kept: no acknowledgement covers it, so its agent sends
+  /// it again.
+  func noteDeferred(_ reading: DecodedReading, receivedAt: Timestamp) {
+    tally.add(CollectorTally(messages: 1, deferred: 1))
+    logOncePerMinute(
+      "share " + reading.key.site, at: receivedAt,
+      "site \(reading.key.site) has its share of readings waiting for the writer (at most \(siteQueueCapacity)): its "
+        + "readings are deferred, not acknowledged (its agents send them again), while the other sites are served")
+  }
+
+  /// Counts a reading over its site's `max_readings_per_second` from an agent that keeps an outbox: not kept in
+  /// quarantine (its agent sends it again, since no acknowledgement covers it), so a flood over the rate costs no
+  /// transaction per message; its probe's later readings are deferred until it comes again (`DeferredProbes`). The site's `site_limit` alert and its refusal count (`/metrics`) go on as for any
+  /// refusal.
+  func noteOverRate(_ reading: DecodedReading, receivedAt: Timestamp) {
+    tally.add(CollectorTally(messages: 1, deferred: 1))
+    // Its probe's later readings wait for it, as for a deferred one: none overtakes it.
+    holdBackAfter(reading)
+    logOncePerMinute(
+      "rate " + reading.key.site, at: receivedAt,
+      "site \(reading.key.site) is over its max_readings_per_second: its agents' readings over the rate are not "
+        + "kept and not acknowledged (the agents send them again)")
+  }
+
+  private func logOncePerMinute(_ key: String, at now: Timestamp, _ warning: @autoclosure () -> String) {
+    let due = deferralLog.withLock { logged in
+      if let last = logged[key], now.seconds(since: last) < 60 { return false }
+      logged[key] = now
+      return true
+    }
+    if due { logger.warning("\(warning())") }
+  }
+}

@@ -43,6 +43,10 @@ final class GroupCommitter: Sendable {
   private let writerDone = DispatchSemaphore(value: 0)
   private let stopping = Atomic<Bool>(false)
   let quarantineLog = Mutex(QuarantineLogLimiter())
+  /// Per site and cause, when a reading left to its agent (deferred, over the rate) was last logged.
+  let deferralLog = Mutex<[String: Timestamp]>([:])
+  /// The most readings one site may have waiting for the writer.
+  var siteQueueCapacity: Int { queue.siteCapacity }
 
   init(
     pipeline: IngestPipeline, acknowledgements: AcknowledgementLoop, fanOut: AlertFanOut, tally: SharedTally,
@@ -57,8 +61,12 @@ final class GroupCommitter: Sendable {
     self.clock = clock
   }
 
-  /// Queues a reading for the writer thread; `false` once the queue is closed (then commit it with `commitWaiting`).
-  func enqueue(_ item: IngestQueue.Item) -> Bool { queue.put(item) }
+  /// Queues a reading for the writer thread, or turns it away when its site has its share waiting (its agent sends
+  /// it again: `noteDeferred`); `.closed` once the queue is closed (then commit it with `commitWaiting`).
+  func enqueue(_ item: IngestQueue.Item) -> IngestQueue.PutOutcome { queue.put(item) }
+
+  /// Holds back the later readings of the probe of `reading`, which was not kept, until its agent sends it again.
+  func holdBackAfter(_ reading: DecodedReading) { queue.turnAway(reading) }
 
   /// Commits one message as a group of one, before returning: a reading, or a payload to quarantine.
   func commitWaiting(

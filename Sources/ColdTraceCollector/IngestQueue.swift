@@ -5,8 +5,19 @@ import Foundation
 ///
 /// Only readings the end-to-end acknowledgement covers (a `seq` on every sample, from an agent that announced a
 /// durable outbox) go through the queue: their PUBACK leaves before they are committed, and if the collector dies
-/// first the agent sends them again because no acknowledgement came back. Bounded: when `capacity` readings wait,
-/// `put` blocks the network thread, so the broker holds the rest.
+/// first the agent sends them again because no acknowledgement came back.
+///
+/// Fair between sites (`SiteRoundRobin`): each site has its own line, and a batch takes from each site in turn, so
+/// a site that floods delays another site's reading by about one batch, not by its whole backlog; while more than
+/// one site waits, a batch stops at `sharedBatchLimit` readings so that each commits quickly.
+///
+/// Bounded per site: a reading whose site has `siteCapacity` readings waiting (or more than its share of a full
+/// queue) is turned away (`deferred`), and so is every later reading of its probe until its agent sends it again
+/// (`DeferredProbes`). That is the site's back-pressure: nothing of it is acknowledged, so its agent keeps it and
+/// sends it again, while the network thread goes on reading the other sites' messages from the broker. Blocking the
+/// network thread instead would hold every site behind the flood in the broker's single queue for the collector.
+/// Only when the whole queue is full and the reading's site is within its share does `put` wait (the broker holds
+/// the rest). The measurements are in benchmarks/README.md, "Fair ingest".
 ///
 /// The writer gathers: once something waits, it waits up to `gatherSeconds` more for a full batch (`batchLimit`
 /// readings, or readings carrying `sampleLimit` samples), so under load each transaction (and each save of engine
@@ -23,78 +34,129 @@ final class IngestQueue: @unchecked Sendable {
   }
 
   let capacity: Int
+  /// The most readings one site may have waiting.
+  let siteCapacity: Int
   let batchLimit: Int
+  /// A batch's limit while more than one site has readings waiting.
+  let sharedBatchLimit: Int
   /// A batch stops at the reading that brings it to this many samples (backfills carry up to 10,000 a reading): a
   /// transaction of hundreds of thousands of samples outgrows SQLite's page cache and commits slower per sample.
   let sampleLimit: Int
   let gatherSeconds: Double
-  // NSCondition guards `items`, `closed` and `gathering`; every access holds it, hence @unchecked Sendable.
+  // NSCondition guards `sites`, `deferrals`, `samplesWaiting`, `closed`, `gathering` and `putWaiting`; every access
+  // holds it,
+  // hence @unchecked Sendable.
   private let condition = NSCondition()
-  private var items: [Item] = []
-  /// The samples of `items`, all told.
+  private var sites = SiteRoundRobin<Item>()
+  private var deferrals = DeferredProbes()
+  /// Whether the network thread waits in `put` for room.
+  private var putWaiting = false
+  /// The samples waiting, all sites told.
   private var samplesWaiting = 0
   private var closed = false
   /// Whether the writer waits for a full batch (it is woken when one is there).
   private var gathering = false
 
-  init(capacity: Int = 8192, batchLimit: Int = 2048, sampleLimit: Int = 50_000, gatherSeconds: Double = 0.002) {
+  init(
+    capacity: Int = 8192, siteCapacity: Int = 4096, batchLimit: Int = 2048, sharedBatchLimit: Int = 512,
+    sampleLimit: Int = 50_000, gatherSeconds: Double = 0.002
+  ) {
     self.capacity = capacity
+    self.siteCapacity = min(siteCapacity, capacity)
     self.batchLimit = batchLimit
+    self.sharedBatchLimit = min(sharedBatchLimit, batchLimit)
     self.sampleLimit = sampleLimit
     self.gatherSeconds = gatherSeconds
   }
 
   /// Whether what waits makes a full batch.
-  private var batchIsFull: Bool { items.count >= batchLimit || samplesWaiting >= sampleLimit }
+  private var batchIsFull: Bool { sites.count >= readingLimit || samplesWaiting >= sampleLimit }
 
-  /// Waits while the queue is full; returns `false` (and drops nothing it accepted before) once it is closed.
-  func put(_ item: Item) -> Bool {
+  /// The most readings the next batch takes: fewer while more than one site waits, so that each commits quickly.
+  private var readingLimit: Int { sites.sitesWaiting > 1 ? sharedBatchLimit : batchLimit }
+
+  /// What `put` did with a reading.
+  enum PutOutcome: Equatable {
+    case queued
+    /// Turned away, not kept: its site has its share waiting, or an earlier reading of its probe was turned away.
+    case deferred
+    /// The queue is closed: commit it another way.
+    case closed
+  }
+
+  /// Queues `item`, or turns it away (see the type's doc); waits only while the whole queue is full and the item's
+  /// site is within its share of it.
+  func put(_ item: Item) -> PutOutcome {
+    let site = item.reading.key.site
+    let now = ContinuousClock.now
     condition.lock()
     defer { condition.unlock() }
-    while items.count >= capacity && !closed { condition.wait() }
-    guard !closed else { return false }
+    while !closed {
+      if deferrals.holdsBack(item.reading, now: now) || isOverItsShare(site) {
+        deferrals.turnAway(item.reading, now: now)
+        return .deferred
+      }
+      guard sites.count >= capacity else { break }
+      putWaiting = true
+      condition.wait()
+    }
+    putWaiting = false
+    guard !closed else { return .closed }
+    deferrals.queued(item.reading)
     let wasFull = batchIsFull
-    items.append(item)
+    sites.append(item, site: site)
     samplesWaiting += item.reading.samples.count
     // Only a writer waiting on an empty queue, or gathering when a batch has just filled, needs waking; a signal per
     // message would cost a context switch each.
-    if items.count == 1 || (gathering && !wasFull && batchIsFull) { condition.broadcast() }
-    return true
+    if sites.count == 1 || (gathering && !wasFull && batchIsFull) { condition.broadcast() }
+    return .queued
   }
 
-  /// What waits, oldest first, up to `batchLimit` readings and up to the reading that reaches `sampleLimit` samples;
-  /// waits until there is something, then up to `gatherSeconds` for a full batch. Empty only once the queue is closed
-  /// and drained.
+  /// Whether `site` has `siteCapacity` readings waiting, or the queue is full and it has more than an equal share.
+  private func isOverItsShare(_ site: String) -> Bool {
+    let waiting = sites.count(of: site)
+    return waiting >= siteCapacity || (sites.count >= capacity && waiting * max(sites.sitesWaiting, 1) >= capacity)
+  }
+
+  /// Records that `reading` was turned away before it reached the queue (over its site's rate), so that no later
+  /// reading of its probe overtakes it either.
+  func turnAway(_ reading: DecodedReading) {
+    condition.lock()
+    defer { condition.unlock() }
+    deferrals.turnAway(reading, now: .now)
+  }
+
+  /// How many probes have readings deferred now (`DeferredProbes`).
+  var deferredProbes: Int {
+    condition.lock()
+    defer { condition.unlock() }
+    return deferrals.count
+  }
+
+  /// What waits, each site's oldest first and the sites in turns, up to `batchLimit` readings (`sharedBatchLimit`
+  /// while more than one site waits) and up to the reading that reaches `sampleLimit` samples; waits until there is
+  /// something, then up to `gatherSeconds` for a full batch. Empty only once the queue is closed and drained.
   func take() -> [Item] {
     condition.lock()
     defer { condition.unlock() }
-    while items.isEmpty && !closed { condition.wait() }
+    while sites.isEmpty && !closed { condition.wait() }
     if !batchIsFull && !closed && gatherSeconds > 0 {
       let deadline = Date(timeIntervalSinceNow: gatherSeconds)
       gathering = true
       while !batchIsFull && !closed && condition.wait(until: deadline) {}
       gathering = false
     }
+    let limit = readingLimit
     var count = 0
     var samples = 0
-    while count < min(batchLimit, items.count) && samples < sampleLimit {
-      samples += items[count].reading.samples.count
+    let taken = sites.take { item in
+      guard count < limit && samples < sampleLimit else { return false }
       count += 1
-    }
-    let wasFull = items.count >= capacity
-    let taken: [Item]
-    if count == items.count {
-      // The usual case: hand over the whole buffer, with no copy of each item under the lock the network thread
-      // waits on; the queue starts a buffer the size of this batch (not of the high-water mark a backlog left).
-      taken = items
-      items = []
-      items.reserveCapacity(count)
-    } else {
-      taken = Array(items.prefix(count))
-      items.removeFirst(count)
+      samples += item.reading.samples.count
+      return true
     }
     samplesWaiting -= samples
-    if wasFull { condition.broadcast() }
+    if putWaiting { condition.broadcast() }
     return taken
   }
 

@@ -8,7 +8,8 @@ import Synchronization
 /// are decoded and either queued for group commit or committed at once (`GroupCommitter`).
 ///
 /// Queued: a reading the end-to-end acknowledgement covers (a `seq` on every sample, from an agent that announced a
-/// durable outbox), whose PUBACK may leave before it is committed. At once: anything else (a third-party source, a
+/// durable outbox), whose PUBACK may leave before it is committed; or, while its site has its share of the queue
+/// waiting, deferred (not kept, not acknowledged: its agent sends it again). At once: anything else (a third-party source, a
 /// publisher without an outbox, a payload to quarantine), committed before this returns, so its PUBACK leaves only
 /// after the commit (libmosquitto writes it when the handler returns).
 ///
@@ -62,10 +63,14 @@ final class MessageRouter: Sendable {
     }
     judgeClock(decoded, message, receivedAt: receivedAt)
     if case .success(let reading) = decoded, !admit(reading, message, receivedAt: receivedAt) { return }
-    if case .success(let reading) = decoded, isCoveredByAcknowledgement(reading),
-      committer.enqueue(.init(topic: message.topic, payload: Array(message.payload), reading: reading))
-    {
-      return
+    if case .success(let reading) = decoded, isCoveredByAcknowledgement(reading) {
+      switch committer.enqueue(.init(topic: message.topic, payload: Array(message.payload), reading: reading)) {
+      case .queued: return
+      case .deferred:
+        committer.noteDeferred(reading, receivedAt: receivedAt)
+        return
+      case .closed: break
+      }
     }
     committer.commitWaiting(
       topic: message.topic, payload: message.payload, decoded: decoded, receivedAt: receivedAt)
@@ -88,9 +93,15 @@ final class MessageRouter: Sendable {
       }
       return true
     case .refuse(let reason, let pending, let silent, let tripped):
-      committer.quarantineRefused(
-        reading, topic: message.topic, payload: message.payload, reason: reason, pending: pending, silent: silent,
-        receivedAt: receivedAt)
+      if reason == .siteRateLimit && isCoveredByAcknowledgement(reading) {
+        // Over the rate, from an agent that keeps it: not kept (a transaction each would make the limit the
+        // bottleneck of every site), not acknowledged, so the agent sends it again.
+        committer.noteOverRate(reading, receivedAt: receivedAt)
+      } else {
+        committer.quarantineRefused(
+          reading, topic: message.topic, payload: message.payload, reason: reason, pending: pending,
+          silent: silent, receivedAt: receivedAt)
+      }
       if let tripped {
         do {
           committer.fanOut.emit(try registry.openAlert(site: reading.key.site, limit: tripped, now: receivedAt))

@@ -119,6 +119,22 @@ struct OutboxSenderTests {
     #expect(harness.sent().count == 5, "everything confirmed: nothing to re-send")
   }
 
+  @Test func aProbeTheCollectorStopsConfirmingIsSentAgainWhileTheOthersProgress() throws {
+    // The collector defers probe a's readings (its site over its share of the queue) and confirms b's.
+    let harness = try SenderHarness(acknowledgementTimeout: 30)
+    harness.transport.acknowledgesAutomatically = true
+    harness.transport.connect()
+    for round in 1...7 {
+      try harness.record(harness.samples(["a", "b"]))
+      try harness.pump()
+      try harness.acknowledge(["b": Int64(round)])
+      harness.clock.advance(seconds: 5)
+    }
+    #expect(!harness.sent().contains { $0.isBatch }, "not before a's own 30 s")
+    try harness.pump()
+    #expect(harness.sent().last == Sent(sensor: "a", seqs: Array(1...7), isBatch: true), "a again, b not")
+  }
+
   @Test func aReconnectReplaysEverythingUnconfirmedFromTheStart() throws {
     let harness = try SenderHarness()
     harness.transport.acknowledgesAutomatically = true

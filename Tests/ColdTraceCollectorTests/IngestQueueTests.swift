@@ -26,7 +26,7 @@ struct IngestQueueTests {
 
   @Test func aBatchTakesAtMostBatchLimitReadingsInArrivalOrder() {
     let queue = IngestQueue(capacity: 100, batchLimit: 4, sampleLimit: 1_000, gatherSeconds: 0)
-    for number in 1...10 { #expect(queue.put(item(first: Int64(number)))) }
+    for number in 1...10 { #expect(queue.put(item(first: Int64(number))) == .queued) }
     #expect(firstNumbers(queue.take()) == [1, 2, 3, 4])
     #expect(firstNumbers(queue.take()) == [5, 6, 7, 8])
     #expect(firstNumbers(queue.take()) == [9, 10])
@@ -35,12 +35,14 @@ struct IngestQueueTests {
   @Test func aBatchEndsWithTheReadingThatReachesTheSampleLimit() {
     let queue = IngestQueue(capacity: 100, batchLimit: 100, sampleLimit: 250, gatherSeconds: 0)
     // Backfills of 100 samples: the third reaches 250, so it ends the batch.
-    for first in stride(from: Int64(1), through: 501, by: 100) { #expect(queue.put(item(first: first, samples: 100))) }
+    for first in stride(from: Int64(1), through: 501, by: 100) {
+      #expect(queue.put(item(first: first, samples: 100)) == .queued)
+    }
     #expect(firstNumbers(queue.take()) == [1, 101, 201])
     #expect(firstNumbers(queue.take()) == [301, 401, 501])
     // A reading larger than the limit still goes, alone.
-    #expect(queue.put(item(first: 601, samples: 400)))
-    #expect(queue.put(item(first: 1_001)))
+    #expect(queue.put(item(first: 601, samples: 400)) == .queued)
+    #expect(queue.put(item(first: 1_001)) == .queued)
     #expect(firstNumbers(queue.take()) == [601])
     #expect(firstNumbers(queue.take()) == [1_001])
   }
@@ -48,7 +50,7 @@ struct IngestQueueTests {
   @Test func aGatheringWriterIsWokenOnceTheSamplesMakeAFullBatch() throws {
     // With 10 s of gathering, only a full batch (by samples here) can end the wait early.
     let queue = IngestQueue(capacity: 100, batchLimit: 100, sampleLimit: 150, gatherSeconds: 10)
-    #expect(queue.put(item(first: 1, samples: 100)))
+    #expect(queue.put(item(first: 1, samples: 100)) == .queued)
     let putter = Thread {
       // Only once the writer waits for a full batch: this put is what must wake it.
       while !queue.isGathering { usleep(1_000) }
@@ -63,10 +65,10 @@ struct IngestQueueTests {
 
   @Test func closingHandsOutWhatWasAcceptedThenNothing() {
     let queue = IngestQueue(capacity: 100, batchLimit: 100, sampleLimit: 1_000, gatherSeconds: 10)
-    #expect(queue.put(item(first: 1)))
-    #expect(queue.put(item(first: 2)))
+    #expect(queue.put(item(first: 1)) == .queued)
+    #expect(queue.put(item(first: 2)) == .queued)
     queue.close()
-    #expect(!queue.put(item(first: 3)), "a closed queue accepts nothing")
+    #expect(queue.put(item(first: 3)) == .closed, "a closed queue accepts nothing")
     #expect(firstNumbers(queue.take()) == [1, 2])
     #expect(queue.take().isEmpty)
   }

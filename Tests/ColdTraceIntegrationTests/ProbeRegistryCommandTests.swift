@@ -42,6 +42,9 @@ struct ProbeRegistryCommandTests {
     let status = try facility.shell(["status"])
     #expect(status.stdout.contains("hongxuan: 2 unknown probes pending"), "\(status.stdout)")
     #expect(!status.stdout.contains("zb-1"))
+    let statusJSON = try facility.shell(["status", "--json"])
+    #expect(statusJSON.stdout.contains(#"{"site":"hongxuan","pending_probes":2}"#), "\(statusJSON.stdout)")
+    #expect(!statusJSON.stdout.contains("zb-1"))
 
     // Bad input: one line, exit 2, nothing changed.
     for arguments in [

@@ -4,7 +4,7 @@ import Logging
 
 /// Decides what leaves the outbox, and when: every probe's samples in `seq` order, a caught-up probe's live samples at
 /// once, a backlog oldest first in `samples` batches within a bounded in-flight window, and everything again if the
-/// collector stops confirming.
+/// collector stops confirming a probe.
 ///
 /// Order over freshness: while a backlog drains, new samples queue behind it rather than overtake it. The collector's
 /// alert engine works in event time and skips a sample older than one it has already judged, so a live sample sent
@@ -27,7 +27,10 @@ final class OutboxSender {
 
   private var cursor: Outbox.Cursor
   private var highestSent: [String: Int64] = [:]
-  private var waitingSince: Timestamp?
+  /// Per probe with samples sent and not confirmed: since when its confirmation has not moved. Per probe, not per
+  /// agent: a collector that defers one probe's readings (its site over its share of the queue) while it confirms
+  /// the others' must still get that probe's readings again.
+  private var waitingSince: [String: Timestamp] = [:]
   public private(set) var batchesSent = 0
   /// The sample a record is published as (`ClockKeeper.published`: stamped again or marked when it was taken with a
   /// clock that was not synchronised).
@@ -72,8 +75,16 @@ final class OutboxSender {
   /// samples, not time, so a slow box stays at one fsync per sampling round: 10 probes every 60 s save every 100
   /// rounds (a save every minute cost them two more fsyncs every round), 10 probes every second every 100 s.
   func acknowledge(_ watermarks: [String: Int64], now: Timestamp) throws {
+    let before = outbox.acknowledged
     if try outbox.acknowledge(watermarks, deferSaving: true) {
-      waitingSince = hasUnconfirmed ? now : nil
+      for sensor in Array(waitingSince.keys) {
+        let confirmed = outbox.acknowledged[sensor, default: 0]
+        if confirmed >= highestSent[sensor, default: 0] {
+          waitingSince[sensor] = nil
+        } else if confirmed > before[sensor, default: 0] {
+          waitingSince[sensor] = now
+        }
+      }
     }
     if outbox.unsavedAcknowledgements >= Self.acknowledgementSaveSamples {
       try outbox.saveAcknowledgedIfPending()
@@ -89,19 +100,17 @@ final class OutboxSender {
   /// Nothing is published while disconnected: libmosquitto would queue it in memory, without bound.
   func pump(now: Timestamp, connected: Bool, inFlight: () -> Int, publish: Publish) throws {
     guard connected else { return }
-    if hasUnconfirmed {
-      let since = waitingSince ?? now
-      waitingSince = since
-      if now.seconds(since: since) > acknowledgementTimeout {
-        let missing = highestSent.filter { $0.value > outbox.acknowledged[$0.key, default: 0] }
-          .map { "\($0.key) after \(outbox.acknowledged[$0.key, default: 0])" }.sorted().joined(separator: ", ")
-        logger.warning(
-          "collector has not confirmed \(missing) for \(Int(acknowledgementTimeout)) s; re-sending from the outbox")
-        restart()
-        waitingSince = now
-      }
-    } else {
-      waitingSince = nil
+    let unconfirmed = highestSent.filter { $0.value > outbox.acknowledged[$0.key, default: 0] }
+    for sensor in Array(waitingSince.keys) where unconfirmed[sensor] == nil { waitingSince[sensor] = nil }
+    for sensor in unconfirmed.keys where waitingSince[sensor] == nil { waitingSince[sensor] = now }
+    let stalled = waitingSince.filter { now.seconds(since: $0.value) > acknowledgementTimeout }
+    if !stalled.isEmpty {
+      let missing = stalled.keys.map { "\($0) after \(outbox.acknowledged[$0, default: 0])" }.sorted()
+        .joined(separator: ", ")
+      logger.warning(
+        "collector has not confirmed \(missing) for \(Int(acknowledgementTimeout)) s; re-sending from the outbox")
+      restart()
+      for sensor in Array(waitingSince.keys) { waitingSince[sensor] = now }
     }
     while inFlight() < window && cursor < outbox.end {
       let (records, next) = try outbox.read(from: cursor, limit: readChunk)
@@ -127,8 +136,8 @@ final class OutboxSender {
   /// When `pump` will re-send for want of a confirmation (just past the timeout: it re-sends once the wait is longer
   /// than `acknowledgementTimeout`), if something sent waits for one. The agent sleeps until then at the latest.
   var resendDue: Timestamp? {
-    guard hasUnconfirmed, let waitingSince else { return nil }
-    return waitingSince.adding(seconds: acknowledgementTimeout + 0.001)
+    guard hasUnconfirmed, let oldest = waitingSince.values.min() else { return nil }
+    return oldest.adding(seconds: acknowledgementTimeout + 0.001)
   }
 
   /// Whether samples in the outbox are still to be sent (in order, behind the backlog) since the last (re)start.

@@ -45,6 +45,10 @@ public final class CollectorMetrics: Sendable {
       "coldtrace_messages_received_total", .counter, "Reading messages handled since the collector started.",
       Double(tally.messages))
     text.single(
+      "coldtrace_messages_deferred_total", .counter,
+      "Reading messages left to their agents to send again (a site over its share of the queue or its rate).",
+      Double(tally.deferred))
+    text.single(
       "coldtrace_alert_events_total", .counter, "Alert events committed since the collector started.",
       Double(tally.alertEvents))
     text.single(

@@ -17,11 +17,12 @@ struct StatusCommand: ParsableCommand {
         coldtrace status
         coldtrace status --lang vi
         coldtrace status --json | jq 'select(.stale)'
+        coldtrace status --json | jq 'select(.pending_probes)'
       """
   )
 
   @OptionGroup var global: GlobalOptions
-  @Flag(help: "One JSON object per probe per line.") var json = false
+  @Flag(help: "One JSON object per probe per line, then one per site with unknown probes pending.") var json = false
   @Option(help: ArgumentHelp("en or vi (default: from LC_ALL, LC_MESSAGES or LANG).", valueName: "language"))
   var lang: String?
   @Option(help: ArgumentHelp("Minutes without a reading after which a probe is stale.", valueName: "minutes"))
@@ -49,6 +50,7 @@ struct StatusCommand: ParsableCommand {
       placements: try store.placements(overriddenBy: settings), roomSpans: spans)
     if json {
       for row in board.rows { print(row.json()) }
+      for line in Self.pendingJSONLines(try store.pendingProbeCounts()) { print(line) }
       return
     }
     let text = StatusText(language: language)
@@ -75,6 +77,17 @@ struct StatusCommand: ParsableCommand {
         ? "\n\(site): \(count) đầu dò chưa đăng ký đang chờ (coldtrace probe pending)"
         : "\n\(site): \(count) unknown probe\(count == 1 ? "" : "s") pending (coldtrace probe pending)"
     }.joined()
+  }
+
+  /// With `--json`, after the probes: one line per site with unknown probes waiting, `{"site":…,"pending_probes":n}`
+  /// (no `sensor` field, so a filter on probe fields passes over it).
+  static func pendingJSONLines(_ counts: [String: Int]) -> [String] {
+    counts.keys.sorted().map { site in
+      JSONObjectWriter.object { json in
+        json.string("site", site)
+        json.integer("pending_probes", counts[site] ?? 0)
+      }
+    }
   }
 
   private func chosenLanguage() throws -> Language {

@@ -40,7 +40,7 @@ struct MetricsExpositionTests {
     database.unacknowledged = [.init(agent: AgentKey(site: "hongxuan", agent: "hx-edge-1"), samples: 12)]
     var text = MetricsText()
     metrics.write(
-      tally: CollectorTally(messages: 9, freshSamples: 7, duplicateSamples: 2, alertEvents: 1),
+      tally: CollectorTally(messages: 9, freshSamples: 7, duplicateSamples: 2, alertEvents: 1, deferred: 3),
       notifications: [NotificationCounts(channel: "notify", delivered: 4, failed: 1)],
       agentOutboxes: [AgentKey(site: "hongxuan", agent: "hx-edge-1"): .init(pending: 40, dropped: 5)],
       database: database, into: &text)
@@ -62,6 +62,7 @@ struct MetricsExpositionTests {
     #expect(page.value("coldtrace_agent_unacknowledged_samples", ["site": "hongxuan", "agent": "hx-edge-1"]) == 12)
     #expect(page.value("coldtrace_notifications_total", ["channel": "notify", "result": "failed"]) == 1)
     #expect(page.value("coldtrace_mqtt_connected") == 1)
+    #expect(page.value("coldtrace_messages_deferred_total") == 3)
     let agent = ["site": "hongxuan", "agent": "hx-edge-1"]
     #expect(page.value("coldtrace_agent_outbox_pending_samples", agent) == 40)
     #expect(page.value("coldtrace_agent_outbox_dropped_samples_total", agent) == 5)
