@@ -30,6 +30,10 @@ public struct LotReport: Sendable {
   public var calibrations: [String: ProbeCalibration] = [:]
   /// Per probe (`site/sensor`), the readings the live rules passed over because they arrived late; most lots have none.
   public var lateReadings: [String: LateReadings] = [:]
+  /// The series that judge the lot with the windows each leaves out, and each probe's cap on a reading's hold: what the
+  /// statistics were computed from, for per-interval figures (the EPCIS export).
+  var judged: [JudgedSeries] = []
+  var holdCaps: [String: Int64] = [:]
 
   /// The summary of `metric`.
   public func summary(_ metric: Metric) -> MetricSummary {

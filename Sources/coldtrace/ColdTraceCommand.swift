@@ -22,7 +22,8 @@ struct ColdTraceCommand: ParsableCommand {
     subcommands: [
       CollectCommand.self, AlertsCommand.self, AckCommand.self, LotCommand.self, ReadingsCommand.self,
       StatusCommand.self, ProductsCommand.self, JournalCommand.self, BackupCommand.self, DemoCommand.self,
-      ReportCommand.self, SilenceCommand.self, ProbeCommand.self, NotifyCommand.self, MetricsCommand.self,
+      ReportGroupCommand.self, SilenceCommand.self, ProbeCommand.self, NotifyCommand.self, MetricsCommand.self,
+      KeysCommand.self,
     ]
   )
 

@@ -28,6 +28,10 @@ public struct CollectorConfigFile: Sendable {
   public var sources: [SourceMapping] = []
   /// `[sites]`, `[sites.<id>]`: each site's probe policy and limits.
   public var siteLimits = SiteLimitsConfig()
+  /// `[sites] gs1_company_prefix`, `uri_base`, `[sites.<id>] gln`, `[gtin]`: how EPCIS exports name places and lots.
+  public var traceIdentifiers = TraceIdentifiers()
+  /// `signing_key`: the private key `report --sign` uses (`coldtrace keys init`).
+  public var signingKey: String?
 
   public init() {}
 
@@ -37,7 +41,7 @@ public struct CollectorConfigFile: Sendable {
       allowed: Set([
         "db", "journal", "broker", "collector_id", "mqtt_version", "default_product", "rooms", "tls",
         "offline_after_minutes", "agent_offline_after_minutes", "renotify_after_minutes", "notify", "product",
-        "placements", "maintenance", "metrics", "source", "sites",
+        "placements", "maintenance", "metrics", "source", "sites", "gtin", "signing_key",
       ]).union(RoomConditionConfig.tableKeys))
     var file = CollectorConfigFile()
     let catalog = try ProfileCatalog.configured(config)
@@ -46,6 +50,7 @@ public struct CollectorConfigFile: Sendable {
     file.products.defaultProduct = catalog.named(file.products.defaultProduct.id) ?? file.products.defaultProduct
     file.db = try config.string("db")
     file.journal = try config.string("journal")
+    file.signingKey = try config.string("signing_key")
     file.broker = try config.string("broker")
     if let id = try config.string("collector_id") {
       guard Identifier.isValid(id, as: .agent) else { throw config.invalid("collector_id", "is not a valid id") }
@@ -89,6 +94,7 @@ public struct CollectorConfigFile: Sendable {
     file.metricsListen = try metricsListen(config)
     file.sources = try SourceConfig.load(config)
     file.siteLimits = try siteLimits(config)
+    file.traceIdentifiers = try traceIdentifiers(config, catalog: catalog)
     file.tls = try config.tlsOptions()
     return file
   }
