@@ -161,7 +161,7 @@ let package = Package(
       name: "ColdTraceCollectorTests",
       dependencies: [
         "ColdTraceCollector", "ColdTraceConfig", "ColdTraceStorage", "ColdTraceCore", "ColdTraceMQTT", "TestSupport",
-        .product(name: "Logging", package: "swift-log"),
+        "ColdTraceReport", .product(name: "Logging", package: "swift-log"),
       ]
     ),
     .testTarget(

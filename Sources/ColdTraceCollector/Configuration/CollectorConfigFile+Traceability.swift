@@ -19,7 +19,7 @@ extension CollectorConfigFile {
   /// gln = "8930001000018"                     # rooms become urn:epc:id:sgln:8930001.00001.<room>
   ///
   /// [gtin]
-  /// litchi = "18930001000025"                 # lots become urn:epc:class:lgtin:8930001.100002.<lot>
+  /// litchi = "18930001000022"                 # lots become urn:epc:class:lgtin:8930001.100002.<lot>
   /// ```
   static func traceIdentifiers(_ config: ConfigTable, catalog: ProfileCatalog) throws(ConfigError)
     -> TraceIdentifiers

@@ -1,4 +1,4 @@
-import CQRencode
+internal import CQRencode
 
 /// A QR code (libqrencode, error correction level M, 8-bit mode) drawn as one inline SVG path on one line, with the
 /// four-module quiet zone the standard asks for. Deterministic: the same text gives the same bytes.
