@@ -9,6 +9,9 @@ packages=(
   libssl-dev libmosquitto-dev mosquitto mosquitto-clients libsqlite3-dev sqlite3 libmodbus-dev pkg-config faketime
   chromium zlib1g-dev msmtp jq prometheus gammu gammu-smsd
   apprise curl  # deploy/notify/apprise.sh and zalo-zns.sh, and their tests (util-linux's flock is always there)
+  libqrencode-dev  # the QR code of a signed HTML report (the CQRencode system library)
+  zbar-tools  # the signed-report test decodes that QR code from a Chromium screenshot with zbarimg
+  python3-jsonschema python3-rfc3987  # scripts/validate-epcis.py: EPCIS exports against GS1's schema, URIs checked
 )
 missing=()
 for package in "${packages[@]}"; do
