@@ -23,10 +23,16 @@ struct EPCISExportTests {
     let plain = document()
     let withGS1 = document(gs1)
     let ownURIs = document(TraceIdentifiers(uriBase: "https://trace.hongxuan.vn/id"))
+    // An open lot whose probe sent nothing: no sensor report, no shipping, still valid.
+    var silent = ReportFixtures.input([ReportFixtures.probe("cold2-air", [nil, nil], minutes: 120)], minutes: 120)
+    silent.lot.closedAt = nil
+    let empty = ReportFormat.epcis.render(
+      LotReportBuilder.build(silent, profile: ReportFixtures.profile()), formatter)
+    #expect(!empty.contains("\"shipping\"") && !empty.contains("sensor_reporting"))
     let digitalLink = document(TraceIdentifiers(siteGLNs: ["hongxuan": "8930001000018"]))
-    let valid = try EPCISFixtures.validate([plain, withGS1, ownURIs, digitalLink])
+    let valid = try EPCISFixtures.validate([plain, withGS1, ownURIs, digitalLink, empty])
     #expect(valid.status == 0, "\(valid.output)")
-    #expect(valid.output.components(separatedBy: "ok ").count == 5, "\(valid.output)")
+    #expect(valid.output.components(separatedBy: "ok ").count == 6, "\(valid.output)")
 
     let broken = withGS1.replacingOccurrences(of: "\"action\":\"ADD\"", with: "\"action\":\"MOVE\"")
       .replacingOccurrences(of: "urn:epc:id:sgln:8930001.00001.pre1", with: "not a uri")

@@ -98,12 +98,13 @@ enum EPCISDocumentRenderer {
     json.string("disposition", report.verdict.outcome == .failed ? "non_conformant" : "conformant")
     context.lotQuantity(&json)
     context.place(&json, last)
-    json.objects("sensorElementList", [report]) { json, report in
+    let summaries = Metric.allCases.map(report.summary).filter { $0.min != nil }
+    // No judging reading at all (a verdict of `no_readings`): no sensor element, which must report something.
+    json.objects("sensorElementList", summaries.isEmpty ? [] : [report]) { json, report in
       json.object("sensorMetadata") { json in
         json.string("startTime", context.time(report.from))
         json.string("endTime", context.time(report.to))
       }
-      let summaries = Metric.allCases.map(report.summary).filter { $0.min != nil }
       json.objects("sensorReport", summaries) { json, summary in
         EPCISSensorElements.measurement(&json, summary.metric)
         json.number("minValue", summary.min, decimals: decimals)
