@@ -15,12 +15,13 @@ public enum SignedReport {
     _ text: String, format: ReportFormat, seal: ReportSeal, key: Ed25519PrivateKey
   ) throws(SigningError) -> String {
     let content = canonicalContent(text, format: format, seal: seal)
-    guard content.firstRange(of: ReportSignature.marker) == nil else {
+    let bytes = Array(content.utf8)
+    guard ByteSearch.starts(of: Array(ReportSignature.marker.utf8), in: bytes, limit: 1).isEmpty else {
       throw .refused("the report already contains \"\(ReportSignature.marker)\" (in a note?), so it cannot be signed")
     }
     let signature = ReportSignature(
       lot: seal.lot, seal: seal.sha256, keyFingerprint: try key.publicKey().fingerprint,
-      signature: try key.sign(Array(content.utf8)))
+      signature: try key.sign(bytes))
     let line = SignatureLine.line(signature, format)
     let closing = "</body></html>\n"
     guard format == .html, content.hasSuffix(closing) else { return content + line }
@@ -38,16 +39,15 @@ public enum SignedReport {
 
   /// Checks a signed report file's bytes with `key`.
   public static func verify(_ bytes: [UInt8], key: Ed25519PublicKey) -> SignatureCheck {
-    let lines = split(bytes)
-    let marker = Array(ReportSignature.marker.utf8)
-    let signatureLines = lines.indices.filter { lines[$0].firstRange(of: marker) != nil }
-    guard let index = signatureLines.first else {
+    let hits = ByteSearch.starts(of: Array(ReportSignature.marker.utf8), in: bytes)
+    guard let hit = hits.first else {
       return .invalid("the file carries no ColdTrace signature (was it written with `report --sign`?)")
     }
-    guard signatureLines.count == 1 else {
-      return .invalid("the file carries \(signatureLines.count) signature lines; a signed report has exactly one")
+    guard hits.count == 1 else {
+      return .invalid("the file carries \(hits.count) signature lines; a signed report has exactly one")
     }
-    let line = String(decoding: lines[index], as: UTF8.self)
+    let lineRange = ByteSearch.line(around: hit, in: bytes)
+    let line = String(decoding: bytes[lineRange], as: UTF8.self)
     guard let start = line.firstRange(of: ReportSignature.marker),
       let signature = ReportSignature.parse(line[start.lowerBound...])
     else { return .invalid("the signature line is damaged: its token cannot be read") }
@@ -59,31 +59,25 @@ public enum SignedReport {
         "signed with another key: the report names key \(Ed25519PublicKey.grouped(signature.keyFingerprint)), "
           + "the key given is \(key.groupedFingerprint)")
     }
-    var content: [UInt8] = []
-    content.reserveCapacity(bytes.count)
-    for (position, piece) in lines.enumerated() where position != index { content += piece }
+    let content = Array(bytes[..<lineRange.lowerBound]) + bytes[lineRange.upperBound...]
     guard key.verifies(signature.signature, of: content) else {
       return .invalid("the report was changed after it was signed (its content does not match the signature)")
     }
-    guard let seal = ReportSeal.find(in: String(decoding: content, as: UTF8.self)), seal.lot == signature.lot,
-      seal.sha256 == signature.seal
-    else {
+    guard let seal = seal(in: content), seal.lot == signature.lot, seal.sha256 == signature.seal else {
       return .invalid(
         "the signature names lot \(signature.lot), seal \(signature.seal), which the report's seal is not")
     }
     return .valid(format: format, seal: seal, keyFingerprint: signature.keyFingerprint)
   }
 
-  /// `bytes` cut after each line feed (the last piece may lack one).
-  private static func split(_ bytes: [UInt8]) -> [ArraySlice<UInt8>] {
-    var lines: [ArraySlice<UInt8>] = []
-    var start = 0
-    for (index, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
-      lines.append(bytes[start...index])
-      start = index + 1
+  /// The first integrity seal in `content`, decoding only its token.
+  private static func seal(in content: [UInt8]) -> ReportSeal? {
+    guard let start = ByteSearch.starts(of: Array("coldtrace-integrity:v".utf8), in: content, limit: 1).first else {
+      return nil
     }
-    if start < bytes.count { lines.append(bytes[start...]) }
-    return lines
+    let stops: Set<UInt8> = [9, 10, 13, 32, UInt8(ascii: "\""), UInt8(ascii: "<"), UInt8(ascii: "'")]
+    let end = content[start...].firstIndex { stops.contains($0) } ?? content.count
+    return ReportSeal.find(in: String(decoding: content[start..<end], as: UTF8.self))
   }
 }
 
