@@ -82,6 +82,10 @@ struct SignedReportCommandTests {
     #expect(notAKey.status == 2, "\(notAKey.stderr)")
     let noFile = try coldtrace(["report", "verify", "absent.html", "--key", "coop.pub"], in: importer)
     #expect(noFile.status == 2, "\(noFile.stderr)")
+    // The cooperative's own check against its database works on a signed CSV too: signing added the seal.
+    let sealed = try coldtrace(
+      ["report", "LT-7", "--db", db, "--verify", importer.appendingPathComponent("LT-7.csv").path], in: directory)
+    #expect(sealed.status == 0 && sealed.stdout.hasPrefix("match"), "\(sealed.stdout) \(sealed.stderr)")
     let noSigningKey = try coldtrace(["report", "LT-7", "--db", db, "--sign", "--key", "none.key"], in: directory)
     #expect(noSigningKey.status == 2 && noSigningKey.stderr.contains("keys init"), "\(noSigningKey.stderr)")
     #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("absent").path))

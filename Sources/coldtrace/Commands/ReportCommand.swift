@@ -109,7 +109,7 @@ struct ReportCommand: ParsableCommand {
       throw UsageError("cannot read \(path)")
     }
     guard let claimed = ReportSeal.find(in: text) else {
-      throw UsageError("\(path) carries no ColdTrace integrity seal (CSV reports have none)")
+      throw UsageError("\(path) carries no ColdTrace integrity seal (CSV reports have none unless signed)")
     }
     guard claimed.lot == id else { throw UsageError("\(path) is a report on lot \(claimed.lot), not \(id)") }
     guard
