@@ -39,6 +39,10 @@ let package = Package(
     .systemLibrary(name: "CTimex"),
     // OpenSSL's libcrypto from Debian's libssl-dev (SHA-256 for the journal's hash chain).
     .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+    // libqrencode from Debian's libqrencode-dev (the QR code of a signed HTML report).
+    .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+    // The cooperative's Ed25519 key pair over libcrypto: generate, PEM files, sign, verify, fingerprint.
+    .target(name: "ColdTraceSigning", dependencies: ["CCrypto"]),
     // Swift 6-safe MQTT client over libmosquitto: supervised network thread, QoS 1 completions.
     .target(name: "ColdTraceMQTT", dependencies: ["CMosquitto", "ColdTraceSystem"]),
     // Pure domain: identities, timestamps, payload codec, product profiles, rules, alert engine. No I/O, no clock.
@@ -70,8 +74,8 @@ let package = Package(
       ]
     ),
     // Lot reports: a pure builder from plain inputs to a LotReport, and one renderer per format (text, JSON, CSV,
-    // HTML) in English and Vietnamese.
-    .target(name: "ColdTraceReport", dependencies: ["ColdTraceCore"]),
+    // HTML, EPCIS) in English and Vietnamese; signed reports and their offline check.
+    .target(name: "ColdTraceReport", dependencies: ["ColdTraceCore", "ColdTraceSigning", "CQRencode"]),
     // The collector service: MQTT in, durable store, engine, alert journal and alert topic out.
     .target(
       name: "ColdTraceCollector",
@@ -104,7 +108,7 @@ let package = Package(
       name: "coldtrace",
       dependencies: [
         "ColdTraceCore", "ColdTraceStorage", "ColdTraceCollector", "ColdTraceMQTT", "ColdTraceSystem",
-        "ColdTraceConfig", "ColdTraceReport", "ColdTraceCommandLine",
+        "ColdTraceConfig", "ColdTraceReport", "ColdTraceCommandLine", "ColdTraceSigning",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]
@@ -159,7 +163,7 @@ let package = Package(
       name: "ColdTraceCollectorTests",
       dependencies: [
         "ColdTraceCollector", "ColdTraceConfig", "ColdTraceStorage", "ColdTraceCore", "ColdTraceMQTT", "TestSupport",
-        .product(name: "Logging", package: "swift-log"),
+        "ColdTraceReport", .product(name: "Logging", package: "swift-log"),
       ]
     ),
     .testTarget(
@@ -181,7 +185,9 @@ let package = Package(
     .systemLibrary(name: "CZlib", path: "Tests/CZlib", providers: [.apt(["zlib1g-dev"])]),
     .testTarget(
       name: "ColdTraceReportTests",
-      dependencies: ["ColdTraceReport", "ColdTraceStorage", "ColdTraceCore", "TestSupport", "CZlib"],
+      dependencies: [
+        "ColdTraceReport", "ColdTraceStorage", "ColdTraceCore", "ColdTraceSigning", "TestSupport", "CZlib",
+      ],
       exclude: ["Golden"]
     ),
     // Shared test helpers: a real mosquitto broker on a free loopback port, temp dirs, process control, and the

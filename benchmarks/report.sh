@@ -25,6 +25,8 @@ sqlite3 "$db" <<SQL
 INSERT INTO sources (site, sensor, room, agent) VALUES
   ('bench','probe-1','cold1','edge'), ('bench','probe-2','cold1','edge'),
   ('bench','probe-3','cold1','edge'), ('bench','probe-4','cold1','edge');
+-- Their room history (migration v19 on): a probe is in a lot's report only while it hung in the lot's room.
+INSERT INTO probe_rooms (source_id, from_ms, room) SELECT id, 0, room FROM sources WHERE site = 'bench';
 WITH RECURSIVE m(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM m WHERE i < $minutes - 1)
 INSERT INTO readings (source_id, seq, ts_ms, temp_mc, rh_mpct)
 SELECT s.id, m.i + 1, $t0 + m.i * 60000 + s.id * 1000,
@@ -61,7 +63,7 @@ result="benchmarks/results/report-$(date -u +%Y-%m-%d).txt"
   echo "lot: 30 days, 4 probes every minute: $readings readings, 2 alerts; median of $runs runs (whole process)"
   echo "machine load average before: $(cut -d' ' -f1-3 /proc/loadavg) (wall time includes waiting for a core)"
   printf '%-8s %-4s %9s %8s %12s\n' format lang wall_ms cpu_ms output_bytes
-  for format in text json csv html; do
+  for format in text json csv html epcis; do
     for lang in en vi; do
       read -r wall cpu < <(median_ms --format "$format" --lang "$lang")
       printf '%-8s %-4s %9s %8s %12s\n' "$format" "$lang" "$wall" "$cpu" "$(stat -c %s "$work/out")"
@@ -70,4 +72,16 @@ result="benchmarks/results/report-$(date -u +%Y-%m-%d).txt"
   "$bin" report --db "$db" LT-BENCH --format text --out "$work/report.txt" >/dev/null
   read -r wall cpu < <(median_ms --verify "$work/report.txt")
   printf '%-8s %-4s %9s %8s\n' verify - "$wall" "$cpu"
+  # Signing (Ed25519 over the whole file) and the offline check of the signed file, which reads no database.
+  (cd "$work" && "$bin" keys init --out "$work/coop" >/dev/null)
+  read -r wall cpu < <(median_ms --format csv --sign --key "$work/coop.key")
+  printf '%-8s %-4s %9s %8s %12s\n' csv+sign en "$wall" "$cpu" "$(stat -c %s "$work/out")"
+  cp "$work/out" "$work/signed.csv"
+  walls=()
+  for _ in $(seq "$runs"); do
+    start=$(date +%s%N)
+    "$bin" report verify "$work/signed.csv" --key "$work/coop.pub" >/dev/null
+    walls+=($((($(date +%s%N) - start) / 1000000)))
+  done
+  printf '%-8s %-4s %9s\n' sig-check - "$(printf '%s\n' "${walls[@]}" | sort -n | sed -n "$(((runs + 1) / 2))p")"
 } | tee "$result"

@@ -12,6 +12,9 @@ packages=(
   cmake g++ libfuse3-dev fuse3 libtoml11-dev libspdlog-dev libfmt-dev  # LazyFS, for scripts/powercut-suite.sh
   strace  # benchmarks/sd-wear.sh counts the agent's and the collector's fsyncs
   python3  # runs the power-cut suite (scripts/powercut/) and the benchmarks' helpers
+  libqrencode-dev  # the QR code of a signed HTML report (the CQRencode system library)
+  zbar-tools  # the signed-report test decodes that QR code from a Chromium screenshot with zbarimg
+  python3-jsonschema python3-rfc3987  # scripts/validate-epcis.py: EPCIS exports against GS1's schema, URIs checked
 )
 missing=()
 for package in "${packages[@]}"; do

@@ -33,6 +33,10 @@ public struct LotReport: Sendable {
   /// Per probe (`site/sensor`), its readings whose time was corrected or is doubtful (`time_quality`); most lots have
   /// none.
   public var doubtfulTimes: [String: DoubtfulTimes] { DoubtfulTimes.count(series) }
+  /// The series that judge the lot with the windows each leaves out, and each probe's cap on a reading's hold: what the
+  /// statistics were computed from, for per-interval figures (the EPCIS export).
+  var judged: [JudgedSeries] = []
+  var holdCaps: [String: Int64] = [:]
 
   /// The summary of `metric`.
   public func summary(_ metric: Metric) -> MetricSummary {

@@ -43,7 +43,7 @@ public enum LotReportBuilder {
     let verdict = VerdictRules.decide(
       profile: profile, summaries: [temperature, humidity], warning: warningSpans, critical: criticalSpans,
       readings: judged.reduce(0) { $0 + $1.series.count })
-    return LotReport(
+    var report = LotReport(
       lot: input.lot.id, profile: profile, market: input.lot.market, from: input.from, to: input.to,
       isOpen: input.lot.closedAt.map { $0 > input.to } ?? true,
       rooms: stays, readings: input.series.reduce(0) { $0 + $1.count }, probes: probes(stays), temperature: temperature,
@@ -52,6 +52,9 @@ public enum LotReportBuilder {
       treatment: profile.coldTreatment.map { ColdTreatmentClock.status($0, series: judged, caps: caps) },
       alerts: input.alerts, verdict: verdict, seal: input.seal, series: input.series,
       calibrations: input.calibrations, lateReadings: input.lateReadings)
+    report.judged = judged
+    report.holdCaps = caps
+    return report
   }
 
   /// The cap on a reading's weight for each probe (`site/sensor`): twice its median interval.

@@ -6,17 +6,24 @@ public enum ReportFormat: String, Sendable, CaseIterable {
   case json
   case csv
   case html
+  /// A GS1 EPCIS 2.0 JSON-LD document (`EPCISDocumentRenderer`).
+  case epcis
 
-  /// Renders `report` in this format.
-  public func render(_ report: LotReport, _ formatter: ReportFormatter) -> String {
+  /// Renders `report` in this format. `identifiers` name places and the lot in EPCIS documents, whose times carry the
+  /// formatter's UTC offset.
+  public func render(
+    _ report: LotReport, _ formatter: ReportFormatter, identifiers: TraceIdentifiers = TraceIdentifiers()
+  ) -> String {
     switch self {
     case .text: TextReportRenderer.render(report, formatter)
     case .json: JSONReportRenderer.render(report)
     case .csv: CSVReportRenderer.render(report, formatter)
     case .html: HTMLReportRenderer.render(report, formatter)
+    case .epcis:
+      EPCISDocumentRenderer.render(report, identifiers: identifiers, utcOffsetMinutes: formatter.utcOffsetMinutes)
     }
   }
 
-  /// Whether the format carries the integrity seal (CSV is rows only, for spreadsheets).
+  /// Whether the format carries the integrity seal (CSV is rows only, for spreadsheets, unless signed).
   public var carriesSeal: Bool { self != .csv }
 }

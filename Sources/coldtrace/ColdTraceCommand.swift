@@ -23,7 +23,8 @@ struct ColdTraceCommand: ParsableCommand {
       CollectCommand.self, AlertsCommand.self, AckCommand.self, LotCommand.self, ReadingsCommand.self,
       StatusCommand.self, ProductsCommand.self, JournalCommand.self, BackupCommand.self, RestoreCommand.self,
       DemoCommand.self,
-      ReportCommand.self, SilenceCommand.self, ProbeCommand.self, NotifyCommand.self, MetricsCommand.self,
+      ReportGroupCommand.self, SilenceCommand.self, ProbeCommand.self, NotifyCommand.self, MetricsCommand.self,
+      KeysCommand.self,
     ]
   )
 

@@ -24,17 +24,20 @@ extension CollectorConfigFile {
   static func siteLimits(_ config: ConfigTable) throws(ConfigError) -> SiteLimitsConfig {
     var result = SiteLimitsConfig()
     guard let sites = try config.table("sites") else { return result }
-    let siteIDs = sites.keys.filter { !siteLimitKeys.contains($0) && $0 != "limit_clear_minutes" }
+    let siteIDs = sites.keys.filter {
+      !siteLimitKeys.contains($0) && $0 != "limit_clear_minutes" && !traceabilityKeys.contains($0)
+    }
     for id in siteIDs where !Identifier.isValid(id, as: .site) {
       throw sites.invalid(id, "is neither a [sites] key nor a valid site id")
     }
-    result.defaults = try limits(sites, base: SiteLimits(), extraKeys: ["limit_clear_minutes"] + siteIDs)
+    result.defaults = try limits(
+      sites, base: SiteLimits(), extraKeys: ["limit_clear_minutes"] + traceabilityKeys + siteIDs)
     result.clearAfterSeconds =
       try sites.double(
         "limit_clear_minutes", .within(0.1...10_080, "a week"), default: result.clearAfterSeconds / 60) * 60
     for id in siteIDs {
       guard let site = try sites.table(id) else { throw sites.invalid(id, "must be a table [sites.\(id)]") }
-      result.sites[id] = try limits(site, base: result.defaults, extraKeys: [])
+      result.sites[id] = try limits(site, base: result.defaults, extraKeys: Array(siteTraceabilityKeys))
     }
     return result
   }

@@ -30,6 +30,10 @@ public struct CollectorConfigFile: Sendable {
   public var siteLimits = SiteLimitsConfig()
   /// `[clock]`: when an agent's clock counts as wrong (`clock_skew`).
   public var clockSkew = ClockSkewRule()
+  /// `[sites] gs1_company_prefix`, `uri_base`, `[sites.<id>] gln`, `[gtin]`: how EPCIS exports name places and lots.
+  public var traceIdentifiers = TraceIdentifiers()
+  /// `signing_key`: the private key `report --sign` uses (`coldtrace keys init`).
+  public var signingKey: String?
 
   public init() {}
 
@@ -39,7 +43,7 @@ public struct CollectorConfigFile: Sendable {
       allowed: Set([
         "db", "journal", "broker", "collector_id", "mqtt_version", "default_product", "rooms", "tls",
         "offline_after_minutes", "agent_offline_after_minutes", "renotify_after_minutes", "notify", "product",
-        "placements", "maintenance", "metrics", "source", "sites", "clock",
+        "placements", "maintenance", "metrics", "source", "sites", "clock", "gtin", "signing_key",
       ]).union(RoomConditionConfig.tableKeys))
     var file = CollectorConfigFile()
     let catalog = try ProfileCatalog.configured(config)
@@ -48,6 +52,7 @@ public struct CollectorConfigFile: Sendable {
     file.products.defaultProduct = catalog.named(file.products.defaultProduct.id) ?? file.products.defaultProduct
     file.db = try config.string("db")
     file.journal = try config.string("journal")
+    file.signingKey = try config.string("signing_key")
     file.broker = try config.string("broker")
     if let id = try config.string("collector_id") {
       guard Identifier.isValid(id, as: .agent) else { throw config.invalid("collector_id", "is not a valid id") }
@@ -92,6 +97,7 @@ public struct CollectorConfigFile: Sendable {
     file.sources = try SourceConfig.load(config)
     file.siteLimits = try siteLimits(config)
     file.clockSkew = try clockSkew(config)
+    file.traceIdentifiers = try traceIdentifiers(config, catalog: catalog)
     file.tls = try config.tlsOptions()
     return file
   }

@@ -1,19 +1,22 @@
 import ArgumentParser
 import ColdTraceCore
 import ColdTraceReport
+import ColdTraceSigning
 import ColdTraceStorage
 import ColdTraceSystem
 import Foundation
 
 struct ReportCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "report",
+    commandName: "lot",
     abstract: "How a lot was kept, for the importer: limits, rooms, statistics, excursions, alerts and a verdict.",
     discussion: """
       Text for the shell, JSON for scripts, CSV (one row per reading) for Excel, HTML (one self-contained file that
-      prints to A4) for the importer. Times are shown at one UTC offset (the machine's unless --utc-offset), stated
+      prints to A4) for the importer, EPCIS (a GS1 EPCIS 2.0 JSON-LD document) for the importer's traceability system.
+      Times are shown at one UTC offset (the machine's unless --utc-offset; EPCIS: +07:00 unless --utc-offset), stated
       once; JSON and CSV timestamps are RFC 3339 UTC. Every format but CSV carries an integrity seal: --verify checks
-      it against the database.
+      it against the database. --sign adds the cooperative's Ed25519 signature (`coldtrace keys init`), which an
+      importer checks without the database: `coldtrace report verify FILE --key coop.pub` (docs/verify.md).
 
       Which probes judge: in each room the lot stayed in, the room's product and simulant probes when it has one,
       else its air probes with each defrost (up to \(Int(ReportSpanLimits.defrostMaximumMinutes)) min, and \
@@ -33,12 +36,13 @@ struct ReportCommand: ParsableCommand {
         coldtrace report LT-2026-0612
         coldtrace report LT-2026-0612 --format html --lang vi --utc-offset +07:00 --out LT-2026-0612.html
         coldtrace report LT-2026-0612 --verify LT-2026-0612.html
+        coldtrace report LT-2026-0612 --format epcis --sign --key /etc/coldtrace/coop.key --out LT-2026-0612.jsonld
       """
   )
 
   @OptionGroup var global: GlobalOptions
   @Argument(help: "The lot id.") var lot: String
-  @Option(help: ArgumentHelp("text, json, csv or html.", valueName: "format")) var format = "text"
+  @Option(help: ArgumentHelp("text, json, csv, html or epcis.", valueName: "format")) var format = "text"
   @Option(help: ArgumentHelp("en or vi (default: from LC_ALL, LC_MESSAGES or LANG).", valueName: "lang"))
   var lang: String?
   @Option(help: ArgumentHelp("Write to this file (atomically) instead of standard output.", valueName: "file"))
@@ -50,18 +54,24 @@ struct ReportCommand: ParsableCommand {
       "Check a report file's integrity seal against the database (give the same --config: placements are sealed).",
       valueName: "file"))
   var verify: String?
+  @Flag(help: "Sign the report with the cooperative's private key (made by `coldtrace keys init`).") var sign = false
+  @Option(
+    help: ArgumentHelp(
+      "The private key for --sign (else the config's signing_key, else ./coop.key).", valueName: "file"))
+  var key: String?
 
   func run() throws {
     let id = try validated(lot, as: .lot, option: "lot")!
     guard let reportFormat = ReportFormat(rawValue: format) else {
-      throw UsageError("--format must be text, json, csv or html, not \"\(format)\"")
+      throw UsageError("--format must be text, json, csv, html or epcis, not \"\(format)\"")
     }
     let language =
       try lang.map { text in
         guard let value = Language(rawValue: text) else { throw UsageError("--lang must be en or vi, not \"\(text)\"") }
         return value
       } ?? Language.fromLocale(ProcessInfo.processInfo.environment)
-    let offset = try utcOffset.map(Self.parseOffset) ?? TimeZone.current.secondsFromGMT() / 60
+    let defaultOffset = reportFormat == .epcis ? Self.siteOffsetMinutes : TimeZone.current.secondsFromGMT() / 60
+    let offset = try utcOffset.map(Self.parseOffset) ?? defaultOffset
     let store = try global.openStore()
     let settings = try global.settings()
     let placements = try store.placements(overriddenBy: settings)
@@ -72,8 +82,17 @@ struct ReportCommand: ParsableCommand {
     guard let profile = settings.products.catalog.named(input.lot.product) else {
       throw UsageError("lot \(id) has product \"\(input.lot.product)\", which no profile describes")
     }
+    let signingKey = try sign ? Self.privateKey(key ?? settings.signingKey ?? "coop.key") : nil
     let report = LotReportBuilder.build(input, profile: profile)
-    let text = reportFormat.render(report, ReportFormatter(language: language, utcOffsetMinutes: offset))
+    var text = reportFormat.render(
+      report, ReportFormatter(language: language, utcOffsetMinutes: offset), identifiers: settings.traceIdentifiers)
+    if let signingKey {
+      do {
+        text = try SignedReport.sign(text, format: reportFormat, seal: report.seal, key: signingKey)
+      } catch {
+        throw UsageError("cannot sign the report: \(error)")
+      }
+    }
     if let out {
       do {
         try DurableFile.replace(out, with: text)
@@ -90,7 +109,7 @@ struct ReportCommand: ParsableCommand {
       throw UsageError("cannot read \(path)")
     }
     guard let claimed = ReportSeal.find(in: text) else {
-      throw UsageError("\(path) carries no ColdTrace integrity seal (CSV reports have none)")
+      throw UsageError("\(path) carries no ColdTrace integrity seal (CSV reports have none unless signed)")
     }
     guard claimed.lot == id else { throw UsageError("\(path) is a report on lot \(claimed.lot), not \(id)") }
     guard
@@ -111,6 +130,17 @@ struct ReportCommand: ParsableCommand {
     }
     print("mismatch: lot \(id): " + differences.joined(separator: "; "))
     throw ExitCode(1)
+  }
+
+  /// The sites' offset, +07:00 (Asia/Ho_Chi_Minh, no daylight saving time): EPCIS events carry it.
+  static let siteOffsetMinutes = 7 * 60
+
+  private static func privateKey(_ path: String) throws -> Ed25519PrivateKey {
+    do {
+      return try KeyFiles.privateKey(path)
+    } catch {
+      throw UsageError("--sign: \(error) (make one with `coldtrace keys init`)")
+    }
   }
 
   /// `+07:00`, `-05:30`, `+7`, `Z` or `UTC` as minutes east of UTC.
