@@ -30,8 +30,10 @@ struct InstallChecksTests {
     let securePath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
     let result = try Self.bash([Self.script("deploy/install.sh"), "--collector", "--dry-run"], path: securePath)
     #expect(result.status == 0, "\(result.stderr)")
-    let known = ["/opt/swift/usr/bin/swift", "/usr/share/swift/usr/bin/swift", "/usr/local/swift/usr/bin/swift"]
-      + securePath.split(separator: ":").map { "\($0)/swift" }
+    // install.sh's order: PATH first, then where toolchains are unpacked.
+    let known =
+      securePath.split(separator: ":").map { "\($0)/swift" }
+      + ["/opt/swift/usr/bin/swift", "/usr/share/swift/usr/bin/swift", "/usr/local/swift/usr/bin/swift"]
     if let found = known.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) {
       #expect(result.stdout.contains("ok       swift (\(found))"), "\(result.stdout)")
       #expect(result.stdout.contains("\(found) build --package-path"), "\(result.stdout)")
@@ -90,7 +92,8 @@ struct InstallChecksTests {
     let reissued = try run(["--reissue-broker", "new.example", "203.0.113.7"])
     #expect(reissued.status == 0, "\(reissued.stderr)")
     let names = try Executables.run(
-      URL(fileURLWithPath: "/usr/bin/openssl"), ["x509", "-in", pki + "/broker.crt", "-noout", "-ext", "subjectAltName"])
+      URL(fileURLWithPath: "/usr/bin/openssl"),
+      ["x509", "-in", pki + "/broker.crt", "-noout", "-ext", "subjectAltName"])
     #expect(names.stdout.contains("DNS:new.example, IP Address:203.0.113.7"), "\(names.stdout)")
     #expect(try String(contentsOfFile: pki + "/ca.crt", encoding: .utf8) == ca)
     let verified = try Executables.run(
