@@ -31,8 +31,18 @@ fresh_root() {
   echo "export PATH=\$PATH:$toolchain/usr/bin" > "$root/etc/profile.d/swift.sh"
   echo coldbox > "$root/etc/hostname"
   printf '127.0.0.1 localhost\n127.0.1.1 coldbox broker.example\n::1 localhost\n' > "$root/etc/hosts"
-  # The repository under test is cloned from a bare copy owned by root on the host.
-  printf '[safe]\n\tdirectory = /srv/coldtrace.git\n' > "$root/etc/gitconfig"
+  # The repository under test is cloned from a bare copy owned by root on the host; the host's git mirrors (a
+  # url.<local directory>.insteadOf in its /etc/gitconfig, as in a sandbox without GitHub) serve the packages.
+  printf '[safe]\n\tdirectory = *\n' > "$root/etc/gitconfig"
+  mirrors=()
+  local key url directory
+  while read -r key url; do
+    directory=${key#url.}
+    directory=${directory%.insteadof}
+    [ -d "$directory" ] || continue
+    git config --file "$root/etc/gitconfig" --add "url.$directory.insteadOf" "$url"
+    [[ " ${mirrors[*]} " == *" $directory "* ]] || mirrors+=("$directory")
+  done < <(git config --system --get-regexp '^url\..*\.insteadof$' || true)
   mkdir -p "$root/srv/coldtrace.git" "$root$toolchain" "$cache/apt-archives" "$cache/operator-cache"
   chown 1000:1000 "$cache/operator-cache"
 }
@@ -43,17 +53,22 @@ boot() {
   systemd-nspawn --quiet --directory="$root" --boot --register=no --keep-unit --machine=coldbox \
     --console=passive --bind-ro="$toolchain" --bind-ro="$cache/src.git:/srv/coldtrace.git" \
     --bind="$cache/apt-archives:/var/cache/apt/archives" --bind="$cache/operator-cache:/home/lan/.cache" \
-    >> "$cache/console.log" 2>&1 &
+    "${mirrors[@]/#/--bind-ro=}" >> "$cache/console.log" 2>&1 &
   nspawn=$!
   leader=""
-  for _ in $(seq 1 100); do
-    leader=$(ps --ppid "$nspawn" -o pid= | tr -d ' ' | head -1)
+  # The container's PID 1, a child of systemd-nspawn once it has exec'd systemd.
+  for _ in $(seq 1 300); do
+    leader=$(ps --ppid "$nspawn" -o pid=,comm= | awk '$2 == "systemd" { print $1; exit }' || true)
     [ -n "$leader" ] && break
     sleep 0.1
   done
   [ -n "$leader" ] || { echo "install-test: systemd-nspawn did not start (see $cache/console.log)" >&2; exit 1; }
-  local state
-  state=$(timeout 120 nsenter -t "$leader" -a systemctl is-system-running --wait 2> /dev/null || true)
+  local state=""
+  for _ in $(seq 1 120); do
+    state=$(nsenter -t "$leader" -a systemctl is-system-running 2> /dev/null || true)
+    case "$state" in running | degraded) break ;; esac
+    sleep 1
+  done
   echo "install-test: booted (pid $leader): $state"
 }
 
@@ -68,8 +83,13 @@ reboot_box() {
 
 poweroff_box() {
   [ -n "${nspawn:-}" ] && kill -0 "$nspawn" 2> /dev/null || return 0
-  in_box systemctl poweroff > /dev/null 2>&1 || true
-  timeout 60 tail --pid="$nspawn" -f /dev/null || kill "$nspawn"
+  [ -z "$leader" ] || in_box systemctl poweroff > /dev/null 2>&1 || true
+  if ! timeout 60 tail --pid="$nspawn" -f /dev/null; then
+    kill "$nspawn" 2> /dev/null || true # a second SIGTERM makes systemd-nspawn stop the container at once
+    sleep 1
+    kill "$nspawn" 2> /dev/null || true
+  fi
+  wait "$nspawn" 2> /dev/null || true
 }
 
 # in_box CMD...: as root in the box.

@@ -99,12 +99,12 @@ fi
 
 # The last block again: nothing changed, so nothing is restarted.
 pids="$(main_pid coldtrace-collector) $(main_pid coldtrace-agent) $(main_pid mosquitto)"
-run_block 4 '~/coldtrace' 8 || true
+run_block 5 '~/coldtrace' 8 || true
 if [ "$pids" = "$(main_pid coldtrace-collector) $(main_pid coldtrace-agent) $(main_pid mosquitto)" ] \
-  && [ "$(grep -c 'keeps running: none of its files changed' "$cache/block4.log")" -eq 3 ]; then
+  && [ "$(grep -c 'keeps running: none of its files changed' "$cache/block5.log")" -eq 3 ]; then
   result "idempotent re-run" PASS "nothing replaced, nothing restarted"
 else
-  result "idempotent re-run" FAIL "$(grep 'restarted\|replaced' "$cache/block4.log" | head -3 | paste -sd' ' -)"
+  result "idempotent re-run" FAIL "$(grep 'restarted\|replaced' "$cache/block5.log" | head -3 | paste -sd' ' -)"
 fi
 
 # An upgrade: a new commit (a release with nothing else changed still differs by the commit it names), pulled and
@@ -114,9 +114,9 @@ before=$(as_operator 'coldtrace --version && coldtrace-agent --version' | paste 
 git -C "$cache/src.git" update-ref refs/heads/main "$(git -C "$cache/src.git" commit-tree -p main -m \
   "install-test upgrade" main^{tree})"
 last=$(sql "$air" | cut -d'|' -f3)
-run_block 4 '~/coldtrace' 8 || true
+run_block 5 '~/coldtrace' 8 || true
 after=$(as_operator 'coldtrace --version && coldtrace-agent --version' | paste -sd' ' -)
-restarted=$(grep -c "^install: restarted coldtrace-\(collector\|agent\)" "$cache/block4.log" || true)
+restarted=$(grep -c "^install: restarted coldtrace-\(collector\|agent\)" "$cache/block5.log" || true)
 if [ "$before" != "$after" ] && [ "$restarted" -eq 2 ] && newer_than "$last" 90 && no_gap \
   && [ "$(sql "select count(*) from grdb_migrations")" = "$migrations" ]; then
   result "upgrade" PASS "$before -> $after; both restarted; $migrations migrations, none again"

@@ -40,7 +40,7 @@ blocks=$(mktemp -d)
 awk '/^## Installing for real/ { on = 1; next } /^## / { on = 0 } on' "$repo/README.md" \
   | awk -v dir="$blocks" '/^```sh/ { n++; inside = 1; next } /^```/ { inside = 0; next } inside { print > (dir "/" n ".sh") }'
 count=$(find "$blocks" -name '*.sh' | wc -l)
-[ "$count" -eq 4 ] || { echo "install-test: expected 4 sh blocks in README's Installing for real, found $count" >&2; exit 1; }
+[ "$count" -eq 5 ] || { echo "install-test: expected 5 sh blocks in README's Installing for real, found $count" >&2; exit 1; }
 [ -d "$cache/src.git" ] || git init -q --bare "$cache/src.git"
 git -C "$repo" push -q --force "$cache/src.git" HEAD:refs/heads/main
 git -C "$cache/src.git" symbolic-ref HEAD refs/heads/main
@@ -54,7 +54,10 @@ mkdir -p "$root/home/lan/.install-test"
 cp "$blocks"/*.sh "$root/home/lan/.install-test/"
 chown -R 1000:1000 "$root/home/lan/.install-test"
 boot
-result "boot Debian 12 with systemd" PASS "$(in_box systemctl is-system-running || true)"
+state=$(in_box systemctl is-system-running || true)
+if [ "$state" = running ]; then result "boot Debian 12 with systemd" PASS "$state"; else
+  result "boot Debian 12 with systemd" FAIL "$state: $(in_box systemctl --failed --no-legend | paste -sd' ' -)"
+fi
 
 # run_block N DIR: one README block in a new login shell of the operator; its output goes to the log.
 run_block() {
@@ -77,8 +80,9 @@ summary() {
 run_block 1 '~' || summary
 as_operator 'mkdir -p ~/.cache/coldtrace-build-static && ln -sfn ~/.cache/coldtrace-build-static ~/coldtrace/.build-static'
 run_block 2 '~/coldtrace' 30 || summary
-run_block 3 '~/coldtrace' 30 || summary
-grep -h "^install: /usr/local/bin\|stripped" "$cache"/block[23].log | sed 's/^/    /'
+run_block 3 '~/coldtrace' 10 || summary
+run_block 4 '~/coldtrace' 30 || summary
+grep -h "^install: /usr/local/bin\|stripped" "$cache"/block[24].log | sed 's/^/    /'
 
 . "$repo/scripts/install-test-checks.sh"
 summary
