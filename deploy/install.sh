@@ -148,6 +148,19 @@ elif [ "$role" = collector ]; then
   run systemctl start "$service.service"
 fi
 
+# The collector makes its database when it starts: wait for it, so the commands that follow (status) find it.
+if [ $dry_run -eq 0 ] && [ "$role" = collector ]; then
+  db=$(sed -n 's/^db = "\(.*\)"/\1/p' /etc/coldtrace/collector.toml | head -1)
+  for _ in $(seq 1 60); do
+    [ -e "${db:-/var/lib/coldtrace/coldtrace.db}" ] && break
+    sleep 0.5
+  done
+  if ! systemctl is-active --quiet "$service.service"; then
+    echo "install: $service is not running; its last lines:" >&2
+    journalctl -u "$service.service" -n 20 --no-pager >&2 || true
+    exit 1
+  fi
+fi
 for program in "${programs[@]}"; do
   if [ $dry_run -eq 0 ]; then
     echo "install: /usr/local/bin/$program $("/usr/local/bin/$program" --version)," \
