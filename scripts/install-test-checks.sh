@@ -77,9 +77,10 @@ fi
 
 # Backup and restore as the README documents them once `coldtrace restore` exists: `coldtrace backup` (as the
 # service user, into its backup directory; it prints the file) and `coldtrace restore FILE`.
-if in_box coldtrace restore --help > /dev/null 2>&1; then
+# (`coldtrace restore --help` without the command prints the program's help and exits 0: look for its usage line.)
+if in_box coldtrace restore --help 2> /dev/null | grep -q "USAGE: coldtrace restore"; then
   out=$(in_box sudo -u coldtrace coldtrace backup --config $config 2>&1) || true
-  file=$(grep -o '/[^ ]*\.db' <<< "$out" | tail -1)
+  file=$(grep -o '/[^ ]*\.db' <<< "$out" | tail -1 || true)
   if [ -n "$file" ] && in_box test -s "$file"; then
     result "backup" PASS "$file, $(in_box stat -c '%a %U:%G' "$file")"
     out=$(in_box coldtrace restore "$file" --config $config 2>&1) && restored=1 || restored=0
@@ -91,8 +92,9 @@ if in_box coldtrace restore --help > /dev/null 2>&1; then
     result "backup" FAIL "$(tail -1 <<< "$out")"
   fi
 else
-  out=$(in_box sudo -u coldtrace coldtrace backup --config $config /var/lib/coldtrace/install-test.db 2>&1) || true
-  result "backup (the current form)" "$(in_box test -s /var/lib/coldtrace/install-test.db && echo PASS || echo FAIL)" \
+  file=/var/lib/coldtrace/install-test-$(date +%s).db
+  out=$(in_box sudo -u coldtrace coldtrace backup --config $config "$file" 2>&1) || true
+  result "backup (the current form)" "$(in_box test -s "$file" && echo PASS || echo FAIL)" \
     "$(tail -1 <<< "$out")"
   result "restore, journal verify" SKIP "no \`coldtrace restore\` in this build"
 fi
