@@ -110,7 +110,7 @@ wait_for() {
 results=()
 failures=0
 result() {
-  results+=("$(printf '%-4s %-34s %s' "$2" "$1" "$3")")
+  results+=("$(printf '%-4s %-44s %s' "$2" "$1" "$3")")
   echo "install-test: $2 $1: $3"
   [ "$2" != FAIL ] || failures=$((failures + 1))
 }

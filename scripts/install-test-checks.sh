@@ -101,7 +101,7 @@ fi
 
 # The last block again: nothing changed, so nothing is restarted.
 pids="$(main_pid coldtrace-collector) $(main_pid coldtrace-agent) $(main_pid mosquitto)"
-run_block 5 '~/coldtrace' 8 || true
+run_block 5 '~/coldtrace' 8 're-run' || true
 if [ "$pids" = "$(main_pid coldtrace-collector) $(main_pid coldtrace-agent) $(main_pid mosquitto)" ] \
   && [ "$(grep -c 'keeps running: none of its files changed' "$cache/block5.log")" -eq 3 ]; then
   result "idempotent re-run" PASS "nothing replaced, nothing restarted"
@@ -116,7 +116,7 @@ before=$(as_operator 'coldtrace --version && coldtrace-agent --version' | paste 
 git -C "$cache/src.git" update-ref refs/heads/main "$(git -C "$cache/src.git" commit-tree -p main -m \
   "install-test upgrade" main^{tree})"
 last=$(sql "$air" | cut -d'|' -f3)
-run_block 5 '~/coldtrace' 8 || true
+run_block 5 '~/coldtrace' 8 'upgrade' || true
 after=$(as_operator 'coldtrace --version && coldtrace-agent --version' | paste -sd' ' -)
 restarted=$(grep -c "^install: restarted coldtrace-\(collector\|agent\)" "$cache/block5.log" || true)
 if [ "$before" != "$after" ] && [ "$restarted" -eq 2 ] && newer_than "$last" 90 && no_gap \

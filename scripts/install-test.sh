@@ -59,13 +59,14 @@ if [ "$state" = running ]; then result "boot Debian 12 with systemd" PASS "$stat
   result "boot Debian 12 with systemd" FAIL "$state: $(in_box systemctl --failed --no-legend | paste -sd' ' -)"
 fi
 
-# run_block N DIR: one README block in a new login shell of the operator; its output goes to the log.
+# run_block N DIR [LINES [WHY]]: one README block in a new login shell of the operator; its output goes to the log,
+# its last LINES are shown.
 run_block() {
-  local began=$SECONDS status=0
+  local began=$SECONDS status=0 name="README block $1${4:+ ($4)}"
   as_operator "cd $2 && bash -e -o pipefail -x ~/.install-test/$1.sh" > "$cache/block$1.log" 2>&1 || status=$?
   sed 's/^/    /' "$cache/block$1.log" | tail -n "${3:-15}"
-  if [ $status -eq 0 ]; then result "README block $1" PASS "$((SECONDS - began)) s"; else
-    result "README block $1" FAIL "exit $status after $((SECONDS - began)) s (log: $cache/block$1.log)"
+  if [ $status -eq 0 ]; then result "$name" PASS "$((SECONDS - began)) s"; else
+    result "$name" FAIL "exit $status after $((SECONDS - began)) s (log: $cache/block$1.log)"
   fi
   return $status
 }
