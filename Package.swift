@@ -1,6 +1,12 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+// The commit `--version` names (Sources/CBuildInfo): deploy/install.sh sets COLDTRACE_BUILD_COMMIT; only the
+// characters of a commit id and `-dirty` are kept.
+let buildCommit = (Context.environment["COLDTRACE_BUILD_COMMIT"] ?? "").filter {
+  $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".")
+}
+
 let package = Package(
   name: "ColdTrace",
   products: [
@@ -49,9 +55,13 @@ let package = Package(
     .target(name: "ColdTraceCore"),
     // A strict TOML 1.0 reader without Foundation (the agent's footprint; see its doc comment).
     .target(name: "ColdTraceTOML"),
+    // The commit a binary was built from, defined for this one C file (a new commit recompiles nothing else).
+    .target(
+      name: "CBuildInfo",
+      cSettings: buildCommit.isEmpty ? [] : [.define("COLDTRACE_BUILD_COMMIT", to: "\"\(buildCommit)\"")]),
     // The imperative shell's contact with the OS: clocks, termination signals, durable small files, child processes.
     // No Foundation: the agent links it.
-    .target(name: "ColdTraceSystem", dependencies: ["ColdTraceCore", "CTimex"]),
+    .target(name: "ColdTraceSystem", dependencies: ["ColdTraceCore", "CTimex", "CBuildInfo"]),
     // Configuration files (agent.toml, collector.toml, scenarios): TOML tables read with errors naming the file, the
     // line and the key; range-checked numbers; the MQTT connection keys; `[[product]]` profiles. No Foundation: the
     // agent links it.

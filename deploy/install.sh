@@ -1,31 +1,36 @@
 #!/usr/bin/env bash
 # Installs ColdTrace on Debian 12, from this checkout, as root. Safe to run again: it never overwrites a config,
-# a password, a key or a certificate that is already there; binaries and systemd units are replaced.
+# a password, a key or a CA; binaries, units and the broker's settings are replaced when they differ, and the services
+# whose files were replaced are restarted (nothing else is). Every tool it needs is checked before anything changes.
 #
-#   sudo deploy/install.sh --collector [--broker-host NAME]... [--dry-run] [--no-build] [--bin-dir DIR]
+#   sudo deploy/install.sh --collector [--broker-host NAME]... [options]
 #       The collector host, which also runs the broker: mosquitto with deploy/mosquitto/ (TLS on 8883 with client
 #       certificates, passwords, ACL; a loopback listener on 1883 for the collector), ColdTrace's CA and the broker's
 #       certificate in /etc/coldtrace/pki (one SAN per --broker-host; default: this host's names, localhost and
-#       127.0.0.1), the collector's password, `coldtrace` in /usr/local/bin and coldtrace-collector.service (started).
-#   sudo deploy/install.sh --edge [--certs DIR --site SITE] [--dry-run] [--no-build] [--bin-dir DIR]
-#       An edge box: `coldtrace-agent` (built with --static-swift-stdlib) and coldtrace-agent.service (enabled; start it
-#       once /etc/coldtrace/agent.toml is filled in). With --certs, copies DIR/ca.crt, DIR/SITE.crt and DIR/SITE.key
-#       (from `deploy/mosquitto/add-site.sh SITE` on the collector host) to /etc/coldtrace/.
-#
-# --dry-run prints every step and changes nothing (no root needed). --no-build installs the binaries already built
-# (.build-static/release); --bin-dir takes them from DIR instead (e.g. cross-built).
+#       127.0.0.1; other names on a later run reissue it), the collector's password, `coldtrace` in /usr/local/bin,
+#       the notification programs in /usr/local/lib/coldtrace/notify and coldtrace-collector.service (started).
+#   sudo deploy/install.sh --edge [--certs DIR --site SITE] [options]
+#       An edge box: `coldtrace-agent` and coldtrace-agent.service (enabled; start it once /etc/coldtrace/agent.toml
+#       is filled in). With --certs, copies DIR/ca.crt, DIR/SITE.crt and DIR/SITE.key (from
+#       `deploy/mosquitto/add-site.sh SITE` on the collector host) to /etc/coldtrace/.
+# Options:
+#   --dry-run         print the checks and every step; change nothing (no root needed)
+#   --no-build        install what is already built in .build-static/release
+#   --bin-dir DIR     install the binaries in DIR (built elsewhere, e.g. for arm64); installs no build packages
+#   --swift PATH      the swift driver to build with (default: found in PATH, the sudo user's login PATH, /opt/swift)
+#   --operator USER   the person who reads the logs, added to systemd-journal (default: the user who ran sudo)
 set -euo pipefail
+# Directories install -D makes (e.g. /usr/local/lib/coldtrace/notify) must be readable by the service users whatever
+# umask the caller's sudo passed on.
+umask 022
 repo=$(cd "$(dirname "$0")/.." && pwd)
-role=""
-dry_run=0
-build=1
-bin_dir=""
-certs=""
-site=""
+# shellcheck source=deploy/install-checks.sh
+. "$repo/deploy/install-checks.sh"
+role="" dry_run=0 build=1 bin_dir="" certs="" site="" swift="" operator=${SUDO_USER:-}
 broker_hosts=()
 
 usage() {
-  sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 while [ $# -gt 0 ]; do
@@ -38,70 +43,61 @@ while [ $# -gt 0 ]; do
     --broker-host) [ $# -ge 2 ] || usage; broker_hosts+=("$2"); shift 2 ;;
     --certs) [ $# -ge 2 ] || usage; certs=$2; shift 2 ;;
     --site) [ $# -ge 2 ] || usage; site=$2; shift 2 ;;
+    --swift) [ $# -ge 2 ] || usage; swift=$2; shift 2 ;;
+    --operator) [ $# -ge 2 ] || usage; operator=$2; shift 2 ;;
     -h | --help) usage ;;
     *) echo "install: unknown argument $1" >&2; usage ;;
   esac
 done
 [ -n "$role" ] || { echo "install: say --collector or --edge" >&2; usage; }
 if [ -n "$certs" ] && [ -z "$site" ]; then echo "install: --certs needs --site SITE" >&2; exit 2; fi
-if [ $dry_run -eq 0 ] && [ "$(id -u)" -ne 0 ]; then echo "install: run as root (or with --dry-run)" >&2; exit 1; fi
 [ $dry_run -eq 1 ] && echo "install: dry run for the $role role: nothing is changed"
+if [ "$role" = collector ]; then service=coldtrace-collector programs=(coldtrace); else
+  service=coldtrace-agent programs=(coldtrace-agent)
+fi
+source_dir=${bin_dir:-$repo/.build-static/release}
+# The build runs as the checkout's owner (the user who ran sudo), so it leaves no root-owned files in the checkout.
+build_user=$(stat -c %U "$repo")
+declare -A replaced=()
+failed_checks=()
+preflight
 
-# run CMD...: runs a command, or prints it in a dry run.
-run() {
-  if [ $dry_run -eq 1 ]; then echo "would run: $*"; else echo "+ $*"; "$@"; fi
-}
-# put SRC DST MODE OWNER:GROUP: installs a file, replacing an older one (binaries, units, scripts' outputs).
-put() {
-  run install -D -m "$3" -o "${4%:*}" -g "${4#*:}" "$1" "$2"
-}
-# keep_or_put SRC DST MODE OWNER:GROUP: installs a file only if DST does not exist (configs, secrets).
-keep_or_put() {
-  if [ -e "$2" ]; then echo "keep $2 (exists; not overwritten)"; else put "$@"; fi
-}
-# directory PATH MODE OWNER:GROUP
-directory() {
-  run install -d -m "$2" -o "${3%:*}" -g "${3#*:}" "$1"
-}
-# service_user NAME HOME [GROUPS]: a system user with no login and no home directory of its own.
-service_user() {
-  if id -u "$1" > /dev/null 2>&1; then
-    echo "keep user $1 (exists)"
+# 1. Packages: the libraries the binaries link, the build's headers when building here, the broker on its host
+# (scripts/bootstrap.sh; nothing the tests alone need).
+packages=()
+[ "$role" = collector ] && packages+=(mosquitto mosquitto-clients sqlite3)
+if [ $build -eq 1 ]; then mode=--build; else mode=--runtime; fi
+run "$repo/scripts/bootstrap.sh" "$mode" "${packages[@]}"
+
+# 2. Binaries: a release build with the static Swift runtime (no toolchain libraries on the server or the edge box,
+# a smaller resident set: benchmarks/README.md, "Agent RSS"), the commit baked in for --version, stripped.
+as_builder=()
+[ "$build_user" = root ] || as_builder=(runuser -u "$build_user" --)
+stage=$(mktemp -d "${TMPDIR:-/tmp}/coldtrace-install.XXXXXX")
+trap 'rm -rf "$stage"' EXIT
+if [ $build -eq 1 ]; then
+  commit=$("${as_builder[@]}" git -C "$repo" describe --always --dirty --abbrev=12 2> /dev/null || echo unknown)
+  builder_home=$(getent passwd "$build_user" | cut -d: -f6)
+  for program in "${programs[@]}"; do
+    run "${as_builder[@]}" env HOME="$builder_home" PATH="$(dirname "${swift:-swift}"):/usr/bin:/bin" \
+      COLDTRACE_BUILD_COMMIT="$commit" "${swift:-swift}" build --package-path "$repo" \
+      --scratch-path "$repo/.build-static" -c release --static-swift-stdlib --product "$program"
+  done
+fi
+for program in "${programs[@]}"; do
+  built="$source_dir/$program"
+  if [ $dry_run -eq 1 ]; then
+    echo "would run: strip --strip-all a copy of $built"
   else
-    run useradd --system --user-group --home-dir "$2" --no-create-home --shell /usr/sbin/nologin "$1"
+    cp "$built" "$stage/$program"
+    strip --strip-all "$stage/$program" 2> /dev/null \
+      || echo "install: could not strip $built (another architecture?); installing it as it is"
+    echo "+ stripped $built: $(human "$(stat -c %s "$built")") -> $(human "$(stat -c %s "$stage/$program")")"
   fi
-  if [ -n "${3:-}" ]; then run usermod --append --groups "$3" "$1"; fi
-}
+  put "$stage/$program" "/usr/local/bin/$program" 0755 root:root "$service"
+done
 
-# 1. Packages: building needs the -dev ones (scripts/bootstrap.sh); prebuilt binaries only their runtime libraries.
-# The broker host also needs mosquitto and openssl.
-extra_packages=(openssl ca-certificates)
-if [ -n "$bin_dir" ]; then
-  extra_packages+=(libmosquitto1 libmodbus5 libsqlite3-0)
-elif [ $dry_run -eq 1 ]; then
-  echo "would run: $repo/scripts/bootstrap.sh"
-else
-  "$repo/scripts/bootstrap.sh"
-fi
-[ "$role" = collector ] && extra_packages+=(mosquitto mosquitto-clients sqlite3)
-run env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${extra_packages[@]}"
-
-# 2. Binaries.
-if [ "$role" = collector ]; then program=coldtrace; else program=coldtrace-agent; fi
-if [ -n "$bin_dir" ]; then
-  built="$bin_dir/$program"
-else
-  # A static Swift runtime for both: no toolchain libraries on the server or the edge box, a smaller resident set
-  # (benchmarks/README.md, "Agent RSS"), and a shell command that starts in about half the time (no dynamic linking
-  # of Foundation).
-  built="$repo/.build-static/release/$program"
-  [ $build -eq 0 ] || run swift build --package-path "$repo" --scratch-path "$repo/.build-static" -c release \
-    --static-swift-stdlib --product "$program"
-fi
-if [ $dry_run -eq 0 ] && [ ! -x "$built" ]; then echo "install: $built is missing (build it first)" >&2; exit 1; fi
-put "$built" "/usr/local/bin/$program" 0755 root:root
-
-# 3. Users, directories, configs.
+# 3. Users, directories, the operator's access to the logs.
 directory /etc/coldtrace 0755 root:root
 if [ "$role" = collector ]; then
   service_user coldtrace /var/lib/coldtrace
@@ -113,48 +109,22 @@ else
   service_user coldtrace-agent /var/lib/coldtrace-agent dialout
   directory /var/lib/coldtrace-agent 0750 coldtrace-agent:coldtrace-agent
 fi
+if [ -n "$operator" ] && [ "$operator" != root ]; then
+  if id -nG "$operator" 2> /dev/null | tr ' ' '\n' | grep -qx systemd-journal; then
+    echo "keep $operator in systemd-journal (reads the services' logs)"
+  else
+    run usermod --append --groups systemd-journal "$operator"
+    echo "install: $operator can read the services' logs with journalctl after logging in again"
+  fi
+fi
 
 if [ "$role" = collector ]; then
   # 4. The broker: PKI, passwords, ACL, settings; every file readable by the mosquitto user it drops to.
-  if [ ${#broker_hosts[@]} -eq 0 ]; then
-    read -r -a broker_hosts <<< "$(printf '%s\n' "$(hostname -f 2> /dev/null || hostname)" "$(hostname)" localhost \
-      127.0.0.1 | awk '!seen[$0]++' | tr '\n' ' ')"
-  fi
-  pki=/etc/coldtrace/pki
-  run env KEY_BITS="${KEY_BITS:-3072}" "$repo/deploy/mosquitto/make-certs.sh" "$pki" "${broker_hosts[@]}"
-  directory /etc/mosquitto/ca_certificates 0755 root:root
-  directory /etc/mosquitto/certs 0755 root:root
-  put "$pki/ca.crt" /etc/mosquitto/ca_certificates/coldtrace-ca.crt 0644 root:root
-  put "$pki/broker.crt" /etc/mosquitto/certs/coldtrace-broker.crt 0644 root:root
-  put "$pki/broker.key" /etc/mosquitto/certs/coldtrace-broker.key 0640 root:mosquitto
-  put "$repo/deploy/mosquitto/coldtrace.conf" /etc/mosquitto/conf.d/coldtrace.conf 0644 root:root
-  put "$repo/deploy/mosquitto/coldtrace.acl" /etc/mosquitto/coldtrace.acl 0640 root:mosquitto
-  passwd=/etc/mosquitto/coldtrace.passwd
-  if [ -e /etc/coldtrace/collector.toml ]; then
-    echo "keep /etc/coldtrace/collector.toml (exists; not overwritten)"
-  else
-    # The collector's own account: a random password, written into the passwd file and the collector's config.
-    password=$(openssl rand -hex 16)
-    if [ $dry_run -eq 1 ]; then
-      echo "would run: mosquitto_passwd -b $passwd collector <random password>"
-      echo "would write /etc/coldtrace/collector.toml (root:coldtrace 0640) from deploy/collector.toml with" \
-        "broker = \"mqtt://collector:<password>@127.0.0.1:1883\""
-    else
-      [ -e "$passwd" ] || install -m 0640 -o root -g mosquitto /dev/null "$passwd"
-      mosquitto_passwd -b "$passwd" collector "$password"
-      config=$(mktemp)
-      sed "s|^broker = .*|broker = \"mqtt://collector:$password@127.0.0.1:1883\"|" "$repo/deploy/collector.toml" \
-        > "$config"
-      install -m 0640 -o root -g coldtrace "$config" /etc/coldtrace/collector.toml
-      rm -f "$config"
-      echo "+ wrote /etc/coldtrace/collector.toml with the collector's new password"
-    fi
-  fi
-  [ $dry_run -eq 1 ] || [ -e "$passwd" ] || install -m 0640 -o root -g mosquitto /dev/null "$passwd"
-  run chown root:mosquitto "$passwd"
-  run chmod 0640 "$passwd"
-  unit=coldtrace-collector
-  run systemctl restart mosquitto
+  . "$repo/deploy/install-broker.sh"
+  # The notification programs, where [[notify]] command = [...] points (deploy/collector.toml).
+  for program in "$repo"/deploy/notify/*.sh; do
+    put "$program" "/usr/local/lib/coldtrace/notify/$(basename "$program")" 0755 root:root "$service"
+  done
 else
   keep_or_put "$repo/deploy/agent.toml" /etc/coldtrace/agent.toml 0640 root:coldtrace-agent
   if [ -n "$certs" ]; then
@@ -162,17 +132,46 @@ else
     keep_or_put "$certs/$site.crt" "/etc/coldtrace/$site.crt" 0644 root:root
     keep_or_put "$certs/$site.key" "/etc/coldtrace/$site.key" 0640 root:coldtrace-agent
   fi
-  unit=coldtrace-agent
 fi
 
-# 5. The systemd unit.
-put "$repo/deploy/systemd/$unit.service" "/etc/systemd/system/$unit.service" 0644 root:root
+# 5. The systemd unit; the service is restarted only when something it runs was replaced.
+put "$repo/deploy/systemd/$service.service" "/etc/systemd/system/$service.service" 0644 root:root "$service"
 run systemctl daemon-reload
-run systemctl enable "$unit.service"
+systemctl is-enabled --quiet "$service.service" 2> /dev/null || run systemctl enable "$service.service"
+active=0
+systemctl is-active --quiet "$service.service" 2> /dev/null && active=1
+if [ $active -eq 1 ] && [ -n "${replaced[$service]:-}" ]; then
+  restart "$service.service" "replaced ${replaced[$service]}"
+elif [ $active -eq 1 ]; then
+  echo "install: $service keeps running: none of its files changed"
+elif [ "$role" = collector ]; then
+  run systemctl start "$service.service"
+fi
+
+# The collector makes its database when it starts: wait for it, so the commands that follow (status) find it.
+if [ $dry_run -eq 0 ] && [ "$role" = collector ]; then
+  db=$(sed -n 's/^db = "\(.*\)"/\1/p' /etc/coldtrace/collector.toml | head -1)
+  for _ in $(seq 1 60); do
+    [ -e "${db:-/var/lib/coldtrace/coldtrace.db}" ] && break
+    sleep 0.5
+  done
+  if ! systemctl is-active --quiet "$service.service"; then
+    echo "install: $service is not running; its last lines:" >&2
+    journalctl -u "$service.service" -n 20 --no-pager >&2 || true
+    exit 1
+  fi
+fi
+for program in "${programs[@]}"; do
+  if [ $dry_run -eq 0 ]; then
+    echo "install: /usr/local/bin/$program $("/usr/local/bin/$program" --version)," \
+      "$(human "$(stat -c %s "/usr/local/bin/$program")") installed"
+  fi
+done
 if [ "$role" = collector ]; then
-  run systemctl restart "$unit.service"
   echo "install: collector host ready. Add each site: sudo $repo/deploy/mosquitto/add-site.sh SITE"
-else
+  echo "  logs: journalctl -u $service -f (as a member of systemd-journal, or with sudo)"
+elif [ $active -eq 0 ]; then
   echo "install: edge box ready. Fill in /etc/coldtrace/agent.toml (site, agent, broker, [tls], sensors), check it"
-  echo "  with: coldtrace-agent check-config --config /etc/coldtrace/agent.toml; then: systemctl start $unit"
+  echo "  with: sudo -u coldtrace-agent coldtrace-agent check-config --config /etc/coldtrace/agent.toml;"
+  echo "  then: sudo systemctl start $service; logs: journalctl -u $service -f"
 fi

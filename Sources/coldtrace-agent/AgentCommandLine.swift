@@ -61,7 +61,7 @@ enum AgentCommandLine {
 
   /// The invocation the arguments (without the program name) ask for.
   static func parse(_ arguments: [String]) throws(UsageError) -> AgentInvocation {
-    if arguments.contains("--version") { return .show(AgentRunner.version) }
+    if arguments.contains("--version") { return .show(BuildInfo.versionLine(AgentRunner.version)) }
     guard let first = arguments.first, first != "-h", first != "--help" else { return .show(AgentHelp.root) }
     if first == "help" {
       let subcommand = arguments.count > 1 ? subcommands.first { $0.name == arguments[1] } : nil

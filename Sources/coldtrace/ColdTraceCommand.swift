@@ -18,7 +18,7 @@ struct ColdTraceCommand: ParsableCommand {
         coldtrace alerts --since 24h --state open
         coldtrace ack 42 --by lan --note "door closed, fruit checked"
       """,
-    version: CollectorService.version,
+    version: BuildInfo.versionLine(CollectorService.version),
     subcommands: [
       CollectCommand.self, AlertsCommand.self, AckCommand.self, LotCommand.self, ReadingsCommand.self,
       StatusCommand.self, ProductsCommand.self, JournalCommand.self, BackupCommand.self, RestoreCommand.self,

@@ -34,7 +34,9 @@ struct AgentCommandLineTests {
   func version(_ arguments: [String]) throws {
     let result = try Executables.run(agent, arguments)
     #expect(result.status == 0)
-    #expect(result.stdout.range(of: #"^\d+\.\d+\.\d+\n$"#, options: .regularExpression) != nil, "\(result.stdout)")
+    #expect(
+      result.stdout.range(of: #"^\d+\.\d+\.\d+ \(commit [0-9A-Za-z.-]+\)\n$"#, options: .regularExpression) != nil,
+      "\(result.stdout)")
   }
 
   @Test(

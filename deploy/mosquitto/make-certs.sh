@@ -2,7 +2,7 @@
 # Makes ColdTrace's private PKI with openssl: a CA, the broker's server certificate and one client certificate per
 # MQTT account (the collector and every site).
 #
-#   deploy/mosquitto/make-certs.sh OUTDIR [--site SITE]... [BROKER-HOSTNAME-OR-IP]...
+#   deploy/mosquitto/make-certs.sh OUTDIR [--site SITE]... [--reissue-broker] [BROKER-HOSTNAME-OR-IP]...
 #   deploy/mosquitto/make-certs.sh OUTDIR --client NAME        # one more client certificate from the existing CA
 #
 # OUTDIR/ca.crt, ca.key            the CA (ca.key 0600: keep it on the admin's machine or the collector host, never
@@ -13,12 +13,14 @@
 # OUTDIR/<site>.crt, <site>.key    one per --site: CN=<site>, the site's MQTT user name (docs/protocol.md, "Identities")
 #
 # Keys are 0640 (the broker's key is group-owned by `mosquitto` when that group exists, so the broker can read it
-# after dropping privileges); certificates 0644. Existing files are kept, so the script can run again to add sites.
+# after dropping privileges); certificates 0644. Existing files are kept, so the script can run again to add sites;
+# --reissue-broker replaces the broker's key and certificate (new names) from the same CA, which the agents already
+# trust. A run whose names differ from the existing broker certificate's without it stops and says so.
 # Environment: DAYS (validity, default 825), KEY_BITS (RSA size, default 3072).
 set -euo pipefail
 
 usage() {
-  echo "usage: $0 OUTDIR [--site SITE]... [BROKER-HOSTNAME-OR-IP]...  |  $0 OUTDIR --client NAME" >&2
+  echo "usage: $0 OUTDIR [--site SITE]... [--reissue-broker] [BROKER-HOSTNAME-OR-IP]...  |  $0 OUTDIR --client NAME" >&2
   exit 2
 }
 [ $# -ge 1 ] || usage
@@ -27,12 +29,17 @@ out=$1
 shift
 sites=()
 hosts=()
+reissue_broker=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --site | --client)
       [ $# -ge 2 ] || usage
       sites+=("$2")
       shift 2
+      ;;
+    --reissue-broker)
+      reissue_broker=1
+      shift
       ;;
     -h | --help) usage ;;
     -*) usage ;;
@@ -42,6 +49,7 @@ while [ $# -gt 0 ]; do
       ;;
   esac
 done
+explicit_hosts=("${hosts[@]}")
 [ ${#hosts[@]} -gt 0 ] || hosts=(localhost 127.0.0.1)
 for name in "${sites[@]}"; do
   # docs/protocol.md, "Identities": 1-64 of [A-Za-z0-9._-], not . or ..; "collector" is the collector's own account.
@@ -92,6 +100,17 @@ san=""
 for host in "${hosts[@]}"; do
   if [[ $host =~ ^[0-9.]+$ || $host == *:* ]]; then san+="IP:$host,"; else san+="DNS:$host,"; fi
 done
+if [ -s "$out/broker.crt" ] && [ ${#explicit_hosts[@]} -gt 0 ]; then
+  existing=$(openssl x509 -in "$out/broker.crt" -noout -ext subjectAltName 2> /dev/null | tail -n +2 | tr -d ' ' \
+    | sed 's/IPAddress:/IP:/g' | tr ',' '\n' | sort -u | paste -sd, -)
+  wanted=$(printf '%s' "${san%,}" | tr ',' '\n' | sort -u | paste -sd, -)
+  if [ "$existing" != "$wanted" ] && [ $reissue_broker -eq 0 ]; then
+    echo "make-certs: $out/broker.crt names $existing, not $wanted; to reissue it for the new names (the CA and" \
+      "the agents' files stay): $0 $out --reissue-broker ${explicit_hosts[*]}" >&2
+    exit 1
+  fi
+fi
+if [ $reissue_broker -eq 1 ]; then rm -f "$out/broker.crt" "$out/broker.key"; fi
 issue broker "basicConstraints=CA:FALSE
 keyUsage=critical,digitalSignature,keyEncipherment
 extendedKeyUsage=serverAuth
