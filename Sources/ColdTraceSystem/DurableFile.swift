@@ -41,9 +41,11 @@ public enum DurableFile {
 
   /// Creates `path` with `text`, durably, unless it exists: returns `false` (and writes nothing) when another writer
   /// made it first. Safe against a concurrent creator: the content goes to a temporary file of this process, fsynced,
-  /// then `link` gives it the final name, which fails if the name is taken; a crash leaves the file whole or absent.
+  /// then `link` gives it the final name, which fails if the name is taken; a crash leaves the file whole or absent
+  /// (and at most a stray temporary file, which nothing reads).
   public static func createOnce(_ path: String, with text: String) throws(DurableFileError) -> Bool {
-    let temporary = path + ".\(getpid()).tmp"
+    // One temporary name per call, not per process: two threads of one process may create the same file at once.
+    let temporary = path + ".\(getpid())-\(UInt32.random(in: .min ... .max)).tmp"
     defer { unlink(temporary) }
     try writeSynced(temporary, text)
     if link(temporary, path) != 0 {
