@@ -54,6 +54,7 @@ struct RoomReportCommandTests {
     #expect(signed.status == 0, "\(signed.stderr)")
     let valid = try coldtrace(["report", "verify", "cold2.html", "--key", "coop.pub"], in: directory)
     #expect(valid.status == 0 && valid.stdout.hasPrefix("valid:"), "\(valid.stdout) \(valid.stderr)")
+    #expect(valid.stdout.contains("html report on room hx/cold2"), "\(valid.stdout)")
   }
 
   @Test func badArgumentsExitTwoWithOneLine() throws {

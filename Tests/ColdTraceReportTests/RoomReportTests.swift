@@ -131,7 +131,7 @@ struct RoomReportTests {
       Issue.record("\(format): \(check)")
       return
     }
-    #expect(seal.lot == "hx/cold2" && seal.sha256 == report.seal.sha256)
+    #expect(seal.lot == "room:hx/cold2" && seal.sha256 == report.seal.sha256)
     var changed = Array(signed.utf8)
     changed[changed.count / 2] ^= 0x01
     #expect(SignedReport.verify(changed, key: try key.publicKey()) != check)

@@ -16,7 +16,8 @@ public struct RoomReportInput: Sendable {
   public var calibrations: [String: ProbeCalibration]
   /// The rooms' alerts opened before `to` and not resolved before `from`, oldest first.
   public var alerts: [AlertRecord]
-  /// The seal over the readings, calibrations and alerts; its `lot` field carries `scope`.
+  /// The seal over the readings, calibrations and alerts; its `lot` field names the scope as `room:<site>/<room>` or
+  /// `site:<site>` (no lot id has a `:`).
   public var seal: ReportSeal
 
   public init(

@@ -92,8 +92,10 @@ extension SQLiteStore {
         recordDigest.append(alert.ackedBy ?? "")
       }
       let digests = (records: recordDigest.sha256, readings: readingDigest.sha256)
+      // The seal names a room as `room:<site>/<room>`, a site as `site:<site>`: no lot id has a `:` or a `/`.
       var seal = ReportSeal(
-        lot: scope, from: from, to: to, readings: series.reduce(0) { $0 + $1.count },
+        lot: (scope.contains("/") ? "room:" : "site:") + scope, from: from, to: to,
+        readings: series.reduce(0) { $0 + $1.count },
         placementsSHA256: digests.records, readingsSHA256: digests.readings, probesSHA256: "", spansSHA256: "",
         sha256: JournalChain.hash(digests.records + digests.readings))
       if let head = try Row.fetchOne(db, sql: "SELECT id, line FROM alert_events ORDER BY id DESC LIMIT 1") {
