@@ -147,7 +147,7 @@ extension SQLiteStore {
 
   /// Whether `source` is an input (a defrost or door contact) rather than a probe: its newest row that is no fault
   /// carries a signal (a sample never mixes a signal with values, and either kind of source may report faults).
-  private static func isInput(_ db: Database, source: Int64) throws -> Bool {
+  static func isInput(_ db: Database, source: Int64) throws -> Bool {
     try Bool.fetchOne(
       db,
       sql: """
@@ -158,7 +158,7 @@ extension SQLiteStore {
   }
 
   /// The calibration in force at `time` (the latest calibrated by then) of each probe of `series`, by `site/sensor`.
-  private func calibrations(of series: [ProbeSeries], at time: Timestamp, _ db: Database) throws
+  func calibrations(of series: [ProbeSeries], at time: Timestamp, _ db: Database) throws
     -> [String: ProbeCalibration]
   {
     let statement = try db.cachedStatement(

@@ -135,7 +135,7 @@ struct ReportCommand: ParsableCommand {
   /// The sites' offset, +07:00 (Asia/Ho_Chi_Minh, no daylight saving time): EPCIS events carry it.
   static let siteOffsetMinutes = 7 * 60
 
-  private static func privateKey(_ path: String) throws -> Ed25519PrivateKey {
+  static func privateKey(_ path: String) throws -> Ed25519PrivateKey {
     do {
       return try KeyFiles.privateKey(path)
     } catch {

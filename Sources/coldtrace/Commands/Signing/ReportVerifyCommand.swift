@@ -41,12 +41,20 @@ struct ReportVerifyCommand: ParsableCommand {
     switch SignedReport.verify(bytes, key: publicKey) {
     case .valid(let format, let seal, let fingerprint):
       print(
-        "valid: \(file) is the \(format.rawValue) report on lot \(seal.lot) (\(seal.from.rfc3339) to "
+        "valid: \(file) is the \(format.rawValue) report on \(Self.subject(seal.lot)) (\(seal.from.rfc3339) to "
           + "\(seal.to.rfc3339), \(seal.readings) readings, seal \(seal.sha256)), signed with key "
           + "\(Ed25519PublicKey.grouped(fingerprint)), unchanged since")
     case .invalid(let reason):
       print("invalid: \(file): \(reason)")
       throw ExitCode(1)
     }
+  }
+
+  /// What a seal's `lot` field names: `lot LT-1`, or for a room report `room hx/cold2`, `site hx`.
+  static func subject(_ sealed: String) -> String {
+    for kind in ["room", "site"] where sealed.hasPrefix(kind + ":") {
+      return "\(kind) \(sealed.dropFirst(kind.count + 1))"
+    }
+    return "lot \(sealed)"
   }
 }
