@@ -1,10 +1,12 @@
 import ColdTraceCore
 
-/// The report's SVG chart: temperature (top panel) and humidity (bottom panel) over the lot's life, one line per
-/// probe (min–max envelope per pixel column, so a month of minute readings stays a few kilobytes; dashed for a probe
-/// that judges the lot in no stay), the warning band shaded, defrosts and door openings as blue and orange bands,
-/// excursions in red, data gaps as grey bars under the panels. The value axis fits the probes that can judge the
-/// product (air, product, simulant); an evaporator or ambient probe's line is clipped to it.
+/// The report's SVG chart: temperature (top panel) and humidity (bottom panel) over the lot's life, one continuous
+/// line per probe, broken only at the probe's data gaps (per pixel column its lowest and highest reading in time
+/// order, so a month of minute readings stays a few tens of kilobytes and no excursion is averaged away:
+/// `ChartDownsampler`; thinner and paler for a probe that judges the lot in no stay), the warning band shaded,
+/// defrosts and door openings as blue and orange bands, excursions in red, alerts as dark marks, data gaps as grey
+/// bars under the panels. The value axis fits the probes that can judge the product (air, product, simulant); an
+/// evaporator or ambient probe's line is clipped to it.
 enum ReportChart {
   static let width = 960.0
   static let left = 56.0
@@ -64,11 +66,12 @@ enum ReportChart {
       }
       out += "<text x=\"\(n(left))\" y=\"\(n(panel.top - 6))\" font-weight=\"bold\">"
       out += "\(HTML.escape(s.metric(panel.metric))) (\(panel.metric.unit))</text>"
+      out += alertMarks(report, panel, x: x, format)
       for series in report.series {
         let index = report.probes.firstIndex { $0.name == "\(series.site)/\(series.sensor)" } ?? 0
         out += lines(
-          series, panel, colour: colours[index % colours.count], dashed: !report.probes[index].judges, x: x,
-          start: start, span: span)
+          series, panel, colour: colours[index % colours.count], judges: report.probes[index].judges,
+          gapMilliseconds: gapMilliseconds(report, series), report: report, x: x)
       }
       out += "<rect x=\"\(n(left))\" y=\"\(n(panel.top))\" width=\"\(n(right - left))\" height=\"\(n(panel.height))\" "
       out += "fill=\"none\" stroke=\"#555555\"/>"
@@ -98,6 +101,7 @@ enum ReportChart {
     let signals = RoomSignal.allCases.filter { signal in report.spans.contains { $0.span.signal == signal } }
     let items: [(String, String)] =
       [("#e3f4e6", s(.limitBand)), ("#d62728", s(.excursion)), ("#7f7f7f", s(.dataGap))]
+      + (report.alerts.isEmpty ? [] : [(alertColour, s(.alerts))])
       + signals.map { (spanColours[$0] ?? "#999999", s.signal($0)) }
       + report.probes.enumerated().map {
         (colours[$0.offset % colours.count], "\($0.element.name) (\(s.placement($0.element.placement)))")
@@ -116,7 +120,7 @@ enum ReportChart {
     return (out, rows)
   }
 
-  private static func panel(_ report: LotReport, _ metric: Metric, top: Double, height: Double) -> Panel {
+  static func panel(_ report: LotReport, _ metric: Metric, top: Double, height: Double) -> Panel {
     let summary = report.summary(metric)
     var values = [summary.min, summary.max, summary.low, summary.high].compactMap { $0 }
     var lowest = Double.infinity
@@ -138,45 +142,30 @@ enum ReportChart {
     return Panel(metric: metric, top: top, height: height, low: low.rounded(.down), high: high.rounded(.up))
   }
 
-  /// Polylines of per-column minimum and maximum, joined across columns without a reading and broken at a data gap
-  /// (a silence longer than twice the probe's typical interval), so readings sparser than the columns still draw.
-  private static func lines(
-    _ series: ProbeSeries, _ panel: Panel, colour: String, dashed: Bool, x: (Int64) -> Double, start: Double,
-    span: Double
+  /// The probe's line in `panel`: per pixel column its lowest and highest reading in time order
+  /// (`ChartDownsampler`), continuous but for the probe's data gaps (a silence longer than its hold cap, twice its
+  /// usual interval: the same rule as the report's data-gap table and the grey bars). A probe that judges the lot in
+  /// no stay is drawn thinner and paler, never dashed (a dash would read as missing data). A reading alone between two
+  /// gaps is a dot.
+  static func lines(
+    _ series: ProbeSeries, _ panel: Panel, colour: String, judges: Bool, gapMilliseconds: Int64,
+    report: LotReport, x: (Int64) -> Double
   ) -> String {
-    var lows = [Double](repeating: .infinity, count: columns)
-    var highs = [Double](repeating: -.infinity, count: columns)
-    var breaks = [Bool](repeating: false, count: columns)
-    let gap = 2 * (HeldReadings.medianInterval([series]) ?? LotReportBuilder.defaultIntervalMilliseconds)
-    var previous: Int64?
-    let values = series.values(panel.metric)
-    for index in 0..<series.count {
-      if values[index].isNaN { continue }
-      let time = series.times[index]
-      defer { previous = time }
-      let value = min(max(values[index], panel.low), panel.high)
-      let column = min(columns - 1, max(0, Int((Double(series.times[index]) - start) / span * Double(columns))))
-      if let previous, time - previous > gap { breaks[column] = true }
-      lows[column] = min(lows[column], value)
-      highs[column] = max(highs[column], value)
-    }
+    let sampler = ChartDownsampler(
+      fromMilliseconds: report.from.milliseconds, toMilliseconds: report.to.milliseconds, columns: columns,
+      gapMilliseconds: gapMilliseconds)
+    let stroke = judges ? "stroke-width=\"1.5\"" : "stroke-width=\"1\" stroke-opacity=\"0.6\""
     var out = ""
-    var points: [String] = []
-    func flush() {
-      if points.count > 1 {
-        out +=
-          "<polyline fill=\"none\" stroke=\"\(colour)\" stroke-width=\"1.2\"\(dashed ? " stroke-dasharray=\"4 3\"" : "") "
-          + "points=\"\(points.joined(separator: " "))\"/>"
+    for run in sampler.runs(times: series.times, values: series.values(panel.metric)) {
+      let points = run.map { "\(n(x($0.time))),\(n(panel.y(min(max($0.value, panel.low), panel.high))))" }
+      if points.count == 1, let only = run.first {
+        out += "<circle cx=\"\(n(x(only.time)))\" cy=\"\(n(panel.y(min(max(only.value, panel.low), panel.high))))\" "
+        out += "r=\"1.5\" fill=\"\(colour)\"/>"
+      } else {
+        out += "<polyline fill=\"none\" stroke=\"\(colour)\" \(stroke) stroke-linejoin=\"round\" "
+        out += "points=\"\(points.joined(separator: " "))\"/>"
       }
-      points.removeAll()
     }
-    for column in 0..<columns where lows[column].isFinite {
-      if breaks[column] { flush() }
-      let columnX = left + (Double(column) + 0.5) / Double(columns) * (right - left)
-      points.append("\(n(columnX)),\(n(panel.y(highs[column])))")
-      if lows[column] != highs[column] { points.append("\(n(columnX)),\(n(panel.y(lows[column])))") }
-    }
-    flush()
     return out
   }
 

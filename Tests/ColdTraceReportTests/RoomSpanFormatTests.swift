@@ -49,7 +49,7 @@ struct RoomSpanFormatTests {
     #expect(defrostBands == 2 * 2 + 1, "two defrosts on both panels, and the legend")
     #expect(doorBands == 2 * 2 + 1)
     #expect(html.contains(">xả đá</text>") && html.contains(">mở cửa</text>"), "the legend names both")
-    #expect(html.contains("stroke-dasharray"), "context probes are dashed")
+    #expect(html.contains("stroke-opacity=\"0.6\"") && !html.contains("stroke-dasharray"), "context probes are paler")
   }
 
   @Test func csvAddsATableOfSpansAsWideAsTheReadings() {
