@@ -172,4 +172,22 @@ struct MQTTDriverTests {
     #expect(records.map(\.seq) == [41, 1, 42, 43])
     #expect(probes.rooms == ["a": "cold2", "b": "cold2"])
   }
+
+  @Test("after a restart, a retained state with the payload time of the last stored sample is no new sample")
+  func replayAfterRestart() throws {
+    let ts = Timestamp.parseRFC3339("2026-12-07T09:59:00Z")!
+    var before = LastMappedSamples()
+    before.note([OutboxRecord(sensor: "snzb1", room: "cold2", sample: Sample(seq: 7, ts: ts, tempC: 3.4, rhPct: 88.5))])
+    let saved = LastMappedSamples(text: before.text)
+    #expect(saved == before)
+    #expect(LastMappedSamples(text: "garbage\nsnzb1\tx\t1\t2\n") == LastMappedSamples())
+    let sources = try Self.load(Self.zigbee).mqttSources.map(\.mapping)
+    var mapper = SiteMessageMapper(sources: sources, reservedIDs: [], lastStored: saved)
+    let payload = #"{"temperature":3.4,"humidity":88.5,"last_seen":"2026-12-07T09:59:00Z"}"#
+    let replay = Self.map(&mapper, "zigbee2mqtt/cold2-snzb1", payload, retained: true)
+    #expect(replay.samples.isEmpty && replay.problems.isEmpty)
+    let next = Self.map(
+      &mapper, "zigbee2mqtt/cold2-snzb1", #"{"temperature":3.5,"humidity":88.5,"last_seen":"2026-12-07T10:00:00Z"}"#)
+    #expect(next.samples.count == 1)
+  }
 }

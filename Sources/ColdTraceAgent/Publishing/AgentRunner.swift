@@ -86,15 +86,17 @@ public final class AgentRunner {
     let context = SensorContext(sysfsRoot: config.sysfsRoot, start: schedule.eventStart)
     let sensors = config.sensors.map { $0.make(context) }
     let inputs = InputMonitor(config.inputs, context: context, now: clock.now())
+    /// The `mqtt` driver's probes seen so far: announced in the status like the `[[sensor]]`s.
+    var mappedProbes = MappedProbes()
+    mappedProbes.last = LastMappedSamples.load(directory: config.stateDirectory)
     let siteBroker =
       config.mqttSources.isEmpty
       ? nil
       : try SiteBrokerListener(
-        configuration: config, makeTransport: makeTransport, clock: clock, wakeUp: wakeUp, logger: logger)
+        configuration: config, lastStored: mappedProbes.last, makeTransport: makeTransport, clock: clock,
+        wakeUp: wakeUp, logger: logger)
     siteBroker?.start()
     defer { siteBroker?.stop() }
-    /// The `mqtt` driver's probes seen so far: announced in the status like the `[[sensor]]`s.
-    var mappedProbes = MappedProbes()
     /// An input's reads become outbox records numbered like a sensor's samples, under the input's id.
     func records(_ readings: [InputMonitor.Reading], clock stamp: UnsyncedStamp?) -> [OutboxRecord] {
       readings.map {
@@ -162,6 +164,12 @@ public final class AgentRunner {
           announceStatusIfDue()
           let numbered = mappedProbes.number(arrived, clock: stamp) { outbox.nextSequence(for: $0) }
           try sender.record(numbered, connected: client.isConnected && !keeper.holding, publish: publish)
+          mappedProbes.last.note(numbered)
+          do {
+            try mappedProbes.last.save(directory: config.stateDirectory)
+          } catch {
+            logger.warning("mqtt driver: \(error); a retained state may come back as a new sample after a restart")
+          }
         }
       }
       if index < rounds {

@@ -17,11 +17,12 @@ final class SiteBrokerListener: Sendable {
   private let clients: [any MessageTransport]
 
   init(
-    configuration: AgentConfiguration, makeTransport: MessageTransportFactory, clock: any ServiceClock,
-    wakeUp: WakeUpPipe, logger: Logger
+    configuration: AgentConfiguration, lastStored: LastMappedSamples, makeTransport: MessageTransportFactory,
+    clock: any ServiceClock, wakeUp: WakeUpPipe, logger: Logger
   ) throws {
     let reserved = Set(configuration.sensors.map(\.id) + configuration.inputs.map(\.id))
-    let mapper = SiteMessageMapper(sources: configuration.mqttSources.map(\.mapping), reservedIDs: reserved)
+    let mapper = SiteMessageMapper(
+      sources: configuration.mqttSources.map(\.mapping), reservedIDs: reserved, lastStored: lastStored)
     let queue = ArrivalQueue(mapper: mapper)
     self.queue = queue
     var brokers: [(BrokerAddress, [SourceMapping])] = []

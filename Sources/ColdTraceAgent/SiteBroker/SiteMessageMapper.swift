@@ -19,10 +19,13 @@ public struct SiteMessageMapper: Sendable {
   /// would mix).
   public let reservedIDs: Set<String>
   private var repeats = RepeatFilter()
+  /// Each probe's last sample of the previous run: its replay (a retained state) is not a new sample either.
+  let lastStored: LastMappedSamples
 
-  public init(sources: [SourceMapping], reservedIDs: Set<String>) {
+  init(sources: [SourceMapping], reservedIDs: Set<String>, lastStored: LastMappedSamples = LastMappedSamples()) {
     self.sources = sources
     self.reservedIDs = reservedIDs
+    self.lastStored = lastStored
   }
 
   /// What one message gives: the new samples, in the message's order, and a one-line reason for each part that
@@ -43,6 +46,7 @@ public struct SiteMessageMapper: Sendable {
         problems.append("\(topic) (source \(source.name)): maps to \(mapped.key.sensor), a [[sensor]] of this agent")
         continue
       }
+      if let sample = reading.samples.first, lastStored.isReplay(sample, of: mapped.key.sensor) { continue }
       let fresh = repeats.admit(
         &reading, repeatWithinSeconds: source.repeatWithinSeconds, receiptTime: source.time.isReceipt)
       guard fresh, let sample = reading.samples.first else { continue }
