@@ -75,6 +75,7 @@ enum AgentCommand {
       "\(path): ok (site \(configuration.site), agent \(configuration.agent), "
         + "\(configuration.sensors.count) sensors, "
         + (configuration.inputs.isEmpty ? "" : "\(configuration.inputs.count) inputs, ")
+        + (configuration.mqttSources.isEmpty ? "" : "\(configuration.mqttSources.count) mqtt sources, ")
         + "broker \(configuration.broker))")
     if configuration.edgeAlarm != nil {
       for line in EdgeAlarmSummary.lines(configuration) { print(line) }

@@ -54,7 +54,7 @@ struct DeployFilesTests {
     #expect(result.status == 0, "\(result.stderr)")
   }
   @Test func theCollectorAcceptsTheOperationsGuidesSourceExamples() throws {
-    let blocks = try ["preset = \"zigbee2mqtt\"", "preset = \"tasmota\""].map {
+    let blocks = try ["site = \"hongxuan\"\npreset = \"zigbee2mqtt\"", "preset = \"tasmota\""].map {
       try GuideExamples.block("docs/operations.md", containing: $0)
     }
     let directory = try TemporaryDirectory.make(prefix: "guide-sources")
@@ -62,5 +62,14 @@ struct DeployFilesTests {
     try blocks.joined(separator: "\n").write(to: config, atomically: true, encoding: .utf8)
     let result = try Executables.run(Executables.product("coldtrace"), ["products", "--config", config.path])
     #expect(result.status == 0, "\(result.stderr)")
+  }
+  @Test func theAgentAcceptsTheOperationsGuidesMQTTSourceExample() throws {
+    let block = try GuideExamples.block("docs/operations.md", containing: "[[mqtt_source]]")
+    let directory = try TemporaryDirectory.make(prefix: "guide-mqtt-source")
+    let config = directory.appendingPathComponent("agent.toml")
+    try block.write(to: config, atomically: true, encoding: .utf8)
+    let result = try Executables.run(Executables.product("coldtrace-agent"), ["check-config", "--config", config.path])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("0 sensors, 2 mqtt sources"), "\(result.stdout)")
   }
 }

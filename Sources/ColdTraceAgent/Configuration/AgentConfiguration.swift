@@ -16,6 +16,8 @@ public struct AgentConfiguration: Sendable {
   public var sensors: [SensorConfiguration]
   /// The room controllers' contacts (`[[input]]`): defrost relays and door switches.
   public var inputs: [InputConfiguration] = []
+  /// The `mqtt` driver (`[[mqtt_source]]`): wireless sensors read from the site's own broker.
+  public var mqttSources: [MQTTSourceConfiguration] = []
   /// Playback of simulated sensors: start this many seconds in the past and run `speed` times faster than real time
   /// until caught up with the clock (the demo shows an hour in seconds); 0 and 1 mean live.
   public var catchUpFromSecondsAgo: Double = 0
@@ -54,6 +56,7 @@ public struct AgentConfiguration: Sendable {
     try config.rejectUnknownKeys(allowed: [
       "site", "agent", "broker", "state_dir", "interval_seconds", "sensor", "tls", "simulation", "outbox",
       "mqtt_version", "reconnect_max_seconds", "input", "edge_alarm", "clock",
+      "mqtt_source",
     ])
     let site = try identifier(config, "site", as: .site)
     let agent = try identifier(config, "agent", as: .agent)
@@ -81,13 +84,15 @@ public struct AgentConfiguration: Sendable {
       }
       inputs.append(input)
     }
-    guard !sensors.isEmpty || !inputs.isEmpty else {
-      throw ConfigError("\(config.path): no [[sensor]] (or [[input]]) configured")
+    let mqttSources = try MQTTSourceConfiguration.loadAll(config, site: site)
+    guard !sensors.isEmpty || !inputs.isEmpty || !mqttSources.isEmpty else {
+      throw ConfigError("\(config.path): no [[sensor]] (or [[input]] or [[mqtt_source]]) configured")
     }
     var configuration = AgentConfiguration(
       site: site, agent: agent, broker: broker, stateDirectory: try config.string("state_dir") ?? ".",
       intervalSeconds: interval, sensors: sensors)
     configuration.inputs = inputs
+    configuration.mqttSources = mqttSources
     configuration.tls = try config.tlsOptions()
     if let outbox = try config.table("outbox") {
       try outbox.rejectUnknownKeys(allowed: ["max_mb", "max_age_hours", "segment_kb", "ack_timeout_seconds"])

@@ -72,15 +72,18 @@ extension AgentRunner {
 
   /// The status payload (docs/protocol.md, "Status payloads"), with the outbox's backlog and the samples it dropped,
   /// and where each probe is mounted.
-  func statusLine(_ state: String, outbox: Outbox?, incarnation: String? = nil) -> String {
+  func statusLine(
+    _ state: String, outbox: Outbox?, incarnation: String? = nil, mapped: MappedProbes = MappedProbes()
+  ) -> String {
     StatusMessage(
       state: state, sender: .agent(configuration.agent), version: Self.version, ts: clock.now(),
       outbox: outbox.map { StatusMessage.Outbox(pending: $0.pendingCount, dropped: $0.dropped) },
-      placements: Dictionary(configuration.sensors.map { ($0.id, $0.placement) }) { first, _ in first },
+      placements: Dictionary(configuration.sensors.map { ($0.id, $0.placement) }) { first, _ in first }
+        .merging(mapped.placements) { own, _ in own },
       incarnation: outbox?.incarnation ?? incarnation,
       probes: Dictionary(
         configuration.sensors.map { ($0.id, $0.room) } + configuration.inputs.map { ($0.id, $0.room) }
-      ) { first, _ in first }
+      ) { first, _ in first }.merging(mapped.rooms) { own, _ in own }
     ).encode()
   }
 }

@@ -86,6 +86,17 @@ public final class AgentRunner {
     let context = SensorContext(sysfsRoot: config.sysfsRoot, start: schedule.eventStart)
     let sensors = config.sensors.map { $0.make(context) }
     let inputs = InputMonitor(config.inputs, context: context, now: clock.now())
+    /// The `mqtt` driver's probes seen so far: announced in the status like the `[[sensor]]`s.
+    var mappedProbes = MappedProbes()
+    mappedProbes.last = LastMappedSamples.load(directory: config.stateDirectory)
+    let siteBroker =
+      config.mqttSources.isEmpty
+      ? nil
+      : try SiteBrokerListener(
+        configuration: config, lastStored: mappedProbes.last, makeTransport: makeTransport, clock: clock,
+        wakeUp: wakeUp, logger: logger)
+    siteBroker?.start()
+    defer { siteBroker?.stop() }
     /// An input's reads become outbox records numbered like a sensor's samples, under the input's id.
     func records(_ readings: [InputMonitor.Reading], clock stamp: UnsyncedStamp?) -> [OutboxRecord] {
       readings.map {
@@ -117,7 +128,8 @@ public final class AgentRunner {
       guard client.isConnected, announcedDropped != outbox.dropped else { return }
       announcedDropped = outbox.dropped
       _ = try? client.publish(
-        topic: statusTopic, payload: Array(statusLine("online", outbox: outbox).utf8), retain: true)
+        topic: statusTopic, payload: Array(statusLine("online", outbox: outbox, mapped: mappedProbes).utf8),
+        retain: true)
     }
     while !shouldStop() {
       let now = clock.now()
@@ -145,6 +157,21 @@ public final class AgentRunner {
         announcedDropped = -1
       }
       if !watermarks.isEmpty { try sender.acknowledge(watermarks, now: now) }
+      if let (arrived, dropped) = siteBroker?.take() {
+        if dropped > 0 { logger.warning("mqtt driver: \(dropped) samples dropped, the queue was full") }
+        if !arrived.isEmpty {
+          if mappedProbes.learn(arrived) { announcedDropped = -1 }
+          announceStatusIfDue()
+          let numbered = mappedProbes.number(arrived, clock: stamp) { outbox.nextSequence(for: $0) }
+          try sender.record(numbered, connected: client.isConnected && !keeper.holding, publish: publish)
+          mappedProbes.last.note(numbered)
+          do {
+            try mappedProbes.last.save(directory: config.stateDirectory)
+          } catch {
+            logger.warning("mqtt driver: \(error); a retained state may come back as a new sample after a restart")
+          }
+        }
+      }
       if index < rounds {
         if now < schedule.realTime(ofSample: index - scheduleBase), !inputs.isEmpty {
           // Between rounds: a change is published as soon as a poll sees it.
@@ -209,7 +236,8 @@ public final class AgentRunner {
       logger.notice("\(outbox.pendingCount) samples wait in the outbox for the collector's confirmation")
     }
     _ = try? client.publish(
-      topic: statusTopic, payload: Array(statusLine("offline", outbox: outbox).utf8), retain: true)
+      topic: statusTopic, payload: Array(statusLine("offline", outbox: outbox, mapped: mappedProbes).utf8),
+      retain: true)
     awaitBrokerAcknowledgements(client, inbox: inbox, seconds: 2)
     logger.info("stopped after \(index) sampling rounds")
   }

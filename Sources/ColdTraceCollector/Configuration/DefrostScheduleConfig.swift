@@ -44,11 +44,5 @@ enum DefrostScheduleConfig {
   }
 
   /// `"+07:00"` → 25,200; `"Z"` → 0.
-  static func utcOffsetSeconds(_ text: String) -> Int? {
-    if text == "Z" { return 0 }
-    guard let sign = text.first, sign == "+" || sign == "-", let minutes = minuteOfDay(String(text.dropFirst())),
-      minutes <= 14 * 60
-    else { return nil }
-    return (sign == "-" ? -1 : 1) * minutes * 60
-  }
+  static func utcOffsetSeconds(_ text: String) -> Int? { UTCOffset.seconds(text) }
 }

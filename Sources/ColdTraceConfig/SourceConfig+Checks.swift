@@ -1,4 +1,3 @@
-import ColdTraceConfig
 import ColdTraceCore
 
 extension SourceConfig {
@@ -9,7 +8,7 @@ extension SourceConfig {
         "time", "is required: \"payload\" (the device's own time) or \"receipt\" (the collector's clock on arrival)")
     }
     let zone = try table.string("time_zone")
-    if let zone, DefrostScheduleConfig.utcOffsetSeconds(zone) == nil {
+    if let zone, UTCOffset.seconds(zone) == nil {
       throw table.invalid("time_zone", "must be an offset from UTC written +HH:MM or -HH:MM (or Z)")
     }
     switch word {
@@ -58,5 +57,20 @@ extension SourceConfig {
         }
       }
     }
+  }
+}
+
+/// A fixed offset from UTC as config files write it: `"+07:00"`, `"-03:30"`, `"Z"`.
+public enum UTCOffset {
+  /// `"+07:00"` → 25,200; `"Z"` → 0; `nil` for anything else (beyond ±14:00 too).
+  public static func seconds(_ text: String) -> Int? {
+    if text == "Z" { return 0 }
+    let body = text.dropFirst()
+    let parts = body.split(separator: ":", omittingEmptySubsequences: false)
+    guard let sign = text.first, sign == "+" || sign == "-", parts.count == 2,
+      parts.allSatisfy({ $0.count == 2 && $0.allSatisfy(\.isASCII) }), let hour = Int(parts[0]),
+      let minute = Int(parts[1]), (0..<24).contains(hour), (0..<60).contains(minute), hour * 60 + minute <= 14 * 60
+    else { return nil }
+    return (sign == "-" ? -1 : 1) * (hour * 3600 + minute * 60)
   }
 }

@@ -1,9 +1,9 @@
-import ColdTraceConfig
 import ColdTraceCore
 
-/// The `[[source]]` tables of the collector config: third-party publishers mapped into readings
-/// (docs/protocol.md, "Sources"). Every mistake is one line naming the table and the key.
-enum SourceConfig {
+/// The `[[source]]` tables of the collector config and the `[[mqtt_source]]` tables of the agent config: third-party
+/// publishers mapped into readings (docs/protocol.md, "Sources"), one schema for both. Every mistake is one line
+/// naming the table and the key.
+public enum SourceConfig {
   static let keys: Set<String> = [
     "id", "site", "preset", "topic", "topics", "room", "sensor", "time", "time_field", "time_unit", "time_zone", "unit",
     "offset_c", "placement", "metric", "temperature_field", "humidity_field", "repeat_within_seconds",
@@ -17,10 +17,11 @@ enum SourceConfig {
   ]
   static let rowKeys: Set<String> = ["match", "id", "room", "sensor", "offset_c", "placement", "unit"]
 
-  static func load(_ config: ConfigTable) throws(ConfigError) -> [SourceMapping] {
+  /// The collector's `[[source]]` tables.
+  public static func load(_ config: ConfigTable) throws(ConfigError) -> [SourceMapping] {
     var sources: [SourceMapping] = []
     for table in try config.tables("source") {
-      let source = try loadOne(table)
+      let source = try loadOne(table, site: nil)
       if sources.contains(where: { $0.name == source.name }) {
         throw table.invalid("id", "\"\(source.name)\" names another [[source]] too")
       }
@@ -29,10 +30,15 @@ enum SourceConfig {
     return sources
   }
 
-  private static func loadOne(_ table: ConfigTable) throws(ConfigError) -> SourceMapping {
-    try table.rejectUnknownKeys(allowed: keys)
+  /// One table. With `site` (the agent's own), the table has no `site` key; `extraKeys` are the caller's own
+  /// (the agent's `broker`), which it reads itself.
+  public static func loadOne(_ table: ConfigTable, site fixedSite: String?, extraKeys: Set<String> = [])
+    throws(ConfigError) -> SourceMapping
+  {
+    try table.rejectUnknownKeys(allowed: (fixedSite == nil ? keys : keys.subtracting(["site"])).union(extraKeys))
     let name = try requiredID(table, "id", as: .agent)
-    let site = try requiredID(table, "site", as: .site)
+    let site: String
+    if let fixedSite { site = fixedSite } else { site = try requiredID(table, "site", as: .site) }
     guard let preset = try table.choice("preset", of: SourcePreset.self) else {
       throw table.invalid("preset", "is required: one of \(SourcePreset.names)")
     }

@@ -1,0 +1,39 @@
+import ColdTraceCore
+
+/// The probes the `mqtt` driver has mapped in this run: their rooms and placements go into the agent's status (as the
+/// `[[sensor]]`s' do), and their samples are numbered here, in arrival order, with each probe's next `seq`.
+struct MappedProbes {
+  private(set) var rooms: [String: String] = [:]
+  private(set) var placements: [String: Placement] = [:]
+  /// Each probe's last sample in the outbox, saved in the state directory after each batch.
+  var last = LastMappedSamples()
+
+  /// Notes the probes of `samples`; `true` if one is new or moved (the status is due again).
+  mutating func learn(_ samples: [ArrivedSample]) -> Bool {
+    var changed = false
+    for arrived in samples {
+      if rooms[arrived.sensor] != arrived.room {
+        rooms[arrived.sensor] = arrived.room
+        changed = true
+      }
+      if let placement = arrived.placement, placements[arrived.sensor] != placement {
+        placements[arrived.sensor] = placement
+        changed = true
+      }
+    }
+    return changed
+  }
+
+  /// The outbox records of `samples`, in their order; `nextSequence` gives a probe's next `seq` in the outbox (asked
+  /// once per probe: the records are not in the outbox yet).
+  func number(_ samples: [ArrivedSample], clock: UnsyncedStamp?, nextSequence: (String) -> Int64) -> [OutboxRecord] {
+    var next: [String: Int64] = [:]
+    return samples.map { arrived in
+      let seq = next[arrived.sensor] ?? nextSequence(arrived.sensor)
+      next[arrived.sensor] = seq + 1
+      var sample = arrived.sample
+      sample.seq = seq
+      return OutboxRecord(sensor: arrived.sensor, room: arrived.room, sample: sample, clock: clock)
+    }
+  }
+}
