@@ -3,9 +3,12 @@ import Foundation
 
 /// Decoded readings handed from the MQTT network thread to the writer thread, which commits them in batches.
 ///
-/// Only readings the end-to-end acknowledgement covers (a `seq` on every sample, from an agent that announced a
-/// durable outbox) go through the queue: their PUBACK leaves before they are committed, and if the collector dies
-/// first the agent sends them again because no acknowledgement came back.
+/// Two kinds of readings go through the queue, and their PUBACK leaves before they are committed:
+/// - readings the end-to-end acknowledgement covers (a `seq` on every sample, from an agent that announced a durable
+///   outbox): if the collector dies first the agent sends them again because no acknowledgement came back;
+/// - readings of `[[source]]`s (third-party publishers, `resendable` false): nobody sends them again, so they are never
+///   turned away; `put` waits instead while their site has `batchLimit` readings waiting, which bounds what a
+///   collector killed at the wrong moment can lose of them (docs/durability.md).
 ///
 /// Fair between sites (`SiteRoundRobin`): each site has its own line, and a batch takes from each site in turn, so
 /// a site that floods delays another site's reading by about one batch, not by its whole backlog; while more than
@@ -31,6 +34,9 @@ final class IngestQueue: @unchecked Sendable {
     var reading: DecodedReading
     /// When the MQTT handler queued it: the start of its ingest latency (`CollectorMetrics`).
     var receivedAt = ContinuousClock.now
+    /// Whether its publisher sends it again until the collector acknowledges it (an agent with an outbox); a
+    /// third-party reading is not, so it is never deferred.
+    var resendable = true
   }
 
   let capacity: Int
@@ -85,18 +91,18 @@ final class IngestQueue: @unchecked Sendable {
   }
 
   /// Queues `item`, or turns it away (see the type's doc); waits only while the whole queue is full and the item's
-  /// site is within its share of it.
+  /// site is within its share of it, or, for an item nobody sends again, while its site has a batch waiting.
   func put(_ item: Item) -> PutOutcome {
     let site = item.reading.key.site
     let now = ContinuousClock.now
     condition.lock()
     defer { condition.unlock() }
     while !closed {
-      if deferrals.holdsBack(item.reading, now: now) || isOverItsShare(site) {
+      if item.resendable && (deferrals.holdsBack(item.reading, now: now) || isOverItsShare(site)) {
         deferrals.turnAway(item.reading, now: now)
         return .deferred
       }
-      guard sites.count >= capacity else { break }
+      guard sites.count >= capacity || (!item.resendable && sites.count(of: site) >= batchLimit) else { break }
       putWaiting = true
       condition.wait()
     }

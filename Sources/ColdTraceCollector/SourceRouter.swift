@@ -4,9 +4,12 @@ import Logging
 import Synchronization
 
 /// The collector's `[[source]]` topics, on the MQTT network thread: maps each third-party message into readings
-/// (`SourceMapping`), drops repeats of cached state (`RepeatFilter`), and commits every reading, or quarantines what
-/// cannot be one, before the message's PUBACK (`GroupCommitter.commitWaiting`). Such readings carry no `seq`: they are
-/// stored once by (site, sensor, time) and no acknowledgement covers them.
+/// (`SourceMapping`), drops repeats of cached state (`RepeatFilter`), queues every reading for the writer's group
+/// commit (`GroupCommitter.enqueueUnacknowledged`), and quarantines at once what cannot be one. Such readings carry no
+/// `seq`: they are stored once by (site, sensor, time) and no acknowledgement covers them. libmosquitto sends a QoS 1
+/// message's PUBACK when this handler returns and has no way to hold it back, so a QoS 1 reading is acknowledged to
+/// the broker before its group is committed: a collector killed in between loses what it had queued of them
+/// (at most a batch per site waiting, and the group being committed; docs/durability.md).
 ///
 /// Only messages outside `coldtrace/` come here, so ColdTrace's own readings never pay for the mapping.
 final class SourceRouter: Sendable {
@@ -94,8 +97,8 @@ final class SourceRouter: Sendable {
       }
       guard admit(reading) else { continue }
       note(mapped.key, placement: mapped.placement, source: source)
-      committer.commitWaiting(
-        topic: message.topic, payload: message.payload, decoded: .success(reading), receivedAt: receivedAt)
+      committer.enqueueUnacknowledged(
+        topic: message.topic, payload: message.payload, reading: reading, receivedAt: receivedAt)
     }
   }
 

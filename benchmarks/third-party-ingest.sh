@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Collector ingest rate of third-party (`[[source]]`) traffic against the broker's own delivery rate, at QoS 0 and
+# QoS 1, in one run on this machine (loopback only).
+#   benchmarks/third-party-ingest.sh [messages-per-run]
+#   COLDTRACE_BENCH_BIN=.build/debug benchmarks/third-party-ingest.sh   # already-built binaries, no release build
+# The publisher is one `mosquitto_pub -l` (a message per line) of `preset = "json"` payloads with their own time, as
+# a plain publisher without an outbox sends them. Each consumer drains the same backlog: readings the broker queued in
+# its persistent session while it was away (`queue_qos0_messages true`, so QoS 0 ones are queued too).
+# 1. ceiling: mosquitto → mosquitto_sub -q 1 to /dev/null; 2. `coldtrace collect` with the source (mapped, stored,
+# rules evaluated). The clock runs from the consumer's start to its last message (the collector's also from its
+# first stored reading).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+total=${1:-20000}
+source benchmarks/lib.sh
+if [ -n "${COLDTRACE_BENCH_BIN:-}" ]; then
+  bin=$(cd "$COLDTRACE_BENCH_BIN" && pwd)
+  work=$(mktemp -d /tmp/coldtrace-third-party-XXXXXX)
+  pids=()
+  trap bench_cleanup EXIT
+else
+  bench_setup coldtrace-third-party coldtrace
+fi
+bench_broker_config
+echo 'queue_qos0_messages true' >> "$work/mosquitto.conf"
+bench_start_broker
+topic=farm/cold1/p1/json
+now() { date +%s.%N; }
+rate_of() { python3 -c "print(f'{$1 / ($3 - $2):.0f}')"; }
+# Payload times a millisecond apart, ending a minute ago (a reading's time must not be in the future).
+python3 - "$total" > "$work/payloads.txt" <<'PY'
+import sys, time
+total = int(sys.argv[1])
+start = int(time.time() * 1000) - 60_000 - total
+for i in range(total):
+    ms = start + i
+    print(f'{{"t":{3 + (i % 100) / 100},"ts":{ms // 1000}.{ms % 1000:03d}}}')
+PY
+cat > "$work/collector.toml" <<'TOML'
+[[source]]
+id = "farm-json"
+site = "hx"
+preset = "json"
+topic = "farm/{room}/{sensor}/json"
+temperature_field = "t"
+time = "payload"
+time_field = "ts"
+TOML
+publish() { mosquitto_pub -h 127.0.0.1 -p "$port" -q "$1" -t "$topic" -l < "$work/payloads.txt"; }
+
+ceiling() {  # $1 = QoS of the publisher
+  mosquitto_sub -h 127.0.0.1 -p "$port" -c -i "ceiling-$1" -q 1 -t "$topic" -W 1 >/dev/null 2>&1 || true
+  publish "$1"
+  local t0; t0=$(now)
+  timeout 300 mosquitto_sub -h 127.0.0.1 -p "$port" -c -i "ceiling-$1" -q 1 -t "$topic" -C "$total" > /dev/null
+  rate_of "$total" "$t0" "$(now)"
+}
+
+drain() {  # $1 = QoS of the publisher; prints: stored, rate from the collector's start, rate from its first reading
+  local label="qos$1" db="$work/qos$1.db"
+  "$bin/coldtrace" collect --config "$work/collector.toml" --db "$db" --broker "mqtt://127.0.0.1:$port" \
+    --id "$label" 2>"$work/$label-1.log" & local pid=$!
+  touch "$work/$label-1.log"
+  until grep -q "subscribed to farm/+/+/json" "$work/$label-1.log"; do sleep 0.05; done
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  publish "$1"
+  python3 - "$bin/coldtrace" "$db" "$port" "$label" "$total" "$work/$label-2.log" "$work/collector.toml" <<'PY'
+import sqlite3, subprocess, sys, time
+binary, db, port, label, expected, log, config = sys.argv[1:8]
+expected = int(expected)
+t0 = time.monotonic()
+collector = subprocess.Popen([binary, "collect", "--config", config, "--db", db,
+                              "--broker", f"mqtt://127.0.0.1:{port}", "--id", label], stderr=open(log, "w"))
+connection = sqlite3.connect(db, timeout=5)
+def stored():
+    try:
+        return connection.execute("SELECT COUNT(*) FROM readings").fetchone()[0]
+    except sqlite3.OperationalError:
+        return 0
+first = None
+deadline = t0 + 300
+count = 0
+while time.monotonic() < deadline:
+    count = stored()
+    now = time.monotonic()
+    if count > 0 and first is None:
+        first = (now, count)
+    if count >= expected:
+        break
+    time.sleep(0.005)
+t1 = time.monotonic()
+collector.terminate()
+collector.wait()
+steady = (count - first[1]) / (t1 - first[0]) if first and t1 > first[0] else 0
+print(count, round(count / (t1 - t0)), round(steady))
+PY
+}
+
+ceiling0=$(ceiling 0)
+ceiling1=$(ceiling 1)
+read -r stored0 rate0 steady0 < <(drain 0)
+read -r stored1 rate1 steady1 < <(drain 1)
+ratio() { python3 -c "print(f'{$1/$2:.2f}')"; }
+{
+  echo "machine: $(nproc) cores, $(date -u +%F), binaries: $bin; backlog of $total third-party readings" \
+    "(preset json, payload time) drained after reconnecting"
+  echo "ceiling QoS 0, mosquitto → mosquitto_sub > /dev/null: $ceiling0 msg/s"
+  echo "ceiling QoS 1, mosquitto → mosquitto_sub -q 1 > /dev/null: $ceiling1 msg/s"
+  echo "collector, QoS 0: $stored0 stored, $rate0 readings/s = $(ratio "$rate0" "$ceiling0") x ceiling from its start;" \
+    "$steady0 readings/s = $(ratio "$steady0" "$ceiling0") x ceiling from its first stored reading"
+  echo "collector, QoS 1: $stored1 stored, $rate1 readings/s = $(ratio "$rate1" "$ceiling1") x ceiling from its start;" \
+    "$steady1 readings/s = $(ratio "$steady1" "$ceiling1") x ceiling from its first stored reading"
+} | tee "benchmarks/results/third-party-ingest${COLDTRACE_BENCH_LABEL:+-$COLDTRACE_BENCH_LABEL}.txt"
