@@ -4,12 +4,12 @@ import Logging
 import Synchronization
 
 /// The collector's `[[source]]` topics, on the MQTT network thread: maps each third-party message into readings
-/// (`SourceMapping`), drops repeats of cached state (`RepeatFilter`), queues every reading for the writer's group
-/// commit (`GroupCommitter.enqueueUnacknowledged`), and quarantines at once what cannot be one. Such readings carry no
-/// `seq`: they are stored once by (site, sensor, time) and no acknowledgement covers them. libmosquitto sends a QoS 1
-/// message's PUBACK when this handler returns and has no way to hold it back, so a QoS 1 reading is acknowledged to
-/// the broker before its group is committed: a collector killed in between loses what it had queued of them
-/// (at most a batch per site waiting, and the group being committed; docs/durability.md).
+/// (`SourceMapping`), drops repeats of cached state (`RepeatFilter`), and quarantines at once what cannot be one. A
+/// reading that came at QoS 0 (no PUBACK, no redelivery) goes to the writer's group commit
+/// (`GroupCommitter.enqueueUnacknowledged`); one that came at QoS 1 is committed before this handler returns
+/// (`GroupCommitter.commitWaiting`), because libmosquitto sends its PUBACK then and cannot hold it back: the broker
+/// redelivers it to the collector's session if the collector dies first (docs/durability.md). Such readings carry no
+/// `seq`: they are stored once by (site, sensor, time) and no acknowledgement covers them.
 ///
 /// Only messages outside `coldtrace/` come here, so ColdTrace's own readings never pay for the mapping.
 final class SourceRouter: Sendable {
@@ -97,8 +97,13 @@ final class SourceRouter: Sendable {
       }
       guard admit(reading) else { continue }
       note(mapped.key, placement: mapped.placement, source: source)
-      committer.enqueueUnacknowledged(
-        topic: message.topic, payload: message.payload, reading: reading, receivedAt: receivedAt)
+      if message.qos > 0 {
+        committer.commitWaiting(
+          topic: message.topic, payload: message.payload, decoded: .success(reading), receivedAt: receivedAt)
+      } else {
+        committer.enqueueUnacknowledged(
+          topic: message.topic, payload: message.payload, reading: reading, receivedAt: receivedAt)
+      }
     }
   }
 

@@ -5,7 +5,7 @@ import Foundation
 import TestSupport
 import Testing
 
-/// A `[[source]]`'s readings take the writer's group commit: a burst published at QoS 0 and one at QoS 1 (each from
+/// A `[[source]]`'s readings, group-committed at QoS 0 and committed before their PUBACK at QoS 1: a burst of each (from
 /// one `mosquitto_pub -l`, a message per line) through a real broker into the real collector are all stored exactly
 /// once, each at its own time with its own value, and a malformed message among them is quarantined with its reason
 /// without holding up the readings after it.
