@@ -70,21 +70,7 @@ enum TextReportRenderer {
     if let treatment = report.treatment { treatmentLines(treatment, format, into: &out) }
     line()
     line(s(.alerts))
-    if report.alerts.isEmpty { line("  \(s(.none))") }
-    for alert in report.alerts {
-      line(
-        "  #\(alert.id) \(s.alertKind(alert.kind)), \(s.severity(alert.severity)), \(s.alertState(alert.state)): "
-          + "\(alert.site)/\(alert.room)/\(alert.sensor)")
-      line(
-        "      \(s(.opened)) \(format.time(alert.openedAt))"
-          + (alert.resolvedAt.map { "; \(s(.resolved)) \(format.time($0))" } ?? ""))
-      if let by = alert.ackedBy {
-        line("      \(s(.acknowledgedBy)) \(by)" + (alert.ackedAt.map { " (\(format.time($0)))" } ?? ""))
-      } else {
-        line("      \(s(.notAcknowledged))")
-      }
-      if let note = alert.note, !note.isEmpty { line("      \(s(.note)): \(note)") }
-    }
+    for alertLine in format.alertLines(report.alerts) { line(alertLine) }
     line()
     line(s(.integrity))
     field(s(.dataSHA256), report.seal.sha256)

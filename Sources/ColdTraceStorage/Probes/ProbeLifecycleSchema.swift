@@ -72,4 +72,15 @@ enum ProbeLifecycleSchema {
       FROM probe_rooms p LEFT JOIN probe_retirements r ON r.source_id = p.source_id
     )
     """
+
+  /// The probes' stays in a room (`?3` site, `?4` room) that overlap a period (`?1` from, `?2` to, milliseconds),
+  /// clipped to it, per probe in time order: source id, sensor, from, to. A probe that moved in or out counts only
+  /// while it hung there, a retired one only until its retirement (lot and room reports).
+  static let probeStaysInRoom = """
+    WITH \(lotStays)
+    SELECT st.source_id, s.sensor, MAX(st.from_ms, ?1), MIN(st.to_ms, ?2) FROM stays st
+    JOIN sources s ON s.id = st.source_id
+    WHERE s.site = ?3 AND st.room = ?4 AND st.from_ms < ?2 AND st.to_ms > ?1 AND st.to_ms > st.from_ms
+    ORDER BY s.sensor, st.from_ms
+    """
 }

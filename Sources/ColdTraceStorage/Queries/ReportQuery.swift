@@ -34,13 +34,7 @@ extension SQLiteStore {
       // The probes' stays in the placement's room that overlap it, clipped to it: a probe that moved in or out
       // counts only while it hung there (its room history), a retired one only until its retirement.
       let probes = try db.cachedStatement(
-        sql: """
-          WITH \(ProbeLifecycleSchema.lotStays)
-          SELECT st.source_id, s.sensor, MAX(st.from_ms, ?1), MIN(st.to_ms, ?2) FROM stays st
-          JOIN sources s ON s.id = st.source_id
-          WHERE s.site = ?3 AND st.room = ?4 AND st.from_ms < ?2 AND st.to_ms > ?1 AND st.to_ms > st.from_ms
-          ORDER BY s.sensor, st.from_ms
-          """)
+        sql: ProbeLifecycleSchema.probeStaysInRoom)
       let readings = try db.cachedStatement(
         sql: """
           SELECT ts_ms, temp_mc, rh_mpct, time_quality FROM readings

@@ -28,13 +28,7 @@ extension SQLiteStore {
       readingDigest.append(from.milliseconds)
       readingDigest.append(to.milliseconds)
       let probes = try db.cachedStatement(
-        sql: """
-          WITH \(ProbeLifecycleSchema.lotStays)
-          SELECT st.source_id, s.sensor, MAX(st.from_ms, ?1), MIN(st.to_ms, ?2) FROM stays st
-          JOIN sources s ON s.id = st.source_id
-          WHERE s.site = ?3 AND st.room = ?4 AND st.from_ms < ?2 AND st.to_ms > ?1 AND st.to_ms > st.from_ms
-          ORDER BY s.sensor, st.from_ms
-          """)
+        sql: ProbeLifecycleSchema.probeStaysInRoom)
       let readings = try db.cachedStatement(
         sql: """
           SELECT ts_ms, temp_mc, rh_mpct FROM readings

@@ -84,11 +84,20 @@ struct ReportCommand: ParsableCommand {
     }
     let signingKey = try sign ? Self.privateKey(key ?? settings.signingKey ?? "coop.key") : nil
     let report = LotReportBuilder.build(input, profile: profile)
-    var text = reportFormat.render(
+    let text = reportFormat.render(
       report, ReportFormatter(language: language, utcOffsetMinutes: offset), identifiers: settings.traceIdentifiers)
-    if let signingKey {
+    try Self.emit(text, format: reportFormat, seal: report.seal, signedWith: signingKey, to: out)
+  }
+
+  /// Signs `text` with `key` if there is one, then writes it to `out` (replaced whole) or standard output: the last
+  /// step of every report command.
+  static func emit(
+    _ text: String, format: ReportFormat, seal: ReportSeal, signedWith key: Ed25519PrivateKey?, to out: String?
+  ) throws {
+    var text = text
+    if let key {
       do {
-        text = try SignedReport.sign(text, format: reportFormat, seal: report.seal, key: signingKey)
+        text = try SignedReport.sign(text, format: format, seal: seal, key: key)
       } catch {
         throw UsageError("cannot sign the report: \(error)")
       }

@@ -79,24 +79,9 @@ struct RoomReportCommand: ParsableCommand {
       profiles[room] = settings.products.rooms["\(siteID)/\(room)"] ?? settings.products.defaultProduct
     }
     let report = RoomReportBuilder.build(input, profiles: profiles, dayOffsetMinutes: offset)
-    var text = reportFormat.render(report, ReportFormatter(language: language, utcOffsetMinutes: offset))
-    if sign {
-      let signingKey = try ReportCommand.privateKey(key ?? settings.signingKey ?? "coop.key")
-      do {
-        text = try SignedReport.sign(text, format: reportFormat, seal: report.seal, key: signingKey)
-      } catch {
-        throw UsageError("cannot sign the report: \(error)")
-      }
-    }
-    if let out {
-      do {
-        try DurableFile.replace(out, with: text)
-      } catch {
-        throw UsageError("cannot write \(out): \(error)")
-      }
-    } else {
-      FileHandle.standardOutput.write(Data(text.utf8))
-    }
+    let text = reportFormat.render(report, ReportFormatter(language: language, utcOffsetMinutes: offset))
+    let signingKey = try sign ? ReportCommand.privateKey(key ?? settings.signingKey ?? "coop.key") : nil
+    try ReportCommand.emit(text, format: reportFormat, seal: report.seal, signedWith: signingKey, to: out)
   }
 
   /// The site and, for one room, the room: from `site/room` or `--site`.
