@@ -16,8 +16,9 @@ import Synchronization
 /// - `enqueue`: readings the end-to-end acknowledgement covers wait in the `IngestQueue`, and a writer thread commits
 ///   them in groups of up to `batchLimit` (group commit). Their PUBACK may leave first: the agent keeps them until the
 ///   collector's acknowledgement says they are committed.
-/// - `enqueueUnacknowledged`: a `[[source]]`'s readings take the same queue and writer; nothing sends them again,
-///   so the queue never turns them away, and their PUBACK (QoS 1) leaves before their commit all the same.
+/// - `enqueueUnacknowledged`: a `[[source]]`'s readings that came at QoS 0 (no PUBACK, no redelivery) take the same
+///   queue and writer; nothing sends them again, so the queue never turns them away. At QoS 1 they take
+///   `commitWaiting` (`SourceRouter.route`).
 /// - `commitWaiting`: anything else is a group of one, committed on the caller's thread (the MQTT network thread)
 ///   before it returns, so its PUBACK leaves only after the commit.
 ///

@@ -3,12 +3,13 @@ import Foundation
 
 /// Decoded readings handed from the MQTT network thread to the writer thread, which commits them in batches.
 ///
-/// Two kinds of readings go through the queue, and their PUBACK leaves before they are committed:
+/// Two kinds of readings go through the queue, committed after the network thread has moved on:
 /// - readings the end-to-end acknowledgement covers (a `seq` on every sample, from an agent that announced a durable
 ///   outbox): if the collector dies first the agent sends them again because no acknowledgement came back;
-/// - readings of `[[source]]`s (third-party publishers, `resendable` false): nobody sends them again, so they are never
-///   turned away; `put` waits instead while their site has `batchLimit` readings waiting, which bounds what a
-///   collector killed at the wrong moment can lose of them (docs/durability.md).
+/// - readings of `[[source]]`s that came at QoS 0 (third-party publishers, `resendable` false; no PUBACK, and no
+///   redelivery in any case): nobody sends them again, so they are never turned away; `put` waits instead while their
+///   site has `batchLimit` readings waiting, which bounds what a collector killed at the wrong moment can lose of them
+///   (docs/durability.md). A source's QoS 1 readings are committed before their PUBACK instead, not queued.
 ///
 /// Fair between sites (`SiteRoundRobin`): each site has its own line, and a batch takes from each site in turn, so
 /// a site that floods delays another site's reading by about one batch, not by its whole backlog; while more than

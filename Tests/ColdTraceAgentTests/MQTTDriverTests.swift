@@ -173,6 +173,18 @@ struct MQTTDriverTests {
     #expect(probes.rooms == ["a": "cold2", "b": "cold2"])
   }
 
+  @Test("the agent's unsynchronised clock goes with samples stamped on arrival, not with a device's own time")
+  func clockStampOnlyOnReceiptTime() {
+    let sample = Sample(seq: nil, ts: Self.now, tempC: 1)
+    let arrived = [
+      ArrivedSample(sensor: "receipt", room: "cold2", placement: nil, sample: sample, timedOnReceipt: true),
+      ArrivedSample(sensor: "device", room: "cold2", placement: nil, sample: sample, timedOnReceipt: false),
+    ]
+    let stamp = UnsyncedStamp(boot: 7, offsetMilliseconds: -10_800_000)
+    let records = MappedProbes().number(arrived, clock: stamp) { _ in 1 }
+    #expect(records.map(\.clock) == [stamp, nil])
+  }
+
   @Test("after a restart, a retained state with the payload time of the last stored sample is no new sample")
   func replayAfterRestart() throws {
     let ts = Timestamp.parseRFC3339("2026-12-07T09:59:00Z")!

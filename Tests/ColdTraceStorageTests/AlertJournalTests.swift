@@ -66,6 +66,22 @@ struct AlertJournalTests {
     #expect(try text().hasSuffix("\n"))
   }
 
+  @Test("a last line longer than the 64 KiB read first is still found: its event id, not a whole history again")
+  func aLastLineLongerThanTheFirstReadIsFound() throws {
+    let store = try scratch.open()
+    try openAlerts(3, in: store)
+    let stored = try store.alertEventLines(after: 0)
+    let filler = String(repeating: "x", count: 200_000)
+    let long = "{\"event_id\":3,\"filler\":\"\(filler)\"}"
+    let text = stored.prefix(2).map { $0.line + "\n" }.joined() + long + "\n"
+    try Data(text.utf8).write(to: URL(fileURLWithPath: journal.path))
+    let fd = open(journal.path, O_RDONLY)
+    defer { close(fd) }
+    let found = AlertJournal.lastWholeLine(fd: fd)
+    #expect(found.0 == 3)
+    #expect(found.line == long)
+  }
+
   /// A collector killed mid-append leaves a partial last line. The fragments: cut right after the key, and cut after
   /// the digits of the very event that is missing.
   @Test(

@@ -25,7 +25,8 @@ struct MappedProbes {
   }
 
   /// The outbox records of `samples`, in their order; `nextSequence` gives a probe's next `seq` in the outbox (asked
-  /// once per probe: the records are not in the outbox yet).
+  /// once per probe: the records are not in the outbox yet). `clock` (the agent's clock while it is not synchronised)
+  /// goes only with samples stamped on arrival: a device's own time is not the agent's to correct or doubt.
   func number(_ samples: [ArrivedSample], clock: UnsyncedStamp?, nextSequence: (String) -> Int64) -> [OutboxRecord] {
     var next: [String: Int64] = [:]
     return samples.map { arrived in
@@ -33,7 +34,8 @@ struct MappedProbes {
       next[arrived.sensor] = seq + 1
       var sample = arrived.sample
       sample.seq = seq
-      return OutboxRecord(sensor: arrived.sensor, room: arrived.room, sample: sample, clock: clock)
+      return OutboxRecord(
+        sensor: arrived.sensor, room: arrived.room, sample: sample, clock: arrived.timedOnReceipt ? clock : nil)
     }
   }
 }

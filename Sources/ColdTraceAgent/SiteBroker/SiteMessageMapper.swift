@@ -8,6 +8,9 @@ public struct ArrivedSample: Sendable, Equatable {
   public var placement: Placement?
   /// Without `seq`: the sampling thread numbers it when it goes into the outbox.
   public var sample: Sample
+  /// Stamped with the agent's clock on arrival (`time = "receipt"`), not with the device's own time: only then does
+  /// the agent's clock correction apply to it (`ClockKeeper`).
+  public var timedOnReceipt = true
 }
 
 /// The `mqtt` driver's reading of one site-broker message: the collector's own decoder (`SourceMapping.map`, the
@@ -51,7 +54,9 @@ public struct SiteMessageMapper: Sendable {
         &reading, repeatWithinSeconds: source.repeatWithinSeconds, receiptTime: source.time.isReceipt)
       guard fresh, let sample = reading.samples.first else { continue }
       samples.append(
-        ArrivedSample(sensor: mapped.key.sensor, room: mapped.key.room, placement: mapped.placement, sample: sample))
+        ArrivedSample(
+          sensor: mapped.key.sensor, room: mapped.key.room, placement: mapped.placement, sample: sample,
+          timedOnReceipt: source.time.isReceipt))
     }
     return (samples, problems)
   }

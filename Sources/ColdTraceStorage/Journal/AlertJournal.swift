@@ -62,7 +62,9 @@ public struct AlertJournal: Sendable {
     let events = try store.journalLines(after: lastID).map { JournalLine(eventID: $0.id, line: $0.line) }
     if !events.isEmpty { try write(events, to: fd, afterNewline: endsWithNewline) }
     // The rewritten journal is made durable, or a power cut could bring the old one back.
-    if ahead { fsync(fd) }
+    if ahead, fsync(fd) != 0 {
+      throw StoreError("cannot sync the rewritten alert journal \(path): \(errnoDescription())")
+    }
     return events
   }
 
@@ -102,12 +104,24 @@ public struct AlertJournal: Sendable {
   }
 
   /// `lastEventID`, with that line's text (`nil` when the file holds no whole line with an `event_id`).
+  /// The end of the file is read 64 KiB first, then a window eight times wider each time no such line is found in it
+  /// (a long last line, e.g. a restore's list of losses), up to the whole file: never a made-up "no event yet".
   static func lastWholeLine(fd: Int32) -> (Int64, endsWithNewline: Bool, line: String?) {
-    let size = lseek(fd, 0, SEEK_END)
+    let size = Int(lseek(fd, 0, SEEK_END))
     guard size > 0 else { return (0, true, nil) }
-    let length = min(Int(size), 65_536)
+    var window = min(size, 65_536)
+    while true {
+      let found = lastWholeLine(fd: fd, size: size, window: window)
+      if found.line != nil || window == size { return found }
+      window = min(size, window * 8)
+    }
+  }
+
+  private static func lastWholeLine(fd: Int32, size: Int, window length: Int)
+    -> (Int64, endsWithNewline: Bool, line: String?)
+  {
     var buffer = [UInt8](repeating: 0, count: length)
-    let got = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, length, off_t(Int(size) - length)) }
+    let got = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, length, off_t(size - length)) }
     guard got == length else { return (0, true, nil) }
     let endsWithNewline = buffer.last == UInt8(ascii: "\n")
     let marker = Array("\"event_id\":".utf8)

@@ -37,6 +37,11 @@ public enum DatabaseRestore {
     let owner =
       FileAccess.ownership(of: database) ?? (0o640, directoryOwner?.uid ?? getuid(), directoryOwner?.gid ?? getgid())
     let stamp = Self.stamp(now)
+    // The files a restore keeps never replace a former restore's: checked before anything changes.
+    for kept in ["\(database).before-restore-\(stamp)", "\(journal).set-aside-\(stamp)"]
+    where FileManager.default.fileExists(atPath: kept) {
+      throw UnusablePath("\(kept) exists (a restore in the same millisecond?); run the restore again")
+    }
     let copy = "\(database).restoring-\(getpid())"
     try copyFile(backup, to: copy, owner: owner)
     var replaced: String? = nil
@@ -79,10 +84,10 @@ public enum DatabaseRestore {
     return .success(report!)
   }
 
-  /// `20261207T153000Z`: the moment of the restore, in the names of the files it keeps.
+  /// `20261207T153000.123Z`: the moment of the restore, to the millisecond, in the names of the files it keeps.
   static func stamp(_ now: Timestamp) -> String {
-    let text = now.rfc3339  // 2026-12-07T15:30:00.000Z
-    return String(text.prefix(19).filter { $0 != "-" && $0 != ":" }) + "Z"
+    let text = now.rfc3339  // 2026-12-07T15:30:00.123Z
+    return String(text.prefix(23).filter { $0 != "-" && $0 != ":" }) + "Z"
   }
 
   private static func move(_ from: String, to: String) throws {
