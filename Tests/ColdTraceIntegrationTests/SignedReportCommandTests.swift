@@ -115,14 +115,8 @@ struct SignedReportCommandTests {
 
     let html = directory.appendingPathComponent("r.html")
     let screenshot = directory.appendingPathComponent("r.png")
-    let chromium = try Executables.run(
-      URL(fileURLWithPath: "/usr/bin/timeout"),
-      [
-        "-k", "5", "90", "/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-        "--user-data-dir=\(directory.appendingPathComponent("profile").path)", "--screenshot=\(screenshot.path)",
-        "--window-size=1000,5000", html.absoluteString,
-      ])
-    #expect(chromium.status == 0, "chromium: \(chromium.stderr.suffix(300))")
+    let chromium = try HeadlessChromium.screenshot(of: html, to: screenshot, in: directory, height: 5000)
+    #expect(chromium.status == 0, "chromium: \(chromium.stderr)")
     let scanned = try Executables.run(URL(fileURLWithPath: "/usr/bin/zbarimg"), ["--quiet", "--raw", screenshot.path])
     let text = try String(contentsOf: html, encoding: .utf8)
     let token = try #require(

@@ -1,5 +1,6 @@
 import ColdTraceCore
 import Foundation
+import TestSupport
 import Testing
 
 @testable import ColdTraceReport
@@ -90,8 +91,8 @@ struct ChartRenderTests {
 
   /// The report's HTML in headless Chromium, decoded; nil (with an issue recorded) without Chromium.
   static func screenshot(_ report: LotReport) throws -> PNGImage? {
-    guard FileManager.default.isExecutableFile(atPath: HTMLRenderTests.chromium) else {
-      Issue.record("Debian's chromium is not installed at \(HTMLRenderTests.chromium); run scripts/bootstrap.sh")
+    guard HeadlessChromium.isInstalled else {
+      Issue.record("Debian's chromium is not installed at \(HeadlessChromium.path); run scripts/bootstrap.sh")
       return nil
     }
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
@@ -102,18 +103,8 @@ struct ChartRenderTests {
     try ReportFormat.html.render(report, ReportFormatter(language: .en, utcOffsetMinutes: 420))
       .write(to: page, atomically: true, encoding: .utf8)
     let screenshot = directory.appendingPathComponent("report.png")
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
-    process.arguments = [
-      "-k", "5", "90", HTMLRenderTests.chromium, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-      "--user-data-dir=\(directory.appendingPathComponent("profile").path)", "--screenshot=\(screenshot.path)",
-      "--window-size=1000,1400", page.absoluteString,
-    ]
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 0, "chromium exited with \(process.terminationStatus)")
+    let chromium = try HeadlessChromium.screenshot(of: page, to: screenshot, in: directory)
+    #expect(chromium.status == 0, "chromium exited with \(chromium.status): \(chromium.stderr)")
     if let keep = ProcessInfo.processInfo.environment["COLDTRACE_KEEP_CHART_PNG"] {
       try? FileManager.default.copyItem(at: screenshot, to: URL(fileURLWithPath: keep + "-\(report.readings).png"))
     }

@@ -1,5 +1,6 @@
 import ColdTraceCore
 import Foundation
+import TestSupport
 import Testing
 
 @testable import ColdTraceReport
@@ -9,11 +10,9 @@ import Testing
 /// page.
 @Suite(.timeLimit(.minutes(10)))
 struct HTMLRenderTests {
-  static let chromium = "/usr/bin/chromium"
-
   @Test func theReportRendersInHeadlessChromium() throws {
-    guard FileManager.default.isExecutableFile(atPath: Self.chromium) else {
-      Issue.record("Debian's chromium is not installed at \(Self.chromium); run scripts/bootstrap.sh")
+    guard HeadlessChromium.isInstalled else {
+      Issue.record("Debian's chromium is not installed at \(HeadlessChromium.path); run scripts/bootstrap.sh")
       return
     }
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("coldtrace-html-\(UUID().uuidString)")
@@ -26,18 +25,8 @@ struct HTMLRenderTests {
     let page = directory.appendingPathComponent("report.html")
     try html.write(to: page, atomically: true, encoding: .utf8)
     let screenshot = directory.appendingPathComponent("report.png")
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
-    process.arguments = [
-      "-k", "5", "90", Self.chromium, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-      "--user-data-dir=\(directory.appendingPathComponent("profile").path)", "--screenshot=\(screenshot.path)",
-      "--window-size=1000,1400", page.absoluteString,
-    ]
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 0, "chromium exited with \(process.terminationStatus)")
+    let chromium = try HeadlessChromium.screenshot(of: page, to: screenshot, in: directory)
+    #expect(chromium.status == 0, "chromium exited with \(chromium.status): \(chromium.stderr)")
     let data = try Data(contentsOf: screenshot)
     let image = try PNGImage(Array(data))
     #expect(image.width == 1000 && image.height == 1400)
