@@ -7,17 +7,17 @@
 public enum DurableFile {
   public static func replace(_ path: String, with text: String) throws(DurableFileError) {
     let temporary = path + ".tmp"
-    try writeSynced(temporary, text)
+    try writeSynced(temporary, Array(text.utf8))
     guard rename(temporary, path) == 0 else { throw .init(path: path, operation: "rename") }
     syncDirectory(of: path)
   }
 
-  /// Writes `text` to a new (or truncated) file at `temporary` and fsyncs it.
-  private static func writeSynced(_ temporary: String, _ text: String) throws(DurableFileError) {
+  /// Writes `bytes` to a new (or truncated) file at `temporary` and fsyncs it.
+  private static func writeSynced(_ temporary: String, _ bytes: [UInt8]) throws(DurableFileError) {
     let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
     guard fd >= 0 else { throw .init(path: temporary, operation: "open") }
     do {
-      try writeAll(Array(text.utf8), to: fd, path: temporary)
+      try writeAll(bytes, to: fd, path: temporary)
     } catch {
       close(fd)
       throw error
@@ -44,10 +44,15 @@ public enum DurableFile {
   /// then `link` gives it the final name, which fails if the name is taken; a crash leaves the file whole or absent
   /// (and at most a stray temporary file, which nothing reads).
   public static func createOnce(_ path: String, with text: String) throws(DurableFileError) -> Bool {
+    try createOnce(path, bytes: Array(text.utf8))
+  }
+
+  /// `createOnce(_:with:)` for bytes kept exactly as they are (a copy of a file that may hold a torn line).
+  public static func createOnce(_ path: String, bytes: [UInt8]) throws(DurableFileError) -> Bool {
     // One temporary name per call, not per process: two threads of one process may create the same file at once.
     let temporary = path + ".\(getpid())-\(UInt32.random(in: .min ... .max)).tmp"
     defer { unlink(temporary) }
-    try writeSynced(temporary, text)
+    try writeSynced(temporary, bytes)
     if link(temporary, path) != 0 {
       if errno == EEXIST { return false }
       throw .init(path: path, operation: "link")

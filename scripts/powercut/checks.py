@@ -132,7 +132,7 @@ def verify_journal(cut, journal, coldtrace, ledger, at_least=None):
         ledger.fail(cut, f"journal verify: {(verify.stdout + verify.stderr).strip()}")
     if at_least:
         ids = []
-        with open(journal) as f:
+        with open(journal, "rb") as f:  # a line torn inside a multi-byte character is not valid UTF-8
             for line in f:
                 try:
                     ids.append(json.loads(line).get("event_id", 0))
@@ -176,7 +176,7 @@ def _check_notifications(cut, rows, connection, ledger, final, durable):
 def check_deliveries(cut, db_path, delivery_log, ledger):
     """Every row the database calls delivered was given to the channel's program (its line is in the log)."""
     try:
-        with open(delivery_log) as f:
+        with open(delivery_log, errors="replace") as f:
             delivered_lines = {line.rstrip("\n") for line in f if not line.startswith("ids ")}
     except FileNotFoundError:
         delivered_lines = set()

@@ -73,7 +73,7 @@ public struct AlertJournal: Sendable {
     guard let text = try? DurableFile.readBytes(path) else { throw StoreError("cannot read alert journal \(path)") }
     let aside = path + ".ahead-\(Int64(Date().timeIntervalSince1970 * 1000))"
     do {
-      guard try DurableFile.createOnce(aside, with: String(decoding: text, as: UTF8.self)) else {
+      guard try DurableFile.createOnce(aside, bytes: text) else {
         throw StoreError("\(aside) exists")
       }
     } catch {

@@ -32,10 +32,12 @@ struct JournalVerifyCommand: ParsableCommand {
     }
     var contents: [(name: String, text: String)] = []
     for path in paths {
-      guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+      // Decoded leniently: a line a power cut tore inside a multi-byte character (a Vietnamese message) is not valid
+      // UTF-8, and `JournalChain.verify` names it as torn; whole lines were written as UTF-8 and hash the same.
+      guard let bytes = try? DurableFile.readBytes(path) else {
         throw UsageError("cannot read journal \(path)")
       }
-      contents.append((path, text))
+      contents.append((path, String(decoding: bytes, as: UTF8.self)))
     }
     switch JournalChain.verify(files: contents) {
     case .success(let result):
