@@ -61,7 +61,8 @@ struct ClockCorrectionTests {
     try "unsynced\n".write(toFile: flag, atomically: true, encoding: .utf8)
     let logger = Logger(label: "test")
     let keeper = try ClockKeeper(
-      source: FileClockSync(path: flag), waitSeconds: 600, outboxDirectory: directory.path, boot: boot, logger: logger)
+      source: FileClockSync(path: flag), waitSeconds: 600, outboxDirectory: directory.path, boot: boot,
+      unsyncedBootsInOutbox: { [] }, logger: logger)
     keeper.update(now: Timestamp(milliseconds: 9_000_000), bootMilliseconds: 60_000)
     #expect(keeper.holding)
     #expect(
@@ -81,7 +82,8 @@ struct ClockCorrectionTests {
     #expect(!keeper.holding)
     // A restarted agent reads the decision back.
     let restarted = try ClockKeeper(
-      source: FileClockSync(path: flag), waitSeconds: 600, outboxDirectory: directory.path, boot: boot, logger: logger)
+      source: FileClockSync(path: flag), waitSeconds: 600, outboxDirectory: directory.path, boot: boot,
+      unsyncedBootsInOutbox: { [] }, logger: logger)
     #expect(restarted.decisions[boot] == .synchronised(offsetMilliseconds: 19_930_000))
   }
 
@@ -91,7 +93,7 @@ struct ClockCorrectionTests {
     let missing = directory.appendingPathComponent("no-such-file").path
     let keeper = try ClockKeeper(
       source: FileClockSync(path: missing), waitSeconds: 600, outboxDirectory: directory.path, boot: boot,
-      logger: logger)
+      unsyncedBootsInOutbox: { [] }, logger: logger)
     keeper.update(now: Timestamp(milliseconds: 1_000_000), bootMilliseconds: 599_999)
     #expect(keeper.holding)
     keeper.update(now: Timestamp(milliseconds: 1_000_001), bootMilliseconds: 600_000)
@@ -104,13 +106,43 @@ struct ClockCorrectionTests {
     let directory = try TemporaryDirectory.make(prefix: "clock").appendingPathComponent("gone").path
     let keeper = try ClockKeeper(
       source: TrustedClockSync(), waitSeconds: 0, outboxDirectory: directory, boot: boot,
-      logger: Logger(label: "test"))
+      unsyncedBootsInOutbox: { [] }, logger: Logger(label: "test"))
     keeper.update(now: Timestamp(milliseconds: 5_000_000), bootMilliseconds: 1_000)
     // Synchronised, but unsaved: a sample stamped before could otherwise leave now as unsynced and later as corrected.
     #expect(keeper.holding && keeper.decisions.isEmpty)
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     keeper.update(now: Timestamp(milliseconds: 5_001_000), bootMilliseconds: 2_000)
     #expect(!keeper.holding && keeper.decisions[boot] == .synchronised(offsetMilliseconds: 4_999_000))
+  }
+
+  @Test func aBootWhoseSamplesAreStillInTheOutboxIsNeverForgotten() throws {
+    let directory = try TemporaryDirectory.make(prefix: "clock").path
+    let outbox = try Outbox(directory: directory)
+    let flag = directory + "/sync"
+    try "unsynced".write(toFile: flag, atomically: true, encoding: .utf8)
+    func keeper(_ boot: UInt64) throws -> ClockKeeper {
+      try ClockKeeper(
+        source: FileClockSync(path: flag), waitSeconds: 600, outboxDirectory: outbox.directory, boot: boot,
+        unsyncedBootsInOutbox: { outbox.unsyncedBoots }, logger: Logger(label: "test"))
+    }
+    // Boot 1 takes a sample unsynchronised, then its clock synchronises: the sample is sent `corrected`.
+    let first = try keeper(boot)
+    first.update(now: Timestamp(milliseconds: 9_000_000), bootMilliseconds: 60_000)
+    let stamp = first.stamp(now: Timestamp(milliseconds: 9_000_000), bootMilliseconds: 60_000)
+    let record = OutboxRecord(
+      sensor: "a", room: "cold2", sample: Sample(seq: 1, ts: Timestamp(milliseconds: 9_000_000), tempC: 3.5),
+      clock: stamp)
+    try outbox.append([record])
+    try "synced".write(toFile: flag, atomically: true, encoding: .utf8)
+    first.update(now: Timestamp(milliseconds: 20_000_000), bootMilliseconds: 70_000)
+    let sent = first.published(record)
+    #expect(sent.timeQuality == .corrected)
+    // Ten more boots decide while the collector has not confirmed the sample (the uplink is down).
+    for later in 1...10 { try keeper(boot + UInt64(later)).update(now: trueStart, bootMilliseconds: 1_000) }
+    let restarted = try keeper(boot + 11)
+    #expect(restarted.published(record) == sent)
+    // Boots with nothing in the outbox are still dropped beyond the latest 8.
+    #expect(restarted.decisions[boot + 2] == nil && restarted.decisions.count == 9)
   }
 
   @Test func aStepOfTheWallClockIsSeenAgainstTheBootTimeClock() {

@@ -10,9 +10,11 @@ import Logging
 /// (its offset then is kept, and those samples are stamped again from it, `corrected`), or the box has been up
 /// `waitSeconds` without it (they are sent as stamped, marked `unsynced`). Until then the agent publishes nothing, so
 /// no sample leaves with a time it would later change. The decision is saved in `<state_dir>/outbox/clock` (one line
-/// per boot, the latest 8, replaced atomically) before anything is published on its strength, so a restarted agent
-/// stamps every re-send alike. Samples of a boot that ended before its clock synchronised are sent `unsynced`: the
-/// boot-time clock does not survive a reboot.
+/// per boot, replaced atomically) before anything is published on its strength, so a restarted agent stamps every
+/// re-send alike. The file keeps every boot whose samples are still in an outbox segment (`unsyncedBootsInOutbox`),
+/// however many boots ago, and the latest 8 besides: a forgotten decision would send a sample sent `corrected` again
+/// `unsynced` with another `ts`, which the collector refuses (`seq_reused`). Samples of a boot that ended before its
+/// clock synchronised are sent `unsynced`: the boot-time clock does not survive a reboot.
 final class ClockKeeper {
   let source: any ClockSyncSource
   let waitMilliseconds: Int64
@@ -20,8 +22,12 @@ final class ClockKeeper {
   /// This boot (`KernelClock.bootID`).
   let boot: UInt64
   let logger: Logger
+  /// The boots whose unsynchronised samples the outbox still holds (`Outbox.unsyncedBoots`): never dropped from the
+  /// file.
+  let unsyncedBootsInOutbox: () -> Set<UInt64>
   private(set) var decisions: [UInt64: BootClockDecision] = [:]
-  /// Boots in the order their decisions were made, oldest first (the file keeps the latest `keptBoots`).
+  /// Boots in the order their decisions were made, oldest first (the file keeps the latest `keptBoots`, and those
+  /// still in the outbox).
   private var order: [UInt64] = []
   /// As of the latest `update`.
   private(set) var synchronised = true
@@ -32,8 +38,9 @@ final class ClockKeeper {
 
   init(
     source: any ClockSyncSource, waitSeconds: Double, outboxDirectory: String, boot: UInt64 = KernelClock.bootID(),
-    logger: Logger
+    unsyncedBootsInOutbox: @escaping () -> Set<UInt64>, logger: Logger
   ) throws {
+    self.unsyncedBootsInOutbox = unsyncedBootsInOutbox
     self.source = source
     self.waitMilliseconds = Int64(waitSeconds * 1000)
     self.path = outboxDirectory + "/clock"
@@ -102,7 +109,10 @@ final class ClockKeeper {
 
   private func decide(_ decision: BootClockDecision) {
     var text = ""
-    for boot in (order.filter { $0 != boot } + [boot]).suffix(Self.keptBoots) {
+    let earlier = order.filter { $0 != boot }
+    let latest = Set(earlier.suffix(Self.keptBoots - 1))
+    let inOutbox = unsyncedBootsInOutbox()
+    for boot in earlier.filter({ latest.contains($0) || inOutbox.contains($0) }) + [boot] {
       let hex = String(boot, radix: 16)
       switch boot == self.boot ? decision : decisions[boot] {
       case .synchronised(let offset)?: text += "\(hex) synchronised \(offset)\n"

@@ -133,6 +133,9 @@ public final class Outbox {
 
   public var totalBytes: Int { segments.reduce(0) { $0 + $1.bytes } }
 
+  /// The boots whose unsynchronised samples are still in a segment: their clock decisions are still needed.
+  public var unsyncedBoots: Set<UInt64> { segments.reduce(into: []) { $0.formUnion($1.unsyncedBoots) } }
+
   /// The lowest `seq` of `sensor` the outbox can still send (anything below it is acknowledged or was dropped).
   public func floor(for sensor: String) -> Int64 {
     let held = segments.compactMap { $0.ranges[sensor]?.lowerBound }.min()

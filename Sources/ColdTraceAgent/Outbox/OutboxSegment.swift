@@ -15,6 +15,8 @@ struct OutboxSegment {
   /// Lowest and highest `seq` per sensor in this segment.
   var ranges: [String: ClosedRange<Int64>] = [:]
   var newest: Timestamp?
+  /// The boots of the records in it stamped while the clock was not synchronised (`UnsyncedStamp`).
+  var unsyncedBoots: Set<UInt64> = []
 
   init(number: Int64, directory: String) {
     self.number = number
@@ -41,6 +43,7 @@ struct OutboxSegment {
       ranges[record.sensor] = seq...seq
     }
     if newest.map({ record.sample.ts > $0 }) ?? true { newest = record.sample.ts }
+    if let clock = record.clock { unsyncedBoots.insert(clock.boot) }
   }
 
   /// Whether every record in it is covered by the acknowledged watermarks.

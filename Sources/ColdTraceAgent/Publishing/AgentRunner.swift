@@ -69,7 +69,7 @@ public final class AgentRunner {
 
     let keeper = try ClockKeeper(
       source: config.clock.makeSource(), waitSeconds: config.clock.waitSeconds, outboxDirectory: outbox.directory,
-      logger: logger)
+      unsyncedBootsInOutbox: { outbox.unsyncedBoots }, logger: logger)
     let sender = OutboxSender(
       outbox: outbox, site: config.site, agent: config.agent,
       acknowledgementTimeout: config.acknowledgementTimeoutSeconds, logger: logger)
