@@ -18,6 +18,8 @@ public struct AgentConfiguration: Sendable {
   public var inputs: [InputConfiguration] = []
   /// The `mqtt` driver (`[[mqtt_source]]`): wireless sensors read from the site's own broker.
   public var mqttSources: [MQTTSourceConfiguration] = []
+  /// The ids of the agent's own `[[sensor]]`s and `[[input]]`s, which no `mqtt` driver probe may take.
+  var ownProbeIDs: Set<String> { Set(sensors.map(\.id) + inputs.map(\.id)) }
   /// Playback of simulated sensors: start this many seconds in the past and run `speed` times faster than real time
   /// until caught up with the clock (the demo shows an hour in seconds); 0 and 1 mean live.
   public var catchUpFromSecondsAgo: Double = 0

@@ -121,6 +121,7 @@ public final class Outbox {
     } else {
       try saveAcknowledged()
     }
+    if deletes { beforeForgetting?() }
     // Never delete the newest segment: it holds the highest sequence numbers.
     while segments.count > 1, segments[0].isAcknowledged(by: acknowledged) {
       unlink(segments.removeFirst().path)
@@ -135,6 +136,14 @@ public final class Outbox {
 
   /// The boots whose unsynchronised samples are still in a segment: their clock decisions are still needed.
   public var unsyncedBoots: Set<UInt64> { segments.reduce(into: []) { $0.formUnion($1.unsyncedBoots) } }
+
+  /// Each sensor's latest record still in the outbox (its highest `seq`).
+  public var newestRecords: [String: OutboxRecord] {
+    segments.reduce(into: [:]) { newest, segment in newest.merge(segment.newestRecords) { $1 } }
+  }
+
+  /// Called before segments are deleted (acknowledged, or dropped for space or age): what the outbox forgets then.
+  var beforeForgetting: (() -> Void)?
 
   /// The lowest `seq` of `sensor` the outbox can still send (anything below it is acknowledged or was dropped).
   public func floor(for sensor: String) -> Int64 {
@@ -200,6 +209,7 @@ public final class Outbox {
       let tooBig = totalBytes > limits.maxBytes
       let tooOld = oldest.newest.map { now.seconds(since: $0) > limits.maxAgeSeconds } ?? false
       guard tooBig || tooOld else { break }
+      beforeForgetting?()
       dropped += oldest.unacknowledgedCount(acknowledged)
       // Everything in it counts as settled from now on: raise the watermarks past it.
       for (sensor, range) in oldest.ranges where range.upperBound > acknowledged[sensor, default: 0] {

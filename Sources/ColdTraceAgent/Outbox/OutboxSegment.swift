@@ -17,6 +17,8 @@ struct OutboxSegment {
   var newest: Timestamp?
   /// The boots of the records in it stamped while the clock was not synchronised (`UnsyncedStamp`).
   var unsyncedBoots: Set<UInt64> = []
+  /// Each sensor's record with its highest `seq` in it.
+  var newestRecords: [String: OutboxRecord] = [:]
 
   init(number: Int64, directory: String) {
     self.number = number
@@ -44,6 +46,7 @@ struct OutboxSegment {
     }
     if newest.map({ record.sample.ts > $0 }) ?? true { newest = record.sample.ts }
     if let clock = record.clock { unsyncedBoots.insert(clock.boot) }
+    if newestRecords[record.sensor].map({ $0.seq <= seq }) ?? true { newestRecords[record.sensor] = record }
   }
 
   /// Whether every record in it is covered by the acknowledged watermarks.

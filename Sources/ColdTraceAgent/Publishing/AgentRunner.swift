@@ -88,13 +88,16 @@ public final class AgentRunner {
     let inputs = InputMonitor(config.inputs, context: context, now: clock.now())
     /// The `mqtt` driver's probes seen so far: announced in the status like the `[[sensor]]`s.
     var mappedProbes = MappedProbes()
-    mappedProbes.last = LastMappedSamples.load(directory: config.stateDirectory)
-    let siteBroker =
+    let lastMapped =
       config.mqttSources.isEmpty
       ? nil
-      : try SiteBrokerListener(
-        configuration: config, lastStored: mappedProbes.last, makeTransport: makeTransport, clock: clock,
+      : LastMappedSamplesStore(
+        directory: config.stateDirectory, outbox: outbox, reservedIDs: config.ownProbeIDs, logger: logger)
+    let siteBroker = try lastMapped.map { lastMapped in
+      try SiteBrokerListener(
+        configuration: config, lastStored: lastMapped.samples, makeTransport: makeTransport, clock: clock,
         wakeUp: wakeUp, logger: logger)
+    }
     siteBroker?.start()
     defer { siteBroker?.stop() }
     /// An input's reads become outbox records numbered like a sensor's samples, under the input's id.
@@ -164,12 +167,7 @@ public final class AgentRunner {
           announceStatusIfDue()
           let numbered = mappedProbes.number(arrived, clock: stamp) { outbox.nextSequence(for: $0) }
           try sender.record(numbered, connected: client.isConnected && !keeper.holding, publish: publish)
-          mappedProbes.last.note(numbered)
-          do {
-            try mappedProbes.last.save(directory: config.stateDirectory)
-          } catch {
-            logger.warning("mqtt driver: \(error); a retained state may come back as a new sample after a restart")
-          }
+          lastMapped?.note(numbered)
         }
       }
       if index < rounds {
@@ -232,6 +230,7 @@ public final class AgentRunner {
       if let deadline = due.earliest { clock.wait(until: deadline, wakingOn: wakeUp) }
     }
     try sender.finish()
+    lastMapped?.save()
     if outbox.pendingCount > 0 {
       logger.notice("\(outbox.pendingCount) samples wait in the outbox for the collector's confirmation")
     }

@@ -5,8 +5,6 @@ import ColdTraceCore
 struct MappedProbes {
   private(set) var rooms: [String: String] = [:]
   private(set) var placements: [String: Placement] = [:]
-  /// Each probe's last sample in the outbox, saved in the state directory after each batch.
-  var last = LastMappedSamples()
 
   /// Notes the probes of `samples`; `true` if one is new or moved (the status is due again).
   mutating func learn(_ samples: [ArrivedSample]) -> Bool {

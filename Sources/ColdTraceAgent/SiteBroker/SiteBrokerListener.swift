@@ -20,9 +20,9 @@ final class SiteBrokerListener: Sendable {
     configuration: AgentConfiguration, lastStored: LastMappedSamples, makeTransport: MessageTransportFactory,
     clock: any ServiceClock, wakeUp: WakeUpPipe, logger: Logger
   ) throws {
-    let reserved = Set(configuration.sensors.map(\.id) + configuration.inputs.map(\.id))
     let mapper = SiteMessageMapper(
-      sources: configuration.mqttSources.map(\.mapping), reservedIDs: reserved, lastStored: lastStored)
+      sources: configuration.mqttSources.map(\.mapping), reservedIDs: configuration.ownProbeIDs,
+      lastStored: lastStored)
     let queue = ArrivalQueue(mapper: mapper)
     self.queue = queue
     var brokers: [(BrokerAddress, [SourceMapping])] = []
