@@ -57,4 +57,43 @@ struct SourceGroupCommitTests {
     }
     #expect(try rig.quarantined() == ["malformed_json": 1])
   }
+
+  /// A QoS 1 reading is committed before its PUBACK leaves (the broker would not deliver it again after a crash):
+  /// the collector reaches the broker through a proxy that, as each PUBACK passes, counts the readings stored. A
+  /// collector that acknowledged first and committed in its group commit would be caught with fewer.
+  @Test func aQoS1ReadingIsInTheDatabaseBeforeItsPUBACKLeaves() throws {
+    let broker = try MosquittoBroker()
+    defer { broker.stop() }
+    let facility = try Facility(broker: broker)
+    let watch = PUBACKAfterCommitWatch(topicPrefix: "farm/", database: facility.database)
+    let proxy = try LoopbackProxy(targetPort: broker.port) { watch.inspect(fromCollector: $0, bytes: $1) }
+    defer { proxy.stop() }
+    let config = facility.directory.appendingPathComponent("collector.toml")
+    try Self.config.write(to: config, atomically: true, encoding: .utf8)
+    try facility.startCollector(brokerURL: proxy.url, arguments: ["--config", config.path])
+    defer { facility.stopCollector() }
+    #expect(eventually(timeout: 20) { facility.collectorLog.contains("subscribed to farm/+/+/json") })
+
+    let start = SourceClock.secondsAgo(3_600) * 1000
+    let lines = (0..<Self.count).map { index in
+      let ms = start + Int64(index) * 7
+      return #"{"t":\#(Double(index) / 100),"ts":\#(ms / 1000).\#(String(format: "%03d", Int(ms % 1000)))}"#
+    }
+    let file = facility.directory.appendingPathComponent("burst.txt")
+    try (lines.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
+    let pub = try #require(ChildProcess.system("mosquitto_pub"), "mosquitto-clients is not installed")
+    let result = try Executables.run(
+      URL(fileURLWithPath: "/bin/sh"),
+      [
+        "-c", "\"$0\" -h 127.0.0.1 -p \"$1\" -q 1 -t farm/cold1/p1/json -l < \"$2\"", pub, String(broker.port),
+        file.path,
+      ])
+    #expect(result.status == 0, "mosquitto_pub failed: \(result.stderr)")
+
+    #expect(eventually(timeout: 30) { watch.acknowledged.count == Self.count }, "\(watch.acknowledged.count) PUBACKs")
+    let early = watch.acknowledged.filter { $0.stored < $0.message }
+    let example = early.first.map { "message \($0.message) with \($0.stored) stored" } ?? ""
+    #expect(early.isEmpty, "\(early.count) PUBACKs left before their reading was stored, e.g. \(example)")
+    #expect(watch.acknowledged.map(\.message) == Array(1...Self.count), "one PUBACK per message, in order")
+  }
 }

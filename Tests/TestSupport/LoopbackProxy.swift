@@ -27,12 +27,18 @@ public final class LoopbackProxy: @unchecked Sendable {
     var connectionsAccepted = 0
   }
 
+  /// Sees every chunk of bytes before it is relayed (`fromClient`: from the accepted side to the target), on the relay
+  /// thread: the relay waits for it, so it can check what must be true before the other side receives them.
+  public typealias Inspector = @Sendable (_ fromClient: Bool, _ bytes: ArraySlice<UInt8>) -> Void
+  private let inspector: Inspector?
+
   public var url: String { "mqtt://127.0.0.1:\(port)" }
   public var connectionsAccepted: Int { state.withLock { $0.connectionsAccepted } }
 
-  public init(targetPort: Int) throws {
+  public init(targetPort: Int, inspector: Inspector? = nil) throws {
     guard let port = FreePort.find() else { throw TestSupportError("no free loopback port for the proxy") }
     self.port = port
+    self.inspector = inspector
     self.targetPort = targetPort
     var fds: [Int32] = [0, 0]
     guard pipe(&fds) == 0 else { throw TestSupportError("cannot create the proxy's wake pipe") }
@@ -125,6 +131,7 @@ public final class LoopbackProxy: @unchecked Sendable {
             let pair = state.pairs[index]
             let other = pair.client == entry.fd ? pair.target : pair.client
             let count = read(entry.fd, &buffer, buffer.count)
+            if count > 0 { inspector?(pair.client == entry.fd, buffer[0..<count]) }
             if count <= 0 || !Self.writeAll(buffer, count: count, to: other) {
               state.pairs.remove(at: index)
               close(pair.client)
