@@ -47,6 +47,9 @@ struct AgentClockTests {
     #expect((opened?["message"] as? String)?.contains("3 h 0 min behind") == true)
     let status = try facility.shell(["status"])
     #expect(status.stdout.contains("hongxuan/hx-edge-1  clock wrong since"), "\(status.stdout)")
+    let skew = try Self.agentLine(facility)?["clock_skew"] as? [String: Any]
+    #expect(skew?["state"] as? String == "open" && (skew?["message"] as? String)?.contains("3 h 0 min behind") == true)
+    #expect(try Self.clockSkewGauge(facility) == 1)
 
     // The same box with its clock right again.
     let right = try facility.startAgent(samples: 20, interval: 0.2, arguments: ["--drain-seconds", "5"])
@@ -57,6 +60,30 @@ struct AgentClockTests {
         Self.clockSkewEvents(facility).map { $0["event"] as? String } == ["opened", "resolved"]
       })
     #expect(try !facility.shell(["status"]).stdout.contains("clock wrong"))
+    let line = try Self.agentLine(facility)
+    #expect(line?["clock_skew"] is NSNull && line?["incarnation"] is String, "\(line ?? [:])")
+    #expect(try Self.clockSkewGauge(facility) == 0)
+  }
+
+  /// The agent's line of `coldtrace status --json` (the line with an `agent` and no `sensor`).
+  private static func agentLine(_ facility: Facility) throws -> [String: Any]? {
+    let lines = try facility.shell(["status", "--json"]).stdout.split(separator: "\n").compactMap {
+      try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+    }
+    return lines.first { $0["agent"] as? String == "hx-edge-1" && $0["sensor"] == nil }
+  }
+
+  /// `coldtrace_agent_clock_skew` of the agent in `coldtrace metrics`, after `promtool check metrics` accepts the page.
+  private static func clockSkewGauge(_ facility: Facility) throws -> Double? {
+    let page = try facility.shell(["metrics"]).stdout
+    if let promtool = ChildProcess.system("promtool") {
+      let file = facility.directory.appendingPathComponent("metrics.prom")
+      try page.write(to: file, atomically: true, encoding: .utf8)
+      let checked = try Executables.run(
+        URL(fileURLWithPath: "/bin/sh"), ["-c", "\"$0\" check metrics < \"$1\"", promtool, file.path])
+      #expect(checked.status == 0, "promtool check metrics: \(checked.stdout)\(checked.stderr)")
+    }
+    return try ExpositionPage(page).value("coldtrace_agent_clock_skew", ["site": "hongxuan", "agent": "hx-edge-1"])
   }
 
   @Test func samplesTakenBeforeTheClockSynchronisesAreStampedWithTheTrueTime() throws {

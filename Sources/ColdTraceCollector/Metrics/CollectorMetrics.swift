@@ -128,6 +128,13 @@ public final class CollectorMetrics: Sendable {
         "coldtrace_agent_unacknowledged_samples", ["site": agent.agent.site, "agent": agent.agent.agent],
         Double(agent.samples))
     }
+    text.family(
+      "coldtrace_agent_clock_skew", .gauge,
+      "1 while an agent's clock_skew alert is open (its clock is wrong while it believes it), else 0.")
+    for clock in database.agentClocks {
+      text.sample(
+        "coldtrace_agent_clock_skew", ["site": clock.agent.site, "agent": clock.agent.agent], clock.skewed ? 1 : 0)
+    }
   }
 }
 

@@ -46,6 +46,20 @@ public struct DatabaseMetrics: Sendable, Equatable {
   public var lastReadings: [LastReading] = []
   public var quarantinedByReason: [String: Int] = [:]
   public var unacknowledged: [Unacknowledged] = []
+  /// An agent the database knows (its probes' agent, its install, a `clock_skew` of it) and whether its
+  /// `clock_skew` is open (acknowledged or not).
+  public struct AgentClock: Sendable, Equatable {
+    public var agent: AgentKey
+    public var skewed: Bool
+
+    public init(agent: AgentKey, skewed: Bool) {
+      self.agent = agent
+      self.skewed = skewed
+    }
+  }
+
+  /// By site and agent.
+  public var agentClocks: [AgentClock] = []
 
   public init() {}
 }
@@ -97,9 +111,32 @@ extension SQLiteStore {
       metrics.lastReadings.sort {
         ($0.key.site, $0.key.room, $0.key.sensor) < ($1.key.site, $1.key.room, $1.key.sensor)
       }
+      metrics.agentClocks = try Self.agentClocks(db)
       metrics.unacknowledged = unacknowledged.map { .init(agent: $0.key, samples: $0.value) }
         .sorted { ($0.agent.site, $0.agent.agent) < ($1.agent.site, $1.agent.agent) }
     }
     return metrics
+  }
+
+  /// Every agent known by its probes, its installs or a `clock_skew` alert, and whether that alert is open.
+  private static func agentClocks(_ db: Database) throws -> [DatabaseMetrics.AgentClock] {
+    var agents: [AgentKey: Bool] = [:]
+    for row in try Row.fetchAll(
+      db,
+      sql: """
+        SELECT site, agent FROM sources WHERE agent IS NOT NULL
+        UNION SELECT site, agent FROM agent_incarnations
+        UNION SELECT site, sensor FROM alerts WHERE kind = 'clock_skew'
+        """)
+    {
+      agents[AgentKey(site: row[0], agent: row[1])] = false
+    }
+    for row in try Row.fetchAll(
+      db, sql: "SELECT site, sensor FROM alerts WHERE kind = 'clock_skew' AND state != 'resolved'")
+    {
+      agents[AgentKey(site: row[0], agent: row[1])] = true
+    }
+    return agents.map { DatabaseMetrics.AgentClock(agent: $0.key, skewed: $0.value) }
+      .sorted { ($0.agent.site, $0.agent.agent) < ($1.agent.site, $1.agent.agent) }
   }
 }

@@ -5,6 +5,7 @@ import ColdTraceStorage
 /// when it changed, e.g. `hongxuan/hx-edge-1  incarnation 9f3c…  since 2026-12-07T05:10:02.114Z (reinstalled; was 41aa…)`;
 /// then each agent whose clock is wrong (an open `clock_skew`), e.g.
 /// `hongxuan/hx-edge-1  clock wrong since 2026-12-07T05:20:00.000Z (alert #12): the clock of agent … is 3 h 0 min behind …`.
+/// With `--json`, the same as one line per agent (`jsonLines`).
 enum AgentIncarnationLines {
   static func render(_ agents: [AgentIncarnation], clockSkews: [AlertRecord] = []) -> String? {
     guard !agents.isEmpty || !clockSkews.isEmpty else { return nil }
@@ -29,5 +30,31 @@ enum AgentIncarnationLines {
     var acked = AlertFilter()
     acked.state = .acked
     return try (store.alerts(open) + store.alerts(acked)).filter { $0.kind == .clockSkew }
+  }
+
+  /// With `--json`, after the probes and the pending lines: one line per agent known by its install or a
+  /// `clock_skew`, `{"site","agent","incarnation","incarnation_since","clock_skew"}` (no `sensor` field, so a filter
+  /// on probe fields passes over it). `clock_skew` is null while the agent's clock agrees with the collector's, else
+  /// `{"alert_id","state","since","message"}` of its open alert (`state` `open` or `acked`).
+  static func jsonLines(_ agents: [AgentIncarnation], clockSkews: [AlertRecord]) -> [String] {
+    var installs: [AgentKey: AgentIncarnation] = [:]
+    for agent in agents { installs[AgentKey(site: agent.site, agent: agent.agent)] = agent }
+    var skews: [AgentKey: AlertRecord] = [:]
+    for alert in clockSkews { skews[AgentKey(site: alert.site, agent: alert.sensor)] = alert }
+    let keys = Set(installs.keys).union(skews.keys).sorted { ($0.site, $0.agent) < ($1.site, $1.agent) }
+    return keys.map { key in
+      JSONObjectWriter.object { json in
+        json.string("site", key.site)
+        json.string("agent", key.agent)
+        json.string("incarnation", installs[key]?.incarnation)
+        json.string("incarnation_since", installs[key]?.since.rfc3339)
+        json.object("clock_skew", skews[key]) { json, alert in
+          json.integer("alert_id", alert.id)
+          json.string("state", alert.state.rawValue)
+          json.string("since", alert.openedAt.rfc3339)
+          json.string("message", alert.message)
+        }
+      }
+    }
   }
 }

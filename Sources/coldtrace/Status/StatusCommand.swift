@@ -9,7 +9,8 @@ struct StatusCommand: ParsableCommand {
     commandName: "status",
     abstract: "Every probe at a glance, per room: latest value, trend, age, the lots in the room and open alerts.",
     discussion: """
-      Colours on a terminal, plain text when piped (or with NO_COLOR set), one JSON object per probe with --json.
+      Colours on a terminal, plain text when piped (or with NO_COLOR set), one JSON object per probe with --json,
+      then one per agent (its install and its clock_skew).
       A probe with no reading for longer than --stale-after (default: the config's offline_after_minutes, else 10)
       is marked stale. The text ends with each agent's install (incarnation) and when it last changed.
 
@@ -18,6 +19,7 @@ struct StatusCommand: ParsableCommand {
         coldtrace status --lang vi
         coldtrace status --json | jq 'select(.stale)'
         coldtrace status --json | jq 'select(.pending_probes)'
+        coldtrace status --json | jq 'select(.clock_skew)'
       """
   )
 
@@ -51,6 +53,8 @@ struct StatusCommand: ParsableCommand {
     if json {
       for row in board.rows { print(row.json()) }
       for line in Self.pendingJSONLines(try store.pendingProbeCounts()) { print(line) }
+      let skews = try AgentIncarnationLines.clockSkews(store)
+      for line in AgentIncarnationLines.jsonLines(try store.agentIncarnations(), clockSkews: skews) { print(line) }
       return
     }
     let text = StatusText(language: language)
