@@ -85,4 +85,42 @@ struct DatabaseRestoreTests {
     #expect(lines.count == 1 && lines[0].contains("\"event\":\"restored\""), "not event 1 again: \(lines)")
     #expect(try verify(journalPath).get().lines == 1)
   }
+
+  @Test func aTornLineTheBackupAlreadyFollowsStaysInTheJournalAndOnlyLaterLinesAreSetAside() throws {
+    let directory = try TemporaryDirectory.make(prefix: "restore-torn")
+    let database = directory.appendingPathComponent("c.db").path
+    let journalPath = directory.appendingPathComponent("c.alerts.jsonl").path
+    let journal = AlertJournal(path: journalPath)
+    let backup = directory.appendingPathComponent("b.db").path
+    do {
+      let store = try SQLiteStore(path: database)
+      _ = try store.write { tx in try tx.apply(event(.opened)) }
+      try journal.catchUp(from: store)
+      // A crash tore the next line; catch-up wrote event 2 again on a line of its own. Then the backup.
+      let handle = try #require(FileHandle(forWritingAtPath: journalPath))
+      try handle.seekToEnd()
+      try handle.write(contentsOf: Data("{\"prev\":\"torn".utf8))
+      try handle.close()
+      clock.advance(seconds: 60)
+      _ = try store.write { tx in try tx.apply(event(.resolved)) }
+      try journal.catchUp(from: store)
+      _ = try store.backup(to: backup)
+      // After the backup: event 3.
+      clock.advance(seconds: 60)
+      _ = try store.write { tx in try tx.apply(event(.opened)) }
+      try journal.catchUp(from: store)
+    }
+
+    let report = try DatabaseRestore.restore(
+      backup: backup, database: database, journal: journalPath, now: clock.now()
+    ).get()
+    let setAside = try #require(report.setAside)
+    #expect(
+      setAside.lines == 1 && setAside.firstEventID == 3 && setAside.lastEventID == 3,
+      "only what was written after the backup: \(setAside)")
+    let lines = try String(contentsOfFile: journalPath, encoding: .utf8).split(separator: "\n")
+    #expect(lines.count == 4 && lines[1] == "{\"prev\":\"torn" && lines[3].contains("\"event\":\"restored\""))
+    let verified = try verify(journalPath).get()
+    #expect(verified.lines == 3 && verified.torn == ["\(journalPath):2"])
+  }
 }

@@ -3,7 +3,9 @@ import ColdTraceCore
 
 /// The journal's hash chain: every line carries, as `"prev"`, the SHA-256 of the line before it, so no line can be
 /// changed, removed or inserted without breaking the chain from there on (an audit trail in the spirit of EN 12830
-/// and 21 CFR 11 §11.10(e)). The first line's `prev` is 64 zeros. Rotated files stay verifiable together, in order.
+/// and 21 CFR 11 §11.10(e)). The first line's `prev` is 64 zeros. Files verify together, in order, when each
+/// continues the one before; a fresh file the collector's catch-up writes after a rotation starts again at event 1 and
+/// verifies on its own.
 public enum JournalChain {
   public static let genesis = String(repeating: "0", count: 64)
 
@@ -44,7 +46,7 @@ public enum JournalChain {
     public var description: String { "\(file):\(line): \(reason)" }
   }
 
-  /// Checks journal files (oldest first, as rotated) line by line; returns the number of lines, the head hash and where
+  /// Checks journal files (oldest first, each continuing the one before) line by line; returns the number of lines, the head hash and where
   /// torn lines were skipped. The first line's `prev` is taken as given, so a set of files that starts after older
   /// ones were archived verifies.
   ///

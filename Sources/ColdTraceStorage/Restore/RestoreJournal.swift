@@ -1,3 +1,4 @@
+import ColdTraceCore
 import ColdTraceSystem
 import Foundation
 
@@ -18,8 +19,8 @@ public struct JournalSetAside: Sendable, Equatable {
 }
 
 /// Makes the journal file agree with a restored database. The file keeps its longest prefix whose lines are the
-/// restored database's own (same `event_id`, same bytes); everything after it, including a line torn by a crash, moves
-/// to `<journal>.set-aside-<stamp>`. The caller then commits a `restored` line, chained to the restored database's
+/// restored database's own (same `event_id`, same bytes), torn lines between them included (`journal verify` skips
+/// them); everything after it, including a line torn by a crash at its end, moves to `<journal>.set-aside-<stamp>`. The caller then commits a `restored` line, chained to the restored database's
 /// head, and `appendAfter` says from which `event_id` on the database's lines are written to the file.
 enum RestoreJournal {
   struct Plan {
@@ -39,12 +40,18 @@ enum RestoreJournal {
     let stored = Dictionary(
       try store.journalLines(after: max(0, firstID - 1)).prefix { $0.id <= restoredHead }.map { ($0.id, $0.line) },
       uniquingKeysWith: { first, _ in first })
+    // Lines kept: up to the last of the restored database's own. A torn line among them (a crash cut it short and
+    // catch-up wrote its event again on the next line, which `journal verify` skips) stays where it is: it was not
+    // written after the backup.
     var kept = 0
-    for line in lines {
-      guard line.complete, let id = line.eventID, id <= restoredHead,
-        let text = stored[id], text.utf8.elementsEqual(bytes[line.range])
-      else { break }
-      kept += 1
+    for (index, line) in lines.enumerated() {
+      if line.complete, let id = line.eventID, id <= restoredHead, let text = stored[id],
+        text.utf8.elementsEqual(bytes[line.range])
+      {
+        kept = index + 1
+      } else if !line.complete || Self.isWholeJSONObject(bytes[line.range]) {
+        break
+      }
     }
     let lastKept = kept > 0 ? lines[kept - 1].eventID ?? 0 : 0
     guard kept < lines.count else { return Plan(setAside: nil, appendAfter: lastKept) }
@@ -65,6 +72,12 @@ enum RestoreJournal {
     // new file starts at the `restored` line rather than repeating them.
     let appendAfter = kept > 0 ? lastKept : (firstID > 1 ? restoredHead : 0)
     return Plan(setAside: setAside, appendAfter: appendAfter)
+  }
+
+  /// Whether a line is a whole JSON object (not one a crash tore), as `JournalChain.verify` judges it.
+  private static func isWholeJSONObject(_ bytes: ArraySlice<UInt8>) -> Bool {
+    guard case .object? = try? JSONParser.parse(String(decoding: bytes, as: UTF8.self)) else { return false }
+    return true
   }
 
   private struct Line {

@@ -16,8 +16,9 @@ struct JournalVerifyCommand: ParsableCommand {
     commandName: "verify",
     abstract: "Check the journal's hash chain and name the first line that was changed, removed or inserted.",
     discussion: """
-      Every line carries the SHA-256 of the line before it. Give rotated files oldest first.
-      Example: coldtrace journal verify /var/log/coldtrace/alerts.jsonl.1 /var/log/coldtrace/alerts.jsonl
+      Every line carries the SHA-256 of the line before it. Give files that continue one another oldest first.
+      A journal rotated away is written again in full (from event 1) into the fresh file: verify that file alone.
+      Example: coldtrace journal verify /var/log/coldtrace/alerts.jsonl
       """
   )
 
