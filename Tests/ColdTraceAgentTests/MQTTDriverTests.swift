@@ -164,8 +164,8 @@ struct MQTTDriverTests {
       ArrivedSample(sensor: $0, room: "cold2", placement: nil, sample: Sample(seq: nil, ts: ts, tempC: 1))
     }
     var probes = MappedProbes()
-    let firstSight = probes.learn(arrived)
-    let secondSight = probes.learn(arrived)
+    let firstSight = probes.learn(Arrivals(samples: arrived, dropped: 0))
+    let secondSight = probes.learn(Arrivals(samples: arrived, dropped: 0))
     #expect(firstSight && !secondSight)
     let records = probes.number(arrived, clock: nil) { $0 == "a" ? 41 : 1 }
     #expect(records.map(\.sensor) == ["a", "b", "a", "a"])
