@@ -68,7 +68,7 @@ struct MQTTDriverTests {
       ("broker = \"mqtt://192.168.1.10\"", "site = \"other\"", "site"),
       ("broker = \"mqtt://192.168.1.10\"", "", "time"),
       ("", "time = \"payload\"", "broker"),
-      ("broker = \"mqtts://192.168.1.10\"", "time = \"payload\"", "broker"),
+      ("broker = \"mqtt://192.168.1.10\"", "time = \"payload\"\n[mqtt_source.tls]\nca_file = \"/etc/ca.crt\"", "tls"),
       ("broker = \"http://192.168.1.10\"", "time = \"payload\"", "broker"),
     ])
   func rejectsBadTables(broker: String, extra: String, key: String) throws {

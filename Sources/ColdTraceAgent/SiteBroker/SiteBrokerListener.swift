@@ -26,17 +26,18 @@ final class SiteBrokerListener: Sendable {
       site: configuration.site)
     let queue = ArrivalQueue(mapper: mapper)
     self.queue = queue
-    var brokers: [(BrokerAddress, [SourceMapping])] = []
+    var brokers: [(BrokerAddress, [SourceMapping], ClientOptions.TLS?)] = []
     for source in configuration.mqttSources {
       if let index = brokers.firstIndex(where: { $0.0 == source.broker }) {
         brokers[index].1.append(source.mapping)
       } else {
-        brokers.append((source.broker, [source.mapping]))
+        brokers.append((source.broker, [source.mapping], source.tls))
       }
     }
     var clients: [any MessageTransport] = []
-    for (number, (broker, mappings)) in brokers.enumerated() {
+    for (number, (broker, mappings, tls)) in brokers.enumerated() {
       var options = ClientOptions(clientID: "\(configuration.agent)-site-\(number + 1)", broker: broker)
+      options.tls = tls
       options.protocolVersion = configuration.protocolVersion
       options.reconnectDelayMax = configuration.reconnectMaxSeconds
       options.cleanSession = true
