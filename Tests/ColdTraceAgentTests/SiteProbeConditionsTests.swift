@@ -99,4 +99,32 @@ struct SiteProbeConditionsTests {
           .utf8))
     #expect(odd?.mqttProbes == ["p": SiteProbeReport()])
   }
+
+  @Test("one availability topic named by several tables (an ESPHome node's status) concerns the probes of each")
+  func sharedAvailability() throws {
+    let tables = ["air", "pulp"].map { entity in
+      """
+      [[mqtt_source]]
+      id = "esp-\(entity)"
+      broker = "mqtt://192.168.1.10"
+      preset = "esphome"
+      topic = "cold3-esp/sensor/\(entity)/state"
+      room = "cold3"
+      sensor = "cold3-\(entity)"
+      time = "receipt"
+      availability = "cold3-esp/status"
+
+      """
+    }.joined()
+    var mapper = SiteMessageMapper(
+      sources: try MQTTDriverTests.load(tables).mqttSources.map(\.mapping), reservedIDs: [], site: "hongxuan")
+    _ = MQTTDriverTests.map(&mapper, "cold3-esp/sensor/air/state", "3.1")
+    _ = MQTTDriverTests.map(&mapper, "cold3-esp/sensor/pulp/state", "2.4")
+    _ = mapper.conditions.takeIfChanged()
+    _ = MQTTDriverTests.map(&mapper, "cold3-esp/status", "offline")
+    let taken = mapper.conditions.takeIfChanged()
+    let reports = try #require(taken)
+    #expect(reports["cold3-air"]?.unavailableSince == MQTTDriverTests.now)
+    #expect(reports["cold3-pulp"]?.unavailableSince == MQTTDriverTests.now)
+  }
 }

@@ -72,21 +72,22 @@ public struct SiteMessageMapper: Sendable {
     return (samples, problems)
   }
 
-  /// Handles `topic` if it is a source's availability topic: `[]` then, or the problem with its payload; `nil` if
-  /// it is not one.
+  /// Handles `topic` if it is a source's availability topic (for every source that names it): `[]` then, or the
+  /// problem with its payload; `nil` if it is not one.
   private mutating func mapAvailability(topic: String, payload: UnsafeRawBufferPointer, now: Timestamp) -> [String]? {
+    var matched = false
     for source in sources {
       for pattern in source.availability {
         guard let captures = pattern.match(topic) else { continue }
         guard let state = DeviceAvailability(payload: payload) else {
           return ["\(topic) (source \(source.name)): no_value: an availability message is neither online nor offline"]
         }
+        matched = true
         let device = DeviceAvailability.device(source: source.name, captures: captures, shared: source.deviceCaptures)
         conditions.announce(state, device: device, at: now, graceSeconds: source.availabilityGraceMinutes * 60)
-        return []
       }
     }
-    return nil
+    return matched ? [] : nil
   }
 
   private func source(of topic: String) -> (SourceMapping, [String: String])? {
