@@ -133,6 +133,11 @@ struct DiscoveryPlanTests {
     let toml = try #require(plan.sources([board], lastSeen: []).first).toml
     #expect(toml.contains("[[mqtt_source]]\nid = \"board\"\nbroker = \"mqtt://192.168.1.10:1883\""))
     #expect(toml.contains("time = \"payload\"\ntime_zone = \"+07:00\"") && !toml.contains("site ="))
+    #expect(!toml.contains("[mqtt_source.tls]"))
+    let secure = DiscoveryPlan(
+      target: .agent(broker: "mqtts://zigbee@192.168.1.10:8883", tls: [("ca_file", "/etc/coldtrace/site-ca.crt")]))
+    let secureTOML = try #require(secure.sources([board], lastSeen: []).first).toml
+    #expect(secureTOML.hasSuffix("[mqtt_source.tls]\nca_file = \"/etc/coldtrace/site-ca.crt\"\n"), "\(secureTOML)")
   }
 
   @Test("names become ids: lower case, other characters one dash")

@@ -14,11 +14,12 @@
 /// Rooms: the device's `suggested_area`, else the first level of a name like `cold2/snzb-1` (the Zigbee2MQTT habit),
 /// else `defaultRoom`; the operator checks them before pasting.
 public struct DiscoveryPlan: Sendable {
-  public enum Target: Sendable, Equatable {
+  public enum Target: Sendable {
     /// `[[source]]` tables of the collector config, for this site.
     case collector(site: String)
-    /// `[[mqtt_source]]` tables of an agent config, reading this broker (its URL without the password).
-    case agent(broker: String)
+    /// `[[mqtt_source]]` tables of an agent config, reading this broker (its URL without the password), with the
+    /// `[mqtt_source.tls]` keys of an `mqtts://` one (`ca_file`, `cert_file`, `key_file` and their paths).
+    case agent(broker: String, tls: [(key: String, path: String)] = [])
   }
 
   public var target: Target

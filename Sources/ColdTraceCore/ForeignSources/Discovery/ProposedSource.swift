@@ -1,6 +1,6 @@
 /// One source `DiscoveryPlan` proposes, written as the TOML table an operator pastes into the collector config
 /// (`[[source]]`) or an agent config (`[[mqtt_source]]`): the keys `SourceConfig` reads, nothing else.
-public struct ProposedSource: Sendable, Equatable {
+public struct ProposedSource: Sendable {
   public enum Time: String, Sendable { case payload, receipt }
 
   public var target: DiscoveryPlan.Target
@@ -43,7 +43,7 @@ public struct ProposedSource: Sendable, Equatable {
     switch target {
     case .collector(let site):
       table += ["[[source]]", "id = \(quoted(id))", "site = \(quoted(site))"]
-    case .agent(let broker):
+    case .agent(let broker, _):
       table += ["[[mqtt_source]]", "id = \(quoted(id))", "broker = \(quoted(broker))"]
     }
     table.append("preset = \(quoted(preset.rawValue))")
@@ -58,6 +58,9 @@ public struct ProposedSource: Sendable, Equatable {
     if let timeZone { table.append("time_zone = \(quoted(timeZone))") }
     if let availability { table.append("availability = \(quoted(availability))") }
     if let offlineAfterMinutes { table.append("offline_after_minutes = \(JSONText.number(offlineAfterMinutes))") }
+    if case .agent(_, let files) = target, !files.isEmpty {
+      table += ["[mqtt_source.tls]"] + files.map { "\($0.key) = \(quoted($0.path))" }
+    }
     lines += disabled ? table.map { "# \($0)" } : table
     return lines.joined(separator: "\n") + "\n"
   }

@@ -75,6 +75,10 @@ struct SourcesDiscoverCommand: ParsableCommand {
     var text =
       "# coldtrace sources discover: \(sensors.count) temperature and humidity sensors in \(found.count) configs "
       + "under \(prefix)/ on \(address), \(sources.count) tables\n"
+    if agent && address.password != nil {
+      text +=
+        "# each broker URL leaves the password out: write it in (\(address.usesTLS ? "mqtts" : "mqtt")://user:PASSWORD@...)\n"
+    }
     for reason in unusable { text += "# not mapped: \(reason)\n" }
     for source in sources { text += "\n" + source.toml }
     print(text, terminator: "")
@@ -110,7 +114,11 @@ struct SourcesDiscoverCommand: ParsableCommand {
     case (nil, true):
       var shown = address
       shown.password = nil
-      plan = DiscoveryPlan(target: .agent(broker: shown.description))
+      let tls = try tlsOptions(address)
+      let files = [("ca_file", tls?.caFile), ("cert_file", tls?.certFile), ("key_file", tls?.keyFile)].compactMap {
+        key, path in path.map { (key: key, path: $0) }
+      }
+      plan = DiscoveryPlan(target: .agent(broker: shown.description, tls: files))
     default: throw UsageError("give either --site (a collector's [[source]] tables) or --agent ([[mqtt_source]])")
     }
     if let timeZone {
