@@ -78,13 +78,17 @@ struct AgentMQTTDriverHealthTests {
     #expect(battery.site == "hongxuan" && battery.room == "cold2" && battery.severity == .warning)
     #expect(battery.limit == 20 && battery.message.contains("replace the battery"), "\(battery)")
     #expect(!isOpen("snzb2", .batteryLow) && !isOpen("snzb2", .weakSignal))
+    // A collector restart: the open warnings come from the database, the limits again from the retained status.
+    facility.stopCollector()
+    try facility.startCollector()
     // A battery-only report still below: nothing new; a new battery and a router nearby: both resolve.
     try publish("zigbee2mqtt/cold2-snzb1", state(battery: 14, linkquality: 9, temperature: 3.4))
     try publish("zigbee2mqtt/cold2-snzb1", state(battery: 100, linkquality: 120, temperature: 3.5))
     #expect(eventually(timeout: 20) { !isOpen("snzb1", .batteryLow) && !isOpen("snzb1", .weakSignal) })
     #expect(alerts("snzb1", .batteryLow).count == 1 && alerts("snzb1", .weakSignal).count == 1)
 
-    // snzb2's source says 6 s without a reading is offline (the collector's own limit is 10 minutes).
+    // snzb2's source says 6 s without a reading is offline (the collector's own limit is 10 minutes); this collector
+    // knows it only from the agent's retained status.
     #expect(eventually(timeout: 40) { isOpen("snzb2", .offline) }, "the source's offline limit did not apply")
     #expect(!isOpen("snzb1", .offline), "snzb1 is judged by the collector's 10 minutes until its device speaks")
     // snzb1's device announces itself offline: offline after the 3 s grace, whatever the limit.

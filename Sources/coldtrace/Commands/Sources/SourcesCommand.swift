@@ -19,17 +19,20 @@ struct SourcesDiscoverCommand: ParsableCommand {
     abstract: "Print [[source]] tables for the temperature and humidity sensors a broker's Home Assistant "
       + "discovery configs name.",
     discussion: """
-      Reads the retained discovery configs (<prefix>/sensor/[<node>/]<object>/config) that Zigbee2MQTT, ESPHome,
-      Tasmota (SetOption19 1) and OpenMQTTGateway publish, for --timeout seconds, and prints one table per state
-      topic of every temperature and humidity sensor: preset, topic, room, sensor, fields, unit, time policy and
-      availability topic. Check the rooms (the device's area, else the first level of a name like cold2/snzb-1,
-      else --room), then paste the tables into the collector config (--site) or an agent config (--agent).
+      Reads the retained discovery configs (<prefix>/sensor/[<node>/]<object>/config)
+      that Zigbee2MQTT, ESPHome, Tasmota (SetOption19 1) and OpenMQTTGateway
+      publish, for --timeout seconds, and prints one table per state topic of every
+      temperature and humidity sensor: preset, topic, room, sensor, fields, unit,
+      time policy and availability topic. Check the rooms (the device's area, else
+      the first level of a name like cold2/snzb-1, else --room), then paste the
+      tables into the collector config (--site) or an agent config (--agent).
 
       Examples:
-        coldtrace sources discover --broker mqtt://192.168.1.10 --site hongxuan >> /etc/coldtrace/collector.toml
-        coldtrace sources discover --broker mqtt://192.168.1.10 --agent --time-zone +07:00
-        coldtrace sources discover --broker mqtts://hx@broker.example:8883 --password-file ~/hx.password \\
-          --ca-file /etc/coldtrace/ca.crt --site hongxuan
+        coldtrace sources discover --broker mqtt://192.168.1.10 --site hongxuan
+        coldtrace sources discover --broker mqtt://192.168.1.10 --agent \\
+          --time-zone +07:00
+        coldtrace sources discover --broker mqtts://hx@broker.example:8883 \\
+          --password-file ~/hx.password --ca-file /etc/coldtrace/ca.crt --site hx
       """)
 
   @OptionGroup var global: GlobalOptions
