@@ -20,8 +20,15 @@ final class AgentPresenceTracker: Sendable {
   private let withOutbox: Mutex<Set<AgentKey>>
   /// Each agent's outbox as its latest status reported it (for `/metrics`).
   private let outboxReports = Mutex<[AgentKey: StatusMessage.Outbox]>([:])
+  /// The offline limits and availability of the probes agents read through their `mqtt` driver.
+  let mappedProbes = AgentMappedProbes()
+  /// Judges those probes' batteries and links (`nil` in tests that need none).
+  let health: ProbeHealthJudge?
 
-  init(rule: AgentPresenceRule, pipeline: IngestPipeline, registry: ProbeRegistry? = nil) throws {
+  init(
+    rule: AgentPresenceRule, pipeline: IngestPipeline, registry: ProbeRegistry? = nil, health: ProbeHealthJudge? = nil
+  ) throws {
+    self.health = health
     self.rule = rule
     self.registry = registry
     self.pipeline = pipeline
@@ -76,6 +83,7 @@ final class AgentPresenceTracker: Sendable {
       agents[id] = presence
     }
     return announceProbes(of: message, site: site, now: now) + recordIncarnation(of: message, id: id, now: now)
+      + receiveMappedProbes(of: message, id: id)
   }
 
   /// Registers the probes and inputs a status lists (`probes`, with their rooms) and the probes it places.

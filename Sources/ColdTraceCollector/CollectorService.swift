@@ -54,7 +54,9 @@ public final class CollectorService: Sendable {
     }
     let registry = try ProbeRegistry(store: pipeline.store, config: settings.siteLimits, now: clock.now())
     self.registry = registry
-    let presence = try AgentPresenceTracker(rule: settings.agentPresence, pipeline: pipeline, registry: registry)
+    let health = try ProbeHealthJudge(pipeline: pipeline, logger: logger)
+    let presence = try AgentPresenceTracker(
+      rule: settings.agentPresence, pipeline: pipeline, registry: registry, health: health)
     fanOut = AlertFanOut(
       appender: JournalAppender(journal: journal, store: pipeline.store), connection: connection, logger: logger)
     acknowledgements = AcknowledgementLoop(store: pipeline.store, connection: connection, logger: logger, clock: clock)
@@ -65,7 +67,7 @@ public final class CollectorService: Sendable {
       settings.sources.isEmpty
       ? nil
       : try SourceRouter(
-        sources: settings.sources, pipeline: pipeline, committer: committer, logger: logger,
+        sources: settings.sources, pipeline: pipeline, committer: committer, logger: logger, health: health,
         emit: { [fanOut] in fanOut.emit($0) })
     router = MessageRouter(
       presence: presence, committer: committer, registry: registry, logger: logger, clock: clock, sources: sources,

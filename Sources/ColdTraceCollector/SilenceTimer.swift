@@ -63,8 +63,13 @@ final class SilenceTimer: Sendable {
       emit(limits.committed)
       if let failure = limits.failure { log(failure, "site limit check") }
     }
-    let silence = pipeline.checkSilence(now: now, rule: settings.silence) { [sources] probe, last in
-      sources?.offlineAfterSeconds(of: probe, lastReading: last)
+    let silence = pipeline.checkSilence(now: now, rule: settings.silence) { [sources, presence] probe, last in
+      // A `[[source]]`'s probe, or one an agent reads through its `mqtt` driver.
+      let limits = [
+        sources?.offlineAfterSeconds(of: probe, lastReading: last),
+        presence.mappedProbes.offlineAfterSeconds(of: probe, lastReading: last),
+      ].compactMap { $0 }
+      return limits.min()
     }
     emit(silence.committed)
     if let failure = silence.failure { log(failure, "silence check") }

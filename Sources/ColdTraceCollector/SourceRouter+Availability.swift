@@ -8,9 +8,11 @@ extension SourceRouter {
     return sources.flatMap { $0.availability.map(\.filter) }.filter { seen.insert($0).inserted }
   }
 
-  /// Handles `message` if it is on a source's availability topic: `true` then. A payload that is neither online
-  /// nor offline is quarantined (`no_value`).
+  /// Handles `message` if it is on a source's availability topic: `true` then. Every source that names the topic
+  /// takes it (an ESPHome node's `status` serves the tables of each of its entities). A payload that is neither
+  /// online nor offline is quarantined (`no_value`).
   func routeAvailability(_ message: ReceivedMessage, receivedAt: Timestamp) -> Bool {
+    var matched = false
     for source in sources {
       for pattern in source.availability {
         guard let captures = pattern.match(message.topic) else { continue }
@@ -19,13 +21,13 @@ extension SourceRouter {
             message, PayloadRejection(.noValue, "an availability message is neither online nor offline"), receivedAt)
           return true
         }
+        matched = true
         let device = DeviceAvailability.device(source: source.name, captures: captures, shared: source.deviceCaptures)
         devices.withLock {
           $0.announce(state, device: device, at: receivedAt, graceSeconds: source.availabilityGraceMinutes * 60)
         }
-        return true
       }
     }
-    return false
+    return matched
   }
 }

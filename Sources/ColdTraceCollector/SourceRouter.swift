@@ -20,8 +20,8 @@ final class SourceRouter: Sendable {
   private let repeats = Mutex(RepeatFilter())
   /// Journals and publishes the `battery_low` and `weak_signal` events this router records.
   private let emit: @Sendable (CommittedEvents) -> Void
-  /// Per probe, which of `battery_low` and `weak_signal` is open.
-  private let health: Mutex<[SensorKey: Set<AlertKind>]>
+  /// Opens and resolves `battery_low` and `weak_signal`.
+  private let health: ProbeHealthJudge
   /// The devices, their probes and their announced availability.
   let devices = Mutex(SourceDevices())
   /// Probes whose source's placement was recorded in this run, and per probe its source's offline limit.
@@ -33,11 +33,11 @@ final class SourceRouter: Sendable {
 
   init(
     sources: [SourceMapping], pipeline: IngestPipeline, committer: GroupCommitter, logger: Logger,
-    emit: @escaping @Sendable (CommittedEvents) -> Void
+    health: ProbeHealthJudge, emit: @escaping @Sendable (CommittedEvents) -> Void
   ) throws {
     self.sources = sources
     self.emit = emit
-    health = Mutex(try pipeline.openProbeHealthAlerts())
+    self.health = health
     carriedLimits = try Self.carriedLimits(sources, pipeline)
     self.pipeline = pipeline
     self.committer = committer
@@ -125,15 +125,8 @@ final class SourceRouter: Sendable {
 
   private func judgeHealth(_ mapped: MappedReading, source: SourceMapping) {
     guard !mapped.health.isEmpty else { return }
-    let events = health.withLock { health in
-      source.health.judge(
-        mapped.health, key: mapped.key, productID: "-", at: mapped.at, open: &health[mapped.key, default: []])
-    }
-    do {
-      emit(try pipeline.recordProbeHealth(events))
-    } catch {
-      logger.error("source \(source.name): cannot record the health of \(mapped.key): \(error)")
-    }
+    emit(
+      health.judge(mapped.health, key: mapped.key, rule: source.health, at: mapped.at, from: "source \(source.name)"))
   }
 
   private func source(of topic: String) -> (SourceMapping, [String: String])? {

@@ -22,7 +22,7 @@ struct ColdTraceCommand: ParsableCommand {
     subcommands: [
       CollectCommand.self, AlertsCommand.self, AckCommand.self, LotCommand.self, ReadingsCommand.self,
       StatusCommand.self, ProductsCommand.self, JournalCommand.self, BackupCommand.self, RestoreCommand.self,
-      DemoCommand.self,
+      DemoCommand.self, SourcesCommand.self,
       ReportGroupCommand.self, SilenceCommand.self, ProbeCommand.self, NotifyCommand.self, MetricsCommand.self,
       KeysCommand.self,
     ]

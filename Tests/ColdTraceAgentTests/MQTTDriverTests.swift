@@ -68,7 +68,7 @@ struct MQTTDriverTests {
       ("broker = \"mqtt://192.168.1.10\"", "site = \"other\"", "site"),
       ("broker = \"mqtt://192.168.1.10\"", "", "time"),
       ("", "time = \"payload\"", "broker"),
-      ("broker = \"mqtts://192.168.1.10\"", "time = \"payload\"", "broker"),
+      ("broker = \"mqtt://192.168.1.10\"", "time = \"payload\"\n[mqtt_source.tls]\nca_file = \"/etc/ca.crt\"", "tls"),
       ("broker = \"http://192.168.1.10\"", "time = \"payload\"", "broker"),
     ])
   func rejectsBadTables(broker: String, extra: String, key: String) throws {
@@ -164,8 +164,8 @@ struct MQTTDriverTests {
       ArrivedSample(sensor: $0, room: "cold2", placement: nil, sample: Sample(seq: nil, ts: ts, tempC: 1))
     }
     var probes = MappedProbes()
-    let firstSight = probes.learn(arrived)
-    let secondSight = probes.learn(arrived)
+    let firstSight = probes.learn(Arrivals(samples: arrived, dropped: 0))
+    let secondSight = probes.learn(Arrivals(samples: arrived, dropped: 0))
     #expect(firstSight && !secondSight)
     let records = probes.number(arrived, clock: nil) { $0 == "a" ? 41 : 1 }
     #expect(records.map(\.sensor) == ["a", "b", "a", "a"])

@@ -32,4 +32,12 @@ struct ProbeHealthRuleTests {
     #expect(rule.judge(ProbeHealth(rssiDBm: -91), key: key, productID: "litchi", at: at, open: &open).count == 1)
     #expect(rule.judge(ProbeHealth(rssiDBm: -70), key: key, productID: "litchi", at: at, open: &open).count == 1)
   }
+
+  @Test("zones: below the limit, within the margin, clear, absent; the link is Zigbee's, else Wi-Fi's")
+  func zones() {
+    let rule = ProbeHealthRule()
+    #expect(rule.zones(ProbeHealth(batteryPct: 19, linkQuality: 25)) == [0, 1, -1])
+    #expect(rule.zones(ProbeHealth(batteryPct: 25, rssiDBm: -70)) == [2, -1, 2])
+    #expect(rule.zones(ProbeHealth(rssiDBm: -88)) == [-1, -1, 0])
+  }
 }

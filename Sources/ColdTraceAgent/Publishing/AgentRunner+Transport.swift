@@ -75,7 +75,7 @@ extension AgentRunner {
   func statusLine(
     _ state: String, outbox: Outbox?, incarnation: String? = nil, mapped: MappedProbes = MappedProbes()
   ) -> String {
-    StatusMessage(
+    var message = StatusMessage(
       state: state, sender: .agent(configuration.agent), version: Self.version, ts: clock.now(),
       outbox: outbox.map { StatusMessage.Outbox(pending: $0.pendingCount, dropped: $0.dropped) },
       placements: Dictionary(configuration.sensors.map { ($0.id, $0.placement) }) { first, _ in first }
@@ -83,7 +83,8 @@ extension AgentRunner {
       incarnation: outbox?.incarnation ?? incarnation,
       probes: Dictionary(
         configuration.sensors.map { ($0.id, $0.room) } + configuration.inputs.map { ($0.id, $0.room) }
-      ) { first, _ in first }.merging(mapped.rooms) { own, _ in own }
-    ).encode()
+      ) { first, _ in first }.merging(mapped.rooms) { own, _ in own })
+    if !mapped.reports.isEmpty { message.mqttProbes = mapped.reports }
+    return message.encode()
   }
 }

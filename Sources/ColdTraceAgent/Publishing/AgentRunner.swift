@@ -160,10 +160,13 @@ public final class AgentRunner {
         announcedDropped = -1
       }
       if !watermarks.isEmpty { try sender.acknowledge(watermarks, now: now) }
-      if let (arrived, dropped) = siteBroker?.take() {
-        if dropped > 0 { logger.warning("mqtt driver: \(dropped) samples dropped, the queue was full") }
+      if let arrivals = siteBroker?.take() {
+        let arrived = arrivals.samples
+        if arrivals.dropped > 0 {
+          logger.warning("mqtt driver: \(arrivals.dropped) samples dropped, the queue was full")
+        }
+        if mappedProbes.learn(arrivals) { announcedDropped = -1 }
         if !arrived.isEmpty {
-          if mappedProbes.learn(arrived) { announcedDropped = -1 }
           announceStatusIfDue()
           let numbered = mappedProbes.number(arrived, clock: stamp) { outbox.nextSequence(for: $0) }
           try sender.record(numbered, connected: client.isConnected && !keeper.holding, publish: publish)

@@ -5,11 +5,19 @@ import ColdTraceCore
 struct MappedProbes {
   private(set) var rooms: [String: String] = [:]
   private(set) var placements: [String: Placement] = [:]
+  /// The probes' health, offline limits and availability, as the status announces them (`mqtt_probes`).
+  private(set) var reports: [String: SiteProbeReport] = [:]
 
-  /// Notes the probes of `samples`; `true` if one is new or moved (the status is due again).
-  mutating func learn(_ samples: [ArrivedSample]) -> Bool {
+  /// Notes the probes of `arrivals` and their reports; `true` if a probe is new or moved, or its report changed
+  /// enough (the status is due again).
+  mutating func learn(_ arrivals: Arrivals) -> Bool {
     var changed = false
-    for arrived in samples {
+    if let (reports, rooms) = arrivals.conditions {
+      self.reports = reports
+      for (sensor, room) in rooms where self.rooms[sensor] != room { self.rooms[sensor] = room }
+      changed = true
+    }
+    for arrived in arrivals.samples {
       if rooms[arrived.sensor] != arrived.room {
         rooms[arrived.sensor] = arrived.room
         changed = true

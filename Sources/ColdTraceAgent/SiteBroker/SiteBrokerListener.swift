@@ -21,21 +21,22 @@ final class SiteBrokerListener: Sendable {
     clock: any ServiceClock, wakeUp: WakeUpPipe, logger: Logger
   ) throws {
     let mapper = SiteMessageMapper(
-      sources: configuration.mqttSources.map(\.mapping), reservedIDs: configuration.ownProbeIDs,
-      lastStored: lastStored)
+      sources: configuration.mqttSources.map(\.mapping), reservedIDs: configuration.ownProbeIDs, lastStored: lastStored,
+      site: configuration.site)
     let queue = ArrivalQueue(mapper: mapper)
     self.queue = queue
-    var brokers: [(BrokerAddress, [SourceMapping])] = []
+    var brokers: [(BrokerAddress, [SourceMapping], ClientOptions.TLS?)] = []
     for source in configuration.mqttSources {
       if let index = brokers.firstIndex(where: { $0.0 == source.broker }) {
         brokers[index].1.append(source.mapping)
       } else {
-        brokers.append((source.broker, [source.mapping]))
+        brokers.append((source.broker, [source.mapping], source.tls))
       }
     }
     var clients: [any MessageTransport] = []
-    for (number, (broker, mappings)) in brokers.enumerated() {
+    for (number, (broker, mappings, tls)) in brokers.enumerated() {
       var options = ClientOptions(clientID: "\(configuration.agent)-site-\(number + 1)", broker: broker)
+      options.tls = tls
       options.protocolVersion = configuration.protocolVersion
       options.reconnectDelayMax = configuration.reconnectMaxSeconds
       options.cleanSession = true
@@ -43,8 +44,9 @@ final class SiteBrokerListener: Sendable {
         options,
         { message in
           let now = clock.now()
-          let (arrived, problems) = queue.receive(message, now: now)
-          if arrived { wakeUp.signal() }
+          let problems = queue.receive(message, now: now)
+          // Samples, a battery report or an availability change: the sampling thread looks (`take()`).
+          wakeUp.signal()
           for problem in problems { logger.warning("mqtt driver: ignored \(problem)") }
         },
         { event in
@@ -59,7 +61,7 @@ final class SiteBrokerListener: Sendable {
             logger.warning("mqtt driver: \(broker): \(reason); retrying in \(retryIn) s")
           }
         })
-      for filter in Set(mappings.flatMap { $0.topics.map(\.filter) }).sorted() {
+      for filter in Set(mappings.flatMap { $0.topics.map(\.filter) + $0.availability.map(\.filter) }).sorted() {
         try client.subscribe(filter, qos: .atLeastOnce)
       }
       clients.append(client)
@@ -70,8 +72,17 @@ final class SiteBrokerListener: Sendable {
   func start() { for client in clients { client.start() } }
   func stop() { for client in clients { client.stop() } }
 
-  /// The samples that arrived since the last call, oldest first, and how many the full queue dropped meanwhile.
-  func take() -> (samples: [ArrivedSample], dropped: Int) { queue.take() }
+  /// The samples that arrived since the last call, oldest first, how many the full queue dropped meanwhile, and the
+  /// probes' reports and rooms when they changed enough for a new status (`SiteProbeConditions`).
+  func take() -> Arrivals { queue.take() }
+}
+
+/// What the site brokers delivered since the sampling thread last looked.
+struct Arrivals {
+  var samples: [ArrivedSample]
+  var dropped: Int
+  /// Every probe's report and room, when a new status is due for them; else `nil`.
+  var conditions: (reports: [String: SiteProbeReport], rooms: [String: String])? = nil
 }
 
 /// The mapper and the samples waiting for the sampling thread, shared by the network threads.
@@ -88,8 +99,8 @@ private final class ArrivalQueue: Sendable {
 
   init(mapper: SiteMessageMapper) { state = Mutex(State(mapper: mapper)) }
 
-  /// Maps `message` and queues its samples; whether it gave any, and its problems.
-  func receive(_ message: ReceivedMessage, now: Timestamp) -> (arrived: Bool, problems: [String]) {
+  /// Maps `message` and queues its samples; its problems.
+  func receive(_ message: ReceivedMessage, now: Timestamp) -> [String] {
     state.withLock { state in
       let (samples, problems) = state.mapper.map(
         topic: message.topic, payload: message.payload, retained: message.retain, now: now)
@@ -98,17 +109,18 @@ private final class ArrivalQueue: Sendable {
         state.dropped += state.arrived.count - Self.limit
         state.arrived.removeFirst(state.arrived.count - Self.limit)
       }
-      return (!samples.isEmpty, problems)
+      return problems
     }
   }
 
-  func take() -> (samples: [ArrivedSample], dropped: Int) {
+  func take() -> Arrivals {
     state.withLock { state in
       defer {
         state.arrived.removeAll(keepingCapacity: true)
         state.dropped = 0
       }
-      return (state.arrived, state.dropped)
+      let conditions = state.mapper.conditions.takeIfChanged().map { ($0, state.mapper.conditions.rooms) }
+      return Arrivals(samples: state.arrived, dropped: state.dropped, conditions: conditions)
     }
   }
 }

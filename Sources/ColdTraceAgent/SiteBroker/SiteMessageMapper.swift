@@ -24,11 +24,17 @@ public struct SiteMessageMapper: Sendable {
   private var repeats = RepeatFilter()
   /// Each probe's last sample of the previous run: its replay (a retained state) is not a new sample either.
   let lastStored: LastMappedSamples
+  /// The probes' health and availability, for the agent's status.
+  var conditions: SiteProbeConditions
 
-  init(sources: [SourceMapping], reservedIDs: Set<String>, lastStored: LastMappedSamples = LastMappedSamples()) {
+  init(
+    sources: [SourceMapping], reservedIDs: Set<String>, lastStored: LastMappedSamples = LastMappedSamples(),
+    site: String = ""
+  ) {
     self.sources = sources
     self.reservedIDs = reservedIDs
     self.lastStored = lastStored
+    conditions = SiteProbeConditions(site: site)
   }
 
   /// What one message gives: the new samples, in the message's order, and a one-line reason for each part that
@@ -36,6 +42,7 @@ public struct SiteMessageMapper: Sendable {
   public mutating func map(topic: String, payload: UnsafeRawBufferPointer, retained: Bool, now: Timestamp) -> (
     samples: [ArrivedSample], problems: [String]
   ) {
+    if let problem = mapAvailability(topic: topic, payload: payload, now: now) { return ([], problem) }
     guard let (source, captures) = source(of: topic) else {
       return ([], ["\(topic): no [[mqtt_source]] topic pattern matches it"])
     }
@@ -43,12 +50,16 @@ public struct SiteMessageMapper: Sendable {
     guard case .mapped(let readings, let rejections) = outcome else { return ([], []) }
     var problems = rejections.map { "\(topic) (source \(source.name)): \($0.reason.rawValue): \($0.detail)" }
     var samples: [ArrivedSample] = []
+    let device = DeviceAvailability.device(source: source.name, captures: captures, shared: source.deviceCaptures)
     for mapped in readings {
-      guard var reading = mapped.reading else { continue }  // a battery or link report only
       guard !reservedIDs.contains(mapped.key.sensor) else {
         problems.append("\(topic) (source \(source.name)): maps to \(mapped.key.sensor), a [[sensor]] of this agent")
         continue
       }
+      // Any message of the device, a repeat or a battery report too, shows it online.
+      conditions.saw(mapped.key.sensor, room: mapped.key.room, source: source, device: device)
+      conditions.note(mapped.health, of: mapped.key.sensor, at: mapped.at)
+      guard var reading = mapped.reading else { continue }  // a battery or link report only
       if let sample = reading.samples.first, lastStored.isReplay(sample, of: mapped.key.sensor) { continue }
       let fresh = repeats.admit(
         &reading, repeatWithinSeconds: source.repeatWithinSeconds, receiptTime: source.time.isReceipt)
@@ -59,6 +70,24 @@ public struct SiteMessageMapper: Sendable {
           timedOnReceipt: source.time.isReceipt))
     }
     return (samples, problems)
+  }
+
+  /// Handles `topic` if it is a source's availability topic (for every source that names it): `[]` then, or the
+  /// problem with its payload; `nil` if it is not one.
+  private mutating func mapAvailability(topic: String, payload: UnsafeRawBufferPointer, now: Timestamp) -> [String]? {
+    var matched = false
+    for source in sources {
+      for pattern in source.availability {
+        guard let captures = pattern.match(topic) else { continue }
+        guard let state = DeviceAvailability(payload: payload) else {
+          return ["\(topic) (source \(source.name)): no_value: an availability message is neither online nor offline"]
+        }
+        matched = true
+        let device = DeviceAvailability.device(source: source.name, captures: captures, shared: source.deviceCaptures)
+        conditions.announce(state, device: device, at: now, graceSeconds: source.availabilityGraceMinutes * 60)
+      }
+    }
+    return matched ? [] : nil
   }
 
   private func source(of topic: String) -> (SourceMapping, [String: String])? {

@@ -8,6 +8,11 @@ public enum DeviceAvailability: Sendable, Equatable {
   /// The state a payload announces, or `nil` if it is none of the known words.
   public init?(payload: UnsafeRawBufferPointer) {
     guard let text = String(validating: payload, as: UTF8.self) else { return nil }
+    self.init(text: text)
+  }
+
+  /// The state a payload's text announces, or `nil`.
+  public init?(text: String) {
     var word = text.lowercased().filter { !$0.isWhitespace }
     if word.hasPrefix("{"), let document = try? JSONParser.parse(text),
       case .string(let state)? = document.at(path: "state")

@@ -32,6 +32,22 @@ public struct ProbeHealthRule: Sendable, Equatable {
 
   public init() {}
 
+  /// Where each value of `health` stands against its limit: below it (0), within the margin above it (1), clear (2),
+  /// battery first, then the link (Zigbee, else Wi-Fi); absent values are -1. Whatever `judge` does with a value
+  /// depends only on this and on what is open, so a publisher that passes on the values whenever these zones change
+  /// (the agent's status, `SiteProbeReport`) lets another judge reach the same alerts.
+  public func zones(_ health: ProbeHealth) -> [Int] {
+    func zone(_ value: Double?, limit: Double, margin: Double) -> Int {
+      guard let value else { return -1 }
+      return value < limit ? 0 : value < limit + margin ? 1 : 2
+    }
+    return [
+      zone(health.batteryPct, limit: batteryLowPct, margin: Self.batteryMargin),
+      zone(health.linkQuality, limit: weakLinkQuality, margin: Self.linkQualityMargin),
+      health.linkQuality == nil ? zone(health.rssiDBm, limit: weakRSSIDBm, margin: Self.rssiMargin) : -1,
+    ]
+  }
+
   /// The events `health`, reported at `at`, causes for probe `key`; `productID` is what the alert lines name.
   public func judge(_ health: ProbeHealth, key: SensorKey, productID: String, at: Timestamp, open: inout Set<AlertKind>)
     -> [AlertEvent]

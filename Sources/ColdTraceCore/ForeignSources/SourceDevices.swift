@@ -21,6 +21,11 @@ public struct SourceDevices: Sendable {
     }
   }
 
+  /// When the earliest of `probe`'s devices announced itself offline, with its grace, or `nil` if none is offline.
+  public func announcedOffline(of probe: ProbeKey) -> (since: Timestamp, graceSeconds: Double)? {
+    offline.filter { probes[$0.key]?.contains(probe) == true }.map(\.value).min { $0.since < $1.since }
+  }
+
   /// How long after `lastReading` the probe counts as silent because its device announced itself offline, or `nil`.
   public func silentAfterSeconds(of probe: ProbeKey, lastReading: Timestamp) -> Double? {
     var limit: Double? = nil

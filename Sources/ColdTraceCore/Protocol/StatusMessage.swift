@@ -42,6 +42,8 @@ public struct StatusMessage: Sendable, Equatable {
   /// Every probe and input of the agent, by sensor id, with the room it hangs in: the collector registers them
   /// (`nil`: not announced; entries whose id or room is not a valid id are dropped when read).
   public var probes: [String: String]?
+  /// What the agent's `mqtt` driver knows of its probes beyond their samples, by sensor id (`nil`: not announced).
+  public var mqttProbes: [String: SiteProbeReport]?
 
   public init(
     state: String, sender: Sender, version: String?, ts: Timestamp?, outbox: Outbox? = nil,
@@ -86,6 +88,7 @@ public struct StatusMessage: Sendable, Equatable {
           for sensor in probes.keys.sorted() { json.string(sensor, probes[sensor]) }
         }
       }
+      writeMQTTProbes(&json)
     }
   }
 
@@ -141,6 +144,7 @@ public struct StatusMessage: Sendable, Equatable {
       }
       message.probes = rooms
     }
+    message.mqttProbes = readMQTTProbes(object)
     return message
   }
 
