@@ -138,7 +138,7 @@ struct DemoCommand: ParsableCommand {
     say("Stored \(stored) of \(DemoFacility.samples) readings; \(alerts.count) alert(s).")
     say("")
     say("$ coldtrace alerts --db \(store.path)")
-    say(alerts.isEmpty ? "no alerts match" : AlertsCommand.table(alerts))
+    say(alerts.isEmpty ? "no alerts match" : AlertsCommand.table(alerts, zones: SiteTimeZones(default: .configDefault)))
     say("")
     say("Explore:")
     say("  coldtrace alerts --db \(store.path) --json")

@@ -67,7 +67,9 @@ struct LotShowCommand: ParsableCommand {
     print(rooms.render())
     print("")
     for line in rules.text { print(line) }
-    print(alerts.isEmpty ? "\nno alerts named this lot" : "\n" + AlertsCommand.table(alerts))
+    print(
+      alerts.isEmpty
+        ? "\nno alerts named this lot" : "\n" + AlertsCommand.table(alerts, zones: SiteTimeZones(default: .utc)))
   }
 }
 
