@@ -169,4 +169,19 @@ struct LocalTimeCommandTests {
     let result = try coldtrace(["report", "LT-2026-0612", "--utc", "--utc-offset", "+07:00"])
     #expect(result.status == 2 && result.stderr.contains("--utc"), "\(result.stderr)")
   }
+
+  @Test func lotsAndProbesAreListedInLocalTimeToo() throws {
+    let list = try coldtrace(["lot", "list"])
+    #expect(list.status == 0, "\(list.stderr)")
+    #expect(list.stdout.contains("hongxuan/cold2  2026-06-12 10:00  closed"), "\(list.stdout)")
+    #expect(list.stdout.hasSuffix("times in Asia/Ho_Chi_Minh (+07:00)\n"))
+    let utc = try coldtrace(["lot", "list", "--utc"])
+    #expect(utc.stdout.contains("2026-06-12 03:00") && utc.stdout.hasSuffix("times in UTC\n"), "\(utc.stdout)")
+    let show = try coldtrace(["lot", "show", "LT-2026-0612"])
+    #expect(show.stdout.contains("hongxuan/cold2  2026-06-12 10:00  2026-06-12 12:00"), "\(show.stdout)")
+    #expect(show.stdout.contains("1   2026-06-12 10:40  acked"), "the lot's alerts too")
+    let probes = try coldtrace(["probe", "list"])
+    #expect(probes.stdout.contains("2026-06-12 11:50"), "\(probes.stdout)")
+    #expect(probes.stdout.hasSuffix("times in Asia/Ho_Chi_Minh (+07:00)\n"))
+  }
 }

@@ -9,17 +9,22 @@ import ColdTraceStorage
 enum AgentIncarnationLines {
   static func render(_ agents: [AgentIncarnation], clockSkews: [AlertRecord] = [], text: StatusText) -> String? {
     guard !agents.isEmpty || !clockSkews.isEmpty else { return nil }
-    var lines = ["Agents"]
+    let vi = text.language == .vi
+    var lines = [vi ? "Thiết bị biên" : "Agents"]
     for agent in agents {
-      var line =
-        "  \(agent.site)/\(agent.agent)  incarnation \(agent.incarnation)  since \(text.time(agent.since, site: agent.site))"
-      if let previous = agent.previous { line += " (reinstalled; was \(previous))" }
+      let since = text.time(agent.since, site: agent.site)
+      var line = "  \(agent.site)/\(agent.agent)  " + (vi ? "bản cài" : "incarnation") + " \(agent.incarnation)  "
+      line += (vi ? "từ " : "since ") + since
+      if let previous = agent.previous {
+        line += vi ? " (đã cài lại; trước đó \(previous))" : " (reinstalled; was \(previous))"
+      }
       lines.append(line)
     }
     for alert in clockSkews {
-      lines.append(
-        "  \(alert.site)/\(alert.sensor)  clock wrong since \(text.time(alert.openedAt, site: alert.site)) (alert #\(alert.id)): \(alert.message)"
-      )
+      let since = text.time(alert.openedAt, site: alert.site)
+      let what =
+        vi ? "đồng hồ sai từ \(since) (cảnh báo #\(alert.id))" : "clock wrong since \(since) (alert #\(alert.id))"
+      lines.append("  \(alert.site)/\(alert.sensor)  \(what): \(alert.message)")
     }
     return lines.joined(separator: "\n")
   }

@@ -13,3 +13,14 @@ struct LocalTimeOptions: ParsableArguments {
     utc ? SiteTimeZones(default: .utc) : settings.timeZones
   }
 }
+
+extension SiteTimeZones {
+  /// A time in a table, to the minute in `site`'s zone: `2026-06-12 10:40`.
+  func minute(_ time: Timestamp, site: String) -> String { Language.en.dateTime(time, in: zone(ofSite: site)) }
+
+  /// The last line of an English table whose times of `sites` span `times`: `times in Asia/Ho_Chi_Minh (+07:00)`.
+  func statement(sites: [String], times: [Timestamp]) -> String {
+    let now = Timestamp(milliseconds: 0)
+    return statement(sites: sites, from: times.min() ?? now, to: times.max() ?? now, language: .en)
+  }
+}
