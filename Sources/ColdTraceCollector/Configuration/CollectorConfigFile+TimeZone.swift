@@ -51,6 +51,9 @@ extension SiteTimeZone {
   /// offsets (`EST`, `GMT+7`) are refused: they hide daylight saving time or its absence.
   public static func named(_ name: String) -> SiteTimeZone? {
     if name == "UTC" || name == "Etc/UTC" { return .utc }
+    // `knownTimeZoneIdentifiers` is load-bearing beyond the check: in the static release build (deploy/install.sh),
+    // FoundationEssentials finds ICU's time zones only if something links FoundationInternationalization's, and
+    // without it `TimeZone(identifier:)` knows no named zone at all (LocalTimeCommandTests run the debug build).
     guard name.contains("/"), TimeZone.knownTimeZoneIdentifiers.contains(name),
       let zone = TimeZone(identifier: name)
     else { return nil }

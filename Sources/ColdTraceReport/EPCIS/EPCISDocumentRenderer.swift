@@ -15,9 +15,9 @@ import ColdTraceCore
 /// - `ObjectEvent` `OBSERVE`, `shipping`, `in_transit`: the lot was closed.
 ///
 /// The lot is a class of objects (`quantityList`'s `epcClass`): its LGTIN where the product has a GTIN, else a URI of
-/// the cooperative's own (`TraceIdentifiers`). Times carry the site zone's offset at each event (`eventTimeZoneOffset`). The document
-/// depends only on the report: `creationDate` is the end of the report's period, so exporting a closed lot again gives
-/// the same bytes.
+/// the cooperative's own (`TraceIdentifiers`). Times carry the site zone's offset at each event
+/// (`eventTimeZoneOffset`). The document depends only on the report: `creationDate` is the end of the report's period,
+/// so exporting a closed lot again gives the same bytes.
 enum EPCISDocumentRenderer {
   /// The JSON-LD prefix of ColdTrace's own fields (EPCIS 2.0 extensions are namespaced terms).
   static let namespace = "urn:coldtrace:epcis:"

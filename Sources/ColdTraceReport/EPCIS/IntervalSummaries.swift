@@ -21,10 +21,11 @@ struct IntervalSummary: Equatable {
   }
 }
 
-/// Cuts a stay into intervals aligned to local midnight (or the local hour) in the site's zone and computes each one's figures the way
-/// the report's statistics are computed (`MetricAnalysis`): each judging reading stands for the time until its probe's
-/// next one (capped, defrost and door windows of an air-only room left out), so the minimum and maximum of an interval
-/// are those of the readings held during it, and its mean is weighted by the time each was held there.
+/// Cuts a stay into intervals aligned to local midnight (or the local hour) in the site's zone and computes each one's
+/// figures the way the report's statistics are computed (`MetricAnalysis`): each judging reading stands for the time
+/// until its probe's next one (capped, defrost and door windows of an air-only room left out), so the minimum and
+/// maximum of an interval are those of the readings held during it, and its mean is weighted by the time each was held
+/// there.
 enum IntervalSummaries {
   static let hour: Int64 = 3_600_000
   static let day: Int64 = 86_400_000

@@ -15,9 +15,10 @@ struct ReportCommand: ParsableCommand {
       prints to A4) for the importer, EPCIS (a GS1 EPCIS 2.0 JSON-LD document) for the importer's traceability system.
       Times are shown in the site's time zone (the config's time_zone, default Asia/Ho_Chi_Minh, +07:00; each time
       at the zone's offset then, EPCIS eventTimeZoneOffset too), stated on the page; --utc shows UTC, --utc-offset one
-      fixed offset. JSON and CSV timestamps are RFC 3339 UTC (CSV's local_time and JSON's time_zone follow the zone). Every format but CSV carries an integrity seal: --verify checks
-      it against the database. --sign adds the cooperative's Ed25519 signature (`coldtrace keys init`), which an
-      importer checks without the database: `coldtrace report verify FILE --key coop.pub` (docs/verify.md).
+      fixed offset. JSON and CSV timestamps are RFC 3339 UTC (CSV's local_time and JSON's time_zone follow the
+      zone). Every format but CSV carries an integrity seal: --verify checks it against the database. --sign adds the
+      cooperative's Ed25519 signature (`coldtrace keys init`), which an importer checks without the database:
+      `coldtrace report verify FILE --key coop.pub` (docs/verify.md).
 
       Which probes judge: in each room the lot stayed in, the room's product and simulant probes when it has one,
       else its air probes with each defrost (up to \(Int(ReportSpanLimits.defrostMaximumMinutes)) min, and \

@@ -17,8 +17,9 @@ struct RoomReportCommand: ParsableCommand {
       the excursions past each room's warning limits (its product in the config's [rooms], else the default
       product); the rooms' alerts with who acknowledged them and when; each probe's calibration at the end of the
       period (valid, overdue, or none on record). Days and times are in the site's time zone (the config's
-      time_zone or [sites.<site>] time_zone, default Asia/Ho_Chi_Minh) unless --utc or --utc-offset, stated on the page. --from and --to take a date (YYYY-MM-DD, a local day: --to includes it), an
-      RFC 3339 time, Unix seconds or a span back from now (7d); --to defaults to now. Text, JSON, CSV (the daily
+      time_zone or [sites.<site>] time_zone, default Asia/Ho_Chi_Minh) unless --utc or --utc-offset, stated on the
+      page. --from and --to take a date (YYYY-MM-DD, a local day: --to includes it), an RFC 3339 time, Unix seconds
+      or a span back from now (7d); --to defaults to now. Text, JSON, CSV (the daily
       table) or HTML, in English or Vietnamese; --sign signs it as a lot report (`coldtrace report verify`).
 
       Examples:
