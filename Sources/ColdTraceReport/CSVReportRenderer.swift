@@ -1,8 +1,9 @@
 import ColdTraceCore
 
-/// One row per reading, for Excel: `ts` in RFC 3339 UTC, `local_time` in the reader's notation and zone, and each
-/// value's status against the warning limits (`in`, `high`, `low`, empty when absent). Column names never change;
-/// Vietnamese output uses `;` between fields and `,` for decimals, as Excel does under a Vietnamese locale.
+/// One row per reading, for Excel: `ts` in RFC 3339 UTC, `local_time` in the reader's notation and the site's zone
+/// (at its offset at that instant), and each value's status against the warning limits (`in`, `high`, `low`, empty
+/// when absent). Column names never change; Vietnamese output uses `;` between fields and `,` for decimals, as Excel
+/// does under a Vietnamese locale.
 ///
 /// When the lot's rooms had defrosts or door openings, a blank line and a second table follows, one row per span, as
 /// wide as the first so a reader that expects one width still parses it: `spanColumns`, `start`/`end` in RFC 3339
@@ -26,7 +27,8 @@ enum CSVReportRenderer {
     out.reserveCapacity(report.readings * 90 + 200)
     out += columns.joined(separator: String(UnicodeScalar(separator))).utf8
     out += [13, 10]
-    let offset = Int64(format.utcOffsetMinutes) * 60_000
+    // The zone's offset and the period it holds for: looked up again only when a reading leaves it.
+    var offset = (milliseconds: Int64(0), from: Int64.max, until: Int64.min)
     var utcDays = DayCache { Array(Timestamp(milliseconds: $0 * day).rfc3339.utf8.prefix(11)) }
     var localDays = DayCache { number in
       Array((format.language.date(Timestamp(milliseconds: number * day), utcOffsetMinutes: 0) + " ").utf8)
@@ -53,7 +55,11 @@ enum CSVReportRenderer {
         out.append(UInt8(ascii: "0") + UInt8(utcRest % 10))
         out.append(UInt8(ascii: "Z"))
         out.append(separator)
-        let (localDay, localRest) = floorDivide(time + offset, day)
+        if time < offset.from || time >= offset.until {
+          let period = format.timeZone.offsetPeriod(at: time)
+          offset = (Int64(period.offsetSeconds) * 1000, period.from, period.until)
+        }
+        let (localDay, localRest) = floorDivide(time + offset.milliseconds, day)
         out += localDays[localDay]
         appendTwo(localRest / 3_600_000, &out)
         out.append(UInt8(ascii: ":"))

@@ -35,7 +35,7 @@ enum HTMLReportRenderer {
           s(.period),
           "\(format.time(report.from)) → \(format.time(report.to))" + (report.isOpen ? " (\(s(.openLot)))" : ""),
         ],
-        [s(.timesIn), format.zone],
+        [s(.timesIn), format.zone(from: report.from, to: report.to)],
         [s(.readings), format.language.integer(report.readings)],
         [s(.probes), format.probeList(report)],
       ]

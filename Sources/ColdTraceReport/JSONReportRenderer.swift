@@ -6,7 +6,8 @@ enum JSONReportRenderer {
   /// Numbers are rounded to 4 decimals (enough for °C, % and minutes).
   private static let decimals = 4
 
-  static func render(_ report: LotReport) -> String {
+  /// `timeZone` is the zone the other formats show times in, named in `time_zone` (times here stay UTC).
+  static func render(_ report: LotReport, timeZone: SiteTimeZone = .vietnam) -> String {
     JSONObjectWriter.object(capacity: 4096) { json in
       json.string("lot", report.lot)
       json.string("product", report.profile.id)
@@ -15,6 +16,7 @@ enum JSONReportRenderer {
       json.string("from", report.from.rfc3339)
       json.string("to", report.to.rfc3339)
       json.bool("open", report.isOpen)
+      json.string("time_zone", timeZone.identifier)
       json.objects("rooms", report.rooms) { json, room in
         json.string("site", room.site)
         json.string("room", room.room)
@@ -65,13 +67,7 @@ enum JSONReportRenderer {
         json.string("first", late.value.first.rfc3339)
         json.string("last", late.value.last.rfc3339)
       }
-      json.objects("time_quality", report.doubtfulTimes.sorted { $0.key < $1.key }) { json, doubtful in
-        json.string("probe", doubtful.key)
-        json.integer("corrected", doubtful.value.corrected)
-        json.integer("unsynced", doubtful.value.unsynced)
-        json.string("first", doubtful.value.first.rfc3339)
-        json.string("last", doubtful.value.last.rfc3339)
-      }
+      json.timeQuality(report.doubtfulTimes)
       json.object("span_limits") { json in
         json.number("defrost_max_minutes", ReportSpanLimits.defrostMaximumMinutes, decimals: decimals)
         json.number("after_defrost_minutes", ReportSpanLimits.afterDefrostMinutes, decimals: decimals)

@@ -10,17 +10,17 @@ public enum ReportFormat: String, Sendable, CaseIterable {
   case epcis
 
   /// Renders `report` in this format. `identifiers` name places and the lot in EPCIS documents, whose times carry the
-  /// formatter's UTC offset.
+  /// offset of the formatter's zone at each time.
   public func render(
     _ report: LotReport, _ formatter: ReportFormatter, identifiers: TraceIdentifiers = TraceIdentifiers()
   ) -> String {
     switch self {
     case .text: TextReportRenderer.render(report, formatter)
-    case .json: JSONReportRenderer.render(report)
+    case .json: JSONReportRenderer.render(report, timeZone: formatter.timeZone)
     case .csv: CSVReportRenderer.render(report, formatter)
     case .html: HTMLReportRenderer.render(report, formatter)
     case .epcis:
-      EPCISDocumentRenderer.render(report, identifiers: identifiers, utcOffsetMinutes: formatter.utcOffsetMinutes)
+      EPCISDocumentRenderer.render(report, identifiers: identifiers, timeZone: formatter.timeZone)
     }
   }
 

@@ -1,21 +1,28 @@
 import ColdTraceCore
 
 /// Numbers, durations and times as the report's reader expects them: the language's decimal notation and date order,
-/// in one fixed UTC offset stated once in the header.
+/// in the site's time zone (each time at the zone's offset at that instant), stated once in the header.
 public struct ReportFormatter: Sendable {
   public var language: Language
-  public var utcOffsetMinutes: Int
+  /// The zone times are shown in: the config's `time_zone` (default Asia/Ho_Chi_Minh), UTC with `--utc`.
+  public var timeZone: SiteTimeZone
 
-  public init(language: Language, utcOffsetMinutes: Int) {
+  public init(language: Language, timeZone: SiteTimeZone) {
     self.language = language
-    self.utcOffsetMinutes = utcOffsetMinutes
+    self.timeZone = timeZone
+  }
+
+  /// Times at one fixed offset from UTC (`--utc-offset`).
+  public init(language: Language, utcOffsetMinutes: Int) {
+    self.init(language: language, timeZone: .fixed(offsetMinutes: utcOffsetMinutes))
   }
 
   var strings: ReportStrings { ReportStrings(language: language) }
 
-  func time(_ time: Timestamp) -> String { language.dateTime(time, utcOffsetMinutes: utcOffsetMinutes) }
+  func time(_ time: Timestamp) -> String { language.dateTime(time, in: timeZone) }
 
-  var zone: String { Language.zoneLabel(utcOffsetMinutes: utcOffsetMinutes) }
+  /// The zone statement of a page covering `from` to `to`: `Asia/Ho_Chi_Minh (+07:00)`, `UTC`.
+  func zone(from: Timestamp, to: Timestamp) -> String { timeZone.label(from: from, to: to) }
 
   func number(_ value: Double?, places: Int = 1) -> String {
     value.map { language.decimal($0, places: places) } ?? "–"

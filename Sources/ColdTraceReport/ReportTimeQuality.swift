@@ -1,7 +1,8 @@
 import ColdTraceCore
 
 /// The report's section on readings whose time was corrected or is doubtful (`DoubtfulTimes`): shown only when the
-/// lot has some, in every format (the CSV marks each row in its `time_quality` column).
+/// lot or the room has some, in every format but the room report's CSV (the lot CSV marks each row in its
+/// `time_quality` column).
 enum ReportTimeQuality {
   static func title(_ language: Language) -> String {
     language == .vi
@@ -19,12 +20,30 @@ enum ReportTimeQuality {
 
   /// The probes with such readings, sorted, with their lines' text: `3 corrected, 1 doubtful, 12/06/2026 08:00 → 08:10`.
   static func rows(_ report: LotReport, _ format: ReportFormatter) -> [(probe: String, text: String)] {
-    report.doubtfulTimes.sorted { $0.key < $1.key }.map { probe, counts in
+    rows(report.doubtfulTimes, format)
+  }
+
+  /// `rows` of a lot's or a room's probes.
+  static func rows(_ doubtful: [String: DoubtfulTimes], _ format: ReportFormatter) -> [(probe: String, text: String)] {
+    doubtful.sorted { $0.key < $1.key }.map { probe, counts in
       let parts =
         format.language == .vi
         ? ["\(counts.corrected) đã hiệu chỉnh", "\(counts.unsynced) không chắc chắn"]
         : ["\(counts.corrected) corrected", "\(counts.unsynced) doubtful"]
       return (probe, "\(parts.joined(separator: ", ")), \(format.time(counts.first)) → \(format.time(counts.last))")
+    }
+  }
+}
+
+extension JSONObjectWriter {
+  /// `time_quality`: one object per probe with such readings (`probe, corrected, unsynced, first, last`).
+  mutating func timeQuality(_ doubtful: [String: DoubtfulTimes]) {
+    objects("time_quality", doubtful.sorted { $0.key < $1.key }) { json, doubtful in
+      json.string("probe", doubtful.key)
+      json.integer("corrected", doubtful.value.corrected)
+      json.integer("unsynced", doubtful.value.unsynced)
+      json.string("first", doubtful.value.first.rfc3339)
+      json.string("last", doubtful.value.last.rfc3339)
     }
   }
 }

@@ -10,14 +10,16 @@ public struct RoomReport: Sendable {
   public var scope: String
   public var from: Timestamp
   public var to: Timestamp
-  /// Days are local days at this offset from UTC (minutes east).
-  public var dayOffsetMinutes: Int
+  /// Days are local days in this zone (the site's, or UTC with `--utc`).
+  public var dayZone: SiteTimeZone
   /// The profile whose warning limits find each room's excursions.
   public var profiles: [String: ProductProfile]
   public var probes: [RoomProbe]
   public var days: [DailyFigures]
   public var excursions: [ProbeExcursion]
   public var alerts: [AlertRecord]
+  /// Per probe (`site/sensor`), its readings whose time was corrected or is doubtful (none: absent).
+  public var doubtfulTimes: [String: DoubtfulTimes] = [:]
   public var seal: ReportSeal
 
   public var readings: Int { probes.reduce(0) { $0 + $1.readings } }
@@ -80,7 +82,7 @@ public enum RoomReportBuilder {
   /// `profiles` gives each room's profile (its product in the collector config, else the default product); evaporator
   /// and ambient probes are shown and counted but find no excursion.
   public static func build(
-    _ input: RoomReportInput, profiles: [String: ProductProfile], dayOffsetMinutes: Int
+    _ input: RoomReportInput, profiles: [String: ProductProfile], dayZone: SiteTimeZone
   ) -> RoomReport {
     var probes: [RoomProbe] = []
     var days: [DailyFigures] = []
@@ -98,7 +100,7 @@ public enum RoomReportBuilder {
             calibration: calibration, calibrationStatus: status))
       }
       for metric in Metric.allCases {
-        days += daily(series, metric, offsetMinutes: dayOffsetMinutes)
+        days += daily(series, metric, zone: dayZone)
         let judges = series.placement != .evaporator && series.placement != .ambient
         if judges, let profile = profiles[series.room] {
           excursions += runs(series, metric, bands: profile.bands(for: metric))
@@ -110,34 +112,38 @@ public enum RoomReportBuilder {
     excursions.sort { ($0.start.milliseconds, $0.room, $0.sensor) < ($1.start.milliseconds, $1.room, $1.sensor) }
     return RoomReport(
       site: input.site, rooms: input.rooms, scope: input.scope, from: input.from, to: input.to,
-      dayOffsetMinutes: dayOffsetMinutes, profiles: profiles, probes: probes, days: days, excursions: excursions,
-      alerts: input.alerts, seal: input.seal)
+      dayZone: dayZone, profiles: profiles, probes: probes, days: days, excursions: excursions,
+      alerts: input.alerts, doubtfulTimes: DoubtfulTimes.count(input.series), seal: input.seal)
   }
 
   private static func order(_ one: DailyFigures) -> (String, String, Int64, Int) {
     (one.room, one.sensor, one.day.milliseconds, one.metric == .temperature ? 0 : 1)
   }
 
-  /// The local day (its first instant) a time falls in at `offsetMinutes` from UTC.
-  static func dayStart(_ milliseconds: Int64, offsetMinutes: Int) -> Int64 {
-    let offset = Int64(offsetMinutes) * 60_000
-    let shifted = milliseconds + offset
-    let remainder = ((shifted % dayMilliseconds) + dayMilliseconds) % dayMilliseconds
-    return shifted - remainder - offset
+  /// Days at a fixed offset from UTC (minutes east).
+  public static func build(
+    _ input: RoomReportInput, profiles: [String: ProductProfile], dayOffsetMinutes: Int
+  ) -> RoomReport {
+    build(input, profiles: profiles, dayZone: .fixed(offsetMinutes: dayOffsetMinutes))
   }
 
-  private static func daily(_ series: ProbeSeries, _ metric: Metric, offsetMinutes: Int) -> [DailyFigures] {
+  private static func daily(_ series: ProbeSeries, _ metric: Metric, zone: SiteTimeZone) -> [DailyFigures] {
     var out: [DailyFigures] = []
     var sum = 0.0
+    // The local day of the previous reading, [start, end): readings are in time order, most share it.
+    var day: (start: Int64, end: Int64) = (0, 0)
     for (time, value) in zip(series.times, series.values(metric)) where !value.isNaN {
-      let day = dayStart(time, offsetMinutes: offsetMinutes)
-      if out.last?.day.milliseconds != day {
+      if time < day.start || time >= day.end {
+        let start = zone.startOfDay(containing: Timestamp(milliseconds: time))
+        day = (start.milliseconds, zone.startOfNextDay(after: start).milliseconds)
+      }
+      if out.last?.day.milliseconds != day.start {
         if let last = out.indices.last { out[last].mean = sum / Double(out[last].readings) }
         sum = 0
         out.append(
           DailyFigures(
-            room: series.room, sensor: series.sensor, metric: metric, day: Timestamp(milliseconds: day), readings: 0,
-            min: value, max: value, mean: value))
+            room: series.room, sensor: series.sensor, metric: metric, day: Timestamp(milliseconds: day.start),
+            readings: 0, min: value, max: value, mean: value))
       }
       let last = out.count - 1
       out[last].readings += 1

@@ -13,7 +13,8 @@ enum RoomReportData {
       json.string("scope", report.scope)
       json.string("from", report.from.rfc3339)
       json.string("to", report.to.rfc3339)
-      json.string("day_utc_offset", offsetText(report.dayOffsetMinutes))
+      json.string("day_utc_offset", report.dayZone.offsetText(at: report.from))
+      json.string("time_zone", report.dayZone.identifier)
       json.integer("readings", report.readings)
       json.objects("limits", report.rooms.compactMap { room in report.profiles[room].map { (room, $0) } }) {
         json, pair in
@@ -28,7 +29,7 @@ enum RoomReportData {
         }
       }
       json.objects("daily", report.days) { json, day in
-        json.string("day", Language.en.date(day.day, utcOffsetMinutes: report.dayOffsetMinutes))
+        json.string("day", Language.en.date(day.day, in: report.dayZone))
         json.string("room", day.room)
         json.string("sensor", day.sensor)
         json.string("metric", day.metric.rawValue)
@@ -73,6 +74,7 @@ enum RoomReportData {
         json.string("due", probe.calibration?.due.rfc3339)
         json.string("calibrated_by", probe.calibration?.by)
       }
+      json.timeQuality(report.doubtfulTimes)
       json.object("integrity") { json in
         json.string("sha256", report.seal.sha256)
         json.string("records_sha256", report.seal.placementsSHA256)
@@ -96,7 +98,7 @@ enum RoomReportData {
     var out = csvColumns.joined(separator: separator) + "\r\n"
     for day in report.days {
       let fields = [
-        Language.en.date(day.day, utcOffsetMinutes: report.dayOffsetMinutes), report.site, day.room, day.sensor,
+        Language.en.date(day.day, in: report.dayZone), report.site, day.room, day.sensor,
         day.metric.rawValue, String(day.readings), number(day.min), number(day.max), number(day.mean, places: 3),
       ]
       out += fields.joined(separator: separator) + "\r\n"
@@ -108,11 +110,4 @@ enum RoomReportData {
     (0..<places).reduce(1.0) { value, _ in value * 10 }
   }
 
-  /// `+07:00`, `-05:30`, `+00:00`.
-  static func offsetText(_ minutes: Int) -> String {
-    let magnitude = abs(minutes)
-    let hours = magnitude / 60
-    let rest = magnitude % 60
-    return (minutes < 0 ? "-" : "+") + (hours < 10 ? "0" : "") + "\(hours):" + (rest < 10 ? "0" : "") + "\(rest)"
-  }
 }

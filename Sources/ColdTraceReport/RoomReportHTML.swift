@@ -17,8 +17,8 @@ enum RoomReportHTML {
       [s(.site), report.site],
       [s(.rooms), report.rooms.joined(separator: ", ")],
       [s(.period), "\(format.time(report.from)) → \(format.time(report.to))"],
-      [s(.timesIn), format.zone],
-      [r(.daysIn), Language.zoneLabel(utcOffsetMinutes: report.dayOffsetMinutes)],
+      [s(.timesIn), format.zone(from: report.from, to: report.to)],
+      [r(.daysIn), report.dayZone.label(from: report.from, to: report.to)],
       [s(.readings), format.language.integer(report.readings)],
     ]
     for metric in Metric.allCases {
@@ -48,6 +48,11 @@ enum RoomReportHTML {
           String($0.readings),
         ]
       }, s(.none))
+    if !report.doubtfulTimes.isEmpty {
+      out += "<h2>\(e(ReportTimeQuality.title(format.language)))</h2>"
+      out += table(nil, ReportTimeQuality.rows(report.doubtfulTimes, format).map { [$0.probe, $0.text] }, nil)
+      out += "<p>\(e(ReportTimeQuality.note(format.language)))</p>\n"
+    }
     out += "<h2>\(e(s(.alerts)))</h2>"
     out += table(
       [

@@ -65,7 +65,7 @@ extension ReportFormatter {
 
   /// A local day of `report` (its first instant, as `RoomReportBuilder` makes it) as the reader writes a date.
   func day(_ day: Timestamp, of report: RoomReport) -> String {
-    language.date(day, utcOffsetMinutes: report.dayOffsetMinutes)
+    language.date(day, in: report.dayZone)
   }
 
   /// The report's title and what it covers, e.g. `Cold room report: hongxuan/cold2`.

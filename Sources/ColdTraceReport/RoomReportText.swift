@@ -15,8 +15,8 @@ enum RoomReportText {
     field(s(.site), report.site)
     field(s(.rooms), report.rooms.joined(separator: ", "))
     field(s(.period), "\(format.time(report.from)) → \(format.time(report.to))")
-    field(s(.timesIn), format.zone)
-    field(r(.daysIn), Language.zoneLabel(utcOffsetMinutes: report.dayOffsetMinutes))
+    field(s(.timesIn), format.zone(from: report.from, to: report.to))
+    field(r(.daysIn), report.dayZone.label(from: report.from, to: report.to))
     field(s(.readings), format.language.integer(report.readings))
     line()
     line(s(.limitsApplied))
@@ -49,6 +49,12 @@ enum RoomReportText {
           + "\(s(.peak).lowercased()) \(format.value(excursion.peak, excursion.metric)) "
           + "(\(r(.limit).lowercased()) \(format.value(excursion.limit, excursion.metric)), "
           + "\(r(.readingsOut).lowercased()) \(excursion.readings))")
+    }
+    if !report.doubtfulTimes.isEmpty {
+      line()
+      line(ReportTimeQuality.title(format.language))
+      for row in ReportTimeQuality.rows(report.doubtfulTimes, format) { line("  \(pad(row.probe, 22)) \(row.text)") }
+      out += TextReportRenderer.wrapped(ReportTimeQuality.note(format.language), indent: 2)
     }
     line()
     line(s(.alerts))

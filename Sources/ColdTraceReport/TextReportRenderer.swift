@@ -15,7 +15,7 @@ enum TextReportRenderer {
     field(
       s(.period),
       "\(format.time(report.from)) → \(format.time(report.to))\(report.isOpen ? " (\(s(.openLot)))" : "")")
-    field(s(.timesIn), format.zone)
+    field(s(.timesIn), format.zone(from: report.from, to: report.to))
     field(s(.readings), format.language.integer(report.readings))
     field(s(.probes), format.probeList(report))
     line()

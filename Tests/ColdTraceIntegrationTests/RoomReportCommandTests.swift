@@ -39,7 +39,7 @@ struct RoomReportCommandTests {
     let period = ["--from", "2026-06-10", "--to", "2026-06-11"]
     let text = try coldtrace(["report", "room", "hx/cold2"] + period, in: directory)
     #expect(text.status == 0, "\(text.stderr)")
-    #expect(text.stdout.contains("Cold room report: hx/cold2") && text.stdout.contains("UTC+07:00"))
+    #expect(text.stdout.contains("Cold room report: hx/cold2") && text.stdout.contains("Asia/Ho_Chi_Minh (+07:00)"))
     #expect(text.stdout.contains("2026-06-10 cold2/p1") && text.stdout.contains("2026-06-11 cold2/p1"))
     let json = try coldtrace(["report", "room", "--site", "hx", "--format", "json"] + period, in: directory)
     let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])

@@ -40,6 +40,8 @@ struct SilentSensorTests {
     #expect(try store.counts().readings == readingsAtKill, "the alert came from the timer, not from a reading")
     let offline = try #require(try store.alerts(filter).first { $0.kind == .offline })
     #expect(offline.state == .open && offline.severity == .critical)
+    // Its message, the journal's human field, gives the last reading's time in the site's zone (the default).
+    #expect(offline.message.contains("+07:00)") && !offline.message.contains("Z)"), "\(offline.message)")
     // The agent's will said offline: after the grace period, one agent_offline alert for the box itself.
     var agentFilter = AlertFilter()
     agentFilter.sensor = "hx-edge-1"

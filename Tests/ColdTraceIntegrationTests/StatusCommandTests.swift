@@ -109,7 +109,8 @@ struct StatusCommandTests {
     #expect(warming.contains("critical temp_high #\(alertID)"))
     let silent = try #require(lines.first { $0.contains("cold3-air") })
     #expect(silent.contains("60 min STALE") && silent.contains("−18.5") && silent.hasSuffix("ok"))
-    #expect(lines.last == "STALE: no reading for more than 10 min.")
+    #expect(lines.dropLast().last == "STALE: no reading for more than 10 min.")
+    #expect(lines.last == "times in Asia/Ho_Chi_Minh (+07:00)", "the zone of the times, last")
     // Columns line up: each probe's temperature starts in the header's "TEMP °C" column.
     let header = Array(try #require(lines.first))
     let column = try #require((0..<header.count).first { String(header[$0...]).hasPrefix("TEMP °C") })

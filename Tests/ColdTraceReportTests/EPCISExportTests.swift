@@ -119,7 +119,7 @@ struct EPCISExportTests {
     var readings = 0
     for stay in report.rooms {
       let intervals = IntervalSummaries.compute(
-        report, stay: stay, length: IntervalSummaries.hour, utcOffsetMinutes: 420)
+        report, stay: stay, length: IntervalSummaries.hour, zone: .fixed(offsetMinutes: 420))
       #expect(intervals.count == 3)
       for interval in intervals {
         let figures = try #require(interval.figures[.temperature])
@@ -131,7 +131,7 @@ struct EPCISExportTests {
     #expect(minimum == report.temperature.min && maximum == report.temperature.max)
     #expect(readings == report.temperature.readings)
     let days = IntervalSummaries.compute(
-      report, stay: report.rooms[0], length: IntervalSummaries.day, utcOffsetMinutes: 420)
+      report, stay: report.rooms[0], length: IntervalSummaries.day, zone: .fixed(offsetMinutes: 420))
     #expect(days.count == 1 && days.first?.start == report.rooms[0].from.milliseconds)
   }
 

@@ -53,7 +53,7 @@ struct GoldenReportTests {
 
   @Test(arguments: [ReportFormat.text, .csv], Language.allCases)
   func matchesTheGoldenFile(format: ReportFormat, language: Language) throws {
-    let rendered = format.render(Self.report(), ReportFormatter(language: language, utcOffsetMinutes: 420))
+    let rendered = format.render(Self.report(), ReportFormatter(language: language, timeZone: .vietnam))
     let file = Self.golden.appendingPathComponent("report-\(language.rawValue).\(format == .csv ? "csv" : "txt")")
     if ProcessInfo.processInfo.environment["COLDTRACE_UPDATE_GOLDEN"] == "1" {
       try rendered.write(to: file, atomically: true, encoding: .utf8)

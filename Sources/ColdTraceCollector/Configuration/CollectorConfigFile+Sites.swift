@@ -37,7 +37,7 @@ extension CollectorConfigFile {
         "limit_clear_minutes", .within(0.1...10_080, "a week"), default: result.clearAfterSeconds / 60) * 60
     for id in siteIDs {
       guard let site = try sites.table(id) else { throw sites.invalid(id, "must be a table [sites.\(id)]") }
-      result.sites[id] = try limits(site, base: result.defaults, extraKeys: Array(siteTraceabilityKeys))
+      result.sites[id] = try limits(site, base: result.defaults, extraKeys: Array(siteTraceabilityKeys) + ["time_zone"])
     }
     return result
   }

@@ -34,6 +34,10 @@ public struct CollectorConfigFile: Sendable {
   public var traceIdentifiers = TraceIdentifiers()
   /// `signing_key`: the private key `report --sign` uses (`coldtrace keys init`).
   public var signingKey: String?
+  /// `time_zone`: the zone people see times in (reports, `status`, `alerts`); default Asia/Ho_Chi_Minh.
+  public var timeZone = SiteTimeZone.configDefault
+  /// `[sites.<id>] time_zone`: a site's own zone, where it differs.
+  public var siteTimeZones: [String: SiteTimeZone] = [:]
 
   public init() {}
 
@@ -43,7 +47,7 @@ public struct CollectorConfigFile: Sendable {
       allowed: Set([
         "db", "journal", "broker", "collector_id", "mqtt_version", "default_product", "rooms", "tls",
         "offline_after_minutes", "agent_offline_after_minutes", "renotify_after_minutes", "notify", "product",
-        "placements", "maintenance", "metrics", "source", "sites", "clock", "gtin", "signing_key",
+        "placements", "maintenance", "metrics", "source", "sites", "clock", "gtin", "signing_key", "time_zone",
       ]).union(RoomConditionConfig.tableKeys))
     var file = CollectorConfigFile()
     let catalog = try ProfileCatalog.configured(config)
@@ -99,6 +103,7 @@ public struct CollectorConfigFile: Sendable {
     file.clockSkew = try clockSkew(config)
     file.traceIdentifiers = try traceIdentifiers(config, catalog: catalog)
     file.tls = try config.tlsOptions()
+    (file.timeZone, file.siteTimeZones) = try timeZones(config)
     return file
   }
 

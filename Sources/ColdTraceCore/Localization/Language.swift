@@ -51,6 +51,16 @@ public enum Language: String, Sendable, CaseIterable, Codable {
     date(LocalTime(time, utcOffsetMinutes: utcOffsetMinutes))
   }
 
+  /// A date and time in `zone`, at its offset at that instant (daylight saving time included).
+  public func dateTime(_ time: Timestamp, in zone: SiteTimeZone) -> String {
+    dateTime(time, utcOffsetMinutes: zone.offsetMinutes(at: time))
+  }
+
+  /// The local date alone in `zone`, in the reader's order.
+  public func date(_ time: Timestamp, in zone: SiteTimeZone) -> String {
+    date(time, utcOffsetMinutes: zone.offsetMinutes(at: time))
+  }
+
   /// The zone the times are in, e.g. `UTC+07:00`.
   public static func zoneLabel(utcOffsetMinutes: Int) -> String {
     guard utcOffsetMinutes != 0 else { return "UTC" }

@@ -15,16 +15,16 @@ import ColdTraceCore
 /// - `ObjectEvent` `OBSERVE`, `shipping`, `in_transit`: the lot was closed.
 ///
 /// The lot is a class of objects (`quantityList`'s `epcClass`): its LGTIN where the product has a GTIN, else a URI of
-/// the cooperative's own (`TraceIdentifiers`). Times carry the site's offset (`eventTimeZoneOffset`). The document
-/// depends only on the report: `creationDate` is the end of the report's period, so exporting a closed lot again gives
-/// the same bytes.
+/// the cooperative's own (`TraceIdentifiers`). Times carry the site zone's offset at each event
+/// (`eventTimeZoneOffset`). The document depends only on the report: `creationDate` is the end of the report's period,
+/// so exporting a closed lot again gives the same bytes.
 enum EPCISDocumentRenderer {
   /// The JSON-LD prefix of ColdTrace's own fields (EPCIS 2.0 extensions are namespaced terms).
   static let namespace = "urn:coldtrace:epcis:"
   private static let decimals = 4
 
-  static func render(_ report: LotReport, identifiers: TraceIdentifiers, utcOffsetMinutes offset: Int) -> String {
-    let context = EPCISEventContext(report: report, identifiers: identifiers, utcOffsetMinutes: offset)
+  static func render(_ report: LotReport, identifiers: TraceIdentifiers, timeZone: SiteTimeZone) -> String {
+    let context = EPCISEventContext(report: report, identifiers: identifiers, timeZone: timeZone)
     return JSONObjectWriter.object(capacity: 8192) { json in
       json.raw(
         "@context",

@@ -4,22 +4,14 @@ import ColdTraceCore
 struct EPCISEventContext {
   let report: LotReport
   let identifiers: TraceIdentifiers
-  let utcOffsetMinutes: Int
+  /// The site's zone: each event carries the offset it had at the event's time.
+  let timeZone: SiteTimeZone
 
-  /// `2026-06-12T08:00:00.000+07:00`: the time at the site's offset, as EPCIS `eventTime` values are written.
-  func time(_ time: Timestamp) -> String {
-    let local = Timestamp(milliseconds: time.milliseconds + Int64(utcOffsetMinutes) * 60_000).rfc3339
-    return local.dropLast() + offset
-  }
+  /// `2026-06-12T08:00:00.000+07:00`: the time at the zone's offset then, as EPCIS `eventTime` values are written.
+  func time(_ time: Timestamp) -> String { timeZone.rfc3339(time) }
 
-  /// `+07:00`.
-  var offset: String {
-    let minutes = abs(utcOffsetMinutes)
-    let hours = minutes / 60
-    let rest = minutes % 60
-    return (utcOffsetMinutes < 0 ? "-" : "+") + (hours < 10 ? "0" : "") + "\(hours):" + (rest < 10 ? "0" : "")
-      + "\(rest)"
-  }
+  /// `+07:00` at `time` (`+00:00` for UTC: `eventTimeZoneOffset` is always an offset).
+  func offset(at time: Timestamp) -> String { SiteTimeZone.offsetText(timeZone.offsetSeconds(at: time)) }
 
   func location(_ stay: RoomStay) -> String { identifiers.location(site: stay.site, room: stay.room) }
 
@@ -29,7 +21,7 @@ struct EPCISEventContext {
   func header(_ json: inout JSONObjectWriter, at moment: Timestamp, action: String) {
     json.string("type", "ObjectEvent")
     json.string("eventTime", time(moment))
-    json.string("eventTimeZoneOffset", offset)
+    json.string("eventTimeZoneOffset", offset(at: moment))
     json.string("action", action)
   }
 

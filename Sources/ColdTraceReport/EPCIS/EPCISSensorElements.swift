@@ -16,7 +16,7 @@ enum EPCISSensorElements {
   static func forStay(_ stay: RoomStay, index: Int, _ context: EPCISEventContext) -> [Element] {
     let report = context.report
     let summaries = IntervalSummaries.compute(
-      report, stay: stay, length: IntervalSummaries.length(for: report), utcOffsetMinutes: context.utcOffsetMinutes)
+      report, stay: stay, length: IntervalSummaries.length(for: report), zone: context.timeZone)
     var elements: [Element] = summaries.map { summary in
       { json in interval(&json, summary, context) }
     }

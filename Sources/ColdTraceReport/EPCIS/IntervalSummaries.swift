@@ -21,10 +21,11 @@ struct IntervalSummary: Equatable {
   }
 }
 
-/// Cuts a stay into intervals aligned to local midnight (or the local hour) and computes each one's figures the way
-/// the report's statistics are computed (`MetricAnalysis`): each judging reading stands for the time until its probe's
-/// next one (capped, defrost and door windows of an air-only room left out), so the minimum and maximum of an interval
-/// are those of the readings held during it, and its mean is weighted by the time each was held there.
+/// Cuts a stay into intervals aligned to local midnight (or the local hour) in the site's zone and computes each one's
+/// figures the way the report's statistics are computed (`MetricAnalysis`): each judging reading stands for the time
+/// until its probe's next one (capped, defrost and door windows of an air-only room left out), so the minimum and
+/// maximum of an interval are those of the readings held during it, and its mean is weighted by the time each was held
+/// there.
 enum IntervalSummaries {
   static let hour: Int64 = 3_600_000
   static let day: Int64 = 86_400_000
@@ -34,14 +35,16 @@ enum IntervalSummaries {
     report.to.milliseconds - report.from.milliseconds <= 3 * day ? hour : day
   }
 
-  static func compute(_ report: LotReport, stay: RoomStay, length: Int64, utcOffsetMinutes: Int) -> [IntervalSummary] {
-    let offset = Int64(utcOffsetMinutes) * 60_000
+  static func compute(_ report: LotReport, stay: RoomStay, length: Int64, zone: SiteTimeZone) -> [IntervalSummary] {
     let from = stay.from.milliseconds
     let to = stay.to.milliseconds
     guard to > from else { return [] }
-    let first = floorDivide(from + offset, length)
-    var intervals = (first...floorDivide(to - 1 + offset, length)).map { index in
-      IntervalSummary(start: max(from, index * length - offset), end: min(to, (index + 1) * length - offset))
+    var intervals: [IntervalSummary] = []
+    var start = intervalStart(containing: from, length: length, zone: zone)
+    while start < to {
+      let end = nextIntervalStart(after: start, length: length, zone: zone)
+      intervals.append(IntervalSummary(start: max(from, start), end: min(to, end)))
+      start = end
     }
     let series = report.judged.filter {
       $0.series.site == stay.site && $0.series.room == stay.room && $0.series.fromMilliseconds < to
@@ -57,7 +60,7 @@ enum IntervalSummaries {
           let start = max(start, from)
           let end = min(end, to)
           guard end > start || (end == start && start < to) else { return }
-          var index = Int(floorDivide(start + offset, length) - first)
+          var index = intervalIndex(containing: start, in: intervals)
           var readingCounted = !firstPiece
           repeat {
             let pieceStart = max(start, intervals[index].start)
@@ -73,8 +76,33 @@ enum IntervalSummaries {
     return intervals.filter { !$0.figures.isEmpty }
   }
 
-  private static func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {
-    value >= 0 ? value / divisor : (value - divisor + 1) / divisor
+  /// The first instant of the local hour or day (`length`) that `milliseconds` falls in, in `zone`.
+  static func intervalStart(containing milliseconds: Int64, length: Int64, zone: SiteTimeZone) -> Int64 {
+    let time = Timestamp(milliseconds: milliseconds)
+    if length == day { return zone.startOfDay(containing: time).milliseconds }
+    let offset = Int64(zone.offsetSeconds(at: time)) * 1000
+    let local = milliseconds + offset
+    let remainder = ((local % length) + length) % length
+    return local - remainder - offset
+  }
+
+  /// The start of the local hour or day after the one starting at `start` (a zone's change of offset makes a local
+  /// day 23 or 25 hours long).
+  static func nextIntervalStart(after start: Int64, length: Int64, zone: SiteTimeZone) -> Int64 {
+    if length == day { return zone.startOfNextDay(after: Timestamp(milliseconds: start)).milliseconds }
+    let next = intervalStart(containing: start + length, length: length, zone: zone)
+    return next > start ? next : start + length
+  }
+
+  /// The index of the interval holding `milliseconds` (the first one for a time before it).
+  private static func intervalIndex(containing milliseconds: Int64, in intervals: [IntervalSummary]) -> Int {
+    var low = 0
+    var high = intervals.count
+    while low < high {
+      let middle = (low + high) / 2
+      if intervals[middle].start <= milliseconds { low = middle + 1 } else { high = middle }
+    }
+    return max(0, low - 1)
   }
 }
 

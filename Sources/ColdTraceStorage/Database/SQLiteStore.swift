@@ -25,6 +25,7 @@ public final class SQLiteStore: Sendable {
   private let pageLimit = Mutex<PageLimitFile?>(nil)
   private let windows = Mutex<[MaintenanceWindow]>([])
   private let routing = Mutex<NotificationRouting?>(nil)
+  private let timeZones = Mutex<SiteTimeZones?>(nil)
 
   /// Opens and migrates the database at `path`; creates it only when `create` is true (the collector), so a shell
   /// command pointed at a wrong path says so instead of showing an empty database.
@@ -69,8 +70,9 @@ public final class SQLiteStore: Sendable {
     let journal = CommittedJournalLines()
     let windows = self.windows.withLock { $0 }
     let routing = self.routing.withLock { $0 }
+    let timeZones = self.timeZones.withLock { $0 }
     let result = try queue.write { db in
-      try body(WriteTransaction(db: db, journal: journal, windows: windows, routing: routing))
+      try body(WriteTransaction(db: db, journal: journal, windows: windows, routing: routing, timeZones: timeZones))
     }
     return (result, journal.lines)
   }
@@ -85,6 +87,13 @@ public final class SQLiteStore: Sendable {
   /// tables), and the clock that stamps the queued rows; the shell commands queue nothing.
   public func useNotificationRouting(_ routing: NotificationRouting?) {
     self.routing.withLock { $0 = routing }
+  }
+
+  /// The sites' time zones (the config's `time_zone`): every later transaction writes the times in alert messages, the
+  /// journal's human field, in the alert's site's zone with its offset (`…T10:40:00.000+07:00`); `nil`: as the rules
+  /// wrote them, UTC. Machine fields (`at`, `opened_at`, …) stay UTC.
+  public func useTimeZones(_ zones: SiteTimeZones?) {
+    timeZones.withLock { $0 = zones }
   }
 
   /// For fault tests only: while the file at `path` holds a number, the database cannot grow past that many pages,

@@ -13,15 +13,18 @@ public struct WriteTransaction {
   let windows: [MaintenanceWindow]
   /// The collector's notification channels: which of them each recorded alert event is queued for.
   let routing: NotificationRouting?
+  /// The zones alert messages show times in (`SQLiteStore.useTimeZones`); `nil`: UTC, as the rules wrote them.
+  let timeZones: SiteTimeZones?
 
   init(
     db: Database, journal: CommittedJournalLines = CommittedJournalLines(), windows: [MaintenanceWindow] = [],
-    routing: NotificationRouting? = nil
+    routing: NotificationRouting? = nil, timeZones: SiteTimeZones? = nil
   ) {
     self.db = db
     self.journal = journal
     self.windows = windows
     self.routing = routing
+    self.timeZones = timeZones
   }
 
   /// The integer id of a probe, created on first sight; its room and agent follow the latest message. A room that
@@ -121,6 +124,8 @@ public struct WriteTransaction {
   /// window at its own time is marked with it (`silenced`), and so not notified; an open alert it hides waits for the
   /// silence's end (`releaseSilencedAlerts`).
   public func apply(_ event: AlertEvent, lots: [String] = []) throws -> RecordedEvent {
+    var event = event
+    if let zone = timeZones?.zone(ofSite: event.key.site) { event.message = zone.localizingTimes(in: event.message) }
     let key = event.key
     let silence = try silenceCovering(key, at: event.at)
     let pending = silence != nil && event.type != .resolved

@@ -31,7 +31,7 @@ extension SQLiteStore {
         sql: ProbeLifecycleSchema.probeStaysInRoom)
       let readings = try db.cachedStatement(
         sql: """
-          SELECT ts_ms, temp_mc, rh_mpct FROM readings
+          SELECT ts_ms, temp_mc, rh_mpct, time_quality FROM readings
           WHERE source_id = ? AND ts_ms >= ? AND ts_ms < ? AND (temp_mc IS NOT NULL OR rh_mpct IS NOT NULL)
           ORDER BY ts_ms
           """)
@@ -53,7 +53,9 @@ extension SQLiteStore {
             let time: Int64 = row[0]
             let temperature = StoredSample.value(row[1])
             let humidity = StoredSample.value(row[2])
-            one.append(milliseconds: time, temperature: temperature, humidity: humidity)
+            one.append(
+              milliseconds: time, temperature: temperature, humidity: humidity,
+              timeQuality: TimeQuality(storedCode: row[3]))
             readingDigest.append(time)
             readingDigest.append(temperature)
             readingDigest.append(humidity)

@@ -2,6 +2,7 @@ import ArgumentParser
 import ColdTraceCore
 import ColdTraceStorage
 import ColdTraceSystem
+import Foundation
 
 #if canImport(Glibc)
   import Glibc
@@ -12,12 +13,20 @@ struct AlertsCommand: ParsableCommand {
     commandName: "alerts",
     abstract: "Show the alert log, newest last.",
     discussion: """
-      An alert matches --since/--until if it was open at any moment in that window.
-      Example: coldtrace alerts --since 7d --site hongxuan --severity critical --json
+      An alert matches --since/--until if it was open at any moment in that window. The table shows opening times in
+      each site's time zone (the config's time_zone, default Asia/Ho_Chi_Minh; --utc for UTC) and says which on its
+      last line; --json times are RFC 3339 UTC.
+      Examples:
+        coldtrace alerts --since 7d --site hongxuan --severity critical --json
+        coldtrace alerts --since 24h --lang vi
+        coldtrace alerts --utc
       """
   )
 
   @OptionGroup var global: GlobalOptions
+  @OptionGroup var localTime: LocalTimeOptions
+  @Option(help: ArgumentHelp("en or vi for the table (default: from LC_ALL, LC_MESSAGES or LANG).", valueName: "lang"))
+  var lang: String?
   @Option(help: ArgumentHelp("Only alerts open at or after this time.", valueName: "24h|7d|RFC3339"))
   var since: String?
   @Option(help: ArgumentHelp("Only alerts opened at or before this time.", valueName: "24h|7d|RFC3339"))
@@ -51,6 +60,12 @@ struct AlertsCommand: ParsableCommand {
       }
       filter.state = value
     }
+    let language =
+      try lang.map { text in
+        guard let value = Language(rawValue: text) else { throw UsageError("--lang must be en or vi, not \"\(text)\"") }
+        return value
+      } ?? Language.fromLocale(ProcessInfo.processInfo.environment)
+    let zones = localTime.zones(try global.settings())
     let store = try global.openStore()
     // Both forms stream from the rows into stdout's buffer: no list of alerts, no string of the whole output.
     if json {
@@ -63,17 +78,28 @@ struct AlertsCommand: ParsableCommand {
       }
       StandardOutput.write(&bytes)
     } else {
-      var table = AlertTable()
+      var table = AlertTable(language: language, zones: zones)
       try store.forEachAlert(filter) { table.add($0) }
-      if table.isEmpty { print("no alerts match") } else { table.printToStandardOutput() }
+      if table.isEmpty {
+        print(language == .vi ? "không có cảnh báo nào khớp" : "no alerts match")
+      } else {
+        table.printToStandardOutput()
+        print(Self.statement(table, zones: zones, language: language))
+      }
     }
     if follow { try followEvents(store) }
   }
 
-  static func table(_ alerts: [AlertRecord]) -> String {
-    var table = AlertTable()
+  /// The table of `alerts` and the line that states its zone.
+  static func table(_ alerts: [AlertRecord], zones: SiteTimeZones, language: Language = .en) -> String {
+    var table = AlertTable(language: language, zones: zones)
     for alert in alerts { table.add(alert) }
-    return table.render()
+    return table.render() + "\n" + statement(table, zones: zones, language: language)
+  }
+
+  private static func statement(_ table: AlertTable, zones: SiteTimeZones, language: Language) -> String {
+    guard let span = table.span else { return "" }
+    return zones.statement(sites: span.sites, from: span.from, to: span.to, language: language)
   }
 
   /// Prints every new alert event (journal lines) until interrupted.

@@ -55,6 +55,7 @@ struct CollectCommand: ParsableCommand {
     let store = try SQLiteStore(path: databasePath, durability: .onDemand)
     if let testPageLimitFile { store.simulateFullDisk(whileFileHoldsPageLimit: testPageLimitFile) }
     store.useMaintenanceWindows(settings.maintenance)
+    store.useTimeZones(settings.timeZones)
     let pipeline = try IngestPipeline(
       store: store, products: settings.products, placementOverrides: settings.placements,
       conditionConfig: settings.roomConditions)

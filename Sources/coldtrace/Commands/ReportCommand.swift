@@ -13,10 +13,12 @@ struct ReportCommand: ParsableCommand {
     discussion: """
       Text for the shell, JSON for scripts, CSV (one row per reading) for Excel, HTML (one self-contained file that
       prints to A4) for the importer, EPCIS (a GS1 EPCIS 2.0 JSON-LD document) for the importer's traceability system.
-      Times are shown at one UTC offset (the machine's unless --utc-offset; EPCIS: +07:00 unless --utc-offset), stated
-      once; JSON and CSV timestamps are RFC 3339 UTC. Every format but CSV carries an integrity seal: --verify checks
-      it against the database. --sign adds the cooperative's Ed25519 signature (`coldtrace keys init`), which an
-      importer checks without the database: `coldtrace report verify FILE --key coop.pub` (docs/verify.md).
+      Times are shown in the site's time zone (the config's time_zone, default Asia/Ho_Chi_Minh, +07:00; each time
+      at the zone's offset then, EPCIS eventTimeZoneOffset too), stated on the page; --utc shows UTC, --utc-offset one
+      fixed offset. JSON and CSV timestamps are RFC 3339 UTC (CSV's local_time and JSON's time_zone follow the
+      zone). Every format but CSV carries an integrity seal: --verify checks it against the database. --sign adds the
+      cooperative's Ed25519 signature (`coldtrace keys init`), which an importer checks without the database:
+      `coldtrace report verify FILE --key coop.pub` (docs/verify.md).
 
       Which probes judge: in each room the lot stayed in, the room's product and simulant probes when it has one,
       else its air probes with each defrost (up to \(Int(ReportSpanLimits.defrostMaximumMinutes)) min, and \
@@ -34,7 +36,8 @@ struct ReportCommand: ParsableCommand {
 
       Examples:
         coldtrace report LT-2026-0612
-        coldtrace report LT-2026-0612 --format html --lang vi --utc-offset +07:00 --out LT-2026-0612.html
+        coldtrace report LT-2026-0612 --format html --lang vi --out LT-2026-0612.html
+        coldtrace report LT-2026-0612 --utc
         coldtrace report LT-2026-0612 --verify LT-2026-0612.html
         coldtrace report LT-2026-0612 --format epcis --sign --key /etc/coldtrace/coop.key --out LT-2026-0612.jsonld
       """
@@ -47,7 +50,8 @@ struct ReportCommand: ParsableCommand {
   var lang: String?
   @Option(help: ArgumentHelp("Write to this file (atomically) instead of standard output.", valueName: "file"))
   var out: String?
-  @Option(help: ArgumentHelp("Show times at this offset, e.g. +07:00 (default: the machine's).", valueName: "±HH:MM"))
+  @OptionGroup var localTime: LocalTimeOptions
+  @Option(help: ArgumentHelp("Show times at this fixed offset instead, e.g. +07:00.", valueName: "±HH:MM"))
   var utcOffset: String?
   @Option(
     help: ArgumentHelp(
@@ -70,8 +74,8 @@ struct ReportCommand: ParsableCommand {
         guard let value = Language(rawValue: text) else { throw UsageError("--lang must be en or vi, not \"\(text)\"") }
         return value
       } ?? Language.fromLocale(ProcessInfo.processInfo.environment)
-    let defaultOffset = reportFormat == .epcis ? Self.siteOffsetMinutes : TimeZone.current.secondsFromGMT() / 60
-    let offset = try utcOffset.map(Self.parseOffset) ?? defaultOffset
+    let fixedOffset = try utcOffset.map(Self.parseOffset)
+    if fixedOffset != nil, localTime.utc { throw UsageError("give either --utc or --utc-offset, not both") }
     let store = try global.openStore()
     let settings = try global.settings()
     let placements = try store.placements(overriddenBy: settings)
@@ -84,8 +88,12 @@ struct ReportCommand: ParsableCommand {
     }
     let signingKey = try sign ? Self.privateKey(key ?? settings.signingKey ?? "coop.key") : nil
     let report = LotReportBuilder.build(input, profile: profile)
+    // The zone of the site the lot entered first (a lot rarely leaves its site).
+    let zone =
+      fixedOffset.map { SiteTimeZone.fixed(offsetMinutes: $0) }
+      ?? localTime.zones(settings).zone(ofSite: report.rooms.first?.site ?? "")
     let text = reportFormat.render(
-      report, ReportFormatter(language: language, utcOffsetMinutes: offset), identifiers: settings.traceIdentifiers)
+      report, ReportFormatter(language: language, timeZone: zone), identifiers: settings.traceIdentifiers)
     try Self.emit(text, format: reportFormat, seal: report.seal, signedWith: signingKey, to: out)
   }
 
@@ -140,9 +148,6 @@ struct ReportCommand: ParsableCommand {
     print("mismatch: lot \(id): " + differences.joined(separator: "; "))
     throw ExitCode(1)
   }
-
-  /// The sites' offset, +07:00 (Asia/Ho_Chi_Minh, no daylight saving time): EPCIS events carry it.
-  static let siteOffsetMinutes = 7 * 60
 
   static func privateKey(_ path: String) throws -> Ed25519PrivateKey {
     do {

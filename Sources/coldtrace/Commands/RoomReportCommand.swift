@@ -16,9 +16,10 @@ struct RoomReportCommand: ParsableCommand {
       Per probe and local day, the number of readings and their min, max and mean (the figures a paper log carries);
       the excursions past each room's warning limits (its product in the config's [rooms], else the default
       product); the rooms' alerts with who acknowledged them and when; each probe's calibration at the end of the
-      period (valid, overdue, or none on record). Days are local days at +07:00 (Asia/Ho_Chi_Minh) unless
-      --utc-offset, stated on the page. --from and --to take a date (YYYY-MM-DD, a local day: --to includes it), an
-      RFC 3339 time, Unix seconds or a span back from now (7d); --to defaults to now. Text, JSON, CSV (the daily
+      period (valid, overdue, or none on record). Days and times are in the site's time zone (the config's
+      time_zone or [sites.<site>] time_zone, default Asia/Ho_Chi_Minh) unless --utc or --utc-offset, stated on the
+      page. --from and --to take a date (YYYY-MM-DD, a local day: --to includes it), an RFC 3339 time, Unix seconds
+      or a span back from now (7d); --to defaults to now. Text, JSON, CSV (the daily
       table) or HTML, in English or Vietnamese; --sign signs it as a lot report (`coldtrace report verify`).
 
       Examples:
@@ -40,7 +41,8 @@ struct RoomReportCommand: ParsableCommand {
   var lang: String?
   @Option(help: ArgumentHelp("Write to this file (atomically) instead of standard output.", valueName: "file"))
   var out: String?
-  @Option(help: ArgumentHelp("Days and times at this offset (default: +07:00, the sites' zone).", valueName: "±HH:MM"))
+  @OptionGroup var localTime: LocalTimeOptions
+  @Option(help: ArgumentHelp("Days and times at this fixed offset instead, e.g. +07:00.", valueName: "±HH:MM"))
   var utcOffset: String?
   @Flag(help: "Sign the report with the cooperative's private key (made by `coldtrace keys init`).") var sign = false
   @Option(help: ArgumentHelp("The private key for --sign (else the config's signing_key).", valueName: "file"))
@@ -56,15 +58,18 @@ struct RoomReportCommand: ParsableCommand {
         guard let value = Language(rawValue: text) else { throw UsageError("--lang must be en or vi, not \"\(text)\"") }
         return value
       } ?? Language.fromLocale(ProcessInfo.processInfo.environment)
-    let offset = try utcOffset.map(ReportCommand.parseOffset) ?? ReportCommand.siteOffsetMinutes
+    let fixedOffset = try utcOffset.map(ReportCommand.parseOffset)
+    if fixedOffset != nil, localTime.utc { throw UsageError("give either --utc or --utc-offset, not both") }
+    let settings = try global.settings()
+    let zone =
+      fixedOffset.map { SiteTimeZone.fixed(offsetMinutes: $0) } ?? localTime.zones(settings).zone(ofSite: siteID)
     let now = WallClock.now()
-    let start = try Self.time(from, option: "--from", offsetMinutes: offset, endOfDay: false, now: now)
-    let end = try to.map { try Self.time($0, option: "--to", offsetMinutes: offset, endOfDay: true, now: now) } ?? now
+    let start = try Self.time(from, option: "--from", zone: zone, endOfDay: false, now: now)
+    let end = try to.map { try Self.time($0, option: "--to", zone: zone, endOfDay: true, now: now) } ?? now
     guard start < end else {
       throw UsageError("--from \(start.rfc3339) must come before --to \(end.rfc3339)")
     }
     let store = try global.openStore()
-    let settings = try global.settings()
     let known = try store.rooms(ofSite: siteID)
     guard !known.isEmpty else { throw UsageError("no site \(siteID) in this database (see `coldtrace probe list`)") }
     if let roomID, !known.contains(roomID) {
@@ -78,8 +83,8 @@ struct RoomReportCommand: ParsableCommand {
     for room in rooms {
       profiles[room] = settings.products.rooms["\(siteID)/\(room)"] ?? settings.products.defaultProduct
     }
-    let report = RoomReportBuilder.build(input, profiles: profiles, dayOffsetMinutes: offset)
-    let text = reportFormat.render(report, ReportFormatter(language: language, utcOffsetMinutes: offset))
+    let report = RoomReportBuilder.build(input, profiles: profiles, dayZone: zone)
+    let text = reportFormat.render(report, ReportFormatter(language: language, timeZone: zone))
     let signingKey = try sign ? ReportCommand.privateKey(key ?? settings.signingKey ?? "coop.key") : nil
     try ReportCommand.emit(text, format: reportFormat, seal: report.seal, signedWith: signingKey, to: out)
   }
@@ -100,9 +105,9 @@ struct RoomReportCommand: ParsableCommand {
     }
   }
 
-  /// A command-line time; a date `YYYY-MM-DD` is a local day at `offsetMinutes`: its start, or with `endOfDay` the
-  /// start of the next day (so `--to` includes the day it names).
-  static func time(_ text: String, option: String, offsetMinutes: Int, endOfDay: Bool, now: Timestamp) throws
+  /// A command-line time; a date `YYYY-MM-DD` is a local day in `zone`: its start, or with `endOfDay` the start of the
+  /// next day (so `--to` includes the day it names).
+  static func time(_ text: String, option: String, zone: SiteTimeZone, endOfDay: Bool, now: Timestamp) throws
     -> Timestamp
   {
     let bytes = Array(text.utf8)
@@ -110,12 +115,12 @@ struct RoomReportCommand: ParsableCommand {
       bytes.count == 10 && bytes[4] == UInt8(ascii: "-") && bytes[7] == UInt8(ascii: "-")
       && bytes.enumerated().allSatisfy { $0.offset == 4 || $0.offset == 7 || (48...57).contains($0.element) }
     guard isDate else { return try parseTime(text, option: option)! }
-    let magnitude = abs(offsetMinutes)
-    let two = { (value: Int) in value < 10 ? "0\(value)" : "\(value)" }
-    let zone = "\(offsetMinutes < 0 ? "-" : "+")\(two(magnitude / 60)):\(two(magnitude % 60))"
-    guard let midnight = Timestamp.parseRFC3339("\(text)T00:00:00\(zone)") else {
+    guard let midnightUTC = Timestamp.parseRFC3339("\(text)T00:00:00Z") else {
       throw UsageError("\(option) \"\(text)\" is not a date")
     }
-    return endOfDay ? midnight.adding(seconds: 86_400) : midnight
+    // Noon of that date in the zone is inside the local day, whatever its offset.
+    let noon = midnightUTC.adding(seconds: 43_200 - Double(zone.offsetSeconds(at: midnightUTC)))
+    let start = zone.startOfDay(containing: noon)
+    return endOfDay ? zone.startOfNextDay(after: start) : start
   }
 }

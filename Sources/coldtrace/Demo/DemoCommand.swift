@@ -1,4 +1,5 @@
 import ArgumentParser
+import ColdTraceCollector
 import ColdTraceCore
 import ColdTraceMQTT
 import ColdTraceStorage
@@ -77,7 +78,8 @@ struct DemoCommand: ParsableCommand {
     say("  agent      coldtrace-agent: probe \(DemoFacility.sensor), a reading every 30 s of room time")
     say("")
     say(
-      "Door left open at minute 10 for 30 minutes. Playing \(Int(DemoFacility.minutes)) minutes at \(Int(DemoFacility.speed))×:"
+      "Door left open at minute 10 for 30 minutes. Playing \(Int(DemoFacility.minutes)) minutes at "
+        + "\(Int(DemoFacility.speed))× (times in \(SiteTimeZone.configDefault.label(at: WallClock.now()))):"
     )
     let agent = try ChildProcess(
       name: "agent", executable: agentBinary,
@@ -138,7 +140,7 @@ struct DemoCommand: ParsableCommand {
     say("Stored \(stored) of \(DemoFacility.samples) readings; \(alerts.count) alert(s).")
     say("")
     say("$ coldtrace alerts --db \(store.path)")
-    say(alerts.isEmpty ? "no alerts match" : AlertsCommand.table(alerts))
+    say(alerts.isEmpty ? "no alerts match" : AlertsCommand.table(alerts, zones: SiteTimeZones(default: .configDefault)))
     say("")
     say("Explore:")
     say("  coldtrace alerts --db \(store.path) --json")

@@ -1,3 +1,4 @@
+import ColdTraceCollector
 import ColdTraceCore
 import ColdTraceMQTT
 import Foundation
@@ -47,7 +48,7 @@ final class DemoWatcher: Sendable {
       guard let event = AlertMessage.decode(String(decoding: bytes, as: UTF8.self)) else { return }
       let alert = event.alert
       say(
-        "  \(clock(event.at?.rfc3339 ?? "?"))  ALERT \((event.event ?? "?").uppercased()) #\(alert.id)  "
+        "  \(event.at.map(clock) ?? "?")  ALERT \((event.event ?? "?").uppercased()) #\(alert.id)  "
           + "[\(alert.severity.rawValue)] \(alert.kind.rawValue) \(alert.sensor): \(alert.message)")
       return
     }
@@ -60,12 +61,12 @@ final class DemoWatcher: Sendable {
     guard sample.ts.milliseconds % 300_000 < 30_000 else { return }
     let temp = sample.tempC.map { String(format: "%5.2f °C", $0) } ?? "   -   "
     let rh = sample.rhPct.map { String(format: "%4.1f %% RH", $0) } ?? ""
-    say("  \(clock(sample.ts.rfc3339))  \(reading.key.sensor)  \(temp)  \(rh)")
+    say("  \(clock(sample.ts))  \(reading.key.sensor)  \(temp)  \(rh)")
   }
 
-  private static func clock(_ rfc3339: String) -> String {
-    guard let t = rfc3339.firstIndex(of: "T") else { return rfc3339 }
-    return String(rfc3339[rfc3339.index(after: t)...].prefix(5))
+  /// `10:40`: the time of day in the default site zone (Asia/Ho_Chi_Minh), as `coldtrace status` shows it.
+  private static func clock(_ time: Timestamp) -> String {
+    String(Language.en.dateTime(time, in: .configDefault).suffix(5))
   }
 }
 

@@ -2,23 +2,29 @@ import ColdTraceCore
 import ColdTraceStorage
 
 /// The agents section of `coldtrace status`: each agent's install (incarnation) as its status last announced it, and
-/// when it changed, e.g. `hongxuan/hx-edge-1  incarnation 9f3c…  since 2026-12-07T05:10:02.114Z (reinstalled; was 41aa…)`;
+/// when it changed, e.g. `hongxuan/hx-edge-1  incarnation 9f3c…  since 2026-12-07 12:10 (reinstalled; was 41aa…)`;
 /// then each agent whose clock is wrong (an open `clock_skew`), e.g.
-/// `hongxuan/hx-edge-1  clock wrong since 2026-12-07T05:20:00.000Z (alert #12): the clock of agent … is 3 h 0 min behind …`.
-/// With `--json`, the same as one line per agent (`jsonLines`).
+/// `hongxuan/hx-edge-1  clock wrong since 2026-12-07 12:20 (alert #12): the clock of agent … is 3 h 0 min behind …`.
+/// Times are in the site's zone (`text.zones`). With `--json`, one line per agent (`jsonLines`), times in UTC.
 enum AgentIncarnationLines {
-  static func render(_ agents: [AgentIncarnation], clockSkews: [AlertRecord] = []) -> String? {
+  static func render(_ agents: [AgentIncarnation], clockSkews: [AlertRecord] = [], text: StatusText) -> String? {
     guard !agents.isEmpty || !clockSkews.isEmpty else { return nil }
-    var lines = ["Agents"]
+    let vi = text.language == .vi
+    var lines = [vi ? "Thiết bị biên" : "Agents"]
     for agent in agents {
-      var line = "  \(agent.site)/\(agent.agent)  incarnation \(agent.incarnation)  since \(agent.since.rfc3339)"
-      if let previous = agent.previous { line += " (reinstalled; was \(previous))" }
+      let since = text.time(agent.since, site: agent.site)
+      var line = "  \(agent.site)/\(agent.agent)  " + (vi ? "bản cài" : "incarnation") + " \(agent.incarnation)  "
+      line += (vi ? "từ " : "since ") + since
+      if let previous = agent.previous {
+        line += vi ? " (đã cài lại; trước đó \(previous))" : " (reinstalled; was \(previous))"
+      }
       lines.append(line)
     }
     for alert in clockSkews {
-      lines.append(
-        "  \(alert.site)/\(alert.sensor)  clock wrong since \(alert.openedAt.rfc3339) (alert #\(alert.id)): \(alert.message)"
-      )
+      let since = text.time(alert.openedAt, site: alert.site)
+      let what =
+        vi ? "đồng hồ sai từ \(since) (cảnh báo #\(alert.id))" : "clock wrong since \(since) (alert #\(alert.id))"
+      lines.append("  \(alert.site)/\(alert.sensor)  \(what): \(alert.message)")
     }
     return lines.joined(separator: "\n")
   }

@@ -76,7 +76,7 @@ struct StatusBoard {
       if room != "\(key.site)/\(key.room)" {
         room = "\(key.site)/\(key.room)"
         let heading = text.roomHeading(site: key.site, room: key.room, lots: row.lots)
-        lines.append(terminal.paint(heading + row.roomSpans.map { text.roomSpan($0) }.joined(), .bold))
+        lines.append(terminal.paint(heading + row.roomSpans.map { text.roomSpan($0, site: key.site) }.joined(), .bold))
         for alert in row.lotAlerts {
           let colour: Terminal.Colour = alert.severity == .critical ? .red : .yellow
           lines.append(terminal.paint("  ! " + text.lotAlert(alert), colour))

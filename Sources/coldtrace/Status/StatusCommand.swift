@@ -12,11 +12,13 @@ struct StatusCommand: ParsableCommand {
       Colours on a terminal, plain text when piped (or with NO_COLOR set), one JSON object per probe with --json,
       then one per agent (its install and its clock_skew).
       A probe with no reading for longer than --stale-after (default: the config's offline_after_minutes, else 10)
-      is marked stale. The text ends with each agent's install (incarnation) and when it last changed.
+      is marked stale. The text ends with each agent's install (incarnation) and when it last changed, then the time
+      zone its times are in (the config's time_zone, default Asia/Ho_Chi_Minh; --utc for UTC); JSON times are UTC.
 
       Examples:
         coldtrace status
         coldtrace status --lang vi
+        coldtrace status --utc
         coldtrace status --json | jq 'select(.stale)'
         coldtrace status --json | jq 'select(.pending_probes)'
         coldtrace status --json | jq 'select(.clock_skew)'
@@ -24,6 +26,7 @@ struct StatusCommand: ParsableCommand {
   )
 
   @OptionGroup var global: GlobalOptions
+  @OptionGroup var localTime: LocalTimeOptions
   @Flag(help: "One JSON object per probe per line, then one per site with unknown probes pending.") var json = false
   @Option(help: ArgumentHelp("en or vi (default: from LC_ALL, LC_MESSAGES or LANG).", valueName: "language"))
   var lang: String?
@@ -57,20 +60,21 @@ struct StatusCommand: ParsableCommand {
       for line in AgentIncarnationLines.jsonLines(try store.agentIncarnations(), clockSkews: skews) { print(line) }
       return
     }
-    let text = StatusText(language: language)
+    let zones = localTime.zones(settings)
+    let text = StatusText(language: language, zones: zones)
     let pending = Self.pendingLines(try store.pendingProbeCounts(), language: language)
-    guard !board.rows.isEmpty else {
-      print(text.noSensors + pending)
-      if let agents = AgentIncarnationLines.render([], clockSkews: try AgentIncarnationLines.clockSkews(store)) {
-        print("\n" + agents)
-      }
-      return
-    }
-    print(board.render(text, terminal: .standardOutput, staleAfterMinutes: staleMinutes) + pending)
     let skews = try AgentIncarnationLines.clockSkews(store)
-    if let agents = AgentIncarnationLines.render(try store.agentIncarnations(), clockSkews: skews) {
+    let incarnations = board.rows.isEmpty ? [] : try store.agentIncarnations()
+    if board.rows.isEmpty {
+      print(text.noSensors + pending)
+    } else {
+      print(board.render(text, terminal: .standardOutput, staleAfterMinutes: staleMinutes) + pending)
+    }
+    if let agents = AgentIncarnationLines.render(incarnations, clockSkews: skews, text: text) {
       print("\n" + agents)
     }
+    let sites = board.rows.map(\.status.key.site) + incarnations.map(\.site) + skews.map(\.site)
+    print(zones.statement(sites: sites, from: now, to: now, language: language))
   }
 
   /// Unknown probes are not listed as probes: one line per site with how many wait (`coldtrace probe pending`).

@@ -4,6 +4,11 @@ import ColdTraceStorage
 /// Every word `coldtrace status` shows a person, in English and Vietnamese.
 struct StatusText {
   let language: Language
+  /// The zone each site's times are shown in.
+  var zones = SiteTimeZones(default: .vietnam)
+
+  /// A time of `site` as the reader writes it, in the site's zone: `2026-12-07 12:10`, `07/12/2026 12:10`.
+  func time(_ time: Timestamp, site: String) -> String { language.dateTime(time, in: zones.zone(ofSite: site)) }
 
   var noSensors: String {
     switch language {
@@ -46,8 +51,9 @@ struct StatusText {
     return nil
   }
 
-  /// A defrost or door opening going on in the room, after its heading: ` · defrost on since 02:00:00Z (schedule)`.
-  func roomSpan(_ span: RoomSpan) -> String {
+  /// A defrost or door opening going on in the room, after its heading: ` · defrost on since 2026-12-07 09:00
+  /// (schedule)`.
+  func roomSpan(_ span: RoomSpan, site: String) -> String {
     let what =
       switch (span.signal, language) {
       case (.defrost, .en): "defrost on"
@@ -56,7 +62,7 @@ struct StatusText {
       case (.door, .vi): "cửa mở"
       }
     let since = language == .en ? "since" : "từ"
-    return " · \(what) \(since) \(span.start.rfc3339) (\(span.sensor ?? span.source.rawValue))"
+    return " · \(what) \(since) \(time(span.start, site: site)) (\(span.sensor ?? span.source.rawValue))"
   }
   var ok: String { language == .en ? "ok" : "bình thường" }
   var stale: String { language == .en ? "STALE" : "MẤT TÍN HIỆU" }

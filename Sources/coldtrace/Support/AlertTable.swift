@@ -1,14 +1,37 @@
 import ColdTraceCore
 
 /// The `coldtrace alerts` table, written straight from the records into bytes: the same text as a `TextTable` of
-/// their cells, without a string per cell (a 30-day listing has thousands of rows of nine cells).
+/// their cells, without a string per cell (a 30-day listing has thousands of rows of nine cells). Opening times are in
+/// each alert's site's zone (`zones`), to the minute, in the reader's date order; the caller states the zone.
 struct AlertTable {
-  static let headers = ["ID", "OPENED (UTC)", "STATE", "SEVERITY", "KIND", "WHERE", "LOTS", "PEAK", "MESSAGE"]
+  static func headers(_ language: Language) -> [String] {
+    switch language {
+    case .en: ["ID", "OPENED", "STATE", "SEVERITY", "KIND", "WHERE", "LOTS", "PEAK", "MESSAGE"]
+    case .vi: ["SỐ", "MỞ LÚC", "TRẠNG THÁI", "MỨC ĐỘ", "LOẠI", "Ở ĐÂU", "LÔ HÀNG", "ĐỈNH", "NỘI DUNG"]
+    }
+  }
 
+  let language: Language
+  let zones: SiteTimeZones
+  private let headers: [String]
   private var alerts: [AlertRecord] = []
   private var peaks: [String] = []
   /// Each padded column's width in characters (all but MESSAGE).
-  private var widths = headers.dropLast().map(\.count)
+  private var widths: [Int]
+
+  init(language: Language = .en, zones: SiteTimeZones = SiteTimeZones(default: .utc)) {
+    self.language = language
+    self.zones = zones
+    headers = Self.headers(language)
+    widths = headers.dropLast().map(\.count)
+  }
+
+  /// The sites and the first and last opening time of the listed alerts, for the zone statement.
+  var span: (sites: [String], from: Timestamp, to: Timestamp)? {
+    guard let first = alerts.first else { return nil }
+    let times = alerts.map(\.openedAt)
+    return (Array(Set(alerts.map(\.site))), times.min() ?? first.openedAt, times.max() ?? first.openedAt)
+  }
 
   var isEmpty: Bool { alerts.isEmpty }
 
@@ -38,14 +61,14 @@ struct AlertTable {
   }
 
   private func write(to bytes: inout [UInt8], drain: (inout [UInt8]) -> Void) {
-    for (column, header) in Self.headers.enumerated() {
+    for (column, header) in headers.enumerated() {
       cell(header.utf8, width: header.count, column: column, to: &bytes)
     }
     for (alert, peak) in zip(alerts, peaks) {
       bytes.append(UInt8(ascii: "\n"))
       let cells = Self.widths(of: alert, peak: peak)
       cell(String(alert.id).utf8, width: cells[0], column: 0, to: &bytes)
-      cell(Self.minute(alert.openedAt), width: cells[1], column: 1, to: &bytes)
+      cell(minute(alert.openedAt, site: alert.site).utf8, width: cells[1], column: 1, to: &bytes)
       cell(alert.state.rawValue.utf8, width: cells[2], column: 2, to: &bytes)
       cell(alert.severity.rawValue.utf8, width: cells[3], column: 3, to: &bytes)
       cell(alert.kind.rawValue.utf8, width: cells[4], column: 4, to: &bytes)
@@ -113,10 +136,6 @@ struct AlertTable {
     return count
   }
 
-  /// `2026-11-29 03:40`: a time to the minute, UTC (the first 16 characters of its RFC 3339 form, `T` a space).
-  static func minute(_ time: Timestamp) -> [UInt8] {
-    var text = Array(time.rfc3339.utf8.prefix(16))
-    if text.count > 10 { text[10] = UInt8(ascii: " ") }
-    return text
-  }
+  /// `2026-11-29 10:40` (`29/11/2026 10:40`): a time to the minute in the site's zone.
+  func minute(_ time: Timestamp, site: String) -> String { language.dateTime(time, in: zones.zone(ofSite: site)) }
 }

@@ -31,11 +31,15 @@ struct GlobalOptions: ParsableArguments {
     return settings.db ?? "./coldtrace.db"
   }
 
-  /// Opens the database for the shell commands; only `create` (lot add) may start a new one.
+  /// Opens the database for the shell commands; only `create` (lot add) may start a new one. Alert messages it
+  /// writes (a lot closed, a probe retired) show times in the config's zones, as the collector's do.
   func openStore(create: Bool = false) throws -> SQLiteStore {
-    let path = databasePath(try settings())
+    let settings = try settings()
+    let path = databasePath(settings)
     do {
-      return try SQLiteStore(path: path, create: create)
+      let store = try SQLiteStore(path: path, create: create)
+      store.useTimeZones(settings.timeZones)
+      return store
     } catch let error as StoreError {
       throw UsageError(error.description)
     }

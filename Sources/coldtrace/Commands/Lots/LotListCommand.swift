@@ -8,9 +8,11 @@ struct LotListCommand: ParsableCommand {
     commandName: "list", abstract: "Every lot, where it is and since when.", discussion: "Example: coldtrace lot list")
 
   @OptionGroup var global: GlobalOptions
+  @OptionGroup var localTime: LocalTimeOptions
   @Flag(help: "One JSON object per lot per line.") var json = false
 
   func run() throws {
+    let zones = localTime.zones(try global.settings())
     let lots = try global.openStore().lots()
     if json {
       for lot in lots { print(LotJSON.line(lot)) }
@@ -20,15 +22,16 @@ struct LotListCommand: ParsableCommand {
       print("no lots (add one with `coldtrace lot add`)")
       return
     }
-    var table = TextTable("LOT", "PRODUCT", "MARKET", "WHERE", "SINCE (UTC)", "STATE")
+    var table = TextTable("LOT", "PRODUCT", "MARKET", "WHERE", "SINCE", "STATE")
     for lot in lots {
       let last = lot.placements.last
       table.add(
         lot.id, lot.product, lot.market ?? "-", last.map { "\($0.site)/\($0.room)" } ?? "-",
-        last.map { String($0.from.rfc3339.prefix(16)).replacingOccurrences("T", " ") } ?? "-",
-        lot.isClosed ? "closed" : "open")
+        last.map { zones.minute($0.from, site: $0.site) } ?? "-", lot.isClosed ? "closed" : "open")
     }
     print(table.render())
+    let since = lots.compactMap(\.placements.last)
+    print(zones.statement(sites: since.map(\.site), times: since.map(\.from)))
   }
 }
 
@@ -39,6 +42,7 @@ struct LotShowCommand: ParsableCommand {
     discussion: "Example: coldtrace lot show LT-2026-0612 --json")
 
   @OptionGroup var global: GlobalOptions
+  @OptionGroup var localTime: LocalTimeOptions
   @Argument var lot: String
   @Flag(help: "One JSON object.") var json = false
 
@@ -59,15 +63,20 @@ struct LotShowCommand: ParsableCommand {
     print(
       "lot \(found.id): \(found.product)\(found.market.map { " for \($0)" } ?? ""), \(found.isClosed ? "closed" : "open")"
     )
-    var rooms = TextTable("ROOM", "FROM (UTC)", "TO (UTC)")
+    let zones = localTime.zones(try global.settings())
+    let site = found.placements.first?.site ?? ""
+    var rooms = TextTable("ROOM", "FROM", "TO")
     for placement in found.placements {
       rooms.add(
-        "\(placement.site)/\(placement.room)", placement.from.rfc3339, placement.to?.rfc3339 ?? "still there")
+        "\(placement.site)/\(placement.room)", zones.minute(placement.from, site: placement.site),
+        placement.to.map { zones.minute($0, site: placement.site) } ?? "still there")
     }
     print(rooms.render())
     print("")
-    for line in rules.text { print(line) }
-    print(alerts.isEmpty ? "\nno alerts named this lot" : "\n" + AlertsCommand.table(alerts))
+    for line in rules.text(zone: zones.zone(ofSite: site)) { print(line) }
+    print(alerts.isEmpty ? "\nno alerts named this lot" : "\n" + AlertsCommand.table(alerts, zones: zones))
+    let times = found.placements.flatMap { [$0.from] + ($0.to.map { [$0] } ?? []) }
+    print(zones.statement(sites: found.placements.map(\.site), times: times))
   }
 }
 

@@ -30,13 +30,14 @@ struct LotRulesView {
     }
   }
 
-  /// One line per metric and one for the treatment, for people.
-  var text: [String] {
+  /// One line per metric and one for the treatment, for people, times to the minute in `zone`.
+  func text(zone: SiteTimeZone) -> [String] {
+    let time = { (time: Timestamp) in Language.en.dateTime(time, in: zone) }
     var lines = Metric.allCases.map { metric in
       let budget = state[budget: metric]
       let used = "\(metric.label) outside its band: \(JSONText.number((budget.usedMinutes * 10).rounded() / 10)) min"
       guard let minutes = profile?.budget?.minutes(for: metric) else { return used + " (no budget)" }
-      let exhausted = budget.exhaustedAt.map { ", USED UP at \($0.rfc3339)" } ?? ""
+      let exhausted = budget.exhaustedAt.map { ", USED UP at \(time($0))" } ?? ""
       return used + " of a \(JSONText.number(minutes)) min budget" + exhausted
     }
     if let cold = profile?.coldTreatment {
@@ -45,10 +46,10 @@ struct LotRulesView {
       let restarts = "\(clock.restarts) restart\(clock.restarts == 1 ? "" : "s")"
       switch treatmentState {
       case "completed":
-        lines.append(head + "completed at \(clock.completedAt!.rfc3339) (\(restarts))")
+        lines.append(head + "completed at \(time(clock.completedAt!)) (\(restarts))")
       case "running":
         lines.append(
-          head + "running since \(clock.clockStart!.rfc3339), can finish at \(earliestFinish(cold)!.rfc3339) "
+          head + "running since \(time(clock.clockStart!)), can finish at \(time(earliestFinish(cold)!)) "
             + "(\(restarts))")
       default:
         lines.append(head + "clock not running (\(restarts))")

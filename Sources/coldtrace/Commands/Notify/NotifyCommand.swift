@@ -31,10 +31,14 @@ struct NotifyStatusCommand: ParsableCommand {
     discussion: "Example: coldtrace notify status --json")
 
   @OptionGroup var global: GlobalOptions
+  @OptionGroup var localTime: LocalTimeOptions
   @Flag(help: "One JSON object per channel per line.") var json = false
 
   func run() throws {
-    let configured = try global.settings().notifications.map(\.name)
+    let settings = try global.settings()
+    let configured = settings.notifications.map(\.name)
+    let zones = localTime.zones(settings)
+    let minute = { (time: Timestamp?) in time.map { zones.minute($0, site: "") } ?? "-" }
     var statuses = try global.openStore().notificationStatus()
     // A configured channel with nothing queued yet is shown too, with zeros.
     for name in configured where !statuses.contains(where: { $0.channel == name }) {
@@ -50,18 +54,16 @@ struct NotifyStatusCommand: ParsableCommand {
       return
     }
     var table = TextTable(
-      "CHANNEL", "PENDING", "DELIVERED", "FAILING", "SUPERSEDED", "GIVEN UP", "OLDEST PENDING (UTC)", "LAST ERROR")
+      "CHANNEL", "PENDING", "DELIVERED", "FAILING", "SUPERSEDED", "GIVEN UP", "OLDEST PENDING", "LAST ERROR")
     for status in statuses {
-      let error = status.lastError.map { "\(Self.minute(status.lastErrorAt)) \($0)" } ?? "-"
+      let error = status.lastError.map { "\(minute(status.lastErrorAt)) \($0)" } ?? "-"
       table.add(
         status.channel, String(status.pending), String(status.delivered), String(status.failing),
-        String(status.superseded), String(status.givenUp), Self.minute(status.oldestPending), error)
+        String(status.superseded), String(status.givenUp), minute(status.oldestPending), error)
     }
     print(table.render())
-  }
-
-  private static func minute(_ time: Timestamp?) -> String {
-    time.map { String($0.rfc3339.prefix(16)).replacingOccurrences("T", " ") } ?? "-"
+    let times = statuses.flatMap { [$0.oldestPending, $0.lastErrorAt].compactMap { $0 } }
+    print(zones.statement(sites: [], times: times))
   }
 
   /// `{"channel":"sms","pending":1,"delivered":40,"failing":1,"superseded":0,"given_up":0,"oldest_pending":…,

@@ -10,6 +10,7 @@ struct ProbeListCommand: ParsableCommand {
     discussion: "Example: coldtrace probe list --site hongxuan --all")
 
   @OptionGroup var global: GlobalOptions
+  @OptionGroup var localTime: LocalTimeOptions
   @Option(help: "Only this site's probes.") var site: String?
   @Flag(help: "Retired probes too.") var all = false
   @Flag(help: "One JSON object per probe per line.") var json = false
@@ -29,17 +30,20 @@ struct ProbeListCommand: ParsableCommand {
       print(all ? "no probes have reported yet" : "no active probes (`--all` lists retired ones too)")
       return
     }
+    let zones = localTime.zones(settings)
     var table = TextTable(
-      "PROBE", "ROOM", "PLACEMENT", "AGENT", "LAST READING (UTC)", "STATE", "CERTIFICATE", "CALIBRATION DUE")
+      "PROBE", "ROOM", "PLACEMENT", "AGENT", "LAST READING", "STATE", "CERTIFICATE", "CALIBRATION DUE")
     for record in records {
       let state =
         record.retirement.map { retired in "retired" + (retired.successor.map { " → \($0)" } ?? "") } ?? "active"
       table.add(
         "\(record.probe.site)/\(record.probe.sensor)", record.room, (placements[record.probe] ?? .air).rawValue,
-        record.agent ?? "-", record.lastReading.map(ProbeJSON.minute) ?? "-", state,
+        record.agent ?? "-", record.lastReading.map { zones.minute($0, site: record.probe.site) } ?? "-", state,
         record.calibration?.certificate ?? "-", ProbeJSON.due(record.calibration, now: now))
     }
     print(table.render())
+    let read = records.filter { $0.lastReading != nil }
+    print(zones.statement(sites: read.map(\.probe.site), times: read.compactMap(\.lastReading)))
   }
 }
 
@@ -66,8 +70,6 @@ enum ProbeJSON {
         "calibration_state", record.calibration.map { CalibrationRule().state(of: $0, now: now).rawValue })
     }
   }
-
-  static func minute(_ time: Timestamp) -> String { String(time.rfc3339.prefix(16)).replacingOccurrences("T", " ") }
 
   /// The due date and where it stands, or that no calibration is on record.
   static func due(_ calibration: ProbeCalibration?, now: Timestamp) -> String {

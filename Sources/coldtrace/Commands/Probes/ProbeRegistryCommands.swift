@@ -19,12 +19,14 @@ struct ProbePendingCommand: ParsableCommand {
       """)
 
   @OptionGroup var global: GlobalOptions
+  @OptionGroup var localTime: LocalTimeOptions
   @Option(help: "Only this site's probes.") var site: String?
   @Flag(help: "Rejected probes too.") var all = false
   @Flag(help: "One JSON object per probe per line.") var json = false
 
   func run() throws {
     let site = try validated(site, as: .site, option: "--site")
+    let zones = localTime.zones(try global.settings())
     let pending = try global.openStore().pendingProbes(site: site, rejected: all)
     if json {
       for probe in pending { print(Self.line(probe)) }
@@ -34,13 +36,15 @@ struct ProbePendingCommand: ParsableCommand {
       print("no unknown probes are waiting")
       return
     }
-    var table = TextTable("PROBE", "ROOM", "FIRST SEEN (UTC)", "LAST SEEN (UTC)", "MESSAGES", "STATE")
+    var table = TextTable("PROBE", "ROOM", "FIRST SEEN", "LAST SEEN", "MESSAGES", "STATE")
     for probe in pending {
+      let site = probe.probe.site
       table.add(
-        "\(probe.probe.site)/\(probe.probe.sensor)", probe.room, ProbeJSON.minute(probe.firstSeen),
-        ProbeJSON.minute(probe.lastSeen), String(probe.messages), probe.rejected ? "rejected" : probe.reason)
+        "\(site)/\(probe.probe.sensor)", probe.room, zones.minute(probe.firstSeen, site: site),
+        zones.minute(probe.lastSeen, site: site), String(probe.messages), probe.rejected ? "rejected" : probe.reason)
     }
     print(table.render())
+    print(zones.statement(sites: pending.map(\.probe.site), times: pending.flatMap { [$0.firstSeen, $0.lastSeen] }))
   }
 
   static func line(_ probe: PendingProbe) -> String {

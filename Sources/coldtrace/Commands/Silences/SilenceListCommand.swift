@@ -10,12 +10,15 @@ struct SilenceListCommand: ParsableCommand {
     discussion: "Example: coldtrace silence list --all --json")
 
   @OptionGroup var global: GlobalOptions
+  @OptionGroup var localTime: LocalTimeOptions
   @Flag(help: "Also the silences that ended or expired.") var all = false
   @Flag(help: "One JSON object per silence per line.") var json = false
 
   func run() throws {
     let now = WallClock.now()
-    let windows = try global.settings().maintenance
+    let settings = try global.settings()
+    let windows = settings.maintenance
+    let zones = localTime.zones(settings)
     let silences = try global.openStore().silences(all: all, now: now)
     if json {
       for silence in silences { print(Self.jsonLine(silence, now: now)) }
@@ -29,21 +32,18 @@ struct SilenceListCommand: ParsableCommand {
       print(all ? "no silences" : "no silence in force (add one with `coldtrace silence add`)")
       return
     }
-    var table = TextTable("ID", "SCOPE", "FROM (UTC)", "UNTIL (UTC)", "REASON", "BY", "ENDED")
+    var table = TextTable("ID", "SCOPE", "FROM", "UNTIL", "REASON", "BY", "ENDED")
     for silence in silences {
+      let site = silence.scope.site
       let ended =
-        silence.endedAt.map { "\(Self.minute($0)) by \(silence.endedBy ?? "-")" }
+        silence.endedAt.map { "\(zones.minute($0, site: site)) by \(silence.endedBy ?? "-")" }
         ?? (silence.until <= now ? "expired" : "-")
       table.add(
-        String(silence.id), silence.scope.description, Self.minute(silence.from), Self.minute(silence.until),
-        silence.reason, silence.by, ended)
+        String(silence.id), silence.scope.description, zones.minute(silence.from, site: site),
+        zones.minute(silence.until, site: site), silence.reason, silence.by, ended)
     }
     print(table.render())
-  }
-
-  /// `2026-06-12 06:00`: to the minute, UTC.
-  private static func minute(_ time: Timestamp) -> String {
-    String(time.rfc3339.prefix(16)).replacingOccurrences("T", " ")
+    print(zones.statement(sites: silences.map(\.scope.site), times: silences.flatMap { [$0.from, $0.until] }))
   }
 
   /// `{"id":3,"scope":"hongxuan/cold2","site":…,"room":…,"sensor":…,"from":…,"until":…,"reason":…,"by":…,
