@@ -78,3 +78,26 @@ struct ImportedLegReportTests {
     #expect(html.contains(String(repeating: "ab", count: 32)))
   }
 }
+
+extension ImportedLegReportTests {
+  @Test func eachLegIsATransportingEventAndTheDocumentStillValidates() throws {
+    let formatter = ReportFormatter(language: .en, utcOffsetMinutes: 420)
+    let document = ReportFormat.epcis.render(try Self.report(), formatter, identifiers: TraceIdentifiers())
+    let valid = try EPCISFixtures.validate([document])
+    #expect(valid.status == 0, "\(valid.output)")
+    let (_, events) = try EPCISFixtures.parse(document)
+    let steps = events.map { $0["bizStep"] as? String ?? "" }
+    #expect(steps.first == "transporting" && steps.last == "transporting", "\(steps)")
+    let farm = events[0]
+    let imported = try #require(farm["coldtrace:importedLeg"] as? [String: Any])
+    #expect(imported["leg"] as? String == "farm-packhouse" && imported["file"] as? String == "generic.csv")
+    #expect(imported["fileSHA256"] as? String == String(repeating: "ab", count: 32))
+    let elements = try #require(farm["sensorElementList"] as? [[String: Any]])
+    let whole = try #require((elements.first?["sensorReport"] as? [[String: Any]])?.first)
+    #expect(whole["minValue"] as? Double == 4.2 && whole["maxValue"] as? Double == 12)
+    let alarms = elements.compactMap { ($0["sensorReport"] as? [[String: Any]])?.first }
+      .filter { $0["exception"] as? String == "ALARM_CONDITION" }
+    #expect(alarms.count == 1 && alarms[0]["maxValue"] as? Double == 12)
+    #expect(farm["readPoint"] == nil && farm["eventTime"] as? String == "2026-06-11T17:00:00.000+07:00")
+  }
+}
