@@ -118,3 +118,55 @@ struct LegImportCommandTests {
     #expect(try legs(db).isEmpty)
   }
 }
+
+extension LegImportCommandTests {
+  /// docs/operations.md's `coldtrace import` examples, word for word, on fixtures shaped like the files they describe.
+  @Test func theOperatorGuidesExamplesRunAsWritten() throws {
+    let db = try TemporaryDirectory.make(prefix: "legguide").appendingPathComponent("coldtrace.db").path
+    let added = try run(
+      ["lot", "add", "LT-2026-0612", "--product", "litchi", "--room", "hx/cold2", "--at", "2026-06-12T08:00:00+07:00"],
+      db: db)
+    #expect(added.status == 0, "\(added.stderr)")
+    let block = try GuideExamples.block("docs/operations.md", containing: "--leg farm-packhouse truck-29C12345.csv")
+    let files = [
+      "truck-29C12345.csv": "generic.csv", "xe-lanh.csv": "decimal-comma.csv", "reefer.csv": "fahrenheit.csv",
+    ]
+    let commands = block.replacingOccurrences(of: "\\\n", with: " ").split(separator: "\n")
+      .filter { $0.hasPrefix("coldtrace ") }.map { Self.words(String($0)) }
+    #expect(commands.count == 4)
+    for words in commands {
+      let arguments = words.dropFirst().map { files[$0].map(file) ?? $0 }
+      let result = try run(arguments, db: db)
+      #expect(result.status == 0, "\(words.joined(separator: " ")): \(result.stderr)")
+    }
+    let legs = try SQLiteStore(path: db, create: false).reportInput(
+      lot: "LT-2026-0612", now: Timestamp(seconds: 1_781_300_000))?.legs
+    #expect(legs?.map(\.name) == ["farm-packhouse", "packhouse-port", "reefer"])
+    #expect(legs?.map(\.series.count) == [7, 5, 5])
+  }
+
+  /// A shell line's words: spaces separate, double quotes group, an unquoted `#` starts a comment.
+  static func words(_ line: String) -> [String] {
+    var words: [String] = []
+    var current = ""
+    var quoted = false
+    var inWord = false
+    for character in line {
+      if character == "\"" {
+        quoted.toggle()
+        inWord = true
+      } else if character == " " && !quoted {
+        if inWord { words.append(current) }
+        current = ""
+        inWord = false
+      } else if character == "#" && !quoted && !inWord {
+        break
+      } else {
+        current.append(character)
+        inWord = true
+      }
+    }
+    if inWord { words.append(current) }
+    return words
+  }
+}
