@@ -101,3 +101,36 @@ struct LoggerCSVReaderTests {
     #expect(LoggerCSVReader.number("0x10", decimalComma: false) == nil)
   }
 }
+
+extension LoggerCSVReaderTests {
+  /// Tinytag Explorer's export: channel lines before the readings, each value with its unit (`4.6 °C`, `90.2 %RH`).
+  @Test func theTinytagPresetReadsAnExportShapedLikeTheSample() throws {
+    var mapping = LoggerPreset.tinytag.mapping
+    mapping.humidityColumn = "4"
+    let readings = try LoggerCSVReader.read(try Self.fixture("tinytag.csv"), mapping: mapping)
+    #expect(readings.map(\.temperature) == [4.6, 4.8, 5.4, 5.1, 4.3])
+    #expect(readings.map(\.humidity) == [90.2, 90.6, 91, 91.4, 91])
+    #expect(readings.first?.time == Self.time("2026-06-12T18:30:00+07:00") && readings.first?.line == 6)
+  }
+
+  /// T&D Graph's export: three quoted header lines, the time twice (text, then a spreadsheet serial), then channels.
+  @Test func theTandDPresetReadsAnExportShapedLikeTheSample() throws {
+    var mapping = LoggerPreset.tandd.mapping
+    mapping.humidityColumn = "4"
+    let readings = try LoggerCSVReader.read(try Self.fixture("tandd.csv"), mapping: mapping)
+    #expect(readings.map(\.temperature) == [4.2, 4.4, 4.9, 5.3, 4.7])
+    #expect(readings.map(\.humidity) == [89, 89, 90, 90, 89])
+    #expect(readings.last?.time == Self.time("2026-06-12T21:00:00+07:00") && readings.last?.line == 8)
+  }
+
+  @Test func aUnitWrittenInTheCellMustAgreeWithTheMapping() throws {
+    var mapping = LoggerCSVMapping()
+    #expect(throws: LoggerCSVError(line: 2, "the temperature \"39.2 °F\" is in °F, not °C (--unit)")) {
+      try LoggerCSVReader.read("t,temp\n2026-06-12 08:00:00,39.2 °F\n", mapping: mapping)
+    }
+    mapping.unit = .fahrenheit
+    #expect(try LoggerCSVReader.read("t,temp\n2026-06-12 08:00:00,39.2 °F\n", mapping: mapping).first?.temperature == 4)
+    #expect(LoggerCSVReader.splitUnit("13.1 °C") == ("13.1", "°C"))
+    #expect(LoggerCSVReader.splitUnit("-0.5") == ("-0.5", ""))
+  }
+}

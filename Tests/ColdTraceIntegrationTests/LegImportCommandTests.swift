@@ -111,6 +111,21 @@ struct LegImportCommandTests {
     #expect(try legs(db) == before)
   }
 
+  @Test func presetsReadTheirLoggersExports() throws {
+    let db = try lotDatabase()
+    for (leg, preset, name) in [("reefer", "tinytag", "tinytag.csv"), ("port-truck", "tandd", "tandd.csv")] {
+      let result = try run(
+        ["import", "--lot", "LT-1", "--leg", leg, file(name), "--preset", preset, "--rh-column", "4"], db: db)
+      #expect(result.status == 0, "\(preset): \(result.stderr)")
+    }
+    let stored = try legs(db)
+    #expect(stored.map(\.name) == ["reefer", "port-truck"] && stored.map(\.series.count) == [5, 5])
+    #expect(stored[0].series.humidities.first == 90.2 && stored[1].series.temperatures.last == 4.7)
+    let unknown = try run(["import", "--lot", "LT-1", "--leg", "x", file("tandd.csv"), "--preset", "elitech"], db: db)
+    #expect(
+      unknown.status == 2 && unknown.stderr.contains("--preset must be one of tinytag, tandd"), "\(unknown.stderr)")
+  }
+
   @Test func anUnknownLotIsRefused() throws {
     let db = try lotDatabase()
     let result = try run(["import", "--lot", "LT-404", "--leg", "truck", file("generic.csv")] + Self.generic, db: db)
@@ -130,10 +145,11 @@ extension LegImportCommandTests {
     let block = try GuideExamples.block("docs/operations.md", containing: "--leg farm-packhouse truck-29C12345.csv")
     let files = [
       "truck-29C12345.csv": "generic.csv", "xe-lanh.csv": "decimal-comma.csv", "reefer.csv": "fahrenheit.csv",
+      "tinytag-731402.csv": "tinytag.csv",
     ]
     let commands = block.replacingOccurrences(of: "\\\n", with: " ").split(separator: "\n")
       .filter { $0.hasPrefix("coldtrace ") }.map { Self.words(String($0)) }
-    #expect(commands.count == 4)
+    #expect(commands.count == 5)
     for words in commands {
       let arguments = words.dropFirst().map { files[$0].map(file) ?? $0 }
       let result = try run(arguments, db: db)
@@ -141,8 +157,8 @@ extension LegImportCommandTests {
     }
     let legs = try SQLiteStore(path: db, create: false).reportInput(
       lot: "LT-2026-0612", now: Timestamp(seconds: 1_781_300_000))?.legs
-    #expect(legs?.map(\.name) == ["farm-packhouse", "packhouse-port", "reefer"])
-    #expect(legs?.map(\.series.count) == [7, 5, 5])
+    #expect(legs?.map(\.name) == ["farm-packhouse", "packhouse-port", "reefer", "port-truck"])
+    #expect(legs?.map(\.series.count) == [7, 5, 5, 5])
   }
 
   /// A shell line's words: spaces separate, double quotes group, an unquoted `#` starts a comment.

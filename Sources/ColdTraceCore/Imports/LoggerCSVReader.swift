@@ -94,8 +94,16 @@ public enum LoggerCSVReader {
           line: lineNumber, "cannot read the time \"\(timeText)\" as \(describe(mapping.timeFormat))")
       }
       let temperatureText = try cell(temperatureColumn, "temperature")
-      guard let read = number(temperatureText, decimalComma: mapping.decimalComma) else {
+      let (temperatureNumber, written) = splitUnit(temperatureText)
+      guard let read = number(temperatureNumber, decimalComma: mapping.decimalComma),
+        let unit = written.isEmpty ? mapping.unit : temperatureUnits[written]
+      else {
         throw LoggerCSVError(line: lineNumber, "cannot read the temperature \"\(temperatureText)\" as a number")
+      }
+      guard unit == mapping.unit else {
+        throw LoggerCSVError(
+          line: lineNumber,
+          "the temperature \"\(temperatureText)\" is in °\(unit.rawValue), not °\(mapping.unit.rawValue) (--unit)")
       }
       // °F to °C to a thousandth of a degree: finer than any logger reads, and 44.6 °F is 7 °C, not 7.000000000000001.
       let celsius = mapping.unit == .fahrenheit ? ((read - 32) * 5 / 9 * 1000).rounded() / 1000 : read
@@ -106,7 +114,10 @@ public enum LoggerCSVReader {
       var humidity: Double?
       if let humidityColumn {
         let humidityText = try cell(humidityColumn, "humidity")
-        guard let value = number(humidityText, decimalComma: mapping.decimalComma), (0...100).contains(value) else {
+        let (humidityNumber, written) = splitUnit(humidityText)
+        guard humidityUnits.contains(written), let value = number(humidityNumber, decimalComma: mapping.decimalComma),
+          (0...100).contains(value)
+        else {
           throw LoggerCSVError(
             line: lineNumber, "cannot read the humidity \"\(humidityText)\" as a number from 0 to 100")
         }
@@ -120,6 +131,20 @@ public enum LoggerCSVReader {
     }
     guard !readings.isEmpty else { throw LoggerCSVError(line: 0, "the file has no readings") }
     return readings.sorted { $0.time < $1.time }
+  }
+
+  /// The units a temperature cell may carry after its number, as loggers print them (`13.1 °C`).
+  static let temperatureUnits: [String: LoggerCSVMapping.Unit] = [
+    "°C": .celsius, "℃": .celsius, "C": .celsius, "°F": .fahrenheit, "℉": .fahrenheit, "F": .fahrenheit,
+  ]
+  /// The units a humidity cell may carry after its number (`56.3 %RH`), or none.
+  static let humidityUnits: Set<String> = ["", "%", "%RH", "%rh", "% RH"]
+
+  /// `13.1 °C` as `13.1` and `°C`: the cell's number and what follows it, both without surrounding spaces.
+  static func splitUnit(_ text: String) -> (number: String, unit: String) {
+    guard let end = text.lastIndex(where: { $0.isASCII && $0.isNumber }) else { return (text, "") }
+    let after = text.index(after: end)
+    return (String(text[..<after]), String(text[after...]).trimmedCell)
   }
 
   /// `12.5`, `-0.3`, `+4` (or `12,5` with a decimal comma); `nil` for anything else.

@@ -15,12 +15,15 @@ struct ImportCommand: ParsableCommand {
       that does not stops the import with its line number and nothing is stored. The leg is stored with the file's
       SHA-256, its name, who imported it and when; importing the same file again changes nothing, a leg that overlaps
       another leg of the lot is refused. The lot report shows the leg marked as imported, with its own figures.
+      Presets read the exports of Tinytag Explorer (--preset tinytag) and T&D Graph (--preset tandd); options given
+      with a preset override it.
 
       Examples:
         coldtrace import --lot LT-2026-0612 --leg farm-packhouse --logger "RC-5 EF1234" truck.csv \\
           --time-column Time --time-format "dd/MM/yyyy HH:mm:ss" --temp-column "Temperature" --by lan
         coldtrace import --lot LT-2026-0612 --leg reefer reefer.csv --delimiter ";" --decimal-comma \\
           --skip-lines 6 --time-column Date+Time --time-format "dd.MM.yyyy HH:mm" --temp-column 3 --unit F
+        coldtrace import --lot LT-2026-0612 --leg port-truck tinytag.csv --preset tinytag --rh-column 4
       """
   )
 
