@@ -126,6 +126,24 @@ struct LegImportCommandTests {
       unknown.status == 2 && unknown.stderr.contains("--preset must be one of tinytag, tandd"), "\(unknown.stderr)")
   }
 
+  @Test func theSealCoversTheLegsAReportWasMadeWith() throws {
+    let db = try lotDatabase()
+    let directory = URL(fileURLWithPath: db).deletingLastPathComponent()
+    let closed = try run(["lot", "close", "LT-1", "--at", "2026-06-13T08:00:00+07:00"], db: db)
+    #expect(closed.status == 0, "\(closed.stderr)")
+    let before = directory.appendingPathComponent("before.json").path
+    #expect(try run(["report", "LT-1", "--format", "json", "--out", before], db: db).status == 0)
+    #expect(try run(["report", "LT-1", "--verify", before], db: db).status == 0)
+    let imported = try run(["import", "--lot", "LT-1", "--leg", "truck", file("generic.csv")] + Self.generic, db: db)
+    #expect(imported.status == 0, "\(imported.stderr)")
+    let stale = try run(["report", "LT-1", "--verify", before], db: db)
+    #expect(stale.status == 1 && stale.stdout.hasPrefix("mismatch:"), "\(stale.stdout)\(stale.stderr)")
+    let after = directory.appendingPathComponent("after.json").path
+    #expect(try run(["report", "LT-1", "--format", "json", "--out", after], db: db).status == 0)
+    let verified = try run(["report", "LT-1", "--verify", after], db: db)
+    #expect(verified.status == 0 && verified.stdout.hasPrefix("match:"), "\(verified.stdout)\(verified.stderr)")
+  }
+
   @Test func anUnknownLotIsRefused() throws {
     let db = try lotDatabase()
     let result = try run(["import", "--lot", "LT-404", "--leg", "truck", file("generic.csv")] + Self.generic, db: db)
