@@ -138,6 +138,7 @@ struct LegImportCommandTests {
     #expect(imported.status == 0, "\(imported.stderr)")
     let stale = try run(["report", "LT-1", "--verify", before], db: db)
     #expect(stale.status == 1 && stale.stdout.hasPrefix("mismatch:"), "\(stale.stdout)\(stale.stderr)")
+    #expect(stale.stdout.contains("imported legs changed"), "\(stale.stdout)")
     let after = directory.appendingPathComponent("after.json").path
     #expect(try run(["report", "LT-1", "--format", "json", "--out", after], db: db).status == 0)
     let verified = try run(["report", "LT-1", "--verify", after], db: db)

@@ -56,8 +56,10 @@ public enum LoggerCSVReader {
     func column(_ name: String, _ option: String) throws(LoggerCSVError) -> Int {
       if let position = Int(name), position >= 1 { return position - 1 }
       if let found = headings.firstIndex(of: name.trimmedCell.lowercased()) { return found }
-      let known = headings.isEmpty ? "the file has no header line" : "its columns: \(headings.joined(separator: ", "))"
-      throw LoggerCSVError(line: headerLine, "\(option) \"\(name)\" is not a column of the header (\(known))")
+      let known =
+        headings.isEmpty
+        ? "the file has no header line" : "its columns: \(headings.prefix(20).map(quoted).joined(separator: ", "))"
+      throw LoggerCSVError(line: headerLine, "\(option) \(quoted(name)) is not a column of the header (\(known))")
     }
     var timeColumns: [Int] = []
     for name in mapping.timeColumns { timeColumns.append(try column(name, "--time-column")) }
@@ -91,19 +93,19 @@ public enum LoggerCSVReader {
           timeText, format: mapping.timeFormat, utcOffsetMinutes: mapping.utcOffsetMinutes)
       else {
         throw LoggerCSVError(
-          line: lineNumber, "cannot read the time \"\(timeText)\" as \(describe(mapping.timeFormat))")
+          line: lineNumber, "cannot read the time \(quoted(timeText)) as \(describe(mapping.timeFormat))")
       }
       let temperatureText = try cell(temperatureColumn, "temperature")
       let (temperatureNumber, written) = splitUnit(temperatureText)
       guard let read = number(temperatureNumber, decimalComma: mapping.decimalComma),
         let unit = written.isEmpty ? mapping.unit : temperatureUnits[written]
       else {
-        throw LoggerCSVError(line: lineNumber, "cannot read the temperature \"\(temperatureText)\" as a number")
+        throw LoggerCSVError(line: lineNumber, "cannot read the temperature \(quoted(temperatureText)) as a number")
       }
       guard unit == mapping.unit else {
         throw LoggerCSVError(
           line: lineNumber,
-          "the temperature \"\(temperatureText)\" is in °\(unit.rawValue), not °\(mapping.unit.rawValue) (--unit)")
+          "the temperature \(quoted(temperatureText)) is in °\(unit.rawValue), not °\(mapping.unit.rawValue) (--unit)")
       }
       // °F to °C to a thousandth of a degree: finer than any logger reads, and 44.6 °F is 7 °C, not 7.000000000000001.
       let celsius = mapping.unit == .fahrenheit ? ((read - 32) * 5 / 9 * 1000).rounded() / 1000 : read
@@ -119,7 +121,7 @@ public enum LoggerCSVReader {
           (0...100).contains(value)
         else {
           throw LoggerCSVError(
-            line: lineNumber, "cannot read the humidity \"\(humidityText)\" as a number from 0 to 100")
+            line: lineNumber, "cannot read the humidity \(quoted(humidityText)) as a number from 0 to 100")
         }
         humidity = value
       }
@@ -197,11 +199,16 @@ public enum LoggerCSVReader {
     return found
   }
 
+  /// `text` as a JSON string, cut at 60 characters: a file's or an option's text in a one-line message.
+  static func quoted(_ text: String) -> String {
+    JSONText.quoted(text.count > 60 ? String(text.prefix(60)) + "…" : text)
+  }
+
   static func describe(_ format: LoggerTimeFormat) -> String {
     switch format {
     case .iso8601: "ISO 8601 (e.g. 2026-06-12 08:00:00 or 2026-06-12T08:00:00+07:00)"
     case .epochSeconds: "Unix seconds"
-    case .pattern(let pattern): pattern
+    case .pattern(let pattern): quoted(pattern)
     }
   }
 }

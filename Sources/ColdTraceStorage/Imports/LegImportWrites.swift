@@ -65,9 +65,10 @@ extension WriteTransaction {
     guard let first = request.readings.first?.time, let last = request.readings.last?.time else {
       throw LegImportError("\(request.fileName) has no readings")
     }
+    // Legs may touch (one logger's last reading at the minute the next one's first is taken: a handover), not overlap.
     if let row = try Row.fetchOne(
       db,
-      sql: "SELECT leg, from_ms, to_ms FROM leg_imports WHERE lot_id = ? AND from_ms <= ? AND to_ms >= ? LIMIT 1",
+      sql: "SELECT leg, from_ms, to_ms FROM leg_imports WHERE lot_id = ? AND from_ms < ? AND to_ms > ? LIMIT 1",
       arguments: [request.lot, last.milliseconds, first.milliseconds])
     {
       let (leg, from, to): (String, Int64, Int64) = (row[0], row[1], row[2])

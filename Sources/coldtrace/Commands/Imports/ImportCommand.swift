@@ -37,7 +37,11 @@ struct ImportCommand: ParsableCommand {
 
   func run() throws {
     let lotID = try validated(lot, as: .lot, option: "--lot")!
-    let legName = try validated(leg, as: .lot, option: "--leg")!
+    // A leg's name follows the id rule (it is a key of the lot's legs and a pseudo-room of the report).
+    guard (try? Identifier.validate(leg, as: .lot)) != nil else {
+      throw UsageError("--leg must be 1–64 of A-Z a-z 0-9 . _ - (e.g. farm-packhouse), not \(JSONText.quoted(leg))")
+    }
+    let legName = leg
     if let logger, logger.isEmpty || logger.count > 128 { throw UsageError("--logger must be 1–128 characters") }
     let who = by ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown"
     guard !who.isEmpty, who.count <= 128,

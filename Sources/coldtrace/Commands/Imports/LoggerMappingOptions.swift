@@ -34,14 +34,14 @@ struct LoggerMappingOptions: ParsableArguments {
     if let preset {
       guard let known = LoggerPreset(rawValue: preset.lowercased()) else {
         let names = LoggerPreset.allCases.map(\.rawValue).joined(separator: ", ")
-        throw UsageError("--preset must be one of \(names), not \"\(preset)\"")
+        throw UsageError("--preset must be one of \(names), not \(JSONText.quoted(preset))")
       }
       mapping = known.mapping
     }
     if let delimiter {
       let text = delimiter == "tab" || delimiter == "\\t" ? "\t" : delimiter
       guard text.count == 1, let character = text.first, character != "\"" else {
-        throw UsageError("--delimiter must be one character (or tab), not \"\(delimiter)\"")
+        throw UsageError("--delimiter must be one character (or tab), not \(JSONText.quoted(delimiter))")
       }
       mapping.delimiter = character
     }
@@ -57,14 +57,14 @@ struct LoggerMappingOptions: ParsableArguments {
     if let timeColumn {
       let columns = timeColumn.split(separator: "+", omittingEmptySubsequences: false).map(String.init)
       guard (1...2).contains(columns.count), !columns.contains(where: \.isEmpty) else {
-        throw UsageError("--time-column must be one column or two joined by +, not \"\(timeColumn)\"")
+        throw UsageError("--time-column must be one column or two joined by +, not \(JSONText.quoted(timeColumn))")
       }
       mapping.timeColumns = columns
     }
     if let timeFormat {
       guard let format = LoggerTimeFormat(timeFormat) else {
         throw UsageError(
-          "--time-format must be iso8601, epoch or a pattern with yyyy (or yy), MM, dd, HH and mm, not \"\(timeFormat)\""
+          "--time-format must be iso8601, epoch or a pattern with yyyy (or yy), MM, dd, HH and mm, not \(JSONText.quoted(timeFormat))"
         )
       }
       mapping.timeFormat = format
@@ -74,7 +74,7 @@ struct LoggerMappingOptions: ParsableArguments {
     if let rhColumn { mapping.humidityColumn = rhColumn }
     if let unit {
       guard let parsed = LoggerCSVMapping.Unit(rawValue: unit.uppercased().replacingOccurrences(of: "°", with: ""))
-      else { throw UsageError("--unit must be C or F, not \"\(unit)\"") }
+      else { throw UsageError("--unit must be C or F, not \(JSONText.quoted(unit))") }
       mapping.unit = parsed
     }
     return mapping
