@@ -35,7 +35,8 @@ enum CSVReportRenderer {
     }
     let temperature = report.profile.temperature
     let humidity = report.profile.humidity
-    for series in report.series {
+    // An imported leg's readings follow the probes', their site `import` and room and sensor the leg's name.
+    for series in report.series + report.legs.map(\.leg.series) {
       var prefix: [UInt8] = [separator]
       for part in [series.site, series.room, series.sensor] {
         prefix += part.utf8

@@ -7,6 +7,7 @@ enum HTMLReportRenderer {
     body { font-family: "DejaVu Sans", Arial, sans-serif; color: #1a1a1a; margin: 16px auto; max-width: 980px;
       font-size: 12px; }
     h1 { font-size: 20px; margin: 0 0 4px; } h2 { font-size: 15px; margin: 18px 0 6px; border-bottom: 1px solid #999; }
+    h3 { font-size: 13px; margin: 12px 0 4px; }
     table { border-collapse: collapse; width: 100%; margin-bottom: 6px; page-break-inside: avoid; }
     th, td { border: 1px solid #bbb; padding: 3px 6px; text-align: left; vertical-align: top; }
     th { background: #eef1f4; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
@@ -66,21 +67,14 @@ enum HTMLReportRenderer {
         ],
       ])
     out += "<h2>\(e(s(.excursions)))</h2>"
-    out += table(
-      [s(.metric), s(.direction), s(.start), s(.end), s(.duration), s(.peak)],
-      report.excursions.map {
-        [
-          s.metric($0.metric), s.direction($0.direction), format.time($0.start), format.time($0.end),
-          format.minutes($0.minutes),
-          format.value($0.peak, $0.metric) + ($0.pastCritical ? " (\(s(.pastCritical)))" : ""),
-        ]
-      }, empty: s(.none))
+    out += excursionTable(report.excursions, format)
     out += "<h2>\(e(s(.gaps)))</h2>"
     out += table(
       [s(.sensor), s(.from), s(.to), s(.duration)],
       report.gaps.map {
         ["\($0.site)/\($0.sensor)", format.time($0.from), format.time($0.to), format.minutes($0.minutes)]
       }, empty: s(.none))
+    out += legSections(report, format)
     if !report.lateReadings.isEmpty {
       out += "<h2>\(e(ReportLateReadings.title(format.language)))</h2>"
       out += table(nil, ReportLateReadings.rows(report, format).map { [$0.probe, $0.text] })

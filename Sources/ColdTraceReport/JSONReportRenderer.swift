@@ -45,15 +45,7 @@ enum JSONReportRenderer {
         }
       }
       writeStatistics(of: report, to: &json)
-      json.objects("excursions", report.excursions) { json, excursion in
-        json.string("metric", excursion.metric.rawValue)
-        json.string("direction", excursion.direction.rawValue)
-        json.string("start", excursion.start.rfc3339)
-        json.string("end", excursion.end.rfc3339)
-        json.number("minutes", excursion.minutes, decimals: decimals)
-        json.number("peak", excursion.peak, decimals: decimals)
-        json.bool("past_critical", excursion.pastCritical)
-      }
+      json.objects("excursions", report.excursions) { excursion(&$0, $1) }
       json.objects("gaps", report.gaps) { json, gap in
         json.string("site", gap.site)
         json.string("sensor", gap.sensor)
@@ -61,6 +53,7 @@ enum JSONReportRenderer {
         json.string("to", gap.to.rfc3339)
         json.number("minutes", gap.minutes, decimals: decimals)
       }
+      if !report.legs.isEmpty { json.objects("imported_legs", report.legs) { leg(&$0, $1) } }
       json.objects("late_readings", report.lateReadings.sorted { $0.key < $1.key }) { json, late in
         json.string("probe", late.key)
         json.integer("count", late.value.count)
@@ -147,6 +140,42 @@ enum JSONReportRenderer {
         json.number("longest_minutes", summary.longestMinutes, decimals: decimals)
       }
     }
+  }
+
+  /// One imported leg: where its readings come from (file, hash, logger, who imported it), its figures and
+  /// excursions against the product's limits.
+  private static func leg(_ json: inout JSONObjectWriter, _ report: ImportedLegReport) {
+    let leg = report.leg
+    json.string("leg", leg.name)
+    json.string("source", "imported")
+    json.string("logger", leg.logger)
+    json.string("file", leg.fileName)
+    json.string("file_sha256", leg.fileSHA256)
+    json.string("imported_by", leg.importedBy)
+    json.string("imported_at", leg.importedAt.rfc3339)
+    json.string("from", leg.from.rfc3339)
+    json.string("to", leg.to.rfc3339)
+    json.integer("readings", leg.series.count)
+    for metric in Metric.allCases {
+      let summary = report.summary(metric)
+      json.object(metric.rawValue) { json in
+        json.number("min", summary.min, decimals: decimals)
+        json.number("max", summary.max, decimals: decimals)
+        json.number("mean", summary.mean, decimals: decimals)
+        json.number("minutes_out_of_range", summary.minutesOutOfRange, decimals: decimals)
+      }
+    }
+    json.objects("excursions", report.excursions) { excursion(&$0, $1) }
+  }
+
+  private static func excursion(_ json: inout JSONObjectWriter, _ excursion: Excursion) {
+    json.string("metric", excursion.metric.rawValue)
+    json.string("direction", excursion.direction.rawValue)
+    json.string("start", excursion.start.rfc3339)
+    json.string("end", excursion.end.rfc3339)
+    json.number("minutes", excursion.minutes, decimals: decimals)
+    json.number("peak", excursion.peak, decimals: decimals)
+    json.bool("past_critical", excursion.pastCritical)
   }
 
   private static func limits(_ json: inout JSONObjectWriter, _ bands: MetricBands) {

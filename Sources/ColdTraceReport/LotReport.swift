@@ -30,6 +30,8 @@ public struct LotReport: Sendable {
   public var calibrations: [String: ProbeCalibration] = [:]
   /// Per probe (`site/sensor`), the readings the live rules passed over because they arrived late; most lots have none.
   public var lateReadings: [String: LateReadings] = [:]
+  /// The legs imported from standalone loggers' files, oldest first, each with its own figures; most lots have none.
+  public var legs: [ImportedLegReport] = []
   /// Per probe (`site/sensor`), its readings whose time was corrected or is doubtful (`time_quality`); most lots have
   /// none.
   public var doubtfulTimes: [String: DoubtfulTimes] { DoubtfulTimes.count(series) }

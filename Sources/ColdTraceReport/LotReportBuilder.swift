@@ -26,16 +26,7 @@ public enum LotReportBuilder {
       summaries[metric] = analysis.summary(budget: profile.budget?.minutes(for: metric))
       warningSpans[metric] = analysis.warning
       criticalSpans[metric] = analysis.critical
-      for direction in BandDirection.allCases {
-        let critical = profile.bands(for: metric).limit(.critical, direction)?.threshold
-        for span in analysis.warning[direction] ?? [] {
-          excursions.append(
-            Excursion(
-              metric: metric, direction: direction, start: Timestamp(milliseconds: span.start),
-              end: Timestamp(milliseconds: span.end), peak: span.peak,
-              pastCritical: critical.map { direction.isPast(span.peak, $0) } ?? false))
-        }
-      }
+      excursions += Self.excursions(analysis, profile: profile)
     }
     excursions.sort { ($0.start, $0.metric.rawValue) < ($1.start, $1.metric.rawValue) }
     let temperature = summaries[.temperature]!
@@ -54,7 +45,25 @@ public enum LotReportBuilder {
       calibrations: input.calibrations, lateReadings: input.lateReadings)
     report.judged = judged
     report.holdCaps = caps
+    report.legs = input.legs.map { ImportedLegReport.build($0, of: input, profile: profile) }
     return report
+  }
+
+  /// The spans of `analysis` past a warning limit, as excursions, each marked when its peak passed the critical one.
+  static func excursions(_ analysis: MetricAnalysis, profile: ProductProfile) -> [Excursion] {
+    var found: [Excursion] = []
+    let metric = analysis.metric
+    for direction in BandDirection.allCases {
+      let critical = profile.bands(for: metric).limit(.critical, direction)?.threshold
+      for span in analysis.warning[direction] ?? [] {
+        found.append(
+          Excursion(
+            metric: metric, direction: direction, start: Timestamp(milliseconds: span.start),
+            end: Timestamp(milliseconds: span.end), peak: span.peak,
+            pastCritical: critical.map { direction.isPast(span.peak, $0) } ?? false))
+      }
+    }
+    return found
   }
 
   /// The cap on a reading's weight for each probe (`site/sensor`): twice its median interval.

@@ -10,7 +10,7 @@ public enum SealComparison {
       found.append("the lot's start moved from \(claimed.from.rfc3339) to \(recomputed.from.rfc3339)")
     }
     if claimed.placementsSHA256 != recomputed.placementsSHA256 {
-      found.append("the lot's product, market, room placements or its probes' calibrations changed")
+      found.append("the lot's product, market, room placements, its probes' calibrations or its imported legs changed")
     }
     if claimed.readings != recomputed.readings {
       found.append("the period now holds \(recomputed.readings) readings, the report covered \(claimed.readings)")

@@ -55,6 +55,7 @@ enum TextReportRenderer {
         "  \(pad("\(gap.site)/\(gap.sensor)", 22)) \(format.time(gap.from)) → \(format.time(gap.to))  "
           + format.minutes(gap.minutes))
     }
+    legLines(report, format, into: &out)
     if !report.lateReadings.isEmpty {
       line()
       line(ReportLateReadings.title(format.language))

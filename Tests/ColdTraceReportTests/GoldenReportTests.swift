@@ -18,6 +18,10 @@ struct GoldenReportTests {
   ///   and a door opening 11:40–11:45 are left out, a real excursion to 5.8 °C at 11:50–12:00 counts (10 min, within
   ///   the 45 min alarm delay); one acknowledged alert with a note.
   static func report() -> LotReport {
+    LotReportBuilder.build(input(), profile: ReportFixtures.profile())
+  }
+
+  static func input() -> LotReportInput {
     let alert = AlertRecord(
       id: 12, kind: .tempHigh, severity: .warning, state: .resolved, site: "hongxuan", room: "cold3", sensor: "a3",
       lots: ["LT-2026-0612"], product: "litchi", openedAt: ReportFixtures.time(minutes: 230),
@@ -48,7 +52,7 @@ struct GoldenReportTests {
       lot: ReportFixtures.lot(rooms: ["cold2", "cold3"], minutes: 120), from: ReportFixtures.time(minutes: 0),
       to: ReportFixtures.time(minutes: 240), series: series, alerts: [alert], spans: spans,
       seal: ReportFixtures.seal(readings: readings, minutes: 240))
-    return LotReportBuilder.build(input, profile: ReportFixtures.profile())
+    return input
   }
 
   @Test(arguments: [ReportFormat.text, .csv], Language.allCases)

@@ -17,6 +17,8 @@ public struct LotReportInput: Sendable {
   /// Per probe of `series` (`site/sensor`), its readings of the period the live rules passed over because they
   /// arrived late; a probe without any is absent.
   public var lateReadings: [String: LateReadings] = [:]
+  /// The legs imported from standalone loggers' files (`coldtrace import`), oldest first; most lots have none.
+  public var legs: [ImportedLeg] = []
 
   public init(
     lot: Lot, from: Timestamp, to: Timestamp, series: [ProbeSeries], alerts: [AlertRecord],

@@ -13,6 +13,8 @@ import ColdTraceCore
 ///   `temp_c` and `rh_pct`, same rounding), the verdict as `disposition` (`conformant` or `non_conformant`) and
 ///   `coldtrace:` fields, the cold treatment where the product has one.
 /// - `ObjectEvent` `OBSERVE`, `shipping`, `in_transit`: the lot was closed.
+/// - `ObjectEvent` `OBSERVE`, `transporting`, `in_transit`: a leg imported from a standalone logger's file
+///   (`EPCISImportedLegs`), first when it ended before the lot entered its first room, else last.
 ///
 /// The lot is a class of objects (`quantityList`'s `epcClass`): its LGTIN where the product has a GTIN, else a URI of
 /// the cooperative's own (`TraceIdentifiers`). Times carry the site zone's offset at each event
@@ -44,7 +46,8 @@ enum EPCISDocumentRenderer {
 
   private static func events(_ context: EPCISEventContext) -> [Event] {
     let report = context.report
-    var events: [Event] = []
+    let legs = EPCISImportedLegs.events(context)
+    var events: [Event] = legs.before
     for (index, stay) in report.rooms.enumerated() {
       let previous = index > 0 ? report.rooms[index - 1] : nil
       events.append { json in
@@ -76,7 +79,7 @@ enum EPCISDocumentRenderer {
         }
       }
     }
-    guard let last = report.rooms.last else { return events }
+    guard let last = report.rooms.last else { return events + legs.after }
     events.append { json in inspection(&json, last, context) }
     if !report.isOpen {
       events.append { json in
@@ -87,7 +90,7 @@ enum EPCISDocumentRenderer {
         json.object("readPoint") { $0.string("id", context.location(last)) }
       }
     }
-    return events
+    return events + legs.after
   }
 
   /// The `inspecting` event: the lot's whole-period figures and verdict.

@@ -238,6 +238,9 @@ enum Schema {
       // (`TimeQuality.storedCode`), NULL for a trusted time, which every row before has (no table rewrite).
       try db.execute(sql: "ALTER TABLE readings ADD COLUMN time_quality INTEGER")
     }
+    migrator.registerMigration("v20-leg-imports") { db in
+      try LegImportSchema.migrate(db)
+    }
     return migrator
   }
 }

@@ -106,6 +106,14 @@ extension SQLiteStore {
         placementDigest.append(calibration.calibratedAt.milliseconds)
         placementDigest.append(calibration.due.milliseconds)
       }
+      // Imported legs are sealed by their files' hashes and periods; a lot without any keeps the seal it had.
+      let legs = try LegImportRows.legs(db, lot: lot.id)
+      for leg in legs {
+        placementDigest.append(leg.name)
+        placementDigest.append(leg.fileSHA256)
+        placementDigest.append(leg.series.fromMilliseconds)
+        placementDigest.append(leg.series.toMilliseconds)
+      }
       let digests = (
         placements: placementDigest.sha256, readings: readingDigest.sha256, probes: probeDigest.sha256,
         spans: spanDigest.sha256
@@ -135,6 +143,7 @@ extension SQLiteStore {
         lot: lot, from: from, to: to, series: series, alerts: alerts, spans: spans, seal: seal)
       input.calibrations = calibrations
       input.lateReadings = try LateReadingRows.fetch(db, series: series)
+      input.legs = legs
       return input
     }
   }
