@@ -68,6 +68,9 @@ final class SilenceTimer: Sendable {
     }
     emit(silence.committed)
     if let failure = silence.failure { log(failure, "silence check") }
+    let waits = pipeline.decideQuietGroupWaits(now: now)
+    emit(waits.committed)
+    if let failure = waits.failure { log(failure, "group wait check") }
     let presence = presence.check(now: now)
     emit(presence.committed)
     if let failure = presence.failure { log(failure, "agent presence check") }

@@ -238,6 +238,9 @@ enum Schema {
       // (`TimeQuality.storedCode`), NULL for a trusted time, which every row before has (no table rewrite).
       try db.execute(sql: "ALTER TABLE readings ADD COLUMN time_quality INTEGER")
     }
+    migrator.registerMigration("v21-alert-groups") { db in
+      try AlertGroupSchema.migrate(db)
+    }
     return migrator
   }
 }
