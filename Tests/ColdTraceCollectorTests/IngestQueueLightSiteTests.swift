@@ -55,3 +55,29 @@ struct IngestQueueLightSiteTests {
     #expect(queue.take().count == 100, "nobody else for longer than sharingSeconds")
   }
 }
+
+/// The check the network thread makes before decoding a message of a probe with a reading deferred: the same answer
+/// `put` would give, from the probe and the numbers alone.
+@Suite(.timeLimit(.minutes(10)))
+struct IngestQueueUndecodedDeferralTests {
+  private func item(seq: Int64) -> IngestQueue.Item {
+    let reading = DecodedReading(
+      key: SensorKey(site: "flood", room: "cold1", sensor: "probe-1"), agent: "flood-edge",
+      samples: [Sample(seq: seq, ts: Timestamp(seconds: 1_780_000_000 + seq), tempC: 3)], isBatch: false)
+    return IngestQueue.Item(topic: "coldtrace/v1/reading/flood/cold1/probe-1", payload: [], reading: reading)
+  }
+
+  @Test func aDeferredProbesLaterMessagesAreHeldBackAndItsResendIsNot() {
+    let queue = IngestQueue(capacity: 100, siteCapacity: 2, batchLimit: 100, sharedBatchLimit: 100, gatherSeconds: 0)
+    let probe = ProbeKey(site: "flood", sensor: "probe-1")
+    #expect(!queue.mayHoldBack && !queue.holdsBack(probe, firstSequence: 1, floor: nil))
+    #expect(queue.put(item(seq: 1)) == .queued && queue.put(item(seq: 2)) == .queued)
+    #expect(queue.put(item(seq: 3)) == .deferred, "over the site's share")
+    #expect(queue.mayHoldBack)
+    #expect(queue.holdsBack(probe, firstSequence: 4, floor: nil), "a later one waits for 3")
+    #expect(!queue.holdsBack(probe, firstSequence: 3, floor: nil), "the re-send of 3 is decoded and queued")
+    #expect(
+      !queue.holdsBack(probe, firstSequence: 5, floor: 4), "3 dropped from the agent's outbox: nothing to wait for")
+    #expect(!queue.holdsBack(ProbeKey(site: "flood", sensor: "probe-2"), firstSequence: 9, floor: nil))
+  }
+}
