@@ -123,6 +123,23 @@ struct CrossingGroupPipelineTests {
     #expect(rows.filter { $0.state == "grouped" }.count == 6, "a later member queues nothing")
   }
 
+  @Test func retiringTheLastOpenMemberResolvesTheRoomAlert() throws {
+    let store = try store()
+    let pipeline = try IngestPipeline(store: store, products: ProductAssignment(), crossingGroups: rule)
+    let two = Array(six.prefix(2))
+    try run(pipeline, two, minutes: 0...17) { _, minute in minute < 5 ? 4 : 9 }
+    let room = try #require(try store.alerts(AlertFilter()).first { $0.sensor == "*" })
+    try run(pipeline, ["probe-1"], minutes: 18...18) { _, _ in 4 }
+    #expect(try store.alert(id: room.id)?.state == .open, "probe-2 is still past the limit")
+    // probe-2's cable is cut: the shell retires it, which resolves its alert, and with it the room's.
+    let events = try store.write { tx in
+      try tx.retireProbe(
+        ProbeKey(site: "hongxuan", sensor: "probe-2"), reason: "cable cut", by: "lan", at: at(minutes: 19))
+    }
+    #expect(events.map(\.alert.sensor) == ["probe-2", "*"])
+    #expect(try store.alert(id: room.id)?.state == .resolved)
+  }
+
   @Test func aQuietRoomsWaitIsDecidedByTheTimer() throws {
     let store = try store()
     let pipeline = try IngestPipeline(store: store, products: ProductAssignment(), crossingGroups: rule)
