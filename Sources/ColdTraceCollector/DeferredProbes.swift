@@ -22,11 +22,18 @@ struct DeferredProbes {
   /// Whether `reading` must wait for an earlier reading of its probe that was turned away.
   func holdsBack(_ reading: DecodedReading, now: ContinuousClock.Instant) -> Bool {
     // The usual case, nothing deferred, costs no lookup.
-    guard !deferred.isEmpty, let entry = deferred[Self.probe(of: reading)] else { return false }
+    guard !deferred.isEmpty else { return false }
+    return holdsBack(
+      Self.probe(of: reading), firstSequence: reading.samples.first?.seq ?? .min, floor: reading.floor, now: now)
+  }
+
+  /// Whether a reading of `probe` whose first sample is numbered `first` (and whose outbox `floor` is `floor`) must
+  /// wait for an earlier reading of the probe that was turned away.
+  func holdsBack(_ probe: ProbeKey, firstSequence first: Int64, floor: Int64?, now: ContinuousClock.Instant) -> Bool {
+    guard let entry = deferred[probe] else { return false }
     if entry.since.duration(to: now) > .seconds(expirySeconds) { return false }
-    let first = reading.samples.first?.seq ?? .min
     if first <= entry.from { return false }
-    if let floor = reading.floor, floor > entry.from { return false }
+    if let floor, floor > entry.from { return false }
     return true
   }
 

@@ -51,6 +51,24 @@ extension GroupCommitter {
         + "readings are deferred, not acknowledged (its agents send them again), while the other sites are served")
   }
 
+  /// Whether some probe has a reading deferred (the check is worth making before decoding a message).
+  var mayHoldBack: Bool { queue.mayHoldBack }
+
+  /// Turns away a message of `probe`, whose earlier reading was deferred, from its payload's first `seq` and `floor`
+  /// alone (`SequencePeek`), before any decode; counted and logged as a deferral. `false`: decode it as usual (the
+  /// probe has nothing deferred, the message is its agent's re-send, or its numbers cannot be read so).
+  func turnsAwayUndecoded(_ probe: ProbeKey, payload: UnsafeRawBufferPointer, receivedAt: Timestamp) -> Bool {
+    guard let numbers = SequencePeek.firstSequenceAndFloor(payload),
+      queue.holdsBack(probe, firstSequence: numbers.seq, floor: numbers.floor)
+    else { return false }
+    tally.add(CollectorTally(messages: 1, deferred: 1))
+    logOncePerMinute(
+      "share " + probe.site, at: receivedAt,
+      "site \(probe.site) has readings deferred: its probes' later readings are deferred too, not acknowledged (its "
+        + "agents send them again), while the other sites are served")
+    return true
+  }
+
   /// Counts a reading over its site's `max_readings_per_second` from an agent that keeps an outbox: not kept in
   /// quarantine (its agent sends it again, since no acknowledgement covers it), so a flood over the rate costs no
   /// transaction per message; its probe's later readings are deferred until it comes again (`DeferredProbes`). The site's `site_limit` alert and its refusal count (`/metrics`) go on as for any

@@ -41,7 +41,7 @@ final class GroupCommitter: Sendable {
   let metrics: CollectorMetrics
   let logger: Logger
   let clock: any ServiceClock
-  private let queue = IngestQueue(batchLimit: GroupCommitter.batchLimit)
+  let queue = IngestQueue(batchLimit: GroupCommitter.batchLimit)
   /// Signalled once by the writer thread when it has committed everything and ended.
   private let writerDone = DispatchSemaphore(value: 0)
   private let stopping = Atomic<Bool>(false)

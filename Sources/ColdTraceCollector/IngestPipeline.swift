@@ -19,12 +19,16 @@ public final class IngestPipeline: Sendable {
   let placementOverrides: [ProbeKey: Placement]
   /// The collector config's defrost and door settings and schedules.
   let conditionConfig: RoomConditionConfig
+  /// `group_wait_seconds`: probes of a room crossing the same limit together make one room alert.
+  let crossingGroups: CrossingGroupRule
 
   public init(
     store: SQLiteStore, products: ProductAssignment, placementOverrides: [ProbeKey: Placement] = [:],
-    conditionConfig: RoomConditionConfig = RoomConditionConfig()
+    conditionConfig: RoomConditionConfig = RoomConditionConfig(),
+    crossingGroups: CrossingGroupRule = CrossingGroupRule()
   ) throws {
     self.store = store
+    self.crossingGroups = crossingGroups
     self.products = products
     self.placementOverrides = placementOverrides
     self.conditionConfig = conditionConfig
@@ -51,6 +55,9 @@ public final class IngestPipeline: Sendable {
       var conditions = saved
       for (probe, at) in retired where probe.site == site { conditions.retire(sensor: probe.sensor, at: at) }
       memory.conditions[RoomKey(site: site, room: room)] = conditions
+    }
+    for (site, room, end) in try store.groupWaitEnds() {
+      memory.groupWaits[RoomKey(site: site, room: room)] = end
     }
     self.committed = Mutex(memory)
   }
@@ -129,6 +136,7 @@ public final class IngestPipeline: Sendable {
       var batch = IngestBatch(readings)
       batch.load(from: memory)
       batch.loadConditions(from: memory, config: conditionConfig)
+      batch.loadGroupWaits(from: memory)
       let (outcomes, journal) = try store.writeJournaled { tx in
         try recordSchedules(in: &batch, tx: tx)
         let newSamples = tx.newSampleWriter()
@@ -157,6 +165,7 @@ public final class IngestPipeline: Sendable {
       // Committed: the engines and the watermarks move on.
       batch.publish(into: &memory)
       batch.publishConditions(into: &memory)
+      batch.publishGroupWaits(into: &memory)
       return GroupOutcome(outcomes: outcomes, acknowledgements: batch.acknowledgements(readings), journal: journal)
     }
   }
@@ -209,6 +218,8 @@ public final class IngestPipeline: Sendable {
       // The lots in the room at the sample's time decide the limits it is judged against: the probe's band alerts
       // by the strictest of their profiles, naming the lots whose own limits it crossed; each lot's budget and
       // treatment clock by its own profile.
+      // A room's group waits that ended before this sample are decided first (`CrossingGroupRule`).
+      alerts += try decideGroupWaits(ofRoom: room, before: sample.ts, in: &batch, tx: tx)
       let shared = batch.sharedRoom(room, lots: occupancy.lots(at: sample.ts)) { products.room(for: key, lots: $0) }
       let placement = batch[probe: probe].now.placement
       // An input's sample or an evaporator probe's changes the room's defrosts and doors; an air probe's sample is
@@ -221,7 +232,7 @@ public final class IngestPipeline: Sendable {
         // Retiring a probe resolves its `offline` alert in the shell's transaction; the reading that ends the
         // silence of a retired probe then has nothing left to resolve (one lookup, only when silence ends).
         if event.kind == .offline, event.type == .resolved, try !tx.hasOpenAlert(key, kind: .offline) { continue }
-        alerts.append(CommittedAlert(key: key, event: try tx.apply(event, lots: shared.lots(for: event))))
+        alerts += try record(event, lots: shared.lots(for: event), room: room, in: &batch, tx: tx)
       }
       // An input's sample has no value for the lots to judge.
       guard !sample.carriesSignal else { continue }

@@ -1,5 +1,6 @@
 import ColdTraceCore
 import Foundation
+import Synchronization
 
 /// Decoded readings handed from the MQTT network thread to the writer thread, which commits them in batches.
 ///
@@ -44,8 +45,15 @@ final class IngestQueue: @unchecked Sendable {
   /// The most readings one site may have waiting.
   let siteCapacity: Int
   let batchLimit: Int
-  /// A batch's limit while more than one site has readings waiting.
+  /// A batch's limit while more than one site has readings waiting, or had within `sharingSeconds`.
   let sharedBatchLimit: Int
+  /// A site with at most this many readings waiting next to one with more is *light*: its readings go in a batch of
+  /// their own, ahead of the others' backlog (an alarm of a quiet site waits for one small transaction, not for a
+  /// shared one of the flood's).
+  let lightSiteLimit: Int
+  /// How long after another site last put a reading a site alone is still committed in `sharedBatchLimit` batches:
+  /// the quiet site's next reading then waits for a shared-size transaction of the flood, not a full one.
+  let sharingSeconds: Double
   /// A batch stops at the reading that brings it to this many samples (backfills carry up to 10,000 a reading): a
   /// transaction of hundreds of thousands of samples outgrows SQLite's page cache and commits slower per sample.
   let sampleLimit: Int
@@ -55,7 +63,11 @@ final class IngestQueue: @unchecked Sendable {
   // hence @unchecked Sendable.
   private let condition = NSCondition()
   private var sites = SiteRoundRobin<Item>()
-  private var deferrals = DeferredProbes()
+  private var deferrals = DeferredProbes() {
+    didSet { hasDeferrals.store(deferrals.count > 0, ordering: .relaxed) }
+  }
+  /// Whether any probe has a reading deferred, readable without the lock (most messages come while none has).
+  private let hasDeferrals = Atomic<Bool>(false)
   /// Whether the network thread waits in `put` for room.
   private var putWaiting = false
   /// The samples waiting, all sites told.
@@ -63,11 +75,16 @@ final class IngestQueue: @unchecked Sendable {
   private var closed = false
   /// Whether the writer waits for a full batch (it is woken when one is there).
   private var gathering = false
+  /// The site of the last reading put, and when a reading of another site was last put before it.
+  private var lastSite = ""
+  private var lastSiteChange = ContinuousClock.now
 
   init(
     capacity: Int = 8192, siteCapacity: Int = 4096, batchLimit: Int = 2048, sharedBatchLimit: Int = 512,
-    sampleLimit: Int = 50_000, gatherSeconds: Double = 0.002
+    lightSiteLimit: Int = 32, sharingSeconds: Double = 1, sampleLimit: Int = 50_000, gatherSeconds: Double = 0.002
   ) {
+    self.lightSiteLimit = lightSiteLimit
+    self.sharingSeconds = sharingSeconds
     self.capacity = capacity
     self.siteCapacity = min(siteCapacity, capacity)
     self.batchLimit = batchLimit
@@ -79,8 +96,12 @@ final class IngestQueue: @unchecked Sendable {
   /// Whether what waits makes a full batch.
   private var batchIsFull: Bool { sites.count >= readingLimit || samplesWaiting >= sampleLimit }
 
-  /// The most readings the next batch takes: fewer while more than one site waits, so that each commits quickly.
-  private var readingLimit: Int { sites.sitesWaiting > 1 ? sharedBatchLimit : batchLimit }
+  /// The most readings the next batch takes: fewer while more than one site waits or put a reading within
+  /// `sharingSeconds`, so that each commits quickly.
+  private var readingLimit: Int {
+    sites.sitesWaiting > 1 || lastSiteChange.duration(to: .now) < .seconds(sharingSeconds)
+      ? sharedBatchLimit : batchLimit
+  }
 
   /// What `put` did with a reading.
   enum PutOutcome: Equatable {
@@ -110,6 +131,10 @@ final class IngestQueue: @unchecked Sendable {
     putWaiting = false
     guard !closed else { return .closed }
     deferrals.queued(item.reading)
+    if site != lastSite {
+      lastSite = site
+      lastSiteChange = now
+    }
     let wasFull = batchIsFull
     sites.append(item, site: site)
     samplesWaiting += item.reading.samples.count
@@ -133,6 +158,19 @@ final class IngestQueue: @unchecked Sendable {
     deferrals.turnAway(reading, now: .now)
   }
 
+  /// Whether some probe has (or had, within `DeferredProbes.expirySeconds`) a reading deferred; read without the lock.
+  var mayHoldBack: Bool { hasDeferrals.load(ordering: .relaxed) }
+
+  /// Whether a message of `probe`, its first sample numbered `firstSequence`, would be turned away because an
+  /// earlier reading of the probe was (`DeferredProbes`): asked before the message is decoded, from its topic and the
+  /// numbers `SequencePeek` found, so a flood of a deferred site costs the network thread a byte scan per message.
+  func holdsBack(_ probe: ProbeKey, firstSequence: Int64, floor: Int64?) -> Bool {
+    guard hasDeferrals.load(ordering: .relaxed) else { return false }
+    condition.lock()
+    defer { condition.unlock() }
+    return deferrals.holdsBack(probe, firstSequence: firstSequence, floor: floor, now: .now)
+  }
+
   /// How many probes have readings deferred now (`DeferredProbes`).
   var deferredProbes: Int {
     condition.lock()
@@ -141,8 +179,9 @@ final class IngestQueue: @unchecked Sendable {
   }
 
   /// What waits, each site's oldest first and the sites in turns, up to `batchLimit` readings (`sharedBatchLimit`
-  /// while more than one site waits) and up to the reading that reaches `sampleLimit` samples; waits until there is
-  /// something, then up to `gatherSeconds` for a full batch. Empty only once the queue is closed and drained.
+  /// while more than one site waits or did lately) and up to the reading that reaches `sampleLimit` samples; only the
+  /// light sites' readings when light and heavy sites wait (`lightSiteLimit`); waits until there is something, then
+  /// up to `gatherSeconds` for a full batch. Empty only once the queue is closed and drained.
   func take() -> [Item] {
     condition.lock()
     defer { condition.unlock() }
@@ -156,7 +195,8 @@ final class IngestQueue: @unchecked Sendable {
     let limit = readingLimit
     var count = 0
     var samples = 0
-    let taken = sites.take { item in
+    // A light site next to a heavier one goes alone (see `lightSiteLimit`).
+    let taken = sites.take(lightAtMost: lightSiteLimit) { item in
       guard count < limit && samples < sampleLimit else { return false }
       count += 1
       samples += item.reading.samples.count

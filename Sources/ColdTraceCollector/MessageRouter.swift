@@ -58,6 +58,13 @@ final class MessageRouter: Sendable {
       sources.route(message, receivedAt: receivedAt) { admit($0, message, receivedAt: receivedAt, configured: true) }
       return
     }
+    // A probe with a reading deferred: its later ones are turned away from the topic and `seq` alone, undecoded.
+    if committer.mayHoldBack, let key = topics.withLock({ try? $0.sensorKey(from: message.topic) }),
+      committer.turnsAwayUndecoded(
+        ProbeKey(site: key.site, sensor: key.sensor), payload: message.payload, receivedAt: receivedAt)
+    {
+      return
+    }
     let decoded = topics.withLock { topics in
       ReadingDecoder.decode(topic: message.topic, payload: message.payload, now: receivedAt, topics: &topics)
     }

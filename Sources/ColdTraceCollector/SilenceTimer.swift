@@ -6,7 +6,8 @@ import Synchronization
 
 /// The collector's timer rules, on a thread of their own: every `checkSeconds` it raises `offline` for silent probes
 /// (a dead probe or agent alarms without waiting for a next reading), `agent_offline` for agents whose will stands,
-/// announces the open alerts a silence hid once it is over, announces again acknowledged alerts still open after
+/// decides the group waits of rooms that went quiet (`CrossingGroupRule`), announces the open alerts a silence hid
+/// once it is over, announces again acknowledged alerts still open after
 /// `renotifyAfterSeconds`, and every `calibrationCheckSeconds` raises, escalates or resolves `calibration_due`.
 final class SilenceTimer: Sendable {
   let pipeline: IngestPipeline
@@ -73,6 +74,9 @@ final class SilenceTimer: Sendable {
     }
     emit(silence.committed)
     if let failure = silence.failure { log(failure, "silence check") }
+    let waits = pipeline.decideQuietGroupWaits(now: now)
+    emit(waits.committed)
+    if let failure = waits.failure { log(failure, "group wait check") }
     let presence = presence.check(now: now)
     emit(presence.committed)
     if let failure = presence.failure { log(failure, "agent presence check") }

@@ -71,9 +71,13 @@ struct SiteRoundRobin<Item> {
   }
 
   /// Takes readings in turns, one per site per turn, while `more(item)` says the batch can take `item` (it is told
-  /// each item before it is taken, and sees the batch grow); stops when nothing waits.
-  mutating func take(while more: (Item) -> Bool) -> [Item] {
+  /// each item before it is taken, and sees the batch grow); stops when nothing waits. When some sites have at most
+  /// `lightAtMost` readings waiting and others more, only the light ones are served: their few readings make a
+  /// batch of their own, ahead of the others' backlog.
+  mutating func take(lightAtMost light: Int = .max, while more: (Item) -> Bool) -> [Item] {
     var taken: [Item] = []
+    let lightOnly =
+      turns.count > 1 && turns.contains { $0.count <= light } && turns.contains { $0.count > light }
     if turns.count == 1 {
       // One site waiting (the usual case): its readings in order, with no turn-taking.
       var k = 0
@@ -83,7 +87,7 @@ struct SiteRoundRobin<Item> {
       var turn = next % max(turns.count, 1)
       var idleTurns = 0
       while idleTurns < turns.count {
-        if turns[turn].count > 0 {
+        if turns[turn].count > 0 && (!lightOnly || turns[turn].count <= light) {
           guard more(turns[turn].items[turns[turn].head]) else { break }
           taken.append(turns[turn].popFirst())
           idleTurns = 0

@@ -32,6 +32,14 @@ final class SiteFloodPublisher: @unchecked Sendable {
     sent += 1
   }
 
+  /// Publishes one reading of `temp_c` stamped `ts` (seconds since the epoch) on `topic`.
+  func publish(_ topic: String, tempC: Double, ts: Int) throws {
+    _ = try client.publish(topic: topic, payload: Array(#"{"v":1,"ts":\#(ts),"temp_c":\#(tempC)}"#.utf8)) {
+      [self] _ in acknowledged.add(1, ordering: .relaxed)
+    }
+    sent += 1
+  }
+
   /// Waits until the broker acknowledged everything sent (the collector then has it queued or kept).
   func waitForAcknowledgements(timeout: Double) -> Bool {
     eventually(timeout: timeout) { self.acknowledgedCount >= self.sent }

@@ -33,6 +33,8 @@ extension CollectorConfigFile {
         "skew_margin_seconds=\(JSONText.number(clockSkew.marginSeconds)) "
         + "skew_sustain_seconds=\(JSONText.number(clockSkew.sustainSeconds))"
     }
+    // Recorded once grouping is on, like the site limits.
+    if crossingGroups.isEnabled { settings["group_wait_seconds"] = JSONText.number(crossingGroups.waitSeconds) }
     // The default and every room's product come from the catalog, so its profiles are all that is in force.
     return try ConfigurationSnapshot(settings: settings, profiles: products.catalog.profiles)
   }

@@ -14,6 +14,8 @@ public struct CollectorConfigFile: Sendable {
   public var offlineAfterMinutes: Double = 10
   public var agentOfflineAfterMinutes: Double = 2
   public var renotifyAfterMinutes: Double = 60
+  /// `group_wait_seconds`: probes of a room crossing the same limit within it make one room alert (0: off).
+  public var crossingGroups = CrossingGroupRule()
   /// `[[notify]]` (or the deprecated `[notify]`): the notification channels.
   public var notifications: [NotificationHook.Settings] = []
   /// `[placements]`: `"<site>/<sensor>" = "product"`, winning over what the probe's agent announces.
@@ -46,8 +48,9 @@ public struct CollectorConfigFile: Sendable {
     try config.rejectUnknownKeys(
       allowed: Set([
         "db", "journal", "broker", "collector_id", "mqtt_version", "default_product", "rooms", "tls",
-        "offline_after_minutes", "agent_offline_after_minutes", "renotify_after_minutes", "notify", "product",
-        "placements", "maintenance", "metrics", "source", "sites", "clock", "gtin", "signing_key", "time_zone",
+        "offline_after_minutes", "agent_offline_after_minutes", "renotify_after_minutes", "group_wait_seconds",
+        "notify", "product", "placements", "maintenance", "metrics", "source", "sites", "clock", "gtin", "signing_key",
+        "time_zone",
       ]).union(RoomConditionConfig.tableKeys))
     var file = CollectorConfigFile()
     let catalog = try ProfileCatalog.configured(config)
@@ -70,6 +73,9 @@ public struct CollectorConfigFile: Sendable {
     file.renotifyAfterMinutes = try config.double(
       "renotify_after_minutes", .within(0...10_080).saying("must be 0 (never) to 10080 (a week)"),
       default: file.renotifyAfterMinutes)
+    file.crossingGroups.waitSeconds = try config.double(
+      "group_wait_seconds", .within(0...3_600).saying("must be 0 (no grouping) to 3600 (an hour)"),
+      default: file.crossingGroups.waitSeconds)
     if let name = try config.string("default_product") {
       file.products.defaultProduct = try profile(named: name, in: catalog, config, "default_product")
     }

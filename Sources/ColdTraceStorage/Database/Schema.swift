@@ -241,6 +241,9 @@ enum Schema {
     migrator.registerMigration("v20-leg-imports") { db in
       try LegImportSchema.migrate(db)
     }
+    migrator.registerMigration("v21-alert-groups") { db in
+      try AlertGroupSchema.migrate(db)
+    }
     return migrator
   }
 }

@@ -122,8 +122,9 @@ public struct WriteTransaction {
   /// Applies one engine event to the alerts table (a new alert, an escalation, a resolution) and records it as an
   /// alert event; returns the alert as it now stands and the event's id. An event in an active silence or maintenance
   /// window at its own time is marked with it (`silenced`), and so not notified; an open alert it hides waits for the
-  /// silence's end (`releaseSilencedAlerts`).
-  public func apply(_ event: AlertEvent, lots: [String] = []) throws -> RecordedEvent {
+  /// silence's end (`releaseSilencedAlerts`). `notify: false`: recorded and journalled but queued for no channel (a
+  /// member of a room's alert, which is notified instead).
+  public func apply(_ event: AlertEvent, lots: [String] = [], notify: Bool = true) throws -> RecordedEvent {
     var event = event
     if let zone = timeZones?.zone(ofSite: event.key.site) { event.message = zone.localizingTimes(in: event.message) }
     let key = event.key
@@ -174,7 +175,7 @@ public struct WriteTransaction {
         alert.message, AlertRows.encodeLots(alert.lots), silence, pending, alert.id,
       ])
     }
-    var recorded = try recordEvent(event.type.rawValue, alert: alert, at: event.at, notify: silence == nil)
+    var recorded = try recordEvent(event.type.rawValue, alert: alert, at: event.at, notify: notify && silence == nil)
     recorded.silencedBy = silence
     return recorded
   }

@@ -88,7 +88,8 @@ extension WriteTransaction {
   }
 
   /// Queues an `escalation` row for every alert this channel was told of that is still open and unacknowledged
-  /// `escalateAfterSeconds` after it opened, once per alert; returns how many.
+  /// `escalateAfterSeconds` after it opened, once per alert; returns how many. A member of a room's alert was not
+  /// told of (its rows `held` or `grouped`): its room's alert is escalated instead.
   public func queueEscalations(route: NotificationRoute, now: Timestamp) throws -> Int {
     guard let after = route.escalateAfterSeconds else { return 0 }
     let cutoff = now.milliseconds - Int64(after * 1000)
@@ -99,7 +100,8 @@ extension WriteTransaction {
           WHERE n.alert_id = alerts.id AND n.channel = ?) AS last_event
         FROM alerts
         WHERE state = 'open' AND silence_pending = 0 AND opened_ms <= ?
-          AND EXISTS (SELECT 1 FROM notifications n WHERE n.alert_id = alerts.id AND n.channel = ? AND n.escalation = 0)
+          AND EXISTS (SELECT 1 FROM notifications n WHERE n.alert_id = alerts.id AND n.channel = ? AND n.escalation = 0
+            AND n.state NOT IN ('held', 'grouped'))
           AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.alert_id = alerts.id AND n.channel = ?
             AND n.escalation = 1)
         ORDER BY id

@@ -152,6 +152,8 @@ extension WriteTransaction {
         value: nil, peak: alert.peak,
         message: "\(probe.sensor) \(why) at \(at.rfc3339): a retired probe raises no \(kind.rawValue) alert")
       resolved.append(try apply(event))
+      // The last open member of a room's alert for probes crossing together takes the room's alert with it.
+      if let group = try resolveGroupIfOver(afterMember: alert.id, at: event.at) { resolved.append(group) }
     }
     return resolved
   }

@@ -30,16 +30,17 @@ enum AlertRows {
     try Row.fetchOne(db, sql: "SELECT \(columns) FROM alerts WHERE id = ?", arguments: [id]).map(record)
   }
 
-  /// The probe's open alert of that kind, whatever room it was raised in (a probe that moved keeps its alert).
+  /// The probe's open alert of that kind, whatever room it was raised in (a probe that moved keeps its alert); for a
+  /// group's key (sensor `*`: a room's or a site's alert), the one of that room.
   static func openAlert(_ db: Database, key: SensorKey, kind: AlertKind) throws -> AlertRecord? {
     try Row.fetchOne(
       db.cachedStatement(
         sql: """
           SELECT \(columns) FROM alerts
-          WHERE site = ? AND sensor = ? AND kind = ? AND state != 'resolved'
+          WHERE site = ? AND sensor = ? AND kind = ? AND state != 'resolved' AND (sensor != '*' OR room = ?)
           ORDER BY opened_ms DESC LIMIT 1
           """),
-      arguments: [key.site, key.sensor, kind.rawValue]
+      arguments: [key.site, key.sensor, kind.rawValue, key.room]
     ).map(record)
   }
 

@@ -35,7 +35,8 @@ public struct FacilityStatus: Sendable, Equatable {
   public var sensors: [SensorStatus]
   /// "site/room" → the open lots placed there now, in placement order.
   public var lotsByRoom: [String: [LotPresence]]
-  /// "site/room" → the open alerts about a lot rather than a probe (`budget`, `treatment`), oldest first.
+  /// "site/room" → the open alerts about a lot rather than a probe (`budget`, `treatment`), and the room's alerts for
+  /// probes crossing together (sensor `*`), oldest first.
   public var lotAlertsByRoom: [String: [AlertRecord]] = [:]
 
   public func lots(site: String, room: String) -> [LotPresence] { lotsByRoom["\(site)/\(room)"] ?? [] }
@@ -114,7 +115,8 @@ extension SQLiteStore {
           LotPresence(lot: row["id"], product: row["product"], market: row["market"]))
       }
       var lotAlertsByRoom: [String: [AlertRecord]] = [:]
-      for alert in open where alert.sensor.hasPrefix("lot/") {
+      // A room's alert for probes crossing together (sensor `*`) is the room's too, like a lot's.
+      for alert in open where alert.sensor.hasPrefix("lot/") || (alert.sensor == "*" && alert.room != "-") {
         lotAlertsByRoom["\(alert.site)/\(alert.room)", default: []].append(alert)
       }
       return FacilityStatus(sensors: sensors, lotsByRoom: lotsByRoom, lotAlertsByRoom: lotAlertsByRoom)

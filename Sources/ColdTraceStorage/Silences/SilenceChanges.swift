@@ -66,7 +66,8 @@ extension WriteTransaction {
   public func releaseSilencedAlerts(now: Timestamp) throws -> [RecordedEvent] {
     let held = try Row.fetchAll(
       db,
-      sql: "SELECT \(AlertRows.columns) FROM alerts WHERE silence_pending = 1 AND state != 'resolved' ORDER BY id"
+      sql: "SELECT \(AlertRows.columns) FROM alerts WHERE silence_pending = 1 AND state != 'resolved' "
+        + "AND group_id IS NULL ORDER BY id"
     ).map(AlertRows.record)
     var released: [RecordedEvent] = []
     for alert in held {

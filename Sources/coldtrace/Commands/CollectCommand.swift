@@ -58,7 +58,7 @@ struct CollectCommand: ParsableCommand {
     store.useTimeZones(settings.timeZones)
     let pipeline = try IngestPipeline(
       store: store, products: settings.products, placementOverrides: settings.placements,
-      conditionConfig: settings.roomConditions)
+      conditionConfig: settings.roomConditions, crossingGroups: settings.crossingGroups)
     // A configuration that judges alerts differently from the last recorded one is journalled (the service's start
     // writes the line to the journal file).
     let snapshot = try settings.configurationSnapshot()

@@ -95,8 +95,13 @@ struct StatusText {
     return "\(severity(alert.severity)) \(kind(alert.kind)) #\(alert.id)\(acked)"
   }
 
-  /// An open lot alert under its room's heading, e.g. `critical budget #12 (acked): lot L-1`.
+  /// An open lot alert under its room's heading, e.g. `critical budget #12 (acked): lot L-1`; a room alert for
+  /// probes crossing together (sensor `*`) with the number of probes, e.g. `critical temp_high #14: 6 probes`.
   func lotAlert(_ alert: AlertRecord) -> String {
+    if alert.sensor == "*" {
+      let count = alert.message.prefix { $0.isNumber }
+      return self.alert(alert) + ": \(count) " + (language == .en ? "probes" : "đầu dò")
+    }
     let lots = alert.lots.joined(separator: ", ")
     return self.alert(alert) + (language == .en ? ": lot " : ": lô ") + lots
   }

@@ -1,0 +1,106 @@
+import ColdTraceCore
+import ColdTraceStorage
+import Foundation
+import TestSupport
+import Testing
+
+/// Probes of one room crossing the same limit together, with a real broker, the real collector and a real
+/// notification program (`group_wait_seconds`): six probes of hongxuan/cold1 cross litchi's critical high within
+/// seconds of each other, one probe of cold2 alone. The program gets one message for cold1 naming the six, and one
+/// for cold2's probe as always; `coldtrace status` still shows each probe's own alert; cold1's alert resolves with
+/// its last probe.
+@Suite(.serialized, .timeLimit(.minutes(10)))
+struct RoomCrossingGroupTests {
+  @Test func sixProbesCrossingTogetherAreOneRoomAlertAndOneMessageALoneProbeItsOwn() throws {
+    let broker = try MosquittoBroker()
+    defer { broker.stop() }
+    let facility = try Facility(broker: broker)
+    defer { facility.stopCollector() }
+    let delivered = facility.directory.appendingPathComponent("sms.jsonl")
+    let config = try facility.collectorConfig(
+      """
+      group_wait_seconds = 60
+
+      [[notify]]
+      name = "sms"
+      command = ["/bin/sh", "-c", "cat >> '\(delivered.path)'"]
+      group_seconds = 1
+      contacts = ["+84901234567"]
+      """)
+    try facility.startCollector(arguments: config)
+    let store = try SQLiteStore(path: facility.database, create: false)
+    let publisher = try SiteFloodPublisher(broker: broker, clientID: "hx-bridge")
+    // Event time: a reading a minute, starting 40 minutes ago; 4 °C, then 9 °C from minute 5 (the critical high
+    // opens 10 minutes later); the six of cold1 a second apart. cold1 recovers one probe a minute from minute 21.
+    let base = Int(Date().timeIntervalSince1970) - 40 * 60
+    let six = (1...6).map { "probe-\($0)" }
+    for minute in 0...30 {
+      for (index, sensor) in six.enumerated() {
+        let warm = minute >= 5 && minute < 21 + index
+        try publisher.publish(
+          "coldtrace/v1/reading/hongxuan/cold1/\(sensor)", tempC: warm ? 9 : 4, ts: base + minute * 60 + index)
+      }
+      let soloWarm = minute >= 5 && minute < 28
+      try publisher.publish("coldtrace/v1/reading/hongxuan/cold2/solo", tempC: soloWarm ? 9 : 4, ts: base + minute * 60)
+    }
+    #expect(publisher.waitForAcknowledgements(timeout: 60))
+    #expect(eventually(timeout: 60) { (try? store.counts().readings) == 7 * 31 })
+
+    // Every alert decided in event time as the readings came: cold1's alert resolved, the solo one too.
+    #expect(
+      eventually(timeout: 30) {
+        let rows = (try? store.notifications(channel: "sms")) ?? []
+        return rows.filter { $0.state == "delivered" }.count == 4
+      })
+    let alerts = try store.alerts(AlertFilter())
+    let room = try #require(alerts.first { $0.sensor == "*" })
+    #expect((room.site, room.room, room.kind, room.state) == ("hongxuan", "cold1", .tempHigh, .resolved))
+    #expect(alerts.filter { $0.sensor == "*" }.count == 1)
+    #expect(alerts.filter { $0.room == "cold1" && $0.sensor != "*" }.count == 6, "each probe's own alert")
+    let lines = try String(contentsOf: delivered, encoding: .utf8).split(separator: "\n").map(String.init)
+    let cold1 = lines.filter { $0.contains(#""room":"cold1""#) }
+    #expect(cold1.count == 2, "the room's opening and resolution only: \(cold1)")
+    #expect(cold1.allSatisfy { $0.contains(#""sensor":"*""#) })
+    let opening = try #require(cold1.first { $0.contains(#""event":"opened""#) })
+    #expect(opening.contains("6 probes of room cold1 (hongxuan)"))
+    #expect(six.allSatisfy { opening.contains($0) }, "the message names all six: \(opening)")
+    #expect(cold1.contains { $0.contains(#""event":"resolved""#) })
+    let solo = lines.filter { $0.contains(#""room":"cold2""#) }
+    #expect(solo.count == 2 && solo.allSatisfy { $0.contains(#""sensor":"solo""#) }, "\(solo)")
+    let rows = try store.notifications(channel: "sms")
+    #expect(rows.filter { $0.state == "grouped" }.count == 6, "the six openings kept, not sent")
+  }
+
+  @Test func eachProbesOwnAlertIsOnTheBoardWhileTheRoomAlertIsOpen() throws {
+    let broker = try MosquittoBroker()
+    defer { broker.stop() }
+    let facility = try Facility(broker: broker)
+    defer { facility.stopCollector() }
+    let config = try facility.collectorConfig("group_wait_seconds = 60\n")
+    try facility.startCollector(arguments: config)
+    let store = try SQLiteStore(path: facility.database, create: false)
+    let publisher = try SiteFloodPublisher(broker: broker, clientID: "hx-bridge")
+    let base = Int(Date().timeIntervalSince1970) - 30 * 60
+    let six = (1...6).map { "probe-\($0)" }
+    for minute in 0...20 {
+      for (index, sensor) in six.enumerated() {
+        try publisher.publish(
+          "coldtrace/v1/reading/hongxuan/cold1/\(sensor)", tempC: minute >= 5 ? 9 : 4,
+          ts: base + minute * 60 + index)
+      }
+    }
+    #expect(publisher.waitForAcknowledgements(timeout: 60))
+    #expect(eventually(timeout: 60) { (try? store.alerts(AlertFilter()).contains { $0.sensor == "*" }) == true })
+
+    let status = try facility.shell(["status", "--json"] + config)
+    #expect(status.status == 0, "\(status.stderr)")
+    let boards = status.stdout.split(separator: "\n").compactMap { line in
+      try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+    }.filter { ($0["sensor"] as? String)?.hasPrefix("probe-") == true }
+    #expect(boards.count == 6)
+    for board in boards {
+      let open = board["open_alerts"] as? [[String: Any]] ?? []
+      #expect(open.map { $0["kind"] as? String } == ["temp_high"], "\(board)")
+    }
+  }
+}
