@@ -86,6 +86,7 @@ public final class AgentRunner {
         interval: config.intervalSeconds, speed: config.speed)
     let context = SensorContext(sysfsRoot: config.sysfsRoot, start: schedule.eventStart)
     let sensors = config.sensors.map { $0.make(context) }
+    let sampler = ConcurrentSampler(sensors)
     let inputs = InputMonitor(config.inputs, context: context, now: clock.now())
     /// The `mqtt` driver's probes seen so far: announced in the status like the `[[sensor]]`s.
     var mappedProbes = MappedProbes()
@@ -188,7 +189,7 @@ public final class AgentRunner {
         }
         if now >= schedule.realTime(ofSample: index - scheduleBase) {
           let eventTime = schedule.eventTime(ofSample: index - scheduleBase)
-          let values = ConcurrentSampler(sensors).readAll(at: eventTime)
+          let values = sampler.readAll(at: eventTime)
           for (sensor, value) in zip(sensors, values) {
             edgeAlarm?.judge(sensor: sensor.id, value: value, at: eventTime)
           }
