@@ -16,6 +16,9 @@ public protocol MessageTransport: AnyObject, Sendable {
   func publish(
     topic: String, payload: [UInt8], qos: QoS, retain: Bool, completion: MosquittoClient.PublishCompletion?
   ) throws(MQTTError) -> Int32
+  /// Runs `body` and hands the messages it publishes to the network together, once it returns: one wake-up of the
+  /// network thread for a round's readings, not one per message (see `MosquittoClient.publishingTogether`).
+  func publishingTogether<Result>(_ body: () throws -> Result) rethrows -> Result
   /// Starts connecting (and reconnecting) until `stop()`.
   func start()
   /// Disconnects cleanly; QoS 1 publishes still waiting complete with `.abandoned`.
@@ -23,6 +26,9 @@ public protocol MessageTransport: AnyObject, Sendable {
 }
 
 extension MessageTransport {
+  /// A transport without a network thread to wake (the tests' in-memory one) just runs `body`.
+  public func publishingTogether<Result>(_ body: () throws -> Result) rethrows -> Result { try body() }
+
   /// A QoS 1 publish, not retained, with an optional completion.
   @discardableResult
   public func publish(

@@ -21,7 +21,9 @@ public final class MosquittoClient: @unchecked Sendable {
   let onMessage: MessageHandler?
   let onEvent: EventHandler?
   /// Wakes the network thread when another thread queues a packet (`NetworkLoop.serviceConnection`).
-  let wakeUp = WakeUpPipe()
+  let wakeUp: WakeUpPipe?
+  /// A publish's signal on `wakeUp`, held while `publishingTogether` runs.
+  let publishWakeUp: PublishWakeUp
   /// Messages handed to `onMessage` so far; read and written on the network thread only (`NetworkLoop`).
   private(set) var messagesReceived: UInt64 = 0
   /// Bursts of received messages whose PUBACKs left together (`NetworkLoop.serviceConnection`).
@@ -53,6 +55,8 @@ public final class MosquittoClient: @unchecked Sendable {
   public init(options: ClientOptions, onMessage: MessageHandler? = nil, onEvent: EventHandler? = nil) throws(MQTTError)
   {
     MosquittoLibrary.ensureInitialised()
+    wakeUp = WakeUpPipe()
+    publishWakeUp = PublishWakeUp(pipe: wakeUp)
     self.options = options
     self.onMessage = onMessage
     self.onEvent = onEvent
@@ -150,7 +154,7 @@ public final class MosquittoClient: @unchecked Sendable {
     guard rc == MOSQ_ERR_SUCCESS.rawValue || rc == MOSQ_ERR_NO_CONN.rawValue else {
       throw MQTTError(code: rc, operation: "publish to \(topic)")
     }
-    wakeUp?.signal()
+    publishWakeUp.packetQueued()
     return messageID
   }
 

@@ -210,7 +210,10 @@ final class NetworkLoop: @unchecked Sendable {
       }
     }
     if mosquitto_want_write(handle) {
+      // Several packets queued by other threads (a round's readings): one segment for them all.
+      let corked = client.publishWakeUp.takeQueued() > 1 && Self.cork(socket, true)
       let rc = mosquitto_loop_write(handle, 1)
+      if corked && mosquitto_socket(handle) == socket { Self.cork(socket, false) }
       if rc != MOSQ_ERR_SUCCESS.rawValue { return rc }
     }
     return mosquitto_loop_misc(handle)

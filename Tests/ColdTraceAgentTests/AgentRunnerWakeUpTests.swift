@@ -80,6 +80,33 @@ struct AgentRunnerWakeUpTests {
     #expect(clock.elapsedSeconds == 7.25, "woken by the acknowledgement itself, not by a timeout or a poll")
   }
 
+  /// 10 probes every second: the collector confirms each round 0.1 s after it, and the sampling thread reads that at
+  /// the next round instead of waking for it (a pass a round, which cost it a sixth of its CPU). Only the drain at
+  /// the end waits for confirmations, and is woken by the last one.
+  @Test func anAcknowledgementBetweenRoundsWaitsForTheNextRoundWithoutAWakeUp() throws {
+    let directory = try TemporaryDirectory.make(prefix: "wake-next-round").path
+    let transport = InMemoryTransport()
+    transport.acknowledgesAutomatically = true
+    let clock = ManualClock()
+    clock.at(elapsed: 0) { transport.connect() }
+    for round in 0..<20 {
+      clock.at(elapsed: Double(round) + 0.1) {
+        transport.deliver(topic: Self.ackTopic, text: Self.acknowledgement(probes: 10, upTo: round + 1))
+      }
+    }
+    let runner = AgentRunner(
+      configuration: Self.configuration(stateDirectory: directory, probes: 10, interval: 1),
+      logger: Logger(label: "wake-test"), transport: transport.factory, clock: clock)
+    try runner.run(maxSamples: 20, drainSeconds: 10) { false }
+
+    #expect(transport.publications(matching: "coldtrace/v1/reading/hx/cold1/+").count == 200, "each sent once")
+    #expect(try Outbox(directory: directory).pendingCount == 0, "every confirmation applied")
+    // A wait per round (20), the connect's, the pass after the last round and the drain's, which the last
+    // confirmation ends. Woken for each confirmation, it made 20 waits more.
+    #expect(clock.waitCount <= 23, "waits: \(clock.waitCount)")
+    #expect(clock.elapsedSeconds == 19.1, "the drain ended at the last confirmation, not at its deadline")
+  }
+
   @Test func whatTheCollectorDoesNotConfirmIsSentAgainAtTheTimeoutNotAtTheNextRound() throws {
     let directory = try TemporaryDirectory.make(prefix: "wake-resend").path
     var configuration = Self.configuration(stateDirectory: directory, probes: 2, interval: 60)

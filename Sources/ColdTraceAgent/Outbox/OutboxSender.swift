@@ -58,11 +58,12 @@ final class OutboxSender {
     let caughtUp = cursor >= outbox.end
     try outbox.append(records)
     guard connected, caughtUp else { return }
+    // One clock reading for the round's payloads: they leave together (`MessageTransport.publishingTogether`).
+    let envelope = ReadingEncoder.Envelope(agent: agent, incarnation: outbox.incarnation, sent: sentClock?())
     for record in records {
       let key = SensorKey(site: site, room: record.room, sensor: record.sensor)
       let payload = ReadingEncoder.encode(
-        agent: agent, sample: publishedSample(record), floor: outbox.floor(for: record.sensor),
-        incarnation: outbox.incarnation, sent: sentClock?())
+        envelope, sample: publishedSample(record), floor: outbox.floor(for: record.sensor))
       try publish(Topics.reading(key), Array(payload.utf8))
       noteSent(record)
     }

@@ -4,8 +4,11 @@ import ColdTraceSystem
 import Synchronization
 
 /// What the network thread hands to the sampling thread: reconnections, the collector's acknowledgements, and the
-/// rooms' limits for the edge alarm. Each one wakes the sampling thread (`wakeUp`), which sleeps until its next due
-/// time otherwise; so do lost connections, and the broker's PUBACKs while a backlog waits for room in its window.
+/// rooms' limits for the edge alarm. Connections, limits and lost connections wake the sampling thread (`wakeUp`),
+/// which sleeps until its next due time otherwise; acknowledgements wake it only while it drains before stopping, and
+/// the broker's PUBACKs only while a backlog waits for room in its window. Otherwise an acknowledgement waits for the
+/// next pass: it changes nothing the sampling thread must do before its next due time (the next round, or the
+/// re-send check, which reads it first), and waking for it cost a pass a round.
 final class AgentInbox: Sendable {
   private struct Content {
     var connections = 0
@@ -20,6 +23,7 @@ final class AgentInbox: Sendable {
   /// What the sampling thread sleeps on (`nil`: nobody sleeps, as in a test of the inbox alone).
   let wakeUp: WakeUpPipe?
   private let wakesOnPublishCompletion = Atomic<Bool>(false)
+  private let wakesOnAcknowledgement = Atomic<Bool>(false)
 
   init(incarnation: String, wakeUp: WakeUpPipe? = nil) {
     self.incarnation = incarnation
@@ -58,6 +62,11 @@ final class AgentInbox: Sendable {
     wakesOnPublishCompletion.store(wanted, ordering: .sequentiallyConsistent)
   }
 
+  /// Set while the agent drains its outbox before stopping: it stops as soon as the collector confirms everything.
+  func wakeOnAcknowledgement(_ wanted: Bool) {
+    wakesOnAcknowledgement.store(wanted, ordering: .sequentiallyConsistent)
+  }
+
   /// Reads an ack payload (`AcknowledgementMessage`) and keeps the highest watermark per sensor, unless it names
   /// another incarnation. One without `inc` (from a collector that does not know incarnations) is applied.
   func receiveAcknowledgement(_ payload: UnsafeRawBufferPointer) -> AcknowledgementReceipt {
@@ -68,7 +77,7 @@ final class AgentInbox: Sendable {
         content.watermarks[sensor] = max(content.watermarks[sensor] ?? 0, watermark)
       }
     }
-    wakeUp?.signal()
+    if wakesOnAcknowledgement.load(ordering: .sequentiallyConsistent) { wakeUp?.signal() }
     return .applied
   }
 

@@ -13,8 +13,9 @@ import Synchronization
 ///
 /// At rest it sleeps: each pass ends in one wait (`ServiceClock.wait(until:wakingOn:)`) until the next thing due (the
 /// next round, an input's poll, the acknowledgement timeout, the edge alarm's delay, the end of the drain), and is
-/// woken early through `wakeUp` by what the network thread hands over (acknowledgements, limits, connections and lost
-/// connections, PUBACKs while a backlog waits for its window) and by a stop. Never a fixed polling interval.
+/// woken early through `wakeUp` by what the network thread hands over (limits, connections and lost connections,
+/// acknowledgements while it drains, PUBACKs while a backlog waits for its window) and by a stop. Never a fixed
+/// polling interval.
 ///
 /// The MQTT connection comes from `makeTransport` and every time and wait from `clock`: libmosquitto and the OS's
 /// clocks in production, an in-memory transport and a manual clock in tests (`Tests/TestSupport`).
@@ -85,6 +86,7 @@ public final class AgentRunner {
         interval: config.intervalSeconds, speed: config.speed)
     let context = SensorContext(sysfsRoot: config.sysfsRoot, start: schedule.eventStart)
     let sensors = config.sensors.map { $0.make(context) }
+    let sampler = ConcurrentSampler(sensors)
     let inputs = InputMonitor(config.inputs, context: context, now: clock.now())
     /// The `mqtt` driver's probes seen so far: announced in the status like the `[[sensor]]`s.
     var mappedProbes = MappedProbes()
@@ -151,6 +153,8 @@ public final class AgentRunner {
       let publishing = connected && !keeper.holding
       var due = NextDue()
       due.include(keeper.nextLook(now: now, bootMilliseconds: bootTime))
+      // Draining: the collector's confirmations end the wait (asked for before taking them, so none slips by).
+      inbox.wakeOnAcknowledgement(index >= rounds)
       let (connections, watermarks, limits, linkLostAt) = inbox.take()
       edgeAlarm?.receive(limits)
       if let linkLostAt, wasConnected || connections > 0 { edgeAlarm?.linkWasUp(until: linkLostAt) }
@@ -186,7 +190,7 @@ public final class AgentRunner {
         }
         if now >= schedule.realTime(ofSample: index - scheduleBase) {
           let eventTime = schedule.eventTime(ofSample: index - scheduleBase)
-          let values = ConcurrentSampler(sensors).readAll(at: eventTime)
+          let values = sampler.readAll(at: eventTime)
           for (sensor, value) in zip(sensors, values) {
             edgeAlarm?.judge(sensor: sensor.id, value: value, at: eventTime)
           }
@@ -199,8 +203,10 @@ public final class AgentRunner {
           let readAt = clock.now()
           roundRecords += records(
             inputs.readAll(at: max(eventTime, schedule.eventTime(atReal: readAt)), now: readAt), clock: stamp)
-          announceStatusIfDue()
-          try sender.record(roundRecords, connected: client.isConnected && !keeper.holding, publish: publish)
+          try client.publishingTogether {  // the status and the round's readings: one wake-up of the network thread
+            announceStatusIfDue()
+            try sender.record(roundRecords, connected: client.isConnected && !keeper.holding, publish: publish)
+          }
           index += 1
           if index == 1 { afterFirstRound?() }
         }
@@ -219,10 +225,12 @@ public final class AgentRunner {
       // While it waits for room in the in-flight window, a PUBACK wakes the next wait (asked for before the pump
       // looks at the window, so none slips by).
       inbox.wakeOnPublishCompletion(publishing && sender.hasBacklog)
-      announceStatusIfDue()
-      try sender.pump(
-        now: now, connected: client.isConnected && !keeper.holding, inFlight: { client.unacknowledgedCount },
-        publish: publish)
+      try client.publishingTogether {
+        announceStatusIfDue()
+        try sender.pump(
+          now: now, connected: client.isConnected && !keeper.holding, inFlight: { client.unacknowledgedCount },
+          publish: publish)
+      }
       if !sender.hasBacklog { inbox.wakeOnPublishCompletion(false) }  // live samples' PUBACKs: no wake-up
       if publishing {
         due.include(sender.resendDue)

@@ -4,11 +4,25 @@
 /// Absent fields are left out; `ts` is always RFC 3339 UTC with milliseconds. `ReadingDecoder` reads back exactly
 /// the samples that were encoded (timestamps at millisecond precision).
 public enum ReadingEncoder {
+  /// The opening every payload of one publisher's round shares (`v`, `agent`, `inc`, `sent`), written once for the
+  /// round's samples (`encode(_:sample:floor:)`).
+  public struct Envelope: Sendable {
+    let opening: String
+    public init(agent: String, incarnation: String? = nil, sent: Timestamp? = nil) {
+      opening = ReadingEncoder.envelope(agent: agent, incarnation: incarnation, sent: sent)
+    }
+  }
+
   /// One sample.
   public static func encode(
     agent: String, sample: Sample, floor: Int64? = nil, incarnation: String? = nil, sent: Timestamp? = nil
   ) -> String {
-    var out = envelope(agent: agent, incarnation: incarnation, sent: sent)
+    encode(Envelope(agent: agent, incarnation: incarnation, sent: sent), sample: sample, floor: floor)
+  }
+
+  /// One sample, in an envelope written before.
+  public static func encode(_ envelope: Envelope, sample: Sample, floor: Int64? = nil) -> String {
+    var out = envelope.opening
     if let floor { out.append(",\"floor\":\(floor)") }
     out.append(",")
     appendFields(of: sample, to: &out)
