@@ -48,8 +48,9 @@ extension IngestPipeline {
     }
   }
 
-  /// Decides the room's group waits on the timer, for rooms no sample has decided within twice the group wait of
-  /// the collector's clock since the timer first saw the wait (the room went quiet after its crossings).
+  /// Decides the room's group waits on the timer, for rooms no sample has decided within the group wait of the
+  /// collector's clock since the timer first saw the wait (the room went quiet after its crossings: its agent may
+  /// have lost power with it), so a quiet room's alarm is held about one wait, not longer.
   func decideQuietGroupWaits(now: Timestamp, memory: inout CommittedProbes, into committed: inout CommittedEvents)
     throws
   {
@@ -61,7 +62,7 @@ extension IngestPipeline {
         memory.groupWaitsNoticed[room] = (end, now)
         continue
       }
-      guard now.seconds(since: noticed.at) >= 2 * crossingGroups.waitSeconds else { continue }
+      guard now.seconds(since: noticed.at) >= crossingGroups.waitSeconds else { continue }
       let ((decided, remaining), journal) = try store.writeJournaled { tx in
         try decideGroupWaits(site: room.site, room: room.room, before: Timestamp(milliseconds: .max), tx: tx)
       }
@@ -93,13 +94,18 @@ extension IngestPipeline {
   private func decideGroupWait(
     _ members: [GroupedAlert], site: String, room: String, kind: AlertKind, tx: WriteTransaction
   ) throws -> [CommittedAlert] {
-    guard members.count >= crossingGroups.minimumProbes else {
+    // Probes, not alerts: one probe flapping across its limit within the wait is still one probe, notified alone.
+    var probes: [String: CrossingGroupRule.Member] = [:]
+    for member in members.map(\.member) where (probes[member.sensor]?.severity ?? .warning) <= member.severity {
+      probes[member.sensor] = member
+    }
+    guard probes.count >= crossingGroups.minimumProbes else {
       for member in members { try tx.releaseFromGroupWait(alertID: member.alert.id) }
       return []
     }
     let first = members.map(\.alert.openedAt).min() ?? Timestamp(milliseconds: 0)
     let opening = CrossingGroupRule.opening(
-      site: site, room: room, kind: kind, members: members.map(\.member), at: first)
+      site: site, room: room, kind: kind, members: probes.values.sorted { $0.sensor < $1.sensor }, at: first)
     var lots: [String] = []
     for lot in members.flatMap(\.alert.lots) where !lots.contains(lot) { lots.append(lot) }
     let group = try tx.apply(opening, lots: lots)

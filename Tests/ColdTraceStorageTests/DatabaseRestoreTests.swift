@@ -1,5 +1,6 @@
 import ColdTraceCore
 import Foundation
+import GRDB
 import TestSupport
 import Testing
 
@@ -59,6 +60,30 @@ struct DatabaseRestoreTests {
     let lines = try String(contentsOfFile: journalPath, encoding: .utf8).split(separator: "\n")
     #expect(lines.count == 2 && lines[1].contains("\"event\":\"restored\",\"event_id\":2"))
     #expect(try verify(journalPath).get().lines == 2)
+  }
+
+  /// A backup taken while a notification was held for its room's group wait, which the replaced database then
+  /// released and delivered: the restored row is delivered too, not held again (and sent a second time).
+  @Test func aNotificationHeldInTheBackupAndDeliveredSinceIsNotSentAgain() throws {
+    let directory = try TemporaryDirectory.make(prefix: "restore-held")
+    let database = directory.appendingPathComponent("c.db").path
+    let backup = directory.appendingPathComponent("b.db").path
+    do {
+      let store = try SQLiteStore(path: database)
+      store.useNotificationRouting(NotificationRouting(routes: [NotificationRoute(channel: "sms")], clock: clock))
+      _ = try store.write { tx in try tx.apply(event(.opened)) }
+      _ = try store.backup(to: backup)
+      let sent = try store.notifications(channel: "sms")
+      try store.write { tx in try tx.markNotificationsDelivered(sent.map(\.id), channel: "sms", at: clock.now()) }
+    }
+    try DatabaseQueue(path: backup).write { db in try db.execute(sql: "UPDATE notifications SET state = 'held'") }
+    let report = try DatabaseRestore.restore(
+      backup: backup, database: database, journal: directory.appendingPathComponent("j.jsonl").path,
+      now: clock.now()
+    ).get()
+    #expect(report.notificationsSettled == 1)
+    let restored = try SQLiteStore(path: database, create: false)
+    #expect(try restored.notifications(channel: "sms").map(\.state) == ["delivered"])
   }
 
   @Test func aRotatedJournalThatTheBackupPredatesStartsAgainAtTheRestoredLine() throws {

@@ -84,7 +84,7 @@ enum RestoreChecks {
       let notifications =
         try db.tableExists("notifications")
         ? try Row.fetchAll(
-          db, sql: "SELECT id, channel, event_id, state, done_ms FROM notifications WHERE state != 'pending'"
+          db, sql: "SELECT id, channel, event_id, state, done_ms FROM notifications WHERE state NOT IN ('pending', 'held')"
         ).map { row in
           SettledNotification(
             id: row["id"], channel: row["channel"], eventID: row["event_id"], state: row["state"],
@@ -94,14 +94,15 @@ enum RestoreChecks {
     }
   }
 
-  /// Marks the restored database's pending notifications that the replaced database had already delivered (or
-  /// given up, or superseded) as it had, so nobody is sent an SMS twice for one event; returns how many.
+  /// Marks the restored database's pending (or held for a room's group wait) notifications that the replaced database
+  /// had already delivered (or given up, superseded, grouped) as it had, so nobody is sent an SMS twice for one
+  /// event; returns how many.
   static func settle(_ notifications: [SettledNotification], in db: Database) throws -> Int {
     guard try db.tableExists("notifications") else { return 0 }
     let statement = try db.makeStatement(
       sql: """
         UPDATE notifications SET state = ?, done_ms = ?
-        WHERE id = ? AND channel = ? AND event_id = ? AND state = 'pending'
+        WHERE id = ? AND channel = ? AND event_id = ? AND state IN ('pending', 'held')
         """)
     var settled = 0
     for row in notifications {
