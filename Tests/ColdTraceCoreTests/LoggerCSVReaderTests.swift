@@ -96,6 +96,12 @@ struct LoggerCSVReaderTests {
     #expect(parse("2026-06-12 08:00", "iso8601") == Self.time("2026-06-12T08:00:00+07:00"))
     #expect(parse("2026-06-12 08:00 PM", "yyyy-MM-dd HH:mm") == nil)
     #expect(LoggerTimeFormat("HH:mm") == nil)
+    // Out of 2000-2099, or past what a millisecond timestamp holds: refused (a trap before), not stored.
+    for cell in ["99999999999999999", "1e300", "-1e300", "1781254800000", "0"] {
+      #expect(LoggerTimeParser.parse(cell, format: .epochSeconds, utcOffsetMinutes: 0) == nil, "\(cell)")
+    }
+    #expect(parse("12/06/9999 08:00", "dd/MM/yyyy HH:mm") == nil)
+    #expect(LoggerTimeParser.parse("1781254800.5", format: .epochSeconds, utcOffsetMinutes: 0) != nil)
     #expect(LoggerCSVReader.number("12,5", decimalComma: true) == 12.5)
     #expect(LoggerCSVReader.number("1.200,5", decimalComma: true) == nil)
     #expect(LoggerCSVReader.number("0x10", decimalComma: false) == nil)

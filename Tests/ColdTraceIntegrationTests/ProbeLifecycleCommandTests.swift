@@ -106,7 +106,9 @@ struct ProbeLifecycleCommandTests {
     #expect(late.status == 0, "\(late.stderr)")
     let changed = try run(["report", "LT-1", "--verify", sealed], db: db)
     #expect(changed.status == 1)
-    #expect((changed.stdout + changed.stderr).contains("calibrations or its imported legs changed"), "\(changed.stdout) \(changed.stderr)")
+    #expect(
+      (changed.stdout + changed.stderr).contains("calibrations or its imported legs changed"),
+      "\(changed.stdout) \(changed.stderr)")
 
     let verified = try run(["journal", "verify"], db: db)
     #expect(verified.status == 0, "\(verified.stderr)")

@@ -1,11 +1,22 @@
 /// Reads one time cell as `LoggerTimeFormat` says, in the mapping's offset when the cell has none; pure.
 enum LoggerTimeParser {
+  /// Times a logger's export can hold: 2000-01-01 to 2100-01-01 UTC, in seconds. Anything else is a misread column
+  /// (epoch milliseconds read as seconds) or a number that would overflow the millisecond timestamp.
+  static let plausibleSeconds: ClosedRange<Int64> = 946_684_800...4_102_444_800
+
   static func parse(_ text: String, format: LoggerTimeFormat, utcOffsetMinutes: Int) -> Timestamp? {
+    guard let time = anyTime(text, format: format, utcOffsetMinutes: utcOffsetMinutes),
+      plausibleSeconds.contains(time.milliseconds / 1000)
+    else { return nil }
+    return time
+  }
+
+  private static func anyTime(_ text: String, format: LoggerTimeFormat, utcOffsetMinutes: Int) -> Timestamp? {
     let cell = text.trimmedCell
     switch format {
     case .epochSeconds:
-      if let seconds = Int64(cell) { return Timestamp(seconds: seconds) }
-      guard let seconds = Double(cell), seconds.isFinite else { return nil }
+      if let seconds = Int64(cell) { return plausibleSeconds.contains(seconds) ? Timestamp(seconds: seconds) : nil }
+      guard let seconds = Double(cell), seconds.isFinite, abs(seconds) < 1e12 else { return nil }
       return Timestamp(milliseconds: Int64((seconds * 1000).rounded()))
     case .iso8601:
       if let stamped = Timestamp.parseRFC3339(cell) { return stamped }

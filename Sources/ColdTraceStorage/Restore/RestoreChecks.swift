@@ -84,7 +84,10 @@ enum RestoreChecks {
       let notifications =
         try db.tableExists("notifications")
         ? try Row.fetchAll(
-          db, sql: "SELECT id, channel, event_id, state, done_ms FROM notifications WHERE state NOT IN ('pending', 'held')"
+          db,
+          sql: """
+            SELECT id, channel, event_id, state, done_ms FROM notifications WHERE state NOT IN ('pending', 'held')
+            """
         ).map { row in
           SettledNotification(
             id: row["id"], channel: row["channel"], eventID: row["event_id"], state: row["state"],
