@@ -58,8 +58,10 @@ final class MessageRouter: Sendable {
       sources.route(message, receivedAt: receivedAt) { admit($0, message, receivedAt: receivedAt, configured: true) }
       return
     }
-    // A probe with a reading deferred: its later ones are turned away from the topic and `seq` alone, undecoded.
+    // A probe with a reading deferred: its later ones are turned away from the topic, `seq` and agent alone,
+    // undecoded, when their agent keeps an outbox (it sends them again; a sender without one is decoded and stored).
     if committer.mayHoldBack, let key = topics.withLock({ try? $0.sensorKey(from: message.topic) }),
+      let agent = SequencePeek.agent(message.payload), presence.keepsOutbox(AgentKey(site: key.site, agent: agent)),
       committer.turnsAwayUndecoded(
         ProbeKey(site: key.site, sensor: key.sensor), payload: message.payload, receivedAt: receivedAt)
     {

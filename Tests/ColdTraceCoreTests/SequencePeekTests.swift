@@ -33,4 +33,17 @@ struct SequencePeekTests {
     #expect(peek(#"{"v":1,"note":"x\"seq\":5","ts":1}"#) == nil, "inside a string")
     #expect(peek("") == nil)
   }
+
+  /// The agent the turn-away checks for an outbox: found as the decoder finds it, or left to the decoder.
+  @Test func theAgentIsFoundOnlyWhenItIsPlain() {
+    let agent = { (text: String) in Array(text.utf8).withUnsafeBytes { SequencePeek.agent($0) } }
+    let sample = Sample(seq: 1, ts: Timestamp(seconds: 1_780_000_000), tempC: 3.4)
+    #expect(agent(ReadingEncoder.encode(agent: "hx-edge-1", sample: sample)) == "hx-edge-1")
+    #expect(agent(#"{"v":1, "agent": "a2","seq":1}"#) == "a2")
+    #expect(agent(#"{"v":1,"seq":1,"ts":1780000000,"temp_c":3}"#) == nil, "no agent: a sender without an outbox")
+    #expect(agent(#"{"v":1,"agent":"a\"b","seq":1}"#) == nil, "an escape")
+    #expect(agent(#"{"v":1,"agent":"","seq":1}"#) == nil, "empty")
+    #expect(agent(#"{"v":1,"agent":7,"seq":1}"#) == nil, "not a string")
+    #expect(agent(#"{"v":1,"agent":"unterminated"#) == nil)
+  }
 }

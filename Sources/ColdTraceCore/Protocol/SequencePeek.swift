@@ -13,18 +13,39 @@ public enum SequencePeek {
     return (seq, integer(after: floorKey, in: payload))
   }
 
+  /// The `agent` string of the payload when it is plain (no escape before its closing quote), else `nil`: the turn-away
+  /// is only for an agent that keeps an outbox and so sends the reading again.
+  public static func agent(_ payload: UnsafeRawBufferPointer) -> String? {
+    guard let start = end(of: agentKey, in: payload) else { return nil }
+    var index = start
+    while index < payload.count && payload[index] == UInt8(ascii: " ") { index += 1 }
+    guard index < payload.count, payload[index] == UInt8(ascii: "\"") else { return nil }
+    let first = index + 1
+    index = first
+    while index < payload.count, payload[index] != UInt8(ascii: "\"") {
+      if payload[index] == UInt8(ascii: "\\") { return nil }
+      index += 1
+    }
+    guard index < payload.count, index > first else { return nil }
+    return String(decoding: UnsafeRawBufferPointer(rebasing: payload[first..<index]), as: UTF8.self)
+  }
+
+  private static let agentKey: [UInt8] = Array(#""agent":"#.utf8)
   private static let seqKey: [UInt8] = Array(#""seq":"#.utf8)
   private static let floorKey: [UInt8] = Array(#""floor":"#.utf8)
 
   /// The integer after the first occurrence of `key` (spaces allowed after the colon).
   private static func integer(after key: [UInt8], in bytes: UnsafeRawBufferPointer) -> Int64? {
+    end(of: key, in: bytes).flatMap { parse(bytes, from: $0) }
+  }
+
+  /// Where the first occurrence of `key` ends.
+  private static func end(of key: [UInt8], in bytes: UnsafeRawBufferPointer) -> Int? {
     guard bytes.count >= key.count, let first = key.first else { return nil }
     var index = 0
     let last = bytes.count - key.count
     while index <= last {
-      if bytes[index] == first && matches(key, in: bytes, at: index) {
-        return parse(bytes, from: index + key.count)
-      }
+      if bytes[index] == first && matches(key, in: bytes, at: index) { return index + key.count }
       index += 1
     }
     return nil
