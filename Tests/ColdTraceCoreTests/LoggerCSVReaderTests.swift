@@ -101,6 +101,18 @@ struct LoggerCSVReaderTests {
       #expect(LoggerTimeParser.parse(cell, format: .epochSeconds, utcOffsetMinutes: 0) == nil, "\(cell)")
     }
     #expect(parse("12/06/9999 08:00", "dd/MM/yyyy HH:mm") == nil)
+    // In a zone with daylight saving time (Berlin's 2026 spring change at 01:00 UTC, built by hand): each local time
+    // at the offset in force then, whatever the fixed offset says.
+    let berlin = SiteTimeZone(
+      identifier: "Europe/Berlin", initialOffsetSeconds: 3600,
+      changes: [.init(start: Self.time("2026-03-29T01:00:00Z").milliseconds, offsetSeconds: 7200)])
+    let inBerlin = { (text: String) in
+      LoggerTimeParser.parse(text, format: .iso8601, utcOffsetMinutes: 420, zone: berlin)
+    }
+    #expect(inBerlin("2026-03-29 01:30") == Self.time("2026-03-29T00:30:00Z"))
+    #expect(inBerlin("2026-03-29 03:30") == Self.time("2026-03-29T01:30:00Z"))
+    #expect(inBerlin("2026-07-01 12:00:00") == Self.time("2026-07-01T10:00:00Z"))
+    #expect(inBerlin("2026-07-01T12:00:00Z") == Self.time("2026-07-01T12:00:00Z"), "a written offset wins")
     #expect(LoggerTimeParser.parse("1781254800.5", format: .epochSeconds, utcOffsetMinutes: 0) != nil)
     #expect(LoggerCSVReader.number("12,5", decimalComma: true) == 12.5)
     #expect(LoggerCSVReader.number("1.200,5", decimalComma: true) == nil)

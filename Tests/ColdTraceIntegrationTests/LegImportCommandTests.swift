@@ -35,6 +35,35 @@ struct LegImportCommandTests {
 
   private func file(_ name: String) -> String { Self.fixtures.appendingPathComponent(name).path }
 
+  /// Times written without an offset are the lot's site's local time: a site in Europe/Berlin reads a summer file
+  /// at +02:00, the default zone at +07:00, and `--utc-offset` overrides both.
+  @Test func localTimesAreReadInTheLotsSiteZone() throws {
+    let directory = try TemporaryDirectory.make(prefix: "legimport-zone")
+    let db = directory.appendingPathComponent("coldtrace.db").path
+    let config = directory.appendingPathComponent("collector.toml").path
+    try "[sites.berlin]\ntime_zone = \"Europe/Berlin\"\n".write(toFile: config, atomically: true, encoding: .utf8)
+    let csv = directory.appendingPathComponent("truck.csv").path
+    try "time,temp_c\n2026-07-01 12:00:00,4\n2026-07-01 12:10:00,4.5\n".write(
+      toFile: csv, atomically: true, encoding: .utf8)
+    for (lot, room) in [("LT-B", "berlin/cold1"), ("LT-V", "hx/cold2"), ("LT-O", "berlin/cold2")] {
+      let added = try run(
+        ["lot", "add", lot, "--product", "litchi", "--room", room, "--at", "2026-07-02T08:00:00Z"], db: db)
+      #expect(added.status == 0, "\(added.stderr)")
+    }
+    let common = ["--time-column", "time", "--temp-column", "temp_c", "--by", "lan", "--config", config]
+    for (lot, extra) in [("LT-B", []), ("LT-V", []), ("LT-O", ["--utc-offset", "+00:00"])] {
+      let imported = try run(["import", "--lot", lot, "--leg", "truck", csv] + common + extra, db: db)
+      #expect(imported.status == 0, "\(imported.stderr)")
+    }
+    let store = try SQLiteStore(path: db, create: false)
+    let first = { (lot: String) in
+      try store.reportInput(lot: lot, now: Timestamp(seconds: 1_790_000_000))?.legs.first?.from
+    }
+    #expect(try first("LT-B") == Timestamp.parseRFC3339("2026-07-01T10:00:00Z"))
+    #expect(try first("LT-V") == Timestamp.parseRFC3339("2026-07-01T05:00:00Z"))
+    #expect(try first("LT-O") == Timestamp.parseRFC3339("2026-07-01T12:00:00Z"))
+  }
+
   @Test func aLegIsImportedOnceJournalledAndReported() throws {
     let db = try lotDatabase()
     let arguments = ["import", "--lot", "LT-1", "--leg", "farm-packhouse", file("generic.csv")] + Self.generic

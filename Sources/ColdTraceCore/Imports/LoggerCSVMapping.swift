@@ -23,6 +23,9 @@ public struct LoggerCSVMapping: Sendable, Equatable {
   public var timeFormat = LoggerTimeFormat.iso8601
   /// The offset of times written without one, in minutes east of UTC (+07:00 in Vietnam).
   public var utcOffsetMinutes = 7 * 60
+  /// The zone of times written without an offset, each at the offset in force then; overrides `utcOffsetMinutes`
+  /// (`coldtrace import` sets the lot's site's zone unless `--utc-offset` is given).
+  public var timeZone: SiteTimeZone?
   public var temperatureColumn = "2"
   public var humidityColumn: String?
   public var unit = Unit.celsius

@@ -90,7 +90,7 @@ public enum LoggerCSVReader {
       let timeText = timeParts.joined(separator: " ")
       guard
         let time = LoggerTimeParser.parse(
-          timeText, format: mapping.timeFormat, utcOffsetMinutes: mapping.utcOffsetMinutes)
+          timeText, format: mapping.timeFormat, utcOffsetMinutes: mapping.utcOffsetMinutes, zone: mapping.timeZone)
       else {
         throw LoggerCSVError(
           line: lineNumber, "cannot read the time \(quoted(timeText)) as \(describe(mapping.timeFormat))")

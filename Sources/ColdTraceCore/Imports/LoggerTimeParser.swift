@@ -4,14 +4,24 @@ enum LoggerTimeParser {
   /// (epoch milliseconds read as seconds) or a number that would overflow the millisecond timestamp.
   static let plausibleSeconds: ClosedRange<Int64> = 946_684_800...4_102_444_800
 
-  static func parse(_ text: String, format: LoggerTimeFormat, utcOffsetMinutes: Int) -> Timestamp? {
-    guard let time = anyTime(text, format: format, utcOffsetMinutes: utcOffsetMinutes),
+  /// With `zone`, a time written without an offset is the zone's local time, at the offset in force then (a file
+  /// that spans a daylight-saving change reads right); without it, at `utcOffsetMinutes`.
+  static func parse(_ text: String, format: LoggerTimeFormat, utcOffsetMinutes: Int, zone: SiteTimeZone? = nil)
+    -> Timestamp?
+  {
+    guard let time = anyTime(text, format: format, utcOffsetMinutes: utcOffsetMinutes, zone: zone),
       plausibleSeconds.contains(time.milliseconds / 1000)
     else { return nil }
     return time
   }
 
-  private static func anyTime(_ text: String, format: LoggerTimeFormat, utcOffsetMinutes: Int) -> Timestamp? {
+  private static func anyTime(_ text: String, format: LoggerTimeFormat, utcOffsetMinutes: Int, zone: SiteTimeZone?)
+    -> Timestamp?
+  {
+    let local = { (cell: String, pattern: String) -> Timestamp? in
+      guard let zone else { return Self.pattern(cell, pattern, utcOffsetMinutes) }
+      return Self.pattern(cell, pattern, 0).map { Self.utc(ofLocal: $0, in: zone) }
+    }
     let cell = text.trimmedCell
     switch format {
     case .epochSeconds:
@@ -20,12 +30,17 @@ enum LoggerTimeParser {
       return Timestamp(milliseconds: Int64((seconds * 1000).rounded()))
     case .iso8601:
       if let stamped = Timestamp.parseRFC3339(cell) { return stamped }
-      return pattern(cell, "yyyy-MM-dd HH:mm:ss", utcOffsetMinutes)
-        ?? pattern(cell, "yyyy-MM-ddTHH:mm:ss", utcOffsetMinutes)
-        ?? pattern(cell, "yyyy-MM-dd HH:mm", utcOffsetMinutes)
+      return local(cell, "yyyy-MM-dd HH:mm:ss") ?? local(cell, "yyyy-MM-ddTHH:mm:ss") ?? local(cell, "yyyy-MM-dd HH:mm")
     case .pattern(let pattern):
-      return self.pattern(cell, pattern, utcOffsetMinutes)
+      return local(cell, pattern)
     }
+  }
+
+  /// The instant whose local time in `zone` is `wallClock` (read as if it were UTC): the offset is the one in force
+  /// at that instant (looked up twice, so a time just after a change takes the new offset).
+  static func utc(ofLocal wallClock: Timestamp, in zone: SiteTimeZone) -> Timestamp {
+    let guess = wallClock.adding(seconds: -Double(zone.offsetSeconds(at: wallClock)))
+    return wallClock.adding(seconds: -Double(zone.offsetSeconds(at: guess)))
   }
 
   /// Matches `cell` against `pattern` field by field; numbers may have fewer digits than their field when a

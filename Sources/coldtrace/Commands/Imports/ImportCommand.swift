@@ -47,7 +47,12 @@ struct ImportCommand: ParsableCommand {
     guard !who.isEmpty, who.count <= 128,
       !who.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
     else { throw UsageError("--by must name a person (1–128 characters, no control characters)") }
-    let rules = try mapping.mapping()
+    var rules = try mapping.mapping()
+    if mapping.utcOffset == nil {
+      // Times without an offset are the lot's site's local time (the config's `time_zone`), not a fixed +07:00.
+      let site = try global.openStore().lot(lotID)?.placements.first?.site ?? ""
+      rules.timeZone = try global.settings().timeZones.zone(ofSite: site)
+    }
     guard let bytes = FileManager.default.contents(atPath: file) else { throw UsageError("cannot read \(file)") }
     let readings: [ImportedReading]
     do {

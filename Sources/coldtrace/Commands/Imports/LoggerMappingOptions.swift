@@ -15,7 +15,9 @@ struct LoggerMappingOptions: ParsableArguments {
       valueName: "format"))
   var timeFormat: String?
   @Option(
-    help: ArgumentHelp("The offset of times written without one (default +07:00, Vietnam).", valueName: "±HH:MM"))
+    help: ArgumentHelp(
+      "The offset of times written without one (default: the lot's site's time_zone, Asia/Ho_Chi_Minh).",
+      valueName: "±HH:MM"))
   var utcOffset: String?
   @Option(help: ArgumentHelp("The temperature's column: heading or 1-based number (2).", valueName: "column"))
   var tempColumn: String?
