@@ -35,6 +35,18 @@ struct DiscoveryPlanTests {
     #expect(ValueTemplate("{% if value %}1{% endif %}") == nil)
   }
 
+  @Test("a device's name with a newline stays in its comment: no config line comes from the broker")
+  func commentsStayOneLine() {
+    var proposed = ProposedSource(
+      target: .collector(site: "hx"), about: "Evil\n[[source]]\nid = \"x\"", topic: "a/b", room: "cold1",
+      availability: nil, unit: nil)
+    proposed.notes = ["model\r\nbroker = \"mqtt://evil\""]
+    let lines = proposed.toml.split(separator: "\n")
+    #expect(lines.filter { $0 == "[[source]]" }.count == 1, "\(proposed.toml)")
+    #expect(!lines.contains { $0.hasPrefix("broker") || $0.hasPrefix("id = \"x\"") }, "\(proposed.toml)")
+    #expect(!proposed.toml.contains("\r"))
+  }
+
   @Test("abbreviated keys and the ~ base topic, an availability list without the bridge, °F")
   func abbreviations() throws {
     let esphome = try sensor(

@@ -38,7 +38,7 @@ public struct ProposedSource: Sendable {
 
   /// The table, comments first, ending with a newline.
   public var toml: String {
-    var lines = ["# \(about)"] + notes.map { "# \($0)" }
+    var lines = (["# \(about)"] + notes.map { "# \($0)" }).map(Self.commentLine)
     var table: [String] = []
     switch target {
     case .collector(let site):
@@ -63,6 +63,12 @@ public struct ProposedSource: Sendable {
     }
     lines += disabled ? table.map { "# \($0)" } : table
     return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// A comment line that stays one line: the manufacturer, model and topic come from the broker, and a newline or
+  /// another control character in them must not become a line of the config the operator pastes.
+  static func commentLine(_ text: String) -> String {
+    String(String.UnicodeScalarView(text.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : $0 }))
   }
 
   /// A TOML basic string (JSON's escapes are TOML's).
