@@ -174,7 +174,7 @@ extension IngestPipeline {
     let (event, escalates) = CrossingGroupRule.update(
       site: group.site, room: group.room, kind: group.kind, members: members, groupSeverity: group.severity, at: at)
     guard escalates else {
-      try tx.updateGroupSummary(group.id, with: event)
+      try tx.updateGroupSummary(group.id, with: event, lots: lots)
       return []
     }
     return [CommittedAlert(key: event.key, event: try tx.apply(event, lots: lots))]

@@ -92,9 +92,12 @@ extension WriteTransaction {
   }
 
   /// Brings the room's alert's message and peak up to date with its members, without an event (nothing to notify).
-  public func updateGroupSummary(_ groupID: Int64, with event: AlertEvent) throws {
-    try db.cachedStatement(sql: "UPDATE alerts SET message = ?, peak = COALESCE(?, peak) WHERE id = ?")
-      .execute(arguments: [event.message, event.peak, groupID])
+  public func updateGroupSummary(_ groupID: Int64, with event: AlertEvent, lots: [String] = []) throws {
+    // A later member's lots join the room alert's, so each lot's report lists it.
+    var merged = try alert(id: groupID)?.lots ?? []
+    merged += lots.filter { !merged.contains($0) }
+    try db.cachedStatement(sql: "UPDATE alerts SET message = ?, peak = COALESCE(?, peak), lots = ? WHERE id = ?")
+      .execute(arguments: [event.message, event.peak, AlertRows.encodeLots(merged), groupID])
   }
 
   /// Resolves the room alert that `alertID` is a member of, once none of its members is open (the last one just
