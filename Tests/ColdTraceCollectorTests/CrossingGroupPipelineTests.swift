@@ -154,6 +154,22 @@ struct CrossingGroupPipelineTests {
     #expect(!rows.isEmpty && rows.allSatisfy { $0.state == "pending" }, "\(rows.map(\.state))")
   }
 
+  /// A lone probe retired while its crossing waits: the resolution is held with the opening, and both go out in
+  /// order once the wait is decided (never "resolved" for an alarm nobody was sent).
+  @Test func aProbeRetiredInItsWaitIsNotifiedOpenedThenResolved() throws {
+    let store = try store()
+    let pipeline = try IngestPipeline(store: store, products: ProductAssignment(), crossingGroups: rule)
+    try run(pipeline, six, minutes: 0...15) { sensor, minute in sensor == "probe-3" && minute >= 5 ? 9 : 4 }
+    _ = try store.write { tx in
+      try tx.retireProbe(
+        ProbeKey(site: "hongxuan", sensor: "probe-3"), reason: "cable cut", by: "lan", at: at(minutes: 15.5))
+    }
+    #expect(try store.notifications(channel: "sms").allSatisfy { $0.state == "held" })
+    try run(pipeline, six.filter { $0 != "probe-3" }, minutes: 16...17) { _, _ in 4 }
+    let rows = try store.notifications(channel: "sms")
+    #expect(rows.map(\.state) == ["pending", "pending"] && rows.map(\.event) == ["opened", "resolved"], "\(rows)")
+  }
+
   @Test func aQuietRoomsWaitIsDecidedByTheTimer() throws {
     let store = try store()
     let pipeline = try IngestPipeline(store: store, products: ProductAssignment(), crossingGroups: rule)

@@ -152,6 +152,13 @@ extension WriteTransaction {
         value: nil, peak: alert.peak,
         message: "\(probe.sensor) \(why) at \(at.rfc3339): a retired probe raises no \(kind.rawValue) alert")
       resolved.append(try apply(event))
+      // In its room's group wait: the resolution is held with the crossing and goes out with it (or is grouped),
+      // never alone before the opening it resolves.
+      if let waitEnd = try Int64.fetchOne(
+        db.cachedStatement(sql: "SELECT group_wait_ms FROM alerts WHERE id = ?"), arguments: [alert.id])
+      {
+        try holdForGroupWait(alertID: alert.id, until: Timestamp(milliseconds: waitEnd))
+      }
       // The last open member of a room's alert for probes crossing together takes the room's alert with it.
       if let group = try resolveGroupIfOver(afterMember: alert.id, at: event.at) { resolved.append(group) }
     }
