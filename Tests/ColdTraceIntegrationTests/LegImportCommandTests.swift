@@ -168,7 +168,7 @@ extension LegImportCommandTests {
     ]
     let commands = block.replacingOccurrences(of: "\\\n", with: " ").split(separator: "\n")
       .filter { $0.hasPrefix("coldtrace ") }.map { Self.words(String($0)) }
-    #expect(commands.count == 5)
+    #expect(commands.count == 6)
     for words in commands {
       let arguments = words.dropFirst().map { files[$0].map(file) ?? $0 }
       let result = try run(arguments, db: db)
