@@ -35,7 +35,9 @@ extension HTMLReportRenderer {
           [s(.outOfRange), format.minutes(t.minutesOutOfRange), format.minutes(h.minutesOutOfRange)],
         ])
       out += excursionTable(legReport.excursions, format)
-      out += "<div class=\"chart\">\(ReportChart.svg(legReport.figures, format))</div>\n"
+      // The chart's one line is the logger's, not an air probe of a room: the legend says so.
+      let label = [ImportedLeg.site + "/" + leg.name: ImportedLegText.chartLabel(logger: leg.logger, language)]
+      out += "<div class=\"chart\">\(ReportChart.svg(legReport.figures, format, labels: label))</div>\n"
     }
     return out
   }

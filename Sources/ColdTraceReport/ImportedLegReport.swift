@@ -46,6 +46,13 @@ enum ImportedLegText {
         + "product's limits; the verdict above covers the rooms only."
   }
 
+  /// The logger's line in the leg's chart legend: `logger RC-5 EF001234 (imported)`, `logger (imported)` when the
+  /// import did not name it.
+  static func chartLabel(logger: String?, _ language: Language) -> String {
+    let name = logger.map { " " + $0 } ?? ""
+    return language == .vi ? "máy ghi\(name) (nhập từ tệp)" : "logger\(name) (imported)"
+  }
+
   static func label(_ key: Key, _ language: Language) -> String {
     let (en, vi): (String, String) =
       switch key {

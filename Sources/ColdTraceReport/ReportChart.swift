@@ -26,7 +26,9 @@ enum ReportChart {
     func y(_ value: Double) -> Double { top + height - (value - low) / (high - low) * height }
   }
 
-  static func svg(_ report: LotReport, _ format: ReportFormatter) -> String {
+  /// `labels` names a probe in the legend instead of `site/sensor (placement)`, by its `site/sensor` (an imported
+  /// leg's logger).
+  static func svg(_ report: LotReport, _ format: ReportFormatter, labels: [String: String] = [:]) -> String {
     let start = Double(report.from.milliseconds)
     let span = max(1, Double(report.to.milliseconds) - start)
     func x(_ ms: Int64) -> Double { left + (Double(ms) - start) / span * (right - left) }
@@ -34,7 +36,7 @@ enum ReportChart {
       panel(report, .temperature, top: 20, height: 200), panel(report, .humidity, top: 250, height: 120),
     ]
     let s = format.strings
-    let (legend, rows) = legend(report, s)
+    let (legend, rows) = legend(report, s, labels: labels)
     let height = 440 + Double(rows - 1) * legendRow
     var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(n(width)) \(n(height))\" role=\"img\" "
     out += "aria-label=\"\(HTML.escape(s(.chartTitle)))\" font-family=\"sans-serif\" font-size=\"11\">"
@@ -94,7 +96,7 @@ enum ReportChart {
   static let legendRow = 16.0
 
   /// The legend's SVG, wrapped onto as many lines as its items need, and that number of lines.
-  private static func legend(_ report: LotReport, _ s: ReportStrings) -> (String, Int) {
+  private static func legend(_ report: LotReport, _ s: ReportStrings, labels: [String: String]) -> (String, Int) {
     var out = ""
     var x = left
     var rows = 1
@@ -104,7 +106,10 @@ enum ReportChart {
       + (report.alerts.isEmpty ? [] : [(alertColour, s(.alerts))])
       + signals.map { (spanColours[$0] ?? "#999999", s.signal($0)) }
       + report.probes.enumerated().map {
-        (colours[$0.offset % colours.count], "\($0.element.name) (\(s.placement($0.element.placement)))")
+        let probe = $0.element
+        return (
+          colours[$0.offset % colours.count], labels[probe.name] ?? "\(probe.name) (\(s.placement(probe.placement)))"
+        )
       }
     for (colour, label) in items {
       let itemWidth = 24 + Double(label.count) * 6.2

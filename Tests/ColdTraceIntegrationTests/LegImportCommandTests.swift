@@ -183,6 +183,22 @@ struct LegImportCommandTests {
 }
 
 extension LegImportCommandTests {
+  /// A file past 64 MiB is no logger's export: refused with one line before it is read into memory, nothing stored.
+  /// The file is sparse, so the test writes no 64 MiB.
+  @Test func anOversizedFileIsRefusedUnread() throws {
+    let db = try lotDatabase()
+    let huge = try TemporaryDirectory.make(prefix: "leghuge").appendingPathComponent("huge.csv")
+    try Data("time,temp_c\n2026-06-11 14:00:00,4.0\n".utf8).write(to: huge)
+    let handle = try FileHandle(forWritingTo: huge)
+    try handle.truncate(atOffset: (64 << 20) + 1)
+    try handle.close()
+    let result = try run(["import", "--lot", "LT-1", "--leg", "truck", huge.path] + Self.generic, db: db)
+    #expect(result.status == 2, "\(result.stdout)")
+    #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+    #expect(result.stderr.contains("huge.csv is larger than 64 MiB"), "\(result.stderr)")
+    #expect(try legs(db).isEmpty)
+  }
+
   /// docs/operations.md's `coldtrace import` examples, word for word, on fixtures shaped like the files they describe.
   @Test func theOperatorGuidesExamplesRunAsWritten() throws {
     let db = try TemporaryDirectory.make(prefix: "legguide").appendingPathComponent("coldtrace.db").path
@@ -197,7 +213,7 @@ extension LegImportCommandTests {
     ]
     let commands = block.replacingOccurrences(of: "\\\n", with: " ").split(separator: "\n")
       .filter { $0.hasPrefix("coldtrace ") }.map { Self.words(String($0)) }
-    #expect(commands.count == 5)
+    #expect(commands.count == 6)
     for words in commands {
       let arguments = words.dropFirst().map { files[$0].map(file) ?? $0 }
       let result = try run(arguments, db: db)

@@ -77,6 +77,22 @@ struct ImportedLegReportTests {
     #expect(html.contains("farm-packhouse") && html.contains("RC-5 EF001234") && html.contains("generic.csv"))
     #expect(html.contains(String(repeating: "ab", count: 32)))
   }
+
+  /// Each leg's chart has one line, the logger's: its legend names the logger as imported, not as an air probe.
+  @Test func theLegChartsLegendNamesTheImportedLogger() throws {
+    let report = try Self.report()
+    let english = ReportFormat.html.render(report, ReportFormatter(language: .en, utcOffsetMinutes: 420))
+    let legs = try #require(english.range(of: "Legs imported from standalone loggers")).upperBound
+    let legSections = String(english[legs...])
+    #expect(legSections.contains(">logger RC-5 EF001234 (imported)</text>"), "\(legSections)")
+    #expect(legSections.contains(">logger (imported)</text>"), "the unnamed logger of packhouse-port")
+    #expect(!legSections.contains("import/farm-packhouse (") && !legSections.contains("import/packhouse-port ("))
+    #expect(!legSections.contains("(air)</text>"))
+    let vietnamese = ReportFormat.html.render(report, ReportFormatter(language: .vi, utcOffsetMinutes: 420))
+    #expect(vietnamese.contains(">máy ghi RC-5 EF001234 (nhập từ tệp)</text>"))
+    // the rooms' chart keeps its probes' placements
+    #expect(english[..<legs].contains("(air)</text>") || english[..<legs].contains("(product)</text>"))
+  }
 }
 
 extension ImportedLegReportTests {

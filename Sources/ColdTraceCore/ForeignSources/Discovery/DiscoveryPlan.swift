@@ -188,26 +188,6 @@ struct UniqueNames {
   }
 }
 
-/// A name turned into a ColdTrace id: lower case, every run of other characters than `a-z 0-9 . _ -` one `-`.
-enum Slug {
-  static func make(_ text: String) -> String {
-    var out = ""
-    for scalar in text.lowercased().unicodeScalars {
-      let allowed =
-        scalar.isASCII
-        && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "._-".unicodeScalars.contains(scalar))
-      if allowed {
-        out.unicodeScalars.append(scalar)
-      } else if !out.hasSuffix("-") {
-        out += "-"
-      }
-    }
-    while out.hasPrefix("-") || out.hasPrefix(".") { out.removeFirst() }
-    while out.hasSuffix("-") { out.removeLast() }
-    return String(out.prefix(48))
-  }
-}
-
 extension String {
   /// `cold3-esp-{id}` → `cold3-esp`: a sensor template without its capture, for a source id.
   fileprivate var replacingCapture: String {

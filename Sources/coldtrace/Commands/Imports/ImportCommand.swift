@@ -48,12 +48,12 @@ struct ImportCommand: ParsableCommand {
       !who.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
     else { throw UsageError("--by must name a person (1–128 characters, no control characters)") }
     var rules = try mapping.mapping()
+    let bytes = try Self.contents(of: file)
     if mapping.utcOffset == nil {
       // Times without an offset are the lot's site's local time (the config's `time_zone`), not a fixed +07:00.
       let site = try global.openStore().lot(lotID)?.placements.first?.site ?? ""
       rules.timeZone = try global.settings().timeZones.zone(ofSite: site)
     }
-    guard let bytes = FileManager.default.contents(atPath: file) else { throw UsageError("cannot read \(file)") }
     let readings: [ImportedReading]
     do {
       readings = try LoggerCSVReader.read(Self.text(of: bytes), mapping: rules)
@@ -89,6 +89,29 @@ struct ImportCommand: ParsableCommand {
         "lot \(lotID) leg \(legName): \(rows) readings from \(request.fileName), "
           + "\(readings.first!.time.rfc3339) to \(readings.last!.time.rfc3339), sha256 \(request.fileSHA256)")
     }
+  }
+
+  /// The most of a file `coldtrace import` reads: far more than any logger's export (an Elitech RC-5 holds 32,000
+  /// readings, about 1 MiB as CSV), far less than would strain the machine the shell runs on.
+  static let maximumFileBytes = 64 << 20
+
+  /// The file's bytes, read no further than `maximumFileBytes` (a larger file, or a device that never ends, is
+  /// refused rather than read into memory).
+  static func contents(of file: String) throws -> Data {
+    guard let handle = FileHandle(forReadingAtPath: file) else { throw UsageError("cannot read \(file)") }
+    defer { try? handle.close() }
+    let bytes: Data
+    do {
+      bytes = try handle.read(upToCount: maximumFileBytes + 1) ?? Data()
+    } catch {
+      throw UsageError("cannot read \(file): \(error.localizedDescription)")
+    }
+    guard bytes.count <= maximumFileBytes else {
+      throw UsageError(
+        "\(file) is larger than \(maximumFileBytes >> 20) MiB, too large for a logger's export "
+          + "(an Elitech RC-5's 32,000 readings make about 1 MiB); nothing imported")
+    }
+    return bytes
   }
 
   /// The file as text: UTF-8 (with or without a byte-order mark), UTF-16 with a byte-order mark, else Windows-1252

@@ -38,7 +38,8 @@ struct LotListCommand: ParsableCommand {
 struct LotShowCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "show",
-    abstract: "One lot: its rooms over time, excursion budgets, cold treatment and the alerts that named it.",
+    abstract:
+      "One lot: its rooms over time, its imported legs, excursion budgets, cold treatment and the alerts that named it.",
     discussion: "Example: coldtrace lot show LT-2026-0612 --json")
 
   @OptionGroup var global: GlobalOptions
@@ -56,8 +57,9 @@ struct LotShowCommand: ParsableCommand {
     let rules = LotRulesView(
       profile: try global.settings().products.catalog.named(found.product),
       state: try store.lotRuleState(id) ?? LotRuleState())
+    let legs = LotLegsView(legs: try store.importedLegSummaries(lot: id))
     if json {
-      print(LotJSON.line(found, alerts: alerts, rules: rules))
+      print(LotJSON.line(found, alerts: alerts, rules: rules, legs: legs))
       return
     }
     print(
@@ -73,16 +75,22 @@ struct LotShowCommand: ParsableCommand {
     }
     print(rooms.render())
     print("")
+    if let table = legs.text(zones: zones, site: site) {
+      print(table)
+      print("")
+    }
     for line in rules.text(zone: zones.zone(ofSite: site)) { print(line) }
     print(alerts.isEmpty ? "\nno alerts named this lot" : "\n" + AlertsCommand.table(alerts, zones: zones))
-    let times = found.placements.flatMap { [$0.from] + ($0.to.map { [$0] } ?? []) }
+    let times = found.placements.flatMap { [$0.from] + ($0.to.map { [$0] } ?? []) } + legs.times
     print(zones.statement(sites: found.placements.map(\.site), times: times))
   }
 }
 
 /// Lots as JSON lines (`lot list --json`, `lot show --json`; docs/protocol.md, "JSON output of the shell").
 enum LotJSON {
-  static func line(_ lot: Lot, alerts: [AlertRecord]? = nil, rules: LotRulesView? = nil) -> String {
+  static func line(
+    _ lot: Lot, alerts: [AlertRecord]? = nil, rules: LotRulesView? = nil, legs: LotLegsView? = nil
+  ) -> String {
     JSONObjectWriter.object { json in
       json.string("lot", lot.id)
       json.string("product", lot.product)
@@ -97,6 +105,7 @@ enum LotJSON {
         json.string("to", placement.to?.rfc3339)
       }
       rules?.writeJSONFields(to: &json)
+      legs?.writeJSONField(to: &json)
       if let alerts { json.objects("alerts", alerts) { AlertMessage(alert: $1).write(to: &$0) } }
     }
   }
