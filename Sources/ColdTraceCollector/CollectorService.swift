@@ -52,7 +52,8 @@ public final class CollectorService: Sendable {
     hooks = settings.notifications.map {
       NotificationHook(settings: $0, store: pipeline.store, logger: logger, clock: clock)
     }
-    let registry = try ProbeRegistry(store: pipeline.store, config: settings.siteLimits, now: clock.now())
+    let registry = try ProbeRegistry(
+      store: pipeline.store, config: settings.siteLimits, now: clock.now(), unstored: pipeline.registrations)
     self.registry = registry
     let health = try ProbeHealthJudge(pipeline: pipeline, logger: logger)
     let presence = try AgentPresenceTracker(
@@ -151,7 +152,12 @@ public final class CollectorService: Sendable {
     // Nothing arrives any more: let the writer commit what it accepted, then make all of it durable, so a power cut
     // right after a clean stop loses nothing (the last commits since the acknowledgement loop's sync included).
     committer.finish()
-    do { try pipeline.store.syncWriteAheadLog() } catch { logger.error("at stop: \(error)") }
+    do {
+      try registry.storeUnstoredRegistrations()
+      try pipeline.store.syncWriteAheadLog()
+    } catch {
+      logger.error("at stop: \(error)")
+    }
     let totals = self.totals
     logger.info(
       "collector stopped",

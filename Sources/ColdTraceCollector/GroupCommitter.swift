@@ -235,6 +235,10 @@ final class GroupCommitter: Sendable {
       }
     }
     tally.add(counted)
+    for probe in committed.refusedRegistrations {
+      // Its readings are stored all the same; under `register` it is registered again from a reading after a restart.
+      logger.error("cannot record the registration of \(probe.site)/\(probe.sensor)")
+    }
     acknowledgements.note(committed.acknowledgements)
     fanOut.emit(committed.events)
   }

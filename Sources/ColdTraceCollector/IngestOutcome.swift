@@ -63,6 +63,8 @@ extension IngestPipeline {
     public var acknowledgements: [Acknowledgement]
     /// Every journal line the transaction appended, in order.
     public var journal: [JournalLine]
+    /// First-reading registrations the transaction could not store for good (`UnstoredRegistrations.write`).
+    var refusedRegistrations: [ProbeKey] = []
 
     /// The alert events of every outcome, and the journal lines.
     public var events: CommittedEvents {

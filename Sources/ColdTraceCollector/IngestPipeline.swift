@@ -21,6 +21,8 @@ public final class IngestPipeline: Sendable {
   let conditionConfig: RoomConditionConfig
   /// `group_wait_seconds`: probes of a room crossing the same limit together make one room alert.
   let crossingGroups: CrossingGroupRule
+  /// Probes registered on their first reading, stored by the next group's transaction (`UnstoredRegistrations`).
+  let registrations = UnstoredRegistrations()
 
   public init(
     store: SQLiteStore, products: ProductAssignment, placementOverrides: [ProbeKey: Placement] = [:],
@@ -137,7 +139,10 @@ public final class IngestPipeline: Sendable {
       batch.load(from: memory)
       batch.loadConditions(from: memory, config: conditionConfig)
       batch.loadGroupWaits(from: memory)
+      let registering = registrations.waitingRegistrations()
+      var refused: [UnstoredRegistrations.Registration] = []
       let (outcomes, journal) = try store.writeJournaled { tx in
+        refused = try UnstoredRegistrations.write(registering, in: tx)
         try recordSchedules(in: &batch, tx: tx)
         let newSamples = tx.newSampleWriter()
         var lotRules = LotRuleRunner(products: products, tx: tx)
@@ -166,7 +171,10 @@ public final class IngestPipeline: Sendable {
       batch.publish(into: &memory)
       batch.publishConditions(into: &memory)
       batch.publishGroupWaits(into: &memory)
-      return GroupOutcome(outcomes: outcomes, acknowledgements: batch.acknowledgements(readings), journal: journal)
+      registrations.stored(registering)
+      return GroupOutcome(
+        outcomes: outcomes, acknowledgements: batch.acknowledgements(readings), journal: journal,
+        refusedRegistrations: refused.map(\.probe))
     }
   }
 

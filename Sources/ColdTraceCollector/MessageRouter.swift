@@ -94,12 +94,8 @@ final class MessageRouter: Sendable {
     case .admitted:
       return true
     case .registerFirst:
-      do {
-        committer.fanOut.emit(try registry.registerOnFirstReading(reading.key, now: receivedAt))
-      } catch {
-        // The reading is stored all the same; the probe is registered again from its readings at the next start.
-        logger.error("cannot record the registration of \(reading.key.site)/\(reading.key.sensor): \(error)")
-      }
+      // No transaction here: the group that stores the reading stores the registration too.
+      registry.registerOnFirstReading(reading.key, now: receivedAt)
       return true
     case .refuse(let reason, let pending, let silent, let tripped):
       if reason == .siteRateLimit && isCoveredByAcknowledgement(reading) {

@@ -19,10 +19,17 @@ final class ProbeRegistry: Sendable {
   private let sites: Mutex<[String: SiteAdmission]>
   /// The newest `probe_registry` change read: `refresh` reads only what came after it.
   private let lastChange: Mutex<Int64>
+  /// First-reading registrations waiting for a transaction (the pipeline's: its next group stores them).
+  let unstored: UnstoredRegistrations
 
-  /// Loads the registry and the open `site_limit` alerts at `now`.
-  init(store: SQLiteStore, config: SiteLimitsConfig, now: Timestamp) throws {
+  /// Loads the registry and the open `site_limit` alerts at `now`; `unstored`: the pipeline's
+  /// `registrations`, so that its groups store what this registers on a first reading.
+  init(
+    store: SQLiteStore, config: SiteLimitsConfig, now: Timestamp,
+    unstored: UnstoredRegistrations = UnstoredRegistrations()
+  ) throws {
     self.store = store
+    self.unstored = unstored
     self.config = config
     var sites: [String: SiteAdmission] = [:]
     let contents = try store.probeRegistry()
@@ -76,12 +83,21 @@ final class ProbeRegistry: Sendable {
     return committed
   }
 
-  /// Stores the registration `admit` decided (`registerFirst`) of the probe of `key`.
-  func registerOnFirstReading(_ key: SensorKey, now: Timestamp) throws -> CommittedEvents {
-    let (_, journal) = try store.writeJournaled { tx in
-      try tx.registerProbe(ProbeKey(site: key.site, sensor: key.sensor), room: key.room, origin: .auto, at: now)
-    }
-    return CommittedEvents(journal: journal)
+  /// Notes the registration `admit` decided (`registerFirst`) of the probe of `key`, without a transaction: the
+  /// next group committed stores it, with the probe's first reading or before it (`UnstoredRegistrations`).
+  func registerOnFirstReading(_ key: SensorKey, now: Timestamp) {
+    unstored.note(key, at: now)
+  }
+
+  /// Stores the first-reading registrations no group took yet (a first reading left to its agent, no reading since):
+  /// every timer round and at a clean stop, off the network thread. Returns those the database refused for good.
+  @discardableResult
+  func storeUnstoredRegistrations() throws -> [ProbeKey] {
+    let waiting = unstored.waitingRegistrations()
+    guard !waiting.isEmpty else { return [] }
+    let refused = try store.write { tx in try UnstoredRegistrations.write(waiting, in: tx) }
+    unstored.stored(waiting)
+    return refused.map(\.probe)
   }
 
   /// Opens the `site_limit` warning of `site` for `limit`.
@@ -94,6 +110,7 @@ final class ProbeRegistry: Sendable {
 
   /// Learns what `probe approve` and `probe reject` changed in the database.
   func refresh(now: Timestamp) throws {
+    try storeUnstoredRegistrations()
     let after = lastChange.withLock { $0 }
     let contents = try store.probeRegistry(changedAfter: after)
     lastChange.withLock { $0 = max($0, contents.lastChange) }

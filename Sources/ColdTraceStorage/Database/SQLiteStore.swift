@@ -26,6 +26,7 @@ public final class SQLiteStore: Sendable {
   private let windows = Mutex<[MaintenanceWindow]>([])
   private let routing = Mutex<NotificationRouting?>(nil)
   private let timeZones = Mutex<SiteTimeZones?>(nil)
+  private let writes = Atomic<Int>(0)
 
   /// Opens and migrates the database at `path`; creates it only when `create` is true (the collector), so a shell
   /// command pointed at a wrong path says so instead of showing an empty database.
@@ -74,8 +75,12 @@ public final class SQLiteStore: Sendable {
     let result = try queue.write { db in
       try body(WriteTransaction(db: db, journal: journal, windows: windows, routing: routing, timeZones: timeZones))
     }
+    writes.add(1, ordering: .relaxed)
     return (result, journal.lines)
   }
+
+  /// How many write transactions this store committed (`write`, `writeJournaled`) since it was opened.
+  public var committedWrites: Int { writes.load(ordering: .relaxed) }
 
   /// The scheduled maintenance windows every later transaction judges alert events by, with the stored silences (the
   /// collector's `[[maintenance]]` tables; the shell commands raise only lot alerts, which no window covers).
