@@ -13,7 +13,7 @@ extension SourceRouter {
   /// online nor offline is quarantined (`no_value`).
   func routeAvailability(_ message: ReceivedMessage, receivedAt: Timestamp) -> Bool {
     var matched = false
-    for source in sources {
+    for (index, source) in sources.enumerated() {
       for pattern in source.availability {
         guard let captures = pattern.match(message.topic) else { continue }
         guard let state = DeviceAvailability(payload: message.payload) else {
@@ -22,12 +22,17 @@ extension SourceRouter {
           return true
         }
         matched = true
-        let device = DeviceAvailability.device(source: source.name, captures: captures, shared: source.deviceCaptures)
+        let device = DeviceAvailability.device(source: source.name, captures: captures, shared: deviceCaptures[index])
         devices.withLock {
           $0.announce(state, device: device, at: receivedAt, graceSeconds: source.availabilityGraceMinutes * 60)
         }
       }
     }
     return matched
+  }
+
+  /// Whether some source's availability pattern matches `topic` (then `routeAvailability` takes its messages).
+  func isAvailabilityTopic(_ topic: String) -> Bool {
+    sources.contains { source in source.availability.contains { $0.match(topic) != nil } }
   }
 }

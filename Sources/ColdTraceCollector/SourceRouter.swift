@@ -18,6 +18,10 @@ final class SourceRouter: Sendable {
   private let committer: GroupCommitter
   private let logger: Logger
   private let repeats = Mutex(RepeatFilter())
+  /// Per topic, its source and captures, matched once (`SourceTopicRoutes`).
+  private let topicRoutes = Mutex(SourceTopicRoutes())
+  /// Per source (by index), the captures its availability topics share with its data topics.
+  let deviceCaptures: [[String]]
   /// Journals and publishes the `battery_low` and `weak_signal` events this router records.
   private let emit: @Sendable (CommittedEvents) -> Void
   /// Opens and resolves `battery_low` and `weak_signal`.
@@ -36,6 +40,7 @@ final class SourceRouter: Sendable {
     health: ProbeHealthJudge, emit: @escaping @Sendable (CommittedEvents) -> Void
   ) throws {
     self.sources = sources
+    deviceCaptures = sources.map(\.deviceCaptures)
     self.emit = emit
     self.health = health
     carriedLimits = try Self.carriedLimits(sources, pipeline)
@@ -73,16 +78,24 @@ final class SourceRouter: Sendable {
 
   /// Maps `message` into readings and commits each that `admit` (the probe registry) takes.
   func route(_ message: ReceivedMessage, receivedAt: Timestamp, admit: (DecodedReading) -> Bool) {
-    if routeAvailability(message, receivedAt: receivedAt) { return }
-    guard let (source, captures) = source(of: message.topic) else {
+    let route = topicRoutes.withLock { $0.route(of: message.topic, resolve: resolve) }
+    let source: SourceMapping
+    let captures: [String: String]
+    let device: String
+    switch route {
+    case .availability:
+      _ = routeAvailability(message, receivedAt: receivedAt)
+      return
+    case .unmapped:
       quarantine(message, PayloadRejection(.unmappedTopic, "no [[source]] topic pattern matches it"), receivedAt)
       return
+    case .data(let index, let topicCaptures, let topicDevice):
+      (source, captures, device) = (sources[index], topicCaptures, topicDevice)
     }
     let outcome = source.map(
       topic: message.topic, captures: captures, payload: message.payload, retained: message.retain, now: receivedAt)
     guard case .mapped(let readings, let rejections) = outcome else { return }
     for rejection in rejections { quarantine(message, rejection, receivedAt) }
-    let device = DeviceAvailability.device(source: source.name, captures: captures, shared: source.deviceCaptures)
     for mapped in readings {
       // Any message from the device, a repeat or a battery report too, shows it online.
       devices.withLock { $0.saw(ProbeKey(site: mapped.key.site, sensor: mapped.key.sensor), device: device) }
@@ -129,9 +142,16 @@ final class SourceRouter: Sendable {
       health.judge(mapped.health, key: mapped.key, rule: source.health, at: mapped.at, from: "source \(source.name)"))
   }
 
-  private func source(of topic: String) -> (SourceMapping, [String: String])? {
-    for source in sources { if let captures = source.captures(of: topic) { return (source, captures) } }
-    return nil
+  /// What `topic` is to the sources; matched once per topic (`topicRoutes`). An availability topic wins, as
+  /// `routeAvailability` takes it before any data pattern is tried.
+  private func resolve(_ topic: String) -> SourceTopicRoutes.Route {
+    if isAvailabilityTopic(topic) { return .availability }
+    for (index, source) in sources.enumerated() {
+      guard let captures = source.captures(of: topic) else { continue }
+      let device = DeviceAvailability.device(source: source.name, captures: captures, shared: deviceCaptures[index])
+      return .data(source: index, captures: captures, device: device)
+    }
+    return .unmapped
   }
 
   func quarantine(_ message: ReceivedMessage, _ rejection: PayloadRejection, _ receivedAt: Timestamp) {

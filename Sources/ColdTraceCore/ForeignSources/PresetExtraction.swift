@@ -199,6 +199,11 @@ enum PresetExtraction {
 extension JSONValue {
   /// The value at a dotted path (`params.ts`), or `nil`.
   func at(path: String) -> JSONValue? {
+    // A top-level field (`t`, `last_seen`): one lookup, no split.
+    if !path.utf8.contains(UInt8(ascii: ".")) && !path.isEmpty {
+      guard case .object(let object) = self else { return nil }
+      return object[path]
+    }
     var current = self
     for key in path.split(separator: ".") {
       guard case .object(let object) = current, let next = object[String(key)] else { return nil }

@@ -22,8 +22,8 @@ public struct ProbeNaming: Sendable, Equatable {
 
   /// The probe's key: `room` defaults to the `{room}` capture, `sensor` to `{sensor}`.
   func key(site: String, values: [String: String]) throws(PayloadRejection) -> SensorKey {
-    let room = try (room ?? IdTemplate.capture("room")).expand(values)
-    let sensor = try (sensor ?? IdTemplate.capture("sensor")).expand(values)
+    let room = try (room ?? IdTemplate.roomCapture).expand(values)
+    let sensor = try (sensor ?? IdTemplate.sensorCapture).expand(values)
     do throws(InvalidIdentifier) {
       try Identifier.validate(room, as: .room)
       try Identifier.validate(sensor, as: .sensor)
@@ -39,6 +39,11 @@ public struct IdTemplate: Sendable, Equatable, CustomStringConvertible {
   public let description: String
   /// The capture names it uses.
   public let names: [String]
+  /// The capture name when the template is that one capture alone (`{room}`): expanded without a text search.
+  private let wholeCapture: String?
+  /// The defaults of `ProbeNaming.key`, parsed once.
+  static let roomCapture = IdTemplate.capture("room")
+  static let sensorCapture = IdTemplate.capture("sensor")
 
   public init(_ text: String) throws(TopicPatternError) {
     var names: [String] = []
@@ -51,6 +56,7 @@ public struct IdTemplate: Sendable, Equatable, CustomStringConvertible {
     guard !text.isEmpty else { throw TopicPatternError("is empty") }
     description = text
     self.names = names
+    wholeCapture = names.count == 1 && text.utf8.count == names[0].utf8.count + 2 ? names[0] : nil
   }
 
   public static func capture(_ name: String) -> IdTemplate {
@@ -61,17 +67,24 @@ public struct IdTemplate: Sendable, Equatable, CustomStringConvertible {
   private init(fixed: String) {
     description = fixed
     names = []
+    wholeCapture = nil
   }
 
   func expand(_ values: [String: String]) throws(PayloadRejection) -> String {
+    if let wholeCapture {
+      guard let value = values[wholeCapture] else { throw Self.missing(wholeCapture, in: description) }
+      return value
+    }
     var text = description
     for name in names {
-      guard let value = values[name] else {
-        throw PayloadRejection(.unmappedProbe, "the message gives no {\(name)} for the id \(description)")
-      }
+      guard let value = values[name] else { throw Self.missing(name, in: description) }
       text = text.replacing("{\(name)}", with: value)
     }
     return text
+  }
+
+  private static func missing(_ name: String, in template: String) -> PayloadRejection {
+    PayloadRejection(.unmappedProbe, "the message gives no {\(name)} for the id \(template)")
   }
 }
 

@@ -72,7 +72,8 @@ public struct SourceMapping: Sendable {
         throw PayloadRejection(
           .staleRetained, "a retained message has no time of its own and this source is timed at receipt")
       }
-      let levels = topic.split(separator: "/", omittingEmptySubsequences: false)
+      // Only the presets that read the topic's levels pay for splitting it.
+      let levels = preset.readsTopicLevels ? topic.split(separator: "/", omittingEmptySubsequences: false) : []
       let extractionOptions = PresetExtraction.Options(
         metric: options.metric, temperatureField: options.temperatureField, humidityField: options.humidityField,
         timeField: time.payloadField)

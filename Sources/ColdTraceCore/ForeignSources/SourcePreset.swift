@@ -42,6 +42,9 @@ public enum SourcePreset: String, Sendable, CaseIterable {
   }
 
   /// The unit of a numeric payload time when the table names none: Zigbee2MQTT's `epoch` is milliseconds.
+  /// Whether `PresetExtraction` reads the topic's levels (a bridge topic, a Shelly Gen1 metric, a collectd type).
+  var readsTopicLevels: Bool { self == .zigbee2mqtt || self == .shellyGen1 || self == .collectd }
+
   public var defaultTimeUnit: PayloadTime.Unit { self == .zigbee2mqtt ? .milliseconds : .seconds }
 
   /// Whether one message names its metric through the topic (Shelly Gen1's last level, collectd's type) or its

@@ -1,0 +1,30 @@
+/// Per topic, what the `[[source]]`s make of it before its payload is read: an availability topic, one source's data
+/// topic with its captures and device, or a topic no pattern matches. A sensor publishes on the same topic every
+/// time, so the patterns are matched once per topic, not once per message (`SourceRouter.route`).
+///
+/// Bounded like `RepeatFilter`: a full cache starts over, so memory stays bounded whatever topics arrive.
+struct SourceTopicRoutes {
+  enum Route {
+    /// A topic of some source's `availability` patterns (`SourceRouter.routeAvailability` reads it).
+    case availability
+    /// Source `source`'s data topic: its pattern's captures and the device it names (`DeviceAvailability.device`).
+    case data(source: Int, captures: [String: String], device: String)
+    /// No source's pattern matches it.
+    case unmapped
+  }
+
+  private var routes: [String: Route] = [:]
+  /// The most topics remembered.
+  let capacity: Int
+
+  init(capacity: Int = 10_000) { self.capacity = capacity }
+
+  /// The route of `topic`, from `resolve` the first time.
+  mutating func route(of topic: String, resolve: (String) -> Route) -> Route {
+    if let known = routes[topic] { return known }
+    let route = resolve(topic)
+    if routes.count >= capacity { routes.removeAll(keepingCapacity: true) }
+    routes[topic] = route
+    return route
+  }
+}
