@@ -170,6 +170,38 @@ struct CrossingGroupPipelineTests {
     #expect(rows.map(\.state) == ["pending", "pending"] && rows.map(\.event) == ["opened", "resolved"], "\(rows)")
   }
 
+  /// A room the collector never saw, its first crossing in one backfill with readings past the wait's end: the
+  /// wait is decided within that batch, and the lone probe is notified.
+  @Test func aFirstCrossingInABackfillIsDecidedInTheSameBatch() throws {
+    let store = try store()
+    let pipeline = try IngestPipeline(store: store, products: ProductAssignment(), crossingGroups: rule)
+    let samples = (0...20).map { Sample(seq: Int64($0) + 1, ts: at(minutes: Double($0)), tempC: $0 >= 5 ? 9 : 4) }
+    let payload = Array(ReadingEncoder.encodeBatch(agent: "hx-edge-1", samples: samples).utf8)
+    _ = try payload.withUnsafeBytes {
+      try pipeline.ingest(
+        topic: "coldtrace/v1/reading/hongxuan/cold1/probe-3", payload: $0, receivedAt: at(minutes: 21))
+    }
+    let rows = try store.notifications(channel: "sms")
+    #expect(!rows.isEmpty && rows.allSatisfy { $0.state == "pending" }, "\(rows.map(\.state))")
+
+    // The same in one group commit of two messages: the crossing in the first, another probe's reading past the
+    // wait's end in the second.
+    let fresh = try self.store()
+    let grouped = try IngestPipeline(store: fresh, products: ProductAssignment(), crossingGroups: rule)
+    let decode = { (sensor: String, samples: [Sample]) in
+      try ReadingDecoder.decode(
+        topic: "coldtrace/v1/reading/hongxuan/cold1/\(sensor)",
+        payload: Array(ReadingEncoder.encodeBatch(agent: "hx-edge-1", samples: samples).utf8), now: at(minutes: 21)
+      ).get()
+    }
+    _ = try grouped.commitGroup([
+      try decode("probe-3", Array(samples.prefix(16))),
+      try decode("probe-4", [Sample(seq: 1, ts: at(minutes: 18), tempC: 4)]),
+    ])
+    let groupedRows = try fresh.notifications(channel: "sms")
+    #expect(!groupedRows.isEmpty && groupedRows.allSatisfy { $0.state == "pending" }, "\(groupedRows.map(\.state))")
+  }
+
   @Test func aQuietRoomsWaitIsDecidedByTheTimer() throws {
     let store = try store()
     let pipeline = try IngestPipeline(store: store, products: ProductAssignment(), crossingGroups: rule)
