@@ -97,8 +97,10 @@ final class SourceRouter: Sendable {
     guard case .mapped(let readings, let rejections) = outcome else { return }
     for rejection in rejections { quarantine(message, rejection, receivedAt) }
     for mapped in readings {
-      // Any message from the device, a repeat or a battery report too, shows it online.
-      devices.withLock { $0.saw(ProbeKey(site: mapped.key.site, sensor: mapped.key.sensor), device: device) }
+      // Any live message from the device, a repeat or a battery report too, shows it online (a retained one does not).
+      devices.withLock {
+        $0.saw(ProbeKey(site: mapped.key.site, sensor: mapped.key.sensor), device: device, retained: message.retain)
+      }
       judgeHealth(mapped, source: source)
       guard var reading = mapped.reading else { continue }
       let fresh = repeats.withLock {

@@ -29,4 +29,16 @@ struct SourceDevicesTests {
     devices.saw(probe, device: "tasmota\u{1F}cold3")
     #expect(devices.silentAfterSeconds(of: probe, lastReading: last) == nil)
   }
+
+  @Test("a retained state replayed after a restart does not hide the device's retained offline; a live one does")
+  func retainedStateIsNoSignOfLife() {
+    var devices = SourceDevices()
+    let probe = ProbeKey(site: "hx", sensor: "cold3-air")
+    let device = "z2m\u{1F}0x01"
+    devices.announce(.offline, device: device, at: Timestamp(seconds: 1_100), graceSeconds: 300)
+    devices.saw(probe, device: device, retained: true)
+    #expect(devices.announcedOffline(of: probe)?.since == Timestamp(seconds: 1_100), "linked, still offline")
+    devices.saw(probe, device: device)
+    #expect(devices.announcedOffline(of: probe) == nil)
+  }
 }

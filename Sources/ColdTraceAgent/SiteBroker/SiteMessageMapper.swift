@@ -56,8 +56,9 @@ public struct SiteMessageMapper: Sendable {
         problems.append("\(topic) (source \(source.name)): maps to \(mapped.key.sensor), a [[sensor]] of this agent")
         continue
       }
-      // Any message of the device, a repeat or a battery report too, shows it online.
-      conditions.saw(mapped.key.sensor, room: mapped.key.room, source: source, device: device)
+      // Any live message of the device, a repeat or a battery report too, shows it online (a retained one does not:
+      // after a restart the broker replays the old state, which must not hide the device's retained "offline").
+      conditions.saw(mapped.key.sensor, room: mapped.key.room, source: source, device: device, retained: retained)
       conditions.note(mapped.health, of: mapped.key.sensor, at: mapped.at)
       guard var reading = mapped.reading else { continue }  // a battery or link report only
       if let sample = reading.samples.first, lastStored.isReplay(sample, of: mapped.key.sensor) { continue }

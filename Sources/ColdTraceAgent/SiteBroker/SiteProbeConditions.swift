@@ -26,10 +26,10 @@ struct SiteProbeConditions: Sendable {
   init(site: String) { self.site = site }
 
   /// A message of `source` named `sensor` in `room`, from `device`: the device is online.
-  mutating func saw(_ sensor: String, room: String, source: SourceMapping, device: String) {
+  mutating func saw(_ sensor: String, room: String, source: SourceMapping, device: String, retained: Bool = false) {
     noted = true
     rooms[sensor] = room
-    devices.saw(ProbeKey(site: site, sensor: sensor), device: device)
+    devices.saw(ProbeKey(site: site, sensor: sensor), device: device, retained: retained)
     var report = reports[sensor] ?? SiteProbeReport()
     report.offlineAfterMinutes = source.offlineAfterMinutes
     report.limits = source.health

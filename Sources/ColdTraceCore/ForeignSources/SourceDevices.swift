@@ -8,10 +8,12 @@ public struct SourceDevices: Sendable {
 
   public init() {}
 
-  /// A reading of `probe` arrived from `device`: the device is online.
-  public mutating func saw(_ probe: ProbeKey, device: String) {
+  /// A reading of `probe` arrived from `device`: the device is online, unless the message was a retained one (the
+  /// broker's copy of an old state, replayed on every subscription, is no sign of life: it must not hide the
+  /// device's retained "offline").
+  public mutating func saw(_ probe: ProbeKey, device: String, retained: Bool = false) {
     probes[device, default: []].insert(probe)
-    offline[device] = nil
+    if !retained { offline[device] = nil }
   }
 
   public mutating func announce(_ state: DeviceAvailability, device: String, at: Timestamp, graceSeconds: Double) {
