@@ -19,6 +19,8 @@ final class SiteFloodPublisher: @unchecked Sendable {
     }
   }
 
+  // The PUBACK callbacks hold the publisher weakly: its last release must not happen on the client's own network
+  // thread (a callback), from which `stop()` may not be called (CI crashed so once).
   deinit { client.stop() }
 
   var acknowledgedCount: Int { acknowledged.load(ordering: .relaxed) }
@@ -27,7 +29,7 @@ final class SiteFloodPublisher: @unchecked Sendable {
   func publish(_ topic: String, tempC: Double = 3.4, secondsAgo: Double = 30) throws {
     let ts = Int(Date().timeIntervalSince1970 - secondsAgo)
     _ = try client.publish(topic: topic, payload: Array(#"{"v":1,"ts":\#(ts),"temp_c":\#(tempC)}"#.utf8)) {
-      [self] _ in acknowledged.add(1, ordering: .relaxed)
+      [weak self] _ in self?.acknowledged.add(1, ordering: .relaxed)
     }
     sent += 1
   }
@@ -35,7 +37,7 @@ final class SiteFloodPublisher: @unchecked Sendable {
   /// Publishes one reading of `temp_c` stamped `ts` (seconds since the epoch) on `topic`.
   func publish(_ topic: String, tempC: Double, ts: Int) throws {
     _ = try client.publish(topic: topic, payload: Array(#"{"v":1,"ts":\#(ts),"temp_c":\#(tempC)}"#.utf8)) {
-      [self] _ in acknowledged.add(1, ordering: .relaxed)
+      [weak self] _ in self?.acknowledged.add(1, ordering: .relaxed)
     }
     sent += 1
   }
