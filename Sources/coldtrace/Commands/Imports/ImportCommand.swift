@@ -49,10 +49,11 @@ struct ImportCommand: ParsableCommand {
     else { throw UsageError("--by must name a person (1–128 characters, no control characters)") }
     var rules = try mapping.mapping()
     let bytes = try Self.contents(of: file)
+    let settings = try global.settings()
+    let store = try global.openStore()
     if mapping.utcOffset == nil {
       // Times without an offset are the lot's site's local time (the config's `time_zone`), not a fixed +07:00.
-      let site = try global.openStore().lot(lotID)?.placements.first?.site ?? ""
-      rules.timeZone = try global.settings().timeZones.zone(ofSite: site)
+      rules.timeZone = settings.timeZones.zone(ofSite: try store.lot(lotID)?.placements.first?.site ?? "")
     }
     let readings: [ImportedReading]
     do {
@@ -64,7 +65,6 @@ struct ImportCommand: ParsableCommand {
       lot: lotID, leg: legName, logger: logger, fileName: URL(fileURLWithPath: file).lastPathComponent,
       fileSHA256: JournalChain.hash(bytes: [UInt8](bytes)), importedBy: who, importedAt: WallClock.now(),
       readings: readings)
-    let store = try global.openStore()
     let outcome: LegImportOutcome
     do {
       outcome = try store.write { tx in try tx.importLeg(request) }
@@ -77,7 +77,6 @@ struct ImportCommand: ParsableCommand {
         "\(file) was already imported for lot \(lotID) as leg \(leg) (\(rows) readings, \(at.rfc3339)); nothing changed"
       )
     case .imported(let rows):
-      let settings = try global.settings()
       do {
         try AlertJournal(path: settings.journal ?? AlertJournal.defaultPath(forDatabase: store.path)).catchUp(
           from: store)
