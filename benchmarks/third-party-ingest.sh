@@ -13,14 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 total=${1:-20000}
 source benchmarks/lib.sh
-if [ -n "${COLDTRACE_BENCH_BIN:-}" ]; then
-  bin=$(cd "$COLDTRACE_BENCH_BIN" && pwd)
-  work=$(mktemp -d /tmp/coldtrace-third-party-XXXXXX)
-  pids=()
-  trap bench_cleanup EXIT
-else
-  bench_setup coldtrace-third-party coldtrace
-fi
+bench_setup coldtrace-third-party coldtrace
 bench_broker_config
 echo 'queue_qos0_messages true' >> "$work/mosquitto.conf"
 bench_start_broker
@@ -58,41 +51,16 @@ ceiling() {  # $1 = QoS of the publisher
 
 drain() {  # $1 = QoS of the publisher; prints: stored, rate from the collector's start, rate from its first reading
   local label="qos$1" db="$work/qos$1.db"
-  "$bin/coldtrace" collect --config "$work/collector.toml" --db "$db" --broker "mqtt://127.0.0.1:$port" \
-    --id "$label" 2>"$work/$label-1.log" & local pid=$!
-  touch "$work/$label-1.log"
-  until grep -q "subscribed to farm/+/+/json" "$work/$label-1.log"; do sleep 0.05; done
-  kill "$pid"; wait "$pid" 2>/dev/null || true
+  bench_collect "$work/$label-1.log" farm/+/+/json --config "$work/collector.toml" --db "$db" --id "$label"
+  kill "$collector"; wait "$collector" 2>/dev/null || true
   publish "$1"
   python3 - "$bin/coldtrace" "$db" "$port" "$label" "$total" "$work/$label-2.log" "$work/collector.toml" <<'PY'
-import sqlite3, subprocess, sys, time
+import sys
+sys.path.insert(0, "benchmarks")
+from lib import drain
 binary, db, port, label, expected, log, config = sys.argv[1:8]
-expected = int(expected)
-t0 = time.monotonic()
-collector = subprocess.Popen([binary, "collect", "--config", config, "--db", db,
-                              "--broker", f"mqtt://127.0.0.1:{port}", "--id", label], stderr=open(log, "w"))
-connection = sqlite3.connect(db, timeout=5)
-def stored():
-    try:
-        return connection.execute("SELECT COUNT(*) FROM readings").fetchone()[0]
-    except sqlite3.OperationalError:
-        return 0
-first = None
-deadline = t0 + 300
-count = 0
-while time.monotonic() < deadline:
-    count = stored()
-    now = time.monotonic()
-    if count > 0 and first is None:
-        first = (now, count)
-    if count >= expected:
-        break
-    time.sleep(0.005)
-t1 = time.monotonic()
-collector.terminate()
-collector.wait()
-steady = (count - first[1]) / (t1 - first[0]) if first and t1 > first[0] else 0
-print(count, round(count / (t1 - t0)), round(steady))
+command = [binary, "collect", "--config", config, "--db", db, "--broker", f"mqtt://127.0.0.1:{port}", "--id", label]
+print(*drain(command, db, log, int(expected), "SELECT COUNT(*) FROM readings"))
 PY
 }
 
