@@ -12,24 +12,10 @@ import Testing
 @Suite(.serialized, .timeLimit(.minutes(10)))
 struct RoomCrossingGroupTests {
   @Test func sixProbesCrossingTogetherAreOneRoomAlertAndOneMessageALoneProbeItsOwn() throws {
-    let broker = try MosquittoBroker()
-    defer { broker.stop() }
-    let facility = try Facility(broker: broker)
-    defer { facility.stopCollector() }
-    let delivered = facility.directory.appendingPathComponent("sms.jsonl")
-    let config = try facility.collectorConfig(
-      """
-      group_wait_seconds = 60
-
-      [[notify]]
-      name = "sms"
-      command = ["/bin/sh", "-c", "cat >> '\(delivered.path)'"]
-      group_seconds = 1
-      contacts = ["+84901234567"]
-      """)
-    try facility.startCollector(arguments: config)
-    let store = try SQLiteStore(path: facility.database, create: false)
-    let publisher = try SiteFloodPublisher(broker: broker, clientID: "hx-bridge")
+    let site = try NotifyingFacility(settings: "group_wait_seconds = 60")
+    defer { site.stop() }
+    let store = try SQLiteStore(path: site.facility.database, create: false)
+    let publisher = try SiteFloodPublisher(broker: site.broker, clientID: "hx-bridge")
     // Event time: a reading a minute, starting 40 minutes ago; 4 °C, then 9 °C from minute 5 (the critical high
     // opens 10 minutes later); the six of cold1 a second apart. cold1 recovers one probe a minute from minute 21.
     let base = Int(Date().timeIntervalSince1970) - 40 * 60
@@ -57,7 +43,7 @@ struct RoomCrossingGroupTests {
     #expect((room.site, room.room, room.kind, room.state) == ("hongxuan", "cold1", .tempHigh, .resolved))
     #expect(alerts.filter { $0.sensor == "*" }.count == 1)
     #expect(alerts.filter { $0.room == "cold1" && $0.sensor != "*" }.count == 6, "each probe's own alert")
-    let lines = try String(contentsOf: delivered, encoding: .utf8).split(separator: "\n").map(String.init)
+    let lines = site.deliveredLines()
     let cold1 = lines.filter { $0.contains(#""room":"cold1""#) }
     #expect(cold1.count == 2, "the room's opening and resolution only: \(cold1)")
     #expect(cold1.allSatisfy { $0.contains(#""sensor":"*""#) })
@@ -69,17 +55,16 @@ struct RoomCrossingGroupTests {
     #expect(solo.count == 2 && solo.allSatisfy { $0.contains(#""sensor":"solo""#) }, "\(solo)")
     let rows = try store.notifications(channel: "sms")
     #expect(rows.filter { $0.state == "grouped" }.count == 6, "the six openings kept, not sent")
+    let channels = try site.facility.jsonObjects(["notify", "status", "--json"] + site.config)
+    #expect(channels.count == 1 && channels.first?["grouped"] as? Int == 6, "\(channels)")
+    #expect(channels.first?["held"] as? Int == 0, "every wait was decided: \(channels)")
   }
 
   @Test func eachProbesOwnAlertIsOnTheBoardWhileTheRoomAlertIsOpen() throws {
-    let broker = try MosquittoBroker()
-    defer { broker.stop() }
-    let facility = try Facility(broker: broker)
-    defer { facility.stopCollector() }
-    let config = try facility.collectorConfig("group_wait_seconds = 60\n")
-    try facility.startCollector(arguments: config)
-    let store = try SQLiteStore(path: facility.database, create: false)
-    let publisher = try SiteFloodPublisher(broker: broker, clientID: "hx-bridge")
+    let site = try NotifyingFacility(settings: "group_wait_seconds = 60")
+    defer { site.stop() }
+    let store = try SQLiteStore(path: site.facility.database, create: false)
+    let publisher = try SiteFloodPublisher(broker: site.broker, clientID: "hx-bridge")
     let base = Int(Date().timeIntervalSince1970) - 30 * 60
     let six = (1...6).map { "probe-\($0)" }
     for minute in 0...20 {
@@ -92,11 +77,9 @@ struct RoomCrossingGroupTests {
     #expect(publisher.waitForAcknowledgements(timeout: 60))
     #expect(eventually(timeout: 60) { (try? store.alerts(AlertFilter()).contains { $0.sensor == "*" }) == true })
 
-    let status = try facility.shell(["status", "--json"] + config)
-    #expect(status.status == 0, "\(status.stderr)")
-    let boards = status.stdout.split(separator: "\n").compactMap { line in
-      try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
-    }.filter { ($0["sensor"] as? String)?.hasPrefix("probe-") == true }
+    let boards = try site.facility.jsonObjects(["status", "--json"] + site.config).filter {
+      ($0["sensor"] as? String)?.hasPrefix("probe-") == true
+    }
     #expect(boards.count == 6)
     for board in boards {
       let open = board["open_alerts"] as? [[String: Any]] ?? []
