@@ -5,7 +5,8 @@
 #   bench_build_path                             sets $bin alone (the products are built already)
 #   bench_setup <work-dir-prefix> <product>...   bench_build unless COLDTRACE_BENCH_BUILT is set (run-all.sh builds
 #                                                once) or COLDTRACE_BENCH_BIN names built binaries (e.g. .build/debug,
-#                                                for a quick check of a script); sets $bin and $work
+#                                                for a quick check of a script); sets $bin and $work (in
+#                                                $bench_tmp, default /tmp)
 #   bench_broker_config                          sets $port and writes $work/mosquitto.conf
 #   bench_start_broker                           starts it; sets $broker
 #   bench_wait_for_line <file> <text>            waits until a line of the file holds the text
@@ -40,7 +41,7 @@ bench_setup() {
   else
     bench_build_path
   fi
-  work=$(mktemp -d "/tmp/$prefix-XXXXXX")
+  work=$(mktemp -d "${bench_tmp:-/tmp}/$prefix-XXXXXX")
   pids=()
   trap bench_cleanup EXIT
 }
