@@ -58,9 +58,7 @@ public final class IngestPipeline: Sendable {
       for (probe, at) in retired where probe.site == site { conditions.retire(sensor: probe.sensor, at: at) }
       memory.conditions[RoomKey(site: site, room: room)] = conditions
     }
-    for (site, room, end) in try store.groupWaitEnds() {
-      memory.groupWaits[RoomKey(site: site, room: room)] = end
-    }
+    for (site, end) in try store.groupWaitEnds() { memory.groupWaits[site] = end }
     self.committed = Mutex(memory)
   }
 
@@ -226,7 +224,7 @@ public final class IngestPipeline: Sendable {
       // The lots in the room at the sample's time decide the limits it is judged against: the probe's band alerts
       // by the strictest of their profiles, naming the lots whose own limits it crossed; each lot's budget and
       // treatment clock by its own profile.
-      // A room's group waits that ended before this sample are decided first (`CrossingGroupRule`).
+      // The site's group waits that ended before this sample are decided first (`CrossingGroupRule`).
       alerts += try decideGroupWaits(ofRoom: room, before: sample.ts, in: &batch, tx: tx)
       let shared = batch.sharedRoom(room, lots: occupancy.lots(at: sample.ts)) { products.room(for: key, lots: $0) }
       let placement = batch[probe: probe].now.placement
