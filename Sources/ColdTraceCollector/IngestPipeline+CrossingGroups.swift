@@ -94,9 +94,36 @@ extension IngestPipeline {
     return (decided, remaining)
   }
 
+  /// Decides one wait of the site: members heard in two or more rooms open the site's alert; otherwise each room's
+  /// members are decided on their own. A member a silence covers (over its room, say) takes no part in a site
+  /// alert, which only a silence over the whole site holds back: its room decides it as before.
   private func decideGroupWait(_ members: [GroupedAlert], site: String, kind: AlertKind, tx: WriteTransaction)
     throws -> [CommittedAlert]
   {
+    let heard = members.filter { $0.alert.silenced == nil }
+    guard Set(heard.map(\.alert.room)).count >= 2 else {
+      return try decideByRoom(members, site: site, kind: kind, tx: tx)
+    }
+    let silenced = members.filter { $0.alert.silenced != nil }
+    return try openGroup(heard, site: site, room: CrossingGroupRule.siteRoom, kind: kind, tx: tx)
+      + decideByRoom(silenced, site: site, kind: kind, tx: tx)
+  }
+
+  private func decideByRoom(_ members: [GroupedAlert], site: String, kind: AlertKind, tx: WriteTransaction) throws
+    -> [CommittedAlert]
+  {
+    var decided: [CommittedAlert] = []
+    for room in Set(members.map(\.alert.room)).sorted() {
+      decided += try openGroup(members.filter { $0.alert.room == room }, site: site, room: room, kind: kind, tx: tx)
+    }
+    return decided
+  }
+
+  /// Opens the alert of `room` (a room, or the site's `-`) for `members`, when they are `minimumProbes` probes or
+  /// more; else notifies each on its own.
+  private func openGroup(
+    _ members: [GroupedAlert], site: String, room: String, kind: AlertKind, tx: WriteTransaction
+  ) throws -> [CommittedAlert] {
     // Probes, not alerts: one probe flapping across its limit within the wait is still one probe, notified alone.
     var probes: [String: CrossingGroupRule.Member] = [:]
     for member in members.map(\.member) where (probes[member.sensor]?.severity ?? .warning) <= member.severity {
@@ -107,8 +134,6 @@ extension IngestPipeline {
       return []
     }
     let first = members.map(\.alert.openedAt).min() ?? Timestamp(milliseconds: 0)
-    // One room: the room's alert; two or more: the site's (room `-`), naming the rooms.
-    let room = CrossingGroupRule.groupRoom(of: members.map(\.member))
     let opening = CrossingGroupRule.opening(
       site: site, room: room, kind: kind, members: probes.values.sorted { $0.sensor < $1.sensor }, at: first)
     var lots: [String] = []

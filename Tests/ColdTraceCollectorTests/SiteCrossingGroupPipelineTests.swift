@@ -192,4 +192,27 @@ struct SiteCrossingGroupPipelineTests {
     #expect(try store.alert(id: group.id)?.message.contains("cold3: probe-5") == true)
     #expect(try store.notifications(channel: "sms").filter { $0.state == "pending" }.count == 1)
   }
+
+  /// Rooms silenced each on its own (cleaning) crossing together make no site alert, which their silences would not
+  /// cover: each room's alert is held back by its silence as without site grouping; a room heard alongside two
+  /// silenced ones is decided on its own too.
+  @Test func silencedRoomsTakeNoPartInASiteAlert() throws {
+    let store = try store()
+    try store.write { tx in
+      for room in ["cold1", "cold2"] {
+        _ = try tx.addSilence(
+          SilenceScope(site: "hongxuan", room: room), from: at(minutes: -60), until: at(minutes: 600),
+          reason: "cleaning", by: "lan")
+      }
+    }
+    let pipeline = try pipeline(store)
+    let site = probes("cold1", 1...2) + probes("cold2", 3...4) + probes("cold3", 5...5)
+    try run(pipeline, site, minutes: 0...17) { _, minute in minute < 5 ? 4 : 9 }
+    let groups = try groups(store)
+    #expect(groups.map(\.room).sorted() == ["cold1", "cold2"], "no site alert: \(groups.map(\.message))")
+    #expect(groups.allSatisfy { $0.silenced != nil }, "each room's alert held back by its silence")
+    let rows = try store.notifications(channel: "sms")
+    let alone = try #require(try store.alerts(AlertFilter()).first { $0.sensor == "probe-5" })
+    #expect(rows.map(\.alertID) == [alone.id] && rows.first?.state == "pending", "only cold3's probe is sent")
+  }
 }

@@ -1,8 +1,8 @@
 import ColdTraceCore
 import Testing
 
-/// The site alert of probes of several rooms crossing together: where it is raised, and how its message names the
-/// rooms and their probes, within the 20 names a message holds.
+/// The site alert of probes of several rooms crossing together: its key, and how its message names the rooms and
+/// their probes, within the 20 names a message holds.
 struct SiteCrossingMessageTests {
   private let at = Timestamp(seconds: 1_780_000_000)
 
@@ -10,12 +10,6 @@ struct SiteCrossingMessageTests {
     -> CrossingGroupRule.Member
   {
     .init(sensor: sensor, severity: severity, limit: 8, peak: peak, productID: "litchi", room: room)
-  }
-
-  @Test func membersOfOneRoomAreTheRoomsAlertOfSeveralTheSites() {
-    #expect(CrossingGroupRule.groupRoom(of: [member("cold1", "p1"), member("cold1", "p2")]) == "cold1")
-    #expect(CrossingGroupRule.groupRoom(of: [member("cold1", "p1"), member("cold2", "p2")]) == "-")
-    #expect(CrossingGroupRule.siteKey(site: "hx") == SensorKey(site: "hx", room: "-", sensor: "*"))
   }
 
   @Test func theSiteAlertNamesTheRoomsAndTheirProbes() {

@@ -9,12 +9,6 @@ extension CrossingGroupRule {
   /// The site alert's key: room `-`, sensor `*` (the site-level `offline` alert's too; its kind differs).
   public static func siteKey(site: String) -> SensorKey { key(site: site, room: siteRoom) }
 
-  /// The room a group of `members` is raised in: theirs when they all crossed in one room, else the site's (`-`).
-  public static func groupRoom(of members: [Member]) -> String {
-    let rooms = Set(members.map(\.room))
-    return rooms.count == 1 ? rooms.first ?? siteRoom : siteRoom
-  }
-
   /// `6 probes in 2 rooms of site hongxuan (cold1, cold2) temperature above 8 °C together (litchi, critical): cold1:
   /// probe-1 (peak 9 °C), probe-2; cold2: probe-5; ...`, up to `namedAtMost` rooms and probes (then how many more).
   static func siteMessage(
