@@ -19,7 +19,8 @@ public final class IngestPipeline: Sendable {
   let placementOverrides: [ProbeKey: Placement]
   /// The collector config's defrost and door settings and schedules.
   let conditionConfig: RoomConditionConfig
-  /// `group_wait_seconds`: probes of a room crossing the same limit together make one room alert.
+  /// `group_wait_seconds`: probes of a room, or of several rooms of a site, crossing the same limit together make one
+  /// room or site alert.
   let crossingGroups: CrossingGroupRule
   /// Probes registered on their first reading, stored by the next group's transaction (`UnstoredRegistrations`).
   let registrations = UnstoredRegistrations()

@@ -14,7 +14,8 @@ public struct CollectorConfigFile: Sendable {
   public var offlineAfterMinutes: Double = 10
   public var agentOfflineAfterMinutes: Double = 2
   public var renotifyAfterMinutes: Double = 60
-  /// `group_wait_seconds`: probes of a room crossing the same limit within it make one room alert (0: off).
+  /// `group_wait_seconds`: probes of a site crossing the same limit within it make one alert, the room's or, from
+  /// two rooms on, the site's (0: off).
   public var crossingGroups = CrossingGroupRule()
   /// `[[notify]]` (or the deprecated `[notify]`): the notification channels.
   public var notifications: [NotificationHook.Settings] = []

@@ -104,9 +104,9 @@ extension WriteTransaction {
     ).map(Self.grouped)
   }
 
-  /// Brings the room's alert's message and peak up to date with its members, without an event (nothing to notify).
+  /// Brings the room's or site's alert's message and peak up to date with its members, without an event (nothing to notify).
   public func updateGroupSummary(_ groupID: Int64, with event: AlertEvent, lots: [String] = []) throws {
-    // A later member's lots join the room alert's, so each lot's report lists it.
+    // A later member's lots join the group alert's, so each lot's report lists it.
     var merged = try alert(id: groupID)?.lots ?? []
     merged += lots.filter { !merged.contains($0) }
     try db.cachedStatement(sql: "UPDATE alerts SET message = ?, peak = COALESCE(?, peak), lots = ? WHERE id = ?")
