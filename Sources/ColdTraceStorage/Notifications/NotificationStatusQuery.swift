@@ -14,7 +14,7 @@ public struct NotificationChannelStatus: Sendable, Equatable {
   /// Waiting for their room's crossing group to be decided (`group_wait_seconds`): sent as they are if the probe
   /// crossed alone, else grouped.
   public var held = 0
-  /// Folded into a room alert's message: never sent on their own.
+  /// Folded into a room or site alert's message: never sent on their own.
   public var grouped = 0
   public var lastError: String?
   public var lastErrorAt: Timestamp?

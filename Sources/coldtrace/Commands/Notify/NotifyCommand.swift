@@ -12,7 +12,7 @@ struct NotifyCommand: ParsableCommand {
     abstract: "The notification channels: how their outbox stands, and a test message through one.",
     discussion: """
       Every alert event a channel takes is queued in the database with the event and delivered by the collector,
-      retried until it works (or give_up_hours pass). `status` shows what is pending, failing, delivered, and held or grouped for a room's alert;
+      retried until it works (or give_up_hours pass). `status` shows what is pending, failing, delivered, and held or grouped for a room or site alert;
       `test` runs a channel's program once now with a test event.
 
       Examples:
