@@ -1,5 +1,6 @@
 import ColdTracePostgres
 import ColdTraceSystem
+import Foundation
 import TestSupport
 import Testing
 
@@ -35,6 +36,10 @@ struct PostgresConnectionTests {
     let connection = try PostgresConnection(url: cluster.socketURL())
     // No server address: the session came in over the socket.
     #expect(try connection.execute("SELECT inet_server_addr() IS NULL").rows[0].bool(0))
+    // The socket directory percent-encoded as the host.
+    let encoded = cluster.socketDirectory.replacingOccurrences(of: "/", with: "%2F")
+    let hostForm = try PostgresConnection(url: "postgres://coldtrace@\(encoded):\(cluster.port)/postgres")
+    #expect(try hostForm.execute("SELECT inet_server_addr() IS NULL").rows[0].bool(0))
     let tcp = try PostgresConnection(url: cluster.url())
     #expect(try tcp.execute("SELECT host(inet_server_addr())").rows[0].string(0) == "127.0.0.1")
   }
