@@ -39,17 +39,20 @@ public final class PostgresCluster: Sendable {
     guard FileManager.default.isExecutableFile(atPath: "\(Self.binaries)/initdb") else {
       throw TestSupportError("PostgreSQL 15 is not installed (scripts/bootstrap.sh installs postgresql-15)")
     }
+    let runAs = getuid() == 0 ? (getpwnam("postgres") != nil ? "postgres" : "nobody") : nil
+    Self.stopClustersOfDeadTestProcesses(as: runAs)
     directory = try TemporaryDirectory.make(prefix: "postgres")
     guard let port = FreePort.find() else { throw TestSupportError("no free loopback port") }
     self.port = port
-    runAs = getuid() == 0 ? (getpwnam("postgres") != nil ? "postgres" : "nobody") : nil
+    self.runAs = runAs
+    // Which test process started the cluster: a later suite stops it if that process died without stopping it.
+    try String(getpid()).write(to: directory.appendingPathComponent("test-process"), atomically: true, encoding: .utf8)
     if let runAs, let user = getpwnam(runAs) {
       guard chown(directory.path, user.pointee.pw_uid, user.pointee.pw_gid) == 0 else {
         throw TestSupportError("cannot hand \(directory.path) to \(runAs): \(String(cString: strerror(errno)))")
       }
     }
     let data = directory.appendingPathComponent("data").path
-    let runAs = self.runAs
     try Self.run(
       "initdb", as: runAs,
       arguments: ["-D", data, "-U", "coldtrace", "--auth=trust", "-E", "UTF8", "--no-locale", "--no-sync"])
@@ -85,6 +88,23 @@ public final class PostgresCluster: Sendable {
       URL(fileURLWithPath: "/usr/bin/psql"), [url(), "-v", "ON_ERROR_STOP=1", "-qc", "CREATE DATABASE \"\(name)\""])
     guard result.status == 0 else { throw TestSupportError("cannot create database \(name): \(result.stderr)") }
     return url(database: name)
+  }
+
+  /// Stops and removes the clusters left by test processes that died before their suite ended (a crash, a SIGKILL
+  /// of the test run): each cluster's directory names the process that started it.
+  static func stopClustersOfDeadTestProcesses(as runAs: String?) {
+    let temporary = FileManager.default.temporaryDirectory
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: temporary.path)) ?? []
+    for name in names where name.hasPrefix("coldtrace-postgres-") {
+      let directory = temporary.appendingPathComponent(name)
+      guard let text = try? String(contentsOf: directory.appendingPathComponent("test-process"), encoding: .utf8),
+        let pid = pid_t(text), kill(pid, 0) != 0, errno == ESRCH
+      else { continue }
+      try? run(
+        "pg_ctl", as: runAs,
+        arguments: ["-D", directory.appendingPathComponent("data").path, "-m", "immediate", "-w", "stop"])
+      try? FileManager.default.removeItem(at: directory)
+    }
   }
 
   /// Runs `tool` to completion with its output in a file, not a pipe: `pg_ctl start` leaves the server running, and a
