@@ -72,16 +72,16 @@ public final class CollectorService: Sendable {
         emit: { [fanOut] in fanOut.emit($0) })
     router = MessageRouter(
       presence: presence, committer: committer, registry: registry, logger: logger, clock: clock, sources: sources,
-      clockSkew: try ClockSkewTracker(rule: settings.clockSkew, store: pipeline.store))
+      clockSkew: try ClockSkewTracker(rule: settings.clockSkew, store: pipeline.store),
+      bridges: try SiteBridgeTracker(store: pipeline.store, logger: logger))
     limits = RoomLimitsPublisher(pipeline: pipeline, connection: connection, logger: logger)
     silence = SilenceTimer(
       pipeline: pipeline, presence: presence, fanOut: fanOut, tally: tally, settings: settings, logger: logger,
       clock: clock, limits: limits, sources: sources, registry: registry)
-    responder = try settings.metricsListen.map { [metrics, tally, hooks] address in
+    responder = try settings.metricsListen.map { [metrics, tally, hooks, router] address in
       try Self.metricsResponder(
         at: address, metrics: metrics, tally: tally, hooks: hooks, presence: presence, registry: registry,
-        databasePath: pipeline.store.path,
-        logger: logger)
+        bridges: router.bridges, databasePath: pipeline.store.path, logger: logger)
     }
   }
 
@@ -115,6 +115,7 @@ public final class CollectorService: Sendable {
       { [weak self] event in self?.log(event) })
     try transport.subscribe(Topics.readingFilter, qos: .atLeastOnce)
     try transport.subscribe(Topics.statusFilter, qos: .atLeastOnce)
+    try transport.subscribe(Topics.bridgeFilter, qos: .atLeastOnce)
     for (filter, qos) in router.sources?.filters ?? [] { try transport.subscribe(filter, qos: qos) }
     for filter in router.sources?.availabilityFilters ?? [] { try transport.subscribe(filter, qos: .atLeastOnce) }
     connection.set(transport)
