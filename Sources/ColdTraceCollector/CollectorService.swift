@@ -189,6 +189,9 @@ public final class CollectorService: Sendable {
       metrics.setConnected(false)
       logger.error("broker refused the connection: \(reason)")
     case .subscribed(let filter): logger.info("subscribed to \(filter)")
+    case .subscriptionRefused(let filter, let reason) where filter == Topics.bridgeFilter:
+      // An ACL from before site brokers: everything else works; the sites' uplinks are not shown.
+      logger.error("broker refused the subscription to \(filter): \(reason); site brokers' uplinks are not followed")
     case .subscriptionRefused(let filter, let reason):
       logger.critical("broker refused the subscription to \(filter): \(reason); no readings will arrive")
     case .disconnected(let reason):
