@@ -73,11 +73,11 @@ public final class CollectorService: Sendable {
     router = MessageRouter(
       presence: presence, committer: committer, registry: registry, logger: logger, clock: clock, sources: sources,
       clockSkew: try ClockSkewTracker(rule: settings.clockSkew, store: pipeline.store),
-      bridges: try SiteBridgeTracker(store: pipeline.store, logger: logger))
+      bridges: try SiteBridgeTracker(store: pipeline.store, logger: logger, rule: settings.siteUplink))
     limits = RoomLimitsPublisher(pipeline: pipeline, connection: connection, logger: logger)
     silence = SilenceTimer(
       pipeline: pipeline, presence: presence, fanOut: fanOut, tally: tally, settings: settings, logger: logger,
-      clock: clock, limits: limits, sources: sources, registry: registry)
+      clock: clock, limits: limits, sources: sources, registry: registry, bridges: router.bridges)
     responder = try settings.metricsListen.map { [metrics, tally, hooks, router] address in
       try Self.metricsResponder(
         at: address, metrics: metrics, tally: tally, hooks: hooks, presence: presence, registry: registry,

@@ -9,19 +9,57 @@ import Synchronization
 ///
 /// A change is logged and recorded in the database (`site_bridges`, for `coldtrace status`); `/metrics` shows each
 /// site's state (`coldtrace_site_bridge_up`). A repeat of the state known (a retained message replayed at every
-/// connection) changes nothing but the time last seen.
+/// connection) changes nothing but the time last seen. The timer round (`check`) opens `uplink_down` for a bridge
+/// down past the rule's grace and resolves it once the bridge is back.
 final class SiteBridgeTracker: Sendable {
   static let prefix = Topics.root + "/bridge/"
   let store: SQLiteStore
   let logger: Logger
+  let rule: SiteUplinkRule
   private let states: Mutex<[String: SiteBridgeState]>
+  /// The sites with an `uplink_down` open (or acknowledged).
+  private let alerting: Mutex<Set<String>>
 
-  init(store: SQLiteStore, logger: Logger) throws {
+  init(store: SQLiteStore, logger: Logger, rule: SiteUplinkRule = SiteUplinkRule()) throws {
     self.store = store
     self.logger = logger
+    self.rule = rule
     var known: [String: SiteBridgeState] = [:]
     for state in try store.siteBridges() { known[state.site] = state }
     states = Mutex(known)
+    // Alerts left open by a previous run stay open until the bridge says 1.
+    var open = Set<String>()
+    for state in [AlertState.open, .acked] {
+      var filter = AlertFilter()
+      filter.state = state
+      for alert in try store.alerts(filter) where alert.kind == .uplinkDown { open.insert(alert.site) }
+    }
+    alerting = Mutex(open)
+  }
+
+  /// Opens or resolves the `uplink_down` alerts due at `now`, one transaction each. A failure stops the round: what
+  /// was committed before it is returned with it.
+  func check(now: Timestamp) -> (committed: CommittedEvents, failure: (any Error)?) {
+    var committed = CommittedEvents()
+    let snapshot = states.withLock { $0 }
+    for (site, state) in snapshot.sorted(by: { $0.key < $1.key }) {
+      var isAlerting = alerting.withLock { $0.contains(site) }
+      guard
+        let event = rule.evaluate(
+          site: site, up: state.up, since: state.since, alerting: &isAlerting, now: now)
+      else { continue }
+      do {
+        let (recorded, journal) = try store.writeJournaled { tx in try tx.apply(event) }
+        committed =
+          committed + CommittedEvents(alerts: [CommittedAlert(key: event.key, event: recorded)], journal: journal)
+      } catch is StoreError where event.type == .resolved {
+        // Nothing open to resolve (resolved by hand): the uplink is simply back.
+      } catch {
+        return (committed, error)
+      }
+      alerting.withLock { if isAlerting { $0.insert(site) } else { $0.remove(site) } }
+    }
+    return (committed, nil)
   }
 
   /// Every site's link state, by site.

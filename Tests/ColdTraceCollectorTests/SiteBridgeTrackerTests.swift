@@ -45,6 +45,33 @@ struct SiteBridgeTrackerTests {
     #expect(text.text.contains(#"coldtrace_site_bridge_since_timestamp_seconds{site="hongxuan"} 1780000200"#))
   }
 
+  @Test func uplinkDownOpensPastTheGraceStaysOpenAcrossARestartAndResolvesWhenTheBridgeIsBack() throws {
+    let database = try TemporaryDirectory.make(prefix: "bridges").appendingPathComponent("c.db").path
+    let rule = SiteUplinkRule(graceSeconds: 60)
+    let tracker = try SiteBridgeTracker(
+      store: try SQLiteStore(path: database), logger: Logger(label: "test"), rule: rule)
+    #expect(receive(tracker, "coldtrace/v1/bridge/hongxuan", "1", at: 0))
+    #expect(receive(tracker, "coldtrace/v1/bridge/hongxuan", "0", at: 10))
+    #expect(tracker.check(now: start.adding(seconds: 65)).committed.alerts.isEmpty, "within the grace")
+    let opened = tracker.check(now: start.adding(seconds: 75))
+    #expect(opened.failure == nil)
+    let alert = try #require(opened.committed.alerts.first)
+    #expect(alert.key == SensorKey(site: "hongxuan", room: "-", sensor: "*"))
+    #expect(alert.event.alert.kind == .uplinkDown && alert.event.alert.severity == .warning)
+    #expect(alert.event.line.contains(#""event":"opened""#))
+    #expect(tracker.check(now: start.adding(seconds: 200)).committed.alerts.isEmpty, "opened once")
+
+    // A restarted collector knows it is open: the bridge's 1 resolves it, at the time the bridge came back.
+    let restarted = try SiteBridgeTracker(
+      store: try SQLiteStore(path: database, create: false), logger: Logger(label: "test"), rule: rule)
+    #expect(restarted.check(now: start.adding(seconds: 300)).committed.alerts.isEmpty)
+    #expect(receive(restarted, "coldtrace/v1/bridge/hongxuan", "1", at: 310))
+    let resolved = try #require(restarted.check(now: start.adding(seconds: 320)).committed.alerts.first)
+    #expect(resolved.event.line.contains(#""event":"resolved""#))
+    #expect(resolved.event.alert.resolvedAt == start.adding(seconds: 310))
+    #expect(restarted.check(now: start.adding(seconds: 400)).committed.alerts.isEmpty)
+  }
+
   @Test func anythingButOneOrZeroOnAValidSiteIsRefusedAndChangesNothing() throws {
     let database = try TemporaryDirectory.make(prefix: "bridges").appendingPathComponent("c.db").path
     let tracker = try SiteBridgeTracker(store: try SQLiteStore(path: database), logger: Logger(label: "test"))

@@ -20,6 +20,8 @@ struct SiteBrokerBridgeTests {
     guard let metricsPort = FreePort.find() else { throw TestSupportError("no free port for /metrics") }
     let config = try facility.collectorConfig(
       """
+      site_uplink_down_after_minutes = 1
+
       [metrics]
       listen = "127.0.0.1:\(metricsPort)"
 
@@ -84,6 +86,10 @@ struct SiteBrokerBridgeTests {
     try site.uplink.restore()
 
     #expect(eventually(timeout: 90) { bridgeState() == true }, "the bridge did not come back")
+    let uplinkAlerts = { (try? store.alerts(AlertFilter()).filter { $0.kind == .uplinkDown }) ?? [] }
+    #expect(
+      eventually(timeout: 30) { uplinkAlerts().count == 1 && uplinkAlerts().first?.state == .resolved },
+      "uplink_down: \(uplinkAlerts())")
     for _ in 0..<5 {
       try publishZigbee()
       Thread.sleep(forTimeInterval: 0.05)  // one per `last_seen` millisecond: a device's time is its reading's key
