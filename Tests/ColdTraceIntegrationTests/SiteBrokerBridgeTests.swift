@@ -12,6 +12,34 @@ import Testing
 /// site broker, the collector on the central broker.
 @Suite(.serialized, .timeLimit(.minutes(10)))
 struct SiteBrokerBridgeTests {
+  @Test func aSiteBrokerRestartedDuringACutKeepsWhatItQueuedForTheCentre() throws {
+    let centre = try DeployedBroker()
+    let site = try BridgedSite("hongxuan", centre: centre, forwarding: ["zigbee2mqtt"])
+    defer { site.stop() }
+    let collector = try centre.client(
+      url: centre.tlsURL(user: "collector"), tls: centre.tls("collector"), subscribe: ["sites/hongxuan/#"])
+    defer { collector.client.stop() }
+    let zigbee = try site.client(id: "zigbee2mqtt")
+    defer { zigbee.client.stop() }
+    let local = try site.client(id: "site-watcher", subscribe: ["coldtrace/v1/bridge/hongxuan"])
+    defer { local.client.stop() }
+    #expect(eventually(timeout: 30) { local.recorder.payloads(on: "coldtrace/v1/bridge/hongxuan").last == "1" })
+
+    site.uplink.cut()
+    #expect(eventually(timeout: 30) { local.recorder.payloads(on: "coldtrace/v1/bridge/hongxuan").last == "0" })
+    let devices = (1...20).map { "zigbee2mqtt/cold3-snzb-\($0)" }
+    for topic in devices { try zigbee.publish(topic, #"{"temperature":3.5}"#) }
+    #expect(eventually(timeout: 10) { zigbee.recorder.acceptedCount == devices.count }, "the site broker took them")
+    // SIGTERM: mosquitto saves its persistence file, the bridge's queue in it; then it starts again from it.
+    site.broker.stop()
+    try site.broker.launch()
+    try site.uplink.restore()
+    let arrived = { Set(collector.recorder.topics) }
+    let expected = Set(devices.map { "sites/hongxuan/\($0)" })
+    #expect(eventually(timeout: 60) { arrived().isSuperset(of: expected) }, "arrived: \(arrived().sorted())")
+    #expect(collector.recorder.topics.filter(expected.contains).count == devices.count, "sent twice")
+  }
+
   @Test func anUplinkCutForTwoMinutesLosesNothingStoresEverythingOnceAndShowsTheLinkDownThenUp() throws {
     let centre = try DeployedBroker()
     let site = try BridgedSite("hongxuan", centre: centre, forwarding: ["zigbee2mqtt"])
