@@ -35,7 +35,7 @@ if [ -n "${replaced[mosquitto]:-}" ] || ! systemctl is-active --quiet mosquitto 
 else
   echo "install: mosquitto keeps running: none of its files changed"
 fi
-run systemctl enable mosquitto.service
+systemctl is-enabled --quiet mosquitto.service 2> /dev/null || run systemctl enable mosquitto.service
 
 # The bridge's own word on its link, retained on the local broker: 1 connected, 0 not (yet).
 if [ $dry_run -eq 0 ]; then
