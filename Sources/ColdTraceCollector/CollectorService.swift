@@ -72,16 +72,16 @@ public final class CollectorService: Sendable {
         emit: { [fanOut] in fanOut.emit($0) })
     router = MessageRouter(
       presence: presence, committer: committer, registry: registry, logger: logger, clock: clock, sources: sources,
-      clockSkew: try ClockSkewTracker(rule: settings.clockSkew, store: pipeline.store))
+      clockSkew: try ClockSkewTracker(rule: settings.clockSkew, store: pipeline.store),
+      bridges: try SiteBridgeTracker(store: pipeline.store, logger: logger, rule: settings.siteUplink))
     limits = RoomLimitsPublisher(pipeline: pipeline, connection: connection, logger: logger)
     silence = SilenceTimer(
       pipeline: pipeline, presence: presence, fanOut: fanOut, tally: tally, settings: settings, logger: logger,
-      clock: clock, limits: limits, sources: sources, registry: registry)
-    responder = try settings.metricsListen.map { [metrics, tally, hooks] address in
+      clock: clock, limits: limits, sources: sources, registry: registry, bridges: router.bridges)
+    responder = try settings.metricsListen.map { [metrics, tally, hooks, router] address in
       try Self.metricsResponder(
         at: address, metrics: metrics, tally: tally, hooks: hooks, presence: presence, registry: registry,
-        databasePath: pipeline.store.path,
-        logger: logger)
+        bridges: router.bridges, databasePath: pipeline.store.path, logger: logger)
     }
   }
 
@@ -115,6 +115,7 @@ public final class CollectorService: Sendable {
       { [weak self] event in self?.log(event) })
     try transport.subscribe(Topics.readingFilter, qos: .atLeastOnce)
     try transport.subscribe(Topics.statusFilter, qos: .atLeastOnce)
+    try transport.subscribe(Topics.bridgeFilter, qos: .atLeastOnce)
     for (filter, qos) in router.sources?.filters ?? [] { try transport.subscribe(filter, qos: qos) }
     for filter in router.sources?.availabilityFilters ?? [] { try transport.subscribe(filter, qos: .atLeastOnce) }
     connection.set(transport)
@@ -188,6 +189,9 @@ public final class CollectorService: Sendable {
       metrics.setConnected(false)
       logger.error("broker refused the connection: \(reason)")
     case .subscribed(let filter): logger.info("subscribed to \(filter)")
+    case .subscriptionRefused(let filter, let reason) where filter == Topics.bridgeFilter:
+      // An ACL from before site brokers: everything else works; the sites' uplinks are not shown.
+      logger.error("broker refused the subscription to \(filter): \(reason); site brokers' uplinks are not followed")
     case .subscriptionRefused(let filter, let reason):
       logger.critical("broker refused the subscription to \(filter): \(reason); no readings will arrive")
     case .disconnected(let reason):
