@@ -31,6 +31,8 @@ final class PUBACKAfterCommitWatch: Sendable {
   }
 
   var acknowledged: [Acknowledged] { state.withLock { $0.acknowledged } }
+  /// The QoS 1 PUBLISHes on `topicPrefix` the broker has handed the collector so far.
+  var published: Int { state.withLock { $0.published } }
 
   /// The proxy's inspector: the collector is the proxy's client side.
   func inspect(fromCollector: Bool, bytes: ArraySlice<UInt8>) {
