@@ -32,6 +32,7 @@ extension SourceGroupCommitTests {
 
     func start() throws {
       let runs = facility.collectorLog.components(separatedBy: "subscribed to farm/+/+/json").count
+      watch.connectionStarts()
       try facility.startCollector(brokerURL: proxy.url, arguments: ["--config", config.path])
       let subscribed = eventually(timeout: 20) {
         facility.collectorLog.components(separatedBy: "subscribed to farm/+/+/json").count > runs
@@ -84,14 +85,15 @@ extension SourceGroupCommitTests {
       eventually(timeout: 20) { rig.watch.published == Self.count },
       "the broker handed over \(rig.watch.published) of \(Self.count) messages (its window should take them all)")
     Thread.sleep(forTimeInterval: 1.5)  // time enough for a collector that does not wait to acknowledge them
-    #expect(rig.watch.acknowledged.isEmpty, "\(rig.watch.acknowledged.count) PUBACKs passed while nothing could commit")
+    let passed = rig.watch.acknowledged.count
+    #expect(passed == 0, "\(passed) PUBACKs passed while nothing could commit")
     #expect(try rig.storedTimes().isEmpty)
 
     lock.release()
     #expect(
       eventually(timeout: 30) { rig.watch.acknowledged.count == Self.count }, "\(rig.watch.acknowledged.count) PUBACKs")
-    let early = rig.watch.acknowledged.filter { $0.stored < $0.message }
-    #expect(early.isEmpty, "\(early.count) PUBACKs left before their reading was stored")
+    let early = rig.watch.acknowledged.filter { $0.stored < $0.message }.count
+    #expect(early == 0, "\(early) PUBACKs left before their reading was stored")
     #expect(rig.watch.acknowledged.map(\.message) == Array(1...Self.count), "one PUBACK per message, in order")
     #expect(try rig.storedTimes().count == Self.count)
   }
@@ -113,8 +115,8 @@ extension SourceGroupCommitTests {
     #expect(acknowledged.count < total, "every message was acknowledged before the kill; nothing was tested")
     // The broker hands over the backlog in publication order: message k is line k - 1.
     let stored = Set(try rig.storedTimes())
-    let lost = acknowledged.filter { !stored.contains(start + Int64($0.message - 1) * 7) }
-    #expect(lost.isEmpty, "\(lost.count) of \(acknowledged.count) acknowledged messages are not stored")
+    let lost = acknowledged.filter { !stored.contains(start + Int64($0.message - 1) * 7) }.count
+    #expect(lost == 0, "\(lost) of \(acknowledged.count) acknowledged messages are not stored")
     print("SIGKILL: \(acknowledged.count) acknowledged, \(stored.count) stored of \(total) at the kill")
 
     try rig.start()
