@@ -3,6 +3,9 @@
 # QoS 1, in one run on this machine (loopback only).
 #   benchmarks/third-party-ingest.sh [messages-per-run]
 #   COLDTRACE_BENCH_BIN=.build/debug benchmarks/third-party-ingest.sh   # already-built binaries, no release build
+#   COLDTRACE_BENCH_WINDOW=100 benchmarks/third-party-ingest.sh          # the collector on MQTT 3.1.1, the broker's
+#     max_inflight_messages 100: the QoS 1 messages it sends ahead of the collector's PUBACKs (under MQTT 5, the
+#     default, the collector announces its own Receive Maximum)
 # The publisher is one `mosquitto_pub -l` (a message per line) of `preset = "json"` payloads with their own time, as
 # a plain publisher without an outbox sends them. Each consumer drains the same backlog: readings the broker queued in
 # its persistent session while it was away (`queue_qos0_messages true`, so QoS 0 ones are queued too).
@@ -16,6 +19,7 @@ source benchmarks/lib.sh
 bench_setup coldtrace-third-party coldtrace
 bench_broker_config
 echo 'queue_qos0_messages true' >> "$work/mosquitto.conf"
+[ -z "${COLDTRACE_BENCH_WINDOW:-}" ] || echo "max_inflight_messages $COLDTRACE_BENCH_WINDOW" >> "$work/mosquitto.conf"
 bench_start_broker
 topic=farm/cold1/p1/json
 now() { date +%s.%N; }
@@ -29,7 +33,8 @@ for i in range(total):
     ms = start + i
     print(f'{{"t":{3 + (i % 100) / 100},"ts":{ms // 1000}.{ms % 1000:03d}}}')
 PY
-cat > "$work/collector.toml" <<'TOML'
+[ -z "${COLDTRACE_BENCH_WINDOW:-}" ] || echo 'mqtt_version = 311' > "$work/collector.toml"
+cat >> "$work/collector.toml" <<'TOML'
 [[source]]
 id = "farm-json"
 site = "hx"
@@ -71,7 +76,7 @@ read -r stored1 rate1 steady1 < <(drain 1)
 ratio() { python3 -c "print(f'{$1/$2:.2f}')"; }
 {
   echo "machine: $(nproc) cores, $(date -u +%F), binaries: $bin; backlog of $total third-party readings" \
-    "(preset json, payload time) drained after reconnecting"
+    "(preset json, payload time) drained after reconnecting${COLDTRACE_BENCH_WINDOW:+; MQTT 3.1.1, broker max_inflight_messages $COLDTRACE_BENCH_WINDOW}"
   echo "ceiling QoS 0, mosquitto → mosquitto_sub > /dev/null: $ceiling0 msg/s"
   echo "ceiling QoS 1, mosquitto → mosquitto_sub -q 1 > /dev/null: $ceiling1 msg/s"
   echo "collector, QoS 0: $stored0 stored, $rate0 readings/s = $(ratio "$rate0" "$ceiling0") x ceiling from its start;" \

@@ -15,6 +15,10 @@ import Logging
 /// (`CollectorService+Metrics`).
 public final class CollectorService: Sendable {
   public static let version = "0.1.0"
+  /// The most QoS 1 messages the broker sends ahead of the collector's PUBACKs (MQTT 5; under 3.1.1 the broker's
+  /// `max_inflight_messages`). Third-party QoS 1 readings are acknowledged only once their group is committed, so
+  /// this bounds such a group: their rate is about this many per commit (benchmarks/README.md, "Third-party ingest").
+  static let receiveMaximum: UInt16 = 1024
 
   let settings: Settings
   let pipeline: IngestPipeline
@@ -110,6 +114,7 @@ public final class CollectorService: Sendable {
     options.sessionExpirySeconds = UInt32.max
     options.tls = settings.tls
     options.will = .init(topic: statusTopic, payload: Array(statusLine("offline").utf8))
+    options.receiveMaximum = Self.receiveMaximum
     let transport = try makeTransport(
       options, { [router] message in router.route(message) },
       { [weak self] event in self?.log(event) })
@@ -118,6 +123,12 @@ public final class CollectorService: Sendable {
     try transport.subscribe(Topics.bridgeFilter, qos: .atLeastOnce)
     for (filter, qos) in router.sources?.filters ?? [] { try transport.subscribe(filter, qos: qos) }
     for filter in router.sources?.availabilityFilters ?? [] { try transport.subscribe(filter, qos: .atLeastOnce) }
+    // A third-party QoS 1 message's PUBACK waits for its commit: once the network thread has read all the broker
+    // sent, the writer commits what it has instead of waiting for a fuller batch, and the quarantined ones are kept.
+    transport.whileAcknowledgementsHeld { [committer, router] in
+      committer.queue.hurry()
+      router.sources?.commitHeldQuarantines()
+    }
     connection.set(transport)
     committer.start()
     transport.start()

@@ -9,9 +9,9 @@ import Synchronization
 ///
 /// Queued: a reading the end-to-end acknowledgement covers (a `seq` on every sample, from an agent that announced a
 /// durable outbox), whose PUBACK may leave before it is committed; or, while its site has its share of the queue
-/// waiting, deferred (not kept, not acknowledged: its agent sends it again). At once: anything else (a third-party source, a
-/// publisher without an outbox, a payload to quarantine), committed before this returns, so its PUBACK leaves only
-/// after the commit (libmosquitto writes it when the handler returns).
+/// waiting, deferred (not kept, not acknowledged: its agent sends it again). At once: anything else (a publisher
+/// without an outbox, a payload to quarantine), committed before this returns, so its PUBACK leaves only after the
+/// commit (libmosquitto writes it when the handler returns). Third-party sources go to `SourceRouter`.
 ///
 /// Before either, the probe registry admits the reading (`ProbeRegistry`): a probe it does not take, or a site over
 /// its rate, is kept in quarantine at once and goes no further.
