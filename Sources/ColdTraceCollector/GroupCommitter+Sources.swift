@@ -14,7 +14,16 @@ extension GroupCommitter {
     // Never `.deferred`: the queue turns away only readings an agent sends again.
     guard queue.put(item) == .closed else { return }
     commitWaiting(topic: topic, payload: payload, decoded: .success(reading), receivedAt: receivedAt)
-    acknowledgement?.release()
+    releaseDurably([acknowledgement].compactMap { $0 }, by: .network)
+  }
+
+  /// Makes every commit so far durable against a power cut (one `fdatasync` of the write-ahead log), then lets
+  /// `holds` go: a third-party publisher's PUBACK is the only acknowledgement it gets and it keeps nothing, so the
+  /// PUBACK waits for the sync as an agent's acknowledgement does. One sync covers a whole group.
+  func releaseDurably(_ holds: [AcknowledgementHold], by committer: Committer) {
+    guard !holds.isEmpty else { return }
+    _ = retrying(until: Self.never, by: committer) { try pipeline.store.syncWriteAheadLog() }
+    for hold in holds { hold.release() }
   }
 }
 
@@ -43,8 +52,8 @@ extension GroupCommitter {
     }
     guard case .success = kept else { return }
     tally.add(CollectorTally(messages: held.count, quarantined: held.count))
+    releaseDurably(held.map(\.acknowledgement), by: .network)
     for message in held {
-      message.acknowledgement.release()
       let rejection = message.rejection
       if let warning = quarantineLog.withLock({
         $0.warning(

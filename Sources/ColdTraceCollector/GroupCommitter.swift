@@ -104,8 +104,8 @@ final class GroupCommitter: Sendable {
         let items = queue.take()
         guard !items.isEmpty else { break }
         commit(Group(queued: items, pipeline: pipeline, clock: clock), by: .writer)
-        // Stored or kept in quarantine, committed: their held PUBACKs may leave.
-        for item in items { item.acknowledgement?.release() }
+        // Stored or kept in quarantine, committed and synced: their held PUBACKs may leave.
+        releaseDurably(items.compactMap(\.acknowledgement), by: .writer)
       }
       writerDone.signal()
     }
