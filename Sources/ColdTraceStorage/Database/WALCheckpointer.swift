@@ -147,9 +147,13 @@ public final class WALCheckpointer: Sendable {
     }
   }
 
-  /// One checkpoint: PASSIVE, then RESTART if the log is at its bound. Whether it copied the whole log.
+  /// One checkpoint: RESTART if the log is at its bound, else PASSIVE (and RESTART if the log turns out to be at its
+  /// bound). Whether it copied the whole log. A log at its bound goes straight to RESTART: a PASSIVE first would let
+  /// a writer that outruns it grow the log for as long as the PASSIVE copies.
   @discardableResult
   func checkpoint() -> Bool {
+    let frames = framesInLog
+    if frames >= limits.restartFrames && restart(frames: frames) { return true }
     do {
       let passive = try connection.writeWithoutTransaction { try $0.checkpoint(.passive) }
       counts.withLock { $0.passive += 1 }
