@@ -65,7 +65,15 @@ bench_collect() {
   local log=$1 subscribed=$2; shift 2
   "$bin/coldtrace" collect "$@" --broker "mqtt://127.0.0.1:$port" 2>"$log" & collector=$!
   pids+=("$collector")
-  bench_wait_for_line "$log" "subscribed to $subscribed"
+  local deadline=$(( $(date +%s) + 60 ))
+  until grep -qsF "subscribed to $subscribed" "$log"; do
+    if ! kill -0 "$collector" 2>/dev/null || [ "$(date +%s)" -ge "$deadline" ]; then
+      echo "$(basename "$0"): the collector did not subscribe within 60 s; its log ($log):" >&2
+      tail -5 "$log" >&2 || true
+      exit 1
+    fi
+    sleep 0.05
+  done
 }
 
 bench_stamp_journal() {

@@ -9,7 +9,10 @@
 # (a site draining a backlog); `limited`: the default site limits (1,000 readings/s, burst 60,000), so most of the
 # flood is quarantined as `site_rate_limit`.
 # The anchor: the same flood into a QoS 1 `mosquitto_sub` to /dev/null on the same broker (the broker's own rate).
-# Prints B's p50/p99/max per phase, the flood's rate, what the collector stored; results/site-fairness-<mode>.txt.
+# Prints B's p50/p99/max per phase, the flood's rate, what the collector stored; a copy goes to a new file,
+# results/site-fairness-<mode>-<UTC date and time>.txt (a run never replaces an earlier result).
+# The binaries: the release build of lib.sh (COLDTRACE_BENCH_BUILT=1: already built, in .build-static), or
+# COLDTRACE_BENCH_BIN=<dir> (another build's coldtrace and coldtrace-sim, e.g. to compare two commits).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-15}
@@ -17,7 +20,16 @@ mode=${2:-admitted}
 flooders=${3:-2}
 case "$mode" in admitted|limited) ;; *) echo "site-fairness.sh: mode must be admitted or limited" >&2; exit 2 ;; esac
 source benchmarks/lib.sh
+if [ -n "${COLDTRACE_BENCH_BIN:-}" ]; then COLDTRACE_BENCH_BUILT=1; fi
 bench_setup coldtrace-fairness coldtrace coldtrace-sim
+if [ -n "${COLDTRACE_BENCH_BIN:-}" ]; then bin=$(cd "$COLDTRACE_BENCH_BIN" 2>/dev/null && pwd || echo "$COLDTRACE_BENCH_BIN"); fi
+for program in coldtrace coldtrace-sim; do
+  if [ ! -x "$bin/$program" ]; then
+    echo "site-fairness.sh: no $bin/$program: build it first (without COLDTRACE_BENCH_BUILT and COLDTRACE_BENCH_BIN, lib.sh builds it)" >&2
+    exit 1
+  fi
+done
+results="benchmarks/results/site-fairness-$mode-$(date -u +%Y-%m-%dT%H%M%S).txt"
 bench_broker_config
 bench_start_broker
 
@@ -71,12 +83,13 @@ flood_stored=$(sqlite3 "$work/fair.db" "SELECT COUNT(*) FROM readings r JOIN sou
   WHERE s.site = 'floodsite'")
 quarantined=$(sqlite3 "$work/fair.db" "SELECT group_concat(reason || '=' || n, ' ') FROM
   (SELECT reason, COUNT(*) n FROM quarantine GROUP BY reason)")
-python3 - "$work" "$mode" "$seconds" "$flood_stored_at_end" "$flood_stored" "${quarantined:-none}" "$flooders" <<'PY' \
-  | tee "benchmarks/results/site-fairness-$mode.txt"
+python3 - "$work" "$mode" "$seconds" "$flood_stored_at_end" "$flood_stored" "${quarantined:-none}" "$flooders" "$bin" \
+  <<'PY' \
+  | tee "$results"
 import json, sys, datetime, os, subprocess
 sys.path.insert(0, "benchmarks")
 from lib import journal_key, publish_times
-work, mode, seconds, stored_at_end, stored, quarantined, flooders = sys.argv[1:]
+work, mode, seconds, stored_at_end, stored, quarantined, flooders, binaries = sys.argv[1:]
 def fields(path):
     parts = open(path).read().split()
     return {parts[i]: parts[i + 1] for i in range(0, len(parts) - 1, 2)}
@@ -96,7 +109,7 @@ for line in open(f"{work}/seen.txt"):
     phases[phase].append((int(stamp) - published) / 1000)
 commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
 print(f"machine: {os.cpu_count()} cores, {datetime.date.today()}, commit {commit}, load average "
-      f"{os.getloadavg()[0]:.1f}; mode {mode}, {seconds} s per phase, {flooders} flooders")
+      f"{os.getloadavg()[0]:.1f}; mode {mode}, {seconds} s per phase, {flooders} flooders; binaries {binaries}")
 print(f"anchor: the broker took the flood at {anchor['rate']} msg/s into mosquitto_sub -q 1 > /dev/null")
 duration = (end - start) / 1e6
 quarantined_count = sum(int(part.split("=")[1]) for part in quarantined.split() if "=" in part)

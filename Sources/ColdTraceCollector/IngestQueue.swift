@@ -54,6 +54,9 @@ final class IngestQueue: @unchecked Sendable {
   /// their own, ahead of the others' backlog (an alarm of a quiet site waits for one small transaction, not for a
   /// shared one of the flood's).
   let lightSiteLimit: Int
+  /// The most batches of light sites only in a row; the next serves every site in turns, so that a heavy site's
+  /// readings wait for at most this many small transactions however many light sites keep coming.
+  let lightBatchesInARow: Int
   /// How long after another site last put a reading a site alone is still committed in `sharedBatchLimit` batches:
   /// the quiet site's next reading then waits for a shared-size transaction of the flood, not a full one.
   let sharingSeconds: Double
@@ -86,9 +89,11 @@ final class IngestQueue: @unchecked Sendable {
 
   init(
     capacity: Int = 8192, siteCapacity: Int = 4096, batchLimit: Int = 2048, sharedBatchLimit: Int = 512,
-    lightSiteLimit: Int = 32, sharingSeconds: Double = 1, sampleLimit: Int = 50_000, gatherSeconds: Double = 0.002
+    lightSiteLimit: Int = 32, lightBatchesInARow: Int = 4, sharingSeconds: Double = 1, sampleLimit: Int = 50_000,
+    gatherSeconds: Double = 0.002
   ) {
     self.lightSiteLimit = lightSiteLimit
+    self.lightBatchesInARow = lightBatchesInARow
     self.sharingSeconds = sharingSeconds
     self.capacity = capacity
     self.siteCapacity = min(siteCapacity, capacity)
@@ -185,7 +190,8 @@ final class IngestQueue: @unchecked Sendable {
 
   /// What waits, each site's oldest first and the sites in turns, up to `batchLimit` readings (`sharedBatchLimit`
   /// while more than one site waits or did lately) and up to the reading that reaches `sampleLimit` samples; only the
-  /// light sites' readings when light and heavy sites wait (`lightSiteLimit`); waits until there is something, then
+  /// light sites' readings when light and heavy sites wait (`lightSiteLimit`, at most `lightBatchesInARow` batches in
+  /// a row); waits until there is something, then
   /// up to `gatherSeconds` for a full batch. Empty only once the queue is closed and drained.
   func take() -> [Item] {
     condition.lock()
@@ -201,8 +207,8 @@ final class IngestQueue: @unchecked Sendable {
     let limit = readingLimit
     var count = 0
     var samples = 0
-    // A light site next to a heavier one goes alone (see `lightSiteLimit`).
-    let taken = sites.take(lightAtMost: lightSiteLimit) { item in
+    // A light site next to a heavier one goes alone (see `lightSiteLimit`), a few batches in a row at most.
+    let taken = sites.take(lightAtMost: lightSiteLimit, lightOnlyInARow: lightBatchesInARow) { item in
       guard count < limit && samples < sampleLimit else { return false }
       count += 1
       samples += item.reading.samples.count

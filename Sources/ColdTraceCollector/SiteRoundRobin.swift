@@ -50,6 +50,8 @@ struct SiteRoundRobin<Item> {
   private var next = 0
   /// Readings waiting, all sites told.
   private(set) var count = 0
+  /// Batches of light sites only taken in a row (`take`).
+  private var lightOnlyInARow = 0
 
   var isEmpty: Bool { count == 0 }
   /// How many sites have readings waiting.
@@ -73,11 +75,17 @@ struct SiteRoundRobin<Item> {
   /// Takes readings in turns, one per site per turn, while `more(item)` says the batch can take `item` (it is told
   /// each item before it is taken, and sees the batch grow); stops when nothing waits. When some sites have at most
   /// `lightAtMost` readings waiting and others more, only the light ones are served: their few readings make a
-  /// batch of their own, ahead of the others' backlog.
-  mutating func take(lightAtMost light: Int = .max, while more: (Item) -> Bool) -> [Item] {
+  /// batch of their own, ahead of the others' backlog; but never more than `lightOnlyInARow` such batches in a row,
+  /// so that many small sites taking turns cannot keep a heavy site's readings waiting: the next batch serves every
+  /// site in turns.
+  mutating func take(
+    lightAtMost light: Int = .max, lightOnlyInARow maxInARow: Int = .max, while more: (Item) -> Bool
+  ) -> [Item] {
     var taken: [Item] = []
     let lightOnly =
       turns.count > 1 && turns.contains { $0.count <= light } && turns.contains { $0.count > light }
+      && lightOnlyInARow < maxInARow
+    lightOnlyInARow = lightOnly ? lightOnlyInARow + 1 : 0
     if turns.count == 1 {
       // One site waiting (the usual case): its readings in order, with no turn-taking.
       var k = 0

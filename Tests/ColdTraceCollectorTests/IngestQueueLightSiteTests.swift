@@ -54,6 +54,25 @@ struct IngestQueueLightSiteTests {
     Thread.sleep(forTimeInterval: 0.1)
     #expect(queue.take().count == 100, "nobody else for longer than sharingSeconds")
   }
+
+  @Test func manyLightSitesCannotKeepAHeavySiteWaitingForMoreThanTheCapOfLightBatches() {
+    let queue = IngestQueue(
+      capacity: 10_000, siteCapacity: 5_000, batchLimit: 100, sharedBatchLimit: 6, lightSiteLimit: 3,
+      lightBatchesInARow: 2, gatherSeconds: 0)
+    for seq in 1...50 { #expect(queue.put(item("heavy", seq: Int64(seq))) == .queued) }
+    var batches: [[String]] = []
+    // Small sites keep coming, a new one before every batch: without the cap, every batch would be light-only.
+    for round in 1...6 {
+      for seq in 1...2 { #expect(queue.put(item("light\(round)-", seq: Int64(seq))) == .queued) }
+      batches.append(labels(queue.take()))
+    }
+    let servesHeavy = batches.map { $0.contains { $0.hasPrefix("heavy") } }
+    #expect(servesHeavy == [false, false, true, false, false, true], "\(batches)")
+    // The capped batch serves everyone in turns: the light site's readings and the heavy site's oldest, in order.
+    #expect(batches[2].filter { $0.hasPrefix("light") } == ["light3-1", "light3-2"], "\(batches[2])")
+    #expect(batches[2].filter { $0.hasPrefix("heavy") } == ["heavy1", "heavy2", "heavy3", "heavy4"])
+    #expect(batches[5].filter { $0.hasPrefix("heavy") } == ["heavy5", "heavy6", "heavy7", "heavy8"])
+  }
 }
 
 /// The check the network thread makes before decoding a message of a probe with a reading deferred: the same answer

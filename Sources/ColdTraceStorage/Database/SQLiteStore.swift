@@ -14,14 +14,28 @@ import Synchronization
 /// `.everyCommit` fsyncs each commit (`synchronous=FULL`); `.onDemand` (`synchronous=NORMAL`) leaves it to
 /// `syncWriteAheadLog()`, which the collector calls before it acknowledges anything to an agent, so one fsync covers
 /// every commit since the last (group commit). A writer that cannot commit throws and changes nothing.
+///
+/// Checkpoints: `.inCommit` leaves them to SQLite (the commit that fills the write-ahead log past 1,000 pages copies
+/// it into the database file before it returns); `.separate` runs them on a `WALCheckpointer`'s thread and connection,
+/// so a commit never waits for one (the collector's writer).
 public final class SQLiteStore: Sendable {
   public enum Durability: Sendable {
     case everyCommit
     case onDemand
   }
 
+  public enum Checkpoints: Sendable {
+    case inCommit
+    /// On a thread of their own, within `limits`; `report` is told what an operator should know.
+    case separate(WALCheckpointer.Limits, report: @Sendable (String) -> Void)
+  }
+
   public let path: String
+  /// How long a transaction waits for another connection's lock before it fails (`SQLITE_BUSY`).
+  static let busyTimeoutSeconds = 10.0
   let queue: DatabaseQueue
+  /// The checkpointer of `.separate` checkpoints.
+  public let checkpointer: WALCheckpointer?
   private let pageLimit = Mutex<PageLimitFile?>(nil)
   private let windows = Mutex<[MaintenanceWindow]>([])
   private let routing = Mutex<NotificationRouting?>(nil)
@@ -30,13 +44,15 @@ public final class SQLiteStore: Sendable {
 
   /// Opens and migrates the database at `path`; creates it only when `create` is true (the collector), so a shell
   /// command pointed at a wrong path says so instead of showing an empty database.
-  public init(path: String, create: Bool = true, durability: Durability = .everyCommit) throws {
+  public init(
+    path: String, create: Bool = true, durability: Durability = .everyCommit, checkpoints: Checkpoints = .inCommit
+  ) throws {
     self.path = path
     if !create && !FileManager.default.fileExists(atPath: path) {
       throw StoreError("no database at \(path) (run `coldtrace collect` or `coldtrace demo` first, or pass --db)")
     }
     var configuration = Configuration()
-    configuration.busyMode = .timeout(10)
+    configuration.busyMode = .timeout(Self.busyTimeoutSeconds)
     configuration.prepareDatabase { db in
       try db.execute(sql: "PRAGMA journal_mode = WAL")
       try db.execute(sql: durability == .everyCommit ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
@@ -53,7 +69,14 @@ public final class SQLiteStore: Sendable {
       }
       throw StoreError("cannot open database \(path): \(error.message ?? error.description)")
     }
+    guard case .separate(let limits, let report) = checkpoints else {
+      checkpointer = nil
+      return
+    }
+    checkpointer = try WALCheckpointer(path: path, writer: queue, limits: limits, report: report)
   }
+
+  deinit { checkpointer?.stop() }
 
   /// Runs `body` in one write transaction: all of it is committed, or none of it.
   public func write<T>(_ body: (WriteTransaction) throws -> T) throws -> T {

@@ -51,8 +51,12 @@ struct CollectCommand: ParsableCommand {
       throw UsageError(error.description)
     }
     defer { withExtendedLifetime(lock) {} }
-    // Group commit: one fsync before each round of acknowledgements instead of one per message (see SQLiteStore).
-    let store = try SQLiteStore(path: databasePath, durability: .onDemand)
+    // Group commit: one fsync before each round of acknowledgements instead of one per message (see SQLiteStore);
+    // checkpoints on a thread of their own, so no commit waits for one (WALCheckpointer).
+    let checkpointLogger = Logger(label: "coldtrace.checkpoint")
+    let store = try SQLiteStore(
+      path: databasePath, durability: .onDemand,
+      checkpoints: .separate(WALCheckpointer.Limits(), report: { checkpointLogger.warning("\($0)") }))
     if let testPageLimitFile { store.simulateFullDisk(whileFileHoldsPageLimit: testPageLimitFile) }
     store.useMaintenanceWindows(settings.maintenance)
     store.useTimeZones(settings.timeZones)
