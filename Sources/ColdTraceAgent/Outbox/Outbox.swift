@@ -42,18 +42,18 @@ public final class Outbox {
 
   public let directory: String
   public let limits: Limits
-  private(set) var segments: [OutboxSegment] = []
-  private var activeFD: Int32 = -1
+  var segments: [OutboxSegment] = []
+  var activeFD: Int32 = -1
   /// Highest `seq` per sensor that the collector has confirmed.
-  public private(set) var acknowledged: [String: Int64] = [:]
+  public internal(set) var acknowledged: [String: Int64] = [:]
   /// Watermarks applied in memory and not yet in `acknowledged.state` (`acknowledge(_:deferSaving:)`).
-  private var acknowledgementUnsaved = false
+  var acknowledgementUnsaved = false
   /// Samples the watermarks in memory cover beyond those in `acknowledged.state`: what a crash now would re-send.
-  public private(set) var unsavedAcknowledgements = 0
+  public internal(set) var unsavedAcknowledgements = 0
   /// Samples dropped (oldest first) because the outbox was full or too old, since the agent was installed.
-  public private(set) var dropped: Int = 0
+  public internal(set) var dropped: Int = 0
   /// Records cut off when opening (a torn tail after a crash), for the log.
-  public private(set) var repairedBytes: Int = 0
+  public internal(set) var repairedBytes: Int = 0
   /// This install's name, made with the outbox (`OutboxIncarnation`): every payload and the status carry it.
   public let incarnation: String
 
@@ -96,37 +96,6 @@ public final class Outbox {
     for (record, size) in zip(records, sizes) { segments[segments.count - 1].account(record, bytes: size) }
     try enforceLimits(now: records.map(\.sample.ts).max()!)
     return end
-  }
-
-  // MARK: - Acknowledgement
-
-  /// Applies the collector's watermarks; deletes segments they fully cover. Returns whether anything moved.
-  ///
-  /// The watermarks are saved (`acknowledged.state`, two fsyncs) before any segment they cover is deleted. With
-  /// `deferSaving`, a watermark that deletes nothing is only kept in memory until `saveAcknowledgedIfPending()`: the
-  /// segments still hold every number, so a crash meanwhile costs only re-sends of samples the collector already has
-  /// (stored once), never a lost sample nor a number used twice.
-  @discardableResult
-  public func acknowledge(_ watermarks: [String: Int64], deferSaving: Bool = false) throws -> Bool {
-    var moved = false
-    for (sensor, watermark) in watermarks where watermark > acknowledged[sensor, default: 0] {
-      unsavedAcknowledgements += Int(clamping: watermark - acknowledged[sensor, default: 0])
-      acknowledged[sensor] = watermark
-      moved = true
-    }
-    guard moved else { return false }
-    let deletes = segments.count > 1 && segments[0].isAcknowledged(by: acknowledged)
-    if deferSaving && !deletes {
-      acknowledgementUnsaved = true
-    } else {
-      try saveAcknowledged()
-    }
-    if deletes { beforeForgetting?() }
-    // Never delete the newest segment: it holds the highest sequence numbers.
-    while segments.count > 1, segments[0].isAcknowledged(by: acknowledged) {
-      unlink(segments.removeFirst().path)
-    }
-    return true
   }
 
   /// Samples not yet confirmed by the collector.
@@ -188,106 +157,6 @@ public final class Outbox {
     let entries = try segment.load(repair: false).entries
     cachedEntries = (segment.number, segment.bytes, entries)
     return entries
-  }
-
-  // MARK: - Private
-
-  private func startSegment() throws {
-    if activeFD >= 0 { close(activeFD) }
-    let number = (segments.last?.number ?? 0) + 1
-    let segment = OutboxSegment(number: number, directory: directory)
-    activeFD = open(segment.path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-    guard activeFD >= 0 else { throw OutboxError("cannot create \(segment.path): \(errnoDescription())") }
-    syncDirectory()
-    segments.append(segment)
-  }
-
-  /// Drops the oldest segments (never the newest) while the outbox is over its size or age limit.
-  private func enforceLimits(now: Timestamp) throws {
-    while segments.count > 1 {
-      let oldest = segments[0]
-      let tooBig = totalBytes > limits.maxBytes
-      let tooOld = oldest.newest.map { now.seconds(since: $0) > limits.maxAgeSeconds } ?? false
-      guard tooBig || tooOld else { break }
-      beforeForgetting?()
-      dropped += oldest.unacknowledgedCount(acknowledged)
-      // Everything in it counts as settled from now on: raise the watermarks past it.
-      for (sensor, range) in oldest.ranges where range.upperBound > acknowledged[sensor, default: 0] {
-        acknowledged[sensor] = range.upperBound
-      }
-      segments.removeFirst()
-      try saveAcknowledged()
-      unlink(oldest.path)
-    }
-  }
-
-  private var acknowledgedPath: String { directory + "/acknowledged.state" }
-
-  private func loadAcknowledged() throws {
-    guard let text = try DurableFile.read(acknowledgedPath) else { return }
-    for (number, line) in text.split(separator: "\n").enumerated() {
-      let fields = line.split(separator: " ")
-      if fields.count == 2, fields[0] == "#dropped", let count = Int(fields[1]) {
-        dropped = count
-      } else if fields.count == 2, let seq = Int64(fields[1]) {
-        acknowledged[String(fields[0])] = seq
-      } else {
-        throw OutboxError("\(acknowledgedPath):\(number + 1): expected `<sensor> <seq>`, found \"\(line)\"")
-      }
-    }
-  }
-
-  /// Saves watermarks that `acknowledge(_:deferSaving:)` kept in memory only, if any.
-  public func saveAcknowledgedIfPending() throws {
-    if acknowledgementUnsaved { try saveAcknowledged() }
-  }
-
-  private func saveAcknowledged() throws {
-    var text = "#dropped \(dropped)\n"
-    for sensor in acknowledged.keys.sorted() { text += "\(sensor) \(acknowledged[sensor]!)\n" }
-    try DurableFile.replace(acknowledgedPath, with: text)
-    acknowledgementUnsaved = false
-    unsavedAcknowledgements = 0
-  }
-
-  private func loadSegments() throws {
-    guard let handle = opendir(directory) else { throw OutboxError("cannot read \(directory): \(errnoDescription())") }
-    var numbers: [Int64] = []
-    while let entry = readdir(handle) {
-      let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-      if let number = OutboxSegment.number(fromFileName: name) { numbers.append(number) }
-    }
-    closedir(handle)
-    for (index, number) in numbers.sorted().enumerated() {
-      var segment = OutboxSegment(number: number, directory: directory)
-      let isNewest = index == numbers.count - 1
-      let (entries, validBytes, fileBytes) = try segment.load(repair: isNewest)
-      repairedBytes += fileBytes - validBytes
-      var offset = 0
-      for entry in entries {
-        segment.account(entry.record, bytes: entry.end - offset)
-        offset = entry.end
-      }
-      segments.append(segment)
-    }
-    if let newest = segments.last {
-      activeFD = open(newest.path, O_WRONLY | O_APPEND | O_CLOEXEC)
-      guard activeFD >= 0 else { throw OutboxError("cannot open \(newest.path): \(errnoDescription())") }
-      // A process killed between its write and its fdatasync leaves records that are read back (and may be sent)
-      // but are not durable yet, and a repaired tail is cut off in the page cache only: make both durable before
-      // anything is sent, or a power cut could later take back a number the collector already has.
-      guard fdatasync(activeFD) == 0 else {
-        throw OutboxError("cannot fsync \(newest.path): \(errnoDescription())")
-      }
-    }
-  }
-
-  private func syncDirectory() {
-    let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-    if fd >= 0 {
-      fsync(fd)
-      close(fd)
-    }
   }
 }
 
