@@ -8,16 +8,20 @@ import ColdTraceSystem
 /// The agent's durable outbox: every sample is on disk before it is published, and leaves only when the collector's
 /// acknowledgement watermark covers it (a broker PUBACK is not enough: docs/mqtt-facts.md).
 ///
-/// Layout, under `<state_dir>/outbox/`: append-only segment files `seg-<n>.log` of CRC-framed records
-/// (`OutboxRecord`), `acknowledged.state` with each sensor's watermark and the count of samples dropped for space,
-/// and `incarnation`, the name of this install (`OutboxIncarnation`).
+/// Layout, under `<state_dir>/outbox/`: segment files `seg-<n>.log` of CRC-framed records (`OutboxRecord`), each
+/// made at its full size (`Limits.segmentBytes`) of zeros and filled from the start, `acknowledged.state` with each
+/// sensor's watermark and the count of samples dropped for space, and `incarnation`, the name of this install
+/// (`OutboxIncarnation`). Segments written before preallocation (grown by each append) are read the same way.
 ///
-/// fsync policy: a sampling round's records are written with one `write` and made durable with one `fdatasync`
-/// before any of them is published; a new segment's directory entry is fsynced when it is created; the
+/// fsync policy: a sampling round's records are written with one `pwrite` just past the last record and made durable
+/// with one `fdatasync` before any of them is published; in a preallocated segment that changes no inode metadata,
+/// so the sync writes the round's data only. A new segment's directory entry is fsynced when it is created; the
 /// acknowledgement file is replaced atomically (write, fsync, rename, fsync directory) before the segments it covers
-/// are deleted. Why the format cannot be left corrupt: nothing is ever rewritten in place. A power cut can only leave
-/// a torn record at the end of the newest segment, which fails its length or CRC check and is cut off on the next
-/// start; everything before it is intact, and the acknowledgement file is either the old or the new version.
+/// are deleted. Why the format cannot be left corrupt: no record is ever rewritten; a round only fills zeros after the
+/// last durable record. A power cut can only leave a torn record (or parts of the unsynced round) after the durable
+/// records of the newest segment: the first bad record ends the segment (a zero length is never a record), and the
+/// next start overwrites everything after the intact records with zeros before anything is appended; everything
+/// before it is intact, and the acknowledgement file is either the old or the new version.
 public final class Outbox {
   /// How big and how old the outbox may grow; beyond either, the oldest samples go first, and are counted.
   public struct Limits: Sendable {
@@ -81,7 +85,6 @@ public final class Outbox {
   @discardableResult
   public func append(_ records: [OutboxRecord]) throws -> Cursor {
     guard !records.isEmpty else { return end }
-    if segments.isEmpty || segments[segments.count - 1].bytes >= limits.segmentBytes { try startSegment() }
     var bytes: [UInt8] = []
     var sizes: [Int] = []
     for record in records {
@@ -89,7 +92,12 @@ public final class Outbox {
       record.encode(into: &bytes)
       sizes.append(bytes.count - before)
     }
-    try DurableFile.writeAll(bytes, to: activeFD, path: segments[segments.count - 1].path)
+    // A round goes whole into the preallocated space left, or into the next segment; one larger than a whole
+    // segment grows the file past it.
+    let fits = segments.last.map { $0.bytes == 0 || $0.bytes + bytes.count <= limits.segmentBytes } ?? false
+    if !fits { try startSegment() }
+    let newest = segments[segments.count - 1]
+    try DurableFile.writeAll(bytes, to: activeFD, at: newest.bytes, path: newest.path)
     guard fdatasync(activeFD) == 0 else {
       throw OutboxError("cannot fsync \(segments.last!.path): \(errnoDescription())")
     }
@@ -154,7 +162,7 @@ public final class Outbox {
     if let cached = cachedEntries, cached.segment == segment.number, cached.bytes == segment.bytes {
       return cached.entries
     }
-    let entries = try segment.load(repair: false).entries
+    let entries = try segment.load().entries
     cachedEntries = (segment.number, segment.bytes, entries)
     return entries
   }
