@@ -22,14 +22,18 @@ extension Outbox {
     segments.append(segment)
   }
 
-  /// Overwrites `[start, end)` of the active segment with zeros, in writes of at most 64 KiB.
+  /// Overwrites `[start, end)` of the active segment with zeros, one page per write: the page cache sizes its folios
+  /// by the write (ext4's large folios), and a round later dirtying part of a 64 kB folio would count, and may write
+  /// back, all of it.
   private func writeZeros(from start: Int, to end: Int, path: String) throws {
-    let chunk = [UInt8](repeating: 0, count: min(max(end - start, 0), 65_536))
+    let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+    let zeros = [UInt8](repeating: 0, count: page > 0 ? page : 4096)
     var offset = start
     while offset < end {
-      let count = min(chunk.count, end - offset)
+      // Up to the next page boundary, so that every later write is page-aligned too.
+      let count = min(zeros.count - offset % zeros.count, end - offset)
       try DurableFile.writeAll(
-        count == chunk.count ? chunk : Array(chunk[..<count]), to: activeFD, at: offset, path: path)
+        count == zeros.count ? zeros : Array(zeros[..<count]), to: activeFD, at: offset, path: path)
       offset += count
     }
   }
