@@ -74,6 +74,20 @@ public enum DurableFile {
     }
   }
 
+  /// Writes every byte to `fd` at `offset` (`pwrite`: the file position is neither used nor moved), resuming after
+  /// short writes and interruptions; `path` names the file in the error.
+  public static func writeAll(_ bytes: [UInt8], to fd: Int32, at offset: Int, path: String) throws(DurableFileError) {
+    var done = 0
+    while done < bytes.count {
+      let written = bytes.withUnsafeBytes { pwrite(fd, $0.baseAddress! + done, $0.count - done, off_t(offset + done)) }
+      if written < 0 {
+        if errno == EINTR { continue }
+        throw .init(path: path, operation: "write")
+      }
+      done += written
+    }
+  }
+
   /// The whole file as text, or `nil` if it does not exist.
   public static func read(_ path: String) throws(DurableFileError) -> String? {
     try readBytes(path).map { String(decoding: $0, as: UTF8.self) }

@@ -77,25 +77,23 @@ struct OutboxTests {
 
   @Test func aTornTailIsCutOffAndEverythingBeforeItKept() throws {
     let directory = try TemporaryDirectory.make(prefix: "outbox").path
-    try Outbox(directory: directory).append(records("a", 1...10))
+    let writer = try Outbox(directory: directory)
+    try writer.append(records("a", 1...10))
+    let validEnd = writer.end.offset
     let segment = directory + "/outbox/seg-000000000001.log"
     let intact = try Data(contentsOf: URL(fileURLWithPath: segment))
-    // A power cut mid-write: half of an eleventh record.
-    var torn = Data()
-    torn.append(
-      contentsOf: {
-        var bytes: [UInt8] = []
-        records("a", 11...11)[0].encode(into: &bytes)
-        return bytes.prefix(bytes.count / 2)
-      }())
-    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: segment))
-    handle.seekToEndOfFile()
-    handle.write(torn)
-    try handle.close()
+    // A power cut mid-write: half of an eleventh record, in the preallocated zeros after the tenth.
+    var eleventh: [UInt8] = []
+    records("a", 11...11)[0].encode(into: &eleventh)
+    let torn = Data(eleventh.prefix(eleventh.count / 2))
+    var bytes = intact
+    bytes.replaceSubrange(validEnd..<validEnd + torn.count, with: torn)
+    try bytes.write(to: URL(fileURLWithPath: segment))
 
     let reopened = try Outbox(directory: directory)
-    #expect(reopened.repairedBytes == torn.count)
-    #expect(try Data(contentsOf: URL(fileURLWithPath: segment)) == intact)
+    // What is cut off ends at the torn bytes' last non-zero one: the zeros after it are the preallocated tail's.
+    #expect(reopened.repairedBytes == torn.lastIndex { $0 != 0 }! - torn.startIndex + 1)
+    #expect(try Data(contentsOf: URL(fileURLWithPath: segment)) == intact, "the torn bytes are zeros again")
     #expect(try reopened.read(from: reopened.start, limit: 100).records.count == 10)
     #expect(reopened.nextSequence(for: "a") == 11)
     try reopened.append(records("a", 11...12))
@@ -104,10 +102,11 @@ struct OutboxTests {
 
   @Test func aCorruptedByteIsDetectedByTheChecksum() throws {
     let directory = try TemporaryDirectory.make(prefix: "outbox").path
-    try Outbox(directory: directory).append(records("a", 1...5))
+    let writer = try Outbox(directory: directory)
+    try writer.append(records("a", 1...5))
     let path = directory + "/outbox/seg-000000000001.log"
     var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
-    bytes[bytes.count - 3] ^= 0xFF  // inside the last record's body
+    bytes[writer.end.offset - 3] ^= 0xFF  // inside the last record's body
     try bytes.write(to: URL(fileURLWithPath: path))
     let reopened = try Outbox(directory: directory)
     #expect(try reopened.read(from: reopened.start, limit: 100).records.compactMap(\.sample.seq) == [1, 2, 3, 4])

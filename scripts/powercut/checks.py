@@ -30,7 +30,8 @@ def outbox_records(directory):
         while offset + 8 <= len(data):
             length, crc = struct.unpack_from("<II", data, offset)
             body = data[offset + 8:offset + 8 + length]
-            if length > 4096 or len(body) < length or zlib.crc32(body) != crc:
+            # A zero length (a preallocated segment's zeros) is never a record: the CRC-32 of no bytes is 0.
+            if length < 21 or length > 4096 or len(body) < length or zlib.crc32(body) != crc:
                 break
             offset += 8 + length
             sensor, at = _string(body, 0)

@@ -136,21 +136,26 @@ class Run:
         print(f"powercut: {label}: {detail}: {verdict}", flush=True)
 
     def power_cut_with_writeback(self, fs):
-        """A power cut after the kernel wrote back part of the unsynced data: each file that only grew since its last
-        fsync (segments, the journal, the write-ahead log) keeps all or a random prefix of what was appended, which may
-        end mid-record or mid-line. Files rewritten in place keep only what was synced."""
+        """A power cut after the kernel wrote back part of the unsynced data: each file that was only appended to since
+        its last fsync (segments, the journal, the write-ahead log), at its end or into the zeros of a preallocated
+        outbox segment, keeps all or a random prefix of what was appended, which may end mid-record or mid-line. Files
+        rewritten in place keep only what was synced."""
         visible = _read_tree(fs.mount)
         fs.power_cut()
         durable = _read_tree(fs.mount)
         fs.stop()
         for name, data in visible.items():
             synced = durable.get(name, b"")
-            if len(data) > len(synced) and data.startswith(synced):
+            # What was appended starts after the synced bytes, without the zeros a preallocated segment ends with.
+            start = len(synced.rstrip(b"\0"))
+            if len(data) >= len(synced) and data[:start] == synced[:start] and data != synced:
+                appended = len(data.rstrip(b"\0")) - start
                 # Half the files were written back whole (the journal ahead of the database, say), half in part.
                 whole = self.random.random() < 0.5
-                keep = len(data) - len(synced) if whole else self.random.randint(0, len(data) - len(synced))
+                keep = self.random.randint(0, appended)
+                kept = data if whole else data[:start + keep] + synced[start + keep:]
                 with open(os.path.join(fs.root, name), "wb") as f:
-                    f.write(data[:len(synced) + keep])
+                    f.write(kept)
         fs.start()
 
     def wait_for_crash(self, component, fs, fault):

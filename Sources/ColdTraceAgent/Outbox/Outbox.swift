@@ -8,16 +8,20 @@ import ColdTraceSystem
 /// The agent's durable outbox: every sample is on disk before it is published, and leaves only when the collector's
 /// acknowledgement watermark covers it (a broker PUBACK is not enough: docs/mqtt-facts.md).
 ///
-/// Layout, under `<state_dir>/outbox/`: append-only segment files `seg-<n>.log` of CRC-framed records
-/// (`OutboxRecord`), `acknowledged.state` with each sensor's watermark and the count of samples dropped for space,
-/// and `incarnation`, the name of this install (`OutboxIncarnation`).
+/// Layout, under `<state_dir>/outbox/`: segment files `seg-<n>.log` of CRC-framed records (`OutboxRecord`), each
+/// made at its full size (`Limits.segmentBytes`) of zeros and filled from the start, `acknowledged.state` with each
+/// sensor's watermark and the count of samples dropped for space, and `incarnation`, the name of this install
+/// (`OutboxIncarnation`). Segments written before preallocation (grown by each append) are read the same way.
 ///
-/// fsync policy: a sampling round's records are written with one `write` and made durable with one `fdatasync`
-/// before any of them is published; a new segment's directory entry is fsynced when it is created; the
+/// fsync policy: a sampling round's records are written with one `pwrite` just past the last record and made durable
+/// with one `fdatasync` before any of them is published; in a preallocated segment that changes no inode metadata,
+/// so the sync writes the round's data only. A new segment's directory entry is fsynced when it is created; the
 /// acknowledgement file is replaced atomically (write, fsync, rename, fsync directory) before the segments it covers
-/// are deleted. Why the format cannot be left corrupt: nothing is ever rewritten in place. A power cut can only leave
-/// a torn record at the end of the newest segment, which fails its length or CRC check and is cut off on the next
-/// start; everything before it is intact, and the acknowledgement file is either the old or the new version.
+/// are deleted. Why the format cannot be left corrupt: no record is ever rewritten; a round only fills zeros after the
+/// last durable record. A power cut can only leave a torn record (or parts of the unsynced round) after the durable
+/// records of the newest segment: the first bad record ends the segment (a zero length is never a record), and the
+/// next start overwrites everything after the intact records with zeros before anything is appended; everything
+/// before it is intact, and the acknowledgement file is either the old or the new version.
 public final class Outbox {
   /// How big and how old the outbox may grow; beyond either, the oldest samples go first, and are counted.
   public struct Limits: Sendable {
@@ -42,18 +46,18 @@ public final class Outbox {
 
   public let directory: String
   public let limits: Limits
-  private(set) var segments: [OutboxSegment] = []
-  private var activeFD: Int32 = -1
+  var segments: [OutboxSegment] = []
+  var activeFD: Int32 = -1
   /// Highest `seq` per sensor that the collector has confirmed.
-  public private(set) var acknowledged: [String: Int64] = [:]
+  public internal(set) var acknowledged: [String: Int64] = [:]
   /// Watermarks applied in memory and not yet in `acknowledged.state` (`acknowledge(_:deferSaving:)`).
-  private var acknowledgementUnsaved = false
+  var acknowledgementUnsaved = false
   /// Samples the watermarks in memory cover beyond those in `acknowledged.state`: what a crash now would re-send.
-  public private(set) var unsavedAcknowledgements = 0
+  public internal(set) var unsavedAcknowledgements = 0
   /// Samples dropped (oldest first) because the outbox was full or too old, since the agent was installed.
-  public private(set) var dropped: Int = 0
+  public internal(set) var dropped: Int = 0
   /// Records cut off when opening (a torn tail after a crash), for the log.
-  public private(set) var repairedBytes: Int = 0
+  public internal(set) var repairedBytes: Int = 0
   /// This install's name, made with the outbox (`OutboxIncarnation`): every payload and the status carry it.
   public let incarnation: String
 
@@ -81,7 +85,6 @@ public final class Outbox {
   @discardableResult
   public func append(_ records: [OutboxRecord]) throws -> Cursor {
     guard !records.isEmpty else { return end }
-    if segments.isEmpty || segments[segments.count - 1].bytes >= limits.segmentBytes { try startSegment() }
     var bytes: [UInt8] = []
     var sizes: [Int] = []
     for record in records {
@@ -89,44 +92,18 @@ public final class Outbox {
       record.encode(into: &bytes)
       sizes.append(bytes.count - before)
     }
-    try DurableFile.writeAll(bytes, to: activeFD, path: segments[segments.count - 1].path)
+    // A round goes whole into the preallocated space left, or into the next segment; one larger than a whole
+    // segment grows the file past it.
+    let fits = segments.last.map { $0.bytes == 0 || $0.bytes + bytes.count <= limits.segmentBytes } ?? false
+    if !fits { try startSegment() }
+    let newest = segments[segments.count - 1]
+    try DurableFile.writeAll(bytes, to: activeFD, at: newest.bytes, path: newest.path)
     guard fdatasync(activeFD) == 0 else {
       throw OutboxError("cannot fsync \(segments.last!.path): \(errnoDescription())")
     }
     for (record, size) in zip(records, sizes) { segments[segments.count - 1].account(record, bytes: size) }
     try enforceLimits(now: records.map(\.sample.ts).max()!)
     return end
-  }
-
-  // MARK: - Acknowledgement
-
-  /// Applies the collector's watermarks; deletes segments they fully cover. Returns whether anything moved.
-  ///
-  /// The watermarks are saved (`acknowledged.state`, two fsyncs) before any segment they cover is deleted. With
-  /// `deferSaving`, a watermark that deletes nothing is only kept in memory until `saveAcknowledgedIfPending()`: the
-  /// segments still hold every number, so a crash meanwhile costs only re-sends of samples the collector already has
-  /// (stored once), never a lost sample nor a number used twice.
-  @discardableResult
-  public func acknowledge(_ watermarks: [String: Int64], deferSaving: Bool = false) throws -> Bool {
-    var moved = false
-    for (sensor, watermark) in watermarks where watermark > acknowledged[sensor, default: 0] {
-      unsavedAcknowledgements += Int(clamping: watermark - acknowledged[sensor, default: 0])
-      acknowledged[sensor] = watermark
-      moved = true
-    }
-    guard moved else { return false }
-    let deletes = segments.count > 1 && segments[0].isAcknowledged(by: acknowledged)
-    if deferSaving && !deletes {
-      acknowledgementUnsaved = true
-    } else {
-      try saveAcknowledged()
-    }
-    if deletes { beforeForgetting?() }
-    // Never delete the newest segment: it holds the highest sequence numbers.
-    while segments.count > 1, segments[0].isAcknowledged(by: acknowledged) {
-      unlink(segments.removeFirst().path)
-    }
-    return true
   }
 
   /// Samples not yet confirmed by the collector.
@@ -185,109 +162,9 @@ public final class Outbox {
     if let cached = cachedEntries, cached.segment == segment.number, cached.bytes == segment.bytes {
       return cached.entries
     }
-    let entries = try segment.load(repair: false).entries
+    let entries = try segment.load().entries
     cachedEntries = (segment.number, segment.bytes, entries)
     return entries
-  }
-
-  // MARK: - Private
-
-  private func startSegment() throws {
-    if activeFD >= 0 { close(activeFD) }
-    let number = (segments.last?.number ?? 0) + 1
-    let segment = OutboxSegment(number: number, directory: directory)
-    activeFD = open(segment.path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-    guard activeFD >= 0 else { throw OutboxError("cannot create \(segment.path): \(errnoDescription())") }
-    syncDirectory()
-    segments.append(segment)
-  }
-
-  /// Drops the oldest segments (never the newest) while the outbox is over its size or age limit.
-  private func enforceLimits(now: Timestamp) throws {
-    while segments.count > 1 {
-      let oldest = segments[0]
-      let tooBig = totalBytes > limits.maxBytes
-      let tooOld = oldest.newest.map { now.seconds(since: $0) > limits.maxAgeSeconds } ?? false
-      guard tooBig || tooOld else { break }
-      beforeForgetting?()
-      dropped += oldest.unacknowledgedCount(acknowledged)
-      // Everything in it counts as settled from now on: raise the watermarks past it.
-      for (sensor, range) in oldest.ranges where range.upperBound > acknowledged[sensor, default: 0] {
-        acknowledged[sensor] = range.upperBound
-      }
-      segments.removeFirst()
-      try saveAcknowledged()
-      unlink(oldest.path)
-    }
-  }
-
-  private var acknowledgedPath: String { directory + "/acknowledged.state" }
-
-  private func loadAcknowledged() throws {
-    guard let text = try DurableFile.read(acknowledgedPath) else { return }
-    for (number, line) in text.split(separator: "\n").enumerated() {
-      let fields = line.split(separator: " ")
-      if fields.count == 2, fields[0] == "#dropped", let count = Int(fields[1]) {
-        dropped = count
-      } else if fields.count == 2, let seq = Int64(fields[1]) {
-        acknowledged[String(fields[0])] = seq
-      } else {
-        throw OutboxError("\(acknowledgedPath):\(number + 1): expected `<sensor> <seq>`, found \"\(line)\"")
-      }
-    }
-  }
-
-  /// Saves watermarks that `acknowledge(_:deferSaving:)` kept in memory only, if any.
-  public func saveAcknowledgedIfPending() throws {
-    if acknowledgementUnsaved { try saveAcknowledged() }
-  }
-
-  private func saveAcknowledged() throws {
-    var text = "#dropped \(dropped)\n"
-    for sensor in acknowledged.keys.sorted() { text += "\(sensor) \(acknowledged[sensor]!)\n" }
-    try DurableFile.replace(acknowledgedPath, with: text)
-    acknowledgementUnsaved = false
-    unsavedAcknowledgements = 0
-  }
-
-  private func loadSegments() throws {
-    guard let handle = opendir(directory) else { throw OutboxError("cannot read \(directory): \(errnoDescription())") }
-    var numbers: [Int64] = []
-    while let entry = readdir(handle) {
-      let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-      if let number = OutboxSegment.number(fromFileName: name) { numbers.append(number) }
-    }
-    closedir(handle)
-    for (index, number) in numbers.sorted().enumerated() {
-      var segment = OutboxSegment(number: number, directory: directory)
-      let isNewest = index == numbers.count - 1
-      let (entries, validBytes, fileBytes) = try segment.load(repair: isNewest)
-      repairedBytes += fileBytes - validBytes
-      var offset = 0
-      for entry in entries {
-        segment.account(entry.record, bytes: entry.end - offset)
-        offset = entry.end
-      }
-      segments.append(segment)
-    }
-    if let newest = segments.last {
-      activeFD = open(newest.path, O_WRONLY | O_APPEND | O_CLOEXEC)
-      guard activeFD >= 0 else { throw OutboxError("cannot open \(newest.path): \(errnoDescription())") }
-      // A process killed between its write and its fdatasync leaves records that are read back (and may be sent)
-      // but are not durable yet, and a repaired tail is cut off in the page cache only: make both durable before
-      // anything is sent, or a power cut could later take back a number the collector already has.
-      guard fdatasync(activeFD) == 0 else {
-        throw OutboxError("cannot fsync \(newest.path): \(errnoDescription())")
-      }
-    }
-  }
-
-  private func syncDirectory() {
-    let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-    if fd >= 0 {
-      fsync(fd)
-      close(fd)
-    }
   }
 }
 

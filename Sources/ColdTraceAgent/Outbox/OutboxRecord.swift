@@ -4,7 +4,8 @@ import ColdTraceCore
 ///
 /// On disk: `[body length u32 LE][CRC-32 of body u32 LE][body]`, the body holding the sensor, its room and the sample
 /// in a fixed little-endian layout. A record cut short by a crash or a power cut fails its length or CRC check and is
-/// cut off when the outbox opens; nothing after a bad record is trusted.
+/// cut off when the outbox opens; nothing after a bad record is trusted. Records are self-delimiting, so a segment
+/// preallocated with zeros ends where the first header with a zero (too short) length is.
 public struct OutboxRecord: Sendable, Equatable {
   public var sensor: String
   public var room: String
@@ -23,6 +24,10 @@ public struct OutboxRecord: Sendable, Equatable {
 
   static let headerSize = 8
   static let maxBodySize = 4096
+  /// The shortest body: two empty strings, `seq`, `ts` and the flags byte. Anything shorter, a zero length first of
+  /// all (a preallocated segment's zero-filled tail), is not a record, whatever its checksum (the CRC-32 of no bytes
+  /// is 0).
+  static let minBodySize = 2 + 2 + 8 + 8 + 1
 
   /// Appends the framed record to `out`.
   func encode(into out: inout [UInt8]) {
@@ -71,7 +76,7 @@ public struct OutboxRecord: Sendable, Equatable {
     let length = Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
     let crc = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset + 4, as: UInt32.self))
     let start = offset + headerSize
-    guard length <= maxBodySize, start + length <= bytes.count else { return nil }
+    guard length >= minBodySize, length <= maxBodySize, start + length <= bytes.count else { return nil }
     let body = UnsafeRawBufferPointer(rebasing: bytes[start..<start + length])
     guard CRC32.checksum(body) == crc else { return nil }
     var reader = BodyReader(body: body)

@@ -66,9 +66,26 @@ struct OutboxSegment {
   /// A record and the offset just past it.
   typealias Entry = (record: OutboxRecord, end: Int)
 
-  /// Reads the whole file; with `repair`, cuts off a torn tail (the last write of a crashed process).
-  func load(repair: Bool) throws -> (entries: [Entry], validBytes: Int, fileBytes: Int) {
-    guard let data = try DurableFile.readBytes(path) else { return ([], 0, 0) }
+  /// What a segment file holds: its intact records, where they end, and where the last non-zero byte after them ends.
+  struct Contents {
+    var entries: [Entry]
+    /// The end of the last intact record: where the next record goes.
+    var validBytes: Int
+    /// Just past the last non-zero byte: beyond `validBytes`, a torn record (or records written after it that never
+    /// became durable) up to here, and the preallocated zeros after it.
+    var dirtyBytes: Int
+    var fileBytes: Int
+    /// Bytes of a torn write after the intact records (zeros of a preallocated tail are not counted).
+    var tornBytes: Int { dirtyBytes - validBytes }
+  }
+
+  /// Reads the whole file: the records up to the first one that is not intact. A preallocated segment's zero-filled
+  /// tail ends the records as a torn record does (a zero length is never a record: `OutboxRecord.decode`); nothing
+  /// after the first bad record is trusted. With `findDirtyEnd`, also finds where its non-zero bytes end.
+  func load(findDirtyEnd: Bool = false) throws -> Contents {
+    guard let data = try DurableFile.readBytes(path) else {
+      return Contents(entries: [], validBytes: 0, dirtyBytes: 0, fileBytes: 0)
+    }
     var entries: [Entry] = []
     var offset = 0
     data.withUnsafeBytes { bytes in
@@ -77,9 +94,8 @@ struct OutboxSegment {
         offset = next
       }
     }
-    if repair && offset < data.count {
-      truncate(path, off_t(offset))
-    }
-    return (entries, offset, data.count)
+    var dirty = offset
+    if findDirtyEnd, let last = data.lastIndex(where: { $0 != 0 }), last >= offset { dirty = last + 1 }
+    return Contents(entries: entries, validBytes: offset, dirtyBytes: dirty, fileBytes: data.count)
   }
 }

@@ -1,5 +1,6 @@
 import ColdTraceCore
 import ColdTraceMQTT
+import ColdTraceSystem
 import Logging
 
 extension AgentRunner {
@@ -86,5 +87,18 @@ extension AgentRunner {
       ) { first, _ in first }.merging(mapped.rooms) { own, _ in own })
     if !mapped.reports.isEmpty { message.mqttProbes = mapped.reports }
     return message.encode()
+  }
+
+  /// Before disconnecting: lets the broker acknowledge the readings in flight, for at most `seconds`; each PUBACK
+  /// wakes the wait.
+  func awaitBrokerAcknowledgements(_ client: any MessageTransport, inbox: AgentInbox, seconds: Double) {
+    inbox.wakeOnPublishCompletion(true)
+    let deadline = clock.now().adding(seconds: seconds)
+    while client.unacknowledgedCount > 0 && clock.now() < deadline {
+      clock.wait(until: deadline, wakingOn: wakeUp)
+    }
+    if client.unacknowledgedCount > 0 {
+      logger.warning("\(client.unacknowledgedCount) readings not acknowledged by the broker at exit")
+    }
   }
 }

@@ -252,49 +252,5 @@ public final class AgentRunner {
     logger.info("stopped after \(index) sampling rounds")
   }
 
-  /// Before disconnecting: lets the broker acknowledge the readings in flight, for at most `seconds`; each PUBACK
-  /// wakes the wait.
-  private func awaitBrokerAcknowledgements(_ client: any MessageTransport, inbox: AgentInbox, seconds: Double) {
-    inbox.wakeOnPublishCompletion(true)
-    let deadline = clock.now().adding(seconds: seconds)
-    while client.unacknowledgedCount > 0 && clock.now() < deadline {
-      clock.wait(until: deadline, wakingOn: wakeUp)
-    }
-    if client.unacknowledgedCount > 0 {
-      logger.warning("\(client.unacknowledgedCount) readings not acknowledged by the broker at exit")
-    }
-  }
-
   public static let version = "0.1.0"
-}
-
-/// A step of the wall clock against the boot-time clock (NTP setting the time, an operator): more than 2 s.
-enum ClockJump {
-  /// The step since the previous pass, in whole seconds, if there was one; keeps this pass's offset in `previous`.
-  static func detect(now: Timestamp, bootMilliseconds: Int64, previous: inout Int64?) -> Int64? {
-    let offset = now.milliseconds - bootMilliseconds
-    defer { previous = offset }
-    guard let before = previous, abs(offset - before) > 2000 else { return nil }
-    return (offset - before) / 1000
-  }
-}
-
-/// The earliest of the times a pass found due next: the time the agent sleeps until.
-struct NextDue {
-  private(set) var earliest: Timestamp?
-
-  mutating func include(_ time: Timestamp?) {
-    guard let time else { return }
-    earliest = earliest.map { min($0, time) } ?? time
-  }
-}
-
-extension SensorValue {
-  /// The sample this read makes: values, or an `error` sample reporting the fault.
-  func sample(seq: Int64, at time: Timestamp) -> Sample {
-    switch self {
-    case .values(let tempC, let rhPct): return Sample(seq: seq, ts: time, tempC: tempC, rhPct: rhPct)
-    case .fault(let reason): return Sample(seq: seq, ts: time, error: reason)
-    }
-  }
 }

@@ -64,3 +64,13 @@ public enum SensorDrivers {
     all.first { $0.name == name }
   }
 }
+
+extension SensorValue {
+  /// The sample this read makes: values, or an `error` sample reporting the fault.
+  func sample(seq: Int64, at time: Timestamp) -> Sample {
+    switch self {
+    case .values(let tempC, let rhPct): return Sample(seq: seq, ts: time, tempC: tempC, rhPct: rhPct)
+    case .fault(let reason): return Sample(seq: seq, ts: time, error: reason)
+    }
+  }
+}
