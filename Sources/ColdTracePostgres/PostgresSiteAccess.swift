@@ -3,8 +3,8 @@
 /// A cooperative logs in with a role of its own, a member of `coldtrace_reader` (and of `coldtrace_ack` when it may
 /// acknowledge alerts). `site_access` names the sites each login role may see. Row-level security on every table that
 /// holds site data lets such a role see the rows of its sites only; it may write nothing but an alert's
-/// acknowledgement fields, and only with `can_ack` for that alert's site. The tables' owner (the collector's role, which
-/// runs the migrations) is not subject to these policies (no FORCE ROW LEVEL SECURITY), nor is a superuser.
+/// acknowledgement fields, and only with `can_ack` for that alert's site. The tables' owner (the collector's role,
+/// which runs the migrations) is not subject to these policies (no FORCE ROW LEVEL SECURITY), nor is a superuser.
 enum PostgresSiteAccess {
   static let sql = """
     -- The group roles. Roles belong to the whole cluster, so another database of it may have made them already (and

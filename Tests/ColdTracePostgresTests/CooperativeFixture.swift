@@ -68,7 +68,8 @@ struct CooperativeFixture {
       let alert = index + 1
       sql += """
         INSERT INTO sites (site, slot) VALUES ('\(site)', 0);
-        INSERT INTO sources (site, sensor, room) VALUES ('\(site)', 'cold1-a', 'cold1'), ('\(site)', 'cold1-b', 'cold1');
+        INSERT INTO sources (site, sensor, room)
+          VALUES ('\(site)', 'cold1-a', 'cold1'), ('\(site)', 'cold1-b', 'cold1');
         INSERT INTO readings (ts_ms, seq, source_id, temp_mc, rh_mpct)
           SELECT 1796083200000 + n * 60000, n, s.id, 4000 + n, 88000 FROM sources s, generate_series(1, 3) n
           WHERE s.site = '\(site)';

@@ -9,13 +9,13 @@ struct AccessCommand: ParsableCommand {
     commandName: "access",
     abstract: "Let a cooperative's PostgreSQL role see its own sites only (grant, list, revoke).",
     discussion: """
-      PostgreSQL only. The role must exist and log in (createuser --pwprompt coop_a); `grant` lets it read its sites'
-      rows and nothing else (row-level security), and with --ack acknowledge their alerts.
+      PostgreSQL only. The role must exist and log in (createuser --pwprompt coop_a). `grant` lets it read its \
+      sites' rows and nothing else (row-level security); with --ack it may also acknowledge their alerts.
 
       Examples:
-        coldtrace access grant coop_a --site hongxuan --site hongxuan2 --db postgres://admin@db.example/coldtrace
-        coldtrace access list --db postgres://admin@db.example/coldtrace
-        coldtrace access revoke coop_a --site hongxuan2 --db postgres://admin@db.example/coldtrace
+        coldtrace access grant coop_a --site hongxuan --site hongxuan2 --db postgres://admin@db/coldtrace
+        coldtrace access list --db postgres://admin@db/coldtrace
+        coldtrace access revoke coop_a --site hongxuan2 --db postgres://admin@db/coldtrace
       """,
     subcommands: [AccessGrantCommand.self, AccessListCommand.self, AccessRevokeCommand.self]
   )
