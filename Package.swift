@@ -124,7 +124,7 @@ let package = Package(
       name: "coldtrace",
       dependencies: [
         "ColdTraceCore", "ColdTraceStorage", "ColdTraceCollector", "ColdTraceMQTT", "ColdTraceSystem",
-        "ColdTraceConfig", "ColdTraceReport", "ColdTraceCommandLine", "ColdTraceSigning",
+        "ColdTraceConfig", "ColdTraceReport", "ColdTraceCommandLine", "ColdTraceSigning", "ColdTracePostgres",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]

@@ -28,15 +28,15 @@ struct PostgresSchemaTests {
     let url = try PostgresClusterScope.freshDatabase(migrated: false)
     let connection = try PostgresConnection(url: url)
     #expect(try PostgresSchema.version(connection) == 0)
-    #expect(try PostgresSchema.migrate(connection) == [1, 2])
+    #expect(try PostgresSchema.migrate(connection) == [1, 2, 3])
     #expect(try PostgresSchema.migrate(PostgresConnection(url: url)) == [])
-    #expect(try PostgresSchema.version(connection) == 2)
+    #expect(try PostgresSchema.version(connection) == 3)
     let tables = try connection.execute(
       "SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'public'"
     ).rows[0].string(0)
     let expected = [
       "alerts", "coldtrace_migrations", "collector_slots", "engine_state", "journal_heads", "journal_lines",
-      "notifications", "quarantine", "readings", "sites", "sources",
+      "notifications", "quarantine", "readings", "site_access", "sites", "sources",
     ]
     #expect(tables == expected.joined(separator: ","))
     #expect(
