@@ -47,6 +47,8 @@ let package = Package(
     .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
     // libqrencode from Debian's libqrencode-dev (the QR code of a signed HTML report).
     .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+    // libpq from Debian's libpq-dev: the PostgreSQL client library (ColdTracePostgres).
+    .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
     // The cooperative's Ed25519 key pair over libcrypto: generate, PEM files, sign, verify, fingerprint.
     .target(name: "ColdTraceSigning", dependencies: ["CCrypto"]),
     // Swift 6-safe MQTT client over libmosquitto: supervised network thread, QoS 1 completions.
@@ -83,6 +85,10 @@ let package = Package(
         .product(name: "GRDBSQLite", package: "GRDB.swift"),
       ]
     ),
+    // PostgreSQL storage, first slice (docs/postgresql.md): a synchronous libpq connection, the versioned schema with
+    // monthly reading partitions, the group write of readings, the per-slot journal chain, and collector slot
+    // ownership (advisory lock plus a fencing epoch checked in every write transaction).
+    .target(name: "ColdTracePostgres", dependencies: ["CLibPQ", "ColdTraceCore", "ColdTraceStorage"]),
     // Lot reports: a pure builder from plain inputs to a LotReport, and one renderer per format (text, JSON, CSV,
     // HTML, EPCIS) in English and Vietnamese; signed reports and their offline check.
     .target(name: "ColdTraceReport", dependencies: ["ColdTraceCore", "ColdTraceSigning", "CQRencode"]),
@@ -191,6 +197,17 @@ let package = Package(
         "TestSupport",
       ]
     ),
+    .testTarget(
+      name: "ColdTracePostgresTests",
+      dependencies: [
+        "ColdTracePostgres", "ColdTraceCore", "ColdTraceStorage", "ColdTraceSystem", "TestSupport",
+        "coldtrace-pg-tool",
+      ]
+    ),
+    // A slot owner as a process of its own, for the failover tests (SIGKILL, SIGSTOP), and the PostgreSQL ingest
+    // benchmark (benchmarks/postgres-ingest.sh).
+    .executableTarget(
+      name: "coldtrace-pg-tool", dependencies: ["ColdTracePostgres", "ColdTraceCore"], path: "Tests/PostgresTool"),
     // zlib from Debian's zlib1g-dev, only for the report tests' PNG decoding.
     .systemLibrary(name: "CZlib", path: "Tests/CZlib", providers: [.apt(["zlib1g-dev"])]),
     .testTarget(

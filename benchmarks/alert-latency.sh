@@ -19,41 +19,28 @@ bench_setup coldtrace-latency coldtrace coldtrace-sim
 bench_broker_config
 bench_start_broker
 printf 'offline_after_minutes = 10080\n' > "$work/collector.toml"
-"$bin/coldtrace" collect --config "$work/collector.toml" --db "$work/latency.db" --journal "$work/journal.jsonl" \
-  --broker "mqtt://127.0.0.1:$port" 2>"$work/collector.log" & pids+=($!)
-until grep -q "subscribed to coldtrace/v1/reading" "$work/collector.log"; do sleep 0.05; done
-touch "$work/journal.jsonl"
+bench_collect "$work/collector.log" coldtrace/v1/reading --config "$work/collector.toml" --db "$work/latency.db" \
+  --journal "$work/journal.jsonl"
 # Stamp each journal line the moment tail (inotify) sees it.
-tail -F -n 0 "$work/journal.jsonl" 2>/dev/null | python3 -u -c '
-import sys, time
-out = open(sys.argv[1], "w", buffering=1)
-for line in sys.stdin.buffer:
-    out.write(f"{time.time_ns() // 1000} {line.decode().strip()}\n")
-' "$work/seen.txt" & pids+=($!)
-sleep 0.3
+bench_stamp_journal "$work/journal.jsonl" "$work/seen.txt"
 rate=$(python3 -c "print($per_second / $sensors)")
 "$bin/coldtrace-sim" load --broker "mqtt://127.0.0.1:$port" --sensors $sensors --rate "$rate" --duration "$seconds" \
   --event-step 60 --excursion-every 40 --publish-log "$work/sent.txt" --announce-outbox > "$work/load.txt"
 # A collector that fell behind is still working: wait until it stored every reading, then for its last lines.
-total=$(wc -l < "$work/sent.txt")
-deadline=$(( $(date +%s) + 300 ))
-while [ "$(sqlite3 "$work/latency.db" 'SELECT COUNT(*) FROM readings' 2>/dev/null || echo 0)" -lt "$total" ] \
-  && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.2; done
+stored() { sqlite3 "$work/latency.db" 'SELECT COUNT(*) FROM readings' 2>/dev/null || echo 0; }
+bench_wait_for_count "$(wc -l < "$work/sent.txt")" 300 stored
 sleep 1
 python3 - "$work/sent.txt" "$work/seen.txt" "$seconds" "$per_second" <<'PY' | tee benchmarks/results/alert-latency.txt
-import json, sys, datetime, statistics
+import json, sys
+sys.path.insert(0, "benchmarks")
+from lib import journal_key, publish_times
 sent_path, seen_path, seconds, per_second = sys.argv[1:]
-sent = {}
-for line in open(sent_path):
-    topic, seq, ts, us = line.split()
-    parts = topic.split("/")
-    sent[(parts[3], parts[5], int(ts))] = int(us)
+sent = publish_times(sent_path)
 latencies, unmatched, events = [], 0, {}
 for line in open(seen_path):
     stamp, text = line.split(" ", 1)
     event = json.loads(text)
-    at = datetime.datetime.fromisoformat(event["at"].replace("Z", "+00:00"))
-    key = (event["site"], event["sensor"], int(at.timestamp() * 1000 + 0.5))
+    key = journal_key(event)
     events[event["event"]] = events.get(event["event"], 0) + 1
     if key in sent:
         latencies.append((int(stamp) - sent[key]) / 1000)

@@ -35,42 +35,19 @@ ceiling=$(rate_of "$total" "$t0" "$(now)")
 
 drain() {  # $1 = label, $2 = batch, $3 = seed, $4 = samples expected
   local db="$work/$1.db"
-  "$bin/coldtrace" collect --db "$db" --broker "mqtt://127.0.0.1:$port" --id "$1" 2>"$work/$1-1.log" & local pid=$!
-  until grep -q "subscribed to coldtrace/v1/reading" "$work/$1-1.log"; do sleep 0.05; done
-  kill "$pid"; wait "$pid" 2>/dev/null || true
+  bench_collect "$work/$1-1.log" coldtrace/v1/reading --db "$db" --id "$1"
+  kill "$collector"; wait "$collector" 2>/dev/null || true
   load "$2" "$3"
-  # One poller process with one connection (a query every 5 ms costs it ~50 µs, not a process start): the load
-  # generator numbers each sensor's samples 1, 2, 3, ..., so the sum of the committed watermarks is the number of
-  # samples committed. Prints: stored, rate from the collector's start, rate from its first committed batch.
+  # The load generator numbers each sensor's samples 1, 2, 3, ..., so the sum of the committed watermarks is the
+  # number of samples committed. Prints: stored, rate from the collector's start, rate from its first committed batch.
   python3 - "$bin/coldtrace" "$db" "$port" "$1" "$4" "$work/$1-2.log" <<'PY'
-import sqlite3, subprocess, sys, time
+import sys
+sys.path.insert(0, "benchmarks")
+from lib import drain
 binary, db, port, label, expected, log = sys.argv[1:7]
-expected = int(expected)
-t0 = time.monotonic()
-collector = subprocess.Popen([binary, "collect", "--db", db, "--broker", f"mqtt://127.0.0.1:{port}", "--id", label],
-                             stderr=open(log, "w"))
-connection = sqlite3.connect(db, timeout=5)
-def committed():
-    try:
-        return connection.execute("SELECT COALESCE(SUM(acked_seq), 0) FROM sources").fetchone()[0]
-    except sqlite3.OperationalError:
-        return 0
-first = None
-deadline = t0 + 300
-while time.monotonic() < deadline:
-    count = committed()
-    now = time.monotonic()
-    if count > 0 and first is None:
-        first = (now, count)
-    if count >= expected:
-        break
-    time.sleep(0.005)
-t1 = time.monotonic()
-stored = connection.execute("SELECT COUNT(*) FROM readings").fetchone()[0]
-collector.terminate()
-collector.wait()
-steady = (stored - first[1]) / (t1 - first[0]) if first and t1 > first[0] else 0
-print(stored, round(stored / (t1 - t0)), round(steady))
+command = [binary, "collect", "--db", db, "--broker", f"mqtt://127.0.0.1:{port}", "--id", label]
+print(*drain(command, db, log, int(expected), "SELECT COALESCE(SUM(acked_seq), 0) FROM sources",
+             "SELECT COUNT(*) FROM readings"))
 PY
 }
 read -r single_stored single_rate single_steady < <(drain single 1 2 "$total")

@@ -4,9 +4,20 @@
 #                                                with the static Swift standard library, in .build-static; sets $bin
 #   bench_build_path                             sets $bin alone (the products are built already)
 #   bench_setup <work-dir-prefix> <product>...   bench_build unless COLDTRACE_BENCH_BUILT is set (run-all.sh builds
-#                                                once); sets $bin and $work
+#                                                once) or COLDTRACE_BENCH_BIN names built binaries (e.g. .build/debug,
+#                                                for a quick check of a script); sets $bin and $work (in
+#                                                $bench_tmp, default /tmp)
 #   bench_broker_config                          sets $port and writes $work/mosquitto.conf
 #   bench_start_broker                           starts it; sets $broker
+#   bench_wait_for_line <file> <text>            waits until a line of the file holds the text
+#   bench_collect <log> <subscribed> <arg>...    starts `coldtrace collect <arg>... --broker <ours>` (error output to
+#                                                <log>) and waits until the log says `subscribed to <subscribed>`;
+#                                                sets $collector
+#   bench_stamp_journal <journal> <out>          copies each line added to the journal to <out>, after the Unix µs
+#                                                when tail (inotify) saw it
+#   bench_wait_for_count <n> <seconds> <cmd>...  polls the number cmd prints every 0.2 s until it is n or more, or
+#                                                the seconds have passed (a collector behind is still working)
+# The Python parts share benchmarks/lib.py the same way (MQTT packets, a timed drain, the load generator's publish log).
 bench_scratch=.build-static
 bench_build() {
   scripts/bootstrap.sh >/dev/null
@@ -23,12 +34,14 @@ bench_build_path() {
 
 bench_setup() {
   local prefix=$1; shift
-  if [ -z "${COLDTRACE_BENCH_BUILT:-}" ]; then
+  if [ -n "${COLDTRACE_BENCH_BIN:-}" ]; then
+    bin=$(cd "$COLDTRACE_BENCH_BIN" && pwd)
+  elif [ -z "${COLDTRACE_BENCH_BUILT:-}" ]; then
     bench_build "$@"
   else
     bench_build_path
   fi
-  work=$(mktemp -d "/tmp/$prefix-XXXXXX")
+  work=$(mktemp -d "${bench_tmp:-/tmp}/$prefix-XXXXXX")
   pids=()
   trap bench_cleanup EXIT
 }
@@ -45,3 +58,28 @@ bench_broker_config() {
 }
 
 bench_start_broker() { mosquitto -c "$work/mosquitto.conf" >/dev/null 2>&1 & broker=$!; pids+=("$broker"); sleep 0.5; }
+
+bench_wait_for_line() { until grep -qF "$2" "$1" 2>/dev/null; do sleep 0.05; done; }
+
+bench_collect() {
+  local log=$1 subscribed=$2; shift 2
+  "$bin/coldtrace" collect "$@" --broker "mqtt://127.0.0.1:$port" 2>"$log" & collector=$!
+  pids+=("$collector")
+  bench_wait_for_line "$log" "subscribed to $subscribed"
+}
+
+bench_stamp_journal() {
+  touch "$1"
+  tail -F -n 0 "$1" 2>/dev/null | python3 -u -c '
+import sys, time
+out = open(sys.argv[1], "w", buffering=1)
+for line in sys.stdin.buffer:
+    out.write(f"{time.time_ns() // 1000} {line.decode().strip()}\n")
+' "$2" & pids+=($!)
+  sleep 0.3
+}
+
+bench_wait_for_count() {
+  local least=$1 deadline=$(( $(date +%s) + $2 )); shift 2
+  while [ "$("$@")" -lt "$least" ] && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.2; done
+}

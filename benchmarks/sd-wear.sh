@@ -15,14 +15,8 @@ fast_window=${1:-120}
 slow_window=${2:-300}
 source benchmarks/lib.sh
 command -v strace >/dev/null || scripts/bootstrap.sh >/dev/null
-if [ -n "${COLDTRACE_BENCH_BIN:-}" ]; then
-  bin=$(cd "$COLDTRACE_BENCH_BIN" && pwd)
-  work=$(mktemp -d /var/tmp/coldtrace-wear-XXXXXX)
-  pids=()
-  trap bench_cleanup EXIT
-else
-  bench_setup coldtrace-wear coldtrace-agent coldtrace
-fi
+bench_tmp=/var/tmp   # on the disk, whatever /tmp is mounted as
+bench_setup coldtrace-wear coldtrace-agent coldtrace
 
 io_field() { awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/io"; }
 

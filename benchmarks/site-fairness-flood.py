@@ -17,19 +17,7 @@ import sys
 import threading
 import time
 
-
-def packet(kind, body):
-    length, header = len(body), bytearray([kind])
-    while True:
-        digit, length = length % 128, length // 128
-        header.append(digit | (0x80 if length else 0))
-        if not length:
-            return bytes(header) + body
-
-
-def text(value):
-    encoded = value.encode()
-    return struct.pack("!H", len(encoded)) + encoded
+from lib import packet, text
 
 
 port, site, sensors, seconds = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), float(sys.argv[4])

@@ -53,17 +53,9 @@ printf 'offline_after_minutes = 10080\n' > "$work/collector.toml"
 if [ "$mode" = admitted ]; then
   printf '[sites.floodsite]\nmax_readings_per_second = 1000000\nburst_readings = 10000000\n' >> "$work/collector.toml"
 fi
-"$bin/coldtrace" collect --config "$work/collector.toml" --db "$work/fair.db" --journal "$work/journal.jsonl" \
-  --broker "mqtt://127.0.0.1:$port" 2>"$work/collector.log" & pids+=($!)
-until grep -q "subscribed to coldtrace/v1/reading" "$work/collector.log"; do sleep 0.05; done
-touch "$work/journal.jsonl"
-tail -F -n 0 "$work/journal.jsonl" 2>/dev/null | python3 -u -c '
-import sys, time
-out = open(sys.argv[1], "w", buffering=1)
-for line in sys.stdin.buffer:
-    out.write(f"{time.time_ns() // 1000} {line.decode().strip()}\n")
-' "$work/seen.txt" & pids+=($!)
-sleep 0.3
+bench_collect "$work/collector.log" coldtrace/v1/reading --config "$work/collector.toml" --db "$work/fair.db" \
+  --journal "$work/journal.jsonl"
+bench_stamp_journal "$work/journal.jsonl" "$work/seen.txt"
 "$bin/coldtrace-sim" load --broker "mqtt://127.0.0.1:$port" --sensors 20 --rate 20 --duration $((3 * seconds)) \
   --event-step 60 --excursion-every 40 --publish-log "$work/sent.txt" --announce-outbox > "$work/load.txt" & b=$!
 sleep "$seconds"
@@ -71,11 +63,9 @@ flood floodsite "$seconds" "$work/flood" > "$work/flood.txt"
 flood_stored_at_end=$(sqlite3 "$work/fair.db" "SELECT COUNT(*) FROM readings r JOIN sources s ON s.id = r.source_id
   WHERE s.site = 'floodsite'" 2>/dev/null || echo '?')
 wait "$b"
-total=$(wc -l < "$work/sent.txt")
-deadline=$(( $(date +%s) + 300 ))
 b_stored() { sqlite3 "$work/fair.db" "SELECT COUNT(*) FROM readings r JOIN sources s ON s.id = r.source_id
   WHERE s.site = 'sim-site-01'" 2>/dev/null || echo 0; }
-while [ "$(b_stored)" -lt "$total" ] && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.2; done
+bench_wait_for_count "$(wc -l < "$work/sent.txt")" 300 b_stored
 sleep 1
 flood_stored=$(sqlite3 "$work/fair.db" "SELECT COUNT(*) FROM readings r JOIN sources s ON s.id = r.source_id
   WHERE s.site = 'floodsite'")
@@ -84,25 +74,22 @@ quarantined=$(sqlite3 "$work/fair.db" "SELECT group_concat(reason || '=' || n, '
 python3 - "$work" "$mode" "$seconds" "$flood_stored_at_end" "$flood_stored" "${quarantined:-none}" "$flooders" <<'PY' \
   | tee "benchmarks/results/site-fairness-$mode.txt"
 import json, sys, datetime, os, subprocess
+sys.path.insert(0, "benchmarks")
+from lib import journal_key, publish_times
 work, mode, seconds, stored_at_end, stored, quarantined, flooders = sys.argv[1:]
 def fields(path):
     parts = open(path).read().split()
     return {parts[i]: parts[i + 1] for i in range(0, len(parts) - 1, 2)}
 anchor, flood = fields(f"{work}/anchor.txt"), fields(f"{work}/flood.txt")
 start, end = int(flood["start_us"]), int(flood["end_us"])
-sent = {}
-for line in open(f"{work}/sent.txt"):
-    topic, seq, ts, us = line.split()
-    parts = topic.split("/")
-    sent[(parts[3], parts[5], int(ts))] = int(us)
+sent = publish_times(f"{work}/sent.txt")
 phases = {"alone before": [], "with the flood": [], "alone after": []}
 for line in open(f"{work}/seen.txt"):
     stamp, text = line.split(" ", 1)
     event = json.loads(text)
     if event.get("site") != "sim-site-01" or event.get("kind") != "temp_high":
         continue
-    at = datetime.datetime.fromisoformat(event["at"].replace("Z", "+00:00"))
-    published = sent.get((event["site"], event["sensor"], int(at.timestamp() * 1000 + 0.5)))
+    published = sent.get(journal_key(event))
     if published is None:
         continue
     phase = "alone before" if published < start else "with the flood" if published <= end else "alone after"

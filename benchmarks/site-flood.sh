@@ -12,15 +12,13 @@ bench_setup coldtrace-flood coldtrace
 bench_broker_config
 bench_start_broker
 db="$work/flood.db"
-"$bin/coldtrace" collect --db "$db" --broker "mqtt://127.0.0.1:$port" 2>"$work/collector.log" & collector=$!
-pids+=("$collector")
-until grep -q "subscribed to coldtrace/v1/reading" "$work/collector.log"; do sleep 0.1; done
+bench_collect "$work/collector.log" coldtrace/v1/reading --db "$db"
 python3 benchmarks/site-flood.py "$port" hongxuan 2 >/dev/null   # two probes first: the collector's usual state
 sleep 1
 before=$(awk '/VmRSS/ {print $2}' "/proc/$collector/status")
 python3 benchmarks/site-flood.py "$port" hongxuan "$ids" >/dev/null
 handled() { sqlite3 "$db" 'SELECT (SELECT COUNT(*) FROM readings) + (SELECT COUNT(*) FROM quarantine)'; }
-until [ "$(handled)" -ge "$ids" ]; do sleep 0.5; done
+bench_wait_for_count "$ids" 300 handled
 sleep 2
 after=$(awk '/VmRSS/ {print $2}' "/proc/$collector/status")
 {

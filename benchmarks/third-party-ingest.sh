@@ -3,6 +3,9 @@
 # QoS 1, in one run on this machine (loopback only).
 #   benchmarks/third-party-ingest.sh [messages-per-run]
 #   COLDTRACE_BENCH_BIN=.build/debug benchmarks/third-party-ingest.sh   # already-built binaries, no release build
+#   COLDTRACE_BENCH_WINDOW=100 benchmarks/third-party-ingest.sh          # the collector on MQTT 3.1.1, the broker's
+#     max_inflight_messages 100: the QoS 1 messages it sends ahead of the collector's PUBACKs (under MQTT 5, the
+#     default, the collector announces its own Receive Maximum)
 # The publisher is one `mosquitto_pub -l` (a message per line) of `preset = "json"` payloads with their own time, as
 # a plain publisher without an outbox sends them. Each consumer drains the same backlog: readings the broker queued in
 # its persistent session while it was away (`queue_qos0_messages true`, so QoS 0 ones are queued too).
@@ -13,16 +16,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 total=${1:-20000}
 source benchmarks/lib.sh
-if [ -n "${COLDTRACE_BENCH_BIN:-}" ]; then
-  bin=$(cd "$COLDTRACE_BENCH_BIN" && pwd)
-  work=$(mktemp -d /tmp/coldtrace-third-party-XXXXXX)
-  pids=()
-  trap bench_cleanup EXIT
-else
-  bench_setup coldtrace-third-party coldtrace
-fi
+bench_setup coldtrace-third-party coldtrace
 bench_broker_config
 echo 'queue_qos0_messages true' >> "$work/mosquitto.conf"
+[ -z "${COLDTRACE_BENCH_WINDOW:-}" ] || echo "max_inflight_messages $COLDTRACE_BENCH_WINDOW" >> "$work/mosquitto.conf"
 bench_start_broker
 topic=farm/cold1/p1/json
 now() { date +%s.%N; }
@@ -36,7 +33,8 @@ for i in range(total):
     ms = start + i
     print(f'{{"t":{3 + (i % 100) / 100},"ts":{ms // 1000}.{ms % 1000:03d}}}')
 PY
-cat > "$work/collector.toml" <<'TOML'
+[ -z "${COLDTRACE_BENCH_WINDOW:-}" ] || echo 'mqtt_version = 311' > "$work/collector.toml"
+cat >> "$work/collector.toml" <<'TOML'
 [[source]]
 id = "farm-json"
 site = "hx"
@@ -58,41 +56,16 @@ ceiling() {  # $1 = QoS of the publisher
 
 drain() {  # $1 = QoS of the publisher; prints: stored, rate from the collector's start, rate from its first reading
   local label="qos$1" db="$work/qos$1.db"
-  "$bin/coldtrace" collect --config "$work/collector.toml" --db "$db" --broker "mqtt://127.0.0.1:$port" \
-    --id "$label" 2>"$work/$label-1.log" & local pid=$!
-  touch "$work/$label-1.log"
-  until grep -q "subscribed to farm/+/+/json" "$work/$label-1.log"; do sleep 0.05; done
-  kill "$pid"; wait "$pid" 2>/dev/null || true
+  bench_collect "$work/$label-1.log" farm/+/+/json --config "$work/collector.toml" --db "$db" --id "$label"
+  kill "$collector"; wait "$collector" 2>/dev/null || true
   publish "$1"
   python3 - "$bin/coldtrace" "$db" "$port" "$label" "$total" "$work/$label-2.log" "$work/collector.toml" <<'PY'
-import sqlite3, subprocess, sys, time
+import sys
+sys.path.insert(0, "benchmarks")
+from lib import drain
 binary, db, port, label, expected, log, config = sys.argv[1:8]
-expected = int(expected)
-t0 = time.monotonic()
-collector = subprocess.Popen([binary, "collect", "--config", config, "--db", db,
-                              "--broker", f"mqtt://127.0.0.1:{port}", "--id", label], stderr=open(log, "w"))
-connection = sqlite3.connect(db, timeout=5)
-def stored():
-    try:
-        return connection.execute("SELECT COUNT(*) FROM readings").fetchone()[0]
-    except sqlite3.OperationalError:
-        return 0
-first = None
-deadline = t0 + 300
-count = 0
-while time.monotonic() < deadline:
-    count = stored()
-    now = time.monotonic()
-    if count > 0 and first is None:
-        first = (now, count)
-    if count >= expected:
-        break
-    time.sleep(0.005)
-t1 = time.monotonic()
-collector.terminate()
-collector.wait()
-steady = (count - first[1]) / (t1 - first[0]) if first and t1 > first[0] else 0
-print(count, round(count / (t1 - t0)), round(steady))
+command = [binary, "collect", "--config", config, "--db", db, "--broker", f"mqtt://127.0.0.1:{port}", "--id", label]
+print(*drain(command, db, log, int(expected), "SELECT COUNT(*) FROM readings"))
 PY
 }
 
@@ -103,7 +76,7 @@ read -r stored1 rate1 steady1 < <(drain 1)
 ratio() { python3 -c "print(f'{$1/$2:.2f}')"; }
 {
   echo "machine: $(nproc) cores, $(date -u +%F), binaries: $bin; backlog of $total third-party readings" \
-    "(preset json, payload time) drained after reconnecting"
+    "(preset json, payload time) drained after reconnecting${COLDTRACE_BENCH_WINDOW:+; MQTT 3.1.1, broker max_inflight_messages $COLDTRACE_BENCH_WINDOW}"
   echo "ceiling QoS 0, mosquitto → mosquitto_sub > /dev/null: $ceiling0 msg/s"
   echo "ceiling QoS 1, mosquitto → mosquitto_sub -q 1 > /dev/null: $ceiling1 msg/s"
   echo "collector, QoS 0: $stored0 stored, $rate0 readings/s = $(ratio "$rate0" "$ceiling0") x ceiling from its start;" \

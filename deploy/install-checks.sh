@@ -65,6 +65,14 @@ directory: install it (swift.org/install), or give --swift /path/to/usr/bin/swif
       fi
     done
   fi
+  if [ "$role" = site-broker ]; then
+    # What the bridge needs from add-site.sh on the collector host, copied here.
+    for file in "$certs/ca.crt" "$certs/$site.crt" "$certs/$site.key" "$password_file"; do
+      if [ -r "$file" ] && [ -s "$file" ]; then check "$file" ok ""; else
+        check "$file" missing "copy it from the collector host (deploy/mosquitto/add-site.sh $site prints what goes where)"
+      fi
+    done
+  fi
   if [ ${#failed_checks[@]} -gt 0 ]; then
     if [ $dry_run -eq 1 ]; then
       echo "install: a real run would stop here, before changing anything: ${failed_checks[*]}"

@@ -13,6 +13,12 @@
 #       An edge box: `coldtrace-agent` and coldtrace-agent.service (enabled; start it once /etc/coldtrace/agent.toml
 #       is filled in). With --certs, copies DIR/ca.crt, DIR/SITE.crt and DIR/SITE.key (from
 #       `deploy/mosquitto/add-site.sh SITE` on the collector host) to /etc/coldtrace/.
+#   sudo deploy/install.sh --site-broker --site SITE --centre HOST[:PORT] --certs DIR --password-file FILE
+#                          [--listen ADDRESS[:PORT]] [--forward PREFIX]... [--dry-run]
+#       A facility's own mosquitto (for the agent, Zigbee2MQTT, Tasmota), which keeps everything while the uplink is
+#       down, bridged over TLS to the central broker HOST (port 8883) as the site's account: DIR/ca.crt, DIR/SITE.crt,
+#       DIR/SITE.key and the site's password from add-site.sh. Local clients connect to --listen (127.0.0.1:1883;
+#       0.0.0.0 for devices on the LAN); --forward zigbee2mqtt bridges that tree up for the collector's [[source]].
 # Options:
 #   --dry-run         print the checks and every step; change nothing (no root needed)
 #   --no-build        install what is already built in .build-static/release
@@ -28,15 +34,21 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 . "$repo/deploy/install-checks.sh"
 role="" dry_run=0 build=1 bin_dir="" certs="" site="" swift="" operator=${SUDO_USER:-}
 broker_hosts=()
+centre="" password_file="" listen=127.0.0.1:1883 forwards=()
 
 usage() {
-  sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 while [ $# -gt 0 ]; do
   case "$1" in
     --collector) role=collector; shift ;;
     --edge) role=edge; shift ;;
+    --site-broker) role="site-broker"; build=0; shift ;;
+    --centre) [ $# -ge 2 ] || usage; centre=$2; shift 2 ;;
+    --password-file) [ $# -ge 2 ] || usage; password_file=$2; shift 2 ;;
+    --listen) [ $# -ge 2 ] || usage; listen=$2; shift 2 ;;
+    --forward) [ $# -ge 2 ] || usage; forwards+=("$2"); shift 2 ;;
     --dry-run) dry_run=1; shift ;;
     --no-build) build=0; shift ;;
     --bin-dir) [ $# -ge 2 ] || usage; bin_dir=$2; build=0; shift 2 ;;
@@ -49,11 +61,21 @@ while [ $# -gt 0 ]; do
     *) echo "install: unknown argument $1" >&2; usage ;;
   esac
 done
-[ -n "$role" ] || { echo "install: say --collector or --edge" >&2; usage; }
+[ -n "$role" ] || { echo "install: say --collector, --edge or --site-broker" >&2; usage; }
 if [ -n "$certs" ] && [ -z "$site" ]; then echo "install: --certs needs --site SITE" >&2; exit 2; fi
+if [ "$role" = site-broker ]; then
+  for given in "--site:$site" "--centre:$centre" "--certs:$certs" "--password-file:$password_file"; do
+    [ -n "${given#*:}" ] || { echo "install: --site-broker needs ${given%%:*}" >&2; exit 2; }
+  done
+elif [ -n "$centre$password_file${forwards[*]}" ]; then
+  echo "install: --centre, --password-file and --forward are for --site-broker" >&2
+  exit 2
+fi
 [ $dry_run -eq 1 ] && echo "install: dry run for the $role role: nothing is changed"
-if [ "$role" = collector ]; then service=coldtrace-collector programs=(coldtrace); else
+if [ "$role" = collector ]; then service=coldtrace-collector programs=(coldtrace); elif [ "$role" = edge ]; then
   service=coldtrace-agent programs=(coldtrace-agent)
+else
+  service=mosquitto programs=()
 fi
 source_dir=${bin_dir:-$repo/.build-static/release}
 # The build runs as the checkout's owner (the user who ran sudo), so it leaves no root-owned files in the checkout.
@@ -66,15 +88,21 @@ preflight
 # (scripts/bootstrap.sh; nothing the tests alone need).
 packages=()
 [ "$role" = collector ] && packages+=(mosquitto mosquitto-clients sqlite3)
+[ "$role" = site-broker ] && packages+=(mosquitto mosquitto-clients)
 if [ $build -eq 1 ]; then mode=--build; else mode=--runtime; fi
 run "$repo/scripts/bootstrap.sh" "$mode" "${packages[@]}"
+stage=$(mktemp -d "${TMPDIR:-/tmp}/coldtrace-install.XXXXXX")
+trap 'rm -rf "$stage"' EXIT
+if [ "$role" = site-broker ]; then
+  # shellcheck source=deploy/install-site-broker.sh
+  . "$repo/deploy/install-site-broker.sh"
+  exit 0
+fi
 
 # 2. Binaries: a release build with the static Swift runtime (no toolchain libraries on the server or the edge box,
 # a smaller resident set: benchmarks/README.md, "Agent RSS"), the commit baked in for --version, stripped.
 as_builder=()
 [ "$build_user" = root ] || as_builder=(runuser -u "$build_user" --)
-stage=$(mktemp -d "${TMPDIR:-/tmp}/coldtrace-install.XXXXXX")
-trap 'rm -rf "$stage"' EXIT
 if [ $build -eq 1 ]; then
   commit=$("${as_builder[@]}" git -C "$repo" describe --always --dirty --abbrev=12 2> /dev/null || echo unknown)
   builder_home=$(getent passwd "$build_user" | cut -d: -f6)

@@ -17,7 +17,12 @@ set -euo pipefail
 runtime=(libmosquitto1 libmodbus5 libsqlite3-0 libssl3 libqrencode4 openssl ca-certificates)
 # Building those binaries: the headers and pkg-config files of the system libraries (Package.swift's systemLibrary
 # targets), and the static libstdc++ deploy/static-libstdc++ links into the agent (Debian 12's gcc 12).
-build=(libssl-dev libmosquitto-dev libsqlite3-dev libmodbus-dev libqrencode-dev pkg-config libstdc++-12-dev binutils git)
+# libpq-dev: the PostgreSQL client library's headers for the CLibPQ system library (ColdTracePostgres; no shipped
+# command links it yet, so the runtime set has no libpq5 so far).
+build=(
+  libssl-dev libmosquitto-dev libsqlite3-dev libmodbus-dev libqrencode-dev pkg-config libstdc++-12-dev binutils git
+  libpq-dev
+)
 # Only for the demo and the tests: mosquitto and its clients (the demo and the tests start their own brokers),
 # sqlite3 (tests inspect databases), faketime (the fault suite's skewed agent clock), chromium and zlib (the HTML
 # report's render test), msmtp and jq (the e-mail notification program and its test), gammu and gammu-smsd (the SMS
@@ -32,6 +37,10 @@ tests=(
   python3  # runs the power-cut suite (scripts/powercut/) and the benchmarks' helpers
   zbar-tools  # the signed-report test decodes the HTML report's QR code from a Chromium screenshot with zbarimg
   python3-jsonschema python3-rfc3987  # scripts/validate-epcis.py: EPCIS exports against GS1's schema, URIs checked
+  # PostgreSQL 15's server and psql: the PostgreSQL suites and benchmarks/postgres-ingest.sh start throw-away clusters
+  # with /usr/lib/postgresql/15/bin/initdb and pg_ctl, as the `postgres` system user the package creates (PostgreSQL
+  # refuses to run as root). Debian also creates a cluster `main` on port 5432, which nothing here uses.
+  postgresql-15 postgresql-client-15
 )
 
 case "${1:-}" in

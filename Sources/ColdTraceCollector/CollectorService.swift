@@ -15,6 +15,10 @@ import Logging
 /// (`CollectorService+Metrics`).
 public final class CollectorService: Sendable {
   public static let version = "0.1.0"
+  /// The most QoS 1 messages the broker sends ahead of the collector's PUBACKs (MQTT 5; under 3.1.1 the broker's
+  /// `max_inflight_messages`). Third-party QoS 1 readings are acknowledged only once their group is committed, so
+  /// this bounds such a group: their rate is about this many per commit (benchmarks/README.md, "Third-party ingest").
+  static let receiveMaximum: UInt16 = 1024
 
   let settings: Settings
   let pipeline: IngestPipeline
@@ -72,16 +76,16 @@ public final class CollectorService: Sendable {
         emit: { [fanOut] in fanOut.emit($0) })
     router = MessageRouter(
       presence: presence, committer: committer, registry: registry, logger: logger, clock: clock, sources: sources,
-      clockSkew: try ClockSkewTracker(rule: settings.clockSkew, store: pipeline.store))
+      clockSkew: try ClockSkewTracker(rule: settings.clockSkew, store: pipeline.store),
+      bridges: try SiteBridgeTracker(store: pipeline.store, logger: logger, rule: settings.siteUplink))
     limits = RoomLimitsPublisher(pipeline: pipeline, connection: connection, logger: logger)
     silence = SilenceTimer(
       pipeline: pipeline, presence: presence, fanOut: fanOut, tally: tally, settings: settings, logger: logger,
-      clock: clock, limits: limits, sources: sources, registry: registry)
-    responder = try settings.metricsListen.map { [metrics, tally, hooks] address in
+      clock: clock, limits: limits, sources: sources, registry: registry, bridges: router.bridges)
+    responder = try settings.metricsListen.map { [metrics, tally, hooks, router] address in
       try Self.metricsResponder(
         at: address, metrics: metrics, tally: tally, hooks: hooks, presence: presence, registry: registry,
-        databasePath: pipeline.store.path,
-        logger: logger)
+        bridges: router.bridges, databasePath: pipeline.store.path, logger: logger)
     }
   }
 
@@ -110,13 +114,21 @@ public final class CollectorService: Sendable {
     options.sessionExpirySeconds = UInt32.max
     options.tls = settings.tls
     options.will = .init(topic: statusTopic, payload: Array(statusLine("offline").utf8))
+    options.receiveMaximum = Self.receiveMaximum
     let transport = try makeTransport(
       options, { [router] message in router.route(message) },
       { [weak self] event in self?.log(event) })
     try transport.subscribe(Topics.readingFilter, qos: .atLeastOnce)
     try transport.subscribe(Topics.statusFilter, qos: .atLeastOnce)
+    try transport.subscribe(Topics.bridgeFilter, qos: .atLeastOnce)
     for (filter, qos) in router.sources?.filters ?? [] { try transport.subscribe(filter, qos: qos) }
     for filter in router.sources?.availabilityFilters ?? [] { try transport.subscribe(filter, qos: .atLeastOnce) }
+    // A third-party QoS 1 message's PUBACK waits for its commit: once the network thread has read all the broker
+    // sent, the writer commits what it has instead of waiting for a fuller batch, and the quarantined ones are kept.
+    transport.whileAcknowledgementsHeld { [committer, router] in
+      committer.queue.hurry()
+      router.sources?.commitHeldQuarantines()
+    }
     connection.set(transport)
     committer.start()
     transport.start()
@@ -188,6 +200,9 @@ public final class CollectorService: Sendable {
       metrics.setConnected(false)
       logger.error("broker refused the connection: \(reason)")
     case .subscribed(let filter): logger.info("subscribed to \(filter)")
+    case .subscriptionRefused(let filter, let reason) where filter == Topics.bridgeFilter:
+      // An ACL from before site brokers: everything else works; the sites' uplinks are not shown.
+      logger.error("broker refused the subscription to \(filter): \(reason); site brokers' uplinks are not followed")
     case .subscriptionRefused(let filter, let reason):
       logger.critical("broker refused the subscription to \(filter): \(reason); no readings will arrive")
     case .disconnected(let reason):

@@ -15,6 +15,8 @@ extension CollectorService {
     public var agentPresence = AgentPresenceRule(graceSeconds: 120)
     /// An agent whose clock stays past this margin from the collector's raises `clock_skew` (`[clock]`).
     public var clockSkew = ClockSkewRule()
+    /// A site broker's bridge down this long raises `uplink_down` (`site_uplink_down_after_minutes`).
+    public var siteUplink = SiteUplinkRule()
     /// An acknowledged alert still open this long is announced again (0: never).
     public var renotifyAfterSeconds: Double = 3600
     /// `calibration_due`, a wall-clock rule about days, evaluated on the first timer round and then at most every

@@ -33,12 +33,13 @@ struct CommittedProbes {
   private(set) var probes: [ProbeKey: CommittedProbe] = [:]
   /// Per room, its defrosts and doors as committed (docs/alert-rules.md, "Defrost and doors").
   var conditions: [RoomKey: RoomConditions] = [:]
-  /// Per room with an undecided group wait (`CrossingGroupRule`), the event time its earliest one ends: a sample of
-  /// the room past it decides the wait. In the database too (`alerts.group_wait_ms`), read at start.
-  var groupWaits: [RoomKey: Timestamp] = [:]
-  /// Per room in `groupWaits`, the end the timer last saw and when (the collector's clock): a wait no sample of its
-  /// room decides is decided by the timer once twice the group wait has passed (the room went quiet).
-  var groupWaitsNoticed: [RoomKey: (end: Timestamp, at: Timestamp)] = [:]
+  /// Per site with an undecided group wait (`CrossingGroupRule`: a wait is the site's, for all its rooms), the event
+  /// time its earliest one ends: a sample of the site past it decides the wait. In the database too
+  /// (`alerts.group_wait_ms`), read at start.
+  var groupWaits: [String: Timestamp] = [:]
+  /// Per site in `groupWaits`, the end the timer last saw and when (the collector's clock): a wait no sample of its
+  /// site decides is decided by the timer once the group wait has passed on that clock (the site went quiet).
+  var groupWaitsNoticed: [String: (end: Timestamp, at: Timestamp)] = [:]
   private var productProbes: [RoomKey: Set<String>] = [:]
 
   subscript(probe: ProbeKey) -> CommittedProbe? {

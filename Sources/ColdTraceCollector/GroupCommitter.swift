@@ -1,4 +1,5 @@
 import ColdTraceCore
+import ColdTraceMQTT
 import ColdTraceStorage
 import ColdTraceSystem
 import Foundation
@@ -16,9 +17,8 @@ import Synchronization
 /// - `enqueue`: readings the end-to-end acknowledgement covers wait in the `IngestQueue`, and a writer thread commits
 ///   them in groups of up to `batchLimit` (group commit). Their PUBACK may leave first: the agent keeps them until the
 ///   collector's acknowledgement says they are committed.
-/// - `enqueueUnacknowledged`: a `[[source]]`'s readings that came at QoS 0 (no PUBACK, no redelivery) take the same
-///   queue and writer; nothing sends them again, so the queue never turns them away. At QoS 1 they take
-///   `commitWaiting` (`SourceRouter.route`).
+/// - `enqueueUnacknowledged` (`GroupCommitter+Sources`): a `[[source]]`'s readings take the same queue and writer;
+///   nothing sends them again, so the queue never turns them away. At QoS 1 their PUBACK is held until the commit.
 /// - `commitWaiting`: anything else is a group of one, committed on the caller's thread (the MQTT network thread)
 ///   before it returns, so its PUBACK leaves only after the commit.
 ///
@@ -68,17 +68,6 @@ final class GroupCommitter: Sendable {
   /// it again: `noteDeferred`); `.closed` once the queue is closed (then commit it with `commitWaiting`).
   func enqueue(_ item: IngestQueue.Item) -> IngestQueue.PutOutcome { queue.put(item) }
 
-  /// Queues a reading nobody sends again (a `[[source]]`'s) for the writer, waiting while its site has a batch
-  /// waiting; once the queue is closed, commits it at once instead.
-  func enqueueUnacknowledged(
-    topic: String, payload: UnsafeRawBufferPointer, reading: DecodedReading, receivedAt: Timestamp
-  ) {
-    let item = IngestQueue.Item(topic: topic, payload: Array(payload), reading: reading, resendable: false)
-    // Never `.deferred`: the queue turns away only readings an agent sends again.
-    guard queue.put(item) == .closed else { return }
-    commitWaiting(topic: topic, payload: payload, decoded: .success(reading), receivedAt: receivedAt)
-  }
-
   /// Holds back the later readings of the probe of `reading`, which was not kept, until its agent sends it again.
   func holdBackAfter(_ reading: DecodedReading) { queue.turnAway(reading) }
 
@@ -115,6 +104,8 @@ final class GroupCommitter: Sendable {
         let items = queue.take()
         guard !items.isEmpty else { break }
         commit(Group(queued: items, pipeline: pipeline, clock: clock), by: .writer)
+        // Stored or kept in quarantine, committed: their held PUBACKs may leave.
+        for item in items { item.acknowledgement?.release() }
       }
       writerDone.signal()
     }

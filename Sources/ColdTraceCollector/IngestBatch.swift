@@ -38,7 +38,7 @@ struct IngestBatch {
     var schedule: DefrostSchedule?
     /// The room's defrost and door settings, looked up only for a room with conditions or a schedule.
     var settings: RoomConditionSettings?
-    /// The end of the room's earliest undecided group wait, as committed and as the group leaves it (see
+    /// The end of the earliest undecided group wait of the room's site, as committed and as the group leaves it (see
     /// `IngestBatch+GroupWaits`).
     var groupWait: Timestamp?
     var groupWaitChanged = false

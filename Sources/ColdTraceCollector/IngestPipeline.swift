@@ -19,7 +19,8 @@ public final class IngestPipeline: Sendable {
   let placementOverrides: [ProbeKey: Placement]
   /// The collector config's defrost and door settings and schedules.
   let conditionConfig: RoomConditionConfig
-  /// `group_wait_seconds`: probes of a room crossing the same limit together make one room alert.
+  /// `group_wait_seconds`: probes of a room, or of several rooms of a site, crossing the same limit together make one
+  /// room or site alert.
   let crossingGroups: CrossingGroupRule
   /// Probes registered on their first reading, stored by the next group's transaction (`UnstoredRegistrations`).
   let registrations = UnstoredRegistrations()
@@ -58,9 +59,7 @@ public final class IngestPipeline: Sendable {
       for (probe, at) in retired where probe.site == site { conditions.retire(sensor: probe.sensor, at: at) }
       memory.conditions[RoomKey(site: site, room: room)] = conditions
     }
-    for (site, room, end) in try store.groupWaitEnds() {
-      memory.groupWaits[RoomKey(site: site, room: room)] = end
-    }
+    for (site, end) in try store.groupWaitEnds() { memory.groupWaits[site] = end }
     self.committed = Mutex(memory)
   }
 
@@ -226,7 +225,7 @@ public final class IngestPipeline: Sendable {
       // The lots in the room at the sample's time decide the limits it is judged against: the probe's band alerts
       // by the strictest of their profiles, naming the lots whose own limits it crossed; each lot's budget and
       // treatment clock by its own profile.
-      // A room's group waits that ended before this sample are decided first (`CrossingGroupRule`).
+      // The site's group waits that ended before this sample are decided first (`CrossingGroupRule`).
       alerts += try decideGroupWaits(ofRoom: room, before: sample.ts, in: &batch, tx: tx)
       let shared = batch.sharedRoom(room, lots: occupancy.lots(at: sample.ts)) { products.room(for: key, lots: $0) }
       let placement = batch[probe: probe].now.placement

@@ -1,4 +1,5 @@
 import ColdTraceCore
+import ColdTraceMQTT
 import Foundation
 import Synchronization
 
@@ -39,6 +40,8 @@ final class IngestQueue: @unchecked Sendable {
     /// Whether its publisher sends it again until the collector acknowledges it (an agent with an outbox); a
     /// third-party reading is not, so it is never deferred.
     var resendable = true
+    /// Its PUBACK, held until it is committed (a third-party QoS 1 reading): released by the writer after the commit.
+    var acknowledgement: AcknowledgementHold?
   }
 
   let capacity: Int
@@ -75,6 +78,8 @@ final class IngestQueue: @unchecked Sendable {
   private var closed = false
   /// Whether the writer waits for a full batch (it is woken when one is there).
   private var gathering = false
+  /// Whether the next `take` should not wait for a full batch (`hurry`).
+  private var hurried = false
   /// The site of the last reading put, and when a reading of another site was last put before it.
   private var lastSite = ""
   private var lastSiteChange = ContinuousClock.now
@@ -189,9 +194,10 @@ final class IngestQueue: @unchecked Sendable {
     if !batchIsFull && !closed && gatherSeconds > 0 {
       let deadline = Date(timeIntervalSinceNow: gatherSeconds)
       gathering = true
-      while !batchIsFull && !closed && condition.wait(until: deadline) {}
+      while !batchIsFull && !closed && !hurried && condition.wait(until: deadline) {}
       gathering = false
     }
+    hurried = false
     let limit = readingLimit
     var count = 0
     var samples = 0
@@ -205,6 +211,16 @@ final class IngestQueue: @unchecked Sendable {
     samplesWaiting -= samples
     if putWaiting { condition.broadcast() }
     return taken
+  }
+
+  /// Ends the writer's wait for a full batch: the network thread has read all that came and holds its PUBACKs until
+  /// what waits is committed, so the broker sends nothing more meanwhile (`AcknowledgementHold`).
+  func hurry() {
+    condition.lock()
+    defer { condition.unlock() }
+    guard !sites.isEmpty else { return }
+    hurried = true
+    if gathering { condition.broadcast() }
   }
 
   /// Whether the writer is waiting for a full batch right now (for tests that must put while it waits).

@@ -9,9 +9,9 @@ import Synchronization
 ///
 /// Queued: a reading the end-to-end acknowledgement covers (a `seq` on every sample, from an agent that announced a
 /// durable outbox), whose PUBACK may leave before it is committed; or, while its site has its share of the queue
-/// waiting, deferred (not kept, not acknowledged: its agent sends it again). At once: anything else (a third-party source, a
-/// publisher without an outbox, a payload to quarantine), committed before this returns, so its PUBACK leaves only
-/// after the commit (libmosquitto writes it when the handler returns).
+/// waiting, deferred (not kept, not acknowledged: its agent sends it again). At once: anything else (a publisher
+/// without an outbox, a payload to quarantine), committed before this returns, so its PUBACK leaves only after the
+/// commit (libmosquitto writes it when the handler returns). Third-party sources go to `SourceRouter`.
 ///
 /// Before either, the probe registry admits the reading (`ProbeRegistry`): a probe it does not take, or a site over
 /// its rate, is kept in quarantine at once and goes no further.
@@ -25,6 +25,8 @@ final class MessageRouter: Sendable {
   let clock: any ServiceClock
   /// The `[[source]]`s' topics (third-party publishers), if any.
   let sources: SourceRouter?
+  /// The site brokers' link states (`nil` in tests that need none).
+  let bridges: SiteBridgeTracker?
   /// The sensors of reading topics seen before (used by the network thread only).
   private let topics = Mutex(ReadingTopicCache())
   private static let statusPrefix = Topics.root + "/status/"
@@ -32,9 +34,11 @@ final class MessageRouter: Sendable {
 
   init(
     presence: AgentPresenceTracker, committer: GroupCommitter, registry: ProbeRegistry, logger: Logger,
-    clock: any ServiceClock, sources: SourceRouter? = nil, clockSkew: ClockSkewTracker? = nil
+    clock: any ServiceClock, sources: SourceRouter? = nil, clockSkew: ClockSkewTracker? = nil,
+    bridges: SiteBridgeTracker? = nil
   ) {
     self.sources = sources
+    self.bridges = bridges
     self.clockSkew = clockSkew
     self.presence = presence
     self.registry = registry
@@ -52,6 +56,12 @@ final class MessageRouter: Sendable {
       }
       for line in events.journal { logger.notice("journal: \(line.line)") }
       committer.fanOut.emit(events)
+      return
+    }
+    if let bridges, message.topic.hasPrefix(SiteBridgeTracker.prefix) {
+      if !bridges.receive(topic: message.topic, payload: message.payload, now: receivedAt) {
+        logger.warning("ignored a message on \(message.topic) that is not a bridge state (1 or 0)")
+      }
       return
     }
     if let sources, !message.topic.hasPrefix(Self.ownPrefix) {

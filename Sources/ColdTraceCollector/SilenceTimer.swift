@@ -24,6 +24,8 @@ final class SilenceTimer: Sendable {
   /// The probe registry: reloaded every round (the shell's approvals and rejections), and its `site_limit` alerts
   /// resolved once their site is quiet.
   let registry: ProbeRegistry?
+  /// The site brokers' links: `uplink_down` opened past its grace, resolved when the bridge is back.
+  let bridges: SiteBridgeTracker?
   private let stopping = Atomic<Bool>(false)
   /// When the calibration rule last ran, in milliseconds of the collector's clock (`Int64.min`: never).
   private let lastCalibrationCheck = Atomic<Int64>(Int64.min)
@@ -31,8 +33,9 @@ final class SilenceTimer: Sendable {
   init(
     pipeline: IngestPipeline, presence: AgentPresenceTracker, fanOut: AlertFanOut, tally: SharedTally,
     settings: CollectorService.Settings, logger: Logger, clock: any ServiceClock, limits: RoomLimitsPublisher? = nil,
-    sources: SourceRouter? = nil, registry: ProbeRegistry? = nil
+    sources: SourceRouter? = nil, registry: ProbeRegistry? = nil, bridges: SiteBridgeTracker? = nil
   ) {
+    self.bridges = bridges
     self.limits = limits
     self.sources = sources
     self.registry = registry
@@ -80,6 +83,10 @@ final class SilenceTimer: Sendable {
     let presence = presence.check(now: now)
     emit(presence.committed)
     if let failure = presence.failure { log(failure, "agent presence check") }
+    if let uplinks = bridges?.check(now: now) {
+      emit(uplinks.committed)
+      if let failure = uplinks.failure { log(failure, "site uplink check") }
+    }
     do {
       emit(try pipeline.releaseSilenced(now: now))
     } catch {

@@ -4,12 +4,12 @@ import Logging
 import Synchronization
 
 /// The collector's `[[source]]` topics, on the MQTT network thread: maps each third-party message into readings
-/// (`SourceMapping`), drops repeats of cached state (`RepeatFilter`), and quarantines at once what cannot be one. A
-/// reading that came at QoS 0 (no PUBACK, no redelivery) goes to the writer's group commit
-/// (`GroupCommitter.enqueueUnacknowledged`); one that came at QoS 1 is committed before this handler returns
-/// (`GroupCommitter.commitWaiting`), because libmosquitto sends its PUBACK then and cannot hold it back: the broker
-/// redelivers it to the collector's session if the collector dies first (docs/durability.md). Such readings carry no
-/// `seq`: they are stored once by (site, sensor, time) and no acknowledgement covers them.
+/// (`SourceMapping`), drops repeats of cached state (`RepeatFilter`), and quarantines at once what cannot be one. The
+/// readings go to the writer's group commit (`GroupCommitter.enqueueUnacknowledged`). One that came at QoS 1 holds
+/// its PUBACK (and the client's every write after it) until its group is committed (`AcknowledgementHold`): the
+/// broker redelivers it to the collector's session if the collector dies first (docs/durability.md). Where the
+/// client cannot hold (TLS), it is committed before this handler returns (`GroupCommitter.commitWaiting`). Such
+/// readings carry no `seq`: they are stored once by (site, sensor, time) and no acknowledgement covers them.
 ///
 /// Only messages outside `coldtrace/` come here, so ColdTrace's own readings never pay for the mapping.
 final class SourceRouter: Sendable {
@@ -18,6 +18,9 @@ final class SourceRouter: Sendable {
   private let committer: GroupCommitter
   private let logger: Logger
   private let repeats = Mutex(RepeatFilter())
+  /// Messages to quarantine whose PUBACKs are held until they are committed together (`quarantine`).
+  private let heldQuarantines = Mutex<[HeldQuarantine]>([])
+  private static let quarantineBatch = 256
   /// Per topic, its source and captures, matched once (`SourceTopicRoutes`).
   private let topicRoutes = Mutex(SourceTopicRoutes())
   /// Per source (by index), the captures its availability topics share with its data topics.
@@ -112,12 +115,15 @@ final class SourceRouter: Sendable {
       }
       guard admit(reading) else { continue }
       note(mapped.key, placement: mapped.placement, source: source)
-      if message.qos > 0 {
+      // At QoS 1 its PUBACK waits for the commit: held, or committed here if the client cannot hold it.
+      let hold = message.holdAcknowledgement()
+      if message.qos > 0 && hold == nil {
         committer.commitWaiting(
           topic: message.topic, payload: message.payload, decoded: .success(reading), receivedAt: receivedAt)
       } else {
         committer.enqueueUnacknowledged(
-          topic: message.topic, payload: message.payload, reading: reading, receivedAt: receivedAt)
+          topic: message.topic, payload: message.payload, reading: reading, receivedAt: receivedAt,
+          acknowledgement: hold)
       }
     }
   }
@@ -156,9 +162,32 @@ final class SourceRouter: Sendable {
     return .unmapped
   }
 
+  /// Keeps `message` in quarantine: with its PUBACK held, in the next batch of them (`commitHeldQuarantines`), else
+  /// before returning.
   func quarantine(_ message: ReceivedMessage, _ rejection: PayloadRejection, _ receivedAt: Timestamp) {
-    committer.commitWaiting(
-      topic: message.topic, payload: message.payload, decoded: .failure(rejection), receivedAt: receivedAt)
+    guard let hold = message.holdAcknowledgement() else {
+      committer.commitWaiting(
+        topic: message.topic, payload: message.payload, decoded: .failure(rejection), receivedAt: receivedAt)
+      return
+    }
+    let held = HeldQuarantine(
+      topic: message.topic, payload: Array(message.payload), rejection: rejection, receivedAt: receivedAt,
+      acknowledgement: hold)
+    let waiting = heldQuarantines.withLock { list in
+      list.append(held)
+      return list.count
+    }
+    if waiting >= Self.quarantineBatch { commitHeldQuarantines() }
+  }
+
+  /// Commits the quarantined messages whose PUBACKs are held, in one transaction (network thread: when it has read
+  /// all that arrived, or `quarantineBatch` of them wait).
+  func commitHeldQuarantines() {
+    let held = heldQuarantines.withLock { held in
+      defer { held.removeAll() }
+      return held
+    }
+    if !held.isEmpty { committer.commitQuarantines(held) }
   }
 
   /// The first reading of a probe in this run records its source's placement (as an agent's status would) and its

@@ -28,12 +28,19 @@ public struct ReceivedMessage {
   public let payload: UnsafeRawBufferPointer
   public let qos: Int32
   public let retain: Bool
+  /// The client's, when it can hold the PUBACK back until a commit (`holdAcknowledgement`).
+  let acknowledgementGate: AcknowledgementGate?
 
   public init(topic: String, payload: UnsafeRawBufferPointer, qos: Int32, retain: Bool) {
+    self.init(topic: topic, payload: payload, qos: qos, retain: retain, gate: nil)
+  }
+
+  init(topic: String, payload: UnsafeRawBufferPointer, qos: Int32, retain: Bool, gate: AcknowledgementGate?) {
     self.topic = topic
     self.payload = payload
     self.qos = qos
     self.retain = retain
+    acknowledgementGate = gate
   }
 }
 

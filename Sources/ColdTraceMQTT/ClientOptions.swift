@@ -49,6 +49,10 @@ public struct ClientOptions: Sendable {
   public var reconnectDelayMax: Double = 30
   /// QoS 1 messages in flight at once (libmosquitto's default is 20).
   public var maxInflightMessages: Int32 = 100
+  /// MQTT 5 only: the most QoS 1 messages the broker may send ahead of our PUBACKs (Receive Maximum, 1–65535;
+  /// `nil`: libmosquitto's 20). Under MQTT 3.1.1 the broker's `max_inflight_messages` decides (docs/mqtt-facts.md,
+  /// "Flow control").
+  public var receiveMaximum: UInt16?
   /// Disables Nagle's algorithm on the socket (`MOSQ_OPT_TCP_NODELAY`), so a small packet (a PUBACK, an
   /// acknowledgement, an alert) is not held back behind an unacknowledged one until the broker's delayed ACK, 40 ms or
   /// more on Linux: such waits were the alert latency's 40–50 ms stalls (benchmarks/README.md, "Alert latency").

@@ -19,6 +19,9 @@ public protocol MessageTransport: AnyObject, Sendable {
   /// Runs `body` and hands the messages it publishes to the network together, once it returns: one wake-up of the
   /// network thread for a round's readings, not one per message (see `MosquittoClient.publishingTogether`).
   func publishingTogether<Result>(_ body: () throws -> Result) rethrows -> Result
+  /// `handler` runs on the transport's thread whenever it has read all that arrived and waits for held PUBACKs
+  /// (`ReceivedMessage.holdAcknowledgement`): whoever commits them should not wait for more.
+  func whileAcknowledgementsHeld(_ handler: (@Sendable () -> Void)?)
   /// Starts connecting (and reconnecting) until `stop()`.
   func start()
   /// Disconnects cleanly; QoS 1 publishes still waiting complete with `.abandoned`.
@@ -28,6 +31,9 @@ public protocol MessageTransport: AnyObject, Sendable {
 extension MessageTransport {
   /// A transport without a network thread to wake (the tests' in-memory one) just runs `body`.
   public func publishingTogether<Result>(_ body: () throws -> Result) rethrows -> Result { try body() }
+
+  /// A transport that never holds a PUBACK (its messages have no `holdAcknowledgement`) never calls it.
+  public func whileAcknowledgementsHeld(_ handler: (@Sendable () -> Void)?) {}
 
   /// A QoS 1 publish, not retained, with an optional completion.
   @discardableResult

@@ -64,6 +64,8 @@ enum MosquittoCallbacks {
         guard let client = client(userdata), let message = message?.pointee, let topic = message.topic else { return }
         let payload = UnsafeRawBufferPointer(start: message.payload, count: Int(message.payloadlen))
         client.didReceive(
-          ReceivedMessage(topic: String(cString: topic), payload: payload, qos: message.qos, retain: message.retain))
+          ReceivedMessage(
+            topic: String(cString: topic), payload: payload, qos: message.qos, retain: message.retain,
+            gate: client.acknowledgementGate))
       }
 }

@@ -7,9 +7,8 @@ import Synchronization
 /// - One network thread of our own runs libmosquitto's loop (`NetworkLoop`). It is supervised: when a connect fails or
 ///   the loop stops on an error (auth refused, TLS failure, protocol error, lost link), the reason is reported as a
 ///   `ConnectionEvent` and the client tries again with exponential back-off.
-/// - `onMessage` runs synchronously on that thread. For QoS 1, libmosquitto writes the PUBACK only after the handler
-///   returns (the handle is in threaded mode), so a handler that commits a message durably before returning never
-///   acknowledges a message it has not kept.
+/// - `onMessage` runs on that thread. A QoS 1 message's PUBACK leaves after the handler returns (threaded mode), or
+///   after its `holdAcknowledgement` is released: a handler never acknowledges a message it has not kept.
 /// - `publish` may be called from any thread; a QoS 1 publish reports its PUBACK through its completion.
 public final class MosquittoClient: @unchecked Sendable {
   public typealias MessageHandler = @Sendable (ReceivedMessage) -> Void
@@ -24,6 +23,8 @@ public final class MosquittoClient: @unchecked Sendable {
   let wakeUp: WakeUpPipe?
   /// A publish's signal on `wakeUp`, held while `publishingTogether` runs.
   let publishWakeUp: PublishWakeUp
+  /// Holds the writes while handed-on messages wait for their commit.
+  let acknowledgementGate: AcknowledgementGate
   /// Messages handed to `onMessage` so far; read and written on the network thread only (`NetworkLoop`).
   private(set) var messagesReceived: UInt64 = 0
   /// Bursts of received messages whose PUBACKs left together (`NetworkLoop.serviceConnection`).
@@ -57,6 +58,7 @@ public final class MosquittoClient: @unchecked Sendable {
     MosquittoLibrary.ensureInitialised()
     wakeUp = WakeUpPipe()
     publishWakeUp = PublishWakeUp(pipe: wakeUp)
+    acknowledgementGate = AcknowledgementGate(wakeUp: wakeUp)
     self.options = options
     self.onMessage = onMessage
     self.onEvent = onEvent
@@ -177,9 +179,6 @@ public final class MosquittoClient: @unchecked Sendable {
     state.withLock { state in state.pendingPublishes.count + state.held.count { $0.completion != nil } }
   }
 
-  /// Whether the connection's socket is corked now (`nil` when not connected); see `NetworkLoop.serviceConnection`.
-  var socketIsCorked: Bool? { NetworkLoop.isCorked(mosquitto_socket(handle)) }
-
   // MARK: - Called from the network thread
 
   func didConnect(code: Int32, sessionPresent: Bool) {
@@ -275,6 +274,7 @@ public final class MosquittoClient: @unchecked Sendable {
     // instead of writing them from inside callbacks.
     try check(mosquitto_threaded_set(handle, true), "threaded mode")
     try check(mosquitto_max_inflight_messages_set(handle, UInt32(options.maxInflightMessages)), "max inflight")
+    try check(configureReceiveMaximum(), "receive maximum")
     if options.tcpNoDelay {
       try check(mosquitto_int_option(handle, MOSQ_OPT_TCP_NODELAY, 1), "TCP_NODELAY")
     }

@@ -21,6 +21,8 @@ final class NetworkLoop: @unchecked Sendable {
   private var running = false
   /// Whether libmosquitto's log callback is set (network thread only).
   private var listeningForTLSFailures = false
+  /// Whether a write was skipped for an acknowledgement hold since the last write (network thread only).
+  private var writesHeld = false
 
   init(client: MosquittoClient) { self.client = client }
 
@@ -70,8 +72,15 @@ final class NetworkLoop: @unchecked Sendable {
     let handle = client.handle
     var delay = options.reconnectDelayMin
     var needsConnect = true
+    let gate = client.acknowledgementGate
     while !isStopping {
       if needsConnect {
+        // What the last connection handed on is committed first: its messages come again on the new one, and a copy
+        // dropped as a repeat must not be acknowledged while the first still waits (`AcknowledgementGate`).
+        if gate.isHolding {
+          _ = gate.waitUntilReleased(seconds: 0.5)
+          continue
+        }
         listenForTLSFailures(true)
         let rc = connect()
         if rc != MOSQ_ERR_SUCCESS.rawValue {
@@ -83,12 +92,9 @@ final class NetworkLoop: @unchecked Sendable {
         }
         needsConnect = false
       }
-      let rc =
-        if let wakeUp = client.wakeUp, !options.broker.usesTLS, client.isConnected {
-          serviceConnection(handle, wakeUp: wakeUp)
-        } else {
-          mosquitto_loop(handle, 500, 1)
-        }
+      let wakeUp = options.broker.usesTLS || !client.isConnected ? nil : client.wakeUp
+      gate.allowHolds(wakeUp != nil)  // only serviceConnection can hold its writes
+      let rc = if let wakeUp { serviceConnection(handle, wakeUp: wakeUp) } else { mosquitto_loop(handle, 500, 1) }
       if rc == MOSQ_ERR_SUCCESS.rawValue {
         if client.isConnected {
           delay = options.reconnectDelayMin
@@ -105,7 +111,13 @@ final class NetworkLoop: @unchecked Sendable {
       needsConnect = true
     }
     // Say goodbye properly, so the broker does not publish our will; the select() timeout bounds how long this takes.
-    settleBeforeDisconnect(handle)
+    // Not before the writer has committed what it holds: if it cannot, leave unacknowledged (the broker sends it again).
+    gate.allowHolds(false)
+    if gate.waitUntilReleased(seconds: 10) {
+      settleBeforeDisconnect(handle)
+    } else if mosquitto_socket(handle) >= 0 {
+      shutdown(mosquitto_socket(handle), Int32(SHUT_RDWR))
+    }
     mosquitto_disconnect(handle)
     var rounds = 20
     while mosquitto_socket(handle) >= 0 && rounds > 0 {
@@ -172,15 +184,19 @@ final class NetworkLoop: @unchecked Sendable {
   /// A burst's PUBACKs leave together: after its second message the socket is corked (`TCP_CORK`), so each PUBACK's
   /// write only queues its four bytes, and one segment carries them all when the burst ends and the cork comes off
   /// (on every way out of the round); a single message costs no extra system call. The broker sends at most Receive
-  /// Maximum (20) messages ahead of our PUBACKs, so a burst holds back at most 20 of them. The measurements behind
+  /// Maximum messages ahead of our PUBACKs, so a burst holds back at most that many. The measurements behind
   /// both are in benchmarks/README.md, "Collector ingest".
+  ///
+  /// While an `AcknowledgementGate` hold is taken nothing is written: the round reads on and, once it has read all
+  /// that arrived, tells the gate's handler (commit now); the release of the last hold wakes the poll to write.
   ///
   /// Not used before the CONNACK (a handshake in progress) nor over TLS, where OpenSSL may hold decrypted packets
   /// that `poll` cannot see; `mosquitto_loop` serves both, woken by its socket pair.
   private func serviceConnection(_ handle: OpaquePointer, wakeUp: WakeUpPipe) -> Int32 {
     let socket = mosquitto_socket(handle)
     guard socket >= 0 else { return MOSQ_ERR_NO_CONN.rawValue }
-    let wanted = Int16(POLLIN) | (mosquitto_want_write(handle) ? Int16(POLLOUT) : 0)
+    let gate = client.acknowledgementGate
+    let wanted = Int16(POLLIN) | (mosquitto_want_write(handle) && !gate.isHolding ? Int16(POLLOUT) : 0)
     var watched = (
       pollfd(fd: socket, events: wanted, revents: 0), pollfd(fd: wakeUp.readEnd, events: Int16(POLLIN), revents: 0)
     )
@@ -198,20 +214,28 @@ final class NetworkLoop: @unchecked Sendable {
         let rc = mosquitto_loop_read(handle, 1)
         if rc != MOSQ_ERR_SUCCESS.rawValue { return rc }
         if mosquitto_want_write(handle) {
-          let written = mosquitto_loop_write(handle, 1)
-          if written != MOSQ_ERR_SUCCESS.rawValue { return written }
+          if gate.isHolding {
+            writesHeld = true
+          } else {
+            let written = mosquitto_loop_write(handle, 1)
+            if written != MOSQ_ERR_SUCCESS.rawValue { return written }
+          }
         }
         // No message: the socket is drained, or it held a partial packet or another kind (then poll says so again).
-        if client.messagesReceived == received { break }
+        if client.messagesReceived == received {
+          if gate.isHolding { gate.networkWaits() }
+          break
+        }
         if round == 1 {  // a burst: the PUBACKs after its second message leave together, when it ends
           corked = Self.cork(socket, true)
           if corked { client.burstsCorked.add(1, ordering: .relaxed) }
         }
       }
     }
-    if mosquitto_want_write(handle) {
-      // Several packets queued by other threads (a round's readings): one segment for them all.
-      let corked = client.publishWakeUp.takeQueued() > 1 && Self.cork(socket, true)
+    if mosquitto_want_write(handle) && !gate.isHolding {
+      // Several packets queued by other threads (a round's readings), or held: one segment for them all.
+      let corked = (client.publishWakeUp.takeQueued() > 1 || writesHeld) && Self.cork(socket, true)
+      writesHeld = false
       let rc = mosquitto_loop_write(handle, 1)
       if corked && mosquitto_socket(handle) == socket { Self.cork(socket, false) }
       if rc != MOSQ_ERR_SUCCESS.rawValue { return rc }

@@ -1,3 +1,4 @@
+import CMosquitto
 import ColdTraceSystem
 import Synchronization
 
@@ -55,4 +56,7 @@ extension MosquittoClient {
   public func publishingTogether<Result>(_ body: () throws -> Result) rethrows -> Result {
     try publishWakeUp.together(body)
   }
+
+  /// Whether the connection's socket is corked now (`nil` when not connected); see `NetworkLoop.serviceConnection`.
+  var socketIsCorked: Bool? { NetworkLoop.isCorked(mosquitto_socket(handle)) }
 }

@@ -145,17 +145,7 @@ enum JSONReportRenderer {
   /// One imported leg: where its readings come from (file, hash, logger, who imported it), its figures and
   /// excursions against the product's limits.
   private static func leg(_ json: inout JSONObjectWriter, _ report: ImportedLegReport) {
-    let leg = report.leg
-    json.string("leg", leg.name)
-    json.string("source", "imported")
-    json.string("logger", leg.logger)
-    json.string("file", leg.fileName)
-    json.string("file_sha256", leg.fileSHA256)
-    json.string("imported_by", leg.importedBy)
-    json.string("imported_at", leg.importedAt.rfc3339)
-    json.string("from", leg.from.rfc3339)
-    json.string("to", leg.to.rfc3339)
-    json.integer("readings", leg.series.count)
+    json.importedLeg(report.leg, source: "imported")
     for metric in Metric.allCases {
       let summary = report.summary(metric)
       json.object(metric.rawValue) { json in

@@ -84,7 +84,7 @@ struct ProductProfileTests {
       AlertKind.allCases.map(\.rawValue) == [
         "temp_high", "temp_low", "rh_high", "rh_low", "temp_trend", "budget", "treatment", "offline", "agent_offline",
         "sensor_fault", "calibration_due", "door_open", "defrost_overrun", "seq_reset", "battery_low", "weak_signal",
-        "site_limit", "clock_skew",
+        "site_limit", "clock_skew", "uplink_down",
       ])
     #expect(Severity.warning < Severity.critical)
     #expect(Severity.allCases.map(\.rawValue) == ["warning", "critical"])

@@ -31,6 +31,16 @@ final class PUBACKAfterCommitWatch: Sendable {
   }
 
   var acknowledged: [Acknowledged] { state.withLock { $0.acknowledged } }
+  /// The QoS 1 PUBLISHes on `topicPrefix` the broker has handed the collector so far.
+  var published: Int { state.withLock { $0.published } }
+
+  /// A new connection starts: what is left of the last one's bytes (a packet cut short) is dropped.
+  func connectionStarts() {
+    state.withLock { state in
+      state.fromBroker.removeAll()
+      state.fromCollector.removeAll()
+    }
+  }
 
   /// The proxy's inspector: the collector is the proxy's client side.
   func inspect(fromCollector: Bool, bytes: ArraySlice<UInt8>) {
@@ -48,7 +58,9 @@ final class PUBACKAfterCommitWatch: Sendable {
         state.fromBroker += bytes
         while let (header, body) = Self.nextPacket(&state.fromBroker) {
           guard header >> 4 == 3, header & 0x06 != 0 else { continue }  // PUBLISH at QoS 1 or 2
+          guard body.count >= 2 else { continue }
           let topicLength = Int(body[0]) << 8 | Int(body[1])
+          guard body.count >= 4 + topicLength else { continue }
           let topic = String(decoding: body[2..<2 + topicLength], as: UTF8.self)
           guard topic.hasPrefix(topicPrefix) else { continue }
           state.published += 1

@@ -104,7 +104,7 @@ struct PrometheusScrapeTests {
     let rulesEvaluated = eventually(timeout: 60, interval: 0.5) {
       let body = (try? HTTPClient.get(port: prometheusPort, path: "/api/v1/rules"))?.body ?? ""
       evaluated = Self.rules(body)
-      return evaluated.count == 6
+      return evaluated.count == 7
         && evaluated.allSatisfy { ($0["health"] as? String) == "ok" && ($0["evaluationTime"] as? Double ?? 0) > 0 }
     }
     #expect(rulesEvaluated, "rules: \(evaluated)")

@@ -7,7 +7,7 @@ import Testing
 /// `coldtrace report` as an operator runs it, against a real database file.
 @Suite(.timeLimit(.minutes(10)))
 struct ReportCommandTests {
-  private let t0 = Timestamp(seconds: 1_781_226_000)
+  private let t0 = ClosedLotDatabase.start
 
   private func run(_ arguments: [String], db: String) throws -> (status: Int32, stdout: String, stderr: String) {
     try Executables.run(Executables.product("coldtrace"), arguments + ["--db", db], environment: ["LANG": "C"])
@@ -15,25 +15,8 @@ struct ReportCommandTests {
 
   /// A closed lot with two probes read every minute for an hour, one 20-minute excursion on probe p2.
   private func database() throws -> (db: String, directory: URL) {
-    let directory = try TemporaryDirectory.make(prefix: "reportcli")
-    let path = directory.appendingPathComponent("coldtrace.db").path
-    let store = try SQLiteStore(path: path)
-    _ = try store.addLot("LT-7", product: "litchi", market: "jp", site: "hx", room: "cold2", at: t0)
-    try store.write { tx in
-      for sensor in ["p1", "p2"] {
-        let source = try tx.sourceID(for: SensorKey(site: "hx", room: "cold2", sensor: sensor), agent: "edge")
-        var samples: [Sample] = []
-        for minute in 0..<60 {
-          let warm = sensor == "p2" && (20..<40).contains(minute)
-          samples.append(
-            Sample(
-              seq: Int64(minute + 1), ts: t0.adding(seconds: Double(minute * 60)), tempC: warm ? 6 : 3, rhPct: 90))
-        }
-        _ = try tx.insertNew(samples, source: source)
-      }
-    }
-    _ = try store.closeLot("LT-7", at: t0.adding(seconds: 3600))
-    return (path, directory)
+    let (directory, db) = try ClosedLotDatabase.make(prefix: "reportcli")
+    return (db, directory)
   }
 
   @Test func jsonCarriesTheSpecFieldsAndTheVerdict() throws {

@@ -8,8 +8,6 @@ import Testing
 /// has the file and the public key, no database; plain openssl checks the same signature (docs/verify.md).
 @Suite(.timeLimit(.minutes(10)))
 struct SignedReportCommandTests {
-  private let t0 = Timestamp(seconds: 1_781_226_000)
-
   private func coldtrace(_ arguments: [String], in directory: URL) throws -> (
     status: Int32, stdout: String, stderr: String
   ) {
@@ -21,23 +19,7 @@ struct SignedReportCommandTests {
 
   /// A closed lot: an hour of minute readings in hx/cold2, 20 warm minutes on p2.
   private func cooperative() throws -> (directory: URL, db: String) {
-    let directory = try TemporaryDirectory.make(prefix: "signed")
-    let db = directory.appendingPathComponent("coldtrace.db").path
-    let store = try SQLiteStore(path: db)
-    _ = try store.addLot("LT-7", product: "litchi", market: "jp", site: "hx", room: "cold2", at: t0)
-    try store.write { tx in
-      for sensor in ["p1", "p2"] {
-        let source = try tx.sourceID(for: SensorKey(site: "hx", room: "cold2", sensor: sensor), agent: "edge")
-        let samples = (0..<60).map { minute in
-          let warm = sensor == "p2" && (20..<40).contains(minute)
-          return Sample(
-            seq: Int64(minute + 1), ts: t0.adding(seconds: Double(minute * 60)), tempC: warm ? 6 : 3, rhPct: 90)
-        }
-        _ = try tx.insertNew(samples, source: source)
-      }
-    }
-    _ = try store.closeLot("LT-7", at: t0.adding(seconds: 3600))
-    return (directory, db)
+    try ClosedLotDatabase.make(prefix: "signed")
   }
 
   @Test func aSignedReportVerifiesWithoutTheDatabaseAndFailsWhenChanged() throws {

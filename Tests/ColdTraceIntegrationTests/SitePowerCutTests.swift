@@ -10,25 +10,10 @@ import Testing
 @Suite(.serialized, .timeLimit(.minutes(10)))
 struct SitePowerCutTests {
   @Test func aFortyProbeSiteGoingDarkIsOneAlertOneNotificationAndFortyStaleProbes() throws {
-    let broker = try MosquittoBroker()
-    defer { broker.stop() }
-    let facility = try Facility(broker: broker)
-    defer { facility.stopCollector() }
-    let delivered = facility.directory.appendingPathComponent("sms.jsonl")
-    let runs = facility.directory.appendingPathComponent("sms-runs")
-    let config = try facility.collectorConfig(
-      """
-      offline_after_minutes = 0.2
-
-      [[notify]]
-      name = "sms"
-      command = ["/bin/sh", "-c", "cat >> '\(delivered.path)'; echo run >> '\(runs.path)'"]
-      group_seconds = 1
-      contacts = ["+84901234567"]
-      """)
-    try facility.startCollector(arguments: config)
-    let store = try SQLiteStore(path: facility.database, create: false)
-    let publisher = try SiteFloodPublisher(broker: broker, clientID: "hx-bridge")
+    let site = try NotifyingFacility(settings: "offline_after_minutes = 0.2")
+    defer { site.stop() }
+    let store = try SQLiteStore(path: site.facility.database, create: false)
+    let publisher = try SiteFloodPublisher(broker: site.broker, clientID: "hx-bridge")
     let probes = (1...40).map { index in (room: index <= 20 ? "cold1" : "cold2", sensor: "probe-\(index)") }
     for probe in probes {
       try publisher.publish("coldtrace/v1/reading/hongxuan/\(probe.room)/\(probe.sensor)", secondsAgo: 1)
@@ -39,7 +24,7 @@ struct SitePowerCutTests {
     // The power goes: nothing more arrives. After 12 s of silence and a timer round, one site-level alert.
     #expect(eventually(timeout: 60) { (try? store.alerts(AlertFilter()).contains { $0.kind == .offline }) == true })
     // Its notification goes out (grouped for 1 s); a few more timer rounds add nothing.
-    #expect(eventually(timeout: 30) { (try? String(contentsOf: runs, encoding: .utf8)) != nil })
+    #expect(eventually(timeout: 30) { site.runCount() > 0 })
     Thread.sleep(forTimeInterval: 6)
 
     let offline = try store.alerts(AlertFilter()).filter { $0.kind == .offline }
@@ -50,16 +35,13 @@ struct SitePowerCutTests {
     #expect(rows.count == 1, "one outbox row: \(rows.map(\.line))")
     #expect(rows.first?.alertID == offline.first?.id)
     #expect(rows.first?.state == "delivered")
-    let lines = try String(contentsOf: delivered, encoding: .utf8).split(separator: "\n")
-    #expect(lines.count == 1)
-    #expect(try String(contentsOf: runs, encoding: .utf8).split(separator: "\n").count == 1, "one run: one SMS")
+    #expect(site.deliveredLines().count == 1)
+    #expect(site.runCount() == 1, "one run: one SMS")
 
     // Each probe is still on the board, marked stale (no per-probe alert is open).
-    let status = try facility.shell(["status", "--json"] + config)
-    #expect(status.status == 0, "\(status.stderr)")
-    let boards = status.stdout.split(separator: "\n").compactMap { line in
-      try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
-    }.filter { $0["site"] as? String == "hongxuan" && ($0["sensor"] as? String)?.hasPrefix("probe-") == true }
+    let boards = try site.facility.jsonObjects(["status", "--json"] + site.config).filter {
+      $0["site"] as? String == "hongxuan" && ($0["sensor"] as? String)?.hasPrefix("probe-") == true
+    }
     #expect(boards.count == probes.count)
     #expect(boards.allSatisfy { $0["stale"] as? Bool == true }, "every probe is shown stale")
   }

@@ -33,6 +33,10 @@ extension CollectorConfigFile {
         "skew_margin_seconds=\(JSONText.number(clockSkew.marginSeconds)) "
         + "skew_sustain_seconds=\(JSONText.number(clockSkew.sustainSeconds))"
     }
+    // Recorded once it differs from the default, like the site limits.
+    if siteUplinkDownAfterMinutes != CollectorConfigFile().siteUplinkDownAfterMinutes {
+      settings["site_uplink_down_after_minutes"] = JSONText.number(siteUplinkDownAfterMinutes)
+    }
     // Recorded once grouping is on, like the site limits.
     if crossingGroups.isEnabled { settings["group_wait_seconds"] = JSONText.number(crossingGroups.waitSeconds) }
     // The default and every room's product come from the catalog, so its profiles are all that is in force.

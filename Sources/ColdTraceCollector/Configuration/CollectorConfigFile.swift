@@ -13,8 +13,11 @@ public struct CollectorConfigFile: Sendable {
   public var products = ProductAssignment()
   public var offlineAfterMinutes: Double = 10
   public var agentOfflineAfterMinutes: Double = 2
+  /// A site broker's bridge down this long raises `uplink_down` (0: never).
+  public var siteUplinkDownAfterMinutes: Double = 15
   public var renotifyAfterMinutes: Double = 60
-  /// `group_wait_seconds`: probes of a room crossing the same limit within it make one room alert (0: off).
+  /// `group_wait_seconds`: probes of a site crossing the same limit within it make one alert, the room's or, from
+  /// two rooms on, the site's (0: off).
   public var crossingGroups = CrossingGroupRule()
   /// `[[notify]]` (or the deprecated `[notify]`): the notification channels.
   public var notifications: [NotificationHook.Settings] = []
@@ -50,7 +53,7 @@ public struct CollectorConfigFile: Sendable {
         "db", "journal", "broker", "collector_id", "mqtt_version", "default_product", "rooms", "tls",
         "offline_after_minutes", "agent_offline_after_minutes", "renotify_after_minutes", "group_wait_seconds",
         "notify", "product", "placements", "maintenance", "metrics", "source", "sites", "clock", "gtin", "signing_key",
-        "time_zone",
+        "time_zone", "site_uplink_down_after_minutes",
       ]).union(RoomConditionConfig.tableKeys))
     var file = CollectorConfigFile()
     let catalog = try ProfileCatalog.configured(config)
@@ -70,6 +73,9 @@ public struct CollectorConfigFile: Sendable {
       "offline_after_minutes", .within(0.05...10_080, "a week"), default: file.offlineAfterMinutes)
     file.agentOfflineAfterMinutes = try config.double(
       "agent_offline_after_minutes", .within(0...10_080, "a week"), default: file.agentOfflineAfterMinutes)
+    file.siteUplinkDownAfterMinutes = try config.double(
+      "site_uplink_down_after_minutes", .within(0...10_080).saying("must be 0 (never) to 10080 (a week)"),
+      default: file.siteUplinkDownAfterMinutes)
     file.renotifyAfterMinutes = try config.double(
       "renotify_after_minutes", .within(0...10_080).saying("must be 0 (never) to 10080 (a week)"),
       default: file.renotifyAfterMinutes)

@@ -8,7 +8,8 @@ extension CollectorService {
   /// own (opened here, so a database that cannot be opened stops the start instead of every scrape failing).
   static func metricsResponder(
     at address: MetricsListenAddress, metrics: CollectorMetrics, tally: SharedTally, hooks: [NotificationHook],
-    presence: AgentPresenceTracker, registry: ProbeRegistry, databasePath: String, logger: Logger
+    presence: AgentPresenceTracker, registry: ProbeRegistry, bridges: SiteBridgeTracker?, databasePath: String,
+    logger: Logger
   ) throws -> MetricsResponder {
     let reader = try SQLiteStore(path: databasePath, create: false)
     return try MetricsResponder(address: address) {
@@ -27,6 +28,7 @@ extension CollectorService {
         tally: counted, notifications: notificationCounts(hooks), agentOutboxes: presence.reportedOutboxes,
         database: database, into: &text)
       CollectorMetrics.writeSiteRefusals(registry.refusedCounts, into: &text)
+      CollectorMetrics.writeSiteBridges(bridges?.current ?? [:], into: &text)
       return text.text
     }
   }

@@ -34,6 +34,9 @@ public enum AlertKind: String, Sendable, Codable, CaseIterable {
   /// An agent's clock runs consistently ahead of or behind the collector's (`ClockSkewRule`); a warning, one per
   /// agent.
   case clockSkew = "clock_skew"
+  /// A site broker's bridge to the central broker has been down past its grace (`SiteUplinkRule`); a warning, one
+  /// per site.
+  case uplinkDown = "uplink_down"
 
   /// The kind raised when `metric` stays past a limit in `direction`.
   public init(metric: Metric, direction: BandDirection) {
@@ -53,7 +56,7 @@ public enum AlertKind: String, Sendable, Codable, CaseIterable {
     case .rhHigh: (.humidity, .high)
     case .rhLow: (.humidity, .low)
     case .tempTrend, .budget, .treatment, .offline, .agentOffline, .sensorFault, .calibrationDue, .doorOpen,
-      .defrostOverrun, .seqReset, .batteryLow, .weakSignal, .siteLimit, .clockSkew:
+      .defrostOverrun, .seqReset, .batteryLow, .weakSignal, .siteLimit, .clockSkew, .uplinkDown:
       nil
     }
   }

@@ -8,7 +8,10 @@
 ///   wait's end, the wait is decided: `minimumProbes` or more members open the room's alert (room `<room>`, sensor
 ///   `*`) and their held notifications are dropped for its one; a lone member's notification goes out as it was;
 /// - a probe crossing while the room's alert is open joins it silently (the alert's message names it; a critical one
-///   escalates a warning group), and the room's alert resolves when its last member does.
+///   escalates a warning group), and the room's alert resolves when its last member does;
+/// - the wait is the site's, not the room's: probes of two or more rooms of one site crossing the same limit within
+///   it (a refrigeration plant serving several rooms fails) make one **site** alert instead (room `-`, sensor `*`,
+///   the shape of the site-level `offline` alert), naming the rooms and their probes (`CrossingGroupRule+Site`).
 ///
 /// Pure: the collector keeps the waits and memberships in the database (`alerts.group_wait_ms`, `alerts.group_id`),
 /// so a restart resumes them.
@@ -43,13 +46,18 @@ public struct CrossingGroupRule: Sendable, Equatable {
     public var limit: Double?
     public var peak: Double?
     public var productID: String
+    /// The room its alert opened in (a site alert names its members by room).
+    public var room: String
 
-    public init(sensor: String, severity: Severity, limit: Double?, peak: Double?, productID: String) {
+    public init(
+      sensor: String, severity: Severity, limit: Double?, peak: Double?, productID: String, room: String = ""
+    ) {
       self.sensor = sensor
       self.severity = severity
       self.limit = limit
       self.peak = peak
       self.productID = productID
+      self.room = room
     }
   }
 
@@ -70,14 +78,16 @@ public struct CrossingGroupRule: Sendable, Equatable {
     return (summary(.escalated, site: site, room: room, kind: kind, members: members, at: at), worst > groupSeverity)
   }
 
-  /// The resolution once the last member resolved.
+  /// The resolution once the last member resolved; `rooms`: how many rooms its members were in (a site alert's).
   public static func resolution(
-    site: String, room: String, kind: AlertKind, severity: Severity, productID: String, count: Int, at: Timestamp
+    site: String, room: String, kind: AlertKind, severity: Severity, productID: String, count: Int, rooms: Int = 1,
+    at: Timestamp
   ) -> AlertEvent {
-    AlertEvent(
+    let whose = room == siteRoom ? "in \(rooms) rooms of site \(site)" : "of room \(room) (\(site))"
+    return AlertEvent(
       type: .resolved, key: key(site: site, room: room), kind: kind, severity: severity, productID: productID, at: at,
       limit: nil, value: nil, peak: nil,
-      message: "all \(count) probes of room \(room) (\(site)) are back inside their \(kind.rawValue) limit")
+      message: "all \(count) probes \(whose) are back inside their \(kind.rawValue) limit")
   }
 
   private static func summary(
@@ -89,9 +99,6 @@ public struct CrossingGroupRule: Sendable, Equatable {
     let band = kind.band
     let peaks = sorted.compactMap(\.peak)
     let peak = band?.direction == .low ? peaks.min() : peaks.max()
-    let named = sorted.prefix(namedAtMost).map { member in
-      member.peak.map { "\(member.sensor) (peak \(band?.metric.format($0) ?? "\($0)"))" } ?? member.sensor
-    }.joined(separator: ", ")
     let more = sorted.count > namedAtMost ? " and \(sorted.count - namedAtMost) more" : ""
     let limit =
       worst?.limit.map { value in
@@ -99,11 +106,21 @@ public struct CrossingGroupRule: Sendable, Equatable {
       } ?? ""
     let what = band.map { "\($0.metric.label)\(limit)" } ?? kind.rawValue
     let product = worst?.productID ?? "-"
+    let message =
+      room == siteRoom
+      ? siteMessage(site: site, members: sorted, what: what, metric: band?.metric, product: product, severity: severity)
+      : "\(sorted.count) probes of room \(room) (\(site)) \(what) together (\(product), \(severity.rawValue)): "
+        + "\(named(sorted.prefix(namedAtMost), metric: band?.metric))\(more); a shared cause is likely (the room's cooling, "
+        + "a door left open); each probe's own alert is in coldtrace alerts"
     return AlertEvent(
       type: type, key: key(site: site, room: room), kind: kind, severity: severity, productID: product, at: at,
-      limit: worst?.limit, value: Double(sorted.count), peak: peak,
-      message: "\(sorted.count) probes of room \(room) (\(site)) \(what) together (\(product), \(severity.rawValue)): "
-        + "\(named)\(more); a shared cause is likely (the room's cooling, a door left open); "
-        + "each probe's own alert is in coldtrace alerts")
+      limit: worst?.limit, value: Double(sorted.count), peak: peak, message: message)
+  }
+
+  /// The members' names, each with its peak when it has one.
+  static func named(_ members: some Sequence<Member>, metric: Metric?) -> String {
+    members.map { member in
+      member.peak.map { "\(member.sensor) (peak \(metric?.format($0) ?? "\($0)"))" } ?? member.sensor
+    }.joined(separator: ", ")
   }
 }

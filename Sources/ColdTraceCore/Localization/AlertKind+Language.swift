@@ -21,6 +21,7 @@ extension AlertKind {
       case .weakSignal: ("probe signal weak", "sóng đầu dò yếu")
       case .siteLimit: ("site over its limit", "điểm vượt giới hạn")
       case .clockSkew: ("edge agent clock wrong", "đồng hồ thiết bị biên sai giờ")
+      case .uplinkDown: ("site uplink down", "mất đường truyền lên trung tâm")
       }
     return language == .vi ? vi : en
   }

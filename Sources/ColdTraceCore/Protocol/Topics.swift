@@ -11,6 +11,11 @@ public enum Topics {
   public static let statusFilter = "coldtrace/v1/status/+/+"
   /// Every alert event, for dashboards and bridges.
   public static let alertFilter = "coldtrace/v1/alert/+/+"
+  /// Every site broker's link state (its bridge's notification topic).
+  public static let bridgeFilter = "coldtrace/v1/bridge/+"
+
+  /// `coldtrace/v1/bridge/<site>`: the site broker's bridge → anyone, retained `1` (connected) or `0` (its will).
+  public static func bridge(site: String) -> String { "\(root)/bridge/\(site)" }
 
   /// `coldtrace/v1/reading/<site>/<room>/<sensor>`: agent → collector, one reading payload.
   public static func reading(_ key: SensorKey) -> String {

@@ -1,7 +1,7 @@
 import ColdTraceCore
 import GRDB
 
-/// A probe's alert as a room's group sees it: its record, the room alert it belongs to and the end of the group
+/// A probe's alert as its group sees it: its record, the room or site alert it belongs to and the end of the group
 /// wait it is in (docs/alert-rules.md, "Probes crossing together").
 public struct GroupedAlert: Sendable, Equatable {
   public var alert: AlertRecord
@@ -12,12 +12,13 @@ public struct GroupedAlert: Sendable, Equatable {
   public var member: CrossingGroupRule.Member {
     CrossingGroupRule.Member(
       sensor: alert.sensor, severity: alert.severity, limit: alert.limit, peak: alert.peak,
-      productID: alert.product ?? "-")
+      productID: alert.product ?? "-", room: alert.room)
   }
 }
 
-/// The group waits and memberships of `CrossingGroupRule`, kept with the alerts so a restart resumes them. Every
-/// change happens in the ingest transaction that recorded the alert event causing it.
+/// The group waits and memberships of `CrossingGroupRule`, kept with the alerts so a restart resumes them. A wait is
+/// the site's (all its rooms' crossings of one kind); a group is a room's alert or a site's (room `-`). Every change
+/// happens in the ingest transaction that recorded the alert event causing it.
 extension WriteTransaction {
   private static let groupedColumns = "\(AlertRows.columns), group_id, group_wait_ms"
 
@@ -46,15 +47,15 @@ extension WriteTransaction {
     try AlertRows.openAlert(db, key: CrossingGroupRule.key(site: site, room: room), kind: kind)
   }
 
-  /// The alerts of the room waiting in a group wait (any state: a member may have resolved within it), oldest
-  /// first; of one `kind`, or of all.
-  public func waitingAlerts(site: String, room: String, kind: AlertKind? = nil) throws -> [GroupedAlert] {
+  /// The alerts of the site, in all its rooms, waiting in a group wait (any state: a member may have resolved within
+  /// it), oldest first; of one `kind`, or of all.
+  public func waitingAlerts(site: String, kind: AlertKind? = nil) throws -> [GroupedAlert] {
     try Row.fetchAll(
       db.cachedStatement(
         sql: """
           SELECT \(Self.groupedColumns) FROM alerts
-          WHERE site = ? AND room = ? AND group_wait_ms IS NOT NULL AND (? IS NULL OR kind = ?) ORDER BY id
-          """), arguments: [site, room, kind?.rawValue, kind?.rawValue]
+          WHERE site = ?1 AND group_wait_ms IS NOT NULL AND (?2 IS NULL OR kind = ?2) ORDER BY id
+          """), arguments: [site, kind?.rawValue]
     ).map(Self.grouped)
   }
 
@@ -73,17 +74,29 @@ extension WriteTransaction {
       .execute(arguments: [alertID])
   }
 
-  /// Makes the alert a member of the room's alert `groupID`: its wait ends, and its held rows are dropped for the
-  /// room's (state `grouped`, done at `now`).
+  /// Makes the alert a member of the room's or site's alert `groupID`: its wait ends, and its held or pending rows
+  /// are dropped for the group's (state `grouped`, done at `now`) on every channel the group's alert was queued for;
+  /// on another (a `rooms` route that names the member's room, not the site's `-`), they go out as queued.
   public func joinGroup(alertID: Int64, groupID: Int64, now: Timestamp) throws {
     try db.cachedStatement(sql: "UPDATE alerts SET group_id = ?, group_wait_ms = NULL WHERE id = ?")
       .execute(arguments: [groupID, alertID])
-    try db.cachedStatement(
-      sql: "UPDATE notifications SET state = 'grouped', done_ms = ? WHERE alert_id = ? AND state IN ('held', 'pending')"
-    ).execute(arguments: [now.milliseconds, alertID])
+    try groupNotifications(ofAlert: alertID, into: groupID, now: now)
+    try releaseFromGroupWait(alertID: alertID)
   }
 
-  /// The members of the room's alert `groupID`, oldest first.
+  /// Marks the alert's held and pending rows `grouped` (done at `now`) on every channel the group's alert `groupID`
+  /// was queued for; the others stay as they are.
+  public func groupNotifications(ofAlert alertID: Int64, into groupID: Int64, now: Timestamp) throws {
+    try db.cachedStatement(
+      sql: """
+        UPDATE notifications SET state = 'grouped', done_ms = ?1
+        WHERE alert_id = ?2 AND state IN ('held', 'pending')
+          AND channel IN (SELECT channel FROM notifications WHERE alert_id = ?3)
+        """
+    ).execute(arguments: [now.milliseconds, alertID, groupID])
+  }
+
+  /// The members of the room's or site's alert `groupID`, oldest first.
   public func groupMembers(_ groupID: Int64) throws -> [GroupedAlert] {
     try Row.fetchAll(
       db.cachedStatement(sql: "SELECT \(Self.groupedColumns) FROM alerts WHERE group_id = ? ORDER BY id"),
@@ -91,16 +104,16 @@ extension WriteTransaction {
     ).map(Self.grouped)
   }
 
-  /// Brings the room's alert's message and peak up to date with its members, without an event (nothing to notify).
+  /// Brings the room's or site's alert's message and peak up to date with its members, without an event (nothing to notify).
   public func updateGroupSummary(_ groupID: Int64, with event: AlertEvent, lots: [String] = []) throws {
-    // A later member's lots join the room alert's, so each lot's report lists it.
+    // A later member's lots join the group alert's, so each lot's report lists it.
     var merged = try alert(id: groupID)?.lots ?? []
     merged += lots.filter { !merged.contains($0) }
     try db.cachedStatement(sql: "UPDATE alerts SET message = ?, peak = COALESCE(?, peak), lots = ? WHERE id = ?")
       .execute(arguments: [event.message, event.peak, AlertRows.encodeLots(merged), groupID])
   }
 
-  /// Resolves the room alert that `alertID` is a member of, once none of its members is open (the last one just
+  /// Resolves the room's or site's alert that `alertID` is a member of, once none of its members is open (the last one just
   /// resolved: by its readings, or by retiring its probe); `nil` when there is nothing to resolve.
   public func resolveGroupIfOver(afterMember alertID: Int64, at: Timestamp) throws -> RecordedEvent? {
     guard
@@ -113,7 +126,8 @@ extension WriteTransaction {
     return try apply(
       CrossingGroupRule.resolution(
         site: group.site, room: group.room, kind: group.kind, severity: group.severity,
-        productID: group.product ?? "-", count: members.count, at: max(at, group.openedAt)))
+        productID: group.product ?? "-", count: members.count, rooms: Set(members.map(\.alert.room)).count,
+        at: max(at, group.openedAt)))
   }
 
   /// The collector's clock, for stamping outbox rows (the event's time without notification channels).
@@ -121,14 +135,13 @@ extension WriteTransaction {
 }
 
 extension SQLiteStore {
-  /// Every room with an undecided group wait, and when its earliest one ends (read at start).
-  public func groupWaitEnds() throws -> [(site: String, room: String, end: Timestamp)] {
+  /// Every site with an undecided group wait, and when its earliest one ends (read at start).
+  public func groupWaitEnds() throws -> [(site: String, end: Timestamp)] {
     try read { db in
       try Row.fetchAll(
         db,
-        sql: "SELECT site, room, MIN(group_wait_ms) AS ends FROM alerts WHERE group_wait_ms IS NOT NULL "
-          + "GROUP BY site, room"
-      ).map { ($0["site"], $0["room"], Timestamp(milliseconds: $0["ends"])) }
+        sql: "SELECT site, MIN(group_wait_ms) AS ends FROM alerts WHERE group_wait_ms IS NOT NULL GROUP BY site"
+      ).map { ($0["site"], Timestamp(milliseconds: $0["ends"])) }
     }
   }
 }

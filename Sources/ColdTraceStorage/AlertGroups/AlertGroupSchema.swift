@@ -1,7 +1,8 @@
 import GRDB
 
 /// Migration `v21-alert-groups` (docs/alert-rules.md, "Probes crossing together"): which probe alerts belong to a
-/// room's alert, and which still wait for their room's group wait to be decided.
+/// room's or a site's alert (`group_id`), and which still wait for their site's group wait to be decided. A site
+/// alert is an alert like a room's (room `-`), so site-level grouping needed no migration of its own.
 enum AlertGroupSchema {
   static func migrate(_ db: Database) throws {
     try db.execute(

@@ -244,6 +244,9 @@ enum Schema {
     migrator.registerMigration("v21-alert-groups") { db in
       try AlertGroupSchema.migrate(db)
     }
+    migrator.registerMigration("v22-site-bridges") { db in
+      try SiteBridgeSchema.migrate(db)
+    }
     return migrator
   }
 }

@@ -19,6 +19,10 @@ public struct ImportedLegSummary: Sendable, Equatable {
   public var readings: Int
 }
 
+extension ImportedLegSummary: ImportedLegFields {
+  public var readingCount: Int { readings }
+}
+
 extension SQLiteStore {
   /// The imported legs of `lot`, first to last (`coldtrace import`).
   public func importedLegSummaries(lot: String) throws -> [ImportedLegSummary] {

@@ -11,6 +11,11 @@ public struct NotificationChannelStatus: Sendable, Equatable {
   public var failing = 0
   public var superseded = 0
   public var givenUp = 0
+  /// Waiting for their room's crossing group to be decided (`group_wait_seconds`): sent as they are if the probe
+  /// crossed alone, else grouped.
+  public var held = 0
+  /// Folded into a room or site alert's message: never sent on their own.
+  public var grouped = 0
   public var lastError: String?
   public var lastErrorAt: Timestamp?
   /// When the oldest pending row was queued.
@@ -29,7 +34,8 @@ extension SQLiteStore {
           SELECT channel,
             SUM(state = 'pending') AS pending, SUM(state = 'delivered') AS delivered,
             SUM(state = 'pending' AND attempts > 0) AS failing, SUM(state = 'superseded') AS superseded,
-            SUM(state = 'given_up') AS given_up, MIN(CASE WHEN state = 'pending' THEN queued_ms END) AS oldest,
+            SUM(state = 'given_up') AS given_up, SUM(state = 'held') AS held, SUM(state = 'grouped') AS grouped,
+            MIN(CASE WHEN state = 'pending' THEN queued_ms END) AS oldest,
             MAX(last_error_ms) AS last_error_ms
           FROM notifications GROUP BY channel ORDER BY channel
           """)
@@ -40,6 +46,8 @@ extension SQLiteStore {
         status.failing = row["failing"]
         status.superseded = row["superseded"]
         status.givenUp = row["given_up"]
+        status.held = row["held"]
+        status.grouped = row["grouped"]
         status.oldestPending = (row["oldest"] as Int64?).map(Timestamp.init(milliseconds:))
         if let at: Int64 = row["last_error_ms"] {
           status.lastErrorAt = Timestamp(milliseconds: at)

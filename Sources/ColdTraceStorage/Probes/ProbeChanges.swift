@@ -159,7 +159,7 @@ extension WriteTransaction {
       {
         try holdForGroupWait(alertID: alert.id, until: Timestamp(milliseconds: waitEnd))
       }
-      // The last open member of a room's alert for probes crossing together takes the room's alert with it.
+      // The last open member of a room or site alert for probes crossing together takes that alert with it.
       if let group = try resolveGroupIfOver(afterMember: alert.id, at: event.at) { resolved.append(group) }
     }
     return resolved

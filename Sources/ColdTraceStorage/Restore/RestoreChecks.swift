@@ -97,7 +97,7 @@ enum RestoreChecks {
     }
   }
 
-  /// Marks the restored database's pending (or held for a room's group wait) notifications that the replaced database
+  /// Marks the restored database's pending (or held for a room's or site's group wait) notifications that the replaced database
   /// had already delivered (or given up, superseded, grouped) as it had, so nobody is sent an SMS twice for one
   /// event; returns how many.
   static func settle(_ notifications: [SettledNotification], in db: Database) throws -> Int {

@@ -25,8 +25,7 @@ struct AlertsCommand: ParsableCommand {
 
   @OptionGroup var global: GlobalOptions
   @OptionGroup var localTime: LocalTimeOptions
-  @Option(help: ArgumentHelp("en or vi for the table (default: from LC_ALL, LC_MESSAGES or LANG).", valueName: "lang"))
-  var lang: String?
+  @OptionGroup var lang: LanguageOption
   @Option(help: ArgumentHelp("Only alerts open at or after this time.", valueName: "24h|7d|RFC3339"))
   var since: String?
   @Option(help: ArgumentHelp("Only alerts opened at or before this time.", valueName: "24h|7d|RFC3339"))
@@ -60,11 +59,7 @@ struct AlertsCommand: ParsableCommand {
       }
       filter.state = value
     }
-    let language =
-      try lang.map { text in
-        guard let value = Language(rawValue: text) else { throw UsageError("--lang must be en or vi, not \"\(text)\"") }
-        return value
-      } ?? Language.fromLocale(ProcessInfo.processInfo.environment)
+    let language = try lang.language()
     let zones = localTime.zones(try global.settings())
     let store = try global.openStore()
     // Both forms stream from the rows into stdout's buffer: no list of alerts, no string of the whole output.

@@ -82,6 +82,7 @@ struct CollectCommand: ParsableCommand {
     serviceSettings.sources = settings.sources
     serviceSettings.siteLimits = settings.siteLimits
     serviceSettings.clockSkew = settings.clockSkew
+    serviceSettings.siteUplink = SiteUplinkRule(graceSeconds: settings.siteUplinkDownAfterMinutes * 60)
     let service = try CollectorService(settings: serviceSettings, pipeline: pipeline, journal: journal, logger: logger)
     try service.start()
     let signal = SignalWaiter.waitForTermination()

@@ -46,13 +46,10 @@ struct ReportCommand: ParsableCommand {
   @OptionGroup var global: GlobalOptions
   @Argument(help: "The lot id.") var lot: String
   @Option(help: ArgumentHelp("text, json, csv, html or epcis.", valueName: "format")) var format = "text"
-  @Option(help: ArgumentHelp("en or vi (default: from LC_ALL, LC_MESSAGES or LANG).", valueName: "lang"))
-  var lang: String?
+  @OptionGroup var lang: LanguageOption
   @Option(help: ArgumentHelp("Write to this file (atomically) instead of standard output.", valueName: "file"))
   var out: String?
-  @OptionGroup var localTime: LocalTimeOptions
-  @Option(help: ArgumentHelp("Show times at this fixed offset instead, e.g. +07:00.", valueName: "±HH:MM"))
-  var utcOffset: String?
+  @OptionGroup var times: ReportTimeOptions
   @Option(
     help: ArgumentHelp(
       "Check a report file's integrity seal against the database (give the same --config: placements are sealed).",
@@ -69,13 +66,8 @@ struct ReportCommand: ParsableCommand {
     guard let reportFormat = ReportFormat(rawValue: format) else {
       throw UsageError("--format must be text, json, csv, html or epcis, not \"\(format)\"")
     }
-    let language =
-      try lang.map { text in
-        guard let value = Language(rawValue: text) else { throw UsageError("--lang must be en or vi, not \"\(text)\"") }
-        return value
-      } ?? Language.fromLocale(ProcessInfo.processInfo.environment)
-    let fixedOffset = try utcOffset.map(Self.parseOffset)
-    if fixedOffset != nil, localTime.utc { throw UsageError("give either --utc or --utc-offset, not both") }
+    let language = try lang.language()
+    let fixedOffset = try times.fixedOffsetMinutes()
     let store = try global.openStore()
     let settings = try global.settings()
     let placements = try store.placements(overriddenBy: settings)
@@ -89,9 +81,7 @@ struct ReportCommand: ParsableCommand {
     let signingKey = try sign ? Self.privateKey(key ?? settings.signingKey ?? "coop.key") : nil
     let report = LotReportBuilder.build(input, profile: profile)
     // The zone of the site the lot entered first (a lot rarely leaves its site).
-    let zone =
-      fixedOffset.map { SiteTimeZone.fixed(offsetMinutes: $0) }
-      ?? localTime.zones(settings).zone(ofSite: report.rooms.first?.site ?? "")
+    let zone = times.zone(fixedOffsetMinutes: fixedOffset, settings: settings, site: report.rooms.first?.site ?? "")
     let text = reportFormat.render(
       report, ReportFormatter(language: language, timeZone: zone), identifiers: settings.traceIdentifiers)
     try Self.emit(text, format: reportFormat, seal: report.seal, signedWith: signingKey, to: out)
@@ -155,21 +145,5 @@ struct ReportCommand: ParsableCommand {
     } catch {
       throw UsageError("--sign: \(error) (make one with `coldtrace keys init`)")
     }
-  }
-
-  /// `+07:00`, `-05:30`, `+7`, `Z` or `UTC` as minutes east of UTC.
-  static func parseOffset(_ text: String) throws -> Int {
-    if text == "Z" || text.uppercased() == "UTC" { return 0 }
-    let sign: Int
-    switch text.first {
-    case "+": sign = 1
-    case "-": sign = -1
-    default: throw UsageError("--utc-offset must look like +07:00 or -05:30, not \"\(text)\"")
-    }
-    let parts = text.dropFirst().split(separator: ":", omittingEmptySubsequences: false)
-    guard (1...2).contains(parts.count), let hours = Int(parts[0]), (0...14).contains(hours),
-      let minutes = parts.count == 2 ? Int(parts[1]) : 0, (0..<60).contains(minutes)
-    else { throw UsageError("--utc-offset must look like +07:00 or -05:30, not \"\(text)\"") }
-    return sign * (hours * 60 + minutes)
   }
 }

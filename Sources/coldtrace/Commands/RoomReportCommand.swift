@@ -37,13 +37,10 @@ struct RoomReportCommand: ParsableCommand {
   @Option(help: ArgumentHelp("The period's end (a date: the end of that local day; default: now).", valueName: "time"))
   var to: String?
   @Option(help: ArgumentHelp("text, json, csv or html.", valueName: "format")) var format = "text"
-  @Option(help: ArgumentHelp("en or vi (default: from LC_ALL, LC_MESSAGES or LANG).", valueName: "lang"))
-  var lang: String?
+  @OptionGroup var lang: LanguageOption
   @Option(help: ArgumentHelp("Write to this file (atomically) instead of standard output.", valueName: "file"))
   var out: String?
-  @OptionGroup var localTime: LocalTimeOptions
-  @Option(help: ArgumentHelp("Days and times at this fixed offset instead, e.g. +07:00.", valueName: "±HH:MM"))
-  var utcOffset: String?
+  @OptionGroup var times: ReportTimeOptions
   @Flag(help: "Sign the report with the cooperative's private key (made by `coldtrace keys init`).") var sign = false
   @Option(help: ArgumentHelp("The private key for --sign (else the config's signing_key).", valueName: "file"))
   var key: String?
@@ -53,16 +50,10 @@ struct RoomReportCommand: ParsableCommand {
     guard let reportFormat = ReportFormat(rawValue: format), reportFormat != .epcis else {
       throw UsageError("--format must be text, json, csv or html, not \"\(format)\"")
     }
-    let language =
-      try lang.map { text in
-        guard let value = Language(rawValue: text) else { throw UsageError("--lang must be en or vi, not \"\(text)\"") }
-        return value
-      } ?? Language.fromLocale(ProcessInfo.processInfo.environment)
-    let fixedOffset = try utcOffset.map(ReportCommand.parseOffset)
-    if fixedOffset != nil, localTime.utc { throw UsageError("give either --utc or --utc-offset, not both") }
+    let language = try lang.language()
+    let fixedOffset = try times.fixedOffsetMinutes()
     let settings = try global.settings()
-    let zone =
-      fixedOffset.map { SiteTimeZone.fixed(offsetMinutes: $0) } ?? localTime.zones(settings).zone(ofSite: siteID)
+    let zone = times.zone(fixedOffsetMinutes: fixedOffset, settings: settings, site: siteID)
     let now = WallClock.now()
     let start = try Self.time(from, option: "--from", zone: zone, endOfDay: false, now: now)
     let end = try to.map { try Self.time($0, option: "--to", zone: zone, endOfDay: true, now: now) } ?? now

@@ -10,7 +10,7 @@ struct StatusCommand: ParsableCommand {
     abstract: "Every probe at a glance, per room: latest value, trend, age, the lots in the room and open alerts.",
     discussion: """
       Colours on a terminal, plain text when piped (or with NO_COLOR set), one JSON object per probe with --json,
-      then one per agent (its install and its clock_skew).
+      then one per agent (its install and its clock_skew), then one per site broker (its uplink: up or down).
       A probe with no reading for longer than --stale-after (default: the config's offline_after_minutes, else 10)
       is marked stale. The text ends with each agent's install (incarnation) and when it last changed, then the time
       zone its times are in (the config's time_zone, default Asia/Ho_Chi_Minh; --utc for UTC); JSON times are UTC.
@@ -22,6 +22,7 @@ struct StatusCommand: ParsableCommand {
         coldtrace status --json | jq 'select(.stale)'
         coldtrace status --json | jq 'select(.pending_probes)'
         coldtrace status --json | jq 'select(.clock_skew)'
+        coldtrace status --json | jq 'select(.bridge == "down")'
       """
   )
 
@@ -58,6 +59,7 @@ struct StatusCommand: ParsableCommand {
       for line in Self.pendingJSONLines(try store.pendingProbeCounts()) { print(line) }
       let skews = try AgentIncarnationLines.clockSkews(store)
       for line in AgentIncarnationLines.jsonLines(try store.agentIncarnations(), clockSkews: skews) { print(line) }
+      for line in SiteBridgeLines.jsonLines(try store.siteBridges()) { print(line) }
       return
     }
     let zones = localTime.zones(settings)
@@ -73,7 +75,10 @@ struct StatusCommand: ParsableCommand {
     if let agents = AgentIncarnationLines.render(incarnations, clockSkews: skews, text: text) {
       print("\n" + agents)
     }
-    let sites = board.rows.map(\.status.key.site) + incarnations.map(\.site) + skews.map(\.site)
+    let bridges = try store.siteBridges()
+    if let lines = SiteBridgeLines.render(bridges, text: text) { print("\n" + lines) }
+    let sites =
+      board.rows.map(\.status.key.site) + incarnations.map(\.site) + skews.map(\.site) + bridges.map(\.site)
     print(zones.statement(sites: sites, from: now, to: now, language: language))
   }
 

@@ -71,7 +71,7 @@ struct LoggerMappingOptions: ParsableArguments {
       }
       mapping.timeFormat = format
     }
-    if let utcOffset { mapping.utcOffsetMinutes = try ReportCommand.parseOffset(utcOffset) }
+    if let utcOffset { mapping.utcOffsetMinutes = try ReportTimeOptions.parseOffset(utcOffset) }
     if let tempColumn { mapping.temperatureColumn = tempColumn }
     if let rhColumn { mapping.humidityColumn = rhColumn }
     if let unit {

@@ -22,17 +22,7 @@ struct LotLegsView {
   /// `"imported_legs":[{leg, logger, file, file_sha256, imported_by, imported_at, from, to, readings}]`, oldest
   /// first, empty for a lot without legs.
   func writeJSONField(to json: inout JSONObjectWriter) {
-    json.objects("imported_legs", legs) { json, leg in
-      json.string("leg", leg.name)
-      json.string("logger", leg.logger)
-      json.string("file", leg.fileName)
-      json.string("file_sha256", leg.fileSHA256)
-      json.string("imported_by", leg.importedBy)
-      json.string("imported_at", leg.importedAt.rfc3339)
-      json.string("from", leg.from.rfc3339)
-      json.string("to", leg.to.rfc3339)
-      json.integer("readings", leg.readings)
-    }
+    json.objects("imported_legs", legs) { json, leg in json.importedLeg(leg) }
   }
 
   /// The legs' times, for the table's last line (which zone they are in).

@@ -12,7 +12,7 @@ struct NotifyCommand: ParsableCommand {
     abstract: "The notification channels: how their outbox stands, and a test message through one.",
     discussion: """
       Every alert event a channel takes is queued in the database with the event and delivered by the collector,
-      retried until it works (or give_up_hours pass). `status` shows what is pending, failing and delivered;
+      retried until it works (or give_up_hours pass). `status` shows what is pending, failing, delivered, and held or grouped for a room or site alert;
       `test` runs a channel's program once now with a test event.
 
       Examples:
@@ -22,65 +22,6 @@ struct NotifyCommand: ParsableCommand {
       """,
     subcommands: [NotifyStatusCommand.self, NotifyTestCommand.self]
   )
-}
-
-struct NotifyStatusCommand: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    commandName: "status",
-    abstract: "Per channel: pending, delivered, failing, superseded and given-up notifications, the last error.",
-    discussion: "Example: coldtrace notify status --json")
-
-  @OptionGroup var global: GlobalOptions
-  @OptionGroup var localTime: LocalTimeOptions
-  @Flag(help: "One JSON object per channel per line.") var json = false
-
-  func run() throws {
-    let settings = try global.settings()
-    let configured = settings.notifications.map(\.name)
-    let zones = localTime.zones(settings)
-    let minute = { (time: Timestamp?) in time.map { zones.minute($0, site: "") } ?? "-" }
-    var statuses = try global.openStore().notificationStatus()
-    // A configured channel with nothing queued yet is shown too, with zeros.
-    for name in configured where !statuses.contains(where: { $0.channel == name }) {
-      statuses.append(NotificationChannelStatus(channel: name))
-    }
-    statuses.sort { $0.channel < $1.channel }
-    if json {
-      for status in statuses { print(Self.jsonLine(status)) }
-      return
-    }
-    guard !statuses.isEmpty else {
-      print("no notifications queued (configure [[notify]] channels in the collector config)")
-      return
-    }
-    var table = TextTable(
-      "CHANNEL", "PENDING", "DELIVERED", "FAILING", "SUPERSEDED", "GIVEN UP", "OLDEST PENDING", "LAST ERROR")
-    for status in statuses {
-      let error = status.lastError.map { "\(minute(status.lastErrorAt)) \($0)" } ?? "-"
-      table.add(
-        status.channel, String(status.pending), String(status.delivered), String(status.failing),
-        String(status.superseded), String(status.givenUp), minute(status.oldestPending), error)
-    }
-    print(table.render())
-    let times = statuses.flatMap { [$0.oldestPending, $0.lastErrorAt].compactMap { $0 } }
-    print(zones.statement(sites: [], times: times))
-  }
-
-  /// `{"channel":"sms","pending":1,"delivered":40,"failing":1,"superseded":0,"given_up":0,"oldest_pending":…,
-  /// "last_error":"exited with status 3: …","last_error_at":…}`; absent times and errors are `null`.
-  static func jsonLine(_ status: NotificationChannelStatus) -> String {
-    JSONObjectWriter.object { json in
-      json.string("channel", status.channel)
-      json.integer("pending", status.pending)
-      json.integer("delivered", status.delivered)
-      json.integer("failing", status.failing)
-      json.integer("superseded", status.superseded)
-      json.integer("given_up", status.givenUp)
-      json.string("oldest_pending", status.oldestPending?.rfc3339)
-      json.string("last_error", status.lastError)
-      json.string("last_error_at", status.lastErrorAt?.rfc3339)
-    }
-  }
 }
 
 struct NotifyTestCommand: ParsableCommand {
