@@ -41,7 +41,7 @@ struct AgentRunnerHarnessTests {
     try runner.run(maxSamples: 10, drainSeconds: 60) { false }
 
     #expect(transport.isStarted && transport.isStopped)
-    #expect(transport.subscriptions == [ackTopic])
+    #expect(transport.subscriptions == [ackTopic, Topics.bridge(site: "hx")])
     #expect(transport.options?.will?.topic == statusTopic)
     #expect(transport.options?.cleanSession == false)
     let statuses = transport.publications(matching: statusTopic)

@@ -64,9 +64,9 @@ final class SenderHarness {
     var isBatch: Bool
   }
 
-  /// Every reading message sent so far, decoded, in order.
-  func sent() -> [Sent] {
-    transport.publications(matching: "coldtrace/v1/reading/#").map { publication in
+  /// Every reading message sent so far (after the first `skipping`), decoded, in order.
+  func sent(skipping: Int = 0) -> [Sent] {
+    transport.publications(matching: "coldtrace/v1/reading/#").dropFirst(skipping).map { publication in
       let decoded = ReadingDecoder.decode(
         topic: publication.topic, payload: publication.payload, now: clock.now().adding(seconds: 60))
       guard case .success(let reading) = decoded else { return Sent(sensor: "?", seqs: [], isBatch: false) }

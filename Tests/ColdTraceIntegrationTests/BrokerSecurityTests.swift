@@ -98,6 +98,16 @@ struct BrokerSecurityTests {
     #expect(eventually { hongxuan.recorder.topics.contains("coldtrace/v1/ack/hongxuan/hx-edge-1") })
     Thread.sleep(forTimeInterval: 0.3)
     #expect(Set(hongxuan.recorder.topics) == ["coldtrace/v1/ack/hongxuan/hx-edge-1"])
+
+    // A site broker's link state: the site's account writes it (the bridge) and reads it (an agent on the central
+    // broker holds its re-sends by it).
+    let agent = try deployed.client(
+      url: deployed.tlsURL(user: "hongxuan"), tls: deployed.tls("hongxuan"), subscribe: ["coldtrace/v1/bridge/hongxuan"]
+    )
+    defer { agent.client.stop() }
+    #expect(eventually { agent.client.isSubscribed })
+    try hongxuan.publish("coldtrace/v1/bridge/hongxuan", "1")
+    #expect(eventually { agent.recorder.topics == ["coldtrace/v1/bridge/hongxuan"] }, "\(agent.recorder.topics)")
   }
 
   @Test func anAgentLoggedInAsAnotherSiteSeesItsReadingsRefused() throws {

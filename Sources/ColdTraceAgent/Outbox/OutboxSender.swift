@@ -9,8 +9,12 @@ import Logging
 /// Order over freshness: while a backlog drains, new samples queue behind it rather than overtake it. The collector's
 /// alert engine works in event time and skips a sample older than one it has already judged, so a live sample sent
 /// ahead of the backlog would hide every excursion of the outage from the alarms (the report would still show it). A
-/// day of 30-second readings is under 30 batches: the live sample waits for about a second of replay. Everything runs
-/// on the agent's sampling thread.
+/// day of 30-second readings is under 30 batches: the live sample waits for about a second of replay.
+///
+/// Re-sends back off: each re-send of a probe whose confirmation has not moved since the last one doubles that probe's
+/// wait, up to `maximumResendWaitSeconds` (or the timeout, if longer); progress starts it again at the timeout. Behind
+/// a site broker whose uplink is down (`bridgeDown`), nothing is re-sent at all. Everything runs on the agent's
+/// sampling thread.
 final class OutboxSender {
   typealias Publish = (_ topic: String, _ payload: [UInt8]) throws -> Void
 
@@ -31,6 +35,10 @@ final class OutboxSender {
   /// agent: a collector that defers one probe's readings (its site over its share of the queue) while it confirms
   /// the others' must still get that probe's readings again.
   private var waitingSince: [String: Timestamp] = [:]
+  /// Per probe: re-sends since its confirmation last moved (each doubles its wait).
+  private var resendsWithoutProgress: [String: Int] = [:]
+  /// The site broker's bridge to the central broker said `0` and no confirmation has come since (`noteBridge`).
+  public private(set) var bridgeDown = false
   public private(set) var batchesSent = 0
   /// The sample a record is published as (`ClockKeeper.published`: stamped again or marked when it was taken with a
   /// clock that was not synchronised).
@@ -80,12 +88,16 @@ final class OutboxSender {
     if try outbox.acknowledge(watermarks, deferSaving: true) {
       for sensor in Array(waitingSince.keys) {
         let confirmed = outbox.acknowledged[sensor, default: 0]
+        if confirmed > before[sensor, default: 0] { resendsWithoutProgress[sensor] = nil }
         if confirmed >= highestSent[sensor, default: 0] {
           waitingSince[sensor] = nil
         } else if confirmed > before[sensor, default: 0] {
           waitingSince[sensor] = now
         }
       }
+      // Confirmations come through, so the collector is reachable on this path whatever a bridge says: an agent
+      // connected to the central broker of a site that also runs a site broker sees that broker's bridge state too.
+      if outbox.acknowledged != before { bridgeDown = false }
     }
     if outbox.unsavedAcknowledgements >= Self.acknowledgementSaveSamples {
       try outbox.saveAcknowledgedIfPending()
@@ -93,6 +105,34 @@ final class OutboxSender {
   }
 
   static let acknowledgementSaveSamples = 1000
+
+  /// The longest a probe waits between re-sends of the same unconfirmed samples (unless the timeout is longer).
+  static let maximumResendWaitSeconds = 600.0
+
+  /// The site broker's link to the central broker (`coldtrace/v1/bridge/<site>` on the broker the agent uses): while it
+  /// is down, nothing re-sent could reach the collector, and every copy would queue in the site broker to arrive as a
+  /// duplicate, so nothing is re-sent (new samples still go out once: the site broker keeps them for the bridge). When
+  /// it is back, the bridge delivers what was queued: every probe's wait starts again, and only what then stays
+  /// unconfirmed past its timeout is sent again.
+  func noteBridge(up: Bool, now: Timestamp) {
+    if up, bridgeDown {
+      for sensor in Array(waitingSince.keys) { waitingSince[sensor] = now }
+    }
+    if !up, !bridgeDown {
+      logger.notice("the site broker's bridge to the central broker is down: holding re-sends until it is back")
+    } else if up, bridgeDown {
+      logger.notice("the site broker's bridge to the central broker is back: re-sending only what it does not deliver")
+    }
+    bridgeDown = !up
+  }
+
+  /// How long a probe waits for its confirmation to move before its samples go again: the timeout, doubled at each
+  /// re-send without progress, up to `maximumResendWaitSeconds`.
+  func resendWait(for sensor: String) -> Double {
+    let doublings = min(resendsWithoutProgress[sensor, default: 0], 20)
+    let cap = max(acknowledgementTimeout, Self.maximumResendWaitSeconds)
+    return min(acknowledgementTimeout * Double(1 << doublings), cap)
+  }
 
   /// At a clean stop: saves the watermarks kept in memory, so the next start re-sends nothing confirmed.
   func finish() throws { try outbox.saveAcknowledgedIfPending() }
@@ -104,14 +144,17 @@ final class OutboxSender {
     let unconfirmed = highestSent.filter { $0.value > outbox.acknowledged[$0.key, default: 0] }
     for sensor in Array(waitingSince.keys) where unconfirmed[sensor] == nil { waitingSince[sensor] = nil }
     for sensor in unconfirmed.keys where waitingSince[sensor] == nil { waitingSince[sensor] = now }
-    let stalled = waitingSince.filter { now.seconds(since: $0.value) > acknowledgementTimeout }
-    if !stalled.isEmpty {
+    let stalled = waitingSince.filter { now.seconds(since: $0.value) > resendWait(for: $0.key) }
+    if !stalled.isEmpty, !bridgeDown {
       let missing = stalled.keys.map { "\($0) after \(outbox.acknowledged[$0, default: 0])" }.sorted()
         .joined(separator: ", ")
-      logger.warning(
-        "collector has not confirmed \(missing) for \(Int(acknowledgementTimeout)) s; re-sending from the outbox")
+      let waited = stalled.keys.map { Int(resendWait(for: $0)) }.max() ?? 0
+      logger.warning("collector has not confirmed \(missing) for \(waited) s; re-sending from the outbox")
       restart()
-      for sensor in Array(waitingSince.keys) { waitingSince[sensor] = now }
+      for sensor in Array(waitingSince.keys) {
+        waitingSince[sensor] = now
+        resendsWithoutProgress[sensor, default: 0] += 1
+      }
     }
     while inFlight() < window && cursor < outbox.end {
       let (records, next) = try outbox.read(from: cursor, limit: readChunk)
@@ -134,11 +177,12 @@ final class OutboxSender {
     }
   }
 
-  /// When `pump` will re-send for want of a confirmation (just past the timeout: it re-sends once the wait is longer
-  /// than `acknowledgementTimeout`), if something sent waits for one. The agent sleeps until then at the latest.
+  /// When `pump` will re-send for want of a confirmation (just past a probe's wait: it re-sends once the wait is
+  /// longer than `resendWait`), if something sent waits for one and the bridge is not down. The agent sleeps until
+  /// then at the latest.
   var resendDue: Timestamp? {
-    guard hasUnconfirmed, let oldest = waitingSince.values.min() else { return nil }
-    return oldest.adding(seconds: acknowledgementTimeout + 0.001)
+    guard hasUnconfirmed, !bridgeDown else { return nil }
+    return waitingSince.map { $0.value.adding(seconds: resendWait(for: $0.key) + 0.001) }.min()
   }
 
   /// Whether samples in the outbox are still to be sent (in order, behind the backlog) since the last (re)start.

@@ -3,8 +3,9 @@ import ColdTraceMQTT
 import ColdTraceSystem
 import Synchronization
 
-/// What the network thread hands to the sampling thread: reconnections, the collector's acknowledgements, and the
-/// rooms' limits for the edge alarm. Connections, limits and lost connections wake the sampling thread (`wakeUp`),
+/// What the network thread hands to the sampling thread: reconnections, the collector's acknowledgements, the rooms'
+/// limits for the edge alarm, and a site broker's bridge state. Connections, limits, bridge states and lost
+/// connections wake the sampling thread (`wakeUp`),
 /// which sleeps until its next due time otherwise; acknowledgements wake it only while it drains before stopping, and
 /// the broker's PUBACKs only while a backlog waits for room in its window. Otherwise an acknowledgement waits for the
 /// next pass: it changes nothing the sampling thread must do before its next due time (the next round, or the
@@ -15,6 +16,8 @@ final class AgentInbox: Sendable {
     var watermarks: [String: Int64] = [:]
     var limits: [LimitsMessage] = []
     var linkLostAt: Timestamp?
+    /// The latest link state of the site broker's bridge (`coldtrace/v1/bridge/<site>`), until taken.
+    var bridgeUp: Bool?
   }
 
   private let content = Mutex(Content())
@@ -89,10 +92,28 @@ final class AgentInbox: Sendable {
     return true
   }
 
+  /// Reads the site broker's bridge state, `1` (connected to the central broker) or `0` (down), and keeps the latest
+  /// for the sampling thread, which it wakes: a `1` restarts the acknowledgement timer at once.
+  func receiveBridgeState(_ payload: UnsafeRawBufferPointer) -> Bool {
+    guard payload.count == 1, payload[0] == UInt8(ascii: "0") || payload[0] == UInt8(ascii: "1") else { return false }
+    let up = payload[0] == UInt8(ascii: "1")
+    content.withLock { $0.bridgeUp = up }
+    wakeUp?.signal()
+    return true
+  }
+
+  /// The bridge state received since the last call, if one was.
+  func takeBridgeState() -> Bool? {
+    content.withLock { content in
+      defer { content.bridgeUp = nil }
+      return content.bridgeUp
+    }
+  }
+
   /// Everything received since the last call.
   func take() -> (connections: Int, watermarks: [String: Int64], limits: [LimitsMessage], linkLostAt: Timestamp?) {
     content.withLock { content in
-      defer { content = Content() }
+      defer { content = Content(bridgeUp: content.bridgeUp) }  // taken on its own (`takeBridgeState`)
       return (content.connections, content.watermarks, content.limits, content.linkLostAt)
     }
   }

@@ -19,6 +19,7 @@ extension AgentRunner {
     let logger = self.logger
     let clock = self.clock
     let limitsPrefix = "\(Topics.root)/limits/"
+    let bridgeTopic = Topics.bridge(site: config.site)
     return try makeTransport(
       options,
       { message in
@@ -26,6 +27,11 @@ extension AgentRunner {
           // An empty retained message clears a room's limits on the broker; the agent keeps what it holds.
           if message.payload.count > 0 && !inbox.receiveLimits(message.payload) {
             logger.warning("ignored malformed limits on \(message.topic)")
+          }
+        } else if message.topic == bridgeTopic {
+          // Empty: the retained state was cleared (no site broker any more); the agent keeps the last one it had.
+          if message.payload.count > 0 && !inbox.receiveBridgeState(message.payload) {
+            logger.warning("ignored a bridge state on \(message.topic) that is neither 0 nor 1")
           }
         } else {
           switch inbox.receiveAcknowledgement(message.payload) {
@@ -47,6 +53,9 @@ extension AgentRunner {
         case .subscribed: break
         case .subscriptionRefused(let filter, let reason) where filter.hasPrefix(limitsPrefix):
           logger.error("broker refused the subscription to \(filter): \(reason); the edge alarm gets no new limits")
+        case .subscriptionRefused(let filter, let reason) where filter == bridgeTopic:
+          logger.warning(
+            "broker refused the subscription to \(filter): \(reason); re-sends cannot wait for a site broker's uplink")
         case .subscriptionRefused(let filter, let reason):
           logger.error("broker refused the subscription to \(filter): \(reason); the outbox cannot be confirmed")
         case .disconnected(let reason):

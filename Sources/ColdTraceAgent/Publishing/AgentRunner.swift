@@ -61,6 +61,8 @@ public final class AgentRunner {
     let inbox = AgentInbox(incarnation: outbox.incarnation, wakeUp: wakeUp)
     let client = try makeClient(inbox: inbox, statusTopic: statusTopic)
     try client.subscribe(Topics.ack(site: config.site, agent: config.agent), qos: .atLeastOnce)
+    // Behind a site broker: its uplink's state, so that re-sends wait while they could not reach the collector.
+    try client.subscribe(Topics.bridge(site: config.site), qos: .atLeastOnce)
     let edgeAlarm = try config.edgeAlarm.map { settings in
       try EdgeAlarm(settings: settings, configuration: config, logger: logger, now: clock.now())
     }
@@ -164,6 +166,7 @@ public final class AgentRunner {
         announcedDropped = -1
       }
       if !watermarks.isEmpty { try sender.acknowledge(watermarks, now: now) }
+      if let bridgeUp = inbox.takeBridgeState() { sender.noteBridge(up: bridgeUp, now: now) }
       if let arrivals = siteBroker?.take() {
         let arrived = arrivals.samples
         if arrivals.dropped > 0 {
