@@ -29,14 +29,13 @@ struct StatusCommand: ParsableCommand {
   @OptionGroup var global: GlobalOptions
   @OptionGroup var localTime: LocalTimeOptions
   @Flag(help: "One JSON object per probe per line, then one per site with unknown probes pending.") var json = false
-  @Option(help: ArgumentHelp("en or vi (default: from LC_ALL, LC_MESSAGES or LANG).", valueName: "language"))
-  var lang: String?
+  @OptionGroup var languageOption: LanguageOption
   @Option(help: ArgumentHelp("Minutes without a reading after which a probe is stale.", valueName: "minutes"))
   var staleAfter: Double?
 
   func run() throws {
     let settings = try global.settings()
-    let language = try chosenLanguage()
+    let language = try languageOption.language()
     let staleMinutes = staleAfter ?? settings.offlineAfterMinutes
     guard staleMinutes.isFinite, staleMinutes > 0, staleMinutes <= 10080 else {
       throw UsageError("--stale-after must be more than 0 and at most 10080 minutes (a week)")
@@ -101,13 +100,5 @@ struct StatusCommand: ParsableCommand {
         json.integer("pending_probes", counts[site] ?? 0)
       }
     }
-  }
-
-  private func chosenLanguage() throws -> Language {
-    guard let lang else { return Language.fromLocale(ProcessInfo.processInfo.environment) }
-    guard let language = Language(rawValue: lang) else {
-      throw UsageError("--lang \"\(lang)\" is not a language: use en or vi")
-    }
-    return language
   }
 }
