@@ -44,5 +44,18 @@ struct SitePowerCutTests {
     }
     #expect(boards.count == probes.count)
     #expect(boards.allSatisfy { $0["stale"] as? Bool == true }, "every probe is shown stale")
+    // The site alert itself is on the board too: one JSON line, and its own section in the text.
+    let siteAlerts = try site.facility.jsonObjects(["status", "--json"] + site.config).filter {
+      $0["site_alert"] != nil
+    }
+    #expect(siteAlerts.count == 1)
+    #expect((siteAlerts.first?["site_alert"] as? NSNumber)?.int64Value == offline.first?.id)
+    #expect(siteAlerts.first?["kind"] as? String == "offline")
+    #expect(siteAlerts.first?["sensor"] == nil, "no sensor field: a filter on probes passes over it")
+    let text = try site.facility.shell(["status", "--lang", "en"] + site.config)
+    #expect(
+      text.stdout.contains("Open site alerts\n  hongxuan  critical offline #\(offline.first?.id ?? 0) since "),
+      "\(text.stdout)")
+    #expect(text.stdout.contains("40 probes of site hongxuan sent nothing"))
   }
 }

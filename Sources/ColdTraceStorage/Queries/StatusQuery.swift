@@ -38,6 +38,10 @@ public struct FacilityStatus: Sendable, Equatable {
   /// "site/room" → the open alerts about a lot rather than a probe (`budget`, `treatment`), and the room's alerts for
   /// probes crossing together (sensor `*`), oldest first.
   public var lotAlertsByRoom: [String: [AlertRecord]] = [:]
+  /// The open alerts that belong to a whole site rather than a room (room `-`: `agent_offline`, `clock_skew`,
+  /// `site_limit`, `uplink_down`, many probes offline at once, probes of several rooms crossing together), oldest
+  /// first.
+  public var siteAlerts: [AlertRecord] = []
 
   public func lots(site: String, room: String) -> [LotPresence] { lotsByRoom["\(site)/\(room)"] ?? [] }
   public func lotAlerts(site: String, room: String) -> [AlertRecord] { lotAlertsByRoom["\(site)/\(room)"] ?? [] }
@@ -119,7 +123,9 @@ extension SQLiteStore {
       for alert in open where alert.sensor.hasPrefix("lot/") || (alert.sensor == "*" && alert.room != "-") {
         lotAlertsByRoom["\(alert.site)/\(alert.room)", default: []].append(alert)
       }
-      return FacilityStatus(sensors: sensors, lotsByRoom: lotsByRoom, lotAlertsByRoom: lotAlertsByRoom)
+      return FacilityStatus(
+        sensors: sensors, lotsByRoom: lotsByRoom, lotAlertsByRoom: lotAlertsByRoom,
+        siteAlerts: open.filter { $0.room == "-" })
     }
   }
 

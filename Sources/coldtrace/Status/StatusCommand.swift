@@ -10,7 +10,8 @@ struct StatusCommand: ParsableCommand {
     abstract: "Every probe at a glance, per room: latest value, trend, age, the lots in the room and open alerts.",
     discussion: """
       Colours on a terminal, plain text when piped (or with NO_COLOR set), one JSON object per probe with --json,
-      then one per agent (its install and its clock_skew), then one per site broker (its uplink: up or down).
+      then one per agent (its install and its clock_skew), then one per site broker (its uplink: up or down), then
+      one per open site alert (site_alert: its id; an agent offline, a site's power cut, rooms crossing together).
       A probe with no reading for longer than --stale-after (default: the config's offline_after_minutes, else 10)
       is marked stale. The text ends with each agent's install (incarnation) and when it last changed, then the time
       zone its times are in (the config's time_zone, default Asia/Ho_Chi_Minh; --utc for UTC); JSON times are UTC.
@@ -59,6 +60,7 @@ struct StatusCommand: ParsableCommand {
       let skews = try AgentIncarnationLines.clockSkews(store)
       for line in AgentIncarnationLines.jsonLines(try store.agentIncarnations(), clockSkews: skews) { print(line) }
       for line in SiteBridgeLines.jsonLines(try store.siteBridges()) { print(line) }
+      for line in SiteAlertLines.jsonLines(status.siteAlerts) { print(line) }
       return
     }
     let zones = localTime.zones(settings)
@@ -71,6 +73,7 @@ struct StatusCommand: ParsableCommand {
     } else {
       print(board.render(text, terminal: .standardOutput, staleAfterMinutes: staleMinutes) + pending)
     }
+    if let lines = SiteAlertLines.render(status.siteAlerts, text: text) { print("\n" + lines) }
     if let agents = AgentIncarnationLines.render(incarnations, clockSkews: skews, text: text) {
       print("\n" + agents)
     }
@@ -78,6 +81,7 @@ struct StatusCommand: ParsableCommand {
     if let lines = SiteBridgeLines.render(bridges, text: text) { print("\n" + lines) }
     let sites =
       board.rows.map(\.status.key.site) + incarnations.map(\.site) + skews.map(\.site) + bridges.map(\.site)
+      + status.siteAlerts.map(\.site)
     print(zones.statement(sites: sites, from: now, to: now, language: language))
   }
 
