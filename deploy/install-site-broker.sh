@@ -53,4 +53,9 @@ if [ $dry_run -eq 0 ]; then
       "it keeps every message until it is. Look at: journalctl -u mosquitto; /var/log/mosquitto/mosquitto.log"
   fi
   echo "  point the agent (broker = \"mqtt://${listen}\") and Zigbee2MQTT/Tasmota (server ${listen}) at it"
+  case "${listen%:*}" in
+    127.*) ;;
+    *) echo "install: warning: ${listen} takes clients without a password: any device on that network may publish as" \
+      "$site; where the LAN is not trusted, regenerate $conf with make-site-broker.sh --local-passwd FILE" ;;
+  esac
 fi

@@ -67,6 +67,7 @@ if [ "$role" = site-broker ]; then
   for given in "--site:$site" "--centre:$centre" "--certs:$certs" "--password-file:$password_file"; do
     [ -n "${given#*:}" ] || { echo "install: --site-broker needs ${given%%:*}" >&2; exit 2; }
   done
+  [[ $listen == *:* ]] || listen="$listen:1883"  # as make-site-broker.sh reads it (the readiness check uses both)
 elif [ -n "$centre$password_file${forwards[*]}" ]; then
   echo "install: --centre, --password-file and --forward are for --site-broker" >&2
   exit 2

@@ -222,16 +222,15 @@ final class NetworkLoop: @unchecked Sendable {
           }
         }
         // No message: the socket is drained, or it held a partial packet or another kind (then poll says so again).
-        if client.messagesReceived == received {
-          if gate.isHolding { gate.networkWaits() }
-          break
-        }
+        if client.messagesReceived == received { break }
         if round == 1 {  // a burst: the PUBACKs after its second message leave together, when it ends
           corked = Self.cork(socket, true)
           if corked { client.burstsCorked.add(1, ordering: .relaxed) }
         }
       }
     }
+    // All read, a round's limit (the broker's window may be full) or a quiet poll: what is parked is committed now.
+    if gate.isHolding { gate.networkWaits() }
     if mosquitto_want_write(handle) && !gate.isHolding {
       // Several packets queued by other threads (a round's readings), or held: one segment for them all.
       let corked = (client.publishWakeUp.takeQueued() > 1 || writesHeld) && Self.cork(socket, true)

@@ -80,9 +80,15 @@ enum PostgresSiteAccess {
     CREATE POLICY own_sites ON notifications FOR SELECT TO coldtrace_reader
       USING (site IN (SELECT a.site FROM site_access a WHERE a.role = current_user));
 
-    -- A refused payload by the site its topic names (coldtrace/v1/reading/<site>/<room>/<sensor>).
+    -- A refused payload by the site its topic names: ColdTrace's own (coldtrace/v1/<kind>/<site>/…) or a device's
+    -- bridged from a site broker (sites/<site>/…). Another third-party topic names no site for sure (a level equal
+    -- to a granted site's id proves nothing), so it is shown to no cooperative.
     ALTER TABLE quarantine ENABLE ROW LEVEL SECURITY;
     CREATE POLICY own_sites ON quarantine FOR SELECT TO coldtrace_reader
-      USING (split_part(topic, '/', 4) IN (SELECT a.site FROM site_access a WHERE a.role = current_user));
+      USING (
+        CASE split_part(topic, '/', 1)
+          WHEN 'coldtrace' THEN split_part(topic, '/', 4)
+          WHEN 'sites' THEN split_part(topic, '/', 2)
+        END IN (SELECT a.site FROM site_access a WHERE a.role = current_user));
     """
 }

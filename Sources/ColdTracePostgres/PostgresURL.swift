@@ -29,8 +29,17 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
   /// The URL without its password, for messages and logs.
   public var description: String { Self.redacted(text) }
 
-  /// `text` with the password of `scheme://user:password@host` replaced by `***`.
+  /// `text` with the password of `scheme://user:password@host` and of a `password=` query parameter replaced by
+  /// `***`.
   static func redacted(_ text: String) -> String {
+    guard let query = text.firstIndex(of: "?") else { return redactedAuthority(text) }
+    let parameters = text[text.index(after: query)...].split(separator: "&", omittingEmptySubsequences: false).map {
+      $0.lowercased().hasPrefix("password=") ? "password=***" : String($0)
+    }
+    return redactedAuthority(String(text[..<query])) + "?" + parameters.joined(separator: "&")
+  }
+
+  private static func redactedAuthority(_ text: String) -> String {
     guard let schemeEnd = text.range(of: "://") else { return text }
     let rest = text[schemeEnd.upperBound...]
     let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? rest.endIndex

@@ -24,12 +24,12 @@ struct OutboxResendBackOffTests {
     harness.transport.connect()
     try harness.record(harness.samples(["a"]))
     try harness.pump()
-    harness.sender.noteBridge(up: false, now: harness.clock.now())
-    #expect(harness.sender.resendDue == nil, "no wake-up for a re-send that cannot happen")
+    let wentDown = harness.clock.now()
+    harness.sender.noteBridge(up: false, now: wentDown)
+    #expect(harness.sender.resendDue == wentDown.adding(seconds: 600.001), "no wake-up before the longest wait")
     try Self.sampleEverySecond(harness, seconds: 120)
     #expect(!harness.sent().contains { $0.isBatch }, "re-sent while the uplink was down")
     #expect(harness.seqsSent(of: "a") == Array(1...121), "new samples still go out, once each")
-    #expect(harness.sender.resendDue == nil)
 
     harness.sender.noteBridge(up: true, now: harness.clock.now())
     #expect(harness.sender.resendDue == harness.clock.now().adding(seconds: 5.001), "the timer starts again")
@@ -39,6 +39,23 @@ struct OutboxResendBackOffTests {
     harness.clock.advance(seconds: 0.001)
     try harness.pump()
     #expect(harness.sent().filter(\.isBatch).flatMap(\.seqs) == Array(1...121), "then what is still unconfirmed")
+  }
+
+  @Test func aBridgeStateThatStaysDownHoldsReSendsForTenMinutesAtMost() throws {
+    // A site broker removed leaves its will, a retained `0`, on the central broker: it must not stop re-sends for good.
+    let harness = try SenderHarness(acknowledgementTimeout: 5)
+    harness.transport.acknowledgesAutomatically = true
+    harness.transport.connect()
+    try harness.record(harness.samples(["a"], count: 2))
+    try harness.pump()
+    harness.sender.noteBridge(up: false, now: harness.clock.now())
+    harness.clock.advance(seconds: 600)
+    try harness.pump()
+    #expect(!harness.sent().contains { $0.isBatch }, "held for the longest wait")
+    harness.clock.advance(seconds: 0.002)
+    try harness.pump()
+    #expect(harness.sent().last == Sent(sensor: "a", seqs: [1, 2], isBatch: true), "then sent again")
+    #expect(harness.sender.bridgeDown, "the state itself is still the broker's")
   }
 
   @Test func whatTheBridgeDeliversIsConfirmedAndNotSentAgain() throws {

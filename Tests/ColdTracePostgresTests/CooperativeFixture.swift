@@ -26,7 +26,14 @@ struct CooperativeFixture {
       "SELECT count(*) FROM journal_lines j JOIN alerts a ON a.id = j.alert_id WHERE a.site = ANY($1)"
     ),
     ("notifications", "SELECT count(*) FROM notifications WHERE site = ANY($1)"),
-    ("quarantine", "SELECT count(*) FROM quarantine WHERE split_part(topic, '/', 4) = ANY($1)"),
+    (
+      "quarantine",
+      """
+      SELECT count(*) FROM quarantine
+        WHERE (split_part(topic, '/', 1) = 'coldtrace' AND split_part(topic, '/', 4) = ANY($1))
+          OR (split_part(topic, '/', 1) = 'sites' AND split_part(topic, '/', 2) = ANY($1))
+      """
+    ),
   ]
 
   let url: String
@@ -61,7 +68,8 @@ struct CooperativeFixture {
   }
 
   /// Each site's rows: 2 probes with 3 readings and an engine state each, an open alert with its journal line and
-  /// notification, and a quarantined payload.
+  /// notification, and quarantined payloads: on its ColdTrace topic, on its bridged device's topic, and one whose topic
+  /// only happens to have the site's id as its fourth level (shown to no cooperative).
   static func rows(sites: [String]) -> String {
     var sql = "SELECT coldtrace_ensure_month(1796083200000);\n"
     for (index, site) in sites.enumerated() {
@@ -82,7 +90,9 @@ struct CooperativeFixture {
           due_ms, give_up_ms)
           VALUES ('zalo', \(alert), 0, \(alert), 'opened', '\(site)', 'cold1', 'critical', 'too warm', 0, 0, 0);
         INSERT INTO quarantine (received_ms, topic, reason, detail, payload)
-          VALUES (0, 'coldtrace/v1/reading/\(site)/cold1/x', 'bad_json', 'not JSON', '\\x7b');
+          VALUES (0, 'coldtrace/v1/reading/\(site)/cold1/x', 'bad_json', 'not JSON', '\\x7b'),
+            (0, 'sites/\(site)/zigbee2mqtt/cold1-x', 'no_value', 'bridged device', '\\x7b'),
+            (0, 'zigbee2mqtt/bridge/x/\(site)', 'unmapped_topic', 'no site for sure: nobody sees it', '\\x7b');
 
         """
     }

@@ -29,6 +29,12 @@ struct PostgresConnectionTests {
     #expect(!error.description.contains("s3cret"))
     #expect(error.description.contains("postgres://coldtrace:***@127.0.0.1:\(port)/coldtrace"))
     #expect(error.description.contains("Connection refused"))
+    // A password given as a query parameter is hidden too.
+    let query = try #require(throws: PostgresError.self) {
+      try PostgresConnection(url: "postgres://coldtrace@127.0.0.1:\(port)/coldtrace?password=s3cret&connect_timeout=2")
+    }
+    #expect(!query.description.contains("s3cret"))
+    #expect(query.description.contains("?password=***&connect_timeout=2"))
   }
 
   @Test func connectsOverTheUnixSocket() throws {

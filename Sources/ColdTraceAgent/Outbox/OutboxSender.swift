@@ -111,7 +111,8 @@ final class OutboxSender {
 
   /// The site broker's link to the central broker (`coldtrace/v1/bridge/<site>` on the broker the agent uses): while it
   /// is down, nothing re-sent could reach the collector, and every copy would queue in the site broker to arrive as a
-  /// duplicate, so nothing is re-sent (new samples still go out once: the site broker keeps them for the bridge). When
+  /// duplicate, so nothing is re-sent for up to `maximumResendWaitSeconds` (new samples still go out once: the site
+  /// broker keeps them for the bridge); a `0` that stays longer may be stale, so the re-sends resume at that pace. When
   /// it is back, the bridge delivers what was queued: every probe's wait starts again, and only what then stays
   /// unconfirmed past its timeout is sent again.
   func noteBridge(up: Bool, now: Timestamp) {
@@ -144,8 +145,14 @@ final class OutboxSender {
     let unconfirmed = highestSent.filter { $0.value > outbox.acknowledged[$0.key, default: 0] }
     for sensor in Array(waitingSince.keys) where unconfirmed[sensor] == nil { waitingSince[sensor] = nil }
     for sensor in unconfirmed.keys where waitingSince[sensor] == nil { waitingSince[sensor] = now }
-    let stalled = waitingSince.filter { now.seconds(since: $0.value) > resendWait(for: $0.key) }
-    if !stalled.isEmpty, !bridgeDown {
+    var stalled = waitingSince.filter { now.seconds(since: $0.value) > resendWait(for: $0.key) }
+    if bridgeDown {
+      // A bridge said down holds re-sends, but never longer than the longest wait: a stale retained `0` (a site
+      // broker removed, its will left on the central broker) must not stop an agent's re-sends for good.
+      let longest = max(acknowledgementTimeout, Self.maximumResendWaitSeconds)
+      stalled = stalled.filter { now.seconds(since: $0.value) > longest }
+    }
+    if !stalled.isEmpty {
       let missing = stalled.keys.map { "\($0) after \(outbox.acknowledged[$0, default: 0])" }.sorted()
         .joined(separator: ", ")
       let waited = stalled.keys.map { Int(resendWait(for: $0)) }.max() ?? 0
@@ -181,8 +188,9 @@ final class OutboxSender {
   /// longer than `resendWait`), if something sent waits for one and the bridge is not down. The agent sleeps until
   /// then at the latest.
   var resendDue: Timestamp? {
-    guard hasUnconfirmed, !bridgeDown else { return nil }
-    return waitingSince.map { $0.value.adding(seconds: resendWait(for: $0.key) + 0.001) }.min()
+    guard hasUnconfirmed else { return nil }
+    let longest = max(acknowledgementTimeout, Self.maximumResendWaitSeconds)
+    return waitingSince.map { $0.value.adding(seconds: (bridgeDown ? longest : resendWait(for: $0.key)) + 0.001) }.min()
   }
 
   /// Whether samples in the outbox are still to be sent (in order, behind the backlog) since the last (re)start.
