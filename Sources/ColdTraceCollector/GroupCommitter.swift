@@ -216,7 +216,7 @@ final class GroupCommitter: Sendable {
       case .stored(let fresh, let duplicates, let alerts):
         if let group {
           metrics.ingestLatency.observe(Self.seconds(since: group.receivedAt(index)))
-          if fresh > 0, let newest = group.readings[index].samples.map(\.ts).max() {
+          if fresh > 0, let newest = group.readings[index].samples.lazy.map(\.ts).max() {
             metrics.readingDelay.observe(Double(committedAt.milliseconds - newest.milliseconds) / 1000)
           }
         }

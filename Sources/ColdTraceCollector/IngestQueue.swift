@@ -104,7 +104,10 @@ final class IngestQueue: @unchecked Sendable {
   }
 
   /// Whether what waits makes a full batch.
-  private var batchIsFull: Bool { sites.count >= readingLimit || samplesWaiting >= sampleLimit }
+  /// (`readingLimit`, which reads the clock, is asked only once `sharedBatchLimit`, the lower limit, is reached.)
+  private var batchIsFull: Bool {
+    samplesWaiting >= sampleLimit || (sites.count >= sharedBatchLimit && sites.count >= readingLimit)
+  }
 
   /// The most readings the next batch takes: fewer while more than one site waits or put a reading within
   /// `sharingSeconds`, so that each commits quickly.
@@ -124,7 +127,7 @@ final class IngestQueue: @unchecked Sendable {
 
   /// Queues `item`, or turns it away (see the type's doc); waits only while the whole queue is full and the item's
   /// site is within its share of it, or, for an item nobody sends again, while its site has a batch waiting.
-  func put(_ item: Item) -> PutOutcome {
+  func put(_ item: consuming Item) -> PutOutcome {
     let site = item.reading.key.site
     let now = ContinuousClock.now
     condition.lock()
@@ -145,9 +148,10 @@ final class IngestQueue: @unchecked Sendable {
       lastSite = site
       lastSiteChange = now
     }
-    let wasFull = batchIsFull
-    sites.append(item, site: site)
+    let wasFull = gathering && batchIsFull
     samplesWaiting += item.reading.samples.count
+    // Moved into its site's line, not copied (each copy retains every string and array the reading holds).
+    sites.append(item, site: site)
     // Only a writer waiting on an empty queue, or gathering when a batch has just filled, needs waking; a signal per
     // message would cost a context switch each.
     if sites.count == 1 || (gathering && !wasFull && batchIsFull) { condition.broadcast() }

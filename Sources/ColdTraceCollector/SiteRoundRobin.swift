@@ -60,7 +60,7 @@ struct SiteRoundRobin<Item> {
   /// How many readings `site` has waiting.
   func count(of site: String) -> Int { slotOfSite[site].map { turns[$0].count } ?? 0 }
 
-  mutating func append(_ item: Item, site: String) {
+  mutating func append(_ item: consuming Item, site: String) {
     if let slot = slotOfSite[site] {
       turns[slot].items.append(item)
     } else {

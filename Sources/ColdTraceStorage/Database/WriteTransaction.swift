@@ -70,7 +70,7 @@ public struct WriteTransaction {
   /// One statement per row, so each row's change count says whether it was new (`ReadingRow` binds it). Numbered
   /// samples known to be new take `NewSampleWriter`'s multi-row statements instead.
   public func insertNew(_ samples: [Sample], source: Int64) throws -> [Sample] {
-    let insert = try db.cachedStatement(sql: ReadingRow.insertSQL(rows: 1))
+    let insert = try db.cachedStatement(sql: ReadingRow.insertOneSQL)
     let statement = insert.sqliteStatement
     defer {
       sqlite3_reset(statement)

@@ -29,6 +29,10 @@ struct ReadingRow {
     timeQuality = sample.timeQuality?.storedCode
   }
 
+  /// `insertSQL(rows: 1)`, built once: `WriteTransaction.insertNew` runs it per sample without a `seq` (every
+  /// third-party reading), and building the text each time cost the writer about a tenth of its group commit.
+  static let insertOneSQL = insertSQL(rows: 1)
+
   /// `INSERT OR IGNORE` of `rows` rows.
   static func insertSQL(rows: Int) -> String {
     let values = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
