@@ -11,6 +11,24 @@ import Testing
 /// while the writer cannot commit, no PUBACK passes; a collector killed mid-stream has stored every message it
 /// acknowledged, and after a restart the broker's redeliveries fill in the rest, each reading once.
 extension SourceGroupCommitTests {
+  /// Publishes `count` readings at QoS 1 to `farm/cold1/p1/json` from one `mosquitto_pub -l`, 7 ms apart in payload
+  /// time from `start` (ms).
+  static func publishBurst(_ count: Int, start: Int64, in facility: Facility, port: Int) throws {
+    let lines = (0..<count).map { index in
+      let ms = start + Int64(index) * 7
+      return #"{"t":\#(Double(index % 1000) / 100),"ts":\#(ms / 1000).\#(String(format: "%03d", Int(ms % 1000)))}"#
+    }
+    let file = facility.directory.appendingPathComponent("burst-\(count).txt")
+    try (lines.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
+    let pub = try #require(ChildProcess.system("mosquitto_pub"), "mosquitto-clients is not installed")
+    let result = try Executables.run(
+      URL(fileURLWithPath: "/bin/sh"),
+      [
+        "-c", "\"$0\" -h 127.0.0.1 -p \"$1\" -q 1 -t farm/cold1/p1/json -l < \"$2\"", pub, String(port), file.path,
+      ])
+    #expect(result.status == 0, "mosquitto_pub failed: \(result.stderr)")
+  }
+
   /// The collector behind a `LoopbackProxy` whose watch sees every PUBLISH and PUBACK between it and the broker.
   struct ProxiedCollector {
     let broker: MosquittoBroker
@@ -48,20 +66,7 @@ extension SourceGroupCommitTests {
 
     /// Publishes `count` readings at QoS 1 from one `mosquitto_pub -l`, 7 ms apart in payload time from `start` (ms).
     func publish(_ count: Int, start: Int64) throws {
-      let lines = (0..<count).map { index in
-        let ms = start + Int64(index) * 7
-        return #"{"t":\#(Double(index % 1000) / 100),"ts":\#(ms / 1000).\#(String(format: "%03d", Int(ms % 1000)))}"#
-      }
-      let file = facility.directory.appendingPathComponent("burst-\(count).txt")
-      try (lines.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
-      let pub = try #require(ChildProcess.system("mosquitto_pub"), "mosquitto-clients is not installed")
-      let result = try Executables.run(
-        URL(fileURLWithPath: "/bin/sh"),
-        [
-          "-c", "\"$0\" -h 127.0.0.1 -p \"$1\" -q 1 -t farm/cold1/p1/json -l < \"$2\"", pub, String(broker.port),
-          file.path,
-        ])
-      #expect(result.status == 0, "mosquitto_pub failed: \(result.stderr)")
+      try SourceGroupCommitTests.publishBurst(count, start: start, in: facility, port: broker.port)
     }
 
     /// The payload times (ms) of the stored readings.

@@ -74,21 +74,7 @@ struct SourceGroupCommitTests {
     defer { facility.stopCollector() }
     #expect(eventually(timeout: 20) { facility.collectorLog.contains("subscribed to farm/+/+/json") })
 
-    let start = SourceClock.secondsAgo(3_600) * 1000
-    let lines = (0..<Self.count).map { index in
-      let ms = start + Int64(index) * 7
-      return #"{"t":\#(Double(index) / 100),"ts":\#(ms / 1000).\#(String(format: "%03d", Int(ms % 1000)))}"#
-    }
-    let file = facility.directory.appendingPathComponent("burst.txt")
-    try (lines.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
-    let pub = try #require(ChildProcess.system("mosquitto_pub"), "mosquitto-clients is not installed")
-    let result = try Executables.run(
-      URL(fileURLWithPath: "/bin/sh"),
-      [
-        "-c", "\"$0\" -h 127.0.0.1 -p \"$1\" -q 1 -t farm/cold1/p1/json -l < \"$2\"", pub, String(broker.port),
-        file.path,
-      ])
-    #expect(result.status == 0, "mosquitto_pub failed: \(result.stderr)")
+    try Self.publishBurst(Self.count, start: SourceClock.secondsAgo(3_600) * 1000, in: facility, port: broker.port)
 
     #expect(eventually(timeout: 30) { watch.acknowledged.count == Self.count }, "\(watch.acknowledged.count) PUBACKs")
     let early = watch.acknowledged.filter { $0.stored < $0.message }
