@@ -47,15 +47,6 @@ public enum SourcePreset: String, Sendable, CaseIterable {
 
   public var defaultTimeUnit: PayloadTime.Unit { self == .zigbee2mqtt ? .milliseconds : .seconds }
 
-  /// Whether one message names its metric through the topic (Shelly Gen1's last level, collectd's type) or its
-  /// fields, so the table's `metric` is not needed.
-  public var namesItsMetric: Bool {
-    switch self {
-    case .esphome, .haStatestream, .plain: return false
-    default: return true
-    }
-  }
-
   /// A value-unchanged message of the same probe within this many seconds of the last one stored is a repeat of
   /// cached state, not a reading, unless the table says otherwise: Zigbee2MQTT re-sends every cached attribute with
   /// each report (a battery report repeats the temperature), Home Assistant publishes a state on attribute changes.
