@@ -3,6 +3,8 @@
 # QoS 1, in one run on this machine (loopback only).
 #   benchmarks/third-party-ingest.sh [messages-per-run]
 #   COLDTRACE_BENCH_BIN=.build/debug benchmarks/third-party-ingest.sh   # already-built binaries, no release build
+#   COLDTRACE_BENCH_QOS=0 benchmarks/third-party-ingest.sh 300000     # one QoS only (mosquitto 2.0.11 itself slows to
+#     ~1,000 msg/s with 300,000 QoS 1 messages queued for one session, so a long backlog is measured at QoS 0)
 #   COLDTRACE_BENCH_WINDOW=100 benchmarks/third-party-ingest.sh          # the collector on MQTT 3.1.1, the broker's
 #     max_inflight_messages 100: the QoS 1 messages it sends ahead of the collector's PUBACKs (under MQTT 5, the
 #     default, the collector announces its own Receive Maximum)
@@ -75,18 +77,19 @@ print(*drain(command, db, log, int(expected), "SELECT COUNT(*) FROM readings"))
 PY
 }
 
-ceiling0=$(ceiling 0)
-ceiling1=$(ceiling 1)
-read -r stored0 rate0 steady0 < <(drain 0)
-read -r stored1 rate1 steady1 < <(drain 1)
+qos_levels=${COLDTRACE_BENCH_QOS:-0 1}
+declare -A ceilings lines
+for qos in $qos_levels; do ceilings[$qos]=$(ceiling "$qos"); done
 ratio() { python3 -c "print(f'{$1/$2:.2f}')"; }
+for qos in $qos_levels; do
+  read -r stored rate steady < <(drain "$qos")
+  lines[$qos]="collector, QoS $qos: $stored stored, $rate readings/s = $(ratio "$rate" "${ceilings[$qos]}") x ceiling from its start; $steady readings/s = $(ratio "$steady" "${ceilings[$qos]}") x ceiling from its first stored reading"
+done
 {
   echo "machine: $(nproc) cores, $(date -u +%F), binaries: $bin; backlog of $total third-party readings" \
     "(preset json, payload time) drained after reconnecting${COLDTRACE_BENCH_WINDOW:+; MQTT 3.1.1, broker max_inflight_messages $COLDTRACE_BENCH_WINDOW}"
-  echo "ceiling QoS 0, mosquitto → mosquitto_sub > /dev/null: $ceiling0 msg/s"
-  echo "ceiling QoS 1, mosquitto → mosquitto_sub -q 1 > /dev/null: $ceiling1 msg/s"
-  echo "collector, QoS 0: $stored0 stored, $rate0 readings/s = $(ratio "$rate0" "$ceiling0") x ceiling from its start;" \
-    "$steady0 readings/s = $(ratio "$steady0" "$ceiling0") x ceiling from its first stored reading"
-  echo "collector, QoS 1: $stored1 stored, $rate1 readings/s = $(ratio "$rate1" "$ceiling1") x ceiling from its start;" \
-    "$steady1 readings/s = $(ratio "$steady1" "$ceiling1") x ceiling from its first stored reading"
+  for qos in $qos_levels; do
+    echo "ceiling QoS $qos, mosquitto → mosquitto_sub -q 1 > /dev/null: ${ceilings[$qos]} msg/s"
+  done
+  for qos in $qos_levels; do echo "${lines[$qos]}"; done
 } | tee "benchmarks/results/third-party-ingest${COLDTRACE_BENCH_LABEL:+-$COLDTRACE_BENCH_LABEL}.txt"
