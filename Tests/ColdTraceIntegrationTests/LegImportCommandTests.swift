@@ -12,17 +12,13 @@ struct LegImportCommandTests {
   static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .appendingPathComponent("Fixtures/loggers")
 
-  private func run(_ arguments: [String], db: String) throws -> (status: Int32, stdout: String, stderr: String) {
-    try Executables.run(Executables.product("coldtrace"), arguments + ["--db", db], environment: ["LANG": "C"])
-  }
-
   private static let generic = [
     "--time-column", "time", "--temp-column", "temp_c", "--rh-column", "rh_pct", "--by", "lan",
   ]
 
   private func lotDatabase() throws -> String {
     let db = try TemporaryDirectory.make(prefix: "legimport").appendingPathComponent("coldtrace.db").path
-    let added = try run(
+    let added = try Executables.coldtrace(
       ["lot", "add", "LT-1", "--product", "litchi", "--room", "hx/cold2", "--at", "2026-06-12T08:00:00+07:00"], db: db)
     #expect(added.status == 0, "\(added.stderr)")
     return db
@@ -46,13 +42,14 @@ struct LegImportCommandTests {
     try "time,temp_c\n2026-07-01 12:00:00,4\n2026-07-01 12:10:00,4.5\n".write(
       toFile: csv, atomically: true, encoding: .utf8)
     for (lot, room) in [("LT-B", "berlin/cold1"), ("LT-V", "hx/cold2"), ("LT-O", "berlin/cold2")] {
-      let added = try run(
+      let added = try Executables.coldtrace(
         ["lot", "add", lot, "--product", "litchi", "--room", room, "--at", "2026-07-02T08:00:00Z"], db: db)
       #expect(added.status == 0, "\(added.stderr)")
     }
     let common = ["--time-column", "time", "--temp-column", "temp_c", "--by", "lan", "--config", config]
     for (lot, extra) in [("LT-B", []), ("LT-V", []), ("LT-O", ["--utc-offset", "+00:00"])] {
-      let imported = try run(["import", "--lot", lot, "--leg", "truck", csv] + common + extra, db: db)
+      let imported = try Executables.coldtrace(
+        ["import", "--lot", lot, "--leg", "truck", csv] + common + extra, db: db)
       #expect(imported.status == 0, "\(imported.stderr)")
     }
     let store = try SQLiteStore(path: db, create: false)
@@ -67,12 +64,13 @@ struct LegImportCommandTests {
   @Test func aLegIsImportedOnceJournalledAndReported() throws {
     let db = try lotDatabase()
     let arguments = ["import", "--lot", "LT-1", "--leg", "farm-packhouse", file("generic.csv")] + Self.generic
-    let first = try run(arguments + ["--logger", "RC-5 EF001234"], db: db)
+    let first = try Executables.coldtrace(arguments + ["--logger", "RC-5 EF001234"], db: db)
     #expect(first.status == 0, "\(first.stderr)")
     #expect(first.stdout.hasPrefix("lot LT-1 leg farm-packhouse: 7 readings from generic.csv"), "\(first.stdout)")
-    let again = try run(arguments, db: db)
+    let again = try Executables.coldtrace(arguments, db: db)
     #expect(again.status == 0 && again.stdout.contains("was already imported"), "\(again.stdout)\(again.stderr)")
-    let renamed = try run(["import", "--lot", "LT-1", "--leg", "other", file("generic.csv")] + Self.generic, db: db)
+    let renamed = try Executables.coldtrace(
+      ["import", "--lot", "LT-1", "--leg", "other", file("generic.csv")] + Self.generic, db: db)
     #expect(renamed.status == 0 && renamed.stdout.contains("as leg farm-packhouse"), "\(renamed.stdout)")
     let stored = try legs(db)
     #expect(stored.map(\.name) == ["farm-packhouse"] && stored[0].series.count == 7)
@@ -82,20 +80,20 @@ struct LegImportCommandTests {
     let journal = try String(contentsOfFile: AlertJournal.defaultPath(forDatabase: db), encoding: .utf8)
     let lines = journal.split(separator: "\n").filter { $0.contains("\"event\":\"leg_imported\"") }
     #expect(lines.count == 1 && lines[0].contains("\"rows\":7") && lines[0].contains("\"by\":\"lan\""), "\(journal)")
-    #expect(try run(["journal", "verify"], db: db).status == 0)
+    #expect(try Executables.coldtrace(["journal", "verify"], db: db).status == 0)
 
-    let fahrenheit = try run(
+    let fahrenheit = try Executables.coldtrace(
       [
         "import", "--lot", "LT-1", "--leg", "packhouse-port", file("fahrenheit.csv"), "--time-format", "epoch",
         "--unit", "F",
       ], db: db)
     #expect(fahrenheit.status == 0, "\(fahrenheit.stderr)")
-    let report = try run(["report", "LT-1", "--format", "json"], db: db)
+    let report = try Executables.coldtrace(["report", "LT-1", "--format", "json"], db: db)
     let object = try #require(try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [String: Any])
     let reported = try #require(object["imported_legs"] as? [[String: Any]])
     #expect(reported.map { $0["leg"] as? String } == ["farm-packhouse", "packhouse-port"])
     #expect(reported.allSatisfy { $0["source"] as? String == "imported" })
-    let text = try run(["report", "LT-1"], db: db)
+    let text = try Executables.coldtrace(["report", "LT-1"], db: db)
     #expect(text.stdout.contains("Legs imported from standalone loggers") && text.stdout.contains("Leg packhouse-port"))
   }
 
@@ -124,7 +122,7 @@ struct LegImportCommandTests {
   func badImportsExitTwoWithOneLineAndStoreNothing(arguments: [String], message: String) throws {
     let db = try lotDatabase()
     let good = ["import", "--lot", "LT-1", "--leg", "farm-packhouse", file("generic.csv")] + Self.generic
-    #expect(try run(good, db: db).status == 0)
+    #expect(try Executables.coldtrace(good, db: db).status == 0)
     let before = try legs(db)
     var resolved = arguments.map { $0.hasSuffix(".csv") ? file($0) : $0 }
     if arguments.contains("overlap.csv") {
@@ -133,7 +131,7 @@ struct LegImportCommandTests {
         to: overlap, atomically: true, encoding: .utf8)
       resolved = resolved.map { $0.hasSuffix("overlap.csv") ? overlap.path : $0 }
     }
-    let result = try run(["import", "--lot", "LT-1"] + resolved, db: db)
+    let result = try Executables.coldtrace(["import", "--lot", "LT-1"] + resolved, db: db)
     #expect(result.status == 2, "\(result.stdout)")
     #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
     #expect(result.stderr.contains(message), "\(result.stderr)")
@@ -143,14 +141,15 @@ struct LegImportCommandTests {
   @Test func presetsReadTheirLoggersExports() throws {
     let db = try lotDatabase()
     for (leg, preset, name) in [("reefer", "tinytag", "tinytag.csv"), ("port-truck", "tandd", "tandd.csv")] {
-      let result = try run(
+      let result = try Executables.coldtrace(
         ["import", "--lot", "LT-1", "--leg", leg, file(name), "--preset", preset, "--rh-column", "4"], db: db)
       #expect(result.status == 0, "\(preset): \(result.stderr)")
     }
     let stored = try legs(db)
     #expect(stored.map(\.name) == ["reefer", "port-truck"] && stored.map(\.series.count) == [5, 5])
     #expect(stored[0].series.humidities.first == 90.2 && stored[1].series.temperatures.last == 4.7)
-    let unknown = try run(["import", "--lot", "LT-1", "--leg", "x", file("tandd.csv"), "--preset", "elitech"], db: db)
+    let unknown = try Executables.coldtrace(
+      ["import", "--lot", "LT-1", "--leg", "x", file("tandd.csv"), "--preset", "elitech"], db: db)
     #expect(
       unknown.status == 2 && unknown.stderr.contains("--preset must be one of tinytag, tandd"), "\(unknown.stderr)")
   }
@@ -158,25 +157,27 @@ struct LegImportCommandTests {
   @Test func theSealCoversTheLegsAReportWasMadeWith() throws {
     let db = try lotDatabase()
     let directory = URL(fileURLWithPath: db).deletingLastPathComponent()
-    let closed = try run(["lot", "close", "LT-1", "--at", "2026-06-13T08:00:00+07:00"], db: db)
+    let closed = try Executables.coldtrace(["lot", "close", "LT-1", "--at", "2026-06-13T08:00:00+07:00"], db: db)
     #expect(closed.status == 0, "\(closed.stderr)")
     let before = directory.appendingPathComponent("before.json").path
-    #expect(try run(["report", "LT-1", "--format", "json", "--out", before], db: db).status == 0)
-    #expect(try run(["report", "LT-1", "--verify", before], db: db).status == 0)
-    let imported = try run(["import", "--lot", "LT-1", "--leg", "truck", file("generic.csv")] + Self.generic, db: db)
+    #expect(try Executables.coldtrace(["report", "LT-1", "--format", "json", "--out", before], db: db).status == 0)
+    #expect(try Executables.coldtrace(["report", "LT-1", "--verify", before], db: db).status == 0)
+    let imported = try Executables.coldtrace(
+      ["import", "--lot", "LT-1", "--leg", "truck", file("generic.csv")] + Self.generic, db: db)
     #expect(imported.status == 0, "\(imported.stderr)")
-    let stale = try run(["report", "LT-1", "--verify", before], db: db)
+    let stale = try Executables.coldtrace(["report", "LT-1", "--verify", before], db: db)
     #expect(stale.status == 1 && stale.stdout.hasPrefix("mismatch:"), "\(stale.stdout)\(stale.stderr)")
     #expect(stale.stdout.contains("imported legs changed"), "\(stale.stdout)")
     let after = directory.appendingPathComponent("after.json").path
-    #expect(try run(["report", "LT-1", "--format", "json", "--out", after], db: db).status == 0)
-    let verified = try run(["report", "LT-1", "--verify", after], db: db)
+    #expect(try Executables.coldtrace(["report", "LT-1", "--format", "json", "--out", after], db: db).status == 0)
+    let verified = try Executables.coldtrace(["report", "LT-1", "--verify", after], db: db)
     #expect(verified.status == 0 && verified.stdout.hasPrefix("match:"), "\(verified.stdout)\(verified.stderr)")
   }
 
   @Test func anUnknownLotIsRefused() throws {
     let db = try lotDatabase()
-    let result = try run(["import", "--lot", "LT-404", "--leg", "truck", file("generic.csv")] + Self.generic, db: db)
+    let result = try Executables.coldtrace(
+      ["import", "--lot", "LT-404", "--leg", "truck", file("generic.csv")] + Self.generic, db: db)
     #expect(result.status == 2 && result.stderr.contains("no lot LT-404"), "\(result.stderr)")
     #expect(try legs(db).isEmpty)
   }
@@ -192,7 +193,8 @@ extension LegImportCommandTests {
     let handle = try FileHandle(forWritingTo: huge)
     try handle.truncate(atOffset: (64 << 20) + 1)
     try handle.close()
-    let result = try run(["import", "--lot", "LT-1", "--leg", "truck", huge.path] + Self.generic, db: db)
+    let result = try Executables.coldtrace(
+      ["import", "--lot", "LT-1", "--leg", "truck", huge.path] + Self.generic, db: db)
     #expect(result.status == 2, "\(result.stdout)")
     #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
     #expect(result.stderr.contains("huge.csv is larger than 64 MiB"), "\(result.stderr)")
@@ -202,7 +204,7 @@ extension LegImportCommandTests {
   /// docs/operations.md's `coldtrace import` examples, word for word, on fixtures shaped like the files they describe.
   @Test func theOperatorGuidesExamplesRunAsWritten() throws {
     let db = try TemporaryDirectory.make(prefix: "legguide").appendingPathComponent("coldtrace.db").path
-    let added = try run(
+    let added = try Executables.coldtrace(
       ["lot", "add", "LT-2026-0612", "--product", "litchi", "--room", "hx/cold2", "--at", "2026-06-12T08:00:00+07:00"],
       db: db)
     #expect(added.status == 0, "\(added.stderr)")
@@ -216,7 +218,7 @@ extension LegImportCommandTests {
     #expect(commands.count == 6)
     for words in commands {
       let arguments = words.dropFirst().map { files[$0].map(file) ?? $0 }
-      let result = try run(arguments, db: db)
+      let result = try Executables.coldtrace(arguments, db: db)
       #expect(result.status == 0, "\(words.joined(separator: " ")): \(result.stderr)")
     }
     let legs = try SQLiteStore(path: db, create: false).reportInput(

@@ -7,23 +7,20 @@ import Testing
 /// `coldtrace lot ...` as an operator types it, against a real database file.
 @Suite(.timeLimit(.minutes(10)))
 struct LotCommandTests {
-  private func run(_ arguments: [String], db: String) throws -> (status: Int32, stdout: String, stderr: String) {
-    try Executables.run(Executables.product("coldtrace"), arguments + ["--db", db])
-  }
 
   @Test func addMoveShowCloseAndListTellTheLotsStory() throws {
     let db = try TemporaryDirectory.make(prefix: "lotcli").appendingPathComponent("coldtrace.db").path
-    let added = try run(
+    let added = try Executables.coldtrace(
       [
         "lot", "add", "LT-2026-0612", "--product", "litchi", "--room", "hongxuan/cold2", "--market", "eu",
         "--at", "2026-06-12T06:00:00+07:00",
       ], db: db)
     #expect(added.status == 0, "\(added.stderr)")
     #expect(added.stdout.contains("lot LT-2026-0612 (litchi) in hongxuan/cold2 from 2026-06-11T23:00:00.000Z"))
-    let moved = try run(
+    let moved = try Executables.coldtrace(
       ["lot", "move", "LT-2026-0612", "--room", "hongxuan/cold3", "--at", "2026-06-13T00:00:00Z"], db: db)
     #expect(moved.status == 0, "\(moved.stderr)")
-    let shown = try run(["lot", "show", "LT-2026-0612", "--json"], db: db)
+    let shown = try Executables.coldtrace(["lot", "show", "LT-2026-0612", "--json"], db: db)
     #expect(shown.status == 0)
     let object = try #require(
       try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any])
@@ -32,9 +29,9 @@ struct LotCommandTests {
     #expect(rooms.map { $0["room"] as? String } == ["cold2", "cold3"])
     #expect(rooms[0]["to"] as? String == "2026-06-13T00:00:00.000Z")
     #expect(rooms[1]["to"] is NSNull)
-    let closed = try run(["lot", "close", "LT-2026-0612", "--at", "2026-06-20T00:00:00Z"], db: db)
+    let closed = try Executables.coldtrace(["lot", "close", "LT-2026-0612", "--at", "2026-06-20T00:00:00Z"], db: db)
     #expect(closed.status == 0, "\(closed.stderr)")
-    let listed = try run(["lot", "list"], db: db)
+    let listed = try Executables.coldtrace(["lot", "list"], db: db)
     #expect(listed.stdout.contains("LT-2026-0612") && listed.stdout.contains("closed"))
   }
 
@@ -50,9 +47,11 @@ struct LotCommandTests {
   ])
   func badLotCommandsExitTwoWithOneLineAndChangeNothing(arguments: [String]) throws {
     let db = try TemporaryDirectory.make(prefix: "lotcli").appendingPathComponent("coldtrace.db").path
-    #expect(try run(["lot", "add", "LT-0", "--product", "litchi", "--room", "hx/cold0"], db: db).status == 0)
+    #expect(
+      try Executables.coldtrace(["lot", "add", "LT-0", "--product", "litchi", "--room", "hx/cold0"], db: db).status == 0
+    )
     let before = try SQLiteStore(path: db, create: false).lots()
-    let result = try run(arguments, db: db)
+    let result = try Executables.coldtrace(arguments, db: db)
     #expect(result.status == 2)
     #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
     #expect(result.stdout.isEmpty)
@@ -65,10 +64,6 @@ struct LotCommandTests {
 @Suite(.timeLimit(.minutes(10)))
 struct LotRulesCommandTests {
   private let start = Timestamp.parseRFC3339("2026-06-12T17:00:00Z")!
-
-  private func run(_ arguments: [String], db: String) throws -> (status: Int32, stdout: String, stderr: String) {
-    try Executables.run(Executables.product("coldtrace"), arguments + ["--db", db])
-  }
 
   /// Stores one reading a minute at `tempC` for `minutes` minutes from the start, as the collector would.
   private func storeReadings(_ db: String, room: String, minutes: Int, tempC: Double) throws {
@@ -90,21 +85,22 @@ struct LotRulesCommandTests {
     let directory = try TemporaryDirectory.make(prefix: "lotrules")
     let db = directory.appendingPathComponent("coldtrace.db").path
     try storeReadings(db, room: "cold2", minutes: 140, tempC: 7)
-    let added = try run(
+    let added = try Executables.coldtrace(
       ["lot", "add", "LT-7", "--product", "litchi", "--room", "hongxuan/cold2", "--at", start.rfc3339], db: db)
     #expect(added.status == 0, "\(added.stderr)")
     #expect(added.stdout.contains("budget open: lot LT-7 used up its temperature excursion budget"), "\(added.stdout)")
-    let shown = try json(try run(["lot", "show", "LT-7", "--json"], db: db).stdout)
+    let shown = try json(try Executables.coldtrace(["lot", "show", "LT-7", "--json"], db: db).stdout)
     let temperature = try #require((shown["budget"] as? [String: Any])?["temp_c"] as? [String: Any])
     #expect(temperature["used_minutes"] as? Double == 139)
     #expect(temperature["budget_minutes"] as? Double == 120)
     #expect(temperature["exhausted_at"] as? String == start.adding(seconds: 120 * 60).rfc3339)
     #expect(shown["treatment"] is NSNull)
-    let text = try run(["lot", "show", "LT-7"], db: db).stdout
+    let text = try Executables.coldtrace(["lot", "show", "LT-7"], db: db).stdout
     #expect(text.contains("temperature outside its band: 139 min of a 120 min budget, USED UP at"), "\(text)")
-    let closed = try run(["lot", "close", "LT-7", "--at", start.adding(seconds: 200 * 60).rfc3339], db: db)
+    let closed = try Executables.coldtrace(
+      ["lot", "close", "LT-7", "--at", start.adding(seconds: 200 * 60).rfc3339], db: db)
     #expect(closed.stdout.contains("budget resolved"), "\(closed.stdout)")
-    let verified = try run(["journal", "verify"], db: db)
+    let verified = try Executables.coldtrace(["journal", "verify"], db: db)
     #expect(verified.status == 0, "\(verified.stderr)")
     #expect(verified.stdout.hasPrefix("ok: 4 lines chained"), "lot_added, opened, lot_closed, resolved")
     let journal = try String(
@@ -115,7 +111,7 @@ struct LotRulesCommandTests {
 
   @Test func productsShowEachProfilesBudgetAndColdTreatment() throws {
     let db = try TemporaryDirectory.make(prefix: "lotrules").appendingPathComponent("coldtrace.db").path
-    let result = try run(["products", "--json"], db: db)
+    let result = try Executables.coldtrace(["products", "--json"], db: db)
     #expect(result.status == 0, "\(result.stderr)")
     let profiles = try result.stdout.split(separator: "\n").map { try json(String($0)) }
     #expect(profiles.count == BuiltInProfiles.all.count)
@@ -133,12 +129,12 @@ struct LotRulesCommandTests {
   @Test func lotShowTellsWhereTheColdTreatmentStands() throws {
     let db = try TemporaryDirectory.make(prefix: "lotrules").appendingPathComponent("coldtrace.db").path
     try storeReadings(db, room: "ct1", minutes: 90, tempC: 0.5)
-    let added = try run(
+    let added = try Executables.coldtrace(
       [
         "lot", "add", "CT-1", "--product", "litchi-cold-treatment", "--room", "hongxuan/ct1", "--at", start.rfc3339,
       ], db: db)
     #expect(added.status == 0, "\(added.stderr)")
-    let shown = try json(try run(["lot", "show", "CT-1", "--json"], db: db).stdout)
+    let shown = try json(try Executables.coldtrace(["lot", "show", "CT-1", "--json"], db: db).stdout)
     let treatment = try #require(shown["treatment"] as? [String: Any])
     #expect(treatment["state"] as? String == "running")
     #expect(treatment["clock_started_at"] as? String == start.rfc3339)

@@ -12,12 +12,8 @@ struct LotShowLegsTests {
   static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .appendingPathComponent("Fixtures/loggers")
 
-  private func run(_ arguments: [String], db: String) throws -> (status: Int32, stdout: String, stderr: String) {
-    try Executables.run(Executables.product("coldtrace"), arguments + ["--db", db], environment: ["LANG": "C"])
-  }
-
   private func show(_ arguments: [String], db: String) throws -> String {
-    let shown = try run(["lot", "show"] + arguments, db: db)
+    let shown = try Executables.coldtrace(["lot", "show"] + arguments, db: db)
     #expect(shown.status == 0, "\(shown.stderr)")
     return shown.stdout
   }
@@ -25,12 +21,12 @@ struct LotShowLegsTests {
   @Test func lotShowListsTheImportedLegs() throws {
     let db = try TemporaryDirectory.make(prefix: "lotshowlegs").appendingPathComponent("coldtrace.db").path
     for lot in ["LT-1", "LT-2"] {
-      let added = try run(
+      let added = try Executables.coldtrace(
         ["lot", "add", lot, "--product", "litchi", "--room", "hx/cold2", "--at", "2026-06-12T08:00:00+07:00"], db: db)
       #expect(added.status == 0, "\(added.stderr)")
     }
     let file = Self.fixtures.appendingPathComponent("generic.csv")
-    let imported = try run(
+    let imported = try Executables.coldtrace(
       [
         "import", "--lot", "LT-1", "--leg", "farm-packhouse", file.path, "--logger", "RC-5 EF001234", "--by", "lan",
         "--time-column", "time", "--temp-column", "temp_c", "--rh-column", "rh_pct",

@@ -10,10 +10,6 @@ import Testing
 struct NotifyStatusCommandTests {
   private let clock = ManualClock()
 
-  private func run(_ arguments: [String], db: String) throws -> (status: Int32, stdout: String, stderr: String) {
-    try Executables.run(Executables.product("coldtrace"), arguments + ["--db", db], environment: ["LANG": "C"])
-  }
-
   private func event(_ room: String, _ sensor: String) -> AlertEvent {
     AlertEvent(
       type: .opened, key: SensorKey(site: "hx", room: room, sensor: sensor), kind: .tempHigh, severity: .critical,
@@ -43,7 +39,7 @@ struct NotifyStatusCommandTests {
 
   @Test func heldAndGroupedRowsAreCountedPerChannelInJSONAndBothLanguages() throws {
     let db = try database()
-    let json = try run(["notify", "status", "--json"], db: db)
+    let json = try Executables.coldtrace(["notify", "status", "--json"], db: db)
     #expect(json.status == 0, "\(json.stderr)")
     let objects = json.stdout.split(separator: "\n").compactMap {
       try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
@@ -53,13 +49,13 @@ struct NotifyStatusCommandTests {
     }
     #expect(counts == [["email", "1", "0", "0", "0"], ["sms", "2", "1", "2", "0"]], "\(json.stdout)")
 
-    let english = try run(["notify", "status", "--lang", "en"], db: db)
+    let english = try Executables.coldtrace(["notify", "status", "--lang", "en"], db: db)
     let lines = english.stdout.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
     #expect(lines.first?.starts(with: ["CHANNEL", "PENDING", "HELD", "DELIVERED"]) == true, "\(english.stdout)")
     #expect(lines.contains { $0.starts(with: ["sms", "2", "1", "0", "0", "0", "2", "0"]) }, "\(english.stdout)")
     #expect(english.stdout.hasSuffix("times in Asia/Ho_Chi_Minh (+07:00)\n"), "\(english.stdout)")
 
-    let vietnamese = try run(["notify", "status", "--lang", "vi"], db: db)
+    let vietnamese = try Executables.coldtrace(["notify", "status", "--lang", "vi"], db: db)
     #expect(vietnamese.status == 0, "\(vietnamese.stderr)")
     let header = try #require(vietnamese.stdout.split(separator: "\n").first)
     #expect(header.hasPrefix("KÊNH") && header.contains("TẠM GIỮ") && header.contains("ĐÃ GỘP"), "\(header)")
@@ -69,9 +65,10 @@ struct NotifyStatusCommandTests {
   @Test func anEmptyOutboxSaysSoInEachLanguageAndABadLanguageIsOneLineExitTwo() throws {
     let db = try TemporaryDirectory.make(prefix: "notify-empty").appendingPathComponent("coldtrace.db").path
     _ = try SQLiteStore(path: db)
-    #expect(try run(["notify", "status"], db: db).stdout.hasPrefix("no notifications queued"))
-    #expect(try run(["notify", "status", "--lang", "vi"], db: db).stdout.hasPrefix("chưa có thông báo nào"))
-    let bad = try run(["notify", "status", "--lang", "fr"], db: db)
+    #expect(try Executables.coldtrace(["notify", "status"], db: db).stdout.hasPrefix("no notifications queued"))
+    #expect(
+      try Executables.coldtrace(["notify", "status", "--lang", "vi"], db: db).stdout.hasPrefix("chưa có thông báo nào"))
+    let bad = try Executables.coldtrace(["notify", "status", "--lang", "fr"], db: db)
     #expect(bad.status == 2 && bad.stdout.isEmpty)
     #expect(bad.stderr.split(separator: "\n") == [#"coldtrace: --lang must be en or vi, not "fr""#], "\(bad.stderr)")
   }

@@ -11,10 +11,6 @@ import Testing
 struct ProbeLifecycleCommandTests {
   private let start = Timestamp.parseRFC3339("2026-06-12T17:00:00Z")!
 
-  private func run(_ arguments: [String], db: String) throws -> (status: Int32, stdout: String, stderr: String) {
-    try Executables.run(Executables.product("coldtrace"), arguments + ["--db", db])
-  }
-
   private func minute(_ minutes: Int) -> Timestamp { start.adding(seconds: Double(minutes * 60)) }
 
   /// Stores one reading a minute at 3 °C from `sensor` in `room`, minutes `range`, as the collector would.
@@ -36,7 +32,7 @@ struct ProbeLifecycleCommandTests {
   }
 
   private func probes(_ db: String, all: Bool = false) throws -> [[String: Any]] {
-    let listed = try run(["probe", "list", "--json"] + (all ? ["--all"] : []), db: db)
+    let listed = try Executables.coldtrace(["probe", "list", "--json"] + (all ? ["--all"] : []), db: db)
     #expect(listed.status == 0, "\(listed.stderr)")
     return try listed.stdout.split(separator: "\n").map {
       try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
@@ -46,11 +42,11 @@ struct ProbeLifecycleCommandTests {
   @Test func aProbesLifeIsListedReportedAndJournalled() throws {
     let db = try database()
     #expect(try probes(db).map { $0["sensor"] as? String } == ["cold2-air", "cold2-pulp"])
-    let added = try run(
+    let added = try Executables.coldtrace(
       ["lot", "add", "LT-1", "--product", "litchi", "--room", "hongxuan/cold2", "--at", start.rfc3339], db: db)
     #expect(added.status == 0, "\(added.stderr)")
 
-    let calibrated = try run(
+    let calibrated = try Executables.coldtrace(
       [
         "probe", "calibrate", "hongxuan/cold2-pulp", "--certificate", "VN-CAL-118", "--due", "2099-06-30", "--at",
         "2026-06-01", "--by", "lan",
@@ -58,7 +54,7 @@ struct ProbeLifecycleCommandTests {
     #expect(calibrated.status == 0, "\(calibrated.stderr)")
     #expect(calibrated.stdout.contains("certificate VN-CAL-118, due 2099-06-30T00:00:00.000Z"), "\(calibrated.stdout)")
 
-    let replaced = try run(
+    let replaced = try Executables.coldtrace(
       ["probe", "replace", "hongxuan/cold2-pulp", "cold2-pulp-b", "--by", "lan", "--at", minute(60).rfc3339], db: db)
     #expect(replaced.status == 0, "\(replaced.stderr)")
     try storeReadings(db, sensor: "cold2-pulp-b", minutes: 61..<90)
@@ -71,46 +67,46 @@ struct ProbeLifecycleCommandTests {
     #expect(retired["state"] as? String == "retired" && retired["successor"] as? String == "cold2-pulp-b")
     #expect(retired["certificate"] as? String == "VN-CAL-118")
 
-    let moved = try run(
+    let moved = try Executables.coldtrace(
       ["probe", "move", "hongxuan/cold2-air", "--room", "cold3", "--by", "lan", "--at", minute(30).rfc3339], db: db)
     #expect(moved.status == 0, "\(moved.stderr)")
     #expect(try probes(db).first?["room"] as? String == "cold3")
-    let cold2 = try run(["readings", "--room", "cold2", "--sensor", "cold2-air"], db: db)
+    let cold2 = try Executables.coldtrace(["readings", "--room", "cold2", "--sensor", "cold2-air"], db: db)
     #expect(cold2.stdout.split(separator: "\n").count == 30, "the air probe's first half hour stays in cold2")
 
-    let retiredAir = try run(
+    let retiredAir = try Executables.coldtrace(
       ["probe", "retire", "hongxuan/cold2-air", "--reason", "cable cut", "--by", "lan"], db: db)
     #expect(retiredAir.status == 0, "\(retiredAir.stderr)")
     #expect(try probes(db).map { $0["sensor"] as? String } == ["cold2-pulp-b"])
 
-    let report = try run(["report", "LT-1", "--format", "json", "--lang", "en"], db: db)
+    let report = try Executables.coldtrace(["report", "LT-1", "--format", "json", "--lang", "en"], db: db)
     #expect(report.status == 0, "\(report.stderr)")
     let object = try #require(try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [String: Any])
     #expect(
       Set(object["probes"] as? [String] ?? [])
         == ["hongxuan/cold2-air", "hongxuan/cold2-pulp", "hongxuan/cold2-pulp-b"],
       "the old probe and its successor, and the air probe while it hung there")
-    let text = try run(["report", "LT-1", "--lang", "en"], db: db).stdout
+    let text = try Executables.coldtrace(["report", "LT-1", "--lang", "en"], db: db).stdout
     #expect(text.contains("hongxuan/cold2-pulp (product, certificate VN-CAL-118, due"), "\(text)")
     #expect(text.contains("hongxuan/cold2-pulp-b (product, no calibration on record)"), "\(text)")
 
     // The calibrations a report states are sealed: one recorded afterwards for its period is a difference.
     let sealed = URL(fileURLWithPath: db).deletingLastPathComponent().appendingPathComponent("LT-1.json").path
-    #expect(try run(["report", "LT-1", "--format", "json", "--out", sealed], db: db).status == 0)
-    #expect(try run(["report", "LT-1", "--verify", sealed], db: db).status == 0)
-    let late = try run(
+    #expect(try Executables.coldtrace(["report", "LT-1", "--format", "json", "--out", sealed], db: db).status == 0)
+    #expect(try Executables.coldtrace(["report", "LT-1", "--verify", sealed], db: db).status == 0)
+    let late = try Executables.coldtrace(
       [
         "probe", "calibrate", "hongxuan/cold2-pulp-b", "--certificate", "VN-CAL-120", "--due", "2099-01-01", "--at",
         "2026-06-20", "--by", "lan",
       ], db: db)
     #expect(late.status == 0, "\(late.stderr)")
-    let changed = try run(["report", "LT-1", "--verify", sealed], db: db)
+    let changed = try Executables.coldtrace(["report", "LT-1", "--verify", sealed], db: db)
     #expect(changed.status == 1)
     #expect(
       (changed.stdout + changed.stderr).contains("calibrations or its imported legs changed"),
       "\(changed.stdout) \(changed.stderr)")
 
-    let verified = try run(["journal", "verify"], db: db)
+    let verified = try Executables.coldtrace(["journal", "verify"], db: db)
     #expect(verified.status == 0, "\(verified.stderr)")
     let journal = try String(
       contentsOfFile: URL(fileURLWithPath: db).deletingLastPathComponent().appendingPathComponent(
@@ -124,16 +120,16 @@ struct ProbeLifecycleCommandTests {
   @Test func statusShowsACalibrationFallingDue() throws {
     let db = try database()
     let soon = String(WallClock.now().adding(seconds: 10 * 86_400).rfc3339.prefix(10))
-    let calibrated = try run(
+    let calibrated = try Executables.coldtrace(
       [
         "probe", "calibrate", "hongxuan/cold2-air", "--certificate", "C-9", "--due", soon, "--at", "350d", "--by",
         "lan",
       ], db: db)
     #expect(calibrated.status == 0, "\(calibrated.stderr)")
     #expect(calibrated.stdout.contains("calibration_due open"), "the shell applies the rule at once")
-    let status = try run(["status", "--lang", "en"], db: db)
+    let status = try Executables.coldtrace(["status", "--lang", "en"], db: db)
     #expect(status.stdout.contains("calibration due \(soon)"), "\(status.stdout)")
-    let json = try run(["status", "--json"], db: db).stdout
+    let json = try Executables.coldtrace(["status", "--json"], db: db).stdout
     #expect(json.contains("\"calibration\":{\"certificate\":\"C-9\""), "\(json)")
     #expect(json.contains("\"state\":\"due\""))
   }
@@ -163,7 +159,9 @@ struct ProbeLifecycleCommandTests {
   func badProbeCommandsExitTwoWithOneLineAndChangeNothing(arguments: [String]) throws {
     let db = try database()
     try storeReadings(db, sensor: "cold2-old", minutes: 0..<5)
-    #expect(try run(["probe", "retire", "hongxuan/cold2-old", "--reason", "old", "--by", "lan"], db: db).status == 0)
+    #expect(
+      try Executables.coldtrace(["probe", "retire", "hongxuan/cold2-old", "--reason", "old", "--by", "lan"], db: db)
+        .status == 0)
     let store = try SQLiteStore(path: db, create: false)
     func snapshot() throws -> String {
       let probes = try store.probeRecords(site: nil, retired: true, now: start).map { "\($0)" }
@@ -171,12 +169,12 @@ struct ProbeLifecycleCommandTests {
         + "\n" + (try store.alerts(AlertFilter()).map { "\($0)" }.joined())
     }
     let before = try snapshot()
-    let result = try run(arguments, db: db)
+    let result = try Executables.coldtrace(arguments, db: db)
     #expect(result.status == 2, "\(result.stdout) \(result.stderr)")
     #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
     #expect(result.stdout.isEmpty)
     #expect(try snapshot() == before)
-    let verified = try run(["journal", "verify"], db: db)
+    let verified = try Executables.coldtrace(["journal", "verify"], db: db)
     #expect(verified.stdout.hasPrefix("ok: 1 lines chained"), "only the setup's retirement: \(verified.stdout)")
   }
 }

@@ -9,10 +9,6 @@ import Testing
 struct ReportCommandTests {
   private let t0 = ClosedLotDatabase.start
 
-  private func run(_ arguments: [String], db: String) throws -> (status: Int32, stdout: String, stderr: String) {
-    try Executables.run(Executables.product("coldtrace"), arguments + ["--db", db], environment: ["LANG": "C"])
-  }
-
   /// A closed lot with two probes read every minute for an hour, one 20-minute excursion on probe p2.
   private func database() throws -> (db: String, directory: URL) {
     let (directory, db) = try ClosedLotDatabase.make(prefix: "reportcli")
@@ -21,7 +17,7 @@ struct ReportCommandTests {
 
   @Test func jsonCarriesTheSpecFieldsAndTheVerdict() throws {
     let (db, _) = try database()
-    let result = try run(["report", "LT-7", "--format", "json"], db: db)
+    let result = try Executables.coldtrace(["report", "LT-7", "--format", "json"], db: db)
     #expect(result.status == 0, "\(result.stderr)")
     let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
     for key in [
@@ -42,17 +38,18 @@ struct ReportCommandTests {
   @Test func verifyMatchesThenNamesAChangedReading() throws {
     let (db, directory) = try database()
     let file = directory.appendingPathComponent("LT-7.html").path
-    let written = try run(["report", "LT-7", "--format", "html", "--lang", "vi", "--out", file], db: db)
+    let written = try Executables.coldtrace(
+      ["report", "LT-7", "--format", "html", "--lang", "vi", "--out", file], db: db)
     #expect(written.status == 0 && written.stdout.isEmpty, "\(written.stderr)")
     #expect(!FileManager.default.fileExists(atPath: file + ".tmp"), "no temporary file left behind")
-    let matched = try run(["report", "LT-7", "--verify", file], db: db)
+    let matched = try Executables.coldtrace(["report", "LT-7", "--verify", file], db: db)
     #expect(matched.status == 0, "\(matched.stderr)")
     #expect(matched.stdout.hasPrefix("match"))
 
     let sqlite = try Executables.run(
       URL(fileURLWithPath: "/usr/bin/sqlite3"), [db, "UPDATE readings SET temp_mc = 3500 WHERE seq = 5"])
     #expect(sqlite.status == 0, "sqlite3: \(sqlite.stderr)")
-    let mismatched = try run(["report", "LT-7", "--verify", file], db: db)
+    let mismatched = try Executables.coldtrace(["report", "LT-7", "--verify", file], db: db)
     #expect(mismatched.status == 1)
     #expect(mismatched.stdout.contains("mismatch") && mismatched.stdout.contains("a reading's time or value changed"))
   }
@@ -75,7 +72,7 @@ struct ReportCommandTests {
 
   @Test func theConfigsProductProbeJudgesAndTheDefrostIsReportedAndSealed() throws {
     let (db, config, directory) = try withDefrostAndProductProbe()
-    let json = try run(["report", "LT-7", "--format", "json", "--config", config], db: db)
+    let json = try Executables.coldtrace(["report", "LT-7", "--format", "json", "--config", config], db: db)
     #expect(json.status == 0, "\(json.stderr)")
     let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
     let verdict = try #require(object["verdict"] as? [String: Any])
@@ -87,18 +84,20 @@ struct ReportCommandTests {
       spans.count == 1 && spans.first?["signal"] as? String == "defrost" && spans.first?["minutes"] as? Double == 20)
 
     let file = directory.appendingPathComponent("LT-7.txt").path
-    let written = try run(["report", "LT-7", "--config", config, "--out", file], db: db)
+    let written = try Executables.coldtrace(["report", "LT-7", "--config", config, "--out", file], db: db)
     #expect(written.status == 0, "\(written.stderr)")
     let text = try String(contentsOfFile: file, encoding: .utf8)
     #expect(text.contains("Judged by product probe hx/p1.") && text.contains("Defrosts: 1 (20 min in all"))
-    #expect(try run(["report", "LT-7", "--config", config, "--verify", file], db: db).stdout.hasPrefix("match"))
+    #expect(
+      try Executables.coldtrace(["report", "LT-7", "--config", config, "--verify", file], db: db).stdout.hasPrefix(
+        "match"))
 
-    let unplaced = try run(["report", "LT-7", "--verify", file], db: db)
+    let unplaced = try Executables.coldtrace(["report", "LT-7", "--verify", file], db: db)
     #expect(unplaced.status == 1 && unplaced.stdout.contains("a probe's placement"), "\(unplaced.stdout)")
     let sqlite = try Executables.run(
       URL(fileURLWithPath: "/usr/bin/sqlite3"), [db, "UPDATE room_spans SET start_ms = start_ms + 60000"])
     #expect(sqlite.status == 0, "sqlite3: \(sqlite.stderr)")
-    let moved = try run(["report", "LT-7", "--config", config, "--verify", file], db: db)
+    let moved = try Executables.coldtrace(["report", "LT-7", "--config", config, "--verify", file], db: db)
     #expect(moved.status == 1 && moved.stdout.contains("the rooms' defrost or door spans changed"), "\(moved.stdout)")
   }
 
@@ -111,7 +110,7 @@ struct ReportCommandTests {
   ])
   func badInputIsOneLineAndExitTwo(arguments: [String]) throws {
     let (db, _) = try database()
-    let result = try run(arguments, db: db)
+    let result = try Executables.coldtrace(arguments, db: db)
     #expect(result.status == 2)
     #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
     #expect(result.stdout.isEmpty)

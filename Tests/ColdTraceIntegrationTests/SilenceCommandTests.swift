@@ -9,9 +9,6 @@ import Testing
 /// arguments: `HostileArgumentTests`.)
 @Suite(.timeLimit(.minutes(10)))
 struct SilenceCommandTests {
-  private func run(_ arguments: [String], db: String) throws -> (status: Int32, stdout: String, stderr: String) {
-    try Executables.run(Executables.product("coldtrace"), arguments + ["--db", db])
-  }
 
   private func objects(_ text: String) throws -> [[String: Any]] {
     try text.split(separator: "\n").map {
@@ -22,44 +19,44 @@ struct SilenceCommandTests {
   @Test func addListAndEndASilenceEachJournalledInAChainThatVerifies() throws {
     let fixture = try ShellFixture()
     let db = fixture.database
-    let added = try run(
+    let added = try Executables.coldtrace(
       ["silence", "add", "hongxuan/cold2", "--for", "2h", "--reason", "cleaning cold2", "--by", "lan"], db: db)
     #expect(added.status == 0, "\(added.stderr)")
     #expect(added.stdout == "1\n", "prints the new id alone, for scripts")
-    let until = try run(
+    let until = try Executables.coldtrace(
       ["silence", "add", "thanhha", "--until", "2099-01-01T00:00:00+07:00", "--reason", "x", "--by", "minh"], db: db)
     #expect(until.status == 2, "more than 7 days ahead: \(until.stdout)")
-    let probe = try run(
+    let probe = try Executables.coldtrace(
       ["silence", "add", "hongxuan/cold3/cold3-rack", "--for", "30m", "--reason", "probe swap", "--by", "minh"], db: db)
     #expect(probe.stdout == "2\n", "\(probe.stderr)")
 
-    let listed = try run(["silence", "list"], db: db)
+    let listed = try Executables.coldtrace(["silence", "list"], db: db)
     #expect(listed.status == 0)
     let rows = listed.stdout.split(separator: "\n")
     #expect(rows.first?.hasPrefix("ID  SCOPE") == true)
     #expect(rows.count == 4 && rows[1].contains("hongxuan/cold2") && rows[1].contains("cleaning cold2"))
     #expect(rows.last == "times in Asia/Ho_Chi_Minh (+07:00)", "the zone of FROM and UNTIL, last")
-    let json = try objects(try run(["silence", "list", "--json"], db: db).stdout)
+    let json = try objects(try Executables.coldtrace(["silence", "list", "--json"], db: db).stdout)
     #expect(json.map { $0["scope"] as? String } == ["hongxuan/cold2", "hongxuan/cold3/cold3-rack"])
     #expect(json[0]["state"] as? String == "active" && json[0]["room"] as? String == "cold2")
     #expect(json[0]["sensor"] is NSNull && json[0]["by"] as? String == "lan")
 
-    let ended = try run(["silence", "end", "1", "--by", "minh"], db: db)
+    let ended = try Executables.coldtrace(["silence", "end", "1", "--by", "minh"], db: db)
     #expect(ended.status == 0, "\(ended.stderr)")
     #expect(ended.stdout.contains("silence 1 (hongxuan/cold2) ended by minh"))
-    let again = try run(["silence", "end", "1", "--by", "minh"], db: db)
+    let again = try Executables.coldtrace(["silence", "end", "1", "--by", "minh"], db: db)
     #expect(again.status == 2 && again.stderr.contains("already ended"))
-    let active = try objects(try run(["silence", "list", "--json"], db: db).stdout)
+    let active = try objects(try Executables.coldtrace(["silence", "list", "--json"], db: db).stdout)
     #expect(active.map { $0["id"] as? Int } == [2])
-    let all = try objects(try run(["silence", "list", "--all", "--json"], db: db).stdout)
+    let all = try objects(try Executables.coldtrace(["silence", "list", "--all", "--json"], db: db).stdout)
     #expect(all.map { $0["state"] as? String } == ["ended", "active"])
     #expect(all[0]["ended_by"] as? String == "minh")
-    #expect(try run(["silence", "list", "--all"], db: db).stdout.contains("by minh"))
+    #expect(try Executables.coldtrace(["silence", "list", "--all"], db: db).stdout.contains("by minh"))
 
     let config = fixture.directory.appendingPathComponent("collector.toml")
     try "[[maintenance]]\nscope = \"hongxuan/cold2\"\nfrom = \"06:00\"\nto = \"07:30\"\nreason = \"cleaning\"\n"
       .write(to: config, atomically: true, encoding: .utf8)
-    let withWindows = try run(["silence", "list", "--config", config.path], db: db).stdout
+    let withWindows = try Executables.coldtrace(["silence", "list", "--config", config.path], db: db).stdout
     #expect(
       withWindows.hasSuffix("maintenance:1: hongxuan/cold2 daily 06:00-07:30 +07:00: cleaning\n"), "\(withWindows)")
 
@@ -72,7 +69,7 @@ struct SilenceCommandTests {
 
   @Test func anAlertInASilenceShowsItsMarkInTheListingAndItsJSON() throws {
     let fixture = try ShellFixture()
-    let added = try run(
+    let added = try Executables.coldtrace(
       ["silence", "add", "thanhha/cold1", "--for", "1h", "--reason", "defrost test", "--by", "lan"],
       db: fixture.database)
     #expect(added.stdout == "1\n", "\(added.stderr)")
@@ -84,9 +81,9 @@ struct SilenceCommandTests {
           at: WallClock.now(), limit: 5, value: 6, peak: 6, message: "temperature 6 °C above 5 °C"))
     }
     #expect(raised.silencedBy == "1")
-    let text = try run(["alerts", "--sensor", "th-probe"], db: fixture.database)
+    let text = try Executables.coldtrace(["alerts", "--sensor", "th-probe"], db: fixture.database)
     #expect(text.stdout.contains("[silenced 1] temperature 6 °C above 5 °C"), "\(text.stdout)")
-    let json = try objects(try run(["alerts", "--json"], db: fixture.database).stdout)
+    let json = try objects(try Executables.coldtrace(["alerts", "--json"], db: fixture.database).stdout)
     #expect(json.first { $0["sensor"] as? String == "th-probe" }?["silenced"] as? String == "1")
     #expect(json.first { $0["id"] as? Int == Int(fixture.openAlertID) }?["silenced"] is NSNull)
   }

@@ -10,10 +10,6 @@ import Testing
 struct SilencedLotTests {
   private let start = Timestamp.parseRFC3339("2026-06-12T17:00:00Z")!
 
-  private func run(_ arguments: [String], db: String) throws -> (status: Int32, stdout: String, stderr: String) {
-    try Executables.run(Executables.product("coldtrace"), arguments + ["--db", db])
-  }
-
   private func object(_ text: some StringProtocol) throws -> [String: Any] {
     try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
   }
@@ -41,13 +37,14 @@ struct SilencedLotTests {
           at: start.adding(seconds: 45 * 60), limit: 5, value: 7, peak: 7, message: "temperature 7 °C above 5 °C"),
         lots: ["LT-7"])
     }
-    let added = try run(
+    let added = try Executables.coldtrace(
       ["lot", "add", "LT-7", "--product", "litchi", "--room", "hongxuan/cold2", "--at", start.rfc3339], db: db)
     #expect(added.status == 0, "\(added.stderr)")
-    let shown = try object(try run(["lot", "show", "LT-7", "--json"], db: db).stdout)
-    let alerts = try run(["alerts", "--lot", "LT-7", "--since", start.rfc3339, "--json"], db: db).stdout
+    let shown = try object(try Executables.coldtrace(["lot", "show", "LT-7", "--json"], db: db).stdout)
+    let alerts = try Executables.coldtrace(["alerts", "--lot", "LT-7", "--since", start.rfc3339, "--json"], db: db)
+      .stdout
       .split(separator: "\n").map { try object($0) }
-    let report = try run(["report", "LT-7", "--format", "json"], db: db)
+    let report = try Executables.coldtrace(["report", "LT-7", "--format", "json"], db: db)
     #expect(report.status == 0, "\(report.stderr)")
     return (shown, alerts, try object(report.stdout))
   }

@@ -39,4 +39,12 @@ public enum Executables {
       process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self)
     )
   }
+
+  /// Runs the `coldtrace` shell tool on the database `db` (`--db` last), in the C locale (English text).
+  @discardableResult
+  public static func coldtrace(_ arguments: [String], db: String) throws
+    -> (status: Int32, stdout: String, stderr: String)
+  {
+    try run(product("coldtrace"), arguments + ["--db", db], environment: ["LANG": "C"])
+  }
 }
