@@ -67,7 +67,10 @@ final class SilenceTimer: Sendable {
       emit(limits.committed)
       if let failure = limits.failure { log(failure, "site limit check") }
     }
-    let silence = pipeline.checkSilence(now: now, rule: settings.silence) { [sources, presence] probe, last in
+    // A site whose site broker lost its bridge is unseen, not silent: `uplink_down` stands in for its probes' alerts.
+    let unseen = bridges?.sitesHoldingOfflineAlerts ?? []
+    let silence = pipeline.checkSilence(now: now, rule: settings.silence, holding: unseen) {
+      [sources, presence] probe, last in
       // A `[[source]]`'s probe, or one an agent reads through its `mqtt` driver.
       let limits = [
         sources?.offlineAfterSeconds(of: probe, lastReading: last),

@@ -17,8 +17,8 @@ final class SiteBridgeTracker: Sendable {
   let logger: Logger
   let rule: SiteUplinkRule
   private let states: Mutex<[String: SiteBridgeState]>
-  /// The sites with an `uplink_down` open (or acknowledged).
-  private let alerting: Mutex<Set<String>>
+  /// How far each site's open (or acknowledged) `uplink_down` has gone; sites without one are absent.
+  private let alerting: Mutex<[String: SiteUplinkRule.Level]>
 
   init(store: SQLiteStore, logger: Logger, rule: SiteUplinkRule = SiteUplinkRule()) throws {
     self.store = store
@@ -28,11 +28,13 @@ final class SiteBridgeTracker: Sendable {
     for state in try store.siteBridges() { known[state.site] = state }
     states = Mutex(known)
     // Alerts left open by a previous run stay open until the bridge says 1.
-    var open = Set<String>()
+    var open: [String: SiteUplinkRule.Level] = [:]
     for state in [AlertState.open, .acked] {
       var filter = AlertFilter()
       filter.state = state
-      for alert in try store.alerts(filter) where alert.kind == .uplinkDown { open.insert(alert.site) }
+      for alert in try store.alerts(filter) where alert.kind == .uplinkDown {
+        open[alert.site] = SiteUplinkRule.Level(alert.severity)
+      }
     }
     alerting = Mutex(open)
   }
@@ -43,11 +45,10 @@ final class SiteBridgeTracker: Sendable {
     var committed = CommittedEvents()
     let snapshot = states.withLock { $0 }
     for (site, state) in snapshot.sorted(by: { $0.key < $1.key }) {
-      var isAlerting = alerting.withLock { $0.contains(site) }
-      guard
-        let event = rule.evaluate(
-          site: site, up: state.up, since: state.since, alerting: &isAlerting, now: now)
-      else { continue }
+      var level = alerting.withLock { $0[site] ?? .none }
+      guard let event = rule.evaluate(site: site, up: state.up, since: state.since, level: &level, now: now) else {
+        continue
+      }
       do {
         let (recorded, journal) = try store.writeJournaled { tx in try tx.apply(event) }
         committed =
@@ -57,13 +58,20 @@ final class SiteBridgeTracker: Sendable {
       } catch {
         return (committed, error)
       }
-      alerting.withLock { if isAlerting { $0.insert(site) } else { $0.remove(site) } }
+      alerting.withLock { $0[site] = level == .none ? nil : level }
     }
     return (committed, nil)
   }
 
   /// Every site's link state, by site.
   var current: [String: SiteBridgeState] { states.withLock { $0 } }
+
+  /// The sites whose bridge is down, when the rule stands in for their probes' `offline` alerts (a grace is set):
+  /// the silence check holds those alerts while the site cannot be seen.
+  var sitesHoldingOfflineAlerts: Set<String> {
+    guard rule.holdsOfflineAlerts else { return [] }
+    return states.withLock { Set($0.values.filter { !$0.up }.map(\.site)) }
+  }
 
   /// Takes a message on `coldtrace/v1/bridge/<site>`; returns `false` when the topic or payload is not a link state
   /// (the caller logs it).

@@ -35,7 +35,8 @@ public enum AlertKind: String, Sendable, Codable, CaseIterable {
   /// agent.
   case clockSkew = "clock_skew"
   /// A site broker's bridge to the central broker has been down past its grace (`SiteUplinkRule`); a warning, one
-  /// per site.
+  /// per site, critical once the site has been unseen as long as a probe may be silent (it stands in for the probes'
+  /// `offline` alerts meanwhile).
   case uplinkDown = "uplink_down"
 
   /// The kind raised when `metric` stays past a limit in `direction`.

@@ -86,7 +86,8 @@ struct CollectCommand: ParsableCommand {
     serviceSettings.sources = settings.sources
     serviceSettings.siteLimits = settings.siteLimits
     serviceSettings.clockSkew = settings.clockSkew
-    serviceSettings.siteUplink = SiteUplinkRule(graceSeconds: settings.siteUplinkDownAfterMinutes * 60)
+    serviceSettings.siteUplink = SiteUplinkRule(
+      graceSeconds: settings.siteUplinkDownAfterMinutes * 60, blindAfterSeconds: settings.offlineAfterMinutes * 60)
     let service = try CollectorService(settings: serviceSettings, pipeline: pipeline, journal: journal, logger: logger)
     try service.start()
     let signal = SignalWaiter.waitForTermination()
