@@ -65,7 +65,7 @@ enum PostgresAckFunction {
           alert alerts%%ROWTYPE;
           slot_chain integer;
           head journal_heads%%ROWTYPE;
-          at_ms bigint := floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint;
+          at_ms bigint;
           new_line text;
         BEGIN
           IF p_by IS NULL OR btrim(p_by) = '' OR char_length(p_by) > 128 OR p_by ~ '[[:cntrl:]]' THEN
@@ -76,7 +76,7 @@ enum PostgresAckFunction {
             RAISE EXCEPTION 'the note is longer than 2000 characters' USING ERRCODE = '22023';
           END IF;
           privileged := caller = current_user OR EXISTS (SELECT 1 FROM pg_roles WHERE rolname = caller AND rolsuper);
-          SELECT * INTO alert FROM alerts WHERE id = p_alert FOR UPDATE;
+          SELECT * INTO alert FROM alerts WHERE id = p_alert;
           alert_found := FOUND;
           IF alert_found AND NOT privileged THEN
             SELECT a.can_ack INTO may_ack FROM site_access a WHERE a.role = caller AND a.site = alert.site;
@@ -89,15 +89,18 @@ enum PostgresAckFunction {
               USING ERRCODE = 'CT403';
           END IF;
 
-          UPDATE alerts SET state = CASE WHEN alerts.state = 'open' THEN 'acked' ELSE alerts.state END,
-            acked_ms = at_ms, acked_by = p_by, note = COALESCE(p_note, alerts.note)
-          WHERE id = p_alert RETURNING * INTO alert;
-
+          -- The chain's head first, then the alert's row: a collector's transaction may hold the head (a line it
+          -- appended) and then update an alert, so taking the alert first could deadlock with it.
           SELECT s.slot INTO slot_chain FROM sites s WHERE s.site = alert.site;
           slot_chain := COALESCE(slot_chain, 0);
           INSERT INTO journal_heads AS h (chain, last_id, last_hash)
             VALUES (slot_chain, 0, repeat('0', 64)) ON CONFLICT DO NOTHING;
           SELECT * INTO head FROM journal_heads h WHERE h.chain = slot_chain FOR UPDATE;
+          at_ms := floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint;
+          -- The row as it stands now (an alert's site never changes, so the checks above still hold).
+          UPDATE alerts SET state = CASE WHEN alerts.state = 'open' THEN 'acked' ELSE alerts.state END,
+            acked_ms = at_ms, acked_by = p_by, note = COALESCE(p_note, alerts.note)
+          WHERE id = p_alert RETURNING * INTO alert;
 
           new_line := '{"prev":' || coldtrace_json_text(head.last_hash)
             || ',"event":"acked","event_id":' || (head.last_id + 1)

@@ -118,6 +118,12 @@ struct ShellCommandsOnPostgresTests {
     sqlite.alert.ackedAt = postgres.alert.ackedAt
     #expect(sqlite.encode() == line)
     #expect(postgres.at == postgres.alert.ackedAt)
+    // The owner (the role that ran the migrations) may acknowledge any site's alert; B still sees it acknowledged.
+    let byOwner = try Self.coldtrace(["ack", "\(try fixture.openAlert(of: "dalat"))", "--by", "hoa"], fixture.url)
+    #expect(byOwner.status == 0, "\(byOwner.stderr)")
+    #expect(try PostgresJournal.verify(chain: 0, on: fixture.owner) == linesBefore.count + 2)
+    let seenByB = try Self.coldtrace(["alerts", "--state", "acked", "--json"], fixture.url(as: fixture.roleB))
+    #expect(seenByB.stdout.contains("\"acked_by\":\"hoa\"") && seenByB.stdout.split(separator: "\n").count == 1)
     let listed = try Self.coldtrace(["alerts", "--state", "acked", "--json"], asA)
     #expect(listed.stdout.contains("\"acked_by\":\"lan\"") && listed.stdout.split(separator: "\n").count == 1)
   }
