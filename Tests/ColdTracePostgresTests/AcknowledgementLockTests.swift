@@ -26,12 +26,13 @@ extension ShellCommandsOnPostgresTests {
       try ack.run()
       var waiting = false
       for _ in 0..<200 where !waiting {
-        waiting = try watcher.execute(
-          """
-          SELECT count(*) FROM pg_stat_activity
-          WHERE application_name = 'coldtrace ack' AND wait_event_type = 'Lock'
-          """
-        ).rows[0].int64(0) == 1
+        waiting =
+          try watcher.execute(
+            """
+            SELECT count(*) FROM pg_stat_activity
+            WHERE datname = current_database() AND application_name = 'coldtrace ack' AND wait_event_type = 'Lock'
+            """
+          ).rows[0].int64(0) == 1
         if !waiting { usleep(25_000) }
       }
       #expect(waiting, "the ack waits for the chain's head")
