@@ -1,9 +1,13 @@
 import ColdTraceStorage
 
 /// A PostgreSQL connection runs the shell commands' shared queries (`QueryExecutor`): the same SQL text as on
-/// SQLite, its `?` and `?N` parameters rewritten to `$N`.
+/// SQLite, its `?` and `?N` parameters rewritten to `$N`. Rows are read through a cursor, `fetchSize` at a time, so a
+/// listing of any length starts at once and holds one batch in memory, as SQLite's cursor does.
 extension PostgresConnection: QueryExecutor {
   public var dialect: SQLDialect { .postgres }
+
+  /// Rows fetched per round trip.
+  static let fetchSize = 2000
 
   public func forEachRow(sql: String, arguments: [QueryValue], _ body: (PostgresRow) throws -> Void) throws {
     let parameters: [PostgresValue] = arguments.map { value in
@@ -14,7 +18,18 @@ extension PostgresConnection: QueryExecutor {
       case .text(let text): .text(text)
       }
     }
-    for row in try execute(Self.numberedParameters(sql), parameters).rows { try body(row) }
+    // A cursor lives in a transaction: the caller's, or one of its own (read-only, committed at the end).
+    let cursor = "coldtrace_rows_\(UInt32.random(in: 0...UInt32.max))"
+    func read() throws {
+      try execute("DECLARE \(cursor) NO SCROLL CURSOR FOR " + Self.numberedParameters(sql), parameters)
+      while true {
+        let batch = try execute("FETCH FORWARD \(Self.fetchSize) FROM \(cursor)")
+        for row in batch.rows { try body(row) }
+        if batch.rows.count < Self.fetchSize { break }
+      }
+      try execute("CLOSE \(cursor)")
+    }
+    if isInTransaction { try read() } else { try transaction(read) }
   }
 
   /// `sql` with SQLite's parameters (`?`, numbered in order, or `?N`) as PostgreSQL's `$N`. Quoted text, quoted
