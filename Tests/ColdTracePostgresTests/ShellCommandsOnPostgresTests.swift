@@ -57,7 +57,11 @@ struct ShellCommandsOnPostgresTests {
       #expect(seen.stdout.split(separator: "\n") == everything.filter(ofA), "\(query)")
       #expect(!seen.stdout.contains("dalat"), "\(query): A sees none of B's rows")
     }
-    let asB = try Self.coldtrace(["alerts", "--json"], fixture.url(as: fixture.roleB))
+    // B through the config's `db`.
+    let config = fixture.directory.appendingPathComponent("collector.toml")
+    try "db = \"\(fixture.url(as: fixture.roleB))\"\n".write(to: config, atomically: true, encoding: .utf8)
+    let asB = try Self.coldtrace(["alerts", "--json", "--config", config.path], nil)
+    #expect(asB.status == 0, "\(asB.stderr)")
     let sitesOfB = Set(asB.stdout.split(separator: "\n").compactMap { AlertMessage.decode(String($0))?.alert.site })
     #expect(sitesOfB == ["dalat"])
     let askedForB = try Self.coldtrace(["readings", "--site", "dalat"], fixture.url(as: fixture.roleA))
