@@ -66,6 +66,14 @@ struct ShellCommandsOnPostgresTests {
     #expect(sitesOfB == ["dalat"])
     let askedForB = try Self.coldtrace(["readings", "--site", "dalat"], fixture.url(as: fixture.roleA))
     #expect(askedForB.status == 0 && askedForB.stdout.isEmpty)
+    // A role granted nothing reads nothing, and is told so in one line.
+    _ = try Self.coldtrace(["access", "revoke", fixture.roleB], fixture.url)
+    let revoked = try Self.coldtrace(["alerts"], fixture.url(as: fixture.roleB))
+    #expect(revoked.status == 2 && revoked.stdout.isEmpty)
+    #expect(
+      revoked.stderr
+        == "coldtrace: role \(fixture.roleB) may not read this ColdTrace database: no site was granted to it (coldtrace access grant)\n"
+    )
   }
 
   @Test func ackIsJournaledAndOnlyForTheSitesARoleMayAcknowledge() throws {

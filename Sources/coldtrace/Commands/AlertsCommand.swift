@@ -61,10 +61,10 @@ struct AlertsCommand: ParsableCommand {
     }
     let language = try lang.language()
     let zones = localTime.zones(try global.settings())
-    let store = try global.openShellStore()
-    if follow, case .postgres = store {
+    if follow, case .postgres = try global.databaseLocation(try global.settings()) {
       throw DatabaseLocation.notOnPostgres("alerts --follow")
     }
+    let store = try global.openShellStore()
     // Both forms stream from the rows into stdout's buffer: no list of alerts, no string of the whole output.
     if json {
       var bytes: [UInt8] = []

@@ -79,7 +79,14 @@ extension GlobalOptions {
     let settings = try settings()
     guard case .postgres(let url) = try databaseLocation(settings) else { return .sqlite(try openStore()) }
     let connection = try PostgresConnection(url: url.text, applicationName: "coldtrace \(CommandPath.current())")
-    let version = try PostgresSchema.version(connection)
+    let version: Int
+    do {
+      version = try PostgresSchema.version(connection)
+    } catch let error as PostgresError where error.sqlState == "42501" {
+      let role = (try? connection.execute("SELECT session_user").rows[0].string(0)) ?? "this role"
+      throw UsageError(
+        "role \(role) may not read this ColdTrace database: no site was granted to it (coldtrace access grant)")
+    }
     guard version >= schemaVersion else {
       throw UsageError(
         "\(url) has ColdTrace schema version \(version), not \(schemaVersion) or later: migrate it first")
