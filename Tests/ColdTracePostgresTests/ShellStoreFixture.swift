@@ -18,11 +18,22 @@ struct ShellStoreFixture {
   let roleA: String
   let roleB: String
 
-  init() throws {
+  /// With `icuLocale`, the PostgreSQL database sorts text by that ICU locale (as a production database created with
+  /// a locale does), not byte by byte.
+  init(icuLocale: String? = nil) throws {
     directory = FileManager.default.temporaryDirectory.appendingPathComponent("pgshell-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     sqlitePath = directory.appendingPathComponent("coldtrace.db").path
-    url = try PostgresClusterScope.freshDatabase()
+    if let icuLocale {
+      let cluster = try PostgresClusterScope.current
+      let name = "icu_\(UUID().uuidString.prefix(8).lowercased())"
+      try PostgresConnection(url: cluster.url()).execute(
+        "CREATE DATABASE \(name) TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE '\(icuLocale)'")
+      url = cluster.url(database: name)
+      try PostgresSchema.migrate(PostgresConnection(url: url))
+    } else {
+      url = try PostgresClusterScope.freshDatabase()
+    }
     owner = try PostgresConnection(url: url)
     let suffix = UUID().uuidString.prefix(8).lowercased()
     roleA = "coop_a_\(suffix)"
