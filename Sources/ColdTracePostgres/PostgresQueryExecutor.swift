@@ -18,7 +18,7 @@ extension PostgresConnection: QueryExecutor {
       case .text(let text): .text(text)
       }
     }
-    // A cursor lives in a transaction: the caller's, or one of its own (read-only, committed at the end).
+    // A cursor lives in a transaction: the caller's, or one of its own that ends with the rows.
     let cursor = "coldtrace_rows_\(UInt32.random(in: 0...UInt32.max))"
     func read() throws {
       try execute("DECLARE \(cursor) NO SCROLL CURSOR FOR " + Self.numberedParameters(sql), parameters)
