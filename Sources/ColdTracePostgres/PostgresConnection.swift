@@ -51,6 +51,12 @@ public final class PostgresConnection {
   /// Whether the connection is still usable; `false` once the server or the network ended it.
   public var isOpen: Bool { PQstatus(handle) == CONNECTION_OK }
 
+  /// Whether a transaction is open on the connection (`BEGIN` sent, not yet ended), or an aborted one awaits its end.
+  public var isInTransaction: Bool {
+    let status = PQtransactionStatus(handle)
+    return status == PQTRANS_INTRANS || status == PQTRANS_INERROR || status == PQTRANS_ACTIVE
+  }
+
   /// Runs one statement with `$1…$n` bound to `parameters` (`PQexecParams`; the values never become SQL text).
   @discardableResult
   public func execute(_ sql: String, _ parameters: [PostgresValue] = []) throws -> PostgresResult {

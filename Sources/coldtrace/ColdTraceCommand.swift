@@ -10,7 +10,8 @@ struct ColdTraceCommand: ParsableCommand {
     abstract: "ColdTrace: cold-chain monitoring for fruit, vegetables and meat, from probe to importer.",
     discussion: """
       `coldtrace collect` runs the collector service; the other commands are the operator's shell tools.
-      The database is --db, else $COLDTRACE_DB, else the config's `db`, else ./coldtrace.db.
+      The database is --db, else $COLDTRACE_DB, else the config's `db`, else ./coldtrace.db; a postgres:// URL there
+      names a PostgreSQL database (alerts, readings, ack and access so far).
 
       Examples:
         coldtrace demo

@@ -96,6 +96,8 @@ struct CooperativeFixture {
 
         """
     }
+    // The chain's head, as every append keeps it (the lines above are placeholders, so is the hash).
     return sql
+      + "INSERT INTO journal_heads (chain, last_id, last_hash) SELECT 0, max(id), repeat('0', 64) FROM journal_lines;\n"
   }
 }

@@ -76,17 +76,22 @@ struct SiteAccessTests {
 
     let granted = try Self.access(["grant", fixture.roleA, "--site", "hongxuan", "--ack"], db: fixture.url)
     #expect(granted.stdout == "\(fixture.roleA) may read and acknowledge: hongxuan\n")
+    // Acknowledging goes through coldtrace_acknowledge (migration 5), which journals it; no direct update is left.
     let asAck = try PostgresConnection(url: fixture.url(as: fixture.roleA))
-    let acknowledge = "UPDATE alerts SET state = 'acked', acked_ms = 1, acked_by = 'lan' WHERE site = $1 RETURNING id"
-    #expect(try asAck.execute(acknowledge, [.text("hongxuan")]).rows.count == 1)
-    // Another cooperative's alert, and an own site granted without --ack: not one row changes.
-    #expect(try asAck.execute(acknowledge, [.text("dalat")]).rows.isEmpty)
+    let acknowledge = "SELECT state FROM coldtrace_acknowledge($1, 'lan', NULL)"
+    #expect(try asAck.execute(acknowledge, [.int(Int64(1))]).rows[0].string(0) == "acked")
+    // Another cooperative's alert (as if it did not exist), and an own site granted without --ack: refused.
+    let ofB = #expect(throws: PostgresError.self) { try asAck.execute(acknowledge, [.int(Int64(3))]) }
+    #expect(ofB?.sqlState == "CT404")
     _ = try Self.access(["grant", fixture.roleA, "--site", "hongxuan2"], db: fixture.url)
-    #expect(
-      try PostgresConnection(url: fixture.url(as: fixture.roleA)).execute(acknowledge, [.text("hongxuan2")]).rows
-        .isEmpty)
-    let other = #expect(throws: PostgresError.self) { try asAck.execute("UPDATE alerts SET message = 'x'") }
-    #expect(other?.sqlState == "42501")
+    let readOnly = #expect(throws: PostgresError.self) {
+      try PostgresConnection(url: fixture.url(as: fixture.roleA)).execute(acknowledge, [.int(Int64(2))])
+    }
+    #expect(readOnly?.sqlState == "CT403")
+    for write in ["UPDATE alerts SET message = 'x'", "UPDATE alerts SET state = 'acked', acked_by = 'lan'"] {
+      let other = #expect(throws: PostgresError.self) { try asAck.execute(write) }
+      #expect(other?.sqlState == "42501")
+    }
     let states = try fixture.owner.execute("SELECT site, state, acked_by FROM alerts ORDER BY site").rows.map {
       "\(try $0.string(0)) \(try $0.string(1)) \($0.optionalString(2) ?? "-")"
     }

@@ -41,11 +41,21 @@ struct StoredSample {
       .joined(separator: ", ")
   }
 
-  /// A sample from a row holding `columns()` from position `first` on.
-  static func sample(_ row: Row, at first: Int) -> Sample {
+  /// A sample from a row holding `columns()` from position `first` on, SQLite's or PostgreSQL's (`QueryRow`).
+  static func sample<Fields: QueryRow>(fields row: Fields, at first: Int) throws -> Sample {
     Sample(
-      seq: sequence(row[first]), ts: Timestamp(milliseconds: row[first + 1]),
-      tempC: value(row[first + 2]), rhPct: value(row[first + 3]), error: row[first + 4],
-      defrost: row[first + 5], doorOpen: row[first + 6], timeQuality: TimeQuality(storedCode: row[first + 7]))
+      seq: sequence(try row.int64(first)), ts: Timestamp(milliseconds: try row.int64(first + 1)),
+      tempC: value(try row.optionalInt64(first + 2)), rhPct: value(try row.optionalInt64(first + 3)),
+      error: row.optionalString(first + 4), defrost: try row.optionalBool(first + 5),
+      doorOpen: try row.optionalBool(first + 6), timeQuality: TimeQuality(storedCode: try row.optionalInt64(first + 7)))
+  }
+
+  /// `sample(fields:at:)` of a GRDB row, whose reads never throw (a NULL in a required column traps in GRDB itself).
+  static func sample(_ row: Row, at first: Int) -> Sample {
+    do {
+      return try sample(fields: row, at: first)
+    } catch {
+      preconditionFailure("a GRDB row read threw: \(error)")
+    }
   }
 }

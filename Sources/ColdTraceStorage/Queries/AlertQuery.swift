@@ -26,56 +26,67 @@ extension SQLiteStore {
   /// Calls `body` with each alert matching the filter, oldest first, as rows are read: output starts at once and
   /// memory stays flat however many alerts match.
   public func forEachAlert(_ filter: AlertFilter, _ body: (AlertRecord) throws -> Void) throws {
-    let (whereClause, arguments) = Self.whereClause(filter)
+    try read { db in try AlertListing.forEach(filter, on: db, body) }
+  }
+}
+
+/// `coldtrace alerts`' query, one text for both stores (`QueryExecutor`).
+public enum AlertListing {
+  /// Calls `body` with each alert matching the filter, oldest first. An alert matches a time window if it was open at
+  /// any moment in it.
+  public static func forEach<Executor: QueryExecutor>(
+    _ filter: AlertFilter, on executor: Executor, _ body: (AlertRecord) throws -> Void
+  ) throws {
+    let (whereClause, arguments) = Self.whereClause(filter, dialect: executor.dialect)
     // With --since, `+opened_ms` keeps SQLite from walking the whole `alerts_by_opened` index just to skip a sort:
     // it reads the window through `alerts_by_resolved` and sorts those few rows instead.
-    let order = filter.since == nil ? "opened_ms, id" : "+opened_ms, id"
-    try read { db in
-      let rows = try Row.fetchCursor(
-        db, sql: "SELECT \(AlertRows.columns) FROM alerts \(whereClause) ORDER BY \(order)", arguments: arguments)
-      while let row = try rows.next() { try body(AlertRows.record(row)) }
-    }
+    let order = filter.since == nil || executor.dialect != .sqlite ? "opened_ms, id" : "+opened_ms, id"
+    try executor.forEachRow(
+      sql: "SELECT \(AlertRows.columns) FROM alerts \(whereClause) ORDER BY \(order)", arguments: arguments
+    ) { row in try body(try AlertRows.record(fields: row)) }
   }
 
   /// The filter as SQL. "Open at any moment since" is `resolved_ms IS NULL OR resolved_ms >= since`: two ranges of
   /// the `alerts_by_resolved` index, so a recent window reads only the alerts in it, not the whole history.
-  static func whereClause(_ filter: AlertFilter) -> (String, StatementArguments) {
+  static func whereClause(_ filter: AlertFilter, dialect: SQLDialect) -> (String, [QueryValue]) {
     var clauses: [String] = []
-    var arguments: [any DatabaseValueConvertible] = []
+    var arguments: [QueryValue] = []
     if let since = filter.since {
       clauses.append("(resolved_ms IS NULL OR resolved_ms >= ?)")
-      arguments.append(since.milliseconds)
+      arguments.append(.integer(since.milliseconds))
     }
     if let until = filter.until {
       clauses.append("opened_ms <= ?")
-      arguments.append(until.milliseconds)
+      arguments.append(.integer(until.milliseconds))
     }
     for (column, value) in [("site", filter.site), ("room", filter.room), ("sensor", filter.sensor)] {
       if let value {
         clauses.append("\(column) = ?")
-        arguments.append(value)
+        arguments.append(.text(value))
       }
     }
     if let lot = filter.lot {
-      clauses.append("EXISTS (SELECT 1 FROM json_each(alerts.lots) WHERE value = ?)")
-      arguments.append(lot)
+      clauses.append(dialect.jsonArray("alerts.lots", contains: "?"))
+      arguments.append(.text(lot))
     }
     if let severity = filter.severity {
       clauses.append("severity = ?")
-      arguments.append(severity.rawValue)
+      arguments.append(.text(severity.rawValue))
     }
     if let state = filter.state {
       clauses.append("state = ?")
-      arguments.append(state.rawValue)
+      arguments.append(.text(state.rawValue))
     }
     if let afterID = filter.afterID {
       clauses.append("id > ?")
-      arguments.append(afterID)
+      arguments.append(.integer(afterID))
     }
     let sql = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
-    return (sql, StatementArguments(arguments))
+    return (sql, arguments)
   }
+}
 
+extension SQLiteStore {
   public func alert(id: Int64) throws -> AlertRecord? {
     try read { db in try AlertRows.alert(db, id: id) }
   }

@@ -9,21 +9,32 @@ enum AlertRows {
     """
 
   /// An alert from a row of `columns`, read by position (in `columns`' order): by name, GRDB looks every column up
-  /// in a dictionary, which showed in listings of thousands of alerts.
-  static func record(_ row: Row) -> AlertRecord {
+  /// in a dictionary, which showed in listings of thousands of alerts. The same code reads SQLite's and PostgreSQL's
+  /// rows (`QueryRow`).
+  static func record<Fields: QueryRow>(fields row: Fields) throws -> AlertRecord {
     AlertRecord(
-      id: row[0],
-      kind: AlertKind(rawValue: row[1]) ?? .sensorFault,
-      severity: Severity(rawValue: row[2]) ?? .critical,
-      state: AlertState(rawValue: row[3]) ?? .open,
-      site: row[4], room: row[5], sensor: row[6],
-      lots: decodeLots(row[8]),
-      product: row[7],
-      openedAt: Timestamp(milliseconds: row[9]),
-      resolvedAt: (row[10] as Int64?).map(Timestamp.init(milliseconds:)),
-      ackedAt: (row[11] as Int64?).map(Timestamp.init(milliseconds:)),
-      ackedBy: row[12], note: row[13],
-      limit: row[14], peak: row[15], message: row[16], silenced: row[17])
+      id: try row.int64(0),
+      kind: AlertKind(rawValue: try row.string(1)) ?? .sensorFault,
+      severity: Severity(rawValue: try row.string(2)) ?? .critical,
+      state: AlertState(rawValue: try row.string(3)) ?? .open,
+      site: try row.string(4), room: try row.string(5), sensor: try row.string(6),
+      lots: decodeLots(row.optionalString(8)),
+      product: row.optionalString(7),
+      openedAt: Timestamp(milliseconds: try row.int64(9)),
+      resolvedAt: try row.optionalInt64(10).map(Timestamp.init(milliseconds:)),
+      ackedAt: try row.optionalInt64(11).map(Timestamp.init(milliseconds:)),
+      ackedBy: row.optionalString(12), note: row.optionalString(13),
+      limit: try row.optionalDouble(14), peak: try row.optionalDouble(15), message: try row.string(16),
+      silenced: row.optionalString(17))
+  }
+
+  /// `record` of a GRDB row, whose reads never throw (a NULL in a required column traps in GRDB itself).
+  static func record(_ row: Row) -> AlertRecord {
+    do {
+      return try record(fields: row)
+    } catch {
+      preconditionFailure("a GRDB row read threw: \(error)")
+    }
   }
 
   static func alert(_ db: Database, id: Int64) throws -> AlertRecord? {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ColdTracePostgres
 import ColdTraceStorage
 import ColdTraceSystem
 import Foundation
@@ -24,6 +25,7 @@ struct AckCommand: ParsableCommand {
       throw UsageError("--by must name a person (1–128 characters, no control characters)")
     }
     if let note, note.count > 2000 { throw UsageError("--note is longer than 2000 characters") }
+    if case .postgres = try global.databaseLocation(try global.settings()) { return try acknowledgeOnPostgres() }
     let store = try global.openStore()
     guard try store.alert(id: alertID) != nil else { throw UsageError("no alert with id \(alertID)") }
     let settings = try global.settings()
@@ -39,6 +41,24 @@ struct AckCommand: ParsableCommand {
       StandardError.write("coldtrace: warning: \(error); the journal will catch up later\n")
     }
     print("alert \(alertID) acknowledged by \(by) (\(result.alert.state.rawValue))")
+  }
+
+  /// On PostgreSQL the database checks this login role may acknowledge the alert's site and writes the journal line
+  /// to its chain in the same transaction (`coldtrace_acknowledge`); there is no journal file to catch up.
+  private func acknowledgeOnPostgres() throws {
+    if journal != nil {
+      throw UsageError("--journal is for an SQLite database: on PostgreSQL the journal line is stored in the database")
+    }
+    guard
+      case .postgres(let connection) = try global.openShellStore(schemaVersion: PostgresAcknowledgement.schemaVersion)
+    else { return }
+    let recorded: PostgresAcknowledgement.Recorded
+    do {
+      recorded = try PostgresAcknowledgement.acknowledge(alertID: alertID, by: by, note: note, on: connection)
+    } catch let refusal as AcknowledgementRefusal {
+      throw UsageError(refusal.description)
+    }
+    print("alert \(alertID) acknowledged by \(by) (\(recorded.state.rawValue))")
   }
 
   /// Refuses, before anything is stored, a journal path that can never be written: a directory, or a file in a

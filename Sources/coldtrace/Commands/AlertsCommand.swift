@@ -61,7 +61,10 @@ struct AlertsCommand: ParsableCommand {
     }
     let language = try lang.language()
     let zones = localTime.zones(try global.settings())
-    let store = try global.openStore()
+    if follow, case .postgres = try global.databaseLocation(try global.settings()) {
+      throw DatabaseLocation.notOnPostgres("alerts --follow")
+    }
+    let store = try global.openShellStore()
     // Both forms stream from the rows into stdout's buffer: no list of alerts, no string of the whole output.
     if json {
       var bytes: [UInt8] = []
@@ -82,7 +85,7 @@ struct AlertsCommand: ParsableCommand {
         print(Self.statement(table, zones: zones, language: language))
       }
     }
-    if follow { try followEvents(store) }
+    if follow, case .sqlite(let sqlite) = store { try followEvents(sqlite) }
   }
 
   /// The table of `alerts` and the line that states its zone.

@@ -26,7 +26,7 @@ struct BackupCommand: ParsableCommand {
   @Argument(help: "The new file to write (never overwritten); default: a new file in --directory.") var file: String?
 
   func run() throws {
-    let databasePath = global.databasePath(try global.settings())
+    let databasePath = try global.databasePath(try global.settings())
     let target = try targetFile(databasePath: databasePath)
     if FileManager.default.fileExists(atPath: databasePath), let problem = FileAccess.cannotRead(databasePath) {
       throw UsageError("\(problem); run the backup as the service user (sudo -u coldtrace coldtrace backup)")

@@ -39,7 +39,7 @@ struct CollectCommand: ParsableCommand {
       throw UsageError("\(error)")
     }
     let collectorID = try validated(id, as: .agent, option: "--id") ?? settings.collectorID
-    let databasePath = global.databasePath(settings)
+    let databasePath = try global.databasePath(settings)
     LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
     let logger = Logger(label: "coldtrace.collect")
 

@@ -29,7 +29,7 @@ struct JournalVerifyCommand: ParsableCommand {
     var paths = files
     if paths.isEmpty {
       let settings = try global.settings()
-      paths = [settings.journal ?? AlertJournal.defaultPath(forDatabase: global.databasePath(settings))]
+      paths = [try settings.journal ?? AlertJournal.defaultPath(forDatabase: global.databasePath(settings))]
     }
     var contents: [(name: String, text: String)] = []
     for path in paths {

@@ -26,7 +26,7 @@ struct RestoreCommand: ParsableCommand {
   func run() throws {
     guard !file.isEmpty else { throw UsageError("the backup file name is empty") }
     let settings = try global.settings()
-    let database = global.databasePath(settings)
+    let database = try global.databasePath(settings)
     let journalPath = journal ?? settings.journal ?? AlertJournal.defaultPath(forDatabase: database)
     let outcome: Result<RestoreReport, CollectorLock.Holders>
     do {

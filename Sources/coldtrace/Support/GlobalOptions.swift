@@ -10,8 +10,9 @@ import Foundation
 struct GlobalOptions: ParsableArguments {
   @Option(
     help: ArgumentHelp(
-      "SQLite database (else $COLDTRACE_DB, else the config's, else ./coldtrace.db).",
-      valueName: "path"))
+      "SQLite database, or a postgres:// URL (alerts, readings, ack) (else $COLDTRACE_DB, else the config's, else "
+        + "./coldtrace.db).",
+      valueName: "path|url"))
   var db: String?
 
   @Option(help: ArgumentHelp("Collector configuration file (TOML); optional.", valueName: "path"))
@@ -23,7 +24,8 @@ struct GlobalOptions: ParsableArguments {
     return try CollectorConfigFile.load(try ConfigTable(contentsOf: config))
   }
 
-  func databasePath(_ settings: CollectorConfigFile) -> String {
+  /// The database named by `--db`, else `$COLDTRACE_DB`, else the config's `db`, else `./coldtrace.db`.
+  func databaseText(_ settings: CollectorConfigFile) -> String {
     if let db { return db }
     if let fromEnvironment = ProcessInfo.processInfo.environment["COLDTRACE_DB"], !fromEnvironment.isEmpty {
       return fromEnvironment
@@ -31,11 +33,19 @@ struct GlobalOptions: ParsableArguments {
     return settings.db ?? "./coldtrace.db"
   }
 
+  /// The SQLite database's path, for the commands that work on SQLite only: a `postgres://` URL is refused in one
+  /// line (exit 2), never opened as a file.
+  func databasePath(_ settings: CollectorConfigFile) throws -> String {
+    let text = databaseText(settings)
+    guard !DatabaseLocation.isPostgres(text) else { throw DatabaseLocation.notOnPostgres() }
+    return text
+  }
+
   /// Opens the database for the shell commands; only `create` (lot add) may start a new one. Alert messages it
   /// writes (a lot closed, a probe retired) show times in the config's zones, as the collector's do.
   func openStore(create: Bool = false) throws -> SQLiteStore {
     let settings = try settings()
-    let path = databasePath(settings)
+    let path = try databasePath(settings)
     do {
       let store = try SQLiteStore(path: path, create: create)
       store.useTimeZones(settings.timeZones)
