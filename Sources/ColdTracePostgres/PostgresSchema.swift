@@ -16,6 +16,7 @@ public enum PostgresSchema {
     Migration(version: 1, name: "core", sql: PostgresCoreTables.sql),
     Migration(version: 2, name: "partitions-and-fencing", sql: PostgresFunctions.sql),
     Migration(version: 3, name: "cooperative-access", sql: PostgresSiteAccess.sql),
+    Migration(version: 4, name: "sqlite-tables", sql: PostgresSQLiteTables.sql),
   ]
 
   /// The advisory lock (`pg_advisory_xact_lock`) migrating processes take, so two collectors starting at once apply
