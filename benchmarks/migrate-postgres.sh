@@ -64,6 +64,7 @@ mkdir -p benchmarks/results
   readings=$(sql 'SELECT count(*) FROM readings')
   echo "migrate: exit $status, $elapsed_ms ms wall, $(( readings * 1000 / (elapsed_ms > 0 ? elapsed_ms : 1) )) readings/s" \
     "(process start to exit, schema included); progress lines on stderr: $(wc -l <"$work/progress.log")"
+  sed 's/^/  stderr: /' "$work/progress.log"
   echo "\$ coldtrace journal verify --db postgres://…"
   start=$(date +%s%N)
   status=0
