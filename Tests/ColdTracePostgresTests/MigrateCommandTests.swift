@@ -107,17 +107,32 @@ struct MigrateCommandTests {
     ).rows[0].int64(0)
     #expect(next == Int64(try count("alerts")))
 
+    // The collector's slot 0 goes on with a chain of its own beside the copied one; verify checks both.
+    let lines = try count("journal_lines")
+    let lease = try SlotLease(url: url, slot: 0, owner: "host-a")
+    let writer = try SlotWriter(url: url, slot: 0, epoch: try #require(try lease.tryAcquire()))
+    for event in ["lot_added", "lot_closed"] {
+      try writer.write { transaction in
+        try transaction.appendJournalLine(
+          event: event, alertID: nil, lotID: "LT-9", at: MigrationSource.start
+        ) { id in "{\"event\":\"\(event)\",\"event_id\":\(id)}" }
+      }
+    }
     let verified = try Self.coldtrace(["journal", "verify", "--db", url])
     #expect(verified.status == 0, "\(verified.stderr)")
-    let lines = try count("journal_lines")
-    #expect(verified.stdout.hasPrefix("ok: chain -1 (copied from \(source.path)): \(lines) lines chained"))
+    let reported = verified.stdout.split(separator: "\n")
+    #expect(reported.count == 2, "\(verified.stdout)")
+    #expect(reported.first?.hasPrefix("ok: chain -1 (copied from \(source.path)): \(lines) lines chained") == true)
+    #expect(reported.last?.hasPrefix("ok: chain 0 (slot 0): 2 lines chained") == true)
   }
 
   @Test func aTargetHoldingDataIsRefusedAndLeftAsItWas() throws {
     let source = try MigrationSource(readingsPerProbe: 50)
     let url = try PostgresClusterScope.freshDatabase()
-    #expect(try Self.coldtrace(["migrate", "--db", source.path, "--to", url]).status == 0)
+    #expect(try Self.coldtrace(["migrate", "--db", source.path, "--to", url, "--slot", "2"]).status == 0)
     let target = try PostgresConnection(url: url)
+    let slots = try target.execute("SELECT DISTINCT slot FROM sites").rows.map { try $0.int64(0) }
+    #expect(slots == [2], "every site in the slot asked for")
     let snapshot = {
       try target.execute(
         "SELECT (SELECT count(*) FROM readings), (SELECT count(*) FROM alerts), (SELECT count(*) FROM journal_lines)"
@@ -195,5 +210,16 @@ struct MigrateCommandTests {
     }
     let target = try PostgresConnection(url: url)
     #expect(try PostgresSchema.version(target) == 0, "nothing was applied to the target")
+
+    // A file that is no ColdTrace database, and one with a table this version does not know: refused, nothing copied.
+    let empty = URL(fileURLWithPath: source.path).deletingLastPathComponent().appendingPathComponent("empty.db").path
+    _ = try DatabaseQueue(path: empty)
+    let notOurs = try Self.coldtrace(["migrate", "--db", empty, "--to", url])
+    #expect(notOurs.status == 2 && notOurs.stderr.contains("is no ColdTrace database of this version's schema"))
+    try DatabaseQueue(path: source.path).write { db in try db.execute(sql: "CREATE TABLE extra (x INTEGER)") }
+    let unknown = try Self.coldtrace(["migrate", "--db", source.path, "--to", url])
+    #expect(unknown.status == 2)
+    #expect(unknown.stderr == "coldtrace: the SQLite database has tables this version cannot copy: extra\n")
+    #expect(try PostgresSchema.version(target) == 0, "the source is checked before the target is touched")
   }
 }

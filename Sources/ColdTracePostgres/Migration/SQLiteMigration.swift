@@ -81,14 +81,21 @@ public struct SQLiteMigration {
   public func run() throws -> Report {
     // The schema's `CREATE TABLE IF NOT EXISTS` notice ("already exists, skipping") is no news to an operator.
     try target.execute("SET client_min_messages = warning")
+    let tables = CopiedTable.all(journalChain: Int64(Self.importChain))
+    let known = Set(tables.map(\.source)).union(CopiedTable.notCopied)
+    let present = try source.read { db in
+      try String.fetchAll(
+        db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+    }
+    let unknown = present.filter { !known.contains($0) }
+    guard unknown.isEmpty else { throw Refusal.unknownTables(unknown) }
     try PostgresSchema.migrate(target)
     return try source.read { db in
-      let tables = CopiedTable.all(journalChain: Int64(Self.importChain))
-      let known = Set(tables.map(\.source)).union(CopiedTable.notCopied)
-      let present = try String.fetchAll(
-        db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
-      let unknown = present.filter { !known.contains($0) }
-      guard unknown.isEmpty else { throw Refusal.unknownTables(unknown) }
+      // A table made between the two reads would not be copied, nor counted: checked again in the snapshot.
+      let now = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
+      if let added = now.first(where: { !$0.hasPrefix("sqlite_") && !known.contains($0) }) {
+        throw Refusal.unknownTables([added])
+      }
       return try target.transaction {
         try target.execute("SELECT pg_advisory_xact_lock($1)", [.int(PostgresSchema.migrationLock)])
         try refuseUnlessEmpty(tables)
@@ -135,7 +142,9 @@ public struct SQLiteMigration {
     let started = Date()
     var months = Set<Int64>()
     var numbers = HighestNumbers()
-    var copier = TableCopier(table: table, target: target, batchSize: batchSize)
+    // A quarantined payload may be 256 KiB: tables with blobs go in small batches.
+    let blobs = table.columns.contains { $0.kind == .bytes }
+    var copier = TableCopier(table: table, target: target, batchSize: blobs ? min(batchSize, 100) : batchSize)
     var nextReport = 100_000
     if isReadings {
       copier.beforeBatch = { columns in
