@@ -189,6 +189,24 @@ struct MigrateCommandTests {
     #expect(try target.execute("SELECT count(*) FROM readings").rows[0].int64(0) == 900)
   }
 
+  @Test func aCopyWhoseChainDoesNotVerifyIsNotCommitted() throws {
+    let source = try MigrationSource(readingsPerProbe: 10)
+    // Line 3 of the SQLite journal changed after it was written: the copy is byte for byte, so its chain breaks at 4.
+    try DatabaseQueue(path: source.path).write { db in
+      try db.execute(sql: "UPDATE alert_events SET line = replace(line, 'cleaning', 'nothing') WHERE id = 3")
+    }
+    let url = try PostgresClusterScope.freshDatabase()
+    let failed = try Self.coldtrace(["migrate", "--db", source.path, "--to", url])
+    #expect(failed.status == 1)
+    #expect(
+      failed.stderr.hasPrefix(
+        "coldtrace: the copy differs from the source, nothing was committed: journal chain -1, line 4: "),
+      "\(failed.stderr)")
+    let target = try PostgresConnection(url: url)
+    #expect(try target.execute("SELECT count(*) FROM journal_lines").rows[0].int64(0) == 0)
+    #expect(try target.execute("SELECT count(*) FROM readings").rows[0].int64(0) == 0)
+  }
+
   @Test func badInputIsOneLineAndExitTwo() throws {
     let source = try MigrationSource(readingsPerProbe: 5)
     let url = try PostgresClusterScope.freshDatabase(migrated: false)

@@ -168,7 +168,7 @@ public struct SQLiteMigration {
     let copied = try copier.copy(from: db)
     if isReadings {
       highest = numbers
-      progress("readings: \(copied) copied into \(months.count) monthly partitions")
+      if total >= 100_000 { progress("readings: \(copied) copied into \(months.count) monthly partitions") }
     }
     return copied
   }
