@@ -194,6 +194,7 @@ public struct SQLiteMigration {
     try target.execute(
       "INSERT INTO journal_imports (chain, source, lines, head_hash) VALUES ($1, $2, $3, $4)",
       [.int(chain), .text(sourceName), .int(count), .text(sourceHead)])
+    if count >= 100_000 { progress("journal_lines: verifying the copied chain of \(count) lines") }
     do {
       report.journalLines = try PostgresJournal.verify(chain: chain, on: target)
     } catch let broken as ChainBreak {
