@@ -88,7 +88,13 @@ let package = Package(
     // PostgreSQL storage, first slice (docs/postgresql.md): a synchronous libpq connection, the versioned schema with
     // monthly reading partitions, the group write of readings, the per-slot journal chain, and collector slot
     // ownership (advisory lock plus a fencing epoch checked in every write transaction).
-    .target(name: "ColdTracePostgres", dependencies: ["CLibPQ", "ColdTraceCore", "ColdTraceStorage"]),
+    .target(
+      name: "ColdTracePostgres",
+      dependencies: [
+        "CLibPQ", "ColdTraceCore", "ColdTraceStorage",
+        // `coldtrace migrate` reads the SQLite database it copies (SQLiteMigration).
+        .product(name: "GRDB", package: "GRDB.swift"),
+      ]),
     // Lot reports: a pure builder from plain inputs to a LotReport, and one renderer per format (text, JSON, CSV,
     // HTML, EPCIS) in English and Vietnamese; signed reports and their offline check.
     .target(name: "ColdTraceReport", dependencies: ["ColdTraceCore", "ColdTraceSigning", "CQRencode"]),
@@ -201,7 +207,7 @@ let package = Package(
       name: "ColdTracePostgresTests",
       dependencies: [
         "ColdTracePostgres", "ColdTraceCore", "ColdTraceStorage", "ColdTraceSystem", "TestSupport",
-        "coldtrace-pg-tool",
+        "coldtrace-pg-tool", .product(name: "GRDB", package: "GRDB.swift"),
       ]
     ),
     // A slot owner as a process of its own, for the failover tests (SIGKILL, SIGSTOP), and the PostgreSQL ingest

@@ -16,6 +16,7 @@ public enum PostgresSchema {
     Migration(version: 1, name: "core", sql: PostgresCoreTables.sql),
     Migration(version: 2, name: "partitions-and-fencing", sql: PostgresFunctions.sql),
     Migration(version: 3, name: "cooperative-access", sql: PostgresSiteAccess.sql),
+    Migration(version: 4, name: "sqlite-tables", sql: PostgresSQLiteTables.sql),
     Migration(version: 5, name: "ack-function", sql: PostgresAckFunction.sql),
   ]
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ColdTracePostgres
 import ColdTraceStorage
 import ColdTraceSystem
 import Foundation
@@ -18,7 +19,11 @@ struct JournalVerifyCommand: ParsableCommand {
     discussion: """
       Every line carries the SHA-256 of the line before it. Give files that continue one another oldest first.
       A journal rotated away is written again in full (from event 1) into the fresh file: verify that file alone.
-      Example: coldtrace journal verify /var/log/coldtrace/alerts.jsonl
+      With a postgres:// --db and no files, every chain in that database is checked (each slot's, and each one \
+      `coldtrace migrate` copied from SQLite).
+      Examples:
+        coldtrace journal verify /var/log/coldtrace/alerts.jsonl
+        coldtrace journal verify --db postgres://coldtrace@db.example/coldtrace
       """
   )
 
@@ -29,6 +34,10 @@ struct JournalVerifyCommand: ParsableCommand {
     var paths = files
     if paths.isEmpty {
       let settings = try global.settings()
+      let database = global.databaseText(settings)
+      if DatabaseLocation.isPostgres(database) {
+        return try PostgresJournalVerify.run(url: database)
+      }
       paths = [try settings.journal ?? AlertJournal.defaultPath(forDatabase: global.databasePath(settings))]
     }
     var contents: [(name: String, text: String)] = []
@@ -61,5 +70,35 @@ struct JournalVerifyCommand: ParsableCommand {
   static func field(_ name: String, of line: Substring) -> String? {
     guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return nil }
     return object[name] as? String
+  }
+}
+
+/// `coldtrace journal verify --db postgres://…`: every chain of the database, with the same check as a file's.
+enum PostgresJournalVerify {
+  static func run(url: String) throws {
+    let connection: PostgresConnection
+    do {
+      connection = try PostgresConnection(url: url, applicationName: "coldtrace journal verify")
+    } catch let error as PostgresError {
+      throw UsageError(error.description)
+    }
+    guard try PostgresSchema.version(connection) >= 1 else {
+      throw UsageError("\(connection.url) holds no ColdTrace schema")
+    }
+    let chains: [PostgresJournalChains.Checked]
+    do {
+      chains = try PostgresJournalChains.verifyAll(on: connection)
+    } catch let broken as ChainBreak {
+      StandardError.write("coldtrace: journal chain broken at \(broken)\n")
+      throw ExitCode(1)
+    }
+    guard !chains.isEmpty else {
+      print("ok: no journal lines yet")
+      return
+    }
+    for chain in chains {
+      let what = chain.importedFrom.map { "copied from \($0)" } ?? "slot \(chain.chain)"
+      print("ok: chain \(chain.chain) (\(what)): \(chain.lines) lines chained; head \(chain.head)")
+    }
   }
 }
