@@ -171,7 +171,7 @@ struct ShellCommandsOnPostgresTests {
   @Test func commandsThatDoNotWorkOnPostgresYetSaySoInOneLine() throws {
     let url = try PostgresClusterScope.freshDatabase()
     for (arguments, name) in [
-      (["status"], "status"), (["lot", "list"], "lot list"), (["journal", "verify"], "journal verify"),
+      (["status"], "status"), (["lot", "list"], "lot list"), (["report", "LT-1"], "report"),
       (["backup"], "backup"), (["collect"], "collect"), (["alerts", "--follow"], "alerts --follow"),
     ] {
       let refused = try Self.coldtrace(arguments, url)

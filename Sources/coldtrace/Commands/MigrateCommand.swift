@@ -28,12 +28,12 @@ struct MigrateCommand: ParsableCommand {
   @Option(help: "The collector slot the copied sites are given.") var slot: Int32 = 0
 
   func run() throws {
-    guard to.hasPrefix("postgres://") || to.hasPrefix("postgresql://") else {
+    guard DatabaseLocation.isPostgres(to) else {
       throw UsageError("--to must be a postgres:// URL, not \(to)")
     }
     guard slot >= 0 else { throw UsageError("--slot must be 0 or more, not \(slot)") }
-    let path = global.databasePath(try global.settings())
-    guard !path.hasPrefix("postgres://"), !path.hasPrefix("postgresql://") else {
+    let path = global.databaseText(try global.settings())
+    guard !DatabaseLocation.isPostgres(path) else {
       throw UsageError("migrate copies an SQLite database: --db must be its file, not \(path)")
     }
     let migration: SQLiteMigration

@@ -12,7 +12,7 @@ enum DatabaseLocation {
   case postgres(PostgresURL)
 
   /// The commands that work on a PostgreSQL database so far (issue 20).
-  static let postgresCommands = "alerts, readings, ack and access"
+  static let postgresCommands = "alerts, readings, ack, access and journal verify"
 
   static func isPostgres(_ text: String) -> Bool {
     text.hasPrefix("postgres://") || text.hasPrefix("postgresql://")
