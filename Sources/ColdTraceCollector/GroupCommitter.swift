@@ -214,9 +214,10 @@ final class GroupCommitter: Sendable {
           logger.warning("\(warning)")
         }
       case .stored(let fresh, let duplicates, let alerts):
-        if let group {
-          metrics.ingestLatency.observe(Self.seconds(since: group.receivedAt(index)))
-          if fresh > 0, let newest = group.readings[index].samples.lazy.map(\.ts).max() {
+        // Through the optional: `if let group` would copy the group (its closures and readings) once per reading.
+        if let received = group?.receivedAt(index) {
+          metrics.ingestLatency.observe(Self.seconds(since: received))
+          if fresh > 0, let newest = group?.readings[index].samples.lazy.map(\.ts).max() {
             metrics.readingDelay.observe(Double(committedAt.milliseconds - newest.milliseconds) / 1000)
           }
         }

@@ -17,6 +17,9 @@ struct IngestBatch {
     var acknowledged = false
     /// The highest `seq` stored for the probe, read on first need in the batch and kept up to date by it.
     var highestSequence: Int64?
+    /// An upper bound of the times stored for the probe (ms), read on first need in the batch and kept up to date by
+    /// it: a later sample without `seq` is new (`WriteTransaction.storeSamples`).
+    var latestTime: Int64?
   }
 
   struct Room {
@@ -56,11 +59,16 @@ struct IngestBatch {
     var roomSlots: [RoomKey: Int] = [:]
     probeOfReading.reserveCapacity(readings.count)
     roomOfReading.reserveCapacity(readings.count)
+    // The previous reading's slots: a backlog often brings one probe's readings in a row, and comparing two ids
+    // costs less than hashing them.
+    var previous: (probe: ProbeKey, slot: Int, room: RoomKey, roomSlot: Int)?
     for reading in readings {
       let key = reading.key
       let probeID = ProbeKey(site: key.site, sensor: key.sensor)
       let probe: Int
-      if let known = probeSlots[probeID] {
+      if let previous, previous.probe == probeID {
+        probe = previous.slot
+      } else if let known = probeSlots[probeID] {
         probe = known
       } else {
         probes.append(Probe(id: probeID))
@@ -76,7 +84,7 @@ struct IngestBatch {
       let span = earliest <= latest ? earliest...latest : 0...0
       let roomID = RoomKey(site: key.site, room: key.room)
       let room: Int
-      if let known = roomSlots[roomID] {
+      if let known = previous?.room == roomID ? previous?.roomSlot : roomSlots[roomID] {
         room = known
         let seen = rooms[room].span
         rooms[room].span = min(seen.lowerBound, span.lowerBound)...max(seen.upperBound, span.upperBound)
@@ -87,6 +95,7 @@ struct IngestBatch {
       }
       probeOfReading.append(probe)
       roomOfReading.append(room)
+      previous = (probeID, probe, roomID, room)
     }
   }
 
@@ -124,8 +133,9 @@ struct IngestBatch {
     }
   }
 
+  /// Read in place (`_read`): a getter would copy the whole slot, both committed states, to read one field of it.
   subscript(probe index: Int) -> Probe {
-    get { probes[index] }
+    _read { yield probes[index] }
     _modify { yield &probes[index] }
   }
 

@@ -191,9 +191,11 @@ public final class IngestPipeline: Sendable {
     // A reading's numbers are stored at its install's offset (0 without `inc`, or for a probe's first install).
     let series = try sequenceSeries(
       of: reading, probe: probe, source: source.id, in: &batch, tx: tx, newSamples: newSamples)
+    var (highest, latest) = (batch[probe: probe].highestSequence, batch[probe: probe].latestTime)
     let stored = try tx.storeSamples(
       series.base == 0 ? reading.samples : reading.samples.map { $0.offsetting(by: series.base) }, source: source.id,
-      group: probe, highest: &batch[probe: probe].highestSequence, newSamples: newSamples)
+      group: probe, highest: &highest, latest: &latest, newSamples: newSamples)
+    (batch[probe: probe].highestSequence, batch[probe: probe].latestTime) = (highest, latest)
     if series.isCurrent, reading.agent != nil, reading.samples.allSatisfy({ $0.seq != nil }) {
       batch.record(probe, stored: stored.compactMap(\.seq), floor: reading.floor.map { $0 + series.base })
     }

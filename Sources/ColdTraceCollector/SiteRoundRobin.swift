@@ -52,21 +52,31 @@ struct SiteRoundRobin<Item> {
   private(set) var count = 0
   /// Batches of light sites only taken in a row (`take`).
   private var lightOnlyInARow = 0
+  /// The site of the last `append` and its slot, while the slots stay as they are: most readings come in runs of
+  /// one site, and comparing its name costs less than hashing it.
+  private var lastAppended: (site: String, slot: Int)?
 
   var isEmpty: Bool { count == 0 }
   /// How many sites have readings waiting.
   var sitesWaiting: Int { turns.count }
 
   /// How many readings `site` has waiting.
-  func count(of site: String) -> Int { slotOfSite[site].map { turns[$0].count } ?? 0 }
+  func count(of site: String) -> Int { slot(of: site).map { turns[$0].count } ?? 0 }
+
+  private func slot(of site: String) -> Int? {
+    if let lastAppended, lastAppended.site == site { return lastAppended.slot }
+    return slotOfSite[site]
+  }
 
   mutating func append(_ item: consuming Item, site: String) {
-    if let slot = slotOfSite[site] {
+    if let slot = slot(of: site) {
       turns[slot].items.append(item)
+      lastAppended = (site, slot)
     } else {
       var queue = SiteQueue(site: site)
       queue.items.append(item)
       slotOfSite[site] = turns.count
+      lastAppended = (site, turns.count)
       turns.append(queue)
     }
     count += 1
@@ -115,6 +125,7 @@ struct SiteRoundRobin<Item> {
   /// of the others and where the next batch starts.
   private mutating func dropEmptySites() {
     guard turns.contains(where: { $0.count == 0 }) else { return }
+    lastAppended = nil
     let start = turns.isEmpty ? 0 : next % turns.count
     let rotated = Array(turns[start...] + turns[..<start])
     turns = rotated.filter { $0.count > 0 }

@@ -85,6 +85,7 @@ final class SourceRouter: Sendable {
     let source: SourceMapping
     let captures: [String: String]
     let device: String
+    let topicKey: SensorKey?
     switch route {
     case .availability:
       _ = routeAvailability(message, receivedAt: receivedAt)
@@ -92,11 +93,12 @@ final class SourceRouter: Sendable {
     case .unmapped:
       quarantine(message, PayloadRejection(.unmappedTopic, "no [[source]] topic pattern matches it"), receivedAt)
       return
-    case .data(let index, let topicCaptures, let topicDevice):
-      (source, captures, device) = (sources[index], topicCaptures, topicDevice)
+    case .data(let index, let topicCaptures, let topicDevice, let key):
+      (source, captures, device, topicKey) = (sources[index], topicCaptures, topicDevice, key)
     }
     let outcome = source.map(
-      topic: message.topic, captures: captures, payload: message.payload, retained: message.retain, now: receivedAt)
+      topic: message.topic, captures: captures, payload: message.payload, retained: message.retain, now: receivedAt,
+      topicKey: topicKey)
     guard case .mapped(let readings, let rejections) = outcome else { return }
     for rejection in rejections { quarantine(message, rejection, receivedAt) }
     for mapped in readings {
@@ -157,7 +159,7 @@ final class SourceRouter: Sendable {
     for (index, source) in sources.enumerated() {
       guard let captures = source.captures(of: topic) else { continue }
       let device = DeviceAvailability.device(source: source.name, captures: captures, shared: deviceCaptures[index])
-      return .data(source: index, captures: captures, device: device)
+      return .data(source: index, captures: captures, device: device, key: source.idlessKey(captures: captures))
     }
     return .unmapped
   }

@@ -83,6 +83,22 @@ struct SourceRepeatFilterTests {
     #expect(filter.admit(&changed, repeatWithinSeconds: 900, receiptTime: false))
   }
 
+  @Test("a full filter starts over: a replay is still dropped, a new reading empties it first")
+  func startsOverWhenFull() {
+    var filter = RepeatFilter(capacity: 2)
+    func admit(_ sensor: String, _ ms: Int64, _ temp: Double) -> Bool {
+      var one = DecodedReading(
+        key: SensorKey(site: "hx", room: "cold2", sensor: sensor), agent: nil,
+        samples: [Sample(seq: nil, ts: Timestamp(milliseconds: ms), tempC: temp)], isBatch: false)
+      return filter.admit(&one, repeatWithinSeconds: 0, receiptTime: false)
+    }
+    #expect(admit("p1", 1_000, 3.4) && admit("p2", 1_000, 3.4))
+    #expect(!admit("p1", 1_000, 3.4), "full, and a replay: still dropped")
+    #expect(admit("p1", 2_000, 3.5), "full: emptied, then p1 kept")
+    #expect(admit("p2", 1_000, 3.4), "p2 was forgotten")
+    #expect(!admit("p1", 2_000, 3.5) && !admit("p2", 1_000, 3.4))
+  }
+
   @Test("moves a receipt time that collides with the probe's last one 1 ms later")
   func separatesReceiptTimes() {
     var filter = RepeatFilter()

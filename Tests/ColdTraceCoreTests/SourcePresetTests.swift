@@ -168,6 +168,49 @@ struct SourcePresetTests {
         == [.futureTimestamp])
   }
 
+  @Test("the key kept per topic (idlessKey) is the key the mapping builds, and only stands in for it without an id")
+  func topicKey() throws {
+    let mapping = try source(.json, "farm/{room}/{sensor}", time: .payload(PayloadTime(field: "ts", unit: .seconds)))
+    var withField = mapping
+    withField.options.temperatureField = "t"
+    let topic = "farm/cold2/p1"
+    let captures = try #require(withField.captures(of: topic))
+    let kept = try #require(withField.idlessKey(captures: captures))
+    #expect(kept == SensorKey(site: "hx", room: "cold2", sensor: "p1"))
+    func map(_ mapping: SourceMapping, _ topic: String, _ payload: String, key: SensorKey?) -> SourceOutcome {
+      Array(payload.utf8).withUnsafeBytes {
+        mapping.map(
+          topic: topic, captures: mapping.captures(of: topic) ?? [:], payload: $0, retained: false,
+          now: SourceFixture.now, topicKey: key)
+      }
+    }
+    let payload = #"{"t":3.5,"ts":1795923600.123}"#
+    guard case .mapped(let built, let builtRejections) = map(withField, topic, payload, key: nil),
+      case .mapped(let reused, let reusedRejections) = map(withField, topic, payload, key: kept),
+      builtRejections.isEmpty && reusedRejections.isEmpty
+    else {
+      Issue.record("the json payload maps")
+      return
+    }
+    #expect(built == reused && built.first?.key == kept)
+    // No key for a source with rows, nor for captures that make an invalid id (each message then says why).
+    let rows = [SourceMapRow(match: nil, id: nil, naming: ProbeNaming(sensor: try IdTemplate("cold2-air")))]
+    #expect(try source(.json, "farm/{room}/{sensor}", time: .receipt, rows: rows).idlessKey(captures: captures) == nil)
+    #expect(withField.idlessKey(captures: ["room": "cold2", "sensor": "bad id"]) == nil)
+    // A probe with an id (Tasmota's) is named from it, whatever key the caller kept.
+    let tasmota = try source(
+      .tasmota, "tele/{room}-esp/SENSOR", time: .payload(PayloadTime(field: "Time", unit: .seconds, zone: "+07:00")),
+      sensor: "{room}-{id}")
+    let probes = #"{"Time":"2026-11-29T10:40:00","DS18B20-1":{"Id":"0316A2C5D6FF","Temperature":1.2}}"#
+    guard case .mapped(let named, let rejections) = map(tasmota, "tele/cold3-esp/SENSOR", probes, key: kept),
+      rejections.isEmpty
+    else {
+      Issue.record("the Tasmota payload maps")
+      return
+    }
+    #expect(named.map(\.key.sensor) == ["cold3-0316A2C5D6FF"])
+  }
+
   @Test("an id the topic makes invalid is refused as invalid_id")
   func invalidID() throws {
     let mapping = try source(.plain, "x/{room}/{sensor}", time: .receipt)

@@ -69,11 +69,12 @@ enum PresetExtraction {
     }
   }
 
-  private static func single(_ value: FoundValue, time: JSONValue?, what: String) throws(PayloadRejection)
-    -> Extraction
+  /// `what`: the fields looked for, written only into a rejection (not built for every message).
+  private static func single(_ value: FoundValue, time: JSONValue?, what: @autoclosure () -> String)
+    throws(PayloadRejection) -> Extraction
   {
     guard value.hasValue || !value.health.isEmpty else {
-      throw PayloadRejection(.noValue, "the payload has no numeric \(what)")
+      throw PayloadRejection(.noValue, "the payload has no numeric \(what())")
     }
     return Extraction(values: [value], time: time)
   }

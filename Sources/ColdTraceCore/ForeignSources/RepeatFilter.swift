@@ -26,18 +26,37 @@ public struct RepeatFilter: Sendable {
   /// Whether `reading` (one sample) is new; adjusts a receipt time that collides with the last one.
   public mutating func admit(_ reading: inout DecodedReading, repeatWithinSeconds: Double, receiptTime: Bool) -> Bool {
     guard var sample = reading.samples.first else { return false }
+    // A known probe below capacity (the usual case): one lookup, its entry read and replaced in place.
+    if last.count < capacity, let known = last.index(forKey: reading.key) {
+      guard
+        Self.isNew(
+          &sample, after: last.values[known], repeatWithinSeconds: repeatWithinSeconds, receiptTime: receiptTime)
+      else { return false }
+      if sample.ts != reading.samples[0].ts { reading.samples[0] = sample }
+      last.values[known] = Last(ts: sample.ts, tempC: sample.tempC, rhPct: sample.rhPct)
+      return true
+    }
     if let previous = last[reading.key] {
-      let same = previous.tempC == sample.tempC && previous.rhPct == sample.rhPct
-      if same && (sample.ts == previous.ts || abs(sample.ts.seconds(since: previous.ts)) < repeatWithinSeconds) {
-        return false
-      }
-      if receiptTime && sample.ts <= previous.ts {
-        sample.ts = Timestamp(milliseconds: previous.ts.milliseconds + 1)
-        reading.samples[0] = sample
-      }
+      guard Self.isNew(&sample, after: previous, repeatWithinSeconds: repeatWithinSeconds, receiptTime: receiptTime)
+      else { return false }
+      if sample.ts != reading.samples[0].ts { reading.samples[0] = sample }
     }
     if last.count >= capacity { last.removeAll(keepingCapacity: true) }
     last[reading.key] = Last(ts: sample.ts, tempC: sample.tempC, rhPct: sample.rhPct)
+    return true
+  }
+
+  /// Whether `sample` is new after its probe's `previous` one; moves a receipt time that collides 1 ms after it.
+  private static func isNew(
+    _ sample: inout Sample, after previous: Last, repeatWithinSeconds: Double, receiptTime: Bool
+  )
+    -> Bool
+  {
+    let same = previous.tempC == sample.tempC && previous.rhPct == sample.rhPct
+    if same && (sample.ts == previous.ts || abs(sample.ts.seconds(since: previous.ts)) < repeatWithinSeconds) {
+      return false
+    }
+    if receiptTime && sample.ts <= previous.ts { sample.ts = Timestamp(milliseconds: previous.ts.milliseconds + 1) }
     return true
   }
 }

@@ -13,7 +13,8 @@ public struct SourceDevices: Sendable {
   /// device's retained "offline").
   public mutating func saw(_ probe: ProbeKey, device: String, retained: Bool = false) {
     probes[device, default: []].insert(probe)
-    if !retained { offline[device] = nil }
+    // Most of the time no device is offline: then there is nothing to remove (and no key to hash).
+    if !retained && !offline.isEmpty { offline[device] = nil }
   }
 
   public mutating func announce(_ state: DeviceAvailability, device: String, at: Timestamp, graceSeconds: Double) {

@@ -62,10 +62,20 @@ public struct SourceMapping: Sendable {
     return nil
   }
 
+  /// The key of a probe without an id in a message of a topic with `captures`, when no `[[source.map]]` row can
+  /// name it otherwise: the same for every message of the topic, so a caller can keep it per topic (`map`'s
+  /// `topicKey`). `nil` when the source has rows, or the captures make no valid key (then each message says why).
+  public func idlessKey(captures: [String: String]) -> SensorKey? {
+    guard rows.isEmpty else { return nil }
+    return try? naming.key(site: site, values: captures)
+  }
+
   /// The readings a message of this source holds: one per probe, or the reasons it holds none (a message with
   /// several probes may give both). `.ignored`: the message is not a reading (a battery or bridge topic).
+  /// `topicKey`: `idlessKey(captures:)` of the topic, if the caller kept it (the key is not built again).
   public func map(
-    topic: String, captures: [String: String], payload: UnsafeRawBufferPointer, retained: Bool, now: Timestamp
+    topic: String, captures: [String: String], payload: UnsafeRawBufferPointer, retained: Bool, now: Timestamp,
+    topicKey: SensorKey? = nil
   ) -> SourceOutcome {
     do throws(PayloadRejection) {
       if retained && time.isReceipt {
@@ -90,7 +100,7 @@ public struct SourceMapping: Sendable {
       var rejections: [PayloadRejection] = []
       for value in extraction.values {
         do throws(PayloadRejection) {
-          readings.append(try reading(of: value, topic: topic, captures: captures, ts: ts))
+          readings.append(try reading(of: value, topic: topic, captures: captures, topicKey: topicKey, ts: ts))
         } catch {
           rejections.append(error)
         }
@@ -101,9 +111,9 @@ public struct SourceMapping: Sendable {
     }
   }
 
-  private func reading(of value: FoundValue, topic: String, captures: [String: String], ts: Timestamp)
-    throws(PayloadRejection) -> MappedReading
-  {
+  private func reading(
+    of value: FoundValue, topic: String, captures: [String: String], topicKey: SensorKey?, ts: Timestamp
+  ) throws(PayloadRejection) -> MappedReading {
     let row = rows.first { $0.applies(topic: topic, id: value.id) }
     if !rows.isEmpty && row == nil {
       if let id = value.id, rows.contains(where: { $0.match?.match(topic) != nil || $0.match == nil }) {
@@ -111,11 +121,17 @@ public struct SourceMapping: Sendable {
       }
       throw PayloadRejection(.unmappedTopic, "no [[source.map]] row of source \(name) matches the topic")
     }
-    var values = captures
-    if let id = value.id { values["id"] = id }
-    if let rowCaptures = row?.match?.match(topic) { values.merge(rowCaptures) { $1 } }
     let naming = row?.naming.over(self.naming) ?? self.naming
-    let key = try naming.key(site: site, values: values)
+    let key: SensorKey
+    if row == nil, value.id == nil, let topicKey {
+      // No row and no id: the key `idlessKey` made of the same captures.
+      key = topicKey
+    } else {
+      var values = captures
+      if let id = value.id { values["id"] = id }
+      if let rowCaptures = row?.match?.match(topic) { values.merge(rowCaptures) { $1 } }
+      key = try naming.key(site: site, values: values)
+    }
     let unit = value.statedUnit ?? row?.unit ?? self.unit
     guard value.hasValue else {
       return MappedReading(key: key, reading: nil, placement: naming.placement, health: value.health, at: ts)

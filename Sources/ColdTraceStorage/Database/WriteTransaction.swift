@@ -67,26 +67,10 @@ public struct WriteTransaction {
   /// Stores the samples that are not stored yet and returns exactly those, in order, as stored: temperature and
   /// humidity at 0.001 resolution (`StoredSample`), what every later read of them gives.
   ///
-  /// One statement per row, so each row's change count says whether it was new (`ReadingRow` binds it). Numbered
-  /// samples known to be new take `NewSampleWriter`'s multi-row statements instead.
+  /// One statement per row, so each row's change count says whether it was new (`NewSampleWriter.insertEach`).
+  /// Samples known to be new take `NewSampleWriter`'s multi-row statements instead.
   public func insertNew(_ samples: [Sample], source: Int64) throws -> [Sample] {
-    let insert = try db.cachedStatement(sql: ReadingRow.insertOneSQL)
-    let statement = insert.sqliteStatement
-    defer {
-      sqlite3_reset(statement)
-      sqlite3_clear_bindings(statement)
-    }
-    var fresh: [Sample] = []
-    fresh.reserveCapacity(samples.count)
-    for sample in samples {
-      let row = ReadingRow(sample, source: source)
-      sqlite3_reset(statement)
-      row.bind(to: statement, at: 1)
-      let code = sqlite3_step(statement)
-      guard code == SQLITE_DONE else { throw ReadingRow.failure(code, in: db, sql: insert.sql) }
-      if db.changesCount > 0 { fresh.append(row.storedSample(of: sample)) }
-    }
-    return fresh
+    try newSampleWriter().insertEach(samples, source: source)
   }
 
   /// Keeps a rejected payload with the reason it was rejected: whole up to the largest payload the decoder accepts,

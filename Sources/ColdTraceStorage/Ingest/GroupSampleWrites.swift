@@ -27,15 +27,17 @@ extension WriteTransaction {
 
   /// Stores `samples` of `source` and returns those that were new, as stored. Numbered samples above the highest
   /// number stored (`highest`, read on first need and kept up to date by the caller across the group) go to
-  /// `newSamples`, several rows a statement (`group` is the caller's number for the source); anything else is
-  /// checked row by row (`insertNew`), after `checkSequenceReuse`: throws `SequenceReused` for a number stored with
-  /// other content.
+  /// `newSamples`, several rows a statement (`group` is the caller's number for the source), and so do unnumbered
+  /// samples (a `[[source]]`'s) later than every reading stored of the source (`latest`, kept the same way): a row
+  /// without `seq` is stored once by its time, so one later than all cannot be stored already. Anything else is
+  /// checked row by row (`insertNew`), numbered ones after `checkSequenceReuse`: throws `SequenceReused` for a number
+  /// stored with other content.
   public func storeSamples(
-    _ samples: [Sample], source: Int64, group: Int, highest: inout Int64?, newSamples: NewSampleWriter
+    _ samples: [Sample], source: Int64, group: Int, highest: inout Int64?, latest: inout Int64?,
+    newSamples: NewSampleWriter
   ) throws -> [Sample] {
     guard let first = samples.first?.seq, let last = samples.last?.seq, Self.numberedInOrder(samples) else {
-      try newSamples.flush()
-      return try insertNew(samples, source: source)
+      return try storeUnnumbered(samples, source: source, group: group, latest: &latest, newSamples: newSamples)
     }
     let stored = try highest ?? newSamples.highestSequence(source: source)
     // Numbered in increasing order: the first above `stored` means all are.
@@ -46,9 +48,41 @@ extension WriteTransaction {
     try newSamples.flush()
     // A number at or below the highest may be a re-send (silent) or a number used again for another sample (refused).
     try checkSequenceReuse(samples, source: source, below: stored)
-    let fresh = try insertNew(samples, source: source)
+    let fresh = try newSamples.insertEach(samples, source: source)
     highest = max(stored, fresh.last?.seq ?? stored)
     return fresh
+  }
+
+  /// Samples that are not all numbered in order: through `newSamples` when none has a `seq` and their times
+  /// increase past `latest`, else row by row. `latest` bounds the times stored of the source: read on first need
+  /// (the latest of any of its rows, numbered or not), then raised to every time tried here, new or found stored.
+  private func storeUnnumbered(
+    _ samples: [Sample], source: Int64, group: Int, latest: inout Int64?, newSamples: NewSampleWriter
+  ) throws -> [Sample] {
+    guard let newest = Self.unnumberedInOrder(samples) else {
+      try newSamples.flush()
+      let fresh = try newSamples.insertEach(samples, source: source)
+      // Read already: it must still bound what is stored. Not read yet: the read will see these rows.
+      if let known = latest, let tried = samples.lazy.map(\.ts.milliseconds).max() { latest = max(known, tried) }
+      return fresh
+    }
+    let stored = try latest ?? newSamples.latestTime(source: source)
+    latest = max(stored, newest)
+    if let first = samples.first, first.ts.milliseconds > stored {
+      return try newSamples.store(samples, source: source, group: group)
+    }
+    try newSamples.flush()
+    return try newSamples.insertEach(samples, source: source)
+  }
+
+  /// The latest time of `samples` if none has a `seq` and their times strictly increase, else `nil`.
+  private static func unnumberedInOrder(_ samples: [Sample]) -> Int64? {
+    var previous = Int64.min
+    for sample in samples {
+      guard sample.seq == nil, sample.ts.milliseconds > previous else { return nil }
+      previous = sample.ts.milliseconds
+    }
+    return samples.isEmpty ? nil : previous
   }
 
   /// Whether every sample has a `seq` and they strictly increase: what the decoder guarantees of a payload, checked

@@ -13,8 +13,12 @@ import GRDBSQLite
 ///   SQLite keeps for it (the foreign key on `source_id` could abort it) stays small and in memory. Rows of many
 ///   sources in one statement spilled that journal to a temporary file, a write per page.
 ///
-/// Anything else goes through `WriteTransaction.insertNew`, which learns row by row what was new: call `flush()`
-/// before it and before the transaction commits, so every row is in the table by then.
+/// Samples without `seq` (a `[[source]]`'s) later than every reading stored of their source (`latestTime`) are new
+/// by definition too: such a row's key is (source, time, no `seq`). They take the same statements.
+///
+/// Anything else goes through `insertEach` (`WriteTransaction.insertNew` on this writer's statement), which learns
+/// row by row what was new: call `flush()` before it and before the transaction commits, so every row is in the
+/// table by then.
 ///
 /// Each statement must change as many rows as it carries; one that changes fewer means a sample believed new was
 /// stored already, and the transaction fails (nothing of it is kept) rather than report a sample new twice.
@@ -35,21 +39,52 @@ public final class NewSampleWriter {
     ) ?? StoredSample.noSequence
   }
 
-  /// Queues `samples` of `source`, every one numbered above `highestSequence(source:)` (the caller checks), and
-  /// returns them as stored (`StoredSample` resolution), as `insertNew` returns new samples. `group` is the caller's
-  /// small number for the source (an index), the same for every call about it within the transaction.
+  /// The latest time stored of `source`, numbered or not, in ms (`Int64.min` when it has none): a sample without
+  /// `seq` later than it is new.
+  public func latestTime(source: Int64) throws -> Int64 {
+    try Int64.fetchOne(
+      db.cachedStatement(sql: "SELECT MAX(ts_ms) FROM readings WHERE source_id = ?"), arguments: [source])
+      ?? Int64.min
+  }
+
+  /// Queues `samples` of `source`, every one numbered above `highestSequence(source:)`, or every one without `seq`
+  /// and later than `latestTime(source:)` (the caller checks), and returns them as stored (`StoredSample`
+  /// resolution), as `insertNew` returns new samples. `group` is the caller's small number for the source (an
+  /// index), the same for every call about it within the transaction.
   public func store(_ samples: [Sample], source: Int64, group: Int) throws -> [Sample] {
     while waiting.count <= group { waiting.append([]) }
     var stored: [Sample] = []
     stored.reserveCapacity(samples.count)
     for sample in samples {
       let row = ReadingRow(sample, source: source)
-      precondition(row.stored.seq != StoredSample.noSequence, "NewSampleWriter.store takes numbered samples only")
       waiting[group].append(row)
       if waiting[group].count == Self.rowsPerStatement { try write(group) }
       stored.append(row.storedSample(of: sample))
     }
     return stored
+  }
+
+  /// Stores the samples of `source` that are not stored yet, one statement per row (its change count says whether
+  /// the row was new), and returns exactly those, in order, as stored. Call `flush()` first.
+  public func insertEach(_ samples: [Sample], source: Int64) throws -> [Sample] {
+    let insert = try statement(rows: 1)
+    let statement = insert.sqliteStatement
+    defer {
+      sqlite3_reset(statement)
+      sqlite3_clear_bindings(statement)
+    }
+    var fresh: [Sample] = []
+    fresh.reserveCapacity(samples.count)
+    for sample in samples {
+      let row = ReadingRow(sample, source: source)
+      sqlite3_reset(statement)
+      row.bind(to: statement, at: 1)
+      let code = sqlite3_step(statement)
+      guard code == SQLITE_DONE else { throw ReadingRow.failure(code, in: db, sql: insert.sql) }
+      // SQLite's own count: GRDB's `changesCount` checks the calling queue first, a cost per row here.
+      if sqlite3_changes(sqlite3_db_handle(statement)) > 0 { fresh.append(row.storedSample(of: sample)) }
+    }
+    return fresh
   }
 
   /// Writes every row still waiting.

@@ -3,8 +3,8 @@ import GRDB
 import GRDBSQLite
 
 /// One row of `readings` as the ingest inserts it, bound through SQLite's C API on GRDB's cached statement (which
-/// spares boxing eight arguments per reading): `WriteTransaction.insertNew` one row a statement, `NewSampleWriter`
-/// up to 16.
+/// spares boxing eight arguments per reading): `NewSampleWriter.insertEach` one row a statement, its `store` up to
+/// 16.
 struct ReadingRow {
   var source: Int64
   var ts: Int64
@@ -28,10 +28,6 @@ struct ReadingRow {
     doorOpen = sample.doorOpen.map { $0 ? 1 : 0 }
     timeQuality = sample.timeQuality?.storedCode
   }
-
-  /// `insertSQL(rows: 1)`, built once: `WriteTransaction.insertNew` runs it per sample without a `seq` (every
-  /// third-party reading), and building the text each time cost the writer about a tenth of its group commit.
-  static let insertOneSQL = insertSQL(rows: 1)
 
   /// `INSERT OR IGNORE` of `rows` rows.
   static func insertSQL(rows: Int) -> String {
