@@ -73,6 +73,12 @@ public final class PostgresConnection {
         lengths.append(0)
         formats.append(0)
       case .text(let text):
+        // libpq reads a text parameter up to its first NUL: a value holding one would be stored cut short.
+        guard !text.utf8.contains(0) else {
+          throw PostgresError(
+            .statement, sqlState: "22021",
+            message: "a text parameter holds a NUL character, which PostgreSQL text cannot store")
+        }
         buffers.append(strdup(text))
         lengths.append(0)
         formats.append(0)

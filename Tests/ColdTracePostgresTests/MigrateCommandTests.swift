@@ -189,6 +189,26 @@ struct MigrateCommandTests {
     #expect(try target.execute("SELECT count(*) FROM readings").rows[0].int64(0) == 900)
   }
 
+  /// PostgreSQL's text cannot hold a NUL character and libpq would end the value there: a source holding one is
+  /// refused in one line naming the table and column (exit 2), never stored cut short, and nothing is committed.
+  @Test func aTextWithANULCharacterIsRefusedNotCutShort() throws {
+    let source = try MigrationSource(readingsPerProbe: 10)
+    try DatabaseQueue(path: source.path).write { db in
+      try db.execute(sql: "UPDATE alerts SET note = 'door' || char(0) || 'open' WHERE id = 1")
+    }
+    let url = try PostgresClusterScope.freshDatabase()
+    let refused = try Self.coldtrace(["migrate", "--db", source.path, "--to", url])
+    #expect(refused.status == 2)
+    #expect(
+      refused.stderr.hasPrefix(
+        "coldtrace: alerts.note holds a text value with a NUL character, which PostgreSQL text cannot store"),
+      "\(refused.stderr)")
+    let target = try PostgresConnection(url: url)
+    #expect(try target.execute("SELECT count(*) FROM alerts").rows[0].int64(0) == 0)
+    // Any statement's text parameter: refused by the client, not sent cut short.
+    #expect(throws: PostgresError.self) { try target.execute("SELECT $1::text", [.text("a\u{0}b")]) }
+  }
+
   @Test func aCopyWhoseChainDoesNotVerifyIsNotCommitted() throws {
     let source = try MigrationSource(readingsPerProbe: 10)
     // Line 3 of the SQLite journal changed after it was written: the copy is byte for byte, so its chain breaks at 4.

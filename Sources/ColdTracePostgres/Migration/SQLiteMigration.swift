@@ -43,6 +43,7 @@ public struct SQLiteMigration {
     case targetHoldsData(String)
     case unknownTables([String])
     case copyDiffers(String)
+    case textWithNUL(table: String, column: String)
 
     public var description: String {
       switch self {
@@ -51,6 +52,9 @@ public struct SQLiteMigration {
       case .unknownTables(let names):
         "the SQLite database has tables this version cannot copy: \(names.joined(separator: ", "))"
       case .copyDiffers(let what): "the copy differs from the source, nothing was committed: \(what)"
+      case .textWithNUL(let table, let column):
+        "\(table).\(column) holds a text value with a NUL character, which PostgreSQL text cannot store: nothing was "
+          + "committed (find it with SELECT rowid FROM \(table) WHERE instr(CAST(\(column) AS BLOB), x'00') > 0)"
       }
     }
   }

@@ -30,6 +30,14 @@ struct TableCopier {
       afterBatch(copied)
       for index in columns.indices { columns[index].removeAll(keepingCapacity: true) }
     }
+    // SQLite's text may hold a NUL character; PostgreSQL's cannot, and a C string (the value as read, as sent) ends
+    // there: such a table is refused, never copied cut short.
+    for column in table.columns where column.kind == .text {
+      let sql = "SELECT 1 FROM \(table.source) WHERE instr(CAST(\(column.name) AS BLOB), x'00') > 0 LIMIT 1"
+      if try Row.fetchOne(db, sql: sql) != nil {
+        throw SQLiteMigration.Refusal.textWithNUL(table: table.source, column: column.name)
+      }
+    }
     let cursor = try Row.fetchCursor(db, sql: table.selectStatement)
     while let row = try cursor.next() {
       for (index, column) in table.columns.enumerated() {
