@@ -67,7 +67,8 @@ directory: install it (swift.org/install), or give --swift /path/to/usr/bin/swif
   fi
   if [ "$role" = site-broker ]; then
     # What the bridge needs from add-site.sh on the collector host, copied here.
-    for file in "$certs/ca.crt" "$certs/$site.crt" "$certs/$site.key" "$password_file"; do
+    for file in "$certs/ca.crt" "$certs/$site.crt" "$certs/$site.key" "$password_file" \
+      ${local_passwd:+"$local_passwd"}; do
       if [ -r "$file" ] && [ -s "$file" ]; then check "$file" ok ""; else
         check "$file" missing "copy it from the collector host (deploy/mosquitto/add-site.sh $site prints what goes where)"
       fi

@@ -15,14 +15,18 @@ put "$certs/ca.crt" "$site_ca" 0644 root:root mosquitto
 put "$certs/$site.crt" "$site_cert" 0644 root:root mosquitto
 put "$certs/$site.key" "$site_key" 0640 root:mosquitto mosquitto
 options=(--password-file "$password_file" --listen "$listen")
+# The local clients' logins (a mosquitto_passwd file), where mosquitto reads it: replaced when the given one differs.
+local_logins=/etc/mosquitto/coldtrace-site.passwd
+[ -z "$local_passwd" ] || put "$local_passwd" "$local_logins" 0640 root:mosquitto mosquitto
 for prefix in "${forwards[@]}"; do options+=(--forward "$prefix"); done
 generator=("$repo/deploy/mosquitto/make-site-broker.sh" "$site" --centre "$centre" --ca "$site_ca" --cert "$site_cert"
-  --key "$site_key" "${options[@]}")
+  --key "$site_key" "${options[@]}" ${local_passwd:+--local-passwd "$local_logins"})
 if [ $dry_run -eq 1 ]; then
   # The generator reads the installed files, which a dry run has not installed: check its input with the given ones.
   given=$(realpath "$certs")
   "$repo/deploy/mosquitto/make-site-broker.sh" "$site" --centre "$centre" --ca "$given/ca.crt" \
-    --cert "$given/$site.crt" --key "$given/$site.key" "${options[@]}" > /dev/null
+    --cert "$given/$site.crt" --key "$given/$site.key" "${options[@]}" \
+    ${local_passwd:+--local-passwd "$(realpath "$local_passwd")"} > /dev/null
   echo "would write $conf (root:mosquitto 0640: it holds the site's password) with: ${generator[*]}"
   replaced[mosquitto]+="$conf "
 else
@@ -55,7 +59,10 @@ if [ $dry_run -eq 0 ]; then
   echo "  point the agent (broker = \"mqtt://${listen}\") and Zigbee2MQTT/Tasmota (server ${listen}) at it"
   case "${listen%:*}" in
     127.*) ;;
-    *) echo "install: warning: ${listen} takes clients without a password: any device on that network may publish as" \
-      "$site; where the LAN is not trusted, regenerate $conf with make-site-broker.sh --local-passwd FILE" ;;
+    *) [ -n "$local_passwd" ] || echo "install: warning: ${listen} takes clients without a password: any device on" \
+      "that network may publish as $site; where the LAN is not trusted, run this again with --local-passwd FILE" \
+      "(made with mosquitto_passwd)" ;;
   esac
+  [ -z "$local_passwd" ] || echo "  local clients log in with a user of $local_logins (mosquitto_passwd; this run" \
+    "replaces it when --local-passwd differs)"
 fi

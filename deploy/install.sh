@@ -14,11 +14,18 @@
 #       is filled in). With --certs, copies DIR/ca.crt, DIR/SITE.crt and DIR/SITE.key (from
 #       `deploy/mosquitto/add-site.sh SITE` on the collector host) to /etc/coldtrace/.
 #   sudo deploy/install.sh --site-broker --site SITE --centre HOST[:PORT] --certs DIR --password-file FILE
-#                          [--listen ADDRESS[:PORT]] [--forward PREFIX]... [--dry-run]
+#                          [--listen ADDRESS[:PORT]] [--local-passwd FILE] [--forward PREFIX]... [--dry-run]
 #       A facility's own mosquitto (for the agent, Zigbee2MQTT, Tasmota), which keeps everything while the uplink is
 #       down, bridged over TLS to the central broker HOST (port 8883) as the site's account: DIR/ca.crt, DIR/SITE.crt,
 #       DIR/SITE.key and the site's password from add-site.sh. Local clients connect to --listen (127.0.0.1:1883;
-#       0.0.0.0 for devices on the LAN); --forward zigbee2mqtt bridges that tree up for the collector's [[source]].
+#       0.0.0.0 for devices on the LAN), with a login from --local-passwd (a mosquitto_passwd file) when it is given;
+#       --forward zigbee2mqtt bridges that tree up for the collector's [[source]].
+#   sudo deploy/install.sh --database [options]
+#       PostgreSQL 15 for ColdTrace (docs/postgresql.md): postgresql-15, the durable settings in
+#       /etc/postgresql/15/main/conf.d/coldtrace.conf, ColdTrace's lines in pg_hba.conf (the unix socket, loopback),
+#       the role `coldtrace` (LOGIN CREATEROLE, not a superuser; the coldtrace system user logs in as it over the
+#       socket with no password) owning the database `coldtrace`, `coldtrace` in /usr/local/bin, and the schema
+#       (`coldtrace database setup`). It prints the postgres:// URL to use.
 # Options:
 #   --dry-run         print the checks and every step; change nothing (no root needed)
 #   --no-build        install what is already built in .build-static/release
@@ -34,10 +41,10 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 . "$repo/deploy/install-checks.sh"
 role="" dry_run=0 build=1 bin_dir="" certs="" site="" swift="" operator=${SUDO_USER:-}
 broker_hosts=()
-centre="" password_file="" listen=127.0.0.1:1883 forwards=()
+centre="" password_file="" listen=127.0.0.1:1883 local_passwd="" forwards=()
 
 usage() {
-  sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,35p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 while [ $# -gt 0 ]; do
@@ -45,9 +52,11 @@ while [ $# -gt 0 ]; do
     --collector) role=collector; shift ;;
     --edge) role=edge; shift ;;
     --site-broker) role="site-broker"; build=0; shift ;;
+    --database) role=database; shift ;;
     --centre) [ $# -ge 2 ] || usage; centre=$2; shift 2 ;;
     --password-file) [ $# -ge 2 ] || usage; password_file=$2; shift 2 ;;
     --listen) [ $# -ge 2 ] || usage; listen=$2; shift 2 ;;
+    --local-passwd) [ $# -ge 2 ] || usage; local_passwd=$2; shift 2 ;;
     --forward) [ $# -ge 2 ] || usage; forwards+=("$2"); shift 2 ;;
     --dry-run) dry_run=1; shift ;;
     --no-build) build=0; shift ;;
@@ -61,19 +70,21 @@ while [ $# -gt 0 ]; do
     *) echo "install: unknown argument $1" >&2; usage ;;
   esac
 done
-[ -n "$role" ] || { echo "install: say --collector, --edge or --site-broker" >&2; usage; }
+[ -n "$role" ] || { echo "install: say --collector, --edge, --site-broker or --database" >&2; usage; }
 if [ -n "$certs" ] && [ -z "$site" ]; then echo "install: --certs needs --site SITE" >&2; exit 2; fi
 if [ "$role" = site-broker ]; then
   for given in "--site:$site" "--centre:$centre" "--certs:$certs" "--password-file:$password_file"; do
     [ -n "${given#*:}" ] || { echo "install: --site-broker needs ${given%%:*}" >&2; exit 2; }
   done
   [[ $listen == *:* ]] || listen="$listen:1883"  # as make-site-broker.sh reads it (the readiness check uses both)
-elif [ -n "$centre$password_file${forwards[*]}" ]; then
-  echo "install: --centre, --password-file and --forward are for --site-broker" >&2
+elif [ -n "$centre$password_file$local_passwd${forwards[*]}" ]; then
+  echo "install: --centre, --password-file, --local-passwd and --forward are for --site-broker" >&2
   exit 2
 fi
 [ $dry_run -eq 1 ] && echo "install: dry run for the $role role: nothing is changed"
-if [ "$role" = collector ]; then service=coldtrace-collector programs=(coldtrace); elif [ "$role" = edge ]; then
+# --database installs the `coldtrace` the collector runs too (the schema and `access` are its commands).
+if [ "$role" = collector ] || [ "$role" = database ]; then service=coldtrace-collector programs=(coldtrace)
+elif [ "$role" = edge ]; then
   service=coldtrace-agent programs=(coldtrace-agent)
 else
   service=mosquitto programs=()
@@ -90,6 +101,7 @@ preflight
 packages=()
 [ "$role" = collector ] && packages+=(mosquitto mosquitto-clients sqlite3)
 [ "$role" = site-broker ] && packages+=(mosquitto mosquitto-clients)
+[ "$role" = database ] && packages+=(postgresql-15 postgresql-client-15)
 if [ $build -eq 1 ]; then mode=--build; else mode=--runtime; fi
 run "$repo/scripts/bootstrap.sh" "$mode" "${packages[@]}"
 stage=$(mktemp -d "${TMPDIR:-/tmp}/coldtrace-install.XXXXXX")
@@ -125,6 +137,11 @@ for program in "${programs[@]}"; do
   fi
   put "$stage/$program" "/usr/local/bin/$program" 0755 root:root "$service"
 done
+if [ "$role" = database ]; then
+  # shellcheck source=deploy/install-database.sh
+  . "$repo/deploy/install-database.sh"
+  exit 0
+fi
 
 # 3. Users, directories, the operator's access to the logs.
 directory /etc/coldtrace 0755 root:root

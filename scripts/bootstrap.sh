@@ -13,12 +13,12 @@ set -euo pipefail
 
 # What `coldtrace` and `coldtrace-agent` link (ldd of a release build; the Swift runtime is linked statically), and
 # what install.sh itself runs: openssl for the broker's PKI, ca-certificates for mqtts:// to a public CA.
-# libqrencode4: the QR code of a signed HTML report (the CQRencode system library).
-runtime=(libmosquitto1 libmodbus5 libsqlite3-0 libssl3 libqrencode4 openssl ca-certificates)
+# libqrencode4: the QR code of a signed HTML report (the CQRencode system library). libpq5: PostgreSQL's client
+# library, which `coldtrace` links for `access` and `database` (the CLibPQ system library).
+runtime=(libmosquitto1 libmodbus5 libsqlite3-0 libssl3 libqrencode4 libpq5 openssl ca-certificates)
 # Building those binaries: the headers and pkg-config files of the system libraries (Package.swift's systemLibrary
 # targets), and the static libstdc++ deploy/static-libstdc++ links into the agent (Debian 12's gcc 12).
-# libpq-dev: the PostgreSQL client library's headers for the CLibPQ system library (ColdTracePostgres; no shipped
-# command links it yet, so the runtime set has no libpq5 so far).
+# libpq-dev: the PostgreSQL client library's headers for the CLibPQ system library (ColdTracePostgres).
 build=(
   libssl-dev libmosquitto-dev libsqlite3-dev libmodbus-dev libqrencode-dev pkg-config libstdc++-12-dev binutils git
   libpq-dev

@@ -11,8 +11,10 @@
 # Then: services active, readings end to end over TLS, journalctl as the operator, an alert, restarts and a reboot
 # with no reading lost, backup and restore (`coldtrace backup`, `coldtrace restore FILE`) with `journal verify`, the
 # last block again (an idempotent re-run), an upgrade (a new commit, the last block again: restarted, a new
-# --version), `systemd-analyze security`. It prints a summary and exits 1 if a check failed. Needs debootstrap,
-# systemd-container (apt-get install debootstrap systemd-container) and Debian's mirrors; not part of CI (minutes).
+# --version), `systemd-analyze security`, then `deploy/install.sh --database` (PostgreSQL; run twice). It prints a
+# summary and exits 1 if a check failed. Needs debootstrap, systemd-container (apt-get install debootstrap
+# systemd-container) and Debian's mirrors; not part of CI (minutes). `--site-broker` is not run here: on this one box
+# it would turn the central broker itself into a site broker (docs/operations.md runs it on the facility's machine).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cache=${COLDTRACE_INSTALL_TEST_CACHE:-/var/cache/coldtrace-install-test}
@@ -86,4 +88,6 @@ run_block 4 '~/coldtrace' 30 || summary
 grep -h "^install: /usr/local/bin\|stripped" "$cache"/block[24].log | sed 's/^/    /'
 
 . "$repo/scripts/install-test-checks.sh"
+# shellcheck source=scripts/install-test-database.sh
+. "$repo/scripts/install-test-database.sh"
 summary

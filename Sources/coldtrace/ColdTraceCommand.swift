@@ -25,7 +25,7 @@ struct ColdTraceCommand: ParsableCommand {
       StatusCommand.self, ProductsCommand.self, JournalCommand.self, BackupCommand.self, RestoreCommand.self,
       DemoCommand.self, SourcesCommand.self,
       ReportGroupCommand.self, SilenceCommand.self, ProbeCommand.self, NotifyCommand.self, MetricsCommand.self,
-      KeysCommand.self, ImportCommand.self, AccessCommand.self, MigrateCommand.self,
+      KeysCommand.self, ImportCommand.self, AccessCommand.self, MigrateCommand.self, DatabaseCommand.self,
     ]
   )
 

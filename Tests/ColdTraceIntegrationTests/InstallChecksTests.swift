@@ -63,7 +63,7 @@ struct InstallChecksTests {
     let runtime = try list(["--runtime"])
     let build = try list(["--build"])
     let everything = try list([])
-    #expect(runtime.isSuperset(of: ["libmosquitto1", "libmodbus5", "libsqlite3-0", "openssl"]))
+    #expect(runtime.isSuperset(of: ["libmosquitto1", "libmodbus5", "libsqlite3-0", "libpq5", "openssl"]))
     #expect(build.isSuperset(of: runtime.union(["libmosquitto-dev", "libmodbus-dev", "libssl-dev", "pkg-config"])))
     #expect(everything.isSuperset(of: build.union(["chromium", "faketime", "prometheus", "mosquitto"])))
     for testOnly in ["chromium", "faketime", "prometheus", "gammu", "apprise", "msmtp"] {

@@ -54,6 +54,33 @@ struct SiteBrokerInstallTests {
     }
   }
 
+  @Test func localLoginsAreInstalledWhereMosquittoReadsThemAndGivenToTheGenerator() throws {
+    let files = try Self.siteFiles()
+    let logins = files.appendingPathComponent("local.passwd")
+    try "zigbee2mqtt:$7$101$c2FsdA==$aGFzaA==\n".write(to: logins, atomically: true, encoding: .utf8)
+    let result = try Self.bash([
+      Self.installer, "--site-broker", "--dry-run", "--site", "hongxuan", "--centre", "broker.example",
+      "--certs", files.path, "--password-file", files.appendingPathComponent("password").path,
+      "--listen", "0.0.0.0", "--local-passwd", logins.path,
+    ])
+    #expect(result.status == 0, "\(result.stderr)")
+    for expected in [
+      "ok       \(logins.path)",
+      "install -D -m 0640 -o root -g mosquitto \(logins.path) /etc/mosquitto/coldtrace-site.passwd",
+      "--listen 0.0.0.0:1883 --local-passwd /etc/mosquitto/coldtrace-site.passwd",
+    ] {
+      #expect(result.stdout.contains(expected), "site broker plan lacks \(expected):\n\(result.stdout)")
+    }
+    // A file that is not there: the generator's check refuses it before anything is planned for mosquitto.
+    let missing = try Self.bash([
+      Self.installer, "--site-broker", "--dry-run", "--site", "hongxuan", "--centre", "broker.example",
+      "--certs", files.path, "--password-file", files.appendingPathComponent("password").path,
+      "--local-passwd", files.appendingPathComponent("nonexistent").path,
+    ])
+    #expect(missing.status == 2 && missing.stderr.contains("cannot read"), "\(missing)")
+    #expect(!missing.stdout.contains("systemctl restart mosquitto"))
+  }
+
   @Test func theGeneratedBridgeKeepsEverythingAndMovesOnlyTheSitesOwnTopics() throws {
     let files = try Self.siteFiles()
     let result = try Self.bash([

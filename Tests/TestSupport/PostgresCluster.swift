@@ -34,7 +34,31 @@ public final class PostgresCluster: Sendable {
     "postgres:///\(database)?host=\(socketDirectory)&port=\(port)&user=coldtrace"
   }
 
-  public init() throws {
+  /// A new cluster: `initdb`, then the server.
+  public convenience init() throws {
+    try self.init(settings: "") { data, runAs in
+      try Self.run(
+        "initdb", as: runAs,
+        arguments: ["-D", data, "-U", "coldtrace", "--auth=trust", "-E", "UTF8", "--no-locale", "--no-sync"])
+    }
+  }
+
+  /// A streaming standby of `primary`, as docs/postgresql.md makes one: `pg_basebackup -X stream -C -S NAME -R` (a
+  /// replication slot NAME on the primary, `standby.signal` and `primary_conninfo` here), started with `cluster_name`
+  /// NAME, which is the name the primary's `synchronous_standby_names` lists. Read-only until `promote()`. (`-c fast`:
+  /// the primary's checkpoint at once, not spread over minutes.)
+  public convenience init(standbyOf primary: PostgresCluster, name: String) throws {
+    try self.init(settings: " -c cluster_name=\(name)") { data, runAs in
+      try Self.run(
+        "pg_basebackup", as: runAs,
+        arguments: [
+          "-h", "127.0.0.1", "-p", String(primary.port), "-U", "coldtrace", "-D", data, "-X", "stream", "-c", "fast",
+          "-C", "-S", name, "-R", "--no-sync",
+        ])
+    }
+  }
+
+  private init(settings: String, populate: (_ data: String, _ runAs: String?) throws -> Void) throws {
     let began = Date()
     guard FileManager.default.isExecutableFile(atPath: "\(Self.binaries)/initdb") else {
       throw TestSupportError("PostgreSQL 15 is not installed (scripts/bootstrap.sh installs postgresql-15)")
@@ -53,10 +77,8 @@ public final class PostgresCluster: Sendable {
       }
     }
     let data = directory.appendingPathComponent("data").path
-    try Self.run(
-      "initdb", as: runAs,
-      arguments: ["-D", data, "-U", "coldtrace", "--auth=trust", "-E", "UTF8", "--no-locale", "--no-sync"])
-    let options = "-p \(port) -k \(directory.path) -c listen_addresses=127.0.0.1 -c max_connections=60"
+    try populate(data, runAs)
+    let options = "-p \(port) -k \(directory.path) -c listen_addresses=127.0.0.1 -c max_connections=60" + settings
     do {
       try Self.run(
         "pg_ctl", as: runAs,
@@ -67,6 +89,17 @@ public final class PostgresCluster: Sendable {
       throw TestSupportError("\(error); server log: \(log.suffix(600))")
     }
     startSeconds = Date().timeIntervalSince(began)
+  }
+
+  /// Ends a standby's recovery: it becomes a primary that takes writes (`pg_ctl promote`, waiting until it does).
+  public func promote() throws {
+    try Self.run("pg_ctl", as: runAs, arguments: ["-D", dataDirectory, "-w", "-t", "30", "promote"])
+  }
+
+  /// Stops the server the way a power cut or a kernel panic would to the database: `pg_ctl stop -m immediate` (no
+  /// shutdown checkpoint; the next start replays the WAL). The directory stays until `stop()`.
+  public func crash() throws {
+    try Self.run("pg_ctl", as: runAs, arguments: ["-D", dataDirectory, "-m", "immediate", "-w", "stop"])
   }
 
   deinit { stop() }

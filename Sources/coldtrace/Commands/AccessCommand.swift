@@ -1,7 +1,6 @@
 import ArgumentParser
 import ColdTracePostgres
 import ColdTraceSystem
-import Foundation
 
 /// `coldtrace access`: which sites a cooperative's PostgreSQL login role may see (docs/postgresql.md).
 struct AccessCommand: ParsableCommand {
@@ -30,24 +29,12 @@ struct AccessDatabaseOptions: ParsableArguments {
 
   /// A connection to the database, checked to have the access tables (schema migration 3).
   func connect() throws -> PostgresConnection {
-    let environment = ProcessInfo.processInfo.environment["COLDTRACE_DB"].flatMap { $0.isEmpty ? nil : $0 }
-    guard let text = db ?? environment else {
-      throw UsageError("access needs --db postgres://USER@HOST:PORT/DATABASE (or $COLDTRACE_DB)")
-    }
-    guard text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") else {
-      throw UsageError("access works on PostgreSQL only: --db must be a postgres:// URL, not \(text)")
-    }
-    let url: PostgresURL
-    do {
-      url = try PostgresURL(text)
-    } catch {
-      throw UsageError("\(error)")
-    }
+    let url = try postgresDatabaseURL(db, command: "access")
     let connection = try PostgresConnection(url: url.text)
     let version = try PostgresSchema.version(connection)
     guard version >= 3 else {
       throw UsageError(
-        "\(url) has ColdTrace schema version \(version), not 3 or later: start the collector on it first")
+        "\(url) has ColdTrace schema version \(version), not 3 or later: run `coldtrace database setup` on it first")
     }
     return connection
   }
