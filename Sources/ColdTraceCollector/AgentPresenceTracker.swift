@@ -11,6 +11,9 @@ import Synchronization
 /// restart, and only grows. The placements a status announces go to the pipeline, which stores them and judges the
 /// probes' readings by them.
 final class AgentPresenceTracker: Sendable {
+  /// A status's writes, run on the writer thread (`receive`).
+  typealias StatusWrites = @Sendable () -> CommittedEvents
+
   let rule: AgentPresenceRule
   let store: SQLiteStore
   let pipeline: IngestPipeline
@@ -51,29 +54,25 @@ final class AgentPresenceTracker: Sendable {
     }
   }
 
-  /// Records a status message; returns `nil` if the topic or payload is not an agent status, else the journal line
-  /// of a reinstall it announced (`agent_reinstalled`), if any, for the fan-out.
-  func receive(topic: String, payload: UnsafeRawBufferPointer, now: Timestamp) -> CommittedEvents? {
+  /// Records a status message; returns `nil` if the topic or payload is not an agent status, else its writes, to run
+  /// on the writer thread (`GroupCommitter.schedule`), which return what they committed for the fan-out (an
+  /// `agent_reinstalled` line, the probes it registered). What the network thread needs for the next message is in
+  /// memory when this returns: whether the agent keeps an outbox, the probes it announced (admitted from now on),
+  /// whether it is online, its `mqtt` driver's probes. So no status makes the network thread wait for a transaction
+  /// (the writer's, a batch of a flooding site), and every site's messages keep being read meanwhile.
+  func receive(topic: String, payload: UnsafeRawBufferPointer, now: Timestamp) -> StatusWrites? {
     let levels = topic.split(separator: "/", omittingEmptySubsequences: false)
     guard levels.count == 5, levels[0] == "coldtrace", levels[1] == "v1", levels[2] == "status" else { return nil }
     let site = String(levels[3])
-    guard site != Identifier.reservedSiteID else { return CommittedEvents() }  // collectors' own status
+    guard site != Identifier.reservedSiteID else { return { CommittedEvents() } }  // collectors' own status
     guard let message = StatusMessage.decode(payload), case .agent(let agent) = message.sender,
       Identifier.isValid(agent, as: .agent), Identifier.isValid(site, as: .site)
     else { return nil }
     let id = AgentKey(site: site, agent: agent)
     let online = message.isOnline
     if let outbox = message.outbox { outboxReports.withLock { $0[id] = outbox } }
-    if message.outbox != nil, !keepsOutbox(id) {
-      // Remembered before its readings are batched; if it cannot be stored, they are simply committed one by one.
-      if (try? store.write({ try $0.rememberOutbox(of: id) })) != nil {
-        withOutbox.withLock { _ = $0.insert(id) }
-      }
-    }
-    if let placements = message.placements?.filter({ Identifier.isValid($0.key, as: .sensor) }) {
-      // If they cannot be stored, the probes keep the placements known before; the retained status comes again.
-      try? pipeline.announcePlacements(placements, site: site)
-    }
+    // Its readings are batched from now on; the row (for the first messages after a restart) follows on the writer.
+    let remember = message.outbox != nil && withOutbox.withLock { $0.insert(id).inserted }
     agents.withLock { agents in
       var presence = agents[id] ?? .init(online: online, since: now)
       if presence.online != online || agents[id] == nil {
@@ -82,20 +81,34 @@ final class AgentPresenceTracker: Sendable {
       }
       agents[id] = presence
     }
-    return announceProbes(of: message, site: site, now: now) + recordIncarnation(of: message, id: id, now: now)
-      + receiveMappedProbes(of: message, id: id)
+    let announced = admitAnnouncedProbes(of: message, site: site, now: now)
+    if let reports = message.mqttProbes { mappedProbes.receive(reports, from: id) }
+    return { [self] in
+      if remember {
+        // If it cannot be stored, its readings after a restart are committed one by one until its status comes again.
+        _ = try? store.write { try $0.rememberOutbox(of: id) }
+      }
+      if let placements = message.placements?.filter({ Identifier.isValid($0.key, as: .sensor) }) {
+        // If they cannot be stored, the probes keep the placements known before; the retained status comes again.
+        try? pipeline.announcePlacements(placements, site: site)
+      }
+      let registered = announced.map { registry?.storeAnnounced($0, site: site, now: now) ?? CommittedEvents() }
+      return (registered ?? CommittedEvents()) + recordIncarnation(of: message, id: id, now: now)
+        + judgeMappedProbes(of: message, id: id)
+    }
   }
 
-  /// Registers the probes and inputs a status lists (`probes`, with their rooms) and the probes it places.
-  private func announceProbes(of message: StatusMessage, site: String, now: Timestamp) -> CommittedEvents {
-    guard let registry else { return CommittedEvents() }
+  /// Admits the probes and inputs a status lists (`probes`, with their rooms) and the probes it places, in memory
+  /// (`ProbeRegistry.admitAnnounced`); `nil` when it lists none or there is no registry.
+  private func admitAnnouncedProbes(of message: StatusMessage, site: String, now: Timestamp) -> AnnouncedProbes? {
+    guard let registry else { return nil }
     var announced: [String: String?] = [:]
     for sensor in (message.placements ?? [:]).keys where Identifier.isValid(sensor, as: .sensor) {
       announced[sensor] = .some(nil)
     }
     for (sensor, room) in message.probes ?? [:] { announced[sensor] = room }
-    guard !announced.isEmpty else { return CommittedEvents() }
-    return registry.announce(announced, site: site, now: now)
+    guard !announced.isEmpty else { return nil }
+    return registry.admitAnnounced(announced, site: site, now: now)
   }
 
   /// Stores the install an agent's status names (`StatusMessage.incarnation`), journalling a change from the one

@@ -67,7 +67,7 @@ public final class CollectorService: Sendable {
     acknowledgements = AcknowledgementLoop(store: pipeline.store, connection: connection, logger: logger, clock: clock)
     committer = GroupCommitter(
       pipeline: pipeline, acknowledgements: acknowledgements, fanOut: fanOut, tally: tally, metrics: metrics,
-      logger: logger, clock: clock)
+      logger: logger, clock: clock, slowRound: settings.slowRound)
     let sources =
       settings.sources.isEmpty
       ? nil
@@ -77,7 +77,8 @@ public final class CollectorService: Sendable {
     router = MessageRouter(
       presence: presence, committer: committer, registry: registry, logger: logger, clock: clock, sources: sources,
       clockSkew: try ClockSkewTracker(rule: settings.clockSkew, store: pipeline.store),
-      bridges: try SiteBridgeTracker(store: pipeline.store, logger: logger, rule: settings.siteUplink))
+      bridges: try SiteBridgeTracker(store: pipeline.store, logger: logger, rule: settings.siteUplink),
+      slowHandler: settings.slowRound)
     limits = RoomLimitsPublisher(pipeline: pipeline, connection: connection, logger: logger)
     silence = SilenceTimer(
       pipeline: pipeline, presence: presence, fanOut: fanOut, tally: tally, settings: settings, logger: logger,

@@ -31,6 +31,9 @@ extension CollectorService {
     public var metricsListen: MetricsListenAddress?
     /// The `[[source]]`s: third-party topics the collector also subscribes to and maps into readings.
     public var sources: [SourceMapping] = []
+    /// A writer round, or an MQTT handler call, at least this long is logged with where its time went (`nil`: none
+    /// is): `COLDTRACE_SLOW_ROUND_MS`.
+    public var slowRound: Duration? = .milliseconds(20)
 
     public init(collectorID: String, broker: BrokerAddress) {
       self.collectorID = collectorID

@@ -2,6 +2,12 @@ import ColdTraceCore
 import ColdTraceMQTT
 
 extension GroupCommitter {
+  /// Runs `chore` (writes the network thread must not wait for) on the writer thread, before the readings queued
+  /// after this call; at once, here, once the writer is stopping.
+  func schedule(_ chore: @escaping IngestQueue.Chore) {
+    if !queue.schedule(chore) { chore() }
+  }
+
   /// Queues a reading nobody sends again (a `[[source]]`'s) for the writer, waiting while its site has a batch
   /// waiting; once the queue is closed, commits it at once instead. `acknowledgement`, its held PUBACK, is released
   /// once it is committed.

@@ -50,11 +50,14 @@ final class GroupCommitter: Sendable {
   let deferralLog = Mutex<[String: Timestamp]>([:])
   /// The most readings one site may have waiting for the writer.
   var siteQueueCapacity: Int { queue.siteCapacity }
+  /// A writer round at least this long is logged with its phases (`SlowRoundLog`); `nil`: none is.
+  let slowRound: Duration?
 
   init(
     pipeline: IngestPipeline, acknowledgements: AcknowledgementLoop, fanOut: AlertFanOut, tally: SharedTally,
-    metrics: CollectorMetrics, logger: Logger, clock: any ServiceClock
+    metrics: CollectorMetrics, logger: Logger, clock: any ServiceClock, slowRound: Duration? = nil
   ) {
+    self.slowRound = slowRound
     self.metrics = metrics
     self.pipeline = pipeline
     self.acknowledgements = acknowledgements
@@ -79,6 +82,8 @@ final class GroupCommitter: Sendable {
     let received = ContinuousClock.now
     switch decoded {
     case .success(let reading):
+      // After the writes of a status that came before it (its placements judge it).
+      queue.waitForChores()
       // The payload is read only if the reading must go to quarantine, while this call still holds it.
       let group = Group(
         readings: [reading], topic: { _ in topic }, receivedAt: { _ in received },
@@ -97,15 +102,30 @@ final class GroupCommitter: Sendable {
     }
   }
 
-  /// Starts the writer thread: it commits whatever readings wait, a group at a time, until `finish`.
+  /// Starts the writer thread: it commits whatever readings wait, a group at a time, until `finish`. A round slower
+  /// than `slowRound` is logged with its phases (`SlowRoundLog`).
   func start() {
     let thread = Thread { [self] in
+      var slowRounds = slowRound.map { SlowRoundLog(threshold: $0, lightReadings: queue.lightSiteLimit) }
       while true {
-        let items = queue.take()
-        guard !items.isEmpty else { break }
-        commit(Group(queued: items, pipeline: pipeline, clock: clock), by: .writer)
+        let asked = ContinuousClock.now
+        let schedule = slowRounds == nil ? nil : ThreadSchedule.current()
+        let (chores, items) = queue.takeRound()
+        guard !items.isEmpty || !chores.isEmpty else { break }
+        // Before the readings queued after them (a status's rows before its agent's later readings).
+        for chore in chores { chore() }
+        queue.choresRan(chores.count)
+        guard !items.isEmpty else { continue }
+        let round =
+          slowRounds == nil ? nil : WriterRound(asked: asked, items: items, store: pipeline.store, schedule: schedule)
+        commit(Group(queued: items, pipeline: pipeline, clock: clock), by: .writer, round: round)
         // Stored or kept in quarantine, committed and synced: their held PUBACKs may leave.
+        let syncing = ContinuousClock.now
         releaseDurably(items.compactMap(\.acknowledgement), by: .writer)
+        if let round {
+          round.sync = ContinuousClock.now - syncing
+          if let line = slowRounds?.line(for: round, store: pipeline.store) { logger.warning("\(line)") }
+        }
       }
       writerDone.signal()
     }
@@ -125,7 +145,7 @@ final class GroupCommitter: Sendable {
   }
 
   /// One transaction for `group`, retried while the failure can pass; see the type's doc for the rest.
-  private func commit(_ group: Group, by committer: Committer) {
+  private func commit(_ group: Group, by committer: Committer, round: WriterRound? = nil) {
     let committed = retrying(until: Self.cannotPass, by: committer) {
       let started = ContinuousClock.now
       let outcome = try pipeline.commitGroup(group.readings)
@@ -134,12 +154,15 @@ final class GroupCommitter: Sendable {
     }
     switch committed {
     case .success(let committed):
+      round?.add(committed)
+      let delivering = ContinuousClock.now
       deliver(committed, topic: group.topic, group: group, by: committer)
+      round?.handOff += ContinuousClock.now - delivering
     case .failure(let error):
       guard group.readings.count == 1 else {
         logger.error("a batch of \(group.readings.count) readings failed (\(error)); committing them one at a time")
         for index in group.readings.indices {
-          commit(group.alone(index), by: committer == .network ? .network : .writerAlone)
+          commit(group.alone(index), by: committer == .network ? .network : .writerAlone, round: round)
         }
         return
       }
@@ -234,18 +257,6 @@ final class GroupCommitter: Sendable {
     acknowledgements.note(committed.acknowledgements)
     fanOut.emit(committed.events)
   }
-}
-
-/// Who commits a group: that decides what a failure while stopping does, and what the tally counts.
-enum Committer {
-  /// The writer thread, a group from the queue (a batch in the tally). Its PUBACKs may have left already, so it keeps
-  /// retrying while the collector stops, within `finish`'s 30 s: the agents send again whatever is not acknowledged.
-  case writer
-  /// The writer thread, one reading of a group that failed, committed again alone.
-  case writerAlone
-  /// The network thread, a group of one before its PUBACK: while stopping it exits rather than acknowledge a message
-  /// it did not keep.
-  case network
 }
 
 /// A group to commit: its readings, each message's topic (for logs), and how to keep message `index` whole in

@@ -65,6 +65,10 @@ extension IngestPipeline {
     public var journal: [JournalLine]
     /// First-reading registrations the transaction could not store for good (`UnstoredRegistrations.write`).
     var refusedRegistrations: [ProbeKey] = []
+    /// Where the commit's time went: the wait for the probes' committed state (held by a status's placements or the
+    /// timer rules), and the transaction's phases (for the writer's slow-round log).
+    var lockWait: Duration = .zero
+    var phases = WritePhases()
 
     /// The alert events of every outcome, and the journal lines.
     public var events: CommittedEvents {

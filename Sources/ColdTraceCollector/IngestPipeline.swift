@@ -133,14 +133,17 @@ public final class IngestPipeline: Sendable {
   /// of any of them is kept and no engine state or watermark moves. One outcome per reading, and the group's
   /// acknowledgements (see `GroupOutcome`).
   public func commitGroup(_ readings: [DecodedReading]) throws -> GroupOutcome {
-    try committed.withLock { memory in
+    let called = ContinuousClock.now
+    return try committed.withLock { memory in
+      let locked = ContinuousClock.now
       var batch = IngestBatch(readings)
       batch.load(from: memory)
       batch.loadConditions(from: memory, config: conditionConfig)
       batch.loadGroupWaits(from: memory)
       let registering = registrations.waitingRegistrations()
       var refused: [UnstoredRegistrations.Registration] = []
-      let (outcomes, journal) = try store.writeJournaled { tx in
+      var phases = WritePhases()
+      let (outcomes, journal) = try store.writeJournaled(timing: &phases) { tx in
         refused = try UnstoredRegistrations.write(registering, in: tx)
         try recordSchedules(in: &batch, tx: tx)
         let newSamples = tx.newSampleWriter()
@@ -173,7 +176,7 @@ public final class IngestPipeline: Sendable {
       registrations.stored(registering)
       return GroupOutcome(
         outcomes: outcomes, acknowledgements: batch.acknowledgements(readings), journal: journal,
-        refusedRegistrations: refused.map(\.probe))
+        refusedRegistrations: refused.map(\.probe), lockWait: locked - called, phases: phases)
     }
   }
 

@@ -30,20 +30,6 @@ import Synchronization
 /// state and watermarks) covers many readings instead of a few, and the writer does not compete with the network
 /// thread and the broker for the CPU once per message.
 final class IngestQueue: @unchecked Sendable {
-  struct Item: Sendable {
-    var topic: String
-    /// The raw bytes, kept for quarantine should the reading turn out to be unstorable.
-    var payload: [UInt8]
-    var reading: DecodedReading
-    /// When the MQTT handler queued it: the start of its ingest latency (`CollectorMetrics`).
-    var receivedAt = ContinuousClock.now
-    /// Whether its publisher sends it again until the collector acknowledges it (an agent with an outbox); a
-    /// third-party reading is not, so it is never deferred.
-    var resendable = true
-    /// Its PUBACK, held until it is committed (a third-party QoS 1 reading): released by the writer after the commit.
-    var acknowledgement: AcknowledgementHold?
-  }
-
   let capacity: Int
   /// The most readings one site may have waiting.
   let siteCapacity: Int
@@ -69,6 +55,11 @@ final class IngestQueue: @unchecked Sendable {
   // hence @unchecked Sendable.
   private let condition = NSCondition()
   private var sites = SiteRoundRobin<Item>()
+  /// Chores scheduled and not yet handed to the writer, oldest first.
+  private var chores: [Chore] = []
+  /// Chores scheduled so far, and run so far (`choresRan`), for `waitForChores`.
+  private var choresScheduled = 0
+  private var choresDone = 0
   private var deferrals = DeferredProbes() {
     didSet { hasDeferrals.store(deferrals.count > 0, ordering: .relaxed) }
   }
@@ -201,10 +192,15 @@ final class IngestQueue: @unchecked Sendable {
     condition.lock()
     defer { condition.unlock() }
     while sites.isEmpty && !closed { condition.wait() }
-    if !batchIsFull && !closed && gatherSeconds > 0 {
+    return gatherAndTake()
+  }
+
+  /// `take` once something waits, the lock held.
+  private func gatherAndTake() -> [Item] {
+    if !batchIsFull && !closed && gatherSeconds > 0 && chores.isEmpty {
       let deadline = Date(timeIntervalSinceNow: gatherSeconds)
       gathering = true
-      while !batchIsFull && !closed && !hurried && condition.wait(until: deadline) {}
+      while !batchIsFull && !closed && !hurried && chores.isEmpty && condition.wait(until: deadline) {}
       gathering = false
     }
     hurried = false
@@ -221,6 +217,48 @@ final class IngestQueue: @unchecked Sendable {
     samplesWaiting -= samples
     if putWaiting { condition.broadcast() }
     return taken
+  }
+
+  /// Hands `chore` to the writer, which runs it before any reading queued after this call; `false` once the queue
+  /// is closed (then run it yourself).
+  func schedule(_ chore: @escaping Chore) -> Bool {
+    condition.lock()
+    defer { condition.unlock() }
+    guard !closed else { return false }
+    chores.append(chore)
+    choresScheduled += 1
+    condition.broadcast()
+    return true
+  }
+
+  /// The writer ran `count` chores `takeRound` handed it.
+  func choresRan(_ count: Int) {
+    guard count > 0 else { return }
+    condition.lock()
+    defer { condition.unlock() }
+    choresDone += count
+    condition.broadcast()
+  }
+
+  /// Waits until every chore scheduled before this call has run (or the queue is closed): a reading committed on the
+  /// network thread is judged after the status before it, as a queued one is.
+  func waitForChores() {
+    condition.lock()
+    defer { condition.unlock() }
+    let due = choresScheduled
+    while choresDone < due && !closed { condition.wait() }
+  }
+
+  /// What `take` hands out, and the chores scheduled up to the same instant, to run first: a chore scheduled before
+  /// a reading was queued is in the round that holds the reading, or an earlier one. Waits for either; a chore ends
+  /// the gathering. Both empty only once the queue is closed and drained.
+  func takeRound() -> (chores: [Chore], items: [Item]) {
+    condition.lock()
+    defer { condition.unlock() }
+    while sites.isEmpty && chores.isEmpty && !closed { condition.wait() }
+    let items = sites.isEmpty ? [] : gatherAndTake()
+    defer { chores = [] }
+    return (chores, items)
   }
 
   /// Ends the writer's wait for a full batch: the network thread has read all that came and holds its PUBACKs until

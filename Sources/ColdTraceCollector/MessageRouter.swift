@@ -4,8 +4,9 @@ import ColdTraceSystem
 import Logging
 import Synchronization
 
-/// The collector's message handler, on the MQTT network thread: agents' statuses go to the presence tracker; readings
-/// are decoded and either queued for group commit or committed at once (`GroupCommitter`).
+/// The collector's message handler, on the MQTT network thread: agents' statuses go to the presence tracker (their
+/// rows are written by the writer thread, so a status never waits for a transaction here); readings are decoded and
+/// either queued for group commit or committed at once (`GroupCommitter`).
 ///
 /// Queued: a reading the end-to-end acknowledgement covers (a `seq` on every sample, from an agent that announced a
 /// durable outbox), whose PUBACK may leave before it is committed; or, while its site has its share of the queue
@@ -29,14 +30,17 @@ final class MessageRouter: Sendable {
   let bridges: SiteBridgeTracker?
   /// The sensors of reading topics seen before (used by the network thread only).
   private let topics = Mutex(ReadingTopicCache())
+  /// Handler calls that held the network thread too long (`nil`: not timed).
+  private let slowHandlers: Mutex<SlowHandlerLog>?
   private static let statusPrefix = Topics.root + "/status/"
   private static let ownPrefix = Topics.root + "/"
 
   init(
     presence: AgentPresenceTracker, committer: GroupCommitter, registry: ProbeRegistry, logger: Logger,
     clock: any ServiceClock, sources: SourceRouter? = nil, clockSkew: ClockSkewTracker? = nil,
-    bridges: SiteBridgeTracker? = nil
+    bridges: SiteBridgeTracker? = nil, slowHandler: Duration? = nil
   ) {
+    slowHandlers = slowHandler.map { Mutex(SlowHandlerLog(threshold: $0)) }
     self.sources = sources
     self.bridges = bridges
     self.clockSkew = clockSkew
@@ -47,15 +51,31 @@ final class MessageRouter: Sendable {
     self.clock = clock
   }
 
+  /// Handles one message (see the type's doc); a call that held the network thread `slowHandler` or longer is
+  /// logged (`SlowHandlerLog`).
   func route(_ message: ReceivedMessage) {
+    guard slowHandlers != nil else { return handle(message) }
+    let started = ContinuousClock.now
+    handle(message)
+    let ended = ContinuousClock.now
+    if let line = slowHandlers?.withLock({ $0.line(topic: message.topic, took: ended - started, ended: ended) }) {
+      logger.warning("\(line)")
+    }
+  }
+
+  private func handle(_ message: ReceivedMessage) {
     let receivedAt = clock.now()
     if message.topic.hasPrefix(Self.statusPrefix) {
-      guard let events = presence.receive(topic: message.topic, payload: message.payload, now: receivedAt) else {
+      guard let writes = presence.receive(topic: message.topic, payload: message.payload, now: receivedAt) else {
         logger.warning("ignored a malformed status message on \(message.topic)")
         return
       }
-      for line in events.journal { logger.notice("journal: \(line.line)") }
-      committer.fanOut.emit(events)
+      // Its rows on the writer thread, before the readings queued after it: this thread reads on meanwhile.
+      committer.schedule { [committer, logger] in
+        let events = writes()
+        for line in events.journal { logger.notice("journal: \(line.line)") }
+        committer.fanOut.emit(events)
+      }
       return
     }
     if let bridges, message.topic.hasPrefix(SiteBridgeTracker.prefix) {

@@ -58,26 +58,30 @@ final class ProbeRegistry: Sendable {
   }
 
   /// Registers what an agent of `site` announced (sensor id → room, `nil` when only its placement was announced),
-  /// up to the site's `max_probes`: the new ones are stored and journalled, and the site's `site_limit` alert opens
-  /// if it just went past `max_probes`. Returns what was committed, for the fan-out.
-  func announce(_ probes: [String: String?], site: String, now: Timestamp) -> CommittedEvents {
+  /// up to the site's `max_probes`, in memory: their readings are admitted from now on. `storeAnnounced` stores them.
+  func admitAnnounced(_ probes: [String: String?], site: String, now: Timestamp) -> AnnouncedProbes {
     let (new, tripped) = sites.withLock { sites in
       sites[site, default: SiteAdmission(limits: config.limits(of: site), now: now.milliseconds)]
         .announce(probes.keys.sorted(), now: now.milliseconds)
     }
+    return AnnouncedProbes(new: new.map { ($0, probes[$0] ?? nil) }, tripped: tripped)
+  }
+
+  /// Stores and journals the probes `admitAnnounced` registered, and opens the site's `site_limit` alert if it just
+  /// went past `max_probes` (on the writer thread). Returns what was committed, for the fan-out.
+  func storeAnnounced(_ announced: AnnouncedProbes, site: String, now: Timestamp) -> CommittedEvents {
     var committed = CommittedEvents()
-    if !new.isEmpty,
+    if !announced.new.isEmpty,
       let written = try? store.writeJournaled({ tx in
-        for sensor in new {
-          try tx.registerProbe(
-            ProbeKey(site: site, sensor: sensor), room: probes[sensor] ?? nil, origin: .announced, at: now)
+        for (sensor, room) in announced.new {
+          try tx.registerProbe(ProbeKey(site: site, sensor: sensor), room: room, origin: .announced, at: now)
         }
       })
     {
       // If they cannot be stored, they are registered in memory; the retained status comes again after a restart.
       committed.journal = written.journal
     }
-    if tripped, let opened = try? openAlert(site: site, limit: .maxProbes, now: now) {
+    if announced.tripped, let opened = try? openAlert(site: site, limit: .maxProbes, now: now) {
       committed = committed + opened
     }
     return committed
@@ -167,4 +171,11 @@ final class ProbeRegistry: Sendable {
   var refusedCounts: [String: [RejectionReason: Int]] {
     sites.withLock { sites in sites.compactMapValues { $0.refused.isEmpty ? nil : $0.refused } }
   }
+}
+
+/// The probes a status announced that `ProbeRegistry.admitAnnounced` registered in memory (sensor id, room), and
+/// whether that took the site past `max_probes`.
+struct AnnouncedProbes: Sendable {
+  var new: [(sensor: String, room: String?)]
+  var tripped: Bool
 }

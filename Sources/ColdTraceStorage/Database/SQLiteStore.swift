@@ -41,6 +41,7 @@ public final class SQLiteStore: Sendable {
   private let routing = Mutex<NotificationRouting?>(nil)
   private let timeZones = Mutex<SiteTimeZones?>(nil)
   private let writes = Atomic<Int>(0)
+  private let syncTally = WALSyncTally()
 
   /// Opens and migrates the database at `path`; creates it only when `create` is true (the collector), so a shell
   /// command pointed at a wrong path says so instead of showing an empty database.
@@ -86,6 +87,23 @@ public final class SQLiteStore: Sendable {
   /// `write`, also returning the journal lines the transaction appended (committed with it), for the alert journal
   /// file and the alert topic.
   public func writeJournaled<T>(_ body: (WriteTransaction) throws -> T) throws -> (result: T, journal: [JournalLine]) {
+    var phases = WritePhases()
+    return try writeJournaled(timing: &phases, body)
+  }
+
+  /// `writeJournaled`, timing its phases into `phases` (three clock reads: the writer's slow-round log).
+  public func writeJournaled<T>(
+    timing phases: inout WritePhases, _ body: (WriteTransaction) throws -> T
+  ) throws -> (result: T, journal: [JournalLine]) {
+    let called = ContinuousClock.now
+    var bodyStarted = called
+    var bodyEnded = called
+    defer {
+      let returned = ContinuousClock.now
+      phases.connection = bodyStarted - called
+      phases.body = bodyEnded - bodyStarted
+      phases.commit = returned - bodyEnded
+    }
     let full = try pageLimit.withLock { limit in
       try limit?.apply(to: queue)
       return limit?.leavesNoRoom ?? false
@@ -96,7 +114,10 @@ public final class SQLiteStore: Sendable {
     let routing = self.routing.withLock { $0 }
     let timeZones = self.timeZones.withLock { $0 }
     let result = try queue.write { db in
-      try body(WriteTransaction(db: db, journal: journal, windows: windows, routing: routing, timeZones: timeZones))
+      bodyStarted = .now
+      defer { bodyEnded = .now }
+      return try body(
+        WriteTransaction(db: db, journal: journal, windows: windows, routing: routing, timeZones: timeZones))
     }
     writes.add(1, ordering: .relaxed)
     return (result, journal.lines)
@@ -140,10 +161,15 @@ public final class SQLiteStore: Sendable {
       throw StoreError("cannot open \(path)-wal to sync it: \(errnoDescription())")
     }
     defer { close(fd) }
+    let started = ContinuousClock.now
+    defer { syncTally.note(since: started) }
     guard fdatasync(fd) == 0 else {
       throw StoreError("cannot sync \(path)-wal: \(errnoDescription())")
     }
   }
+
+  /// The write-ahead log's syncs so far (`syncWriteAheadLog`, any thread): how many, and their time in all.
+  public var walSyncs: WALSyncTally.Reading { syncTally.reading }
 
   /// Whether an error may pass by itself (disk full, database busy or locked, I/O trouble), so the same write is worth
   /// retrying; any other error would fail the same way every time.

@@ -4,6 +4,7 @@ import ColdTraceCore
 import ColdTraceMQTT
 import ColdTraceStorage
 import ColdTraceSystem
+import Foundation
 import Logging
 
 struct CollectCommand: ParsableCommand {
@@ -39,6 +40,7 @@ struct CollectCommand: ParsableCommand {
       throw UsageError("\(error)")
     }
     let collectorID = try validated(id, as: .agent, option: "--id") ?? settings.collectorID
+    let slowRound = try Self.slowRound(ProcessInfo.processInfo.environment)
     let databasePath = try global.databasePath(settings)
     LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
     let logger = Logger(label: "coldtrace.collect")
@@ -85,6 +87,7 @@ struct CollectCommand: ParsableCommand {
     serviceSettings.metricsListen = settings.metricsListen
     serviceSettings.sources = settings.sources
     serviceSettings.siteLimits = settings.siteLimits
+    serviceSettings.slowRound = slowRound
     serviceSettings.clockSkew = settings.clockSkew
     serviceSettings.siteUplink = SiteUplinkRule(
       graceSeconds: settings.siteUplinkDownAfterMinutes * 60, blindAfterSeconds: settings.offlineAfterMinutes * 60)
@@ -93,5 +96,15 @@ struct CollectCommand: ParsableCommand {
     let signal = SignalWaiter.waitForTermination()
     logger.info("signal \(signal) received, stopping")
     service.stop()
+  }
+
+  /// `COLDTRACE_SLOW_ROUND_MS`: a writer round or MQTT handler call at least this many milliseconds long is logged
+  /// with where its time went; unset, 20; 0, never.
+  static func slowRound(_ environment: [String: String]) throws -> Duration? {
+    guard let text = environment["COLDTRACE_SLOW_ROUND_MS"], !text.isEmpty else { return .milliseconds(20) }
+    guard let milliseconds = Double(text), milliseconds.isFinite, milliseconds >= 0, milliseconds < 3_600_000 else {
+      throw UsageError("COLDTRACE_SLOW_ROUND_MS must be a number of milliseconds (0: off), not '\(text)'")
+    }
+    return milliseconds == 0 ? nil : .microseconds(Int64(milliseconds * 1000))
   }
 }
