@@ -133,4 +133,29 @@ if before and during:
     ratio = q(during, 0.99) / q(before, 0.99)
     met = ratio <= 2 and q(during, 0.99) <= 100
     print(f"p99 with the flood / alone: {ratio:.2f}× (target ≤ 2× and ≤ 100 ms: {'met' if met else 'not met'})")
+# The collector's own account of its slow rounds (COLDTRACE_SLOW_ROUND_MS, 20 ms by default): B's slowest, split into
+# the network side (publish → its MQTT handler, from the publish log) and the writer's phases.
+import re
+sent_by_seq = {}
+for line in open(f"{work}/sent.txt"):
+    topic, seq, _, us = line.split()
+    sent_by_seq[(topic, seq)] = int(us)
+rounds, handlers = [], []
+for line in open(f"{work}/collector.log", errors="replace"):
+    if "slow MQTT handler" in line:
+        handlers.append(line.split("slow MQTT handler: ", 1)[1].strip())
+    if "slow writer round" not in line:
+        continue
+    text = line.split("slow writer round: ", 1)[1].strip()
+    found = re.search(r"(coldtrace/v1/reading/sim-site-01/\S+) seq (\d+) received_us (\d+)", text)
+    waited = re.search(r"waited ([0-9.]+) ms to its alert lines", text)
+    if found and waited and (found.group(1), found.group(2)) in sent_by_seq:
+        network = (int(found.group(3)) - sent_by_seq[(found.group(1), found.group(2))]) / 1000
+        rounds.append((network + float(waited.group(1)), network, text))
+rounds.sort(reverse=True)
+print(f"collector: {len(rounds)} slow rounds held a site B reading, {len(handlers)} slow MQTT handler calls")
+for total, network, text in rounds[:3]:
+    print(f"  B {total:.1f} ms = network {network:.1f} ms (publish → handler) + {text}")
+for text in handlers[:3]:
+    print(f"  handler: {text}")
 PY
