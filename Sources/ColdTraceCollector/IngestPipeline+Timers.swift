@@ -6,18 +6,19 @@ extension IngestPipeline {
   /// one transaction per probe; a retired probe never (the shell retires it: the check reads it in the same
   /// transaction, and remembers it). A failure stops the round: what was committed before it is returned with it.
   /// `silentAfter` gives a probe's own limit in seconds, given its latest reading's time (a `[[source]]`'s
-  /// `offline_after_minutes`, or less once its device announced itself offline), else `rule`'s. The probes of
-  /// `heldSites` are not judged: their site broker's bridge is down, and `uplink_down` stands in for their alerts
-  /// (`SiteUplinkRule`); once the bridge is back, a probe whose readings still do not come goes `offline` at once.
+  /// `offline_after_minutes`, or less once its device announced itself offline), else `rule`'s. `links` are the
+  /// site brokers' links (`SiteLink`): a site whose bridge is down is not judged (`uplink_down` stands in for its
+  /// probes' alerts, `SiteUplinkRule`); once it is back, its probes' silence counts from then, so a probe whose
+  /// readings still do not come goes `offline` a whole limit later, not at once for the outage.
   public func checkSilence(
-    now: Timestamp, rule: SilenceRule, holding heldSites: Set<String> = [],
+    now: Timestamp, rule: SilenceRule, links: [String: SiteLink] = [:],
     silentAfter: (ProbeKey, Timestamp) -> Double? = { _, _ in nil }
   ) -> (committed: CommittedEvents, failure: (any Error)?) {
     committed.withLock { memory in
       var committed = CommittedEvents()
       do {
         try checkSilence(
-          now: now, rule: rule, heldSites: heldSites, silentAfter: silentAfter, memory: &memory, into: &committed)
+          now: now, rule: rule, links: links, silentAfter: silentAfter, memory: &memory, into: &committed)
         return (committed, nil)
       } catch {
         return (committed, error)
@@ -26,19 +27,23 @@ extension IngestPipeline {
   }
 
   private func checkSilence(
-    now: Timestamp, rule general: SilenceRule, heldSites: Set<String>, silentAfter: (ProbeKey, Timestamp) -> Double?,
+    now: Timestamp, rule general: SilenceRule, links: [String: SiteLink], silentAfter: (ProbeKey, Timestamp) -> Double?,
     memory: inout CommittedProbes,
     into committed: inout CommittedEvents
   ) throws {
     // Many probes of one site silent in the same round make one site-level alert (`OfflineGroupRule`).
     var due: [String: [ProbeKey]] = [:]
     var rules: [ProbeKey: SilenceRule] = [:]
-    for (probe, before) in memory.probes where !before.retired && !heldSites.contains(probe.site) {
+    for (probe, before) in memory.probes where !before.retired {
       let rule =
         before.engine.lastTs.flatMap { silentAfter(probe, $0) }.map(SilenceRule.init(silentAfterSeconds:)) ?? general
-      guard before.engine.offlineSince == nil, let last = before.engine.lastTs,
-        now.seconds(since: last) > rule.silentAfterSeconds
-      else { continue }
+      guard before.engine.offlineSince == nil, var last = before.engine.lastTs else { continue }
+      switch links[probe.site] {
+      case .down: continue
+      case .upSince(let since): last = max(last, since)
+      case nil: break
+      }
+      guard now.seconds(since: last) > rule.silentAfterSeconds else { continue }
       due[probe.site, default: []].append(probe)
       rules[probe] = rule
     }

@@ -68,8 +68,8 @@ final class SilenceTimer: Sendable {
       if let failure = limits.failure { log(failure, "site limit check") }
     }
     // A site whose site broker lost its bridge is unseen, not silent: `uplink_down` stands in for its probes' alerts.
-    let unseen = bridges?.sitesHoldingOfflineAlerts ?? []
-    let silence = pipeline.checkSilence(now: now, rule: settings.silence, holding: unseen) {
+    let links = bridges?.siteLinks ?? [:]
+    let silence = pipeline.checkSilence(now: now, rule: settings.silence, links: links) {
       [sources, presence] probe, last in
       // A `[[source]]`'s probe, or one an agent reads through its `mqtt` driver.
       let limits = [

@@ -66,11 +66,12 @@ final class SiteBridgeTracker: Sendable {
   /// Every site's link state, by site.
   var current: [String: SiteBridgeState] { states.withLock { $0 } }
 
-  /// The sites whose bridge is down, when the rule stands in for their probes' `offline` alerts (a grace is set):
-  /// the silence check holds those alerts while the site cannot be seen.
-  var sitesHoldingOfflineAlerts: Set<String> {
-    guard rule.holdsOfflineAlerts else { return [] }
-    return states.withLock { Set($0.values.filter { !$0.up }.map(\.site)) }
+  /// Each site broker's link as the silence check needs it, when the rule stands in for the probes' `offline` alerts
+  /// (a grace is set): a site whose bridge is down is not judged; one whose bridge is back is judged from then, so the
+  /// outage itself never counts as its probes' silence. Empty without a grace: probes are judged as any other.
+  var siteLinks: [String: SiteLink] {
+    guard rule.holdsOfflineAlerts else { return [:] }
+    return states.withLock { $0.mapValues { $0.up ? .upSince($0.since) : .down } }
   }
 
   /// Takes a message on `coldtrace/v1/bridge/<site>`; returns `false` when the topic or payload is not a link state

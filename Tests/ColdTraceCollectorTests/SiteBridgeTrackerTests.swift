@@ -74,7 +74,8 @@ struct SiteBridgeTrackerTests {
 
   /// Down past the probes' offline limit, the site has been unseen as long as a silent probe may be: the warning
   /// escalates to critical once (also when a restarted collector finds it open), and the bridge's 1 resolves it. A
-  /// site whose bridge is down holds its probes' offline alerts; none with no grace (`uplink_down` off).
+  /// site whose bridge is down holds its probes' offline alerts, one back counts their silence from then; none with no
+  /// grace (`uplink_down` off).
   @Test func uplinkDownBecomesCriticalOnceTheSiteIsUnseenAsLongAsAProbeMayBeSilent() throws {
     let database = try TemporaryDirectory.make(prefix: "bridges").appendingPathComponent("c.db").path
     let rule = SiteUplinkRule(graceSeconds: 60, blindAfterSeconds: 600)
@@ -82,7 +83,7 @@ struct SiteBridgeTrackerTests {
       store: try SQLiteStore(path: database), logger: Logger(label: "test"), rule: rule)
     #expect(receive(tracker, "coldtrace/v1/bridge/hongxuan", "0", at: 0))
     #expect(receive(tracker, "coldtrace/v1/bridge/dongtien", "1", at: 0))
-    #expect(tracker.sitesHoldingOfflineAlerts == ["hongxuan"])
+    #expect(tracker.siteLinks == ["hongxuan": .down, "dongtien": .upSince(start)])
     let warning = try #require(tracker.check(now: start.adding(seconds: 61)).committed.alerts.first)
     #expect(warning.event.alert.severity == .warning)
     let restarted = try SiteBridgeTracker(
@@ -96,7 +97,7 @@ struct SiteBridgeTrackerTests {
       store: try SQLiteStore(path: database, create: false), logger: Logger(label: "test"), rule: rule)
     #expect(again.check(now: start.adding(seconds: 900)).committed.alerts.isEmpty, "escalated once")
     #expect(receive(again, "coldtrace/v1/bridge/hongxuan", "1", at: 950))
-    #expect(again.sitesHoldingOfflineAlerts.isEmpty)
+    #expect(again.siteLinks["hongxuan"] == .upSince(start.adding(seconds: 950)))
     let resolved = try #require(again.check(now: start.adding(seconds: 960)).committed.alerts.first)
     #expect(resolved.event.line.contains(#""event":"resolved""#))
 
@@ -104,7 +105,7 @@ struct SiteBridgeTrackerTests {
       store: try SQLiteStore(path: database, create: false), logger: Logger(label: "test"),
       rule: SiteUplinkRule(graceSeconds: 0))
     #expect(receive(off, "coldtrace/v1/bridge/hongxuan", "0", at: 1000))
-    #expect(off.sitesHoldingOfflineAlerts.isEmpty)
+    #expect(off.siteLinks.isEmpty)
     #expect(off.check(now: start.adding(seconds: 5000)).committed.alerts.isEmpty)
   }
 

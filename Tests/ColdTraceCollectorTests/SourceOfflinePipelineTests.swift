@@ -31,9 +31,9 @@ struct SourceOfflinePipelineTests {
     #expect(late.committed.alerts.map(\.key.sensor) == ["snzb-1"])
   }
 
-  /// A site whose site broker lost its bridge is unseen, not silent: its probes raise no `offline` while it is held
-  /// (`uplink_down` stands in), another site's silent probe does, and once the bridge is back the probe whose readings
-  /// still do not come goes `offline` in the next round.
+  /// A site whose site broker lost its bridge is unseen, not silent: its probes raise no `offline` while it is down
+  /// (`uplink_down` stands in), another site's silent probe does; once the bridge is back the probe's silence counts
+  /// from then: nothing for the outage itself, `offline` a whole limit later if its readings still do not come.
   @Test func aSiteWhoseBridgeIsDownRaisesNoOfflineUntilItIsBack() throws {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("coldtrace-src-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -50,13 +50,16 @@ struct SourceOfflinePipelineTests {
       }
     }
     let rule = SilenceRule(silentAfterSeconds: 600)
-    let held = pipeline.checkSilence(now: start.adding(seconds: 1200), rule: rule, holding: ["hx"])
+    let held = pipeline.checkSilence(now: start.adding(seconds: 1200), rule: rule, links: ["hx": .down])
     #expect(held.failure == nil)
     #expect(held.committed.alerts.map(\.key.site) == ["dt"])
-    #expect(
-      pipeline.checkSilence(now: start.adding(seconds: 1800), rule: rule, holding: ["hx"]).committed.alerts.isEmpty)
-    let back = pipeline.checkSilence(now: start.adding(seconds: 1815), rule: rule)
-    #expect(back.committed.alerts.map(\.key.site) == ["hx"])
-    #expect(back.committed.alerts.first?.event.alert.kind == .offline)
+    let stillDown = pipeline.checkSilence(now: start.adding(seconds: 1800), rule: rule, links: ["hx": .down])
+    #expect(stillDown.committed.alerts.isEmpty)
+    let back: [String: SiteLink] = ["hx": .upSince(start.adding(seconds: 1800))]
+    #expect(pipeline.checkSilence(now: start.adding(seconds: 1815), rule: rule, links: back).committed.alerts.isEmpty)
+    #expect(pipeline.checkSilence(now: start.adding(seconds: 2400), rule: rule, links: back).committed.alerts.isEmpty)
+    let late = pipeline.checkSilence(now: start.adding(seconds: 2401), rule: rule, links: back)
+    #expect(late.committed.alerts.map(\.key.site) == ["hx"])
+    #expect(late.committed.alerts.first?.event.alert.kind == .offline)
   }
 }
