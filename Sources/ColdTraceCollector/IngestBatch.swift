@@ -17,8 +17,9 @@ struct IngestBatch {
     var acknowledged = false
     /// The highest `seq` stored for the probe, read on first need in the batch and kept up to date by it.
     var highestSequence: Int64?
-    /// An upper bound of the times stored for the probe (ms), read on first need in the batch and kept up to date by
-    /// it: a later sample without `seq` is new (`WriteTransaction.storeSamples`).
+    /// An upper bound of the times of the probe's unnumbered readings stored (ms), read on first need in the batch and
+    /// kept up to date by its unnumbered writes (numbered rows, keyed by their `seq`, never collide with them): a later
+    /// sample without `seq` is new (`WriteTransaction.storeSamples`).
     var latestTime: Int64?
   }
 

@@ -28,8 +28,9 @@ extension WriteTransaction {
   /// Stores `samples` of `source` and returns those that were new, as stored. Numbered samples above the highest
   /// number stored (`highest`, read on first need and kept up to date by the caller across the group) go to
   /// `newSamples`, several rows a statement (`group` is the caller's number for the source), and so do unnumbered
-  /// samples (a `[[source]]`'s) later than every reading stored of the source (`latest`, kept the same way): a row
-  /// without `seq` is stored once by its time, so one later than all cannot be stored already. Anything else is
+  /// samples (a `[[source]]`'s) later than every unnumbered reading stored of the source (`latest`, kept the same way
+  /// by the unnumbered path only: numbered rows never collide with them, their key holds their `seq`): a row without
+  /// `seq` is stored once by its time, so one later than all cannot be stored already. Anything else is
   /// checked row by row (`insertNew`), numbered ones after `checkSequenceReuse`: throws `SequenceReused` for a number
   /// stored with other content.
   public func storeSamples(
