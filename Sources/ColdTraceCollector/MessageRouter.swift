@@ -85,7 +85,9 @@ final class MessageRouter: Sendable {
       return
     }
     if let sources, !message.topic.hasPrefix(Self.ownPrefix) {
-      sources.route(message, receivedAt: receivedAt) { admit($0, message, receivedAt: receivedAt, configured: true) }
+      sources.route(message, receivedAt: receivedAt) { reading, slot in
+        admit(reading, message, receivedAt: receivedAt, configured: true, slot: &slot)
+      }
       return
     }
     // A probe with a reading deferred: its later ones are turned away from the topic, `seq` and agent alone,
@@ -101,7 +103,8 @@ final class MessageRouter: Sendable {
       ReadingDecoder.decode(topic: message.topic, payload: message.payload, now: receivedAt, topics: &topics)
     }
     judgeClock(decoded, message, receivedAt: receivedAt)
-    if case .success(let reading) = decoded, !admit(reading, message, receivedAt: receivedAt) { return }
+    var slot: ProbeRegistry.Slot?
+    if case .success(let reading) = decoded, !admit(reading, message, receivedAt: receivedAt, slot: &slot) { return }
     if case .success(let reading) = decoded, isCoveredByAcknowledgement(reading) {
       switch committer.enqueue(.init(topic: message.topic, payload: Array(message.payload), reading: reading)) {
       case .queued: return
@@ -117,10 +120,12 @@ final class MessageRouter: Sendable {
 
   /// Asks the registry about `reading`: `true` to go on with it (registering its probe first if the site's policy
   /// says so, or if a `[[source]]` of the config mapped it: `configured`), `false` when it was kept in quarantine.
+  /// `slot`: where the registry found the probe last time, if the caller keeps that (`ProbeRegistry.Slot`).
   private func admit(
-    _ reading: DecodedReading, _ message: ReceivedMessage, receivedAt: Timestamp, configured: Bool = false
+    _ reading: DecodedReading, _ message: ReceivedMessage, receivedAt: Timestamp, configured: Bool = false,
+    slot: inout ProbeRegistry.Slot?
   ) -> Bool {
-    switch registry.admit(reading.key, now: receivedAt, configured: configured) {
+    switch registry.admit(reading.key, now: receivedAt, configured: configured, slot: &slot) {
     case .admitted:
       return true
     case .registerFirst:

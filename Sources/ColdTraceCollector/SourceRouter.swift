@@ -79,13 +79,17 @@ final class SourceRouter: Sendable {
     return min(own ?? announced, announced)
   }
 
-  /// Maps `message` into readings and commits each that `admit` (the probe registry) takes.
-  func route(_ message: ReceivedMessage, receivedAt: Timestamp, admit: (DecodedReading) -> Bool) {
+  /// Maps `message` into readings and commits each that `admit` (the probe registry) takes; `admit` gets and updates
+  /// the probe's registry slot, kept in the topic's `TopicProbeMemory`.
+  func route(
+    _ message: ReceivedMessage, receivedAt: Timestamp, admit: (DecodedReading, inout ProbeRegistry.Slot?) -> Bool
+  ) {
     let route = topicRoutes.withLock { $0.route(of: message.topic, resolve: resolve) }
     let source: SourceMapping
     let captures: [String: String]
     let device: String
     let topicKey: SensorKey?
+    let memory: TopicProbeMemory
     switch route {
     case .availability:
       _ = routeAvailability(message, receivedAt: receivedAt)
@@ -93,8 +97,8 @@ final class SourceRouter: Sendable {
     case .unmapped:
       quarantine(message, PayloadRejection(.unmappedTopic, "no [[source]] topic pattern matches it"), receivedAt)
       return
-    case .data(let index, let topicCaptures, let topicDevice, let key):
-      (source, captures, device, topicKey) = (sources[index], topicCaptures, topicDevice, key)
+    case .data(let index, let topicCaptures, let topicDevice, let key, let topicMemory):
+      (source, captures, device, topicKey, memory) = (sources[index], topicCaptures, topicDevice, key, topicMemory)
     }
     let outcome = source.map(
       topic: message.topic, captures: captures, payload: message.payload, retained: message.retain, now: receivedAt,
@@ -102,21 +106,36 @@ final class SourceRouter: Sendable {
     guard case .mapped(let readings, let rejections) = outcome else { return }
     for rejection in rejections { quarantine(message, rejection, receivedAt) }
     for mapped in readings {
+      let known = memory.facts(of: mapped.key)
       // Any live message from the device, a repeat or a battery report too, shows it online (a retained one does not).
-      devices.withLock {
-        $0.saw(ProbeKey(site: mapped.key.site, sensor: mapped.key.sensor), device: device, retained: message.retain)
+      if known.deviceKnows {
+        devices.withLock { $0.sawAgain(device: device, retained: message.retain) }
+      } else {
+        devices.withLock {
+          $0.saw(ProbeKey(site: mapped.key.site, sensor: mapped.key.sensor), device: device, retained: message.retain)
+        }
+        memory.record(mapped.key) { $0.deviceKnows = true }
       }
       judgeHealth(mapped, source: source)
       guard var reading = mapped.reading else { continue }
+      var slot = known.repeatSlot
       let fresh = repeats.withLock {
-        $0.admit(&reading, repeatWithinSeconds: source.repeatWithinSeconds, receiptTime: source.time.isReceipt)
+        $0.admit(
+          &reading, slot: &slot, repeatWithinSeconds: source.repeatWithinSeconds, receiptTime: source.time.isReceipt)
       }
+      if slot != known.repeatSlot { memory.record(mapped.key) { $0.repeatSlot = slot } }
       guard fresh else {
         logger.debug("source \(source.name): \(reading.key) repeats its last reading; not stored")
         continue
       }
-      guard admit(reading) else { continue }
-      note(mapped.key, placement: mapped.placement, source: source)
+      var registrySlot = known.registrySlot
+      let admitted = admit(reading, &registrySlot)
+      if registrySlot != known.registrySlot { memory.record(mapped.key) { $0.registrySlot = registrySlot } }
+      guard admitted else { continue }
+      if !known.noted {
+        note(mapped.key, placement: mapped.placement, source: source)
+        memory.record(mapped.key) { $0.noted = true }
+      }
       // At QoS 1 its PUBACK waits for the commit: held, or committed here if the client cannot hold it.
       let hold = message.holdAcknowledgement()
       if message.qos > 0 && hold == nil {
@@ -159,7 +178,9 @@ final class SourceRouter: Sendable {
     for (index, source) in sources.enumerated() {
       guard let captures = source.captures(of: topic) else { continue }
       let device = DeviceAvailability.device(source: source.name, captures: captures, shared: deviceCaptures[index])
-      return .data(source: index, captures: captures, device: device, key: source.idlessKey(captures: captures))
+      return .data(
+        source: index, captures: captures, device: device, key: source.idlessKey(captures: captures),
+        memory: TopicProbeMemory())
     }
     return .unmapped
   }

@@ -10,8 +10,9 @@ struct SourceTopicRoutes {
     /// A topic of some source's `availability` patterns (`SourceRouter.routeAvailability` reads it).
     case availability
     /// Source `source`'s data topic: its pattern's captures, the device it names (`DeviceAvailability.device`) and
-    /// the key of its probe without an id (`SourceMapping.idlessKey`).
-    case data(source: Int, captures: [String: String], device: String, key: SensorKey?)
+    /// the key of its probe without an id (`SourceMapping.idlessKey`), and what was recorded once for the probes its
+    /// readings named (`TopicProbeMemory`).
+    case data(source: Int, captures: [String: String], device: String, key: SensorKey?, memory: TopicProbeMemory)
     /// No source's pattern matches it.
     case unmapped
   }

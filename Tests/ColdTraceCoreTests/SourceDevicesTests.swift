@@ -41,4 +41,22 @@ struct SourceDevicesTests {
     devices.saw(probe, device: device)
     #expect(devices.announcedOffline(of: probe) == nil)
   }
+
+  @Test(
+    "another reading of a known probe (sawAgain) ends its device's offline as a first one does; a retained one does not"
+  )
+  func sawAgainEndsOffline() {
+    var devices = SourceDevices()
+    let probe = ProbeKey(site: "hx", sensor: "cold3-air")
+    let device = "z2m\u{1F}0x01"
+    let last = Timestamp(seconds: 1_000)
+    devices.saw(probe, device: device)
+    devices.announce(.offline, device: device, at: Timestamp(seconds: 1_100), graceSeconds: 300)
+    devices.sawAgain(device: device, retained: true)
+    #expect(devices.silentAfterSeconds(of: probe, lastReading: last) == 400, "a retained copy is no sign of life")
+    devices.sawAgain(device: device)
+    #expect(devices.silentAfterSeconds(of: probe, lastReading: last) == nil)
+    devices.announce(.offline, device: device, at: Timestamp(seconds: 1_200), graceSeconds: 60)
+    #expect(devices.silentAfterSeconds(of: probe, lastReading: last) == 260, "the probe is still the device's")
+  }
 }

@@ -16,7 +16,7 @@ import Synchronization
 final class ProbeRegistry: Sendable {
   let store: SQLiteStore
   let config: SiteLimitsConfig
-  private let sites: Mutex<[String: SiteAdmission]>
+  private let sites: Mutex<RegistrySites>
   /// The newest `probe_registry` change read: `refresh` reads only what came after it.
   private let lastChange: Mutex<Int64>
   /// First-reading registrations waiting for a transaction (the pipeline's: its next group stores them).
@@ -31,9 +31,9 @@ final class ProbeRegistry: Sendable {
     self.store = store
     self.unstored = unstored
     self.config = config
-    var sites: [String: SiteAdmission] = [:]
+    var sites = RegistrySites(config: config)
     let contents = try store.probeRegistry()
-    Self.merge(contents, into: &sites, config: config, now: now)
+    Self.merge(contents, into: &sites, now: now)
     lastChange = Mutex(contents.lastChange)
     var open = AlertFilter()
     open.state = .open
@@ -41,28 +41,57 @@ final class ProbeRegistry: Sendable {
     acked.state = .acked
     for alert in try store.alerts(open) + store.alerts(acked) where alert.kind == .siteLimit {
       guard let limit = SiteLimitRule.Limit(rawValue: alert.sensor) else { continue }
-      var site = sites[alert.site] ?? SiteAdmission(limits: config.limits(of: alert.site), now: now.milliseconds)
-      site.alerting.insert(limit)
-      site.lastExceeded[limit] = now.milliseconds
-      sites[alert.site] = site
+      sites.update(alert.site, now: now.milliseconds) { site in
+        site.alerting.insert(limit)
+        site.lastExceeded[limit] = now.milliseconds
+      }
     }
     self.sites = Mutex(sites)
   }
 
+  /// Where a probe's site is in the registry, and whether its probe was registered as of the registry's latest
+  /// removal (`RegistrySites.removals`): kept per probe by a caller (`TopicProbeMemory`), it spares the next reading
+  /// the two lookups by site and sensor id. One probe's slot is never another's. Checked before use: a slot whose
+  /// place is not its site's, or whose registration came before an operator's rejection, is not relied on.
+  struct Slot: Sendable, Equatable {
+    fileprivate let place: Int
+    fileprivate let registeredAsOf: Int?
+  }
+
   /// The decision for a reading of `key` received at `now`.
   func admit(_ key: SensorKey, now: Timestamp, configured: Bool = false) -> Admission {
-    sites.withLock { sites in
-      sites[key.site, default: SiteAdmission(limits: config.limits(of: key.site), now: now.milliseconds)]
-        .admit(sensor: key.sensor, now: now.milliseconds, configured: configured)
+    var slot: Slot?
+    return admit(key, now: now, configured: configured, slot: &slot)
+  }
+
+  /// As `admit(_:now:configured:)`, with `slot`: where the caller last found this probe (`nil` when it does not
+  /// know), updated for the next reading. The same decision either way: a registered probe still passes its site's
+  /// rate first, and one an operator rejected since is looked up again.
+  func admit(_ key: SensorKey, now: Timestamp, configured: Bool = false, slot: inout Slot?) -> Admission {
+    let known = slot
+    let (admission, updated) = sites.withLock { sites in
+      let place: Int
+      if let known, sites.holds(key.site, at: known.place) {
+        place = known.place
+      } else {
+        place = sites.place(of: key.site, now: now.milliseconds)
+      }
+      let stillRegistered = known?.place == place && known?.registeredAsOf == sites.removals
+      let admission = sites.update(at: place) {
+        $0.admit(sensor: key.sensor, now: now.milliseconds, configured: configured, knownRegistered: stillRegistered)
+      }
+      let registered = admission == .admitted || admission == .registerFirst
+      return (admission, Slot(place: place, registeredAsOf: registered ? sites.removals : nil))
     }
+    slot = updated
+    return admission
   }
 
   /// Registers what an agent of `site` announced (sensor id → room, `nil` when only its placement was announced),
   /// up to the site's `max_probes`, in memory: their readings are admitted from now on. `storeAnnounced` stores them.
   func admitAnnounced(_ probes: [String: String?], site: String, now: Timestamp) -> AnnouncedProbes {
     let (new, tripped) = sites.withLock { sites in
-      sites[site, default: SiteAdmission(limits: config.limits(of: site), now: now.milliseconds)]
-        .announce(probes.keys.sorted(), now: now.milliseconds)
+      sites.update(site, now: now.milliseconds) { $0.announce(probes.keys.sorted(), now: now.milliseconds) }
     }
     return AnnouncedProbes(new: new.map { ($0, probes[$0] ?? nil) }, tripped: tripped)
   }
@@ -118,22 +147,25 @@ final class ProbeRegistry: Sendable {
     let after = lastChange.withLock { $0 }
     let contents = try store.probeRegistry(changedAfter: after)
     lastChange.withLock { $0 = max($0, contents.lastChange) }
-    sites.withLock { Self.merge(contents, into: &$0, config: config, now: now) }
+    sites.withLock { Self.merge(contents, into: &$0, now: now) }
   }
 
   /// Adds what `contents` registered or rejected to `sites` (a probe is in one of the two sets).
   private static func merge(
-    _ contents: RegistryContents, into sites: inout [String: SiteAdmission], config: SiteLimitsConfig, now: Timestamp
+    _ contents: RegistryContents, into sites: inout RegistrySites, now: Timestamp
   ) {
     for probe in contents.registered {
-      sites[probe.site, default: SiteAdmission(limits: config.limits(of: probe.site), now: now.milliseconds)]
-        .registered.insert(probe.sensor)
-      sites[probe.site]?.rejected.remove(probe.sensor)
+      sites.update(probe.site, now: now.milliseconds) { site in
+        site.registered.insert(probe.sensor)
+        site.rejected.remove(probe.sensor)
+      }
     }
     for probe in contents.rejected {
-      sites[probe.site, default: SiteAdmission(limits: config.limits(of: probe.site), now: now.milliseconds)]
-        .rejected.insert(probe.sensor)
-      sites[probe.site]?.registered.remove(probe.sensor)
+      let removed = sites.update(probe.site, now: now.milliseconds) { site in
+        site.rejected.insert(probe.sensor)
+        return site.registered.remove(probe.sensor) != nil
+      }
+      if removed { sites.noteRemoval() }
     }
   }
 
@@ -141,7 +173,7 @@ final class ProbeRegistry: Sendable {
   func check(now: Timestamp) -> (committed: CommittedEvents, failure: (any Error)?) {
     let quietMilliseconds = Int64(config.clearAfterSeconds * 1000)
     let due = sites.withLock { sites in
-      sites.flatMap { site, admission in
+      sites.all.flatMap { site, admission in
         admission.alerting.compactMap { limit -> (String, SiteLimitRule.Limit, Double, Int64)? in
           let last = admission.lastExceeded[limit] ?? 0
           guard now.milliseconds - last >= quietMilliseconds else { return nil }
@@ -162,14 +194,18 @@ final class ProbeRegistry: Sendable {
       } catch {
         return (committed, error)
       }
-      sites.withLock { _ = $0[site]?.alerting.remove(limit) }
+      sites.withLock { _ = $0.update(site, now: now.milliseconds) { $0.alerting.remove(limit) } }
     }
     return (committed, nil)
   }
 
   /// Per site, the messages refused since the collector started, by reason (for `/metrics`).
   var refusedCounts: [String: [RejectionReason: Int]] {
-    sites.withLock { sites in sites.compactMapValues { $0.refused.isEmpty ? nil : $0.refused } }
+    sites.withLock { sites in
+      var counts: [String: [RejectionReason: Int]] = [:]
+      for (site, admission) in sites.all where !admission.refused.isEmpty { counts[site] = admission.refused }
+      return counts
+    }
   }
 }
 

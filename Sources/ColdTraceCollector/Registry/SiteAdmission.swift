@@ -37,9 +37,11 @@ struct SiteAdmission {
   /// The decision for a reading of `sensor` at `now` (milliseconds): the rate first (one subtraction and a
   /// multiplication), then the probe (one set lookup). `configured`: the reading comes through a `[[source]]` of the
   /// collector's config, which names its probes: it is registered under either policy, up to `max_probes`.
-  mutating func admit(sensor: String, now: Int64, configured: Bool = false) -> Admission {
+  /// `knownRegistered`: the caller knows `sensor` is in `registered` (`ProbeRegistry.Slot`): the set is not asked.
+  mutating func admit(sensor: String, now: Int64, configured: Bool = false, knownRegistered: Bool = false) -> Admission
+  {
     guard bucket.take(now: now) else { return refuse(.siteRateLimit, sensor: sensor, now: now) }
-    if registered.contains(sensor) { return .admitted }
+    if knownRegistered || registered.contains(sensor) { return .admitted }
     if rejected.contains(sensor) {
       refused[.unknownProbe, default: 0] += 1
       return .refuse(.unknownProbe, pending: true, silent: true, tripped: nil)

@@ -17,32 +17,65 @@ public struct RepeatFilter: Sendable {
     var rhPct: Double?
   }
 
-  private var last: [SensorKey: Last] = [:]
+  /// Where each probe's last reading is in `entries`.
+  private var indices: [SensorKey: Int] = [:]
+  private var entries: [Last] = []
+  /// Counts the times the filter started over: a `Slot` of an earlier one is stale.
+  private var generation = 0
   /// The most probes remembered; a full filter starts over, so memory stays bounded whatever topics arrive.
   public let capacity: Int
+
+  /// Where a probe's last reading is kept, for a caller that remembers it per probe (`admit(_:slot:...)`): the next
+  /// reading of that probe then finds it without hashing its key. Valid until the filter starts over.
+  public struct Slot: Sendable, Equatable {
+    fileprivate let index: Int
+    fileprivate let generation: Int
+  }
 
   public init(capacity: Int = 50_000) { self.capacity = capacity }
 
   /// Whether `reading` (one sample) is new; adjusts a receipt time that collides with the last one.
   public mutating func admit(_ reading: inout DecodedReading, repeatWithinSeconds: Double, receiptTime: Bool) -> Bool {
+    var slot: Slot?
+    return admit(&reading, slot: &slot, repeatWithinSeconds: repeatWithinSeconds, receiptTime: receiptTime)
+  }
+
+  /// As `admit(_:repeatWithinSeconds:receiptTime:)`, with `slot`: where the caller last found this probe (`nil`
+  /// when it does not know), updated to where it is now. A slot from before the filter started over is not used.
+  public mutating func admit(
+    _ reading: inout DecodedReading, slot: inout Slot?, repeatWithinSeconds: Double, receiptTime: Bool
+  ) -> Bool {
     guard var sample = reading.samples.first else { return false }
-    // A known probe below capacity (the usual case): one lookup, its entry read and replaced in place.
-    if last.count < capacity, let known = last.index(forKey: reading.key) {
+    let known: Int?
+    if let slot, slot.generation == generation {
+      known = slot.index
+    } else {
+      known = indices[reading.key]
+    }
+    if let known {
       guard
         Self.isNew(
-          &sample, after: last.values[known], repeatWithinSeconds: repeatWithinSeconds, receiptTime: receiptTime)
-      else { return false }
+          &sample, after: entries[known], repeatWithinSeconds: repeatWithinSeconds, receiptTime: receiptTime)
+      else {
+        slot = Slot(index: known, generation: generation)
+        return false
+      }
       if sample.ts != reading.samples[0].ts { reading.samples[0] = sample }
-      last.values[known] = Last(ts: sample.ts, tempC: sample.tempC, rhPct: sample.rhPct)
-      return true
+      // A known probe below capacity (the usual case): its entry replaced in place.
+      if entries.count < capacity {
+        entries[known] = Last(ts: sample.ts, tempC: sample.tempC, rhPct: sample.rhPct)
+        slot = Slot(index: known, generation: generation)
+        return true
+      }
     }
-    if let previous = last[reading.key] {
-      guard Self.isNew(&sample, after: previous, repeatWithinSeconds: repeatWithinSeconds, receiptTime: receiptTime)
-      else { return false }
-      if sample.ts != reading.samples[0].ts { reading.samples[0] = sample }
+    if entries.count >= capacity {
+      indices.removeAll(keepingCapacity: true)
+      entries.removeAll(keepingCapacity: true)
+      generation &+= 1
     }
-    if last.count >= capacity { last.removeAll(keepingCapacity: true) }
-    last[reading.key] = Last(ts: sample.ts, tempC: sample.tempC, rhPct: sample.rhPct)
+    indices[reading.key] = entries.count
+    entries.append(Last(ts: sample.ts, tempC: sample.tempC, rhPct: sample.rhPct))
+    slot = Slot(index: entries.count - 1, generation: generation)
     return true
   }
 

@@ -17,6 +17,12 @@ public struct SourceDevices: Sendable {
     if !retained && !offline.isEmpty { offline[device] = nil }
   }
 
+  /// Another reading from `device` of a probe `saw` already inserted under it (the caller remembers that, so the
+  /// probe's key is not hashed again): as `saw`, without the insert.
+  public mutating func sawAgain(device: String, retained: Bool = false) {
+    if !retained && !offline.isEmpty { offline[device] = nil }
+  }
+
   public mutating func announce(_ state: DeviceAvailability, device: String, at: Timestamp, graceSeconds: Double) {
     switch state {
     case .online: offline[device] = nil
