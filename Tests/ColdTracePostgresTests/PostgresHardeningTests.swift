@@ -129,3 +129,35 @@ extension PostgresHardeningTests {
     #expect(words.contains("alerts, readings, ack, access, migrate, journal verify and database only so far"))
   }
 }
+
+extension PostgresHardeningTests {
+  /// Operators that match the acknowledgement's operands more exactly than pg_catalog's, put in the schema (by its
+  /// owner here: `PUBLIC` may not create there), are not called: every operand's type is spelled out.
+  @Test func anOperatorPutInTheSchemaIsNotCalledByTheAckFunction() throws {
+    let fixture = try ShellStoreFixture()
+    defer { fixture.remove() }
+    let traps: [(left: String, operator: String, right: String, result: String)] = [
+      ("text", "||", "bigint", "text"), ("text", "||", "integer", "text"), ("bigint", "*", "interval", "interval"),
+      ("numeric", "*", "integer", "numeric"), ("double precision", "=", "integer", "boolean"),
+      ("double precision", ">=", "numeric", "boolean"), ("double precision", "<", "numeric", "boolean"),
+    ]
+    for (index, trap) in traps.enumerated() {
+      try fixture.owner.executeScript(
+        """
+        CREATE FUNCTION operator_trap_\(index)(\(trap.left), \(trap.right)) RETURNS \(trap.result)
+          LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'operator trap \(index) called'; END $$;
+        CREATE OPERATOR public.\(trap.operator) (LEFTARG = \(trap.left), RIGHTARG = \(trap.right),
+          FUNCTION = operator_trap_\(index));
+        """)
+    }
+    let granted = try ShellStoreFixture.coldtrace(
+      ["access", "grant", fixture.roleA, "--site", "hongxuan", "--ack"], db: fixture.url)
+    #expect(granted.status == 0, "\(granted.stderr)")
+    let id = try fixture.openAlert(of: "hongxuan")
+    let asA = try PostgresConnection(url: fixture.url(as: fixture.roleA))
+    let acked = try asA.execute("SELECT event_id, line FROM coldtrace_acknowledge($1, 'lan', 'ok')", [.int(id)])
+    let line = try acked.rows[0].string(1)
+    #expect(line.contains(",\"event_id\":\(try acked.rows[0].int64(0)),") && line.contains(",\"id\":\(id),"))
+    #expect(try PostgresJournal.verify(chain: 0, on: fixture.owner) == 1)
+  }
+}
