@@ -23,7 +23,7 @@
 #   sudo deploy/install.sh --database [options]
 #       PostgreSQL 15 for ColdTrace (docs/postgresql.md): postgresql-15, the durable settings in
 #       /etc/postgresql/15/main/conf.d/coldtrace.conf, ColdTrace's lines in pg_hba.conf (the unix socket, loopback),
-#       the role `coldtrace` (LOGIN CREATEROLE, not a superuser; the coldtrace system user logs in as it over the
+#       the role `coldtrace` (LOGIN only: no superuser, no CREATEROLE; the coldtrace system user logs in as it over the
 #       socket with no password) owning the database `coldtrace`, `coldtrace` in /usr/local/bin, and the schema
 #       (`coldtrace database setup`). It prints the postgres:// URL to use.
 # Options:

@@ -23,7 +23,7 @@ fi
 role=$(as_postgres "SELECT rolcanlogin, rolcreaterole, rolsuper, pg_get_userbyid(datdba) FROM pg_roles, pg_database
   WHERE rolname = 'coldtrace' AND datname = 'coldtrace'")
 status=$(in_box runuser -u coldtrace -- coldtrace database status --db "$pg_url" 2>&1 || true)
-if [ "$role" = "t|t|f|coldtrace" ] && grep -q "ColdTrace schema version [1-9]" <<< "$status" \
+if [ "$role" = "t|f|f|coldtrace" ] && grep -q "ColdTrace schema version [1-9]" <<< "$status" \
   && ! grep -q "not yet" <<< "$status"; then
   result "owner role, schema, peer login" PASS "$(head -1 <<< "$status" | cut -c1-80)"
 else

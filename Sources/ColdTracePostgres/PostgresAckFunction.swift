@@ -16,7 +16,11 @@
 /// journal; the group may execute the function, and no one else but the owner.
 ///
 /// The line is built in SQL with the same text as `AlertMessage.encode` (JSONText's escaping and shortest numbers,
-/// RFC 3339 UTC times with milliseconds); `extra_float_digits` is pinned so numbers keep every digit.
+/// RFC 3339 UTC times with milliseconds); `extra_float_digits` is pinned so numbers keep every digit. Every operand of
+/// `||` is text and every number compared or multiplied has its type spelled out: an operator of the schema that
+/// matched a call more exactly than pg_catalog's polymorphic or implicitly cast one would run as the owner. The
+/// migration also takes CREATE on the schema from PUBLIC, and moves every policy from `current_user` to
+/// `session_user`, the caller this function checks (the caller's `current_user` cannot be seen from inside it).
 enum PostgresAckFunction {
   static let sql = """
     CREATE FUNCTION coldtrace_json_text(p_text text) RETURNS text
@@ -25,7 +29,8 @@ enum PostgresAckFunction {
     CREATE FUNCTION coldtrace_json_time(p_ms bigint) RETURNS text
     LANGUAGE sql IMMUTABLE AS $$
       SELECT CASE WHEN p_ms IS NULL THEN 'null' ELSE
-        '"' || to_char(timestamp '1970-01-01' + p_ms * interval '1 millisecond', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '"'
+        '"' || to_char(timestamp '1970-01-01' + p_ms::double precision * interval '1 millisecond',
+          'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '"'
       END
     $$;
 
@@ -40,10 +45,10 @@ enum PostgresAckFunction {
         RETURN 'null';
       END IF;
       shortest := p_value::text;
-      IF p_value = 0 THEN
+      IF p_value = 0::double precision THEN
         RETURN shortest;
       END IF;
-      IF abs(p_value) >= 1e-6 AND abs(p_value) < 1e21 THEN
+      IF abs(p_value) >= 1e-6::double precision AND abs(p_value) < 1e21::double precision THEN
         RETURN shortest::numeric::text;
       END IF;
       RETURN regexp_replace(shortest, 'e([+-])0*([0-9])', 'e\\1\\2');
@@ -96,16 +101,16 @@ enum PostgresAckFunction {
           INSERT INTO journal_heads AS h (chain, last_id, last_hash)
             VALUES (slot_chain, 0, repeat('0', 64)) ON CONFLICT DO NOTHING;
           SELECT * INTO head FROM journal_heads h WHERE h.chain = slot_chain FOR UPDATE;
-          at_ms := floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint;
+          at_ms := floor(extract(epoch FROM clock_timestamp()) * 1000::numeric)::bigint;
           -- The row as it stands now (an alert's site never changes, so the checks above still hold).
           UPDATE alerts SET state = CASE WHEN alerts.state = 'open' THEN 'acked' ELSE alerts.state END,
             acked_ms = at_ms, acked_by = p_by, note = COALESCE(p_note, alerts.note)
           WHERE id = p_alert RETURNING * INTO alert;
 
           new_line := '{"prev":' || coldtrace_json_text(head.last_hash)
-            || ',"event":"acked","event_id":' || (head.last_id + 1)
+            || ',"event":"acked","event_id":' || (head.last_id + 1)::text
             || ',"at":' || coldtrace_json_time(at_ms)
-            || ',"id":' || alert.id
+            || ',"id":' || alert.id::text
             || ',"kind":' || coldtrace_json_text(alert.kind)
             || ',"severity":' || coldtrace_json_text(alert.severity)
             || ',"state":' || coldtrace_json_text(alert.state)
@@ -144,5 +149,34 @@ enum PostgresAckFunction {
     -- Every acknowledgement is journaled: no direct update of alerts is left to the cooperatives.
     REVOKE UPDATE (state, acked_ms, acked_by, note) ON alerts FROM coldtrace_ack;
     DROP POLICY acknowledge ON alerts;
+
+    -- One caller everywhere: the login role (session_user), which no one but a superuser can change, and which
+    -- site_access names (`coldtrace access grant` grants login roles only). The function cannot see its caller's
+    -- current_user (inside it, current_user is the owner), so the policies of migrations 3 and 4 are moved from
+    -- current_user to session_user: a login role that SETs ROLE to a cooperative's role sees what its login may see,
+    -- in `alerts` as in `ack`. Also nobody but the schema's owner may create in it (PostgreSQL 15 makes `public` so,
+    -- a database upgraded from 14 may not): an operator there could otherwise catch a call of the function above.
+    DO $policies$
+    DECLARE
+      policy record;
+    BEGIN
+      EXECUTE format('REVOKE CREATE ON SCHEMA %I FROM PUBLIC', current_schema());
+      FOR policy IN
+        SELECT p.polname, c.relname, pg_get_expr(p.polqual, p.polrelid) AS qual,
+          pg_get_expr(p.polwithcheck, p.polrelid) AS with_check
+        FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
+        WHERE c.relnamespace = (SELECT n.oid FROM pg_namespace n WHERE n.nspname = current_schema())
+      LOOP
+        IF policy.qual LIKE '%CURRENT_USER%' THEN
+          EXECUTE format('ALTER POLICY %I ON %I USING (%s)', policy.polname, policy.relname,
+            replace(policy.qual, 'CURRENT_USER', 'SESSION_USER'));
+        END IF;
+        IF policy.with_check LIKE '%CURRENT_USER%' THEN
+          EXECUTE format('ALTER POLICY %I ON %I WITH CHECK (%s)', policy.polname, policy.relname,
+            replace(policy.with_check, 'CURRENT_USER', 'SESSION_USER'));
+        END IF;
+      END LOOP;
+    END
+    $policies$;
     """
 }

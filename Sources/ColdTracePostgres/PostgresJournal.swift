@@ -12,9 +12,42 @@ public enum PostgresJournal {
   /// Checks a chain as `coldtrace journal verify` checks a file (`JournalChain.verify`): every line's `prev` is the
   /// hash of the line before, the first line's is 64 zeros, ids run from 1 without a gap, and the head row names the
   /// last line and its hash. Returns the number of lines; throws where the chain breaks.
+  ///
+  /// The lines and the head row are read in one snapshot (`inSnapshot`), so an acknowledgement or a collector's line
+  /// committed between the two reads is not taken for a changed chain. `afterReadingLines` runs between them (tests).
+  @discardableResult
+  package static func verify(
+    chain: Int32, on connection: PostgresConnection, afterReadingLines: () throws -> Void
+  ) throws -> Int {
+    try inSnapshot(connection) { try check(chain: chain, on: connection, afterReadingLines: afterReadingLines) }
+  }
+
   @discardableResult
   public static func verify(chain: Int32, on connection: PostgresConnection) throws -> Int {
+    try verify(chain: chain, on: connection, afterReadingLines: {})
+  }
+
+  /// Runs `body` in one `REPEATABLE READ READ ONLY` transaction, so every statement of it sees the database as it
+  /// stood at the first; inside a transaction the caller opened already, in that one.
+  static func inSnapshot<T>(_ connection: PostgresConnection, _ body: () throws -> T) throws -> T {
+    if connection.isInTransaction { return try body() }
+    try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+    let value: T
+    do {
+      value = try body()
+    } catch {
+      if connection.isOpen { _ = try? connection.execute("ROLLBACK") }
+      throw error
+    }
+    try connection.execute("COMMIT")
+    return value
+  }
+
+  static func check(chain: Int32, on connection: PostgresConnection, afterReadingLines: () throws -> Void) throws
+    -> Int
+  {
     let lines = try lines(chain: chain, on: connection)
+    try afterReadingLines()
     let name = "journal chain \(chain)"
     for (position, line) in lines.enumerated() where line.eventID != Int64(position + 1) {
       throw ChainBreak(

@@ -9,20 +9,31 @@ public enum PostgresJournalChains {
     public let importedFrom: String?
   }
 
-  /// Verifies every chain that has a head row or a line, lowest number first; throws the first `ChainBreak`.
+  /// Verifies every chain that has a head row or a line, lowest number first; throws the first `ChainBreak`. All in
+  /// one snapshot, so lines committed meanwhile (an acknowledgement, a collector's) are not taken for a break.
   public static func verifyAll(on connection: PostgresConnection) throws -> [Checked] {
-    let chains = try connection.execute(
-      "SELECT chain FROM journal_heads UNION SELECT DISTINCT chain FROM journal_lines ORDER BY chain"
-    ).rows.map { Int32(try $0.int64(0)) }
-    var checked: [Checked] = []
-    for chain in chains {
-      let lines = try PostgresJournal.verify(chain: chain, on: connection)
-      let head = try connection.execute("SELECT last_hash FROM journal_heads WHERE chain = $1", [.int(chain)])
-        .single()?.string(0)
-      let source = try connection.execute("SELECT source FROM journal_imports WHERE chain = $1", [.int(chain)])
-        .single()?.string(0)
-      checked.append(Checked(chain: chain, lines: lines, head: head ?? "", importedFrom: source))
+    try verifyAll(on: connection, afterReadingLines: { _ in })
+  }
+
+  /// `verifyAll`, with `afterReadingLines` run between reading a chain's lines and its head row (tests).
+  package static func verifyAll(on connection: PostgresConnection, afterReadingLines: (Int32) throws -> Void) throws
+    -> [Checked]
+  {
+    try PostgresJournal.inSnapshot(connection) {
+      let chains = try connection.execute(
+        "SELECT chain FROM journal_heads UNION SELECT DISTINCT chain FROM journal_lines ORDER BY chain"
+      ).rows.map { Int32(try $0.int64(0)) }
+      var checked: [Checked] = []
+      for chain in chains {
+        let lines = try PostgresJournal.check(
+          chain: chain, on: connection, afterReadingLines: { try afterReadingLines(chain) })
+        let head = try connection.execute("SELECT last_hash FROM journal_heads WHERE chain = $1", [.int(chain)])
+          .single()?.string(0)
+        let source = try connection.execute("SELECT source FROM journal_imports WHERE chain = $1", [.int(chain)])
+          .single()?.string(0)
+        checked.append(Checked(chain: chain, lines: lines, head: head ?? "", importedFrom: source))
+      }
+      return checked
     }
-    return checked
   }
 }

@@ -7,18 +7,24 @@
 /// which runs the migrations) is not subject to these policies (no FORCE ROW LEVEL SECURITY), nor is a superuser.
 enum PostgresSiteAccess {
   static let sql = """
-    -- The group roles. Roles belong to the whole cluster, so another database of it may have made them already (and
-    -- another migration may be making them at this moment: a duplicate is fine).
+    -- The group roles, unless the cluster has them. Roles belong to the whole cluster, so another database of it may
+    -- have made them already (and another migration may be making them at this moment: a duplicate is fine); the
+    -- owner made by deploy/postgresql/owner.sql has no CREATEROLE (the superuser made them), so CREATE ROLE is tried
+    -- only for a role that is missing.
     DO $$
     BEGIN
-      BEGIN
-        CREATE ROLE coldtrace_reader NOLOGIN;
-      EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
-      END;
-      BEGIN
-        CREATE ROLE coldtrace_ack NOLOGIN;
-      EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
-      END;
+      IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'coldtrace_reader') THEN
+        BEGIN
+          CREATE ROLE coldtrace_reader NOLOGIN;
+        EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+        END;
+      END IF;
+      IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'coldtrace_ack') THEN
+        BEGIN
+          CREATE ROLE coldtrace_ack NOLOGIN;
+        EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+        END;
+      END IF;
     END
     $$;
 

@@ -3,7 +3,8 @@
 ///
 /// The login role itself is made by the operator (`createuser --pwprompt coop_a`, or `CREATE ROLE coop_a LOGIN
 /// PASSWORD …`), so no password passes through ColdTrace; granting to a role that does not exist, or cannot log in,
-/// is refused. The connection's role needs CREATEROLE (or ADMIN OPTION on the group roles) and must own the tables.
+/// is refused. The connection's role must own the tables and needs ADMIN OPTION on the two group roles (which
+/// deploy/postgresql/owner.sql gives the owner; it has no CREATEROLE) or to be a superuser: nothing here makes a role.
 public enum SiteAccess {
   /// One role's access to one site.
   public struct Grant: Sendable, Equatable {

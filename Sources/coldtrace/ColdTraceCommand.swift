@@ -11,7 +11,7 @@ struct ColdTraceCommand: ParsableCommand {
     discussion: """
       `coldtrace collect` runs the collector service; the other commands are the operator's shell tools.
       The database is --db, else $COLDTRACE_DB, else the config's `db`, else ./coldtrace.db; a postgres:// URL there
-      names a PostgreSQL database (alerts, readings, ack and access so far).
+      names a PostgreSQL database (\(DatabaseLocation.postgresCommands) so far).
 
       Examples:
         coldtrace demo

@@ -6,7 +6,8 @@ import Testing
 /// What `deploy/install.sh --database` does inside PostgreSQL, on a real cluster: the owner role and database
 /// (deploy/postgresql/owner.sql, run by psql as the superuser, as the script runs it), the schema applied by that
 /// owner with the real `coldtrace database setup`, and a cooperative granted by it with `coldtrace access` (the owner
-/// is no superuser: CREATEROLE is enough). Also `database status` and the bad input both commands refuse.
+/// is no superuser and has no CREATEROLE: ADMIN OPTION on the two group roles is enough). Also `database status` and
+/// the bad input both commands refuse.
 @Suite(.postgresCluster, .timeLimit(.minutes(10)))
 struct DatabaseSetupTests {
   static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
@@ -44,7 +45,11 @@ struct DatabaseSetupTests {
     let (owner, database) = Self.names()
     let first = try Self.makeOwner(owner, database: database)
     #expect(first.status == 0, "\(first.stderr)")
-    #expect(first.stdout == "made role \(owner) (LOGIN CREATEROLE)\nmade database \(database) (owner \(owner), UTF8)\n")
+    #expect(first.stdout.hasPrefix("made role \(owner) (LOGIN)\n"), "\(first.stdout)")
+    #expect(
+      first.stdout.hasSuffix(
+        "granted coldtrace_reader, coldtrace_ack to \(owner) WITH ADMIN OPTION\n"
+          + "made database \(database) (owner \(owner), UTF8)\n"), "\(first.stdout)")
     let again = try Self.makeOwner(owner, database: database)
     #expect(again.status == 0, "\(again.stderr)")
     #expect(again.stdout == "keep role \(owner) (exists)\nkeep database \(database) (exists, owned by \(owner))\n")
@@ -57,16 +62,17 @@ struct DatabaseSetupTests {
       FROM pg_roles, pg_database WHERE rolname = $1 AND datname = $2
       """, [.text(owner), .text(database)]
     ).rows[0]
-    #expect(role.values == ["t", "t", "f", "f", "f", "f", owner, "UTF8"])
+    #expect(role.values == ["t", "f", "f", "f", "f", "f", owner, "UTF8"])
 
     // A role that was given too much is put back; someone else's database of that name is not taken over.
-    try superuser.execute("ALTER ROLE \(owner) SUPERUSER")
+    try superuser.execute("ALTER ROLE \(owner) SUPERUSER CREATEROLE")
     try superuser.execute("CREATE DATABASE \(database)_other")
     let corrected = try Self.makeOwner(owner, database: database)
-    #expect(corrected.stdout.contains("set role \(owner) to LOGIN CREATEROLE NOSUPERUSER"), "\(corrected)")
-    #expect(
-      try superuser.execute("SELECT rolsuper FROM pg_roles WHERE rolname = $1", [.text(owner)]).rows[0].bool(0) == false
-    )
+    #expect(corrected.stdout.contains("set role \(owner) to LOGIN NOSUPERUSER NOCREATEROLE"), "\(corrected)")
+    let rights = try superuser.execute(
+      "SELECT rolsuper, rolcreaterole FROM pg_roles WHERE rolname = $1", [.text(owner)]
+    ).rows[0]
+    #expect(rights.values == ["f", "f"])
     let taken = try Self.makeOwner(owner, database: "\(database)_other")
     #expect(taken.status != 0)
     #expect(taken.stderr.contains("database \(database)_other exists and belongs to coldtrace, not to \(owner)"))
@@ -92,13 +98,30 @@ struct DatabaseSetupTests {
     #expect(try foreign.rows[0].int64(0) == 0)
     try asOwner.executeScript(CooperativeFixture.rows(sites: ["hongxuan"]))
 
-    // CREATEROLE is enough to make a cooperative's login and grant it its site.
+    // The owner cannot make roles nor take the server's: no CREATEROLE (before PostgreSQL 16 it could grant itself
+    // pg_execute_server_program and run shell commands as the postgres OS user).
+    for statement in [
+      "GRANT pg_execute_server_program TO \(owner)", "GRANT pg_read_server_files TO \(owner)",
+      "CREATE ROLE \(owner)_made LOGIN",
+    ] {
+      let refused = #expect(throws: PostgresError.self, "\(statement)") { try asOwner.execute(statement) }
+      #expect(refused?.sqlState == "42501", "\(statement): \(String(describing: refused))")
+    }
+
+    // The superuser makes a cooperative's login; the owner grants it its site and takes it back (ADMIN OPTION).
     let cooperative = "coop_\(owner)"
-    try asOwner.executeScript("CREATE ROLE \(cooperative) LOGIN")
-    let granted = try Self.coldtrace(["access", "grant", cooperative, "--site", "hongxuan", "--db", url])
+    try PostgresConnection(url: try PostgresClusterScope.current.url()).execute("CREATE ROLE \(cooperative) LOGIN")
+    let granted = try Self.coldtrace(["access", "grant", cooperative, "--site", "hongxuan", "--ack", "--db", url])
     #expect(granted.status == 0, "\(granted.stderr)")
     let asCooperative = try PostgresConnection(url: url.replacingOccurrences(of: "\(owner)@", with: "\(cooperative)@"))
     #expect(try asCooperative.execute("SELECT count(*) FROM readings").rows[0].int64(0) == 6)
+    let member = "SELECT pg_has_role($1, 'coldtrace_reader', 'MEMBER'), pg_has_role($1, 'coldtrace_ack', 'MEMBER')"
+    #expect(try asOwner.execute(member, [.text(cooperative)]).rows[0].values == ["t", "t"])
+    let revoked = try Self.coldtrace(["access", "revoke", cooperative, "--db", url])
+    #expect(revoked.status == 0, "\(revoked.stderr)")
+    #expect(try asOwner.execute(member, [.text(cooperative)]).rows[0].values == ["f", "f"])
+    let regranted = try Self.coldtrace(["access", "grant", cooperative, "--site", "hongxuan", "--db", url])
+    #expect(regranted.status == 0, "\(regranted.stderr)")
 
     let status = try Self.coldtrace(["database", "status", "--db", url])
     #expect(status.status == 0, "\(status.stderr)")

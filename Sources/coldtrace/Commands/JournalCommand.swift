@@ -91,6 +91,10 @@ enum PostgresJournalVerify {
     } catch let broken as ChainBreak {
       StandardError.write("coldtrace: journal chain broken at \(broken)\n")
       throw ExitCode(1)
+    } catch let error as PostgresError where error.sqlState == "42501" {
+      // A cooperative's role reads its own sites' lines only, and not the chains' heads.
+      throw UsageError(
+        "journal verify on PostgreSQL needs the tables' owner (\(connection.url) refused: \(error.message))")
     }
     guard !chains.isEmpty else {
       print("ok: no journal lines yet")

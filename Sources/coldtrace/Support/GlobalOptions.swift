@@ -10,8 +10,8 @@ import Foundation
 struct GlobalOptions: ParsableArguments {
   @Option(
     help: ArgumentHelp(
-      "SQLite database, or a postgres:// URL (alerts, readings, ack) (else $COLDTRACE_DB, else the config's, else "
-        + "./coldtrace.db).",
+      "SQLite database, or a postgres:// URL (\(DatabaseLocation.postgresCommands)) (else $COLDTRACE_DB, else the "
+        + "config's, else ./coldtrace.db).",
       valueName: "path|url"))
   var db: String?
 

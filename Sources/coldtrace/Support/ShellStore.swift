@@ -11,8 +11,9 @@ enum DatabaseLocation {
   case sqlite(path: String)
   case postgres(PostgresURL)
 
-  /// The commands that work on a PostgreSQL database so far (issue 20).
-  static let postgresCommands = "alerts, readings, ack, access and journal verify"
+  /// The commands that work on a PostgreSQL database so far (issue 20): the one list `--db`'s help, `coldtrace
+  /// --help` and the refusals print (deploy/collector.toml and docs/postgresql.md say it in words).
+  static let postgresCommands = "alerts, readings, ack, access, migrate, journal verify and database"
 
   static func isPostgres(_ text: String) -> Bool {
     text.hasPrefix("postgres://") || text.hasPrefix("postgresql://")
