@@ -91,3 +91,33 @@ bench_wait_for_count() {
   local least=$1 deadline=$(( $(date +%s) + $2 )); shift 2
   while [ "$("$@")" -lt "$least" ] && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.2; done
 }
+
+# bench_third_party_backlog <total>: $work/payloads.txt, one `preset = "json"` payload a line with its own time (a
+# millisecond apart, ending a minute ago: a reading's time must not be in the future), and the `[[source]]` that maps
+# them appended to $work/collector.toml (site hx, its burst raised so a large backlog is measured, not quarantined).
+bench_third_party_backlog() {
+  python3 - "$1" > "$work/payloads.txt" <<'PY'
+import sys, time
+total = int(sys.argv[1])
+start = int(time.time() * 1000) - 60_000 - total
+for i in range(total):
+    ms = start + i
+    print(f'{{"t":{3 + (i % 100) / 100},"ts":{ms // 1000}.{ms % 1000:03d}}}')
+PY
+  cat >> "$work/collector.toml" <<'TOML'
+[[source]]
+id = "farm-json"
+site = "hx"
+preset = "json"
+topic = "farm/{room}/{sensor}/json"
+temperature_field = "t"
+time = "payload"
+time_field = "ts"
+
+# A backlog larger than the default burst (60,000) would be quarantined as over the site's rate: this measures
+# ingest, not the limit.
+[sites.hx]
+max_readings_per_second = 1000000
+burst_readings = 10000000
+TOML
+}

@@ -23,28 +23,7 @@ bench_broker_config
 echo 'queue_qos0_messages true' >> "$work/mosquitto.conf"
 bench_start_broker
 topic=farm/cold1/p1/json
-python3 - "$total" > "$work/payloads.txt" <<'PY'
-import sys, time
-total = int(sys.argv[1])
-start = int(time.time() * 1000) - 60_000 - total
-for i in range(total):
-    ms = start + i
-    print(f'{{"t":{3 + (i % 100) / 100},"ts":{ms // 1000}.{ms % 1000:03d}}}')
-PY
-cat > "$work/collector.toml" <<'TOML'
-[[source]]
-id = "farm-json"
-site = "hx"
-preset = "json"
-topic = "farm/{room}/{sensor}/json"
-temperature_field = "t"
-time = "payload"
-time_field = "ts"
-
-[sites.hx]
-max_readings_per_second = 1000000
-burst_readings = 10000000
-TOML
+bench_third_party_backlog "$total"
 collector_binary=$bin/coldtrace
 runner=()
 if [ -n "${COLDTRACE_BENCH_CALLGRIND:-}" ]; then

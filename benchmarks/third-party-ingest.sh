@@ -26,32 +26,8 @@ bench_start_broker
 topic=farm/cold1/p1/json
 now() { date +%s.%N; }
 rate_of() { python3 -c "print(f'{$1 / ($3 - $2):.0f}')"; }
-# Payload times a millisecond apart, ending a minute ago (a reading's time must not be in the future).
-python3 - "$total" > "$work/payloads.txt" <<'PY'
-import sys, time
-total = int(sys.argv[1])
-start = int(time.time() * 1000) - 60_000 - total
-for i in range(total):
-    ms = start + i
-    print(f'{{"t":{3 + (i % 100) / 100},"ts":{ms // 1000}.{ms % 1000:03d}}}')
-PY
 [ -z "${COLDTRACE_BENCH_WINDOW:-}" ] || echo 'mqtt_version = 311' > "$work/collector.toml"
-cat >> "$work/collector.toml" <<'TOML'
-[[source]]
-id = "farm-json"
-site = "hx"
-preset = "json"
-topic = "farm/{room}/{sensor}/json"
-temperature_field = "t"
-time = "payload"
-time_field = "ts"
-
-# A backlog larger than the default burst (60,000) would be quarantined as over the site's rate: this measures
-# ingest, not the limit.
-[sites.hx]
-max_readings_per_second = 1000000
-burst_readings = 10000000
-TOML
+bench_third_party_backlog "$total"
 publish() { mosquitto_pub -h 127.0.0.1 -p "$port" -q "$1" -t "$topic" -l < "$work/payloads.txt"; }
 
 ceiling() {  # $1 = QoS of the publisher
