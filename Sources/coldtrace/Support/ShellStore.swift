@@ -12,7 +12,7 @@ enum DatabaseLocation {
   case postgres(PostgresURL)
 
   /// The commands that work on a PostgreSQL database so far (issue 20).
-  static let postgresCommands = "alerts, readings, ack, access and journal verify"
+  static let postgresCommands = "alerts, readings, ack, status, access and journal verify"
 
   static func isPostgres(_ text: String) -> Bool {
     text.hasPrefix("postgres://") || text.hasPrefix("postgresql://")
@@ -59,11 +59,12 @@ enum ShellStore {
     }
   }
 
-  /// Where each probe is mounted: the agents' announcements (SQLite only so far) overridden by the config's.
+  /// Where each probe is mounted: the agents' announcements overridden by the config's.
   func placements(overriddenBy settings: CollectorConfigFile) throws -> [ProbeKey: Placement] {
     switch self {
     case .sqlite(let store): try store.placements(overriddenBy: settings)
-    case .postgres: settings.placements
+    case .postgres(let connection):
+      try StatusListing.announcedPlacements(on: connection).merging(settings.placements) { _, override in override }
     }
   }
 }
