@@ -50,12 +50,6 @@ extension WriteTransaction {
 extension SQLiteStore {
   /// Every site broker's link state recorded, by site.
   public func siteBridges() throws -> [SiteBridgeState] {
-    try read { db in
-      try Row.fetchAll(db, sql: "SELECT site, up, since_ms, seen_ms FROM site_bridges ORDER BY site").map { row in
-        SiteBridgeState(
-          site: row["site"], up: (row["up"] as Int64) != 0, since: Timestamp(milliseconds: row["since_ms"]),
-          seen: Timestamp(milliseconds: row["seen_ms"]))
-      }
-    }
+    try read { db in try StatusListing.siteBridges(on: db) }
   }
 }

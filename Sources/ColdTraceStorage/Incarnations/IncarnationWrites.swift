@@ -108,15 +108,7 @@ extension SQLiteStore {
 
   /// Each agent's install as its status last announced it: since when, and the one before (`nil`: none recorded).
   public func agentIncarnations() throws -> [AgentIncarnation] {
-    try read { db in
-      try Row.fetchAll(
-        db, sql: "SELECT site, agent, incarnation, since_ms, previous FROM agent_incarnations ORDER BY site, agent"
-      ).map { row in
-        AgentIncarnation(
-          site: row["site"], agent: row["agent"], incarnation: row["incarnation"],
-          since: Timestamp(milliseconds: row["since_ms"]), previous: row["previous"])
-      }
-    }
+    try read { db in try StatusListing.agentIncarnations(on: db) }
   }
 }
 

@@ -4,15 +4,7 @@ import GRDB
 extension SQLiteStore {
   /// Every probe's announced placement (table `probe_placements`); a probe that is not there is in the air.
   public func announcedPlacements() throws -> [ProbeKey: Placement] {
-    try read { db in
-      var placements: [ProbeKey: Placement] = [:]
-      for row in try Row.fetchAll(db, sql: "SELECT site, sensor, placement FROM probe_placements") {
-        if let placement = Placement(rawValue: row[2]) {
-          placements[ProbeKey(site: row[0], sensor: row[1])] = placement
-        }
-      }
-      return placements
-    }
+    try read { db in try StatusListing.announcedPlacements(on: db) }
   }
 
   /// The room each probe that sent a reading hangs in now (its last reading's).

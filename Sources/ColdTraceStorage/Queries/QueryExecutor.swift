@@ -70,6 +70,8 @@ public enum SQLDialect: Sendable, Equatable {
 extension Database: QueryExecutor {
   public var dialect: SQLDialect { .sqlite }
 
+  /// The statement is prepared once per connection and text (GRDB's statement cache): `status` runs the same few
+  /// texts once per probe. So `body` must not run the same text again while the rows are read.
   public func forEachRow(sql: String, arguments: [QueryValue], _ body: (Row) throws -> Void) throws {
     let values: [(any DatabaseValueConvertible)?] = arguments.map { value in
       switch value {
@@ -79,7 +81,7 @@ extension Database: QueryExecutor {
       case .text(let text): text
       }
     }
-    let rows = try Row.fetchCursor(self, sql: sql, arguments: StatementArguments(values))
+    let rows = try Row.fetchCursor(cachedStatement(sql: sql), arguments: StatementArguments(values))
     while let row = try rows.next() { try body(row) }
   }
 }

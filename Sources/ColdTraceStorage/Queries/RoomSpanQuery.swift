@@ -35,23 +35,29 @@ extension SQLiteStore {
 
 /// Reads `room_spans` rows.
 enum RoomSpanRows {
-  static func fetch(_ db: Database, site: String, room: String, from: Timestamp?, to: Timestamp?) throws -> [RoomSpan] {
-    let rows = try Row.fetchAll(
-      db,
+  static func fetch<Executor: QueryExecutor>(
+    _ executor: Executor, site: String, room: String, from: Timestamp?, to: Timestamp?
+  ) throws -> [RoomSpan] {
+    var spans: [RoomSpan] = []
+    try executor.forEachRow(
       sql: """
         SELECT signal, source, sensor, start_ms, end_ms FROM room_spans
         WHERE site = ? AND room = ? AND start_ms <= ? AND (end_ms IS NULL OR end_ms >= ?)
         ORDER BY start_ms, id
         """,
-      arguments: [site, room, to?.milliseconds ?? Int64.max, from?.milliseconds ?? Int64.min])
-    return rows.compactMap { row in
-      guard let signal = RoomSignal(rawValue: row[0]), let source = RoomSpanSource(rawValue: row[1]) else {
-        return nil
-      }
-      let end: Int64? = row[4]
-      return RoomSpan(
-        signal: signal, source: source, sensor: row[2], start: Timestamp(milliseconds: row[3]),
-        end: end.map { Timestamp(milliseconds: $0) })
+      arguments: [
+        .text(site), .text(room), .integer(to?.milliseconds ?? Int64.max), .integer(from?.milliseconds ?? Int64.min),
+      ]
+    ) { row in
+      guard let signal = RoomSignal(rawValue: try row.string(0)),
+        let source = RoomSpanSource(rawValue: try row.string(1))
+      else { return }
+      spans.append(
+        RoomSpan(
+          signal: signal, source: source, sensor: row.optionalString(2),
+          start: Timestamp(milliseconds: try row.int64(3)),
+          end: try row.optionalInt64(4).map { Timestamp(milliseconds: $0) }))
     }
+    return spans
   }
 }

@@ -48,85 +48,9 @@ public struct FacilityStatus: Sendable, Equatable {
 }
 
 extension SQLiteStore {
-  /// Every active probe (retired ones are no longer watched), in the room it hangs in at `now` by its room history,
-  /// ordered by site, room and sensor, with its latest reading, its temperatures over the last `trendWindowSeconds`
-  /// before that reading, its open alerts (wherever they opened) and its calibration; and the lots in each room at
-  /// `now`.
-  ///
-  /// Each probe costs a few index range scans, whatever the size of its history.
+  /// The facility at `now` (`StatusListing.facilityStatus`).
   public func facilityStatus(now: Timestamp, trendWindowSeconds: Double = 3600) throws -> FacilityStatus {
-    try read { db in
-      let open = try Row.fetchAll(
-        db, sql: "SELECT \(AlertRows.columns) FROM alerts WHERE state != 'resolved' ORDER BY opened_ms"
-      ).map(AlertRows.record)
-      let tx = WriteTransaction(db: db)
-      let sources = try Row.fetchAll(
-        db,
-        sql: """
-          SELECT id, site, room, sensor, agent FROM sources s
-          WHERE NOT EXISTS (SELECT 1 FROM probe_retirements r WHERE r.source_id = s.id)
-          """)
-      let latestStatement = try db.cachedStatement(
-        sql: """
-          SELECT \(StoredSample.columns()) FROM readings WHERE source_id = ? ORDER BY ts_ms DESC, seq DESC LIMIT 1
-          """)
-      let countStatement = try db.cachedStatement(
-        sql: "SELECT COUNT(*) FROM readings WHERE source_id = ? AND ts_ms > ? AND ts_ms <= ?")
-      let recentStatement = try db.cachedStatement(
-        sql: """
-          SELECT ts_ms, temp_mc FROM readings
-          WHERE source_id = ? AND ts_ms >= ? AND ts_ms <= ? AND temp_mc IS NOT NULL ORDER BY ts_ms
-          """)
-      // By probe: an alert follows its probe to another room. Agent alerts (room "-") are no probe's.
-      var openByProbe: [ProbeKey: [AlertRecord]] = [:]
-      for alert in open where alert.room != "-" {
-        openByProbe[ProbeKey(site: alert.site, sensor: alert.sensor), default: []].append(alert)
-      }
-      let dayAgo = now.milliseconds - 86_400_000
-      var sensors: [SensorStatus] = []
-      for source in sources {
-        let id: Int64 = source["id"]
-        let room = try tx.room(ofSource: id, at: now) ?? source["room"]
-        let key = SensorKey(site: source["site"], room: room, sensor: source["sensor"])
-        let latest = try Row.fetchOne(latestStatement, arguments: [id]).map { StoredSample.sample($0, at: 0) }
-        let count = try Int.fetchOne(countStatement, arguments: [id, dayAgo, now.milliseconds]) ?? 0
-        var recent: [(ts: Timestamp, tempC: Double)] = []
-        if let latest {
-          let from = latest.ts.adding(seconds: -trendWindowSeconds).milliseconds
-          for row in try Row.fetchAll(recentStatement, arguments: [id, from, latest.ts.milliseconds]) {
-            recent.append((Timestamp(milliseconds: row[0]), StoredSample.value(row[1]) ?? 0))
-          }
-        }
-        sensors.append(
-          SensorStatus(
-            key: key, agent: source["agent"], latest: latest, readingsLastDay: count, recentTemperatures: recent,
-            openAlerts: openByProbe[ProbeKey(site: key.site, sensor: key.sensor)] ?? [],
-            calibration: try tx.calibration(ofSource: id)))
-      }
-      sensors.sort { ($0.key.site, $0.key.room, $0.key.sensor) < ($1.key.site, $1.key.room, $1.key.sensor) }
-      var lotsByRoom: [String: [LotPresence]] = [:]
-      for row in try Row.fetchAll(
-        db,
-        sql: """
-          SELECT p.site, p.room, l.id, l.product, l.market FROM lot_placements p JOIN lots l ON l.id = p.lot_id
-          WHERE p.from_ms <= ?1 AND (p.to_ms IS NULL OR p.to_ms > ?1) AND (l.closed_ms IS NULL OR l.closed_ms > ?1)
-          ORDER BY p.from_ms, l.id
-          """, arguments: [now.milliseconds])
-      {
-        let site: String = row["site"]
-        let room: String = row["room"]
-        lotsByRoom["\(site)/\(room)", default: []].append(
-          LotPresence(lot: row["id"], product: row["product"], market: row["market"]))
-      }
-      var lotAlertsByRoom: [String: [AlertRecord]] = [:]
-      // A room's alert for probes crossing together (sensor `*`) is the room's too, like a lot's.
-      for alert in open where alert.sensor.hasPrefix("lot/") || (alert.sensor == "*" && alert.room != "-") {
-        lotAlertsByRoom["\(alert.site)/\(alert.room)", default: []].append(alert)
-      }
-      return FacilityStatus(
-        sensors: sensors, lotsByRoom: lotsByRoom, lotAlertsByRoom: lotAlertsByRoom,
-        siteAlerts: open.filter { $0.room == "-" })
-    }
+    try read { db in try StatusListing.facilityStatus(now: now, trendWindowSeconds: trendWindowSeconds, on: db) }
   }
 
   /// The alert engine's saved state for every probe, to resume exactly where the collector stopped.

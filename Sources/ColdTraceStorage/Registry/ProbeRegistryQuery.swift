@@ -77,19 +77,6 @@ extension SQLiteStore {
   /// Per site, how many probes wait in `pending_probes` (not registered, not rejected): what `status` shows instead
   /// of listing them.
   public func pendingProbeCounts() throws -> [String: Int] {
-    try read { db in
-      var counts: [String: Int] = [:]
-      for row in try Row.fetchAll(
-        db,
-        sql: """
-          SELECT p.site, COUNT(*) FROM pending_probes p
-          WHERE NOT EXISTS (SELECT 1 FROM probe_registry r WHERE r.site = p.site AND r.sensor = p.sensor)
-          GROUP BY p.site
-          """)
-      {
-        counts[row[0]] = row[1]
-      }
-      return counts
-    }
+    try read { db in try StatusListing.pendingProbeCounts(on: db) }
   }
 }

@@ -30,7 +30,7 @@ enum AgentIncarnationLines {
   }
 
   /// The `clock_skew` alerts open (or acknowledged and still open) in `store`.
-  static func clockSkews(_ store: SQLiteStore) throws -> [AlertRecord] {
+  static func clockSkews(_ store: ShellStore) throws -> [AlertRecord] {
     var open = AlertFilter()
     open.state = .open
     var acked = AlertFilter()

@@ -42,7 +42,8 @@ struct StatusCommand: ParsableCommand {
       throw UsageError("--stale-after must be more than 0 and at most 10080 minutes (a week)")
     }
     let now = WallClock.now()
-    let store = try global.openStore()
+    // Schema 4: PostgreSQL's copies of every SQLite table (lots, room history, registry, bridges, …).
+    let store = try global.openShellStore(schemaVersion: 4)
     let status = try store.facilityStatus(now: now)
     // The defrosts and door openings going on now, per room.
     var spans: [String: [RoomSpan]] = [:]

@@ -13,7 +13,7 @@ enum DatabaseLocation {
 
   /// The commands that work on a PostgreSQL database so far (issue 20): the one list `--db`'s help, `coldtrace
   /// --help` and the refusals print (deploy/collector.toml and docs/postgresql.md say it in words).
-  static let postgresCommands = "alerts, readings, ack, access, migrate, journal verify and database"
+  static let postgresCommands = "alerts, readings, ack, status, access, migrate, journal verify and database"
 
   static func isPostgres(_ text: String) -> Bool {
     text.hasPrefix("postgres://") || text.hasPrefix("postgresql://")
@@ -60,11 +60,12 @@ enum ShellStore {
     }
   }
 
-  /// Where each probe is mounted: the agents' announcements (SQLite only so far) overridden by the config's.
+  /// Where each probe is mounted: the agents' announcements overridden by the config's.
   func placements(overriddenBy settings: CollectorConfigFile) throws -> [ProbeKey: Placement] {
     switch self {
     case .sqlite(let store): try store.placements(overriddenBy: settings)
-    case .postgres: settings.placements
+    case .postgres(let connection):
+      try StatusListing.announcedPlacements(on: connection).merging(settings.placements) { _, override in override }
     }
   }
 }
