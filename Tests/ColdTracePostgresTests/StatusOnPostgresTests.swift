@@ -174,3 +174,23 @@ struct StatusFixture {
     }
   }
 }
+
+extension StatusOnPostgresTests {
+  /// `readings` on PostgreSQL puts each reading in the room its probe hung in at its time, as on SQLite (the room
+  /// history `migrate` copied): the moved probe's readings before its move stay in cold1.
+  @Test func readingsKeepTheRoomTheirProbeHungInOnBothStores() throws {
+    let fixture = try StatusFixture()
+    defer { fixture.remove() }
+    for arguments in [
+      ["readings"], ["readings", "--format", "csv"], ["readings", "--sensor", "mv-1"], ["readings", "--room", "cold1"],
+    ] {
+      let onSQLite = try ShellStoreFixture.coldtrace(arguments, db: fixture.sqlitePath)
+      let onPostgres = try ShellStoreFixture.coldtrace(arguments, db: fixture.url)
+      #expect(onSQLite.status == 0 && onPostgres.status == 0, "\(arguments): \(onSQLite.stderr) \(onPostgres.stderr)")
+      #expect(onPostgres.stdout == onSQLite.stdout, "\(arguments)")
+    }
+    let moved = try ShellStoreFixture.coldtrace(["readings", "--sensor", "mv-1"], db: fixture.url).stdout
+    let rooms = Set(moved.split(separator: "\n").compactMap { $0.firstMatch(of: /"room":"([a-z0-9]+)"/)?.1 })
+    #expect(rooms == ["cold1", "cold2"], "\(moved)")
+  }
+}

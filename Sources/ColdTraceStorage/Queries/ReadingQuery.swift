@@ -45,8 +45,9 @@ extension SQLiteStore {
 /// `coldtrace readings`' query, one text for both stores (`QueryExecutor`).
 public enum ReadingListing {
   /// The stored samples matching `filter`, oldest first (by event time, then site, sensor and sequence). With
-  /// `roomHistory` (the `probe_rooms` table), each reading is in the room its probe hung in at its time; without it
-  /// (a PostgreSQL schema that has no room history yet), in the probe's current room.
+  /// `roomHistory` (the `probe_rooms` table), each reading is in the room its probe hung in at its time, and a probe
+  /// with no history row (written to PostgreSQL by something that keeps none) in its current room; without it, every
+  /// reading in its probe's current room.
   public static func readings<Executor: QueryExecutor>(
     _ filter: ReadingFilter, on executor: Executor, roomHistory: Bool
   ) throws -> [StoredReading] {
@@ -65,7 +66,7 @@ public enum ReadingListing {
       }
     }
     let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
-    let stays = roomHistory ? ProbeLifecycleSchema.stays : currentRoomStays
+    let stays = roomHistory ? historyElseCurrentRoomStays : currentRoomStays
     // CROSS JOIN keeps the readings innermost: each stay reads its probe's readings by the (source, time) key.
     let sql = """
       WITH \(stays)
@@ -86,6 +87,21 @@ public enum ReadingListing {
     }
     return readings
   }
+
+  /// The probes' stays by their room history (`ProbeLifecycleSchema.stays`), and for a probe without any history row
+  /// one stay in its current room for all time. (SQLite records a probe's first room when it makes the probe, so
+  /// there the second part is empty.)
+  static let historyElseCurrentRoomStays = """
+    stays AS (
+      SELECT source_id, room, from_ms,
+        COALESCE(LEAD(from_ms) OVER (PARTITION BY source_id ORDER BY from_ms), 9223372036854775807) AS to_ms
+      FROM probe_rooms
+      UNION ALL
+      SELECT id AS source_id, room, CAST(-9223372036854775807 - 1 AS bigint) AS from_ms,
+        CAST(9223372036854775807 AS bigint) AS to_ms
+      FROM sources s WHERE NOT EXISTS (SELECT 1 FROM probe_rooms p WHERE p.source_id = s.id)
+    )
+    """
 
   /// Each probe's one stay, in its current room, for all time: `stays` where there is no room history.
   static let currentRoomStays = """

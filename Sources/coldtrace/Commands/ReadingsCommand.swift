@@ -27,7 +27,7 @@ struct ReadingsCommand: ParsableCommand {
     filter.sensor = try validated(sensor, as: .sensor, option: "--sensor")
     filter.since = try parseTime(since, option: "--since")
     filter.until = try parseTime(until, option: "--until")
-    let store = try global.openShellStore()
+    let store = try global.openShellStore(schemaVersion: 4)
     let readings = try store.readings(filter)
     let placements = try store.placements(overriddenBy: try global.settings())
     if format == .csv { print("site,room,sensor,agent,seq,ts,temp_c,rh_pct,error,placement,defrost,door_open") }

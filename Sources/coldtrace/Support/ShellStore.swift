@@ -51,12 +51,12 @@ enum ShellStore {
     }
   }
 
-  /// Readings matching `filter`, oldest first (`ReadingListing`). PostgreSQL has no probe room history yet: each
-  /// reading is shown in its probe's current room.
+  /// Readings matching `filter`, oldest first (`ReadingListing`), each in the room its probe hung in at its time (the
+  /// room history, on PostgreSQL since schema version 4; a probe without one in its current room).
   func readings(_ filter: ReadingFilter) throws -> [StoredReading] {
     switch self {
     case .sqlite(let store): try store.readings(filter)
-    case .postgres(let connection): try ReadingListing.readings(filter, on: connection, roomHistory: false)
+    case .postgres(let connection): try ReadingListing.readings(filter, on: connection, roomHistory: true)
     }
   }
 
