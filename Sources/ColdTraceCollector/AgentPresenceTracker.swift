@@ -85,8 +85,11 @@ final class AgentPresenceTracker: Sendable {
     if let reports = message.mqttProbes { mappedProbes.receive(reports, from: id) }
     return { [self] in
       if remember {
-        // If it cannot be stored, its readings after a restart are committed one by one until its status comes again.
-        _ = try? store.write { try $0.rememberOutbox(of: id) }
+        // If it cannot be stored, its readings after a restart are committed one by one until its status comes again,
+        // which tries again (it is forgotten here, so the next status writes it).
+        if (try? store.write { try $0.rememberOutbox(of: id) }) == nil {
+          withOutbox.withLock { _ = $0.remove(id) }
+        }
       }
       if let placements = message.placements?.filter({ Identifier.isValid($0.key, as: .sensor) }) {
         // If they cannot be stored, the probes keep the placements known before; the retained status comes again.

@@ -161,6 +161,14 @@ enum PostgresAckFunction {
       policy record;
     BEGIN
       EXECUTE format('REVOKE CREATE ON SCHEMA %I FROM PUBLIC', current_schema());
+      -- Only the privilege's grantor may take it back: on a schema owned by someone else (public owned by postgres,
+      -- a database upgraded from 14) the REVOKE above only warns. Refused, not left open.
+      IF has_schema_privilege('public', current_schema(), 'CREATE') THEN
+        RAISE EXCEPTION 'anyone may create in schema %, which lets a caller catch the acknowledgement function',
+          current_schema()
+          USING HINT = format('as the superuser: REVOKE CREATE ON SCHEMA %I FROM PUBLIC (deploy/postgresql/owner.sql '
+            || 'does it), then run coldtrace database setup again', current_schema());
+      END IF;
       FOR policy IN
         SELECT p.polname, c.relname, pg_get_expr(p.polqual, p.polrelid) AS qual,
           pg_get_expr(p.polwithcheck, p.polrelid) AS with_check

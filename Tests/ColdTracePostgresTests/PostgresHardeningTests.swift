@@ -94,6 +94,31 @@ struct PostgresHardeningTests {
     #expect(try acked.rows[0].string(0) == "acked")
   }
 
+  /// Where anyone may create in the schema and the migrating role cannot take that back (public owned by the
+  /// superuser, who granted CREATE to PUBLIC: a database upgraded from PostgreSQL 14), migration 5 is refused with a
+  /// line saying how to fix it, rather than leaving the acknowledgement function open to a planted operator.
+  @Test func setupRefusesASchemaWhereAnyoneMayCreateAndTheOwnerCannotTakeItBack() throws {
+    let url = try PostgresClusterScope.freshDatabase(migrated: false)
+    let superuser = try PostgresConnection(url: url)
+    let owner = "owner_\(UUID().uuidString.prefix(8).lowercased())"
+    try superuser.execute("CREATE ROLE \(owner) LOGIN PASSWORD 'secret-\(owner)'")
+    for group in ["coldtrace_reader", "coldtrace_ack"] {
+      try superuser.execute(
+        "DO $do$ BEGIN CREATE ROLE \(group) NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $do$")
+    }
+    try superuser.execute("ALTER SCHEMA public OWNER TO CURRENT_USER")
+    try superuser.execute("GRANT USAGE, CREATE ON SCHEMA public TO PUBLIC")
+    let asOwner = try PostgresConnection(
+      url: url.replacingOccurrences(of: "coldtrace@", with: "\(owner):secret-\(owner)@"))
+    #expect {
+      try PostgresSchema.migrate(asOwner)
+    } throws: { error in
+      "\(error)".contains("anyone may create in schema public") && !"\(error)".contains("\n")
+    }
+    #expect(try PostgresSchema.version(asOwner) == 4, "migrations 1-4 applied, 5 refused")
+    #expect(try superuser.execute("SELECT has_schema_privilege('public', 'public', 'CREATE')").rows[0].bool(0))
+  }
+
   /// Nobody but the schema's owner may create in it after `database setup`, even where PUBLIC could before (a
   /// database upgraded from PostgreSQL 14), so no one can put an operator in the way of the SECURITY DEFINER function.
   @Test func setupTakesCreateOnTheSchemaFromPublic() throws {

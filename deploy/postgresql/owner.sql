@@ -40,7 +40,7 @@ SELECT NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'coldtrace_ack') AS make
   CREATE ROLE coldtrace_ack NOLOGIN;
   \echo made role coldtrace_ack (NOLOGIN)
 \endif
-SELECT count(*) = 2 AS owner_administers FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
+SELECT count(DISTINCT g.rolname) = 2 AS owner_administers FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
   JOIN pg_roles r ON r.oid = m.member
   WHERE r.rolname = :'owner' AND g.rolname IN ('coldtrace_reader', 'coldtrace_ack') AND m.admin_option \gset
 \if :owner_administers
@@ -65,3 +65,9 @@ SELECT EXISTS (SELECT FROM pg_database WHERE datname = :'database') AS database_
   CREATE DATABASE :"database" OWNER :"owner" ENCODING 'UTF8' TEMPLATE template0;
   \echo made database :database (owner :owner, UTF8)
 \endif
+
+-- Nobody but the schema's owner may create in the database's schema public (PostgreSQL 15 makes it so; a database
+-- upgraded from 14 may still let PUBLIC, and only the superuser can take that back there): an operator put in it
+-- could otherwise catch a call of the SECURITY DEFINER acknowledgement function (schema migration 5 checks it).
+\connect :database
+REVOKE CREATE ON SCHEMA public FROM PUBLIC;
