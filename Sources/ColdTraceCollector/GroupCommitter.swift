@@ -25,9 +25,9 @@ import Synchronization
 /// The retry policy: a failure that can pass (disk full, database busy) is retried with back-off, without
 /// acknowledging anything, until storage works again; meanwhile the queue fills and the network thread waits, so the
 /// broker holds everything behind. While the collector is stopping, the network thread exits instead (status 1),
-/// never acknowledging a message it did not keep; the writer keeps trying until `finish` gives up. A failure that cannot pass belongs to one message: a group that fails so is committed
-/// again one reading at a time, and the one that still fails is kept whole in quarantine (reason `ingest_failed`) so
-/// it cannot block every message after it.
+/// never acknowledging a message it did not keep; the writer keeps trying until `finish` gives up. A failure that
+/// cannot pass belongs to one message: a group that fails so is committed again one reading at a time, and the one
+/// that still fails is kept whole in quarantine (reason `ingest_failed`) so it cannot block every message after it.
 final class GroupCommitter: Sendable {
   /// The most readings committed in one transaction: each transaction has fixed costs (engine states, watermarks
   /// and source rows saved, one `MAX(seq)` per probe, the commit's WAL frames), so a backlog drain commits large ones
@@ -198,7 +198,6 @@ final class GroupCommitter: Sendable {
 
   /// Never gives up: for writes that must happen (a quarantine row).
   static func never(_: any Error) -> Bool { false }
-
   /// Gives up on a failure that would fail the same way every time (it belongs to the group, not to storage).
   private static func cannotPass(_ error: any Error) -> Bool { !SQLiteStore.isTransient(error) }
 
