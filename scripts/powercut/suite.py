@@ -45,7 +45,11 @@ def main():
     parser.add_argument("--results", help="append the table to this file")
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     options = parser.parse_args()
-    work = tempfile.mkdtemp(prefix="coldtrace-powercut-")
+    # No "-o" anywhere in the path: LazyFS (its main.cpp) takes a --config-path value holding "-o" (any case) for a
+    # mount option and falls back to config/default.toml; a random suffix starting with "o" once failed the suite.
+    work = tempfile.mkdtemp(prefix="coldtrace_powercut_")
+    if "-o" in work.lower():
+        sys.exit(f"powercut: the work directory {work} holds '-o', which LazyFS misreads: set TMPDIR elsewhere")
     print(f"powercut: seed {options.seed}, {options.cuts} random cuts per component, work directory {work}",
           flush=True)
     run = Run(options, work)
