@@ -46,7 +46,14 @@ bench_setup() {
   trap bench_cleanup EXIT
 }
 
-bench_cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+bench_cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  if [ -n "${pg_data:-}" ]; then
+    "${as_pg[@]}" /usr/lib/postgresql/15/bin/pg_ctl -D "$pg_data" -m fast -w stop >/dev/null 2>&1 || true
+    rm -rf "$work"
+  fi
+}
 
 bench_free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
@@ -121,3 +128,19 @@ max_readings_per_second = 1000000
 burst_readings = 10000000
 TOML
 }
+
+# bench_start_postgres: a throw-away PostgreSQL 15 cluster in $work/data (durable defaults; run as the postgres user
+# when root, as PostgreSQL refuses root) on a free loopback port and a socket in $work; sets $url (superuser
+# coldtrace, database postgres) and sql(); stopped, and $work removed, at exit by bench_cleanup.
+bench_start_postgres() {
+  local pg=/usr/lib/postgresql/15/bin pg_port
+  as_pg=()
+  if [ "$(id -u)" = 0 ]; then chown postgres "$work"; as_pg=(runuser -u postgres --); fi
+  pg_port=$(bench_free_port)
+  "${as_pg[@]}" "$pg/initdb" -D "$work/data" -U coldtrace --auth=trust -E UTF8 --no-locale --no-sync >/dev/null
+  pg_data=$work/data
+  "${as_pg[@]}" "$pg/pg_ctl" -D "$pg_data" -o "-p $pg_port -k $work -c listen_addresses=127.0.0.1" \
+    -l "$work/server.log" -w start >/dev/null
+  url="postgres://coldtrace@127.0.0.1:$pg_port/postgres"
+}
+sql() { psql "$url" -qAtX -v ON_ERROR_STOP=1 -c "$1"; }

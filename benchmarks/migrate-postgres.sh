@@ -15,14 +15,6 @@ cd "$(dirname "$0")/.."
 minutes=${1:-50000}
 source benchmarks/lib.sh
 bench_setup coldtrace-migrate-bench coldtrace
-pg=/usr/lib/postgresql/15/bin
-as_pg=()
-if [ "$(id -u)" = 0 ]; then chown postgres "$work"; as_pg=(runuser -u postgres --); fi
-stop_cluster() {
-  "${as_pg[@]}" "$pg/pg_ctl" -D "$work/data" -m fast -w stop >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap stop_cluster EXIT
 db=$work/source/coldtrace.db
 mkdir -p "$work/source"
 began=$(date +%s%N)
@@ -41,12 +33,7 @@ with db:
 db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 PY
 generated_ms=$(( ($(date +%s%N) - began) / 1000000 ))
-port=$(bench_free_port)
-"${as_pg[@]}" "$pg/initdb" -D "$work/data" -U coldtrace --auth=trust -E UTF8 --no-locale --no-sync >/dev/null
-"${as_pg[@]}" "$pg/pg_ctl" -D "$work/data" -o "-p $port -k $work -c listen_addresses=127.0.0.1" \
-  -l "$work/server.log" -w start >/dev/null
-url="postgres://coldtrace@127.0.0.1:$port/postgres"
-sql() { psql "$url" -qAtX -v ON_ERROR_STOP=1 -c "$1"; }
+bench_start_postgres
 mkdir -p benchmarks/results
 {
   echo "coldtrace migrate to PostgreSQL, $(date -u +%FT%TZ), commit $(git rev-parse --short HEAD), $(nproc) cores," \

@@ -18,27 +18,9 @@ readings=${1:-1000000}
 probes=${2:-1000}
 batch=${3:-512}
 source benchmarks/lib.sh
-if [ -n "${COLDTRACE_BENCH_BIN:-}" ]; then
-  bin=$COLDTRACE_BENCH_BIN
-  work=$(mktemp -d /tmp/coldtrace-pg-bench-XXXXXX); pids=()
-else
-  bench_setup coldtrace-pg-bench coldtrace-pg-tool
-fi
-pg=/usr/lib/postgresql/15/bin
-as_pg=()
-if [ "$(id -u)" = 0 ]; then chown postgres "$work"; as_pg=(runuser -u postgres --); fi
-stop_cluster() {
-  "${as_pg[@]}" "$pg/pg_ctl" -D "$work/data" -m fast -w stop >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap stop_cluster EXIT
-port=$(bench_free_port)
+bench_setup coldtrace-pg-bench coldtrace-pg-tool
 began=$(date +%s%N)
-"${as_pg[@]}" "$pg/initdb" -D "$work/data" -U coldtrace --auth=trust -E UTF8 --no-locale --no-sync >/dev/null
-"${as_pg[@]}" "$pg/pg_ctl" -D "$work/data" -o "-p $port -k $work -c listen_addresses=127.0.0.1" \
-  -l "$work/server.log" -w start >/dev/null
-url="postgres://coldtrace@127.0.0.1:$port/postgres"
-sql() { psql "$url" -qAtX -v ON_ERROR_STOP=1 -c "$1"; }
+bench_start_postgres
 mkdir -p benchmarks/results
 {
   echo "PostgreSQL ingest, $(date -u +%FT%TZ), commit $(git rev-parse --short HEAD), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -54,17 +54,18 @@ final class AgentPresenceTracker: Sendable {
     }
   }
 
-  /// Records a status message; returns `nil` if the topic or payload is not an agent status, else its writes, to run
+  /// Records a status message; returns `nil` if the topic or payload is not a status, `.some(nil)` for a collector's
+  /// own status (nothing to store: no chore for the writer), else an agent status's writes, to run
   /// on the writer thread (`GroupCommitter.schedule`), which return what they committed for the fan-out (an
   /// `agent_reinstalled` line, the probes it registered). What the network thread needs for the next message is in
   /// memory when this returns: whether the agent keeps an outbox, the probes it announced (admitted from now on),
   /// whether it is online, its `mqtt` driver's probes. So no status makes the network thread wait for a transaction
   /// (the writer's, a batch of a flooding site), and every site's messages keep being read meanwhile.
-  func receive(topic: String, payload: UnsafeRawBufferPointer, now: Timestamp) -> StatusWrites? {
+  func receive(topic: String, payload: UnsafeRawBufferPointer, now: Timestamp) -> StatusWrites?? {
     let levels = topic.split(separator: "/", omittingEmptySubsequences: false)
     guard levels.count == 5, levels[0] == "coldtrace", levels[1] == "v1", levels[2] == "status" else { return nil }
     let site = String(levels[3])
-    guard site != Identifier.reservedSiteID else { return { CommittedEvents() } }  // collectors' own status
+    guard site != Identifier.reservedSiteID else { return .some(nil) }  // collectors' own status
     guard let message = StatusMessage.decode(payload), case .agent(let agent) = message.sender,
       Identifier.isValid(agent, as: .agent), Identifier.isValid(site, as: .site)
     else { return nil }

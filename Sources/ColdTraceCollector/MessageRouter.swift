@@ -33,8 +33,6 @@ final class MessageRouter: Sendable {
   /// Handler calls that held the network thread too long (`nil`: not timed).
   private let slowHandlers: Mutex<SlowHandlerLog>?
   private static let statusPrefix = Topics.root + "/status/"
-  /// The collectors' own statuses (`coldtrace/v1/status/collector/<id>`): nothing to record, no chore for the writer.
-  private static let collectorStatusPrefix = statusPrefix + Identifier.reservedSiteID + "/"
   private static let ownPrefix = Topics.root + "/"
 
   init(
@@ -68,11 +66,11 @@ final class MessageRouter: Sendable {
   private func handle(_ message: ReceivedMessage) {
     let receivedAt = clock.now()
     if message.topic.hasPrefix(Self.statusPrefix) {
-      if message.topic.hasPrefix(Self.collectorStatusPrefix) { return }
-      guard let writes = presence.receive(topic: message.topic, payload: message.payload, now: receivedAt) else {
+      guard let received = presence.receive(topic: message.topic, payload: message.payload, now: receivedAt) else {
         logger.warning("ignored a malformed status message on \(message.topic)")
         return
       }
+      guard let writes = received else { return }  // a collector's own status: nothing to store
       // Its rows on the writer thread, before the readings queued after it: this thread reads on meanwhile.
       committer.schedule { [committer, logger] in
         let events = writes()
